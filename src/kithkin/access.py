@@ -1,0 +1,79 @@
+"""Who may see or change what. The one door: every record loaded for a user comes through
+here, and anything outside the user's networks is NotFound (never "forbidden", which
+would confirm it exists)."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from django.db import models
+
+from kithkin.errors import Forbidden, NotFound
+from kithkin.models import FollowUp, Interaction, Membership, Network, Organization, Person, User
+
+M = TypeVar("M", bound=models.Model)
+
+
+def membership(user: User, network: Network) -> Membership:
+    found = Membership.objects.filter(user=user, network=network).first()
+    if found is None:
+        raise NotFound("No such network.")
+    return found
+
+
+def networks_of(user: User) -> list[Network]:
+    return list(Network.objects.filter(memberships__user=user).order_by("name", "id"))
+
+
+def network_for(user: User, network_id: int) -> Network:
+    network = Network.objects.filter(pk=network_id, memberships__user=user).first()
+    if network is None:
+        raise NotFound("No such network.")
+    return network
+
+
+def current_network(user: User) -> Network:
+    """The network the user is working in: their current one, else their first."""
+    if user.current_network_id is not None:
+        network = Network.objects.filter(pk=user.current_network_id, memberships__user=user).first()
+        if network is not None:
+            return network
+    networks = networks_of(user)
+    if not networks:
+        raise NotFound(f"{user.username} belongs to no network.")
+    return networks[0]
+
+
+def can_write(user: User, network: Network) -> bool:
+    return membership(user, network).can_write
+
+
+def require_write(user: User, network: Network) -> None:
+    if not can_write(user, network):
+        raise Forbidden(f"{user.username} may view {network.name} but not change it.")
+
+
+def _in_network(
+    user: User, network: Network, queryset: models.QuerySet[M], pk: int, what: str
+) -> M:
+    membership(user, network)
+    found = queryset.filter(pk=pk, network=network).first()
+    if found is None:
+        raise NotFound(f"No {what} #{pk} in {network.name}.")
+    return found
+
+
+def person_for(user: User, network: Network, person_id: int) -> Person:
+    return _in_network(user, network, Person.objects.all(), person_id, "person")
+
+
+def follow_up_for(user: User, network: Network, follow_up_id: int) -> FollowUp:
+    return _in_network(user, network, FollowUp.objects.all(), follow_up_id, "follow-up")
+
+
+def interaction_for(user: User, network: Network, interaction_id: int) -> Interaction:
+    return _in_network(user, network, Interaction.objects.all(), interaction_id, "interaction")
+
+
+def organization_for(user: User, network: Network, organization_id: int) -> Organization:
+    return _in_network(user, network, Organization.objects.all(), organization_id, "organization")

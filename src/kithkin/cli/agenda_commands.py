@@ -1,0 +1,211 @@
+"""`kith today`, `log`, `follow-up`, `done`, `snooze`: the daily practice."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from kithkin.cli import shapes
+from kithkin.cli.context import handle_errors, out, parse_day, print_json, session
+from kithkin.errors import InvalidInput
+from kithkin.models import Person
+
+
+def _names(people: list[Person]) -> str:
+    return ", ".join(person.full_name for person in people)
+
+
+@handle_errors
+def today(
+    on: Annotated[
+        str | None, typer.Option(help="The agenda for another date (YYYY-MM-DD).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (see docs/cli.md).")] = False,
+) -> None:
+    """The agenda: follow-ups due, check-ins due within today's budget, what comes next."""
+    from kithkin import clock
+    from kithkin.queries.agenda import agenda
+
+    ctx = session()
+    day = parse_day(on, clock.today_in(ctx.user.time_zone), "--on") or ctx.today
+    result = agenda(ctx.network, day)
+    if as_json:
+        print_json(shapes.agenda(result, ctx.network.name))
+        return
+    out.print(f"[bold]{day:%A %-d %B %Y}[/] · {ctx.network.name}", markup=True)
+    if result.is_empty:
+        out.print("\nNothing due. A good day to reach out to someone you admire.")
+    if result.follow_ups_due:
+        table = Table(
+            title=f"Follow-ups due ({len(result.follow_ups_due)})",
+            title_justify="left",
+            show_header=False,
+            box=None,
+            padding=(0, 1),
+        )
+        for item in result.follow_ups_due:
+            table.add_row(
+                f"#{item.follow_up.pk}",
+                item.follow_up.title,
+                _names(item.people),
+                item.reason,
+                style="red" if item.days_overdue > 0 else None,
+            )
+        out.print()
+        out.print(table)
+    if result.check_ins:
+        backlog = result.backlog
+        table = Table(
+            title=f"Check in ({len(result.check_ins)} of {backlog.due_total} due, "
+            f"budget {backlog.budget} a day)",
+            title_justify="left",
+            show_header=False,
+            box=None,
+            padding=(0, 1),
+        )
+        for check in result.check_ins:
+            role = shapes.current_role(check.person)
+            who = check.person.full_name + (
+                f" · {role['title'] or role['organization']}" if role else ""
+            )
+            table.add_row(who, check.circle or "", check.status.reason)
+        out.print()
+        out.print(table)
+        if backlog.later:
+            out.print(
+                f"{backlog.later} more due; at {backlog.budget} a day they are spread over "
+                f"the next {backlog.days_to_clear} days."
+            )
+    if result.follow_ups_upcoming:
+        out.print("\n[bold]Coming up[/]", markup=True)
+        for item in result.follow_ups_upcoming:
+            out.print(
+                f"  #{item.follow_up.pk} {item.follow_up.title} · {_names(item.people)} · "
+                f"{item.reason}",
+                markup=False,
+            )
+
+
+@handle_errors
+def log(
+    kind: Annotated[
+        str, typer.Argument(help="meeting, call, video, email, message, event, social or note.")
+    ],
+    people: Annotated[list[str], typer.Argument(help="Who was there (names or emails).")],
+    on: Annotated[
+        str | None, typer.Option(help="When (YYYY-MM-DD, yesterday, -3d); default now.")
+    ] = None,
+    note: Annotated[str, typer.Option(help="What it was about.")] = "",
+    learned: Annotated[str, typer.Option(help="What I learned.")] = "",
+    ask: Annotated[str, typer.Option(help="What to ask next time.")] = "",
+    direction: Annotated[str, typer.Option(help="outbound, inbound or mutual.")] = "mutual",
+) -> None:
+    """Log an interaction; it resets the check-in of everyone in it."""
+    from kithkin import clock
+    from kithkin.queries.people import resolve_person
+    from kithkin.services.interactions import log_interaction
+
+    ctx = session()
+    day = parse_day(on, ctx.today, "--on")
+    when = (
+        clock.now()
+        if day is None or day == ctx.today
+        else clock.local_noon(day, ctx.user.time_zone)
+    )
+    if day is not None and day > ctx.today:
+        raise InvalidInput("--on", f"{day.isoformat()} is in the future; log what has happened")
+    participants = [resolve_person(ctx.network, name) for name in people]
+    interaction = log_interaction(
+        ctx.network,
+        ctx.user,
+        kind=kind.lower(),
+        people=participants,
+        occurred_at=when,
+        summary=note,
+        learned=learned,
+        next_questions=ask,
+        direction=direction.lower(),
+    )
+    day_shown = clock.local_date(interaction.occurred_at, ctx.user.time_zone)
+    out.print(
+        f"Logged {interaction.get_kind_display()} with {_names(participants)} on {day_shown}."
+    )
+
+
+@handle_errors
+def follow_up(
+    person: Annotated[str, typer.Argument(help="Who it is owed to.")],
+    title: Annotated[str, typer.Argument(help="What to do.")],
+    due: Annotated[str, typer.Option(help="When (YYYY-MM-DD, tomorrow, +2d).")] = "+2d",
+    every: Annotated[str | None, typer.Option(help="Repeat: 1w, 2w, 1m, quarterly...")] = None,
+) -> None:
+    """Add something I owe someone; due in two days unless --due says otherwise."""
+    from kithkin.dates import parse_every
+    from kithkin.queries.people import resolve_person
+    from kithkin.services.followups import add_follow_up
+
+    ctx = session()
+    due_on = parse_day(due, ctx.today, "--due")
+    assert due_on is not None
+    repeat = parse_every(every, "--every") if every else None
+    who = resolve_person(ctx.network, person)
+    item = add_follow_up(
+        ctx.network, ctx.user, people=[who], title=title, due_on=due_on, every=repeat
+    )
+    suffix = f", {repeat}" if repeat else ""
+    out.print(f"Follow-up #{item.pk} for {who.full_name}: {item.title} (due {due_on}{suffix}).")
+
+
+@handle_errors
+def done(
+    follow_ups: Annotated[list[int], typer.Argument(help="Follow-up numbers, as in `kith today`.")],
+) -> None:
+    """Mark follow-ups done; a recurring one is scheduled again."""
+    from django.db import transaction
+
+    from kithkin import access
+    from kithkin.services.followups import complete_follow_up
+
+    ctx = session()
+    with transaction.atomic():
+        for number in follow_ups:
+            item = access.follow_up_for(ctx.user, ctx.network, number)
+            following = complete_follow_up(ctx.network, ctx.user, item, today=ctx.today)
+            message = f"Done: #{item.pk} {item.title}."
+            if following is not None:
+                message += f" Next one #{following.pk} due {following.due_on}."
+            out.print(message)
+
+
+@handle_errors
+def snooze(
+    target: Annotated[str, typer.Argument(help="A person's name, or a follow-up number.")],
+    until: Annotated[str | None, typer.Option(help="Until when (YYYY-MM-DD or +2w).")] = None,
+    for_: Annotated[str | None, typer.Option("--for", help="For how long (3d, 2w, 1m).")] = None,
+) -> None:
+    """Put off a check-in with a person, or a follow-up, until a later date."""
+    from kithkin import access
+    from kithkin.dates import parse_every
+    from kithkin.queries.people import resolve_person
+    from kithkin.services.followups import snooze_follow_up
+    from kithkin.services.people import snooze_person
+
+    ctx = session()
+    if (until is None) == (for_ is None):
+        raise InvalidInput("--until", "give either --until DATE or --for 2w")
+    day = (
+        parse_day(until, ctx.today, "--until")
+        if until
+        else parse_every(for_ or "", "--for").after(ctx.today)
+    )
+    assert day is not None
+    if target.isdigit():
+        item = access.follow_up_for(ctx.user, ctx.network, int(target))
+        snooze_follow_up(ctx.network, ctx.user, item, day, today=ctx.today)
+        out.print(f"Snoozed follow-up #{item.pk} {item.title} until {day}.")
+    else:
+        person = resolve_person(ctx.network, target)
+        snooze_person(ctx.network, ctx.user, person, day, today=ctx.today)
+        out.print(f"Snoozed {person.full_name} until {day}.")

@@ -1,0 +1,56 @@
+"""The `kith` command tree. Each command lives in a module by subject; this file only
+registers them, in the order `kith --help` shows."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+
+import typer
+
+from kithkin import __version__
+from kithkin.cli import agenda_commands, network_commands, people_commands, setup_commands
+
+app = typer.Typer(
+    help="Kithkin: keep your professional relationships alive.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"kith {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """Kithkin: keep your professional relationships alive."""
+
+
+COMMANDS: dict[str, Callable[..., None]] = {
+    "init": setup_commands.init,
+    "today": agenda_commands.today,
+    "add": people_commands.add,
+    "log": agenda_commands.log,
+    "follow-up": agenda_commands.follow_up,
+    "done": agenda_commands.done,
+    "snooze": agenda_commands.snooze,
+    "show": people_commands.show,
+    "find": people_commands.find,
+    "people": people_commands.people,
+    "edit": people_commands.edit,
+    "circles": network_commands.circles,
+    "settings": network_commands.settings,
+    "demo": setup_commands.demo,
+}
+for name, function in COMMANDS.items():
+    app.command(name)(function)
+app.add_typer(network_commands.network_app, name="network")

@@ -1,0 +1,149 @@
+"""What every command needs: Django set up, the database ready, who is acting, where."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
+
+import typer
+from rich.console import Console
+
+from kithkin.errors import Ambiguous, InvalidInput, KithError, NotFound
+
+if TYPE_CHECKING:
+    from kithkin.models import Network, User
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+out = Console(highlight=False, soft_wrap=False)
+err = Console(stderr=True, highlight=False)
+
+
+def setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kithkin.settings")
+    import django
+    from django.apps import apps
+
+    if not apps.ready:
+        try:
+            django.setup()
+        except Exception as exc:  # ImproperlyConfigured from a bad KITH_* variable
+            from django.core.exceptions import ImproperlyConfigured
+
+            if isinstance(exc, ImproperlyConfigured):
+                raise KithError(f"Configuration: {exc}") from exc
+            raise
+
+
+def is_sqlite() -> bool:
+    from django.conf import settings
+
+    return str(settings.DATABASES["default"]["ENGINE"]).endswith("sqlite3")
+
+
+def database_is_initialised() -> bool:
+    from django.conf import settings
+    from django.db import connection
+    from django.db.utils import DatabaseError
+
+    db = settings.DATABASES["default"]
+    if is_sqlite() and not os.path.exists(str(db["NAME"])):
+        return False
+    try:
+        return "kithkin_user" in connection.introspection.table_names()
+    except DatabaseError as exc:
+        raise KithError(f"Cannot open the database: {exc}".strip()) from exc
+
+
+def migrate(verbosity: int = 0) -> None:
+    """Apply any migrations not yet applied (first run, or after an upgrade)."""
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        call_command("migrate", verbosity=verbosity, interactive=False)
+
+
+@dataclass
+class Session:
+    """The acting user, the network they work in, and their local today."""
+
+    user: User
+    network: Network
+    today: dt.date
+
+
+def session(*, on: dt.date | None = None) -> Session:
+    setup_django()
+    if not database_is_initialised():
+        from django.conf import settings
+
+        raise KithError(f"No Kithkin database in {settings.DATA_DIR}: run `kith init` first.")
+    migrate()
+    from kithkin import access, clock
+
+    user = acting_user()
+    return Session(
+        user=user, network=access.current_network(user), today=on or clock.today_in(user.time_zone)
+    )
+
+
+def acting_user() -> User:
+    from django.conf import settings
+
+    from kithkin.models import User
+
+    if settings.CLI_USERNAME:
+        user = User.objects.filter(username=settings.CLI_USERNAME).first()
+        if user is None:
+            raise KithError(f"KITH_USER={settings.CLI_USERNAME!r}: no such user.")
+        return user
+    user = User.objects.order_by("pk").first()
+    if user is None:
+        raise KithError("No Kithkin user yet: run `kith init` first.")
+    return user
+
+
+def handle_errors(function: Callable[P, R]) -> Callable[P, R]:
+    """Turn Kithkin's errors into one clear line on stderr and the documented exit code."""
+
+    @functools.wraps(function)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return function(*args, **kwargs)
+        except Ambiguous as exc:
+            err.print(f"[bold red]Error:[/] {exc}", markup=True)
+            for candidate in exc.candidates:
+                err.print(f"  • {candidate}", markup=False)
+            raise typer.Exit(exc.exit_code) from None
+        except NotFound as exc:
+            hint = f" Did you mean {' or '.join(exc.suggestions)}?" if exc.suggestions else ""
+            err.print(f"Error: {exc}{hint}", markup=False)
+            raise typer.Exit(exc.exit_code) from None
+        except InvalidInput as exc:
+            err.print(f"Error: {exc}", markup=False)
+            raise typer.Exit(exc.exit_code) from None
+        except KithError as exc:
+            err.print(f"Error: {exc}", markup=False)
+            raise typer.Exit(exc.exit_code) from None
+
+    return wrapper
+
+
+def print_json(data: object) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+def parse_day(text: str | None, today: dt.date, field: str) -> dt.date | None:
+    from kithkin.dates import parse_date
+
+    return parse_date(text, today, field) if text is not None else None

@@ -1,0 +1,132 @@
+"""`kith network`, `kith circles`, `kith settings`: where you work and how."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from kithkin.cli.context import handle_errors, out, print_json, session
+
+network_app = typer.Typer(help="List your networks and switch between them.", no_args_is_help=True)
+_Json = Annotated[bool, typer.Option("--json", help="Print JSON (see docs/cli.md).")]
+
+
+@network_app.command("list")
+@handle_errors
+def network_list(as_json: _Json = False) -> None:
+    """The networks you belong to, and your role in each."""
+    from kithkin.models import Membership
+
+    ctx = session()
+    memberships = (
+        Membership.objects.filter(user=ctx.user)
+        .select_related("network")
+        .order_by("network__name", "network__pk")
+    )
+    rows = [
+        {
+            "id": m.network.pk,
+            "name": m.network.name,
+            "role": m.role,
+            "current": m.network.pk == ctx.network.pk,
+        }
+        for m in memberships
+    ]
+    if as_json:
+        print_json(rows)
+        return
+    for row in rows:
+        marker = "*" if row["current"] else " "
+        out.print(f"{marker} {row['name']} ({row['role']})", markup=False)
+
+
+@network_app.command("use")
+@handle_errors
+def network_use(name: Annotated[str, typer.Argument(help="The network's name.")]) -> None:
+    """Switch to another of your networks."""
+    from kithkin.errors import NotFound
+    from kithkin.models import Network
+    from kithkin.services.accounts import switch_network
+
+    ctx = session()
+    network = Network.objects.filter(memberships__user=ctx.user, name__iexact=name.strip()).first()
+    if network is None:
+        names = Network.objects.filter(memberships__user=ctx.user).values_list("name", flat=True)
+        raise NotFound(f"You have no network called {name!r}.", suggestions=list(names))
+    switch_network(ctx.user, network)
+    out.print(f"Now working in {network.name}.", markup=False)
+
+
+@handle_errors
+def circles(
+    name: Annotated[str | None, typer.Argument(help="A circle to change.")] = None,
+    every: Annotated[str | None, typer.Option(help="Its new cadence (30d, 6w, 3m).")] = None,
+    never: Annotated[bool, typer.Option("--never", help="People in it are never due.")] = False,
+    as_json: _Json = False,
+) -> None:
+    """Show the circles and their check-in cadences, or change one."""
+    from django.db.models import Count, Q
+
+    from kithkin.dates import parse_every
+    from kithkin.models import Circle
+    from kithkin.services.people import find_circle, set_circle_cadence
+
+    ctx = session()
+    if name is not None:
+        if every is None and not never:
+            raise typer.BadParameter("give --every 30d or --never", param_hint="--every")
+        circle = find_circle(ctx.network, name)
+        cadence = None if never else parse_every(every or "", "--every").approx_days
+        changed = set_circle_cadence(ctx.network, ctx.user, circle, cadence)
+        out.print(
+            f"{circle.name}: {'never due' if cadence is None else f'every {cadence} days'} "
+            f"({changed} due dates moved).",
+            markup=False,
+        )
+        return
+    rows = Circle.objects.filter(network=ctx.network).annotate(
+        size=Count("people", filter=Q(people__archived_at__isnull=True))
+    )
+    data = [
+        {"name": c.name, "rank": c.rank, "cadence_days": c.cadence_days, "people": c.size}
+        for c in rows
+    ]
+    if as_json:
+        print_json(data)
+        return
+    table = Table(box=None, padding=(0, 1))
+    for column in ("circle", "check in", "people"):
+        table.add_column(column)
+    for row in data:
+        every_text = f"every {row['cadence_days']} days" if row["cadence_days"] else "never"
+        table.add_row(str(row["name"]), every_text, str(row["people"]))
+    out.print(table)
+
+
+@handle_errors
+def settings(
+    budget: Annotated[int | None, typer.Option(min=1, max=200, help="Check-ins a day.")] = None,
+    time_zone: Annotated[
+        str | None, typer.Option("--time-zone", help="Your time zone, e.g. Europe/Paris.")
+    ] = None,
+    as_json: _Json = False,
+) -> None:
+    """Show or change your time zone and the network's daily outreach budget."""
+    from kithkin.services.accounts import update_settings
+
+    ctx = session()
+    if budget is not None or time_zone is not None:
+        update_settings(ctx.user, ctx.network, daily_outreach_budget=budget, time_zone=time_zone)
+    data = {
+        "network": ctx.network.name,
+        "daily_outreach_budget": ctx.network.daily_outreach_budget,
+        "time_zone": ctx.user.time_zone,
+        "network_time_zone": ctx.network.time_zone,
+    }
+    if as_json:
+        print_json(data)
+        return
+    for key, value in data.items():
+        out.print(f"{key.replace('_', ' ')}: {value}", markup=False)

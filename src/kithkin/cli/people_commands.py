@@ -1,0 +1,251 @@
+"""`kith add`, `show`, `find`, `people`, `edit`: the people in the network."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from kithkin.cli import shapes
+from kithkin.cli.context import handle_errors, out, parse_day, print_json, session
+
+_Json = Annotated[bool, typer.Option("--json", help="Print JSON (see docs/cli.md).")]
+
+
+@handle_errors
+def add(
+    name: Annotated[str, typer.Argument(help="Their full name.")],
+    email: Annotated[list[str] | None, typer.Option(help="An email address (repeatable).")] = None,
+    phone: Annotated[
+        list[str] | None, typer.Option(help="A phone number, +country code (repeatable).")
+    ] = None,
+    url: Annotated[
+        list[str] | None, typer.Option(help="A profile or website (repeatable).")
+    ] = None,
+    org: Annotated[str, typer.Option(help="Where they work.")] = "",
+    title: Annotated[str, typer.Option(help="Their job title.")] = "",
+    circle: Annotated[str, typer.Option(help="close, regular, occasional, acquaintance...")] = "",
+    every: Annotated[
+        str | None, typer.Option(help="Check in this often (30d, 6w, 3m), overriding the circle.")
+    ] = None,
+    tag: Annotated[list[str] | None, typer.Option(help="A tag (repeatable).")] = None,
+    met: Annotated[str, typer.Option(help="How we met.")] = "",
+    matters: Annotated[str, typer.Option(help="What matters to them.")] = "",
+    note: Annotated[str, typer.Option(help="Notes (Markdown).")] = "",
+    location: Annotated[str, typer.Option(help="Where they live or work.")] = "",
+    connected: Annotated[str | None, typer.Option(help="When we connected (YYYY-MM-DD).")] = None,
+    as_json: _Json = False,
+) -> None:
+    """Add a person to the network."""
+    from kithkin.dates import parse_every
+    from kithkin.queries.people import person_card
+    from kithkin.services.people import NewPerson, add_person
+
+    ctx = session()
+    person = add_person(
+        ctx.network,
+        ctx.user,
+        NewPerson(
+            full_name=name,
+            emails=email or [],
+            phones=phone or [],
+            urls=url or [],
+            organization=org,
+            title=title,
+            circle=circle,
+            cadence_days=parse_every(every, "--every").approx_days if every else None,
+            tags=tag or [],
+            how_we_met=met,
+            what_matters=matters,
+            notes=note,
+            location=location,
+            connected_on=parse_day(connected, ctx.today, "--connected"),
+        ),
+    )
+    if as_json:
+        print_json(
+            shapes.person_card(person_card(ctx.network, person, ctx.today), ctx.network.time_zone)
+        )
+        return
+    due = f"; first check-in due {person.check_in_due_on}" if person.check_in_due_on else ""
+    out.print(f"Added {person.full_name} (#{person.pk}){due}.")
+
+
+@handle_errors
+def show(
+    person: Annotated[str, typer.Argument(help="A name (fuzzy), an email, or 'me'.")],
+    as_json: _Json = False,
+) -> None:
+    """The person card: who they are, how to reach them, timeline, follow-ups, due date."""
+    from kithkin import clock
+    from kithkin.queries.people import person_card, resolve_person
+
+    ctx = session()
+    card = person_card(
+        ctx.network, resolve_person(ctx.network, person, include_archived=True), ctx.today
+    )
+    zone = ctx.network.time_zone
+    if as_json:
+        print_json(shapes.person_card(card, zone))
+        return
+    p = card.person
+    out.print(f"[bold]{p.full_name}[/]" + (f" ({p.pronouns})" if p.pronouns else ""), markup=True)
+    for line in (
+        p.headline,
+        *(str(a) + ("" if a.is_current else f" (until {a.end_on})") for a in card.affiliations),
+        p.location,
+    ):
+        if line:
+            out.print(f"  {line}", markup=False)
+    facts = Table(show_header=False, box=None, padding=(0, 1))
+    facts.add_column(style="dim")
+    for point in card.contact_points:
+        facts.add_row(point.service or point.get_kind_display(), point.value)
+    if card.tags:
+        facts.add_row("tags", ", ".join(card.tags))
+    facts.add_row("circle", card.circle or "none")
+    facts.add_row(
+        "check-in",
+        (f"due {card.check_in.due_on} · " if card.check_in.due_on else "") + card.check_in.reason,
+    )
+    for label, text in (
+        ("how we met", p.how_we_met),
+        ("what matters", p.what_matters),
+        ("notes", p.notes),
+    ):
+        if text:
+            facts.add_row(label, text)
+    for relation in card.relationships:
+        facts.add_row("knows", relation)
+    out.print(facts)
+    if card.open_follow_ups:
+        out.print("\n[bold]Open follow-ups[/]", markup=True)
+        for item in card.open_follow_ups:
+            out.print(f"  #{item.pk} {item.title} · due {item.due_on}", markup=False)
+    out.print(f"\n[bold]Timeline[/] ({card.interaction_count})", markup=True)
+    if not card.timeline:
+        out.print("  No interactions yet.")
+    for entry in card.timeline:
+        i = entry.interaction
+        line = f"  {clock.local_date(i.occurred_at, zone)}  {i.get_kind_display():<18} {i.summary}"
+        if entry.others:
+            line += f" (with {', '.join(entry.others)})"
+        out.print(line, markup=False)
+        if i.learned:
+            out.print(f"  {'':10}  learned: {i.learned}", markup=False)
+        if i.next_questions:
+            out.print(f"  {'':10}  ask next time: {i.next_questions}", markup=False)
+
+
+@handle_errors
+def find(
+    query: Annotated[
+        str, typer.Argument(help="Words to look for in names, organizations, emails, tags, notes.")
+    ],
+    limit: Annotated[int, typer.Option(min=1, max=500)] = 25,
+    as_json: _Json = False,
+) -> None:
+    """Search people by name, organization, email, tag, notes and conversations."""
+    from kithkin import clock
+    from kithkin.queries.search import search
+
+    ctx = session()
+    results = search(ctx.network, query, limit=limit)
+    if as_json:
+        print_json(shapes.search(results, ctx.network.time_zone))
+        return
+    if not results.people and not results.organizations:
+        out.print(f"Nothing matches {query!r}.", markup=False)
+        return
+    table = Table(show_header=False, box=None, padding=(0, 1))
+    for hit in results.people:
+        role = shapes.current_role(hit.person)
+        where = (
+            " at ".join(x for x in (role["title"], role["organization"]) if x)
+            if role
+            else hit.person.headline
+        )
+        because = ", ".join(hit.matched)
+        if hit.interaction is not None:
+            day = clock.local_date(hit.interaction.occurred_at, ctx.network.time_zone)
+            because += f" ({day}: {hit.interaction.summary[:60]})"
+        table.add_row(hit.person.full_name, where, f"[dim]{because}[/]")
+    out.print(table)
+    if results.organizations:
+        out.print(
+            "Organizations: " + ", ".join(o.name for o in results.organizations), markup=False
+        )
+
+
+@handle_errors
+def people(
+    circle: Annotated[str | None, typer.Option(help="Only this circle.")] = None,
+    tag: Annotated[str | None, typer.Option(help="Only people with this tag.")] = None,
+    due: Annotated[bool, typer.Option("--due", help="Only people due for a check-in.")] = False,
+    limit: Annotated[int, typer.Option(min=1)] = 50,
+    as_json: _Json = False,
+) -> None:
+    """List people, most overdue first when --due."""
+    from kithkin.queries.people_list import list_people
+
+    ctx = session()
+    rows = list_people(ctx.network, ctx.today, circle=circle, tag=tag, due_only=due, limit=limit)
+    if as_json:
+        print_json(
+            [
+                {
+                    **shapes.person_ref(row.person),
+                    "role": shapes.current_role(row.person),
+                    "circle": row.person.circle.name if row.person.circle else None,
+                    **shapes.check_in(row.status),
+                }
+                for row in rows
+            ]
+        )
+        return
+    table = Table(box=None, padding=(0, 1))
+    for column in ("name", "role", "circle", "check-in"):
+        table.add_column(column)
+    for row in rows:
+        role = shapes.current_role(row.person)
+        table.add_row(
+            row.person.full_name,
+            " at ".join(x for x in (role["title"], role["organization"]) if x) if role else "",
+            row.person.circle.name if row.person.circle else "",
+            row.status.reason,
+        )
+    out.print(table)
+
+
+@handle_errors
+def edit(
+    person: Annotated[str, typer.Argument(help="Who (fuzzy name or email).")],
+    circle: Annotated[str | None, typer.Option(help="Move to this circle.")] = None,
+    every: Annotated[str | None, typer.Option(help="Check in this often (30d, 6w, 3m).")] = None,
+    circle_cadence: Annotated[
+        bool, typer.Option("--circle-cadence", help="Drop the override; follow the circle.")
+    ] = False,
+) -> None:
+    """Change a person's circle or check-in cadence."""
+    from kithkin.dates import parse_every
+    from kithkin.queries.people import resolve_person
+    from kithkin.services.people import set_cadence
+
+    ctx = session()
+    updated = set_cadence(
+        ctx.network,
+        ctx.user,
+        resolve_person(ctx.network, person),
+        circle=circle,
+        cadence_days=parse_every(every, "--every").approx_days if every else None,
+        clear_cadence=circle_cadence,
+    )
+    due = (
+        f"next check-in due {updated.check_in_due_on}"
+        if updated.check_in_due_on
+        else "no check-in cadence"
+    )
+    out.print(
+        f"{updated.full_name}: {updated.circle.name if updated.circle else 'no circle'}, {due}."
+    )

@@ -1,0 +1,164 @@
+"""The documented, stable JSON shapes of `kith ... --json` (docs/cli.md shows each)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from kithkin import clock
+from kithkin.models import ContactPoint, FollowUp, Interaction, Person
+from kithkin.queries.agenda import Agenda, FollowUpItem
+from kithkin.queries.checkins import CheckInStatus
+from kithkin.queries.people import PersonCard
+from kithkin.queries.search import SearchResults
+
+
+def _day(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def current_role(person: Person) -> dict[str, str] | None:
+    """The person's current job (from prefetched affiliations), else None."""
+    current = next((a for a in person.affiliations.all() if a.end_on is None), None)
+    if current is None:
+        return None
+    return {"organization": current.organization.name, "title": current.title}
+
+
+def person_ref(person: Person) -> dict[str, Any]:
+    return {"id": person.pk, "name": person.full_name}
+
+
+def check_in(status: CheckInStatus) -> dict[str, Any]:
+    return {
+        "cadence_days": status.cadence_days,
+        "due_on": _day(status.due_on),
+        "days_overdue": status.days_overdue,
+        "last_interaction_on": _day(status.last_interaction_on),
+        "reason": status.reason,
+    }
+
+
+def follow_up(item: FollowUp, people: list[Person] | None = None) -> dict[str, Any]:
+    return {
+        "id": item.pk,
+        "title": item.title,
+        "due_on": _day(item.due_on),
+        "recurrence": item.recurrence or None,
+        "done": item.done_at is not None,
+        "people": [person_ref(p) for p in (people if people is not None else item.people.all())],
+    }
+
+
+def follow_up_item(item: FollowUpItem) -> dict[str, Any]:
+    return {
+        **follow_up(item.follow_up, item.people),
+        "days_overdue": item.days_overdue,
+        "reason": item.reason,
+    }
+
+
+def agenda(result: Agenda, network_name: str) -> dict[str, Any]:
+    return {
+        "date": result.today.isoformat(),
+        "network": network_name,
+        "follow_ups": [follow_up_item(item) for item in result.follow_ups_due],
+        "check_ins": [
+            {
+                "person": {**person_ref(item.person), "role": current_role(item.person)},
+                "circle": item.circle,
+                "lateness": item.lateness,
+                **check_in(item.status),
+            }
+            for item in result.check_ins
+        ],
+        "backlog": {
+            "budget": result.backlog.budget,
+            "due_total": result.backlog.due_total,
+            "later": result.backlog.later,
+            "days_to_clear": result.backlog.days_to_clear,
+            "schedule": [{"date": d.isoformat(), "count": n} for d, n in result.backlog.schedule],
+        },
+        "upcoming_follow_ups": [follow_up_item(item) for item in result.follow_ups_upcoming],
+    }
+
+
+def contact_point(point: ContactPoint) -> dict[str, Any]:
+    return {
+        "kind": point.kind,
+        "service": point.service or None,
+        "label": point.label or None,
+        "value": point.value,
+        "primary": point.is_primary,
+    }
+
+
+def interaction(item: Interaction, time_zone: str) -> dict[str, Any]:
+    return {
+        "id": item.pk,
+        "kind": item.kind,
+        "on": clock.local_date(item.occurred_at, time_zone).isoformat(),
+        "occurred_at": item.occurred_at.isoformat(),
+        "direction": item.direction,
+        "summary": item.summary,
+        "learned": item.learned,
+        "next_questions": item.next_questions,
+        "source": item.source,
+    }
+
+
+def person_card(card: PersonCard, time_zone: str) -> dict[str, Any]:
+    person = card.person
+    return {
+        "id": person.pk,
+        "name": person.full_name,
+        "headline": person.headline,
+        "role": current_role(person),
+        "location": person.location,
+        "pronouns": person.pronouns,
+        "circle": card.circle,
+        "tags": card.tags,
+        "how_we_met": person.how_we_met,
+        "what_matters": person.what_matters,
+        "notes": person.notes,
+        "connected_on": _day(person.connected_on),
+        "snoozed_until": _day(person.snoozed_until),
+        "archived": person.archived_at is not None,
+        "check_in": check_in(card.check_in),
+        "contact_points": [contact_point(p) for p in card.contact_points],
+        "affiliations": [
+            {
+                "organization": a.organization.name,
+                "kind": a.kind,
+                "title": a.title,
+                "start_on": _day(a.start_on),
+                "end_on": _day(a.end_on),
+                "current": a.end_on is None,
+            }
+            for a in card.affiliations
+        ],
+        "relationships": card.relationships,
+        "interaction_count": card.interaction_count,
+        "timeline": [
+            {**interaction(entry.interaction, time_zone), "with": entry.others}
+            for entry in card.timeline
+        ],
+        "follow_ups": [follow_up(item) for item in card.open_follow_ups],
+    }
+
+
+def search(results: SearchResults, time_zone: str) -> dict[str, Any]:
+    return {
+        "query": results.query,
+        "people": [
+            {
+                **person_ref(hit.person),
+                "headline": hit.person.headline,
+                "role": current_role(hit.person),
+                "matched": hit.matched,
+                "interaction": interaction(hit.interaction, time_zone) if hit.interaction else None,
+            }
+            for hit in results.people
+        ],
+        "organizations": [{"id": o.pk, "name": o.name} for o in results.organizations],
+    }

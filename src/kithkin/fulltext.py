@@ -1,0 +1,114 @@
+"""Each database's own full-text engine behind one interface: SQLite FTS5, PostgreSQL tsvector.
+
+The searchable text lives in ordinary columns (``Person.search_text`` and an interaction's
+summary, learned and next-time questions). On SQLite, FTS5 tables index those columns
+through triggers; on PostgreSQL, GIN indexes over ``to_tsvector`` expressions do. The schema
+is (re)ensured after every migrate because SQLite table rebuilds drop triggers.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from django.db.backends.base.base import BaseDatabaseWrapper
+
+_SQLITE_SCHEMA = [
+    # People: one document per person (name, organizations, emails, tags, notes...).
+    """CREATE VIRTUAL TABLE IF NOT EXISTS kithkin_person_fts USING fts5(
+        search_text, content='kithkin_person', content_rowid='id',
+        tokenize='unicode61 remove_diacritics 2')""",
+    """CREATE TRIGGER IF NOT EXISTS kithkin_person_fts_ai AFTER INSERT ON kithkin_person BEGIN
+        INSERT INTO kithkin_person_fts(rowid, search_text) VALUES (new.id, new.search_text);
+    END""",
+    """CREATE TRIGGER IF NOT EXISTS kithkin_person_fts_ad AFTER DELETE ON kithkin_person BEGIN
+        INSERT INTO kithkin_person_fts(kithkin_person_fts, rowid, search_text)
+        VALUES ('delete', old.id, old.search_text);
+    END""",
+    """CREATE TRIGGER IF NOT EXISTS kithkin_person_fts_au
+        AFTER UPDATE OF search_text ON kithkin_person BEGIN
+        INSERT INTO kithkin_person_fts(kithkin_person_fts, rowid, search_text)
+        VALUES ('delete', old.id, old.search_text);
+        INSERT INTO kithkin_person_fts(rowid, search_text) VALUES (new.id, new.search_text);
+    END""",
+    # Interactions: what was said, learned and is to be asked next time.
+    """CREATE VIRTUAL TABLE IF NOT EXISTS kithkin_interaction_fts USING fts5(
+        summary, learned, next_questions, content='kithkin_interaction', content_rowid='id',
+        tokenize='unicode61 remove_diacritics 2')""",
+    """CREATE TRIGGER IF NOT EXISTS kithkin_interaction_fts_ai
+        AFTER INSERT ON kithkin_interaction BEGIN
+        INSERT INTO kithkin_interaction_fts(rowid, summary, learned, next_questions)
+        VALUES (new.id, new.summary, new.learned, new.next_questions);
+    END""",
+    """CREATE TRIGGER IF NOT EXISTS kithkin_interaction_fts_ad
+        AFTER DELETE ON kithkin_interaction BEGIN
+        INSERT INTO kithkin_interaction_fts(
+            kithkin_interaction_fts, rowid, summary, learned, next_questions)
+        VALUES ('delete', old.id, old.summary, old.learned, old.next_questions);
+    END""",
+    """CREATE TRIGGER IF NOT EXISTS kithkin_interaction_fts_au
+        AFTER UPDATE OF summary, learned, next_questions ON kithkin_interaction BEGIN
+        INSERT INTO kithkin_interaction_fts(
+            kithkin_interaction_fts, rowid, summary, learned, next_questions)
+        VALUES ('delete', old.id, old.summary, old.learned, old.next_questions);
+        INSERT INTO kithkin_interaction_fts(rowid, summary, learned, next_questions)
+        VALUES (new.id, new.summary, new.learned, new.next_questions);
+    END""",
+]
+
+INTERACTION_TSVECTOR = (
+    "to_tsvector('simple', coalesce(summary, '') || ' ' || coalesce(learned, '') || ' ' "
+    "|| coalesce(next_questions, ''))"
+)
+PERSON_TSVECTOR = "to_tsvector('simple', search_text)"
+
+_POSTGRES_SCHEMA = [
+    f"CREATE INDEX IF NOT EXISTS kithkin_person_fts ON kithkin_person USING GIN ({PERSON_TSVECTOR})",
+    "CREATE INDEX IF NOT EXISTS kithkin_interaction_fts ON kithkin_interaction "
+    f"USING GIN ({INTERACTION_TSVECTOR})",
+]
+
+
+def ensure_schema(connection: BaseDatabaseWrapper) -> None:
+    """Create the full-text tables, triggers or indexes that are missing. Idempotent."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type='table' AND name LIKE 'kithkin_%_fts'"
+            )
+            existing = {row[0] for row in cursor.fetchall()}
+            for statement in _SQLITE_SCHEMA:
+                cursor.execute(statement)
+            # A table created just now must index the rows that were already there.
+            for table in ("kithkin_person_fts", "kithkin_interaction_fts"):
+                if table not in existing:
+                    cursor.execute(f"INSERT INTO {table}({table}) VALUES ('rebuild')")
+        elif connection.vendor == "postgresql":
+            for statement in _POSTGRES_SCHEMA:
+                cursor.execute(statement)
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip accents, so 'Zoë' and 'zoe' meet on every database."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def words(text: str) -> list[str]:
+    """The words of ``text``, folded: 'Ada@Example.org' -> ['ada', 'example', 'org']."""
+    return _WORD.findall(fold(text))
+
+
+def sqlite_match(query: str) -> str | None:
+    """An FTS5 MATCH expression: every word of the query, as a prefix. None if no words."""
+    terms = words(query)
+    return " ".join(f'"{term}"*' for term in terms) if terms else None
+
+
+def postgres_tsquery(query: str) -> str | None:
+    """A to_tsquery('simple', ...) expression: every word of the query, as a prefix."""
+    terms = words(query)
+    return " & ".join(f"{term}:*" for term in terms) if terms else None

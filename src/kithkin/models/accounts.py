@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+def default_time_zone() -> str:
+    return str(settings.DEFAULT_TIME_ZONE)
+
+
+class User(AbstractUser):
+    """A login. What a user sees depends on their Memberships, never on this row alone."""
+
+    time_zone = models.CharField(max_length=64, default=default_time_zone)
+    # The network the CLI and the web app open by default; switching networks changes it.
+    current_network = models.ForeignKey(
+        "kithkin.Network", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        db_table = "kithkin_user"

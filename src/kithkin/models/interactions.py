@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from kithkin.clock import now
+
+
+class Interaction(models.Model):
+    """One touchpoint with one or more people. Any interaction resets their check-in."""
+
+    class Kind(models.TextChoices):
+        MEETING = "meeting"
+        CALL = "call"
+        VIDEO = "video", "video call"
+        EMAIL = "email"
+        MESSAGE = "message"
+        EVENT = "event", "event conversation"
+        SOCIAL = "social"
+        NOTE = "note"
+
+    class Direction(models.TextChoices):
+        OUTBOUND = "outbound", "I reached out"
+        INBOUND = "inbound", "they reached out"
+        MUTUAL = "mutual"
+
+    class Source(models.TextChoices):
+        MANUAL = "manual"
+        CALENDAR = "calendar"
+        EMAIL = "email"
+        LINKEDIN = "linkedin"
+        IMPORT = "import"
+        DEMO = "demo"
+
+    network = models.ForeignKey(
+        "kithkin.Network", on_delete=models.CASCADE, related_name="interactions"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    occurred_at = models.DateTimeField()
+    direction = models.CharField(max_length=10, choices=Direction.choices, default=Direction.MUTUAL)
+    summary = models.TextField(blank=True)
+    learned = models.TextField(blank=True)  # what I learned
+    next_questions = models.TextField(blank=True)  # what to ask next time
+    participants = models.ManyToManyField(
+        "kithkin.Person", through="InteractionParticipant", related_name="interactions"
+    )
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.MANUAL)
+    # The id in the source system, so a re-import finds the row instead of duplicating it.
+    # NULL (not "") so the partial unique constraint below ignores rows without one.
+    external_id = models.CharField(max_length=500, null=True, blank=True)  # noqa: DJ001
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=now)
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["network", "source", "external_id"],
+                condition=Q(external_id__isnull=False),
+                name="interaction_external_id_once",
+            ),
+        ]
+        indexes = [models.Index(fields=["network", "occurred_at"], name="interaction_when")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.occurred_at:%Y-%m-%d}"
+
+
+class InteractionParticipant(models.Model):
+    interaction = models.ForeignKey(Interaction, on_delete=models.CASCADE)
+    person = models.ForeignKey("kithkin.Person", on_delete=models.CASCADE)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "interaction"], name="participant_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} in {self.interaction_id}"

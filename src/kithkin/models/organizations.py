@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+
+from kithkin.clock import now
+
+
+class Organization(models.Model):
+    class Kind(models.TextChoices):
+        COMPANY = "company"
+        ASSOCIATION = "association", "professional association"
+        SCHOOL = "school"
+        COMMUNITY = "community"
+        OTHER = "other"
+
+    network = models.ForeignKey(
+        "kithkin.Network", on_delete=models.CASCADE, related_name="organizations"
+    )
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.COMPANY)
+    website = models.CharField(max_length=500, blank=True)
+    notes = models.TextField(blank=True)
+    tags = models.ManyToManyField("kithkin.Tag", blank=True, related_name="organizations")
+    created_at = models.DateTimeField(default=now)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), "network", name="organization_name_once"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Affiliation(models.Model):
+    """A person's tie to an organization: a job, a membership, a school, volunteering."""
+
+    class Kind(models.TextChoices):
+        EMPLOYMENT = "employment"
+        MEMBERSHIP = "membership"
+        EDUCATION = "education"
+        VOLUNTEERING = "volunteering"
+
+    person = models.ForeignKey(
+        "kithkin.Person", on_delete=models.CASCADE, related_name="affiliations"
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="affiliations"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.EMPLOYMENT)
+    title = models.CharField(max_length=200, blank=True)
+    start_on = models.DateField(null=True, blank=True)
+    end_on = models.DateField(null=True, blank=True)  # None: current
+    renews_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(default=now)
+
+    class Meta:
+        ordering = ["end_on", "-start_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_on__isnull=True)
+                | Q(start_on__isnull=True)
+                | Q(end_on__gte=models.F("start_on")),
+                name="affiliation_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} at {self.organization}" if self.title else str(self.organization)
+
+    @property
+    def is_current(self) -> bool:
+        return self.end_on is None

@@ -1,0 +1,133 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import models
+from django.db.models import Q
+
+from kithkin.clock import now
+
+
+class Person(models.Model):
+    """A contact, or *me* (``is_self``): exactly one Person per network is the user."""
+
+    network = models.ForeignKey("kithkin.Network", on_delete=models.CASCADE, related_name="people")
+    is_self = models.BooleanField(default=False)
+
+    full_name = models.CharField(max_length=200)
+    given_name = models.CharField(max_length=100, blank=True)
+    family_name = models.CharField(max_length=100, blank=True)
+    nickname = models.CharField(max_length=100, blank=True)
+    pronouns = models.CharField(max_length=40, blank=True)
+    headline = models.CharField(max_length=200, blank=True)
+    location = models.CharField(max_length=200, blank=True)
+    time_zone = models.CharField(max_length=64, blank=True)
+    # A birthday may be known without its year (most phone contacts).
+    birthday_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    birthday_month = models.PositiveSmallIntegerField(null=True, blank=True)
+    birthday_day = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    circle = models.ForeignKey(
+        "kithkin.Circle", null=True, blank=True, on_delete=models.SET_NULL, related_name="people"
+    )
+    # Overrides the circle's cadence when set.
+    cadence_days = models.PositiveIntegerField(null=True, blank=True)
+    snoozed_until = models.DateField(null=True, blank=True)
+
+    how_we_met = models.TextField(blank=True)
+    introduced_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="introduced"
+    )
+    what_matters = models.TextField(blank=True)
+    notes = models.TextField(blank=True)  # Markdown
+    tags = models.ManyToManyField("kithkin.Tag", blank=True, related_name="people")
+
+    connected_on = models.DateField(null=True, blank=True)  # when the relationship began
+    archived_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=now)
+    updated_at = models.DateTimeField(default=now)
+
+    # Derived state, kept current by kithkin.services.checkins and .search_index so the
+    # agenda and search never scan a million interactions. Never set these by hand.
+    last_interaction_at = models.DateTimeField(null=True, blank=True)
+    check_in_due_on = models.DateField(null=True, blank=True)
+    search_text = models.TextField(blank=True, default="")
+
+    class Meta:
+        ordering = ["full_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["network"], condition=Q(is_self=True), name="one_self_per_network"
+            ),
+            models.CheckConstraint(
+                condition=Q(birthday_month__isnull=True)
+                | Q(birthday_month__gte=1, birthday_month__lte=12),
+                name="birthday_month_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(birthday_day__isnull=True)
+                | Q(birthday_day__gte=1, birthday_day__lte=31),
+                name="birthday_day_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(cadence_days__isnull=True) | Q(cadence_days__gte=1),
+                name="cadence_positive",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["network", "check_in_due_on"], name="person_due"),
+            models.Index(fields=["network", "full_name"], name="person_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def first_name(self) -> str:
+        return self.nickname or self.given_name or self.full_name.split(" ", 1)[0]
+
+    @property
+    def birthday(self) -> dt.date | None:
+        """The birthday as a date when its year is known."""
+        if self.birthday_year and self.birthday_month and self.birthday_day:
+            return dt.date(self.birthday_year, self.birthday_month, self.birthday_day)
+        return None
+
+    @property
+    def effective_cadence_days(self) -> int | None:
+        if self.cadence_days is not None:
+            return self.cadence_days
+        return self.circle.cadence_days if self.circle_id and self.circle else None
+
+
+class ContactPoint(models.Model):
+    """A way to reach a person. ``normalized`` is the matching key (E.164, lower-case...)."""
+
+    class Kind(models.TextChoices):
+        EMAIL = "email"
+        PHONE = "phone"
+        URL = "url"
+        SOCIAL = "social", "social profile"
+        ADDRESS = "address"
+        CHAT = "chat", "chat handle"
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="contact_points")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    # For social profiles: linkedin, github, mastodon, x, bluesky, website...
+    service = models.CharField(max_length=30, blank=True)
+    label = models.CharField(max_length=40, blank=True)  # work, home, mobile...
+    value = models.CharField(max_length=500)  # as shown to the user
+    normalized = models.CharField(max_length=500)
+    is_primary = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-is_primary", "kind", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "kind", "normalized"], name="contact_point_once"
+            ),
+        ]
+        indexes = [models.Index(fields=["kind", "normalized"], name="contact_point_key")]
+
+    def __str__(self) -> str:
+        return self.value

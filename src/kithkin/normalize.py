@@ -1,0 +1,87 @@
+"""Turn what people type into matching keys: E.164 phones, lower-case emails, canonical
+profile URLs. Each function returns (display value, normalized key) or raises InvalidInput
+naming the field."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+
+from kithkin.errors import InvalidInput
+
+
+def email(value: str, field: str = "email") -> tuple[str, str]:
+    text = value.strip()
+    try:
+        result = validate_email(text, check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise InvalidInput(field, f"{text!r} is not a valid email address ({exc})") from exc
+    return result.normalized, result.normalized.lower()
+
+
+def phone(value: str, region: str = "", field: str = "phone") -> tuple[str, str]:
+    text = value.strip()
+    try:
+        number = phonenumbers.parse(text, region.upper() or None)
+    except phonenumbers.NumberParseException as exc:
+        hint = (
+            " (add the country code, e.g. +44 20 7946 0958)"
+            if exc.error_type == phonenumbers.NumberParseException.INVALID_COUNTRY_CODE
+            else ""
+        )
+        raise InvalidInput(field, f"{text!r} is not a phone number{hint}") from exc
+    if not phonenumbers.is_possible_number(number):
+        raise InvalidInput(field, f"{text!r} is not a possible phone number")
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    shown = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    return shown, e164
+
+
+# host -> (service, canonical host, path prefix that precedes the handle)
+_PROFILE_HOSTS = {
+    "linkedin.com": ("linkedin", "www.linkedin.com", "/in/"),
+    "github.com": ("github", "github.com", "/"),
+    "x.com": ("x", "x.com", "/"),
+    "twitter.com": ("x", "x.com", "/"),
+    "bsky.app": ("bluesky", "bsky.app", "/profile/"),
+}
+_HANDLE = re.compile(r"[^/?#]+")
+_MASTODON = re.compile(r"^@?(?P<user>[\w.]+)@(?P<host>[\w.-]+\.[a-z]{2,})$", re.IGNORECASE)
+
+
+def url(value: str, field: str = "url") -> tuple[str, str, str]:
+    """(display, normalized, service). Profiles on known sites become canonical URLs."""
+    text = value.strip()
+    mastodon = _MASTODON.match(text)
+    if mastodon:
+        canonical = f"https://{mastodon['host'].lower()}/@{mastodon['user'].lower()}"
+        return canonical, canonical, "mastodon"
+    if "://" not in text:
+        text = "https://" + text
+    parts = urlsplit(text)
+    host = (parts.hostname or "").lower()
+    if not host or "." not in host or " " in text:
+        raise InvalidInput(field, f"{value.strip()!r} is not a web address")
+    bare_host = host.removeprefix("www.")
+    if bare_host.endswith(".linkedin.com"):  # de.linkedin.com, uk.linkedin.com ...
+        bare_host = "linkedin.com"
+    known = _PROFILE_HOSTS.get(bare_host)
+    if known:
+        service, canonical_host, prefix = known
+        path = parts.path
+        if path.lower().startswith(prefix) and len(path) > len(prefix):
+            handle = _HANDLE.match(path[len(prefix) :])
+            if handle:
+                canonical = f"https://{canonical_host}{prefix}{handle.group(0).lower()}"
+                return canonical, canonical, service
+    if parts.path.startswith("/@") and "/" not in parts.path[2:].rstrip("/"):
+        canonical = f"https://{host}{parts.path.rstrip('/').lower()}"
+        return canonical, canonical, "mastodon"
+    path = parts.path.rstrip("/")
+    normalized = f"{parts.scheme.lower()}://{host}{path}" + (
+        f"?{parts.query}" if parts.query else ""
+    )
+    return text, normalized, "website"

@@ -1,0 +1,164 @@
+"""The agenda ("today", DESIGN.md §3): what to do today, each row ranked and explained.
+
+Sections so far: follow-ups due (all of them: they are promises), and check-ins due,
+ranked by lateness relative to cadence, closest circle first among equals. Check-ins are
+capped by the network's daily outreach budget; the backlog beyond it is spread over the
+coming days instead of one wall.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+
+from kithkin.models import Affiliation, FollowUp, Network, Person
+from kithkin.queries.checkins import CheckInStatus, check_in_status
+
+UPCOMING_DAYS = 7
+SCHEDULE_PREVIEW_DAYS = 7
+
+
+@dataclass(frozen=True)
+class FollowUpItem:
+    follow_up: FollowUp
+    people: list[Person]
+    days_overdue: int  # negative: due in that many days
+    reason: str
+
+
+@dataclass(frozen=True)
+class CheckInItem:
+    person: Person
+    circle: str | None
+    status: CheckInStatus
+    lateness: float  # days overdue / cadence: 1.0 means a whole cadence late
+
+
+@dataclass(frozen=True)
+class Backlog:
+    """Check-ins due beyond today's budget, and how the budget spreads them."""
+
+    budget: int
+    due_total: int
+    later: int
+    days_to_clear: int
+    schedule: list[tuple[dt.date, int]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Agenda:
+    today: dt.date
+    follow_ups_due: list[FollowUpItem]
+    check_ins: list[CheckInItem]
+    backlog: Backlog
+    follow_ups_upcoming: list[FollowUpItem]
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.follow_ups_due or self.check_ins)
+
+
+def _follow_up_reason(days_overdue: int, due_on: dt.date) -> str:
+    if days_overdue > 1:
+        return f"overdue by {days_overdue} days (due {due_on.isoformat()})"
+    if days_overdue == 1:
+        return f"overdue by 1 day (due {due_on.isoformat()})"
+    if days_overdue == 0:
+        return "due today"
+    if days_overdue == -1:
+        return "due tomorrow"
+    return f"due in {-days_overdue} days ({due_on.isoformat()})"
+
+
+def _follow_up_items(
+    network: Network, today: dt.date, *, until: dt.date, after: dt.date | None
+) -> list[FollowUpItem]:
+    follow_ups = FollowUp.objects.filter(
+        network=network, done_at__isnull=True, due_on__lte=until
+    ).prefetch_related(Prefetch("people", Person.objects.order_by("full_name")))
+    if after is not None:
+        follow_ups = follow_ups.filter(due_on__gt=after)
+    items = []
+    for follow_up in follow_ups.order_by("due_on", "id"):
+        overdue = (today - follow_up.due_on).days
+        items.append(
+            FollowUpItem(
+                follow_up,
+                list(follow_up.people.all()),
+                overdue,
+                _follow_up_reason(overdue, follow_up.due_on),
+            )
+        )
+    return items
+
+
+def rank_check_ins(
+    rows: list[tuple[int, dt.date, int, int]], today: dt.date
+) -> list[tuple[int, float]]:
+    """(person id, due on, cadence days, circle rank) -> ids by priority, with lateness."""
+    ranked = sorted(
+        ((pk, (today - due).days / cadence, rank, due) for pk, due, cadence, rank in rows),
+        key=lambda row: (-row[1], row[2], row[3], row[0]),
+    )
+    return [(pk, lateness) for pk, lateness, _, _ in ranked]
+
+
+def agenda(network: Network, today: dt.date) -> Agenda:
+    due_rows = list(
+        Person.objects.filter(
+            network=network, check_in_due_on__lte=today, archived_at__isnull=True, is_self=False
+        ).values_list(
+            "pk", "check_in_due_on", "cadence_days", "circle__cadence_days", "circle__rank"
+        )
+    )
+    rows = [
+        (pk, due, cadence, rank if rank is not None else 99)
+        for pk, due, own, circle_cadence, rank in due_rows
+        if due is not None and (cadence := own if own is not None else circle_cadence)
+    ]
+    ranked = rank_check_ins(rows, today)
+    budget = max(network.daily_outreach_budget, 1)
+    todays = ranked[:budget]
+    people = (
+        Person.objects.filter(pk__in=[pk for pk, _ in todays])
+        .select_related("circle")
+        .prefetch_related(
+            Prefetch("affiliations", Affiliation.objects.select_related("organization"))
+        )
+    )
+    by_id = {person.pk: person for person in people}
+    check_ins = [
+        CheckInItem(
+            person=by_id[pk],
+            circle=circle.name if (circle := by_id[pk].circle) else None,
+            status=check_in_status(by_id[pk], today, network.time_zone),
+            lateness=round(lateness, 2),
+        )
+        for pk, lateness in todays
+    ]
+    later = max(len(ranked) - budget, 0)
+    schedule = []
+    remaining = later
+    for offset in range(1, SCHEDULE_PREVIEW_DAYS + 1):
+        if remaining <= 0:
+            break
+        schedule.append((today + dt.timedelta(days=offset), min(budget, remaining)))
+        remaining -= budget
+    return Agenda(
+        today=today,
+        follow_ups_due=_follow_up_items(network, today, until=today, after=None),
+        check_ins=check_ins,
+        backlog=Backlog(
+            budget=budget,
+            due_total=len(ranked),
+            later=later,
+            days_to_clear=math.ceil(later / budget),
+            schedule=schedule,
+        ),
+        follow_ups_upcoming=_follow_up_items(
+            network, today, until=today + dt.timedelta(days=UPCOMING_DAYS), after=today
+        ),
+    )

@@ -1,0 +1,179 @@
+"""Reading people: resolve a typed name to one person, and the person card."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+from rapidfuzz import fuzz, process
+
+from kithkin import clock
+from kithkin.errors import Ambiguous, NotFound
+from kithkin.fulltext import fold, words
+from kithkin.models import (
+    Affiliation,
+    ContactPoint,
+    FollowUp,
+    Interaction,
+    Network,
+    Person,
+    Relationship,
+)
+from kithkin.queries.checkins import CheckInStatus, check_in_status
+
+MAX_CANDIDATES = 10
+
+
+def describe(person: Person) -> str:
+    """'Ada Lovelace (CTO at Analytical Engines)': enough to tell namesakes apart."""
+    current = next((a for a in person.affiliations.all() if a.end_on is None), None)
+    detail = str(current) if current else person.headline
+    return f"{person.full_name} ({detail})" if detail else person.full_name
+
+
+def resolve_person(network: Network, text: str, *, include_archived: bool = False) -> Person:
+    """The one person ``text`` names: an email, an exact name, or a unique prefix of names.
+
+    Raises Ambiguous with the candidates, or NotFound with the closest names.
+    """
+    query = text.strip()
+    people = Person.objects.filter(network=network)
+    if not include_archived:
+        people = people.filter(archived_at__isnull=True)
+    if query.lower() == "me":
+        return people.get(is_self=True)
+    if "@" in query:
+        by_email = list(
+            people.filter(
+                contact_points__kind=ContactPoint.Kind.EMAIL,
+                contact_points__normalized=query.lower(),
+            ).distinct()[: MAX_CANDIDATES + 1]
+        )
+        if len(by_email) == 1:
+            return by_email[0]
+        if by_email:
+            _ambiguous(query, [p.pk for p in by_email])
+    names = list(people.filter(is_self=False).values_list("pk", "full_name", "nickname"))
+    wanted = fold(" ".join(query.split()))
+    exact = [pk for pk, full, nick in names if wanted in (fold(full), fold(nick))]
+    if len(exact) == 1:
+        return people.get(pk=exact[0])
+    if exact:
+        _ambiguous(query, exact)
+    query_words = words(query)
+    if query_words:
+        prefix = [
+            pk
+            for pk, full, nick in names
+            if _words_prefix_match(query_words, words(f"{full} {nick}"))
+        ]
+        if len(prefix) == 1:
+            return people.get(pk=prefix[0])
+        if prefix:
+            _ambiguous(query, prefix)
+    closest = process.extract(
+        query, {pk: full for pk, full, _ in names}, scorer=fuzz.WRatio, limit=3, score_cutoff=70
+    )
+    raise NotFound(f"No one called {query!r}.", suggestions=[name for name, _, _ in closest])
+
+
+def _words_prefix_match(query_words: list[str], name_words: list[str]) -> bool:
+    """Every query word starts some name word ('ada love' names 'Ada Lovelace')."""
+    return all(any(name.startswith(q) for name in name_words) for q in query_words)
+
+
+def _ambiguous(query: str, ids: list[int]) -> None:
+    candidates = (
+        Person.objects.filter(pk__in=ids[:MAX_CANDIDATES])
+        .prefetch_related(
+            Prefetch("affiliations", Affiliation.objects.select_related("organization"))
+        )
+        .order_by("full_name")
+    )
+    more = f" (and {len(ids) - MAX_CANDIDATES} more)" if len(ids) > MAX_CANDIDATES else ""
+    raise Ambiguous(
+        f"{query!r} matches {len(ids)} people{more}; say which:",
+        [describe(person) for person in candidates],
+    )
+
+
+@dataclass
+class TimelineEntry:
+    interaction: Interaction
+    others: list[str]  # the other participants' names
+
+
+@dataclass
+class PersonCard:
+    person: Person
+    circle: str | None
+    check_in: CheckInStatus
+    contact_points: list[ContactPoint]
+    affiliations: list[Affiliation]
+    tags: list[str]
+    relationships: list[str]
+    timeline: list[TimelineEntry]
+    interaction_count: int
+    open_follow_ups: list[FollowUp]
+
+
+def person_card(
+    network: Network, person: Person, today: dt.date, *, timeline_limit: int = 20
+) -> PersonCard:
+    person = (
+        Person.objects.filter(network=network, pk=person.pk)
+        .select_related("circle", "introduced_by")
+        .prefetch_related(
+            "contact_points",
+            "tags",
+            Prefetch("affiliations", Affiliation.objects.select_related("organization")),
+        )
+        .get()
+    )
+    interactions = (
+        Interaction.objects.filter(network=network, participants=person)
+        .prefetch_related("participants")
+        .order_by("-occurred_at", "-id")
+    )
+    timeline = [
+        TimelineEntry(
+            interaction=interaction,
+            others=[p.full_name for p in interaction.participants.all() if p.pk != person.pk],
+        )
+        for interaction in interactions[:timeline_limit]
+    ]
+    relationships = [
+        f"{rel.get_kind_display()} of {rel.to_person.full_name}"
+        for rel in Relationship.objects.filter(from_person=person).select_related("to_person")
+    ] + [
+        f"{rel.from_person.full_name} is their {rel.get_kind_display()}"
+        if rel.kind in Relationship.DIRECTIONAL
+        else f"{rel.get_kind_display()} of {rel.from_person.full_name}"
+        for rel in Relationship.objects.filter(to_person=person).select_related("from_person")
+    ]
+    if person.introduced_by:
+        relationships.append(f"introduced by {person.introduced_by.full_name}")
+    return PersonCard(
+        person=person,
+        circle=person.circle.name if person.circle else None,
+        check_in=check_in_status(person, today, network.time_zone),
+        contact_points=list(person.contact_points.all()),
+        affiliations=sorted(
+            person.affiliations.all(),
+            key=lambda a: (a.end_on is not None, -(a.start_on or dt.date.min).toordinal()),
+        ),
+        tags=[tag.name for tag in person.tags.all()],
+        relationships=relationships,
+        timeline=timeline,
+        interaction_count=interactions.count(),
+        open_follow_ups=list(
+            FollowUp.objects.filter(network=network, people=person, done_at__isnull=True)
+            .prefetch_related("people")
+            .order_by("due_on", "id")
+        ),
+    )
+
+
+def local_day(instant: dt.datetime, network: Network) -> dt.date:
+    return clock.local_date(instant, network.time_zone)

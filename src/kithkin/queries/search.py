@@ -1,0 +1,161 @@
+"""Full-text search over people: their names, organizations, contact points, tags and
+notes, and what was said in interactions with them. One function, each database's own
+engine (see kithkin.fulltext)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import Prefetch
+
+from kithkin import fulltext
+from kithkin.fulltext import fold, words
+from kithkin.models import Affiliation, Interaction, Network, Organization, Person
+
+INTERACTION_SCAN_LIMIT = 500
+
+
+@dataclass
+class SearchHit:
+    person: Person
+    matched: list[str]  # which parts matched: name, organization, email, tag, notes...
+    interaction: Interaction | None = None  # the best matching conversation, if any
+
+
+@dataclass
+class SearchResults:
+    query: str
+    people: list[SearchHit] = field(default_factory=list)
+    organizations: list[Organization] = field(default_factory=list)
+
+
+def _person_ids_sqlite(network: Network, match: str, limit: int) -> list[int]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT p.id FROM kithkin_person_fts f JOIN kithkin_person p ON p.id = f.rowid
+               WHERE kithkin_person_fts MATCH %s AND p.network_id = %s
+                 AND p.archived_at IS NULL AND NOT p.is_self
+               ORDER BY bm25(kithkin_person_fts), p.full_name LIMIT %s""",
+            [match, network.pk, limit],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _interaction_hits_sqlite(network: Network, match: str) -> list[tuple[int, int]]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT ip.person_id, i.id FROM kithkin_interaction_fts f
+               JOIN kithkin_interaction i ON i.id = f.rowid
+               JOIN kithkin_interactionparticipant ip ON ip.interaction_id = i.id
+               WHERE kithkin_interaction_fts MATCH %s AND i.network_id = %s
+               ORDER BY bm25(kithkin_interaction_fts), i.occurred_at DESC LIMIT %s""",
+            [match, network.pk, INTERACTION_SCAN_LIMIT],
+        )
+        return [(row[0], row[1]) for row in cursor.fetchall()]
+
+
+def _person_ids_postgres(network: Network, tsquery: str, limit: int) -> list[int]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""SELECT p.id FROM kithkin_person p, to_tsquery('simple', %s) q
+                WHERE {fulltext.PERSON_TSVECTOR} @@ q AND p.network_id = %s
+                  AND p.archived_at IS NULL AND NOT p.is_self
+                ORDER BY ts_rank({fulltext.PERSON_TSVECTOR}, q) DESC, p.full_name LIMIT %s""",
+            [tsquery, network.pk, limit],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _interaction_hits_postgres(network: Network, tsquery: str) -> list[tuple[int, int]]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""SELECT ip.person_id, i.id FROM kithkin_interaction i
+                JOIN kithkin_interactionparticipant ip ON ip.interaction_id = i.id,
+                to_tsquery('simple', %s) q
+                WHERE {fulltext.INTERACTION_TSVECTOR} @@ q AND i.network_id = %s
+                ORDER BY ts_rank({fulltext.INTERACTION_TSVECTOR}, q) DESC, i.occurred_at DESC
+                LIMIT %s""",
+            [tsquery, network.pk, INTERACTION_SCAN_LIMIT],
+        )
+        return [(row[0], row[1]) for row in cursor.fetchall()]
+
+
+def _matched_parts(person: Person, query_words: list[str]) -> list[str]:
+    def hit(*texts: str) -> bool:
+        found = words(" ".join(texts))
+        return any(any(w.startswith(q) for w in found) for q in query_words)
+
+    parts = []
+    if hit(person.full_name, person.nickname):
+        parts.append("name")
+    if hit(*(f"{a.organization.name} {a.title}" for a in person.affiliations.all())):
+        parts.append("organization")
+    if hit(*(c.value + " " + c.normalized for c in person.contact_points.all())):
+        parts.append("contact")
+    if hit(*(t.name for t in person.tags.all())):
+        parts.append("tag")
+    if hit(person.headline, person.location):
+        parts.append("headline")
+    if hit(person.notes, person.what_matters, person.how_we_met):
+        parts.append("notes")
+    return parts
+
+
+def search(network: Network, text: str, *, limit: int = 25) -> SearchResults:
+    results = SearchResults(query=text)
+    query_words = words(text)
+    if not query_words:
+        return results
+    if connection.vendor == "postgresql":
+        expression = fulltext.postgres_tsquery(text)
+        assert expression is not None
+        person_ids = _person_ids_postgres(network, expression, limit)
+        interaction_hits = _interaction_hits_postgres(network, expression)
+    else:
+        expression = fulltext.sqlite_match(text)
+        assert expression is not None
+        person_ids = _person_ids_sqlite(network, expression, limit)
+        interaction_hits = _interaction_hits_sqlite(network, expression)
+
+    best_interaction: dict[int, int] = {}
+    for person_id, interaction_id in interaction_hits:
+        best_interaction.setdefault(person_id, interaction_id)
+    ordered = list(dict.fromkeys([*person_ids, *best_interaction]))[:limit]
+    people = {
+        person.pk: person
+        for person in Person.objects.filter(
+            pk__in=ordered, network=network, archived_at__isnull=True, is_self=False
+        ).prefetch_related(
+            "contact_points",
+            "tags",
+            Prefetch("affiliations", Affiliation.objects.select_related("organization")),
+        )
+    }
+    interactions = Interaction.objects.in_bulk(
+        [best_interaction[pk] for pk in ordered if pk in best_interaction]
+    )
+    for pk in ordered:
+        if pk not in people:
+            continue
+        interaction = interactions.get(best_interaction[pk]) if pk in best_interaction else None
+        matched = _matched_parts(people[pk], query_words)
+        if interaction is not None:
+            matched.append("interaction")
+        results.people.append(SearchHit(people[pk], matched, interaction))
+    results.organizations = [
+        organization
+        for organization in Organization.objects.filter(network=network)
+        if all(any(w.startswith(q) for w in words(organization.name)) for q in query_words)
+    ][:limit]
+    return results
+
+
+def interaction_day(interaction: Interaction, network: Network) -> dt.date:
+    from kithkin import clock
+
+    return clock.local_date(interaction.occurred_at, network.time_zone)
+
+
+__all__ = ["SearchHit", "SearchResults", "fold", "search"]

@@ -1,0 +1,90 @@
+"""Keep-in-touch due dates (DESIGN.md §3).
+
+Due = latest interaction with the person (any kind, any source) + cadence; never
+interacted: from when they were connected or added. A snooze only moves it later. No
+cadence: never due. The result is stored on Person (``last_interaction_at``,
+``check_in_due_on``) so the agenda reads an index instead of a million interactions;
+every write that changes an input calls :func:`refresh_check_ins`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db.models import Max, OuterRef, Subquery
+
+from kithkin import clock
+from kithkin.models import InteractionParticipant, Network, Person
+
+
+def check_in_due_on(
+    *,
+    cadence_days: int | None,
+    last_interaction_on: dt.date | None,
+    added_on: dt.date,
+    snoozed_until: dt.date | None,
+) -> dt.date | None:
+    if cadence_days is None:
+        return None
+    due = (last_interaction_on or added_on) + dt.timedelta(days=cadence_days)
+    if snoozed_until is not None and snoozed_until > due:
+        return snoozed_until
+    return due
+
+
+def refresh_check_ins(network: Network, person_ids: Iterable[int] | None = None) -> int:
+    """Recompute last interaction and due date for some people (or all). Returns changes."""
+    people = Person.objects.filter(network=network)
+    if person_ids is not None:
+        ids = list(set(person_ids))
+        if not ids:
+            return 0
+        people = people.filter(pk__in=ids)
+    latest = (
+        InteractionParticipant.objects.filter(person=OuterRef("pk"))
+        .values("person")
+        .annotate(latest=Max("interaction__occurred_at"))
+        .values("latest")
+    )
+    people.update(last_interaction_at=Subquery(latest))
+
+    zone = network.time_zone
+    changed = []
+    rows = people.values_list(
+        "pk",
+        "is_self",
+        "archived_at",
+        "cadence_days",
+        "circle__cadence_days",
+        "last_interaction_at",
+        "connected_on",
+        "created_at",
+        "snoozed_until",
+        "check_in_due_on",
+    )
+    for (
+        pk,
+        is_self,
+        archived_at,
+        own_cadence,
+        circle_cadence,
+        last_at,
+        connected_on,
+        created_at,
+        snoozed_until,
+        stored,
+    ) in rows.iterator(chunk_size=5000):
+        cadence = own_cadence if own_cadence is not None else circle_cadence
+        due = None
+        if not is_self and archived_at is None:
+            due = check_in_due_on(
+                cadence_days=cadence,
+                last_interaction_on=clock.local_date(last_at, zone) if last_at else None,
+                added_on=connected_on or clock.local_date(created_at, zone),
+                snoozed_until=snoozed_until,
+            )
+        if due != stored:
+            changed.append(Person(pk=pk, check_in_due_on=due))
+    Person.objects.bulk_update(changed, ["check_in_due_on"], batch_size=2000)
+    return len(changed)

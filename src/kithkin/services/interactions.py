@@ -1,0 +1,69 @@
+"""Logging touchpoints. Any interaction resets the check-in of everyone in it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from django.db import transaction
+
+from kithkin import access
+from kithkin.errors import InvalidInput
+from kithkin.models import Interaction, InteractionParticipant, Network, Person, User
+from kithkin.services.checkins import refresh_check_ins
+
+
+@transaction.atomic
+def log_interaction(
+    network: Network,
+    actor: User,
+    *,
+    kind: str,
+    people: Sequence[Person],
+    occurred_at: dt.datetime,
+    summary: str = "",
+    learned: str = "",
+    next_questions: str = "",
+    direction: str = Interaction.Direction.MUTUAL,
+    source: str = Interaction.Source.MANUAL,
+    external_id: str | None = None,
+) -> Interaction:
+    access.require_write(actor, network)
+    if kind not in Interaction.Kind.values:
+        raise InvalidInput("kind", f"{kind!r} is not one of: {', '.join(Interaction.Kind.values)}")
+    if direction not in Interaction.Direction.values:
+        raise InvalidInput(
+            "direction", f"{direction!r} is not one of: {', '.join(Interaction.Direction.values)}"
+        )
+    if not people:
+        raise InvalidInput("people", "an interaction needs at least one person")
+    if any(person.network_id != network.pk for person in people):
+        raise InvalidInput("people", "everyone in an interaction must be in this network")
+    if occurred_at.tzinfo is None:
+        raise ValueError("occurred_at must be timezone-aware")
+    interaction = Interaction.objects.create(
+        network=network,
+        kind=kind,
+        occurred_at=occurred_at,
+        direction=direction,
+        summary=summary.strip(),
+        learned=learned.strip(),
+        next_questions=next_questions.strip(),
+        source=source,
+        external_id=external_id,
+        created_by=actor,
+    )
+    InteractionParticipant.objects.bulk_create(
+        InteractionParticipant(interaction=interaction, person=person)
+        for person in {person.pk: person for person in people}.values()
+    )
+    refresh_check_ins(network, [person.pk for person in people])
+    return interaction
+
+
+@transaction.atomic
+def delete_interaction(network: Network, actor: User, interaction: Interaction) -> None:
+    access.require_write(actor, network)
+    people = list(interaction.participants.values_list("pk", flat=True))
+    interaction.delete()
+    refresh_check_ins(network, people)

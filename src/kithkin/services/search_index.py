@@ -1,0 +1,55 @@
+"""Builds each person's search document (``Person.search_text``): the words of their
+names, organizations and titles, contact points, tags, and what we know about them.
+Interaction notes are indexed on the interaction itself (see kithkin.fulltext)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from kithkin.fulltext import words
+from kithkin.models import Affiliation, ContactPoint, Network, Person
+
+_PERSON_FIELDS = (
+    "full_name",
+    "given_name",
+    "family_name",
+    "nickname",
+    "headline",
+    "location",
+    "how_we_met",
+    "what_matters",
+    "notes",
+)
+
+
+def reindex_people(network: Network, person_ids: Iterable[int] | None = None) -> int:
+    people = Person.objects.filter(network=network)
+    if person_ids is not None:
+        people = people.filter(pk__in=list(set(person_ids)))
+    ids_and_fields = list(people.values_list("pk", "search_text", *_PERSON_FIELDS))
+    if not ids_and_fields:
+        return 0
+    ids = [row[0] for row in ids_and_fields]
+    extra: dict[int, list[str]] = defaultdict(list)
+    for chunk_start in range(0, len(ids), 5000):
+        chunk = ids[chunk_start : chunk_start + 5000]
+        for person_id, org, title in Affiliation.objects.filter(person_id__in=chunk).values_list(
+            "person_id", "organization__name", "title"
+        ):
+            extra[person_id] += [org, title]
+        for person_id, value, normalized in ContactPoint.objects.filter(
+            person_id__in=chunk
+        ).values_list("person_id", "value", "normalized"):
+            extra[person_id] += [value, normalized]
+        for person_id, tag in Person.tags.through.objects.filter(person_id__in=chunk).values_list(
+            "person_id", "tag__name"
+        ):
+            extra[person_id].append(tag)
+    changed = []
+    for pk, stored, *fields in ids_and_fields:
+        document = " ".join(dict.fromkeys(words(" ".join([*fields, *extra[pk]]))))
+        if document != stored:
+            changed.append(Person(pk=pk, search_text=document))
+    Person.objects.bulk_update(changed, ["search_text"], batch_size=2000)
+    return len(changed)

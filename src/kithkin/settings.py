@@ -1,0 +1,226 @@
+"""Kithkin's settings: every value comes from a ``KITH_*`` environment variable.
+
+Each variable is read once, here, through a helper that rejects a bad value with an
+error naming the variable. ``docs/settings.md`` documents them all (a test keeps the two
+in step): add a variable to ``SETTINGS_DOC`` below and to that table together.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import zoneinfo
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import platformdirs
+from django.core.exceptions import ImproperlyConfigured
+
+# Every KITH_* variable, with its one-line meaning (docs/settings.md says more).
+SETTINGS_DOC = {
+    "KITH_DATA_DIR": "Where the SQLite database and the secret key live.",
+    "KITH_DATABASE_URL": "postgres://user:password@host:port/name to use PostgreSQL.",
+    "KITH_SECRET_KEY": "Signs sessions and tokens; else read from the data dir.",
+    "KITH_DEBUG": "Django debug mode; never in production.",
+    "KITH_TIME_ZONE": "The time zone given to new users and networks.",
+    "KITH_ALLOWED_HOSTS": "Comma-separated host names the web app answers to.",
+    "KITH_HTTPS": "Set when served over HTTPS: secure cookies and HSTS.",
+    "KITH_USER": "The username the `kith` command acts as.",
+    "KITH_LOG_LEVEL": "DEBUG, INFO, WARNING or ERROR.",
+}
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def _raw(name: str) -> str | None:
+    if name not in SETTINGS_DOC:  # pragma: no cover - a programming error
+        raise KeyError(f"{name} is not documented in SETTINGS_DOC")
+    return os.environ.get(name)
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = _raw(name)
+    if value is None:
+        return default
+    lowered = value.strip().lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    raise ImproperlyConfigured(f"{name}={value!r} is not a boolean: use 1/0, true/false, yes/no.")
+
+
+def env_str(name: str, default: str) -> str:
+    value = _raw(name)
+    return default if value is None or value.strip() == "" else value.strip()
+
+
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = env_str(name, default).upper()
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name}={value!r} must be one of {', '.join(choices)}.")
+    return value
+
+
+def env_time_zone(name: str, default: str) -> str:
+    value = env_str(name, default)
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+        raise ImproperlyConfigured(
+            f"{name}={value!r} is not a time zone name such as Europe/Paris."
+        ) from exc
+    return value
+
+
+def env_path(name: str, default: Path) -> Path:
+    value = _raw(name)
+    if value is None or value.strip() == "":
+        return default
+    path = Path(value).expanduser()
+    if path.exists() and not path.is_dir():
+        raise ImproperlyConfigured(f"{name}={value!r} exists and is not a directory.")
+    return path.resolve()
+
+
+def database_from_url(name: str, url: str) -> dict[str, object]:
+    """Django DATABASES entry for a ``postgres://`` URL; anything else is an error."""
+    parts = urlsplit(url)
+    if parts.scheme not in {"postgres", "postgresql"}:
+        raise ImproperlyConfigured(
+            f"{name} must be a postgres:// URL (SQLite is the default when it is unset)."
+        )
+    database = unquote(parts.path.lstrip("/"))
+    if not database:
+        raise ImproperlyConfigured(f"{name}={url!r} names no database (postgres://…/NAME).")
+    try:
+        port = parts.port
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name}={url!r} has an invalid port.") from exc
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": database,
+        "USER": unquote(parts.username or ""),
+        "PASSWORD": unquote(parts.password or ""),
+        "HOST": unquote(parts.hostname or ""),
+        "PORT": str(port or ""),
+        "CONN_MAX_AGE": 60,
+        "CONN_HEALTH_CHECKS": True,
+    }
+
+
+def sqlite_database(data_dir: Path) -> dict[str, object]:
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": data_dir / "kithkin.sqlite3",
+        "OPTIONS": {
+            # WAL lets the web app read while the CLI writes; IMMEDIATE takes the write
+            # lock at BEGIN so concurrent writers wait (timeout) instead of failing.
+            "init_command": (
+                "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;"
+                "PRAGMA foreign_keys=ON;PRAGMA cache_size=-64000;PRAGMA temp_store=MEMORY;"
+            ),
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+        },
+        "TEST": {"NAME": None},  # in memory
+    }
+
+
+def _secret_key(data_dir: Path) -> str:
+    configured = env_str("KITH_SECRET_KEY", "")
+    if configured:
+        if len(configured) < 32:
+            raise ImproperlyConfigured("KITH_SECRET_KEY must be at least 32 characters long.")
+        return configured
+    key_file = data_dir / "secret_key"
+    if key_file.is_file():
+        return key_file.read_text().strip()
+    # `kith init` writes the key file; until then a per-process key is harmless because
+    # nothing signed can outlive the process.
+    return secrets.token_urlsafe(50)
+
+
+BASE_DIR = Path(__file__).resolve().parent
+DATA_DIR = env_path("KITH_DATA_DIR", Path(platformdirs.user_data_dir("kithkin", appauthor=False)))
+SECRET_KEY = _secret_key(DATA_DIR)
+DEBUG = env_bool("KITH_DEBUG", False)
+HTTPS = env_bool("KITH_HTTPS", False)
+DEFAULT_TIME_ZONE = env_time_zone("KITH_TIME_ZONE", "UTC")
+CLI_USERNAME = env_str("KITH_USER", "")
+ALLOWED_HOSTS = [
+    host.strip()
+    for host in env_str("KITH_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",")
+    if host.strip()
+]
+
+_database_url = env_str("KITH_DATABASE_URL", "")
+DATABASES = {
+    "default": (
+        database_from_url("KITH_DATABASE_URL", _database_url)
+        if _database_url
+        else sqlite_database(DATA_DIR)
+    )
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "kithkin.apps.KithkinConfig",
+]
+AUTH_USER_MODEL = "kithkin.User"
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+ROOT_URLCONF = "kithkin.urls"
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ]
+        },
+    }
+]
+STATIC_URL = "static/"
+
+USE_TZ = True
+TIME_ZONE = "UTC"  # storage is UTC; people see their own zone
+LANGUAGE_CODE = "en-us"
+USE_I18N = False
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {
+        "handlers": ["console"],
+        "level": env_choice("KITH_LOG_LEVEL", "WARNING", ("DEBUG", "INFO", "WARNING", "ERROR")),
+    },
+}
