@@ -61,8 +61,11 @@ def url(value: str, field: str = "url") -> tuple[str, str, str]:
         return canonical, canonical, "mastodon"
     if "://" not in text:
         text = "https://" + text
-    parts = urlsplit(text)
-    host = (parts.hostname or "").lower()
+    try:
+        parts = urlsplit(text)
+        host = (parts.hostname or "").lower()
+    except ValueError:  # e.g. an unbalanced "[" read as an IPv6 literal
+        raise InvalidInput(field, f"{value.strip()!r} is not a web address") from None
     if not host or "." not in host or " " in text:
         raise InvalidInput(field, f"{value.strip()!r} is not a web address")
     bare_host = host.removeprefix("www.")

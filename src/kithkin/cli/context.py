@@ -49,13 +49,13 @@ def is_sqlite() -> bool:
 
 
 def database_is_initialised() -> bool:
-    from django.conf import settings
     from django.db import connection
     from django.db.utils import DatabaseError
 
-    db = settings.DATABASES["default"]
-    if is_sqlite() and not os.path.exists(str(db["NAME"])):
-        return False
+    if is_sqlite():
+        in_memory = connection.is_in_memory_db()  # type: ignore[attr-defined]
+        if not in_memory and not os.path.exists(str(connection.settings_dict["NAME"])):
+            return False  # don't let sqlite3 create an empty file here
     try:
         return "kithkin_user" in connection.introspection.table_names()
     except DatabaseError as exc:

@@ -1,0 +1,56 @@
+"""Named users (owner, teammate, viewer, outsider), frozen time, and the CLI runner."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import time_machine
+
+os.environ.setdefault("COLUMNS", "200")  # wide Rich tables in CLI output under test
+
+from tests import factories
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+
+# Every date-based test runs at this instant unless it travels elsewhere:
+# Friday 20 February 2026, 09:00 in Paris.
+FROZEN_NOW = dt.datetime(2026, 2, 20, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=1)))
+TODAY = dt.date(2026, 2, 20)
+
+
+@pytest.fixture(autouse=True)
+def frozen_time() -> Iterator[time_machine.Coordinates]:
+    with time_machine.travel(FROZEN_NOW, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def owner(db: None) -> factories.User:
+    return factories.make_user("owner", full_name="Olive Owner")
+
+
+@pytest.fixture
+def network(owner: factories.User) -> factories.Network:
+    return factories.network_of(owner)
+
+
+@pytest.fixture
+def teammate(network: factories.Network) -> factories.User:
+    """An editor in the owner's network."""
+    return factories.make_member(network, "teammate", role="editor")
+
+
+@pytest.fixture
+def viewer(network: factories.Network) -> factories.User:
+    """May read the owner's network, never change it."""
+    return factories.make_member(network, "viewer", role="viewer")
+
+
+@pytest.fixture
+def outsider(db: None) -> factories.User:
+    """Has a network of their own and no business in the owner's."""
+    return factories.make_user("outsider", full_name="Oscar Outsider")

@@ -1,0 +1,155 @@
+"""Adding people, validating what is typed, and resolving a typed name to one person."""
+
+from __future__ import annotations
+
+import pytest
+
+from kithkin.errors import Ambiguous, InvalidInput, NotFound
+from kithkin.models import ContactPoint, Organization, Person, Tag
+from kithkin.queries.people import person_card, resolve_person
+from kithkin.services.people import NewPerson, add_person
+from tests.conftest import TODAY
+from tests.factories import log, make_follow_up, make_person
+
+pytestmark = pytest.mark.django_db
+
+
+def test_add_person_with_everything(network, owner):
+    ada = add_person(
+        network,
+        owner,
+        NewPerson(
+            full_name="  Ada   Lovelace ",
+            emails=["Ada@Example.org"],
+            phones=["+44 20 7946 0958"],
+            urls=["https://uk.linkedin.com/in/Ada-Lovelace/"],
+            organization="Analytical Engines",
+            title="CTO",
+            circle="Close",
+            tags=["mentor-candidate", "#compilers"],
+        ),
+    )
+    assert ada.full_name == "Ada Lovelace"
+    assert (ada.given_name, ada.family_name, ada.circle.name) == ("Ada", "Lovelace", "close")
+    points = {(p.kind, p.normalized, p.is_primary) for p in ada.contact_points.all()}
+    assert points == {
+        ("email", "ada@example.org", True),
+        ("phone", "+442079460958", True),
+        ("social", "https://www.linkedin.com/in/ada-lovelace", True),
+    }
+    assert [str(a) for a in ada.affiliations.all()] == ["CTO at Analytical Engines"]
+    assert sorted(ada.tags.values_list("name", flat=True)) == ["compilers", "mentor-candidate"]
+
+
+def test_organizations_and_tags_are_reused_case_insensitively(network):
+    make_person(network, "Ada Lovelace", organization="Analytical Engines", tags=["Python"])
+    make_person(network, "Charles Babbage", organization="analytical engines", tags=["python"])
+    assert Organization.objects.filter(network=network).count() == 1
+    assert Tag.objects.filter(network=network).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({"emails": ["ada@"]}, "email", "not a valid email address"),
+        ({"phones": ["12345"]}, "phone", "not a phone number"),
+        ({"urls": ["not a url"]}, "url", "not a web address"),
+        ({"circle": "bestie"}, "circle", "'bestie' is not a circle; choose one of: close, regular"),
+        ({"tags": [""]}, "tag", "must not be empty"),
+        ({"full_name": "   "}, "name", "must not be empty"),
+    ],
+)
+def test_invalid_input_names_the_field_and_writes_nothing(network, owner, fields, field, message):
+    before = (Person.objects.count(), ContactPoint.objects.count(), Organization.objects.count())
+    new = NewPerson(**{"full_name": "Ada Lovelace", "organization": "Analytical Engines", **fields})
+    with pytest.raises(InvalidInput) as caught:
+        add_person(network, owner, new)
+    assert caught.value.field == field
+    assert message in str(caught.value)
+    assert (
+        Person.objects.count(),
+        ContactPoint.objects.count(),
+        Organization.objects.count(),
+    ) == before
+
+
+@pytest.fixture
+def people(network):
+    return {
+        "ada": make_person(
+            network,
+            "Ada Lovelace",
+            emails=["ada@example.org"],
+            organization="Analytical Engines",
+            title="CTO",
+        ),
+        "adam": make_person(network, "Adam Smith", organization="Wealth of Nations"),
+        "grace": make_person(network, "Grace Hopper"),
+        "zoe": make_person(network, "Zoë Ångström"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("typed", "who"),
+    [
+        ("Ada Lovelace", "ada"),
+        ("ada lovelace", "ada"),
+        ("love", "ada"),
+        ("ada love", "ada"),
+        ("ADA@example.org", "ada"),
+        ("grace", "grace"),
+        ("hopper", "grace"),
+        ("zoe", "zoe"),
+        ("Zoë Ångström", "zoe"),
+        ("angstrom", "zoe"),
+    ],
+)
+def test_resolve_a_typed_name(network, people, typed, who):
+    assert resolve_person(network, typed) == people[who]
+
+
+def test_an_exact_name_wins_over_prefixes(network, people):
+    make_person(network, "Ada")
+    assert resolve_person(network, "ada").full_name == "Ada"
+
+
+def test_an_ambiguous_name_lists_the_candidates(network, people):
+    with pytest.raises(Ambiguous) as caught:
+        resolve_person(network, "ad")
+    assert caught.value.candidates == [
+        "Ada Lovelace (CTO at Analytical Engines)",
+        "Adam Smith (Wealth of Nations)",
+    ]
+
+
+def test_an_unknown_name_suggests_the_closest(network, people):
+    with pytest.raises(NotFound) as caught:
+        resolve_person(network, "Grase Hoper")
+    assert caught.value.suggestions[0] == "Grace Hopper"
+
+
+def test_resolve_never_looks_into_another_network(network, people, outsider):
+    from kithkin import access
+
+    with pytest.raises(NotFound):
+        resolve_person(access.current_network(outsider), "Ada Lovelace")
+
+
+def test_me_resolves_to_the_self_person(network, people):
+    assert resolve_person(network, "me").is_self
+
+
+def test_person_card_shows_timeline_newest_first_and_open_follow_ups(network, people, owner):
+    import datetime as dt
+
+    ada, grace = people["ada"], people["grace"]
+    log(network, ada, on=dt.date(2026, 1, 10), summary="Compilers", learned="She is hiring")
+    log(network, [ada, grace], on=dt.date(2026, 2, 1), kind="meeting", summary="Lunch")
+    make_follow_up(network, ada, "Send the paper", due_on=dt.date(2026, 2, 22))
+    card = person_card(network, ada, TODAY)
+    assert [(e.interaction.summary, e.others) for e in card.timeline] == [
+        ("Lunch", ["Grace Hopper"]),
+        ("Compilers", []),
+    ]
+    assert [f.title for f in card.open_follow_ups] == ["Send the paper"]
+    assert card.check_in.reason == "no check-in cadence"

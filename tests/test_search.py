@@ -1,0 +1,118 @@
+"""Full-text search, on whichever database the suite runs (SQLite FTS5 or PostgreSQL)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from kithkin.queries.search import search
+from kithkin.services.people import NewPerson
+from tests.factories import log, make_person, network_of
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def ada(network):
+    return make_person(
+        network,
+        "Ada Lovelace",
+        emails=["ada@analytical.example"],
+        organization="Analytical Engines",
+        title="CTO",
+        tags=["mentor-candidate"],
+        notes="Loves **poetry** and mathematics",
+    )
+
+
+def found(network, text):
+    return [hit.person.full_name for hit in search(network, text).people]
+
+
+@pytest.mark.parametrize(
+    ("text", "matched"),
+    [
+        ("engines", ["organization"]),
+        ("Analytical Eng", ["organization", "contact"]),
+        ("lovelace", ["name"]),
+        ("ada@analytical.example", ["name", "organization", "contact"]),
+        ("mentor", ["tag"]),
+        ("poetry", ["notes"]),
+        ("mathem", ["notes"]),
+        ("cto", ["organization"]),
+    ],
+)
+def test_people_are_found_by_what_we_know_and_say_why(network, ada, text, matched):
+    hits = search(network, text).people
+    assert [hit.person for hit in hits] == [ada]
+    assert hits[0].matched == matched
+
+
+def test_conversations_are_searched_too(network, ada):
+    make_person(network, "Grace Hopper")
+    log(
+        network,
+        ada,
+        on=dt.date(2026, 1, 10),
+        summary="Talked about her compiler project",
+        learned="She is hiring",
+    )
+    hits = search(network, "compiler").people
+    assert [h.person.full_name for h in hits] == ["Ada Lovelace"]
+    assert hits[0].matched == ["interaction"]
+    assert hits[0].interaction.summary == "Talked about her compiler project"
+    assert found(network, "hiring") == ["Ada Lovelace"]
+
+
+def test_accents_and_case_do_not_matter(network):
+    make_person(network, "Zoë Ångström", organization="Société Générale")
+    assert found(network, "zoe") == ["Zoë Ångström"]
+    assert found(network, "SOCIETE") == ["Zoë Ångström"]
+    assert found(network, "Ångström") == ["Zoë Ångström"]
+
+
+def test_every_word_must_match(network, ada):
+    make_person(network, "Ada Byron", organization="Poetry Society")
+    assert found(network, "ada engines") == ["Ada Lovelace"]
+    assert sorted(found(network, "ada")) == ["Ada Byron", "Ada Lovelace"]
+
+
+def test_the_best_match_comes_first(network):
+    make_person(network, "Someone Else", notes="met at a python meetup")
+    make_person(network, "Py Thon", tags=["python"], notes="python python, writes python daily")
+    assert found(network, "python")[0] == "Py Thon"
+
+
+def test_organizations_are_listed(network, ada):
+    assert [o.name for o in search(network, "analytical").organizations] == ["Analytical Engines"]
+
+
+def test_search_stays_inside_the_network(network, ada, outsider):
+    theirs = network_of(outsider)
+    make_person(theirs, "Ada Other", organization="Analytical Engines")
+    log(theirs, make_person(theirs, "Talker"), on=dt.date(2026, 1, 1), summary="engines everywhere")
+    assert found(network, "engines") == ["Ada Lovelace"]
+    assert found(theirs, "engines") == ["Ada Other", "Talker"]
+
+
+def test_archived_people_and_me_are_not_results(network, ada):
+    from kithkin import clock
+
+    ada.archived_at = clock.now()
+    ada.save()
+    assert found(network, "lovelace") == []
+    assert found(network, "owner") == []  # "me" is Olive Owner
+
+
+def test_queries_made_of_punctuation_find_nothing_and_do_not_fail(network, ada):
+    for text in ['"', "*", "AND", "-", "(", "NEAR(", "'; DROP TABLE", ""]:
+        search(network, text)
+    assert found(network, '"engines"*') == ["Ada Lovelace"]
+
+
+def test_edits_reach_the_index(network, owner):
+    from kithkin.services.people import add_person
+
+    add_person(network, owner, NewPerson(full_name="Late Addition", what_matters="sailing"))
+    assert found(network, "sailing") == ["Late Addition"]

@@ -1,0 +1,85 @@
+"""Settings come only from KITH_* variables, and a bad value names its variable."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from kithkin import settings as kith_settings
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "call"),
+    [
+        ("KITH_DEBUG", "maybe", lambda: kith_settings.env_bool("KITH_DEBUG", False)),
+        (
+            "KITH_TIME_ZONE",
+            "Mars/Olympus",
+            lambda: kith_settings.env_time_zone("KITH_TIME_ZONE", "UTC"),
+        ),
+        (
+            "KITH_LOG_LEVEL",
+            "LOUD",
+            lambda: kith_settings.env_choice("KITH_LOG_LEVEL", "INFO", ("INFO",)),
+        ),
+    ],
+)
+def test_bad_values_are_rejected_naming_the_variable(monkeypatch, variable, value, call):
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(ImproperlyConfigured, match=variable):
+        call()
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["mysql://u@h/db", "postgres://host", "sqlite:///x.db", "postgres://u@h:notaport/db"],
+)
+def test_database_url_must_be_a_complete_postgres_url(url):
+    with pytest.raises(ImproperlyConfigured, match="KITH_DATABASE_URL"):
+        kith_settings.database_from_url("KITH_DATABASE_URL", url)
+
+
+def test_database_url_is_parsed():
+    db = kith_settings.database_from_url(
+        "KITH_DATABASE_URL", "postgresql://kith:p%40ss@db.local:5433/kithkin"
+    )
+    assert (db["USER"], db["PASSWORD"], db["HOST"], db["PORT"], db["NAME"]) == (
+        "kith",
+        "p@ss",
+        "db.local",
+        "5433",
+        "kithkin",
+    )
+
+
+def test_sqlite_is_the_default_with_wal_and_a_busy_timeout(tmp_path):
+    db = kith_settings.sqlite_database(tmp_path)
+    assert db["NAME"] == tmp_path / "kithkin.sqlite3"
+    assert "journal_mode=WAL" in db["OPTIONS"]["init_command"]
+    assert db["OPTIONS"]["timeout"] == 20
+
+
+def test_the_kith_command_reports_a_bad_setting_in_one_line(tmp_path):
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "kith"), "today"],
+        env={"PATH": "/usr/bin:/bin", "KITH_DATA_DIR": str(tmp_path), "KITH_DEBUG": "perhaps"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "Error: Configuration: KITH_DEBUG='perhaps' is not a boolean: use 1/0, true/false, yes/no."
+    ]
+
+
+def test_every_setting_is_documented():
+    table = (ROOT / "docs" / "settings.md").read_text()
+    for variable in kith_settings.SETTINGS_DOC:
+        assert f"`{variable}`" in table, f"{variable} is missing from docs/settings.md"
