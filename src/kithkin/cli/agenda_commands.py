@@ -11,10 +11,15 @@ from kithkin.cli import shapes
 from kithkin.cli.context import handle_errors, out, parse_day, print_json, session
 from kithkin.errors import InvalidInput
 from kithkin.models import Person
+from kithkin.queries.agenda import PersonRef
 
 
 def _names(people: list[Person]) -> str:
     return ", ".join(person.full_name for person in people)
+
+
+def _ref_names(people: list[PersonRef]) -> str:
+    return ", ".join(ref.name for ref in people)
 
 
 @handle_errors
@@ -47,9 +52,9 @@ def today(
         )
         for item in result.follow_ups_due:
             table.add_row(
-                f"#{item.follow_up.pk}",
-                item.follow_up.title,
-                _names(item.people),
+                f"#{item.id}",
+                item.title,
+                _ref_names(item.people),
                 item.reason,
                 style="red" if item.days_overdue > 0 else None,
             )
@@ -82,8 +87,7 @@ def today(
         out.print("\n[bold]Coming up[/]", markup=True)
         for item in result.follow_ups_upcoming:
             out.print(
-                f"  #{item.follow_up.pk} {item.follow_up.title} · {_names(item.people)} · "
-                f"{item.reason}",
+                f"  #{item.id} {item.title} · {_ref_names(item.people)} · {item.reason}",
                 markup=False,
             )
 

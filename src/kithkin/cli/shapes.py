@@ -52,7 +52,12 @@ def follow_up(item: FollowUp, people: list[Person] | None = None) -> dict[str, A
 
 def follow_up_item(item: FollowUpItem) -> dict[str, Any]:
     return {
-        **follow_up(item.follow_up, item.people),
+        "id": item.id,
+        "title": item.title,
+        "due_on": _day(item.due_on),
+        "recurrence": item.recurrence or None,
+        "done": False,
+        "people": [{"id": ref.id, "name": ref.name} for ref in item.people],
         "days_overdue": item.days_overdue,
         "reason": item.reason,
     }

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
@@ -22,9 +23,18 @@ SCHEDULE_PREVIEW_DAYS = 7
 
 
 @dataclass(frozen=True)
+class PersonRef:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
 class FollowUpItem:
-    follow_up: FollowUp
-    people: list[Person]
+    id: int
+    title: str
+    due_on: dt.date
+    recurrence: str
+    people: list[PersonRef]
     days_overdue: int  # negative: due in that many days
     reason: str
 
@@ -73,26 +83,37 @@ def _follow_up_reason(days_overdue: int, due_on: dt.date) -> str:
     return f"due in {-days_overdue} days ({due_on.isoformat()})"
 
 
-def _follow_up_items(
-    network: Network, today: dt.date, *, until: dt.date, after: dt.date | None
-) -> list[FollowUpItem]:
-    follow_ups = FollowUp.objects.filter(
-        network=network, done_at__isnull=True, due_on__lte=until
-    ).prefetch_related(Prefetch("people", Person.objects.order_by("full_name")))
-    if after is not None:
-        follow_ups = follow_ups.filter(due_on__gt=after)
-    items = []
-    for follow_up in follow_ups.order_by("due_on", "id"):
-        overdue = (today - follow_up.due_on).days
-        items.append(
-            FollowUpItem(
-                follow_up,
-                list(follow_up.people.all()),
-                overdue,
-                _follow_up_reason(overdue, follow_up.due_on),
-            )
+def _follow_up_items(network: Network, today: dt.date, until: dt.date) -> list[FollowUpItem]:
+    """Open follow-ups due on or before ``until``, oldest first.
+
+    Read as plain rows: a backlog can hold a thousand of them, and model instances with
+    their related managers cost ten times more than the query.
+    """
+    rows = list(
+        FollowUp.objects.filter(network=network, done_at__isnull=True, due_on__lte=until)
+        .order_by("due_on", "id")
+        .values_list("id", "title", "due_on", "recurrence")
+    )
+    people: dict[int, list[PersonRef]] = defaultdict(list)
+    links = (
+        FollowUp.people.through.objects.filter(followup_id__in=[row[0] for row in rows])
+        .order_by("person__full_name", "person_id")
+        .values_list("followup_id", "person_id", "person__full_name")
+    )
+    for follow_up_id, person_id, name in links:
+        people[follow_up_id].append(PersonRef(person_id, name))
+    return [
+        FollowUpItem(
+            id=pk,
+            title=title,
+            due_on=due_on,
+            recurrence=recurrence,
+            people=people[pk],
+            days_overdue=(overdue := (today - due_on).days),
+            reason=_follow_up_reason(overdue, due_on),
         )
-    return items
+        for pk, title, due_on, recurrence in rows
+    ]
 
 
 def rank_check_ins(
@@ -124,6 +145,7 @@ def agenda(network: Network, today: dt.date) -> Agenda:
     todays = ranked[:budget]
     people = (
         Person.objects.filter(pk__in=[pk for pk, _ in todays])
+        .defer("search_text", "notes", "what_matters", "how_we_met")
         .select_related("circle")
         .prefetch_related(
             Prefetch("affiliations", Affiliation.objects.select_related("organization"))
@@ -147,9 +169,10 @@ def agenda(network: Network, today: dt.date) -> Agenda:
             break
         schedule.append((today + dt.timedelta(days=offset), min(budget, remaining)))
         remaining -= budget
+    follow_ups = _follow_up_items(network, today, today + dt.timedelta(days=UPCOMING_DAYS))
     return Agenda(
         today=today,
-        follow_ups_due=_follow_up_items(network, today, until=today, after=None),
+        follow_ups_due=[item for item in follow_ups if item.days_overdue >= 0],
         check_ins=check_ins,
         backlog=Backlog(
             budget=budget,
@@ -158,7 +181,5 @@ def agenda(network: Network, today: dt.date) -> Agenda:
             days_to_clear=math.ceil(later / budget),
             schedule=schedule,
         ),
-        follow_ups_upcoming=_follow_up_items(
-            network, today, until=today + dt.timedelta(days=UPCOMING_DAYS), after=today
-        ),
+        follow_ups_upcoming=[item for item in follow_ups if item.days_overdue < 0],
     )

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from django.db.models import Prefetch
 from rapidfuzz import fuzz, process
 
-from kithkin import clock
 from kithkin.errors import Ambiguous, NotFound
 from kithkin.fulltext import fold, words
 from kithkin.models import (
@@ -173,7 +172,3 @@ def person_card(
             .order_by("due_on", "id")
         ),
     )
-
-
-def local_day(instant: dt.datetime, network: Network) -> dt.date:
-    return clock.local_date(instant, network.time_zone)

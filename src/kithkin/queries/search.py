@@ -4,14 +4,13 @@ engine (see kithkin.fulltext)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models import Prefetch
 
 from kithkin import fulltext
-from kithkin.fulltext import fold, words
+from kithkin.fulltext import words
 from kithkin.models import Affiliation, Interaction, Network, Organization, Person
 
 INTERACTION_SCAN_LIMIT = 500
@@ -144,18 +143,11 @@ def search(network: Network, text: str, *, limit: int = 25) -> SearchResults:
         if interaction is not None:
             matched.append("interaction")
         results.people.append(SearchHit(people[pk], matched, interaction))
-    results.organizations = [
-        organization
-        for organization in Organization.objects.filter(network=network)
-        if all(any(w.startswith(q) for w in words(organization.name)) for q in query_words)
+    # Organization names are few and short: fold them in Python, like the person index.
+    matching = [
+        pk
+        for pk, name in Organization.objects.filter(network=network).values_list("pk", "name")
+        if all(any(w.startswith(q) for w in words(name)) for q in query_words)
     ][:limit]
+    results.organizations = list(Organization.objects.filter(pk__in=matching).order_by("name"))
     return results
-
-
-def interaction_day(interaction: Interaction, network: Network) -> dt.date:
-    from kithkin import clock
-
-    return clock.local_date(interaction.occurred_at, network.time_zone)
-
-
-__all__ = ["SearchHit", "SearchResults", "fold", "search"]

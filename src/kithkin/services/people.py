@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db import transaction
 
@@ -44,7 +44,6 @@ class NewPerson:
     notes: str = ""
     connected_on: dt.date | None = None
     introduced_by: Person | None = None
-    extra: dict[str, str] = field(default_factory=dict)
 
 
 def find_circle(network: Network, name: str, field_name: str = "circle") -> Circle:

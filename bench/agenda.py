@@ -1,0 +1,220 @@
+"""Benchmark: the agenda on a large network, beside raw-SQL baselines measured in the same run.
+
+    .venv/bin/python bench/agenda.py [--people 30000] [--interactions 1000000] [--runs 30]
+
+The network is generated once by the same generator as `kith demo` and cached under
+bench/.cache/ (delete it to regenerate). Figures printed:
+
+- agenda query: kithkin.queries.agenda.agenda(), the whole "today" computation;
+- baseline, stored due date: one hand-written SQL query over the same tables, ranking the
+  same due list (what the ORM and Python add on top of SQLite);
+- baseline, from interactions: the same due list computed from the interactions table
+  alone with GROUP BY, as a design without the stored due date would have to (why the
+  due date is stored);
+- `kith today` as a whole process (interpreter, Django, query, rendering).
+
+Both baselines are checked to return the same people in the same order as the agenda.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+KITH = str(Path(sys.executable).parent / "kith")
+TODAY = dt.date(2026, 11, 25)  # the generated network is anchored here, so runs compare
+
+
+def timed(function: Callable[[], object], runs: int) -> tuple[list[float], object]:
+    function()  # warm the caches once, as a long-running server would be
+    samples, result = [], None
+    for _ in range(runs):
+        start = time.perf_counter()
+        result = function()
+        samples.append((time.perf_counter() - start) * 1000)
+    return samples, result
+
+
+def summary(samples: list[float]) -> str:
+    p95 = sorted(samples)[max(0, round(len(samples) * 0.95) - 1)]
+    return f"median {statistics.median(samples):8.1f} ms   p95 {p95:8.1f} ms"
+
+
+def prepare(data_dir: Path, people: int, interactions: int) -> None:
+    os.environ["KITH_DATA_DIR"] = str(data_dir)
+    os.environ.pop("KITH_DATABASE_URL", None)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kithkin.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from kithkin.models import User
+
+    if (data_dir / "kithkin.sqlite3").exists() and User.objects.exists():
+        return
+    data_dir.mkdir(parents=True, exist_ok=True)
+    call_command("migrate", verbosity=0)
+    from kithkin.demo import generate_network
+    from kithkin.services.accounts import create_user
+
+    user = create_user(username="bench", full_name="Bench Marker", time_zone="Europe/Paris")
+    assert user.current_network is not None
+    start = time.perf_counter()
+    stats = generate_network(
+        user.current_network, user, people=people, interactions=interactions, seed=7, today=TODAY
+    )
+    print(
+        f"generated {stats.people} people, {stats.interactions} interactions in "
+        f"{time.perf_counter() - start:.0f} s"
+    )
+
+
+BASELINE_STORED = """
+    SELECT p.id, p.full_name
+    FROM kithkin_person p LEFT JOIN kithkin_circle c ON c.id = p.circle_id
+    WHERE p.network_id = :network AND p.check_in_due_on <= :today
+      AND p.archived_at IS NULL AND NOT p.is_self
+      AND COALESCE(p.cadence_days, c.cadence_days) IS NOT NULL
+    ORDER BY (julianday(:today) - julianday(p.check_in_due_on))
+             / COALESCE(p.cadence_days, c.cadence_days) DESC,
+             COALESCE(c.rank, 99), p.check_in_due_on, p.id
+"""
+
+BASELINE_FROM_INTERACTIONS = """
+    WITH latest AS (
+        SELECT ip.person_id, MAX(i.occurred_at) AS at
+        FROM kithkin_interactionparticipant ip
+        JOIN kithkin_interaction i ON i.id = ip.interaction_id
+        WHERE i.network_id = :network GROUP BY ip.person_id
+    ), due AS (
+        SELECT p.id, p.full_name, COALESCE(p.cadence_days, c.cadence_days) AS cadence,
+               COALESCE(c.rank, 99) AS rank,
+               MAX(date(COALESCE(date(latest.at, :offset), p.connected_on,
+                                 date(p.created_at, :offset)),
+                        '+' || COALESCE(p.cadence_days, c.cadence_days) || ' days'),
+                   COALESCE(p.snoozed_until, '')) AS due_on
+        FROM kithkin_person p LEFT JOIN kithkin_circle c ON c.id = p.circle_id
+        LEFT JOIN latest ON latest.person_id = p.id
+        WHERE p.network_id = :network AND p.archived_at IS NULL AND NOT p.is_self
+          AND COALESCE(p.cadence_days, c.cadence_days) IS NOT NULL
+    )
+    SELECT id, full_name FROM due WHERE due_on <= :today
+    ORDER BY (julianday(:today) - julianday(due_on)) / cadence DESC, rank, due_on, id
+"""
+
+BASELINE_PEOPLE = """
+    SELECT p.id, p.full_name, p.last_interaction_at, p.connected_on, p.created_at,
+           p.snoozed_until, c.name, o.name, a.title
+    FROM kithkin_person p LEFT JOIN kithkin_circle c ON c.id = p.circle_id
+    LEFT JOIN kithkin_affiliation a ON a.person_id = p.id AND a.end_on IS NULL
+    LEFT JOIN kithkin_organization o ON o.id = a.organization_id
+    WHERE p.id IN ({ids})
+"""
+
+BASELINE_FOLLOW_UPS = """
+    SELECT f.id, f.title, p.full_name FROM kithkin_followup f
+    JOIN kithkin_followup_people fp ON fp.followup_id = f.id
+    JOIN kithkin_person p ON p.id = fp.person_id
+    WHERE f.network_id = :network AND f.done_at IS NULL AND f.due_on <= :until
+    ORDER BY f.due_on, f.id
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--people", type=int, default=30_000)
+    parser.add_argument("--interactions", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=30)
+    args = parser.parse_args()
+
+    data_dir = HERE / ".cache" / f"agenda-{args.people}-{args.interactions}"
+    prepare(data_dir, args.people, args.interactions)
+
+    from kithkin.models import Interaction, Network, Person
+    from kithkin.queries.agenda import agenda
+    from kithkin.queries.search import search
+
+    network = Network.objects.get(name__startswith="Bench")
+    budget = network.daily_outreach_budget
+    print(
+        f"network: {Person.objects.filter(network=network).count():,} people, "
+        f"{Interaction.objects.filter(network=network).count():,} interactions; "
+        f"agenda for {TODAY}, budget {budget}"
+    )
+
+    agenda_ms, result = timed(lambda: agenda(network, TODAY), args.runs)
+    raw = sqlite3.connect(data_dir / "kithkin.sqlite3")
+    offset = "+1 hours"  # Europe/Paris in winter: interaction instants -> local dates
+    params = {
+        "network": network.pk,
+        "today": TODAY.isoformat(),
+        "offset": offset,
+        "until": (TODAY + dt.timedelta(days=7)).isoformat(),
+    }
+
+    def raw_agenda(sql: str) -> list[tuple[int, str]]:
+        """The same output as agenda(): the ranked due list, the details of today's
+        people, and the follow-ups due or coming up with their people."""
+        todays = raw.execute(sql, params).fetchall()[:budget]
+        ids = ",".join(str(row[0]) for row in todays) or "NULL"
+        raw.execute(BASELINE_PEOPLE.format(ids=ids)).fetchall()
+        raw.execute(BASELINE_FOLLOW_UPS, params).fetchall()
+        return todays
+
+    stored_ms, stored_rows = timed(lambda: raw_agenda(BASELINE_STORED), args.runs)
+    scan_ms, scan_rows = timed(
+        lambda: raw_agenda(BASELINE_FROM_INTERACTIONS), max(3, args.runs // 6)
+    )
+
+    ids = [item.person.pk for item in result.check_ins]  # type: ignore[attr-defined]
+    assert ids == [row[0] for row in stored_rows], "baseline and agenda disagree"  # type: ignore[union-attr]
+    assert ids == [row[0] for row in scan_rows], "stored due dates disagree with interactions"  # type: ignore[union-attr]
+    due_total = result.backlog.due_total  # type: ignore[attr-defined]
+
+    search_ms, _ = timed(lambda: search(network, "python"), args.runs)
+
+    env = {**os.environ, "KITH_DATA_DIR": str(data_dir), "KITH_USER": "bench"}
+    process_ms = []
+    for _ in range(7):
+        start = time.perf_counter()
+        subprocess.run(
+            [KITH, "today", "--on", TODAY.isoformat()], env=env, check=True, capture_output=True
+        )
+        process_ms.append((time.perf_counter() - start) * 1000)
+
+    agenda_median = statistics.median(agenda_ms)
+    stored_median = statistics.median(stored_ms)
+    print(f"due now: {due_total:,} people; today's {len(ids)} match both baselines\n")
+    print(f"agenda query                       {summary(agenda_ms)}")
+    print(
+        f"  baseline: raw SQL, stored due    {summary(stored_ms)}   "
+        f"ratio {agenda_median / stored_median:.2f}x"
+    )
+    print(
+        f"  baseline: raw SQL, from 1M rows  {summary(scan_ms)}   "
+        f"ratio {agenda_median / statistics.median(scan_ms):.2f}x"
+    )
+    print(f"search 'python'                    {summary(search_ms)}")
+    print(f"`kith today` process               {summary(process_ms)}")
+    targets = [
+        ("agenda query <= 100 ms", agenda_median <= 100),
+        ("agenda within 3x the raw baseline", agenda_median <= 3 * stored_median),
+        ("`kith today` <= 1 s", statistics.median(process_ms) <= 1000),
+    ]
+    print()
+    for name, met in targets:
+        print(f"{'met ' if met else 'MISS'}  {name}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,107 @@
+"""`kith` as a user runs it: a real process, a fresh data directory, embedded SQLite."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+KITH = str(Path(sys.executable).parent / "kith")
+
+
+@pytest.fixture
+def kith(tmp_path):
+    env = {key: value for key, value in os.environ.items() if not key.startswith("KITH_")}
+    env |= {"KITH_DATA_DIR": str(tmp_path / "data"), "COLUMNS": "200"}
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([KITH, *args], env=env, capture_output=True, text=True, timeout=120)
+
+    return run
+
+
+def test_commands_before_init_say_what_to_do_and_create_nothing(kith, tmp_path):
+    result = kith("today")
+    assert result.returncode == 1
+    assert (
+        result.stderr.strip()
+        == f"Error: No Kithkin database in {tmp_path / 'data'}: run `kith init` first."
+    )
+    assert not (tmp_path / "data").exists()
+
+
+def test_init_then_a_first_day(kith, tmp_path):
+    result = kith(
+        "init", "--name", "Sam Writer", "--username", "sam", "--time-zone", "Europe/Paris"
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Kithkin is ready" in result.stdout
+    data = tmp_path / "data"
+    assert (data / "kithkin.sqlite3").exists()
+    assert stat.S_IMODE((data / "secret_key").stat().st_mode) == 0o600
+
+    again = kith("init")
+    assert again.returncode == 0
+    assert "already set up" in again.stdout
+
+    assert (
+        kith(
+            "add",
+            "Ada Lovelace",
+            "--email",
+            "ada@example.org",
+            "--circle",
+            "close",
+            "--connected",
+            "-40d",
+        ).returncode
+        == 0
+    )
+    assert kith("follow-up", "Ada", "Send the paper", "--due", "today").returncode == 0
+    agenda = json.loads(kith("today", "--json").stdout)
+    assert [f["title"] for f in agenda["follow_ups"]] == ["Send the paper"]
+    assert [c["person"]["name"] for c in agenda["check_ins"]] == ["Ada Lovelace"]
+    assert (
+        agenda["check_ins"][0]["reason"]
+        == "never contacted; connected 40 days ago, cadence 30 days"
+    )
+    assert json.loads(kith("show", "me", "--json").stdout)["name"] == "Sam Writer"
+
+
+def test_sqlite_runs_in_wal_mode(kith, tmp_path):
+    import sqlite3
+
+    kith("init", "--name", "Sam Writer")
+    kith("add", "Ada Lovelace")
+    mode = (
+        sqlite3.connect(tmp_path / "data" / "kithkin.sqlite3")
+        .execute("PRAGMA journal_mode")
+        .fetchone()
+    )
+    assert mode == ("wal",)
+
+
+def test_demo_loads_a_network_and_switches_to_it(kith):
+    result = kith("demo", "--people", "60", "--interactions", "600")
+    assert result.returncode == 0, result.stderr
+    assert "Loaded the Demo network: 60 people" in result.stdout
+    agenda = json.loads(kith("today", "--json").stdout)
+    assert agenda["network"] == "Demo"
+    assert agenda["check_ins"]
+    networks = json.loads(kith("network", "list", "--json").stdout)
+    assert sorted(n["name"] for n in networks)[0] == "Demo"
+    again = kith("demo", "--people", "60", "--interactions", "600")  # replaces, not duplicates
+    assert again.returncode == 0
+    assert len(json.loads(kith("network", "list", "--json").stdout)) == 2
+
+
+def test_usage_errors_exit_2(kith):
+    kith("init", "--name", "Sam Writer")
+    result = kith("today", "--nope")
+    assert result.returncode == 2
+    assert "No such option" in result.stderr
