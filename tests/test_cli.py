@@ -56,7 +56,7 @@ def test_the_walkthrough_from_the_issue(kith, ada):
         "--learned",
         "She is hiring",
     )
-    assert result.stdout == "Logged Call with Ada Lovelace on 2026-01-10.\n"
+    assert result.stdout == "Logged call with Ada Lovelace on 2026-01-10.\n"
     result = kith("follow-up", "Ada", "Send her the paper on compilers", "--due", "2026-01-12")
     follow_up = FollowUp.objects.get()
     assert (
@@ -268,3 +268,41 @@ def test_a_viewer_is_refused_writes(viewer, network, settings):
     assert result.exit_code == 3
     assert "may view" in result.stderr
     assert not Person.objects.filter(full_name="Someone").exists()
+
+
+HOSTILE = "[bold]Mallory[/] [link=https://evil.example]x[/link] [/]"
+
+
+def test_user_text_prints_as_typed_never_as_markup(kith):
+    assert (
+        kith(
+            "add",
+            HOSTILE,
+            "--note",
+            "[/] closes nothing",
+            "--circle",
+            "close",
+            "--connected",
+            "2025-01-01",
+        ).exit_code
+        == 0
+    )
+    kith(
+        "log",
+        "call",
+        "Mallory",
+        "--on",
+        "2026-02-01",
+        "--note",
+        "[red]not red[/red]",
+        "--learned",
+        "[/]",
+    )
+    show = kith("show", "Mallory")
+    assert show.exit_code == 0
+    assert HOSTILE in show.stdout
+    assert "[red]not red[/red]" in show.stdout
+    assert "learned: [/]" in show.stdout
+    assert "[/] closes nothing" in show.stdout
+    assert HOSTILE in kith("find", "mallory").stdout
+    assert HOSTILE in kith("today", "--on", "2026-03-15").stdout

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from kithkin.cli import shapes
 from kithkin.cli.context import handle_errors, out, parse_day, print_json, session
@@ -39,7 +40,7 @@ def today(
     if as_json:
         print_json(shapes.agenda(result, ctx.network.name))
         return
-    out.print(f"[bold]{day:%A %-d %B %Y}[/] · {ctx.network.name}", markup=True)
+    out.print(Text.assemble((f"{day:%A %-d %B %Y}", "bold"), f" · {ctx.network.name}"))
     if result.is_empty:
         out.print("\nNothing due. A good day to reach out to someone you admire.")
     if result.follow_ups_due:
@@ -84,11 +85,11 @@ def today(
                 f"the next {backlog.days_to_clear} days."
             )
     if result.follow_ups_upcoming:
-        out.print("\n[bold]Coming up[/]", markup=True)
+        out.print()
+        out.print("Coming up", style="bold")
         for item in result.follow_ups_upcoming:
             out.print(
                 f"  #{item.id} {item.title} · {_ref_names(item.people)} · {item.reason}",
-                markup=False,
             )
 
 

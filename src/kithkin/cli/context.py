@@ -22,8 +22,10 @@ if TYPE_CHECKING:
 P = ParamSpec("P")
 R = TypeVar("R")
 
-out = Console(highlight=False, soft_wrap=False)
-err = Console(stderr=True, highlight=False)
+# Markup is off: names, notes and summaries are the user's text and print as typed.
+# Style with rich.text.Text, never with "[bold]" strings.
+out = Console(highlight=False, markup=False)
+err = Console(stderr=True, highlight=False, markup=False)
 
 
 def setup_django() -> None:
@@ -121,19 +123,19 @@ def handle_errors(function: Callable[P, R]) -> Callable[P, R]:
         try:
             return function(*args, **kwargs)
         except Ambiguous as exc:
-            err.print(f"[bold red]Error:[/] {exc}", markup=True)
+            err.print(f"Error: {exc}")
             for candidate in exc.candidates:
-                err.print(f"  • {candidate}", markup=False)
+                err.print(f"  • {candidate}")
             raise typer.Exit(exc.exit_code) from None
         except NotFound as exc:
             hint = f" Did you mean {' or '.join(exc.suggestions)}?" if exc.suggestions else ""
-            err.print(f"Error: {exc}{hint}", markup=False)
+            err.print(f"Error: {exc}{hint}")
             raise typer.Exit(exc.exit_code) from None
         except InvalidInput as exc:
-            err.print(f"Error: {exc}", markup=False)
+            err.print(f"Error: {exc}")
             raise typer.Exit(exc.exit_code) from None
         except KithError as exc:
-            err.print(f"Error: {exc}", markup=False)
+            err.print(f"Error: {exc}")
             raise typer.Exit(exc.exit_code) from None
 
     return wrapper

@@ -39,7 +39,7 @@ def network_list(as_json: _Json = False) -> None:
         return
     for row in rows:
         marker = "*" if row["current"] else " "
-        out.print(f"{marker} {row['name']} ({row['role']})", markup=False)
+        out.print(f"{marker} {row['name']} ({row['role']})")
 
 
 @network_app.command("use")
@@ -56,7 +56,7 @@ def network_use(name: Annotated[str, typer.Argument(help="The network's name.")]
         names = Network.objects.filter(memberships__user=ctx.user).values_list("name", flat=True)
         raise NotFound(f"You have no network called {name!r}.", suggestions=list(names))
     switch_network(ctx.user, network)
-    out.print(f"Now working in {network.name}.", markup=False)
+    out.print(f"Now working in {network.name}.")
 
 
 @handle_errors
@@ -83,7 +83,6 @@ def circles(
         out.print(
             f"{circle.name}: {'never due' if cadence is None else f'every {cadence} days'} "
             f"({changed} due dates moved).",
-            markup=False,
         )
         return
     rows = Circle.objects.filter(network=ctx.network).annotate(
@@ -129,4 +128,4 @@ def settings(
         print_json(data)
         return
     for key, value in data.items():
-        out.print(f"{key.replace('_', ' ')}: {value}", markup=False)
+        out.print(f"{key.replace('_', ' ')}: {value}")

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from kithkin.cli import shapes
 from kithkin.cli.context import handle_errors, out, parse_day, print_json, session
@@ -90,14 +91,14 @@ def show(
         print_json(shapes.person_card(card, zone))
         return
     p = card.person
-    out.print(f"[bold]{p.full_name}[/]" + (f" ({p.pronouns})" if p.pronouns else ""), markup=True)
+    out.print(Text.assemble((p.full_name, "bold"), f" ({p.pronouns})" if p.pronouns else ""))
     for line in (
         p.headline,
         *(str(a) + ("" if a.is_current else f" (until {a.end_on})") for a in card.affiliations),
         p.location,
     ):
         if line:
-            out.print(f"  {line}", markup=False)
+            out.print(f"  {line}")
     facts = Table(show_header=False, box=None, padding=(0, 1))
     facts.add_column(style="dim")
     for point in card.contact_points:
@@ -120,22 +121,27 @@ def show(
         facts.add_row("knows", relation)
     out.print(facts)
     if card.open_follow_ups:
-        out.print("\n[bold]Open follow-ups[/]", markup=True)
+        out.print()
+        out.print("Open follow-ups", style="bold")
         for item in card.open_follow_ups:
-            out.print(f"  #{item.pk} {item.title} · due {item.due_on}", markup=False)
-    out.print(f"\n[bold]Timeline[/] ({card.interaction_count})", markup=True)
+            out.print(f"  #{item.pk} {item.title} · due {item.due_on}")
+    out.print()
+    out.print(Text.assemble(("Timeline", "bold"), f" ({card.interaction_count})"))
     if not card.timeline:
         out.print("  No interactions yet.")
+    timeline = Table(show_header=False, box=None, padding=(0, 1))
+    timeline.add_column(no_wrap=True)
+    timeline.add_column(no_wrap=True)
+    timeline.add_column()
     for entry in card.timeline:
         i = entry.interaction
-        line = f"  {clock.local_date(i.occurred_at, zone)}  {i.get_kind_display():<18} {i.summary}"
-        if entry.others:
-            line += f" (with {', '.join(entry.others)})"
-        out.print(line, markup=False)
+        summary = i.summary + (f" (with {', '.join(entry.others)})" if entry.others else "")
+        timeline.add_row(str(clock.local_date(i.occurred_at, zone)), i.get_kind_display(), summary)
         if i.learned:
-            out.print(f"  {'':10}  learned: {i.learned}", markup=False)
+            timeline.add_row("", "", Text.assemble(("learned: ", "dim"), i.learned))
         if i.next_questions:
-            out.print(f"  {'':10}  ask next time: {i.next_questions}", markup=False)
+            timeline.add_row("", "", Text.assemble(("ask next time: ", "dim"), i.next_questions))
+    out.print(timeline)
 
 
 @handle_errors
@@ -156,7 +162,7 @@ def find(
         print_json(shapes.search(results, ctx.network.time_zone))
         return
     if not results.people and not results.organizations:
-        out.print(f"Nothing matches {query!r}.", markup=False)
+        out.print(f"Nothing matches {query!r}.")
         return
     table = Table(show_header=False, box=None, padding=(0, 1))
     for hit in results.people:
@@ -170,12 +176,10 @@ def find(
         if hit.interaction is not None:
             day = clock.local_date(hit.interaction.occurred_at, ctx.network.time_zone)
             because += f" ({day}: {hit.interaction.summary[:60]})"
-        table.add_row(hit.person.full_name, where, f"[dim]{because}[/]")
+        table.add_row(hit.person.full_name, where, Text(because, style="dim"))
     out.print(table)
     if results.organizations:
-        out.print(
-            "Organizations: " + ", ".join(o.name for o in results.organizations), markup=False
-        )
+        out.print("Organizations: " + ", ".join(o.name for o in results.organizations))
 
 
 @handle_errors

@@ -11,19 +11,19 @@ class Interaction(models.Model):
     """One touchpoint with one or more people. Any interaction resets their check-in."""
 
     class Kind(models.TextChoices):
-        MEETING = "meeting"
-        CALL = "call"
+        MEETING = "meeting", "meeting"
+        CALL = "call", "call"
         VIDEO = "video", "video call"
-        EMAIL = "email"
-        MESSAGE = "message"
+        EMAIL = "email", "email"
+        MESSAGE = "message", "message"
         EVENT = "event", "event conversation"
-        SOCIAL = "social"
-        NOTE = "note"
+        SOCIAL = "social", "social media"
+        NOTE = "note", "note"
 
     class Direction(models.TextChoices):
         OUTBOUND = "outbound", "I reached out"
         INBOUND = "inbound", "they reached out"
-        MUTUAL = "mutual"
+        MUTUAL = "mutual", "mutual"
 
     class Source(models.TextChoices):
         MANUAL = "manual"
