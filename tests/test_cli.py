@@ -306,3 +306,15 @@ def test_user_text_prints_as_typed_never_as_markup(kith):
     assert "[/] closes nothing" in show.stdout
     assert HOSTILE in kith("find", "mallory").stdout
     assert HOSTILE in kith("today", "--on", "2026-03-15").stdout
+
+
+def test_a_wall_of_follow_ups_is_cut_to_the_oldest_twenty(kith, ada):
+    for day in range(1, 26):
+        kith("follow-up", "Ada", f"Promise {day:02d}", "--due", f"2026-01-{day:02d}")
+    text = kith("today").stdout
+    assert "Follow-ups due (25)" in text
+    assert "Promise 20" in text
+    assert "Promise 21" not in text
+    assert "5 more follow-ups due" in text
+    assert "Promise 25" in kith("today", "--all").stdout
+    assert len(json.loads(kith("today", "--json").stdout)["follow_ups"]) == 25

@@ -14,6 +14,8 @@ from kithkin.errors import InvalidInput
 from kithkin.models import Person
 from kithkin.queries.agenda import PersonRef
 
+FOLLOW_UPS_SHOWN = 20
+
 
 def _names(people: list[Person]) -> str:
     return ", ".join(person.full_name for person in people)
@@ -28,6 +30,10 @@ def today(
     on: Annotated[
         str | None, typer.Option(help="The agenda for another date (YYYY-MM-DD).")
     ] = None,
+    show_all: Annotated[
+        bool,
+        typer.Option("--all", help=f"List every follow-up due, not the first {FOLLOW_UPS_SHOWN}."),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON (see docs/cli.md).")] = False,
 ) -> None:
     """The agenda: follow-ups due, check-ins due within today's budget, what comes next."""
@@ -51,7 +57,8 @@ def today(
             box=None,
             padding=(0, 1),
         )
-        for item in result.follow_ups_due:
+        shown = result.follow_ups_due if show_all else result.follow_ups_due[:FOLLOW_UPS_SHOWN]
+        for item in shown:
             table.add_row(
                 f"#{item.id}",
                 item.title,
@@ -61,6 +68,11 @@ def today(
             )
         out.print()
         out.print(table)
+        if len(shown) < len(result.follow_ups_due):
+            out.print(
+                f"{len(result.follow_ups_due) - len(shown)} more follow-ups due, oldest first "
+                "above: `kith today --all` lists them all."
+            )
     if result.check_ins:
         backlog = result.backlog
         table = Table(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.db.models import Max, OuterRef, Subquery
+from django.db.models import Max
 
 from kithkin import clock
 from kithkin.models import InteractionParticipant, Network, Person
@@ -34,21 +34,25 @@ def check_in_due_on(
 
 
 def refresh_check_ins(network: Network, person_ids: Iterable[int] | None = None) -> int:
-    """Recompute last interaction and due date for some people (or all). Returns changes."""
+    """Recompute last interaction and due date for some people (or all). Returns changes.
+
+    One grouped aggregate over the participants, then an update of the rows that changed:
+    a correlated subquery per person is planned badly by PostgreSQL right after a bulk
+    load, before its statistics know the tables' sizes.
+    """
     people = Person.objects.filter(network=network)
+    participations = InteractionParticipant.objects.filter(interaction__network=network)
     if person_ids is not None:
         ids = list(set(person_ids))
         if not ids:
             return 0
         people = people.filter(pk__in=ids)
-    latest = (
-        InteractionParticipant.objects.filter(person=OuterRef("pk"))
-        .values("person")
+        participations = participations.filter(person_id__in=ids)
+    latest = dict(
+        participations.values("person_id")
         .annotate(latest=Max("interaction__occurred_at"))
-        .values("latest")
+        .values_list("person_id", "latest")
     )
-    people.update(last_interaction_at=Subquery(latest))
-
     zone = network.time_zone
     changed = []
     rows = people.values_list(
@@ -69,12 +73,13 @@ def refresh_check_ins(network: Network, person_ids: Iterable[int] | None = None)
         archived_at,
         own_cadence,
         circle_cadence,
-        last_at,
+        stored_last,
         connected_on,
         created_at,
         snoozed_until,
-        stored,
+        stored_due,
     ) in rows.iterator(chunk_size=5000):
+        last_at = latest.get(pk)
         cadence = own_cadence if own_cadence is not None else circle_cadence
         due = None
         if not is_self and archived_at is None:
@@ -84,7 +89,7 @@ def refresh_check_ins(network: Network, person_ids: Iterable[int] | None = None)
                 added_on=connected_on or clock.local_date(created_at, zone),
                 snoozed_until=snoozed_until,
             )
-        if due != stored:
-            changed.append(Person(pk=pk, check_in_due_on=due))
-    Person.objects.bulk_update(changed, ["check_in_due_on"], batch_size=2000)
+        if due != stored_due or last_at != stored_last:
+            changed.append(Person(pk=pk, check_in_due_on=due, last_interaction_at=last_at))
+    Person.objects.bulk_update(changed, ["check_in_due_on", "last_interaction_at"], batch_size=1000)
     return len(changed)
