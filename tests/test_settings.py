@@ -83,3 +83,13 @@ def test_every_setting_is_documented():
     table = (ROOT / "docs" / "settings.md").read_text()
     for variable in kith_settings.SETTINGS_DOC:
         assert f"`{variable}`" in table, f"{variable} is missing from docs/settings.md"
+
+
+def test_the_suite_runs_on_the_database_it_was_asked_for(db):
+    """CI runs the suite twice; this fails if the PostgreSQL run silently used SQLite."""
+    import os
+
+    from django.db import connection
+
+    expected = "postgresql" if os.environ.get("KITH_DATABASE_URL") else "sqlite"
+    assert connection.vendor == expected

@@ -12,8 +12,10 @@ import datetime as dt
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import DateField, F, FloatField, Func, Prefetch, QuerySet, Value
+from django.db.models.functions import Coalesce
 
 from kithkin.models import Affiliation, FollowUp, Network, Person
 from kithkin.queries.checkins import CheckInStatus, check_in_status
@@ -116,52 +118,68 @@ def _follow_up_items(network: Network, today: dt.date, until: dt.date) -> list[F
     ]
 
 
-def rank_check_ins(
-    rows: list[tuple[int, dt.date, int, int]], today: dt.date
-) -> list[tuple[int, float]]:
-    """(person id, due on, cadence days, circle rank) -> ids by priority, with lateness."""
-    ranked = sorted(
-        ((pk, (today - due).days / cadence, rank, due) for pk, due, cadence, rank in rows),
-        key=lambda row: (-row[1], row[2], row[3], row[0]),
+class DaysSince(Func):
+    """Whole days from a date column to ``day``, in each database's own date arithmetic."""
+
+    output_field = FloatField()
+
+    def __init__(self, day: dt.date, column: str) -> None:
+        super().__init__(Value(day, output_field=DateField()), F(column))
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(
+            compiler,
+            connection,
+            template="(julianday(%(expressions)s))",
+            arg_joiner=") - julianday(",
+            **extra,
+        )
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(
+            compiler, connection, template="(%(expressions)s)::float", arg_joiner=" - ", **extra
+        )
+
+
+def due_check_ins(network: Network, today: dt.date) -> QuerySet[Person]:
+    """Everyone due for a check-in on ``today``, most overdue relative to their cadence
+    first, then the closest circle, the oldest due date. Each row carries ``lateness``
+    (days overdue / cadence: 1.0 is a whole cadence late)."""
+    cadence = Coalesce("cadence_days", "circle__cadence_days")
+    return (
+        Person.objects.filter(
+            network=network, check_in_due_on__lte=today, archived_at__isnull=True, is_self=False
+        )
+        .annotate(cadence=cadence)
+        .filter(cadence__isnull=False)
+        .annotate(lateness=DaysSince(today, "check_in_due_on") / F("cadence"))
+        .order_by(
+            F("lateness").desc(), Coalesce("circle__rank", Value(99)), "check_in_due_on", "pk"
+        )
     )
-    return [(pk, lateness) for pk, lateness, _, _ in ranked]
 
 
 def agenda(network: Network, today: dt.date) -> Agenda:
-    due_rows = list(
-        Person.objects.filter(
-            network=network, check_in_due_on__lte=today, archived_at__isnull=True, is_self=False
-        ).values_list(
-            "pk", "check_in_due_on", "cadence_days", "circle__cadence_days", "circle__rank"
-        )
-    )
-    rows = [
-        (pk, due, cadence, rank if rank is not None else 99)
-        for pk, due, own, circle_cadence, rank in due_rows
-        if due is not None and (cadence := own if own is not None else circle_cadence)
-    ]
-    ranked = rank_check_ins(rows, today)
+    due = due_check_ins(network, today)
+    due_total = due.count()
     budget = max(network.daily_outreach_budget, 1)
-    todays = ranked[:budget]
-    people = (
-        Person.objects.filter(pk__in=[pk for pk, _ in todays])
-        .defer("search_text", "notes", "what_matters", "how_we_met")
+    todays = (
+        due.defer("search_text", "notes", "what_matters", "how_we_met")
         .select_related("circle")
         .prefetch_related(
             Prefetch("affiliations", Affiliation.objects.select_related("organization"))
-        )
+        )[:budget]
     )
-    by_id = {person.pk: person for person in people}
     check_ins = [
         CheckInItem(
-            person=by_id[pk],
-            circle=circle.name if (circle := by_id[pk].circle) else None,
-            status=check_in_status(by_id[pk], today, network.time_zone),
-            lateness=round(lateness, 2),
+            person=person,
+            circle=person.circle.name if person.circle else None,
+            status=check_in_status(person, today, network.time_zone),
+            lateness=round(person.lateness, 2),  # type: ignore[attr-defined]
         )
-        for pk, lateness in todays
+        for person in todays
     ]
-    later = max(len(ranked) - budget, 0)
+    later = max(due_total - budget, 0)
     schedule = []
     remaining = later
     for offset in range(1, SCHEDULE_PREVIEW_DAYS + 1):
@@ -176,7 +194,7 @@ def agenda(network: Network, today: dt.date) -> Agenda:
         check_ins=check_ins,
         backlog=Backlog(
             budget=budget,
-            due_total=len(ranked),
+            due_total=due_total,
             later=later,
             days_to_clear=math.ceil(later / budget),
             schedule=schedule,
