@@ -82,3 +82,31 @@ def test_current_network_ignores_a_network_the_user_left(network, outsider):
     outsider.current_network = network  # e.g. stale after being removed
     outsider.save()
     assert access.current_network(outsider) != network
+
+
+def test_services_refuse_records_of_another_network_even_without_the_access_layer(
+    network, owner, outsider
+):
+    """Defence in depth: a caller that skipped access.py still cannot cross networks."""
+    from kithkin.services.followups import snooze_follow_up
+    from kithkin.services.interactions import delete_interaction
+    from kithkin.services.people import set_cadence
+    from tests.factories import network_of
+
+    theirs = network_of(outsider)
+    stranger = make_person(theirs, "Stranger", circle="close")
+    promise = make_follow_up(theirs, stranger, due_on=TODAY)
+    talk = log(theirs, stranger, on=TODAY)
+    later = TODAY + dt.timedelta(days=3)
+    for call in (
+        lambda: snooze_person(network, owner, stranger, later, today=TODAY),
+        lambda: set_cadence(network, owner, stranger, cadence_days=7),
+        lambda: complete_follow_up(network, owner, promise, today=TODAY),
+        lambda: snooze_follow_up(network, owner, promise, later, today=TODAY),
+        lambda: delete_interaction(network, owner, talk),
+    ):
+        with pytest.raises(NotFound):
+            call()
+    stranger.refresh_from_db()
+    promise.refresh_from_db()
+    assert (stranger.snoozed_until, stranger.cadence_days, promise.done_at) == (None, None, None)

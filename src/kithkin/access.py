@@ -9,7 +9,19 @@ from typing import TypeVar
 from django.db import models
 
 from kithkin.errors import Forbidden, NotFound
-from kithkin.models import FollowUp, Interaction, Membership, Network, Organization, Person, User
+from kithkin.models import (
+    Affiliation,
+    ContactPoint,
+    FollowUp,
+    Interaction,
+    Invitation,
+    Membership,
+    Network,
+    Organization,
+    Person,
+    Role,
+    User,
+)
 
 M = TypeVar("M", bound=models.Model)
 
@@ -53,6 +65,22 @@ def require_write(user: User, network: Network) -> None:
         raise Forbidden(f"{user.username} may view {network.name} but not change it.")
 
 
+def is_owner(user: User, network: Network) -> bool:
+    return Membership.objects.filter(user=user, network=network, role=Role.OWNER).exists()
+
+
+def require_owner(user: User, network: Network) -> None:
+    """Owners only: NotFound outside the network, Forbidden for editors and viewers."""
+    if membership(user, network).role != Role.OWNER:
+        raise Forbidden(f"Only an owner of {network.name} may manage who shares it.")
+
+
+def require_in_network(network: Network, person: Person) -> None:
+    """A person handed to a service must belong to the network the service acts in."""
+    if person.network_id != network.pk:
+        raise NotFound(f"No person #{person.pk} in {network.name}.")
+
+
 def _in_network(
     user: User, network: Network, queryset: models.QuerySet[M], pk: int, what: str
 ) -> M:
@@ -77,3 +105,33 @@ def interaction_for(user: User, network: Network, interaction_id: int) -> Intera
 
 def organization_for(user: User, network: Network, organization_id: int) -> Organization:
     return _in_network(user, network, Organization.objects.all(), organization_id, "organization")
+
+
+def contact_point_for(user: User, network: Network, contact_point_id: int) -> ContactPoint:
+    membership(user, network)
+    found = ContactPoint.objects.filter(pk=contact_point_id, person__network=network).first()
+    if found is None:
+        raise NotFound(f"No contact point #{contact_point_id} in {network.name}.")
+    return found
+
+
+def affiliation_for(user: User, network: Network, affiliation_id: int) -> Affiliation:
+    membership(user, network)
+    found = (
+        Affiliation.objects.select_related("organization")
+        .filter(pk=affiliation_id, person__network=network)
+        .first()
+    )
+    if found is None:
+        raise NotFound(f"No affiliation #{affiliation_id} in {network.name}.")
+    return found
+
+
+def invitation_for(user: User, network: Network, invitation_id: int) -> Invitation:
+    return _in_network(user, network, Invitation.objects.all(), invitation_id, "invitation")
+
+
+def membership_for(user: User, network: Network, membership_id: int) -> Membership:
+    return _in_network(
+        user, network, Membership.objects.select_related("user"), membership_id, "member"
+    )

@@ -12,9 +12,17 @@ from email_validator import EmailNotValidError, validate_email
 
 from kithkin.errors import InvalidInput
 
+MAX_LENGTH = 500  # ContactPoint.value and .normalized
+
+
+def _fits(text: str, field: str) -> str:
+    if len(text) > MAX_LENGTH:
+        raise InvalidInput(field, f"is longer than {MAX_LENGTH} characters")
+    return text
+
 
 def email(value: str, field: str = "email") -> tuple[str, str]:
-    text = value.strip()
+    text = _fits(value.strip(), field)
     try:
         result = validate_email(text, check_deliverability=False)
     except EmailNotValidError as exc:
@@ -23,7 +31,7 @@ def email(value: str, field: str = "email") -> tuple[str, str]:
 
 
 def phone(value: str, region: str = "", field: str = "phone") -> tuple[str, str]:
-    text = value.strip()
+    text = _fits(value.strip(), field)
     try:
         number = phonenumbers.parse(text, region.upper() or None)
     except phonenumbers.NumberParseException as exc:
@@ -54,7 +62,7 @@ _MASTODON = re.compile(r"^@?(?P<user>[\w.]+)@(?P<host>[\w.-]+\.[a-z]{2,})$", re.
 
 def url(value: str, field: str = "url") -> tuple[str, str, str]:
     """(display, normalized, service). Profiles on known sites become canonical URLs."""
-    text = value.strip()
+    text = _fits(value.strip(), field)
     mastodon = _MASTODON.match(text)
     if mastodon:
         canonical = f"https://{mastodon['host'].lower()}/@{mastodon['user'].lower()}"

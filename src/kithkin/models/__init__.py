@@ -1,9 +1,9 @@
 """Kithkin's domain model, one module per aggregate (DESIGN.md §2)."""
 
-from kithkin.models.accounts import User
+from kithkin.models.accounts import LoginFailure, User
 from kithkin.models.followups import FollowUp
 from kithkin.models.interactions import Interaction, InteractionParticipant
-from kithkin.models.networks import Circle, Membership, Network, Role
+from kithkin.models.networks import Circle, Invitation, Membership, Network, Role
 from kithkin.models.organizations import Affiliation, Organization
 from kithkin.models.people import ContactPoint, Person
 from kithkin.models.relationships import Relationship
@@ -16,6 +16,8 @@ __all__ = [
     "FollowUp",
     "Interaction",
     "InteractionParticipant",
+    "Invitation",
+    "LoginFailure",
     "Membership",
     "Network",
     "Organization",

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
+from kithkin.clock import now
+
 
 def default_time_zone() -> str:
     return str(settings.DEFAULT_TIME_ZONE)
@@ -20,3 +22,20 @@ class User(AbstractUser):
 
     class Meta:
         db_table = "kithkin_user"
+
+
+class LoginFailure(models.Model):
+    """One failed sign-in, kept a day so repeated guessing can be slowed down."""
+
+    username = models.CharField(max_length=150)  # lower-cased, as typed
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    at = models.DateTimeField(default=now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["username", "at"], name="login_failure_username"),
+            models.Index(fields=["ip", "at"], name="login_failure_ip"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username} from {self.ip or '?'} at {self.at:%Y-%m-%d %H:%M}"

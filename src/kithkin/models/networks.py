@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Lower
 
 from kithkin.clock import now
@@ -48,6 +51,50 @@ class Membership(models.Model):
     @property
     def can_write(self) -> bool:
         return self.role in {Role.OWNER, Role.EDITOR}
+
+
+# How long an invitation link stays valid.
+INVITATION_LIFETIME = dt.timedelta(days=14)
+
+
+class Invitation(models.Model):
+    """A link that makes whoever opens it a member. Only the SHA-256 of its token is stored:
+    the token itself is shown once, to the owner who invites."""
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="invitations")
+    email = models.CharField(max_length=254, blank=True)  # whom it was meant for, if said
+    role = models.CharField(max_length=10, choices=Role.choices)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(default=now)
+    expires_at = models.DateTimeField()  # created_at + INVITATION_LIFETIME
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # Owners are made by promotion, never by a link that could leak.
+            models.CheckConstraint(
+                condition=Q(role__in=[Role.EDITOR, Role.VIEWER]), name="invitation_not_owner"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.role} invitation to {self.network_id}"
+
+    @property
+    def is_pending(self) -> bool:
+        """Not used yet and not expired: the link still works."""
+        return self.accepted_at is None and self.expires_at > now()
 
 
 class Circle(models.Model):

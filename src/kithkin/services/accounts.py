@@ -1,26 +1,41 @@
-"""Users and networks: sign-up, a network of one's own, switching between networks."""
+"""Users and networks: sign-up, passwords, a network of one's own, switching networks."""
 
 from __future__ import annotations
 
+import re
 import zoneinfo
 
 from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from kithkin import access, clock
+from kithkin import access, clock, normalize
 from kithkin.errors import InvalidInput
 from kithkin.models import Circle, Membership, Network, Person, Role, User
 from kithkin.models.networks import DEFAULT_CIRCLES
+from kithkin.services.search_index import reindex_people
+
+# The personal network is named "<full name>'s network", at most 120 characters.
+MAX_FULL_NAME = 100
+# What Django's own user forms accept.
+_USERNAME = re.compile(r"[A-Za-z0-9_.@+-]{1,150}")
+
+
+def is_time_zone(name: str) -> bool:
+    """Whether ``name`` is an IANA time zone such as Europe/Paris (not a region folder)."""
+    try:
+        clock.zone(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        # OSError: with the tzdata package, a folder such as "Europe" is read as a file.
+        return False
+    return len(name) <= 64
 
 
 def _time_zone(value: str | None, field: str) -> str:
     name = (value or settings.DEFAULT_TIME_ZONE).strip()
-    try:
-        clock.zone(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise InvalidInput(
-            field, f"{name!r} is not a time zone name such as Europe/Paris"
-        ) from None
+    if not is_time_zone(name):
+        raise InvalidInput(field, f"{name[:70]!r} is not a time zone name such as Europe/Paris")
     return name
 
 
@@ -41,6 +56,8 @@ def create_user(
         raise InvalidInput("username", f"{username!r} is taken")
     if not full_name.strip():
         raise InvalidInput("name", "must not be empty")
+    if len(full_name.strip()) > MAX_FULL_NAME:
+        raise InvalidInput("name", f"is longer than {MAX_FULL_NAME} characters")
     zone_name = _time_zone(time_zone, "time zone")
     user = User(username=username, email=email.strip(), time_zone=zone_name)
     given, _, family = full_name.strip().partition(" ")
@@ -55,10 +72,65 @@ def create_user(
 
 
 @transaction.atomic
+def sign_up(
+    *, username: str, full_name: str, email: str, password: str, time_zone: str | None = None
+) -> User:
+    """Someone signs up on the web: every field checked, the password against
+    AUTH_PASSWORD_VALIDATORS; then a user with a network of their own."""
+    username = username.strip()
+    if not _USERNAME.fullmatch(username):
+        raise InvalidInput(
+            "username", "use 1 to 150 letters, digits and the characters @ . + - _ (no spaces)"
+        )
+    full_name = " ".join(full_name.split())
+    if not full_name:
+        raise InvalidInput("full_name", "must not be empty")
+    if len(full_name) > MAX_FULL_NAME:
+        raise InvalidInput("full_name", f"is longer than {MAX_FULL_NAME} characters")
+    address = normalize.email(email, "email")[0]
+    zone_name = _time_zone(time_zone, "time_zone")
+    given, _, family = full_name.partition(" ")
+    _check_password(
+        password,
+        User(username=username, email=address, first_name=given, last_name=family),
+        "password",
+    )
+    return create_user(
+        username=username,
+        full_name=full_name,
+        email=address,
+        time_zone=zone_name,
+        password=password,
+    )
+
+
+def change_password(user: User, *, old_password: str, new_password: str) -> None:
+    """Change one's password, proving the old one. Other sessions end with the change
+    (Django checks a hash of the password in each); the web layer keeps the current one
+    with update_session_auth_hash."""
+    if not user.check_password(old_password):
+        raise InvalidInput("old_password", "is not your current password")
+    _check_password(new_password, user, "new_password")
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+
+
+def _check_password(password: str, user: User, field: str) -> None:
+    if not password:
+        raise InvalidInput(field, "must not be empty")
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise InvalidInput(field, "; ".join(exc.messages)) from None
+
+
+@transaction.atomic
 def create_network(owner: User, *, name: str, time_zone: str | None = None) -> Network:
     """A network owned by ``owner``, with the default circles and *me* in it; made current."""
     if not name.strip():
         raise InvalidInput("name", "must not be empty")
+    if len(name.strip()) > 120:
+        raise InvalidInput("name", "is longer than 120 characters")
     network = Network.objects.create(
         name=name.strip(), time_zone=_time_zone(time_zone or owner.time_zone, "time zone")
     )
@@ -68,13 +140,14 @@ def create_network(owner: User, *, name: str, time_zone: str | None = None) -> N
         for rank, (circle, cadence) in enumerate(DEFAULT_CIRCLES)
     )
     me_name = owner.get_full_name() or owner.username
-    Person.objects.create(
+    me = Person.objects.create(
         network=network,
         is_self=True,
         full_name=me_name,
         given_name=owner.first_name,
         family_name=owner.last_name,
     )
+    reindex_people(network, [me.pk])
     owner.current_network = network
     owner.save(update_fields=["current_network"])
     return network

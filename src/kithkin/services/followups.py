@@ -9,8 +9,13 @@ from django.db import transaction
 
 from kithkin import access, clock
 from kithkin.dates import Every, every_from_rrule
-from kithkin.errors import InvalidInput
+from kithkin.errors import InvalidInput, NotFound
 from kithkin.models import FollowUp, Interaction, Network, Person, User
+
+
+def _require_in_network(network: Network, follow_up: FollowUp) -> None:
+    if follow_up.network_id != network.pk:
+        raise NotFound(f"No follow-up #{follow_up.pk} in {network.name}.")
 
 
 @transaction.atomic
@@ -54,6 +59,7 @@ def complete_follow_up(
 ) -> FollowUp | None:
     """Mark done. A recurring follow-up gets its next occurrence, which is returned."""
     access.require_write(actor, network)
+    _require_in_network(network, follow_up)
     if follow_up.done_at is not None:
         raise InvalidInput("follow-up", f"#{follow_up.pk} is already done")
     follow_up.done_at = clock.now()
@@ -81,6 +87,7 @@ def snooze_follow_up(
     network: Network, actor: User, follow_up: FollowUp, until: dt.date, *, today: dt.date
 ) -> FollowUp:
     access.require_write(actor, network)
+    _require_in_network(network, follow_up)
     if follow_up.done_at is not None:
         raise InvalidInput("follow-up", f"#{follow_up.pk} is already done")
     if until <= today:

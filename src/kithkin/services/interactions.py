@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from django.db import transaction
 
 from kithkin import access
-from kithkin.errors import InvalidInput
+from kithkin.errors import InvalidInput, NotFound
 from kithkin.models import Interaction, InteractionParticipant, Network, Person, User
 from kithkin.services.checkins import refresh_check_ins
 
@@ -64,6 +64,8 @@ def log_interaction(
 @transaction.atomic
 def delete_interaction(network: Network, actor: User, interaction: Interaction) -> None:
     access.require_write(actor, network)
+    if interaction.network_id != network.pk:
+        raise NotFound(f"No interaction #{interaction.pk} in {network.name}.")
     people = list(interaction.participants.values_list("pk", flat=True))
     interaction.delete()
     refresh_check_ins(network, people)

@@ -1,4 +1,9 @@
-"""Adding and changing people, their contact points, organizations, tags and circle."""
+"""Adding, changing, archiving and deleting people: names, circle, cadence, tags.
+
+A person's contact points and affiliations have modules of their own
+(``services.contact_points``, ``services.affiliations``); their functions are importable
+from here too.
+"""
 
 from __future__ import annotations
 
@@ -8,19 +13,30 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from kithkin import access, clock, normalize
+from kithkin import access, clock
 from kithkin.errors import InvalidInput
 from kithkin.models import (
     Affiliation,
     Circle,
     ContactPoint,
+    FollowUp,
+    Interaction,
+    InteractionParticipant,
     Network,
-    Organization,
     Person,
+    Relationship,
     Tag,
     User,
 )
+from kithkin.services import derived_state
+from kithkin.services.accounts import is_time_zone
+from kithkin.services.affiliations import add_affiliation as add_affiliation
+from kithkin.services.affiliations import end_affiliation as end_affiliation
+from kithkin.services.affiliations import get_or_create_organization
 from kithkin.services.checkins import refresh_check_ins
+from kithkin.services.contact_points import add_contact_point as add_contact_point
+from kithkin.services.contact_points import normalize_contact_point
+from kithkin.services.contact_points import remove_contact_point as remove_contact_point
 from kithkin.services.search_index import reindex_people
 
 
@@ -54,6 +70,68 @@ def find_circle(network: Network, name: str, field_name: str = "circle") -> Circ
     return circle
 
 
+@dataclass
+class PersonChanges:
+    """What an edit form submits. None means 'leave as is'."""
+
+    full_name: str | None = None
+    given_name: str | None = None
+    family_name: str | None = None
+    nickname: str | None = None
+    pronouns: str | None = None
+    headline: str | None = None
+    location: str | None = None
+    time_zone: str | None = None  # validated IANA name, "" clears
+    how_we_met: str | None = None
+    what_matters: str | None = None
+    notes: str | None = None  # Markdown, stored as typed
+    circle: str | None = None  # circle name; "" = no circle
+    cadence_days: int | None = None
+    clear_cadence: bool = False
+    tags: Sequence[str] | None = None  # replaces the person's tags (created as needed)
+    birthday: tuple[int | None, int, int] | None = None  # (year or None, month, day)
+    clear_birthday: bool = False
+
+
+# Ten years: longer is no rhythm, and far-future dates overflow date arithmetic.
+MAX_CADENCE_DAYS = 3650
+EARLIEST_BIRTH_YEAR = 1900
+# Fields edited as plain text, trimmed; CharFields are held to their max_length.
+_TEXT_FIELDS = (
+    "given_name",
+    "family_name",
+    "nickname",
+    "pronouns",
+    "headline",
+    "location",
+    "how_we_met",
+    "what_matters",
+)
+
+
+def cadence(days: int, field_name: str) -> int:
+    if days < 1:
+        raise InvalidInput(field_name, "must be at least one day")
+    if days > MAX_CADENCE_DAYS:
+        raise InvalidInput(field_name, f"must be at most {MAX_CADENCE_DAYS} days (ten years)")
+    return days
+
+
+def full_name_of(typed: str, field_name: str = "name") -> str:
+    full_name = " ".join(typed.split())
+    if not full_name:
+        raise InvalidInput(field_name, "must not be empty")
+    if len(full_name) > 200:
+        raise InvalidInput(field_name, "is longer than 200 characters")
+    return full_name
+
+
+def _split_name(full_name: str) -> tuple[str, str]:
+    """(given, family) as add_person derives them, held to their columns' lengths."""
+    given, _, family = full_name.partition(" ")
+    return given[:100], family[:100]
+
+
 def _contact_points(new: NewPerson, network: Network) -> list[ContactPoint]:
     points: list[ContactPoint] = []
     seen: set[tuple[str, str]] = set()
@@ -72,30 +150,32 @@ def _contact_points(new: NewPerson, network: Network) -> list[ContactPoint]:
                 )
             )
 
-    for raw in new.emails:
-        add(ContactPoint.Kind.EMAIL, *normalize.email(raw, "email"))
-    for raw in new.phones:
-        add(ContactPoint.Kind.PHONE, *normalize.phone(raw, network.phone_region, "phone"))
-    for raw in new.urls:
-        shown, key, service = normalize.url(raw, "url")
-        kind = ContactPoint.Kind.URL if service == "website" else ContactPoint.Kind.SOCIAL
-        add(kind, shown, key, service)
+    for kind, values in (("email", new.emails), ("phone", new.phones), ("url", new.urls)):
+        for raw in values:
+            add(*normalize_contact_point(network, kind, raw))
     return points
 
 
-def get_or_create_organization(network: Network, name: str) -> Organization:
-    organization = Organization.objects.filter(network=network, name__iexact=name.strip()).first()
-    return organization or Organization.objects.create(network=network, name=name.strip())
-
-
-def get_or_create_tags(network: Network, names: Sequence[str]) -> list[Tag]:
-    tags = []
+def tag_names(names: Sequence[str], field_name: str = "tag") -> list[str]:
+    """The tag names as they will be stored ('#ml' is 'ml'), each once; nothing written."""
+    if isinstance(names, str):  # a str is a Sequence[str] too: one letter per tag
+        raise TypeError("tags are a list of names, not one string")
+    cleaned: dict[str, str] = {}
     for raw in names:
         name = raw.strip().lstrip("#")
         if not name:
-            raise InvalidInput("tag", "must not be empty")
+            raise InvalidInput(field_name, "must not be empty")
         if len(name) > 60:
-            raise InvalidInput("tag", f"{name[:20]!r}... is longer than 60 characters")
+            raise InvalidInput(field_name, f"{name[:20]!r}... is longer than 60 characters")
+        cleaned.setdefault(name.lower(), name)
+    return list(cleaned.values())
+
+
+def get_or_create_tags(
+    network: Network, names: Sequence[str], field_name: str = "tag"
+) -> list[Tag]:
+    tags = []
+    for name in tag_names(names, field_name):
         tag = Tag.objects.filter(network=network, name__iexact=name).first()
         tags.append(tag or Tag.objects.create(network=network, name=name))
     return tags
@@ -105,17 +185,13 @@ def get_or_create_tags(network: Network, names: Sequence[str]) -> list[Tag]:
 def add_person(network: Network, actor: User, new: NewPerson) -> Person:
     """Create a person with everything known about them, or change nothing at all."""
     access.require_write(actor, network)
-    full_name = " ".join(new.full_name.split())
-    if not full_name:
-        raise InvalidInput("name", "must not be empty")
-    if len(full_name) > 200:
-        raise InvalidInput("name", "is longer than 200 characters")
-    if new.cadence_days is not None and new.cadence_days < 1:
-        raise InvalidInput("every", "must be at least one day")
+    full_name = full_name_of(new.full_name)
+    if new.cadence_days is not None:
+        cadence(new.cadence_days, "every")
     # Validate every input before the first write.
     circle = find_circle(network, new.circle) if new.circle else None
     points = _contact_points(new, network)
-    given, _, family = full_name.partition(" ")
+    given, family = _split_name(full_name)
     now = clock.now()
     person = Person.objects.create(
         network=network,
@@ -160,6 +236,7 @@ def snooze_person(
 ) -> Person:
     """Push the person's check-in to ``until`` (a snooze never brings it earlier)."""
     access.require_write(actor, network)
+    access.require_in_network(network, person)
     if until <= today:
         raise InvalidInput("until", f"{until.isoformat()} is not after today ({today.isoformat()})")
     person.snoozed_until = until
@@ -182,14 +259,13 @@ def set_cadence(
 ) -> Person:
     """Move a person to a circle and/or override how often to check in with them."""
     access.require_write(actor, network)
+    access.require_in_network(network, person)
     if circle is not None:
         person.circle = find_circle(network, circle)
     if clear_cadence:
         person.cadence_days = None
     elif cadence_days is not None:
-        if cadence_days < 1:
-            raise InvalidInput("every", "must be at least one day")
-        person.cadence_days = cadence_days
+        person.cadence_days = cadence(cadence_days, "every")
     person.updated_at = clock.now()
     person.save(update_fields=["circle", "cadence_days", "updated_at"])
     refresh_check_ins(network, [person.pk])
@@ -203,8 +279,168 @@ def set_circle_cadence(
 ) -> int:
     """Change a circle's default cadence; everyone in it gets a new due date."""
     access.require_write(actor, network)
-    if cadence_days is not None and cadence_days < 1:
-        raise InvalidInput("every", "must be at least one day")
+    if cadence_days is not None:
+        cadence(cadence_days, "every")
     circle.cadence_days = cadence_days
     circle.save(update_fields=["cadence_days"])
     return refresh_check_ins(network, circle.people.values_list("pk", flat=True))
+
+
+@transaction.atomic
+def update_person(network: Network, actor: User, person: Person, changes: PersonChanges) -> Person:
+    """Change what is known about someone. Every value is checked before the first write, so
+    an invalid one changes nothing, not even the ``person`` object handed in.
+
+    Renaming someone whose given and family names were derived from their full name (as
+    add_person does) derives them again, unless the same edit sets them.
+    """
+    access.require_write(actor, network)
+    access.require_in_network(network, person)
+    values = _edited_values(network, person, changes)
+    tags = tag_names(changes.tags, "tags") if changes.tags is not None else None
+    values["updated_at"] = clock.now()
+    for name, value in values.items():
+        setattr(person, name, value)
+    person.save(update_fields=list(values))
+    if tags is not None:
+        person.tags.set(get_or_create_tags(network, tags, "tags"))
+    derived_state.refresh(network, [person.pk])
+    person.refresh_from_db()
+    return person
+
+
+def _edited_values(network: Network, person: Person, changes: PersonChanges) -> dict[str, object]:
+    """The model fields to save, validated; nothing is written or set here."""
+    values: dict[str, object] = {}
+    if changes.full_name is not None:
+        values["full_name"] = full_name_of(changes.full_name, "full_name")
+    for name in _TEXT_FIELDS:
+        typed = getattr(changes, name)
+        if typed is not None:
+            values[name] = _text(name, typed)
+    if changes.notes is not None:
+        values["notes"] = changes.notes
+    if (
+        changes.given_name is None
+        and changes.family_name is None
+        and values.get("full_name", person.full_name) != person.full_name
+        and (person.given_name, person.family_name) == _split_name(person.full_name)
+    ):
+        values["given_name"], values["family_name"] = _split_name(str(values["full_name"]))
+    if changes.time_zone is not None:
+        values["time_zone"] = _time_zone(changes.time_zone)
+    if changes.circle is not None:
+        values["circle"] = find_circle(network, changes.circle) if changes.circle.strip() else None
+    if changes.clear_cadence:
+        values["cadence_days"] = None
+    elif changes.cadence_days is not None:
+        values["cadence_days"] = cadence(changes.cadence_days, "cadence_days")
+    if changes.clear_birthday:
+        values.update(birthday_year=None, birthday_month=None, birthday_day=None)
+    elif changes.birthday is not None:
+        values.update(_birthday(changes.birthday, clock.today_in(network.time_zone)))
+    return values
+
+
+def _text(name: str, typed: str) -> str:
+    value = typed.strip()
+    limit = _max_length(name)
+    if limit is not None and len(value) > limit:
+        raise InvalidInput(name, f"is longer than {limit} characters")
+    return value
+
+
+def _time_zone(typed: str) -> str:
+    name = typed.strip()
+    if name and not is_time_zone(name):
+        raise InvalidInput(
+            "time_zone", f"{name[:70]!r} is not a time zone name such as Europe/Paris"
+        )
+    return name
+
+
+def _max_length(field_name: str) -> int | None:
+    """The column's limit for a CharField of Person, None for a TextField."""
+    limit: int | None = getattr(Person._meta.get_field(field_name), "max_length", None)
+    return limit
+
+
+def _birthday(value: tuple[int | None, int, int], today: dt.date) -> dict[str, int | None]:
+    year, month, day = value
+    shown = f"{year:04d}-{month:02d}-{day:02d}" if year is not None else f"--{month:02d}-{day:02d}"
+    try:
+        # Without a year, check against a leap year: 29 February is someone's birthday.
+        born = dt.date(2000 if year is None else year, month, day)
+    except (ValueError, OverflowError):
+        raise InvalidInput("birthday", f"{shown} is not a date") from None
+    if year is not None and not EARLIEST_BIRTH_YEAR <= year <= today.year:
+        raise InvalidInput("birthday", f"the year must be between {EARLIEST_BIRTH_YEAR} and now")
+    if year is not None and born > today:
+        raise InvalidInput("birthday", f"{shown} is in the future")
+    return {"birthday_year": year, "birthday_month": month, "birthday_day": day}
+
+
+@transaction.atomic
+def archive_person(network: Network, actor: User, person: Person) -> Person:
+    """Put someone away: never due for a check-in, not in search or lists, still on record."""
+    access.require_write(actor, network)
+    access.require_in_network(network, person)
+    if person.is_self:
+        raise InvalidInput("person", "you cannot archive yourself")
+    if person.archived_at is None:
+        person.archived_at = person.updated_at = clock.now()
+        person.save(update_fields=["archived_at", "updated_at"])
+        derived_state.refresh(network, [person.pk])
+    person.refresh_from_db()
+    return person
+
+
+@transaction.atomic
+def unarchive_person(network: Network, actor: User, person: Person) -> Person:
+    """Bring someone back; their check-in is due again as if they had never left."""
+    access.require_write(actor, network)
+    access.require_in_network(network, person)
+    if person.archived_at is not None:
+        person.archived_at = None
+        person.updated_at = clock.now()
+        person.save(update_fields=["archived_at", "updated_at"])
+        derived_state.refresh(network, [person.pk])
+    person.refresh_from_db()
+    return person
+
+
+@transaction.atomic
+def delete_person(network: Network, actor: User, person: Person) -> None:
+    """Forget someone for good. Interactions and follow-ups that were theirs alone go with
+    them; shared ones stay with the other people; people they introduced stay."""
+    access.require_write(actor, network)
+    access.require_in_network(network, person)
+    if person.is_self:
+        raise InvalidInput("person", "you cannot delete yourself from your own network")
+    interaction_ids = set(
+        InteractionParticipant.objects.filter(person=person).values_list(
+            "interaction_id", flat=True
+        )
+    )
+    shared_interactions = InteractionParticipant.objects.filter(
+        interaction_id__in=interaction_ids
+    ).exclude(person=person)
+    owed = FollowUp.people.through.objects
+    follow_up_ids = set(owed.filter(person=person).values_list("followup_id", flat=True))
+    shared_follow_ups = owed.filter(followup_id__in=follow_up_ids).exclude(person=person)
+    touched = {
+        *shared_interactions.values_list("person_id", flat=True),
+        *shared_follow_ups.values_list("person_id", flat=True),
+        *Person.objects.filter(introduced_by=person).values_list("pk", flat=True),
+        *Relationship.objects.filter(from_person=person).values_list("to_person_id", flat=True),
+        *Relationship.objects.filter(to_person=person).values_list("from_person_id", flat=True),
+    }
+    only_theirs = interaction_ids - set(
+        shared_interactions.values_list("interaction_id", flat=True)
+    )
+    Interaction.objects.filter(pk__in=only_theirs).delete()
+    only_theirs = follow_up_ids - set(shared_follow_ups.values_list("followup_id", flat=True))
+    FollowUp.objects.filter(pk__in=only_theirs).delete()
+    touched.discard(person.pk)
+    person.delete()
+    derived_state.refresh(network, touched)

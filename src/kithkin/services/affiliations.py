@@ -1,0 +1,80 @@
+"""A person's ties to organizations: jobs, memberships, schools, volunteering."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+
+from kithkin import access
+from kithkin.errors import InvalidInput
+from kithkin.models import Affiliation, Network, Organization, Person, User
+from kithkin.services.derived_state import mark_changed
+
+
+def get_or_create_organization(network: Network, name: str) -> Organization:
+    organization = Organization.objects.filter(network=network, name__iexact=name.strip()).first()
+    return organization or Organization.objects.create(network=network, name=name.strip())
+
+
+@transaction.atomic
+def add_affiliation(
+    network: Network,
+    actor: User,
+    person: Person,
+    *,
+    organization: str,
+    title: str = "",
+    kind: str = Affiliation.Kind.EMPLOYMENT,
+    start_on: dt.date | None = None,
+    end_on: dt.date | None = None,
+) -> Affiliation:
+    """Tie a person to an organization, created if the network does not know it yet."""
+    access.require_write(actor, network)
+    access.require_in_network(network, person)
+    name = " ".join(organization.split())
+    if not name:
+        raise InvalidInput("organization", "must not be empty")
+    if len(name) > 200:
+        raise InvalidInput("organization", "is longer than 200 characters")
+    title = title.strip()
+    if len(title) > 200:
+        raise InvalidInput("title", "is longer than 200 characters")
+    if kind not in Affiliation.Kind.values:
+        raise InvalidInput("kind", f"{kind!r} is not one of: {', '.join(Affiliation.Kind.values)}")
+    if start_on is not None and end_on is not None:
+        _check_end(start_on, end_on)
+    affiliation = Affiliation.objects.create(
+        person=person,
+        organization=get_or_create_organization(network, name),
+        kind=kind,
+        title=title,
+        start_on=start_on,
+        end_on=end_on,
+    )
+    mark_changed(network, [person.pk])
+    return affiliation
+
+
+@transaction.atomic
+def end_affiliation(
+    network: Network, actor: User, affiliation: Affiliation, *, end_on: dt.date
+) -> Affiliation:
+    """Record that a current affiliation ended (a past job, a lapsed membership)."""
+    access.require_write(actor, network)
+    access.require_in_network(network, affiliation.person)
+    if affiliation.end_on is not None:
+        raise InvalidInput("end_on", f"it already ended on {affiliation.end_on.isoformat()}")
+    if affiliation.start_on is not None:
+        _check_end(affiliation.start_on, end_on)
+    affiliation.end_on = end_on
+    affiliation.save(update_fields=["end_on"])
+    mark_changed(network, [affiliation.person_id])
+    return affiliation
+
+
+def _check_end(start_on: dt.date, end_on: dt.date) -> None:
+    if end_on < start_on:
+        raise InvalidInput(
+            "end_on", f"{end_on.isoformat()} is before it started ({start_on.isoformat()})"
+        )
