@@ -29,9 +29,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from network import TODAY, prepare
+
 KITH = str(Path(sys.executable).parent / "kith")
-TODAY = dt.date(2026, 11, 25)  # the generated network is anchored here, so runs compare
 
 
 def timed(function: Callable[[], object], runs: int) -> tuple[list[float], object]:
@@ -47,36 +48,6 @@ def timed(function: Callable[[], object], runs: int) -> tuple[list[float], objec
 def summary(samples: list[float]) -> str:
     p95 = sorted(samples)[max(0, round(len(samples) * 0.95) - 1)]
     return f"median {statistics.median(samples):8.1f} ms   p95 {p95:8.1f} ms"
-
-
-def prepare(data_dir: Path, people: int, interactions: int) -> None:
-    os.environ["KITH_DATA_DIR"] = str(data_dir)
-    os.environ.pop("KITH_DATABASE_URL", None)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kithkin.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    from kithkin.models import User
-
-    if (data_dir / "kithkin.sqlite3").exists() and User.objects.exists():
-        return
-    data_dir.mkdir(parents=True, exist_ok=True)
-    call_command("migrate", verbosity=0)
-    from kithkin.demo import generate_network
-    from kithkin.services.accounts import create_user
-
-    user = create_user(username="bench", full_name="Bench Marker", time_zone="Europe/Paris")
-    assert user.current_network is not None
-    start = time.perf_counter()
-    stats = generate_network(
-        user.current_network, user, people=people, interactions=interactions, seed=7, today=TODAY
-    )
-    print(
-        f"generated {stats.people} people, {stats.interactions} interactions in "
-        f"{time.perf_counter() - start:.0f} s"
-    )
 
 
 BASELINE_STORED = """
@@ -137,8 +108,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=30)
     args = parser.parse_args()
 
-    data_dir = HERE / ".cache" / f"agenda-{args.people}-{args.interactions}"
-    prepare(data_dir, args.people, args.interactions)
+    data_dir = prepare(args.people, args.interactions)
 
     from kithkin.models import Interaction, Network, Person
     from kithkin.queries.agenda import agenda

@@ -1,5 +1,5 @@
-"""URL routes. The web app and the REST API mount here (see the web app issue)."""
+"""URL routes: the web app at the root (the REST API will mount under /api/)."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, include, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [path("", include("kithkin.web.urls"))]

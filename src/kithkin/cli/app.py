@@ -9,7 +9,13 @@ from typing import Annotated
 import typer
 
 from kithkin import __version__
-from kithkin.cli import agenda_commands, network_commands, people_commands, setup_commands
+from kithkin.cli import (
+    agenda_commands,
+    network_commands,
+    people_commands,
+    serve_commands,
+    setup_commands,
+)
 
 app = typer.Typer(
     help="Kithkin: keep your professional relationships alive.",
@@ -50,6 +56,7 @@ COMMANDS: dict[str, Callable[..., None]] = {
     "circles": network_commands.circles,
     "settings": network_commands.settings,
     "demo": setup_commands.demo,
+    "serve": serve_commands.serve,
 }
 for name, function in COMMANDS.items():
     app.command(name)(function)

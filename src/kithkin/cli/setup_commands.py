@@ -131,6 +131,8 @@ def demo(
     from rich.progress import Progress, TaskID
 
     setup_django()
+    from django.conf import settings
+
     prepare_storage()
     user, _ = ensure_user(None, None, "", None)
     from django.db import transaction
@@ -160,6 +162,13 @@ def demo(
                 seed=seed,
                 progress=report,
             )
+    from kithkin.cli.serve_commands import DEMO_LOGIN_FILE
+    from kithkin.demo.login import demo_login
+
+    username, password = demo_login(network)
+    login_file = Path(settings.DATA_DIR) / DEMO_LOGIN_FILE
+    login_file.touch(mode=0o600)
+    login_file.write_text(f"{username} / {password}\n")
     out.print(
         f"Loaded the Demo network: {stats.people} people, {stats.organizations} organizations, "
         f"{stats.interactions} interactions, {stats.follow_ups} follow-ups."
@@ -168,3 +177,4 @@ def demo(
         "You are now working in it. Try: kith today · kith find python · "
         "kith network use (to switch back)"
     )
+    out.print(f"Web: `kith serve`, then log in as {username} / {password}")

@@ -30,12 +30,15 @@ class SearchResults:
     organizations: list[Organization] = field(default_factory=list)
 
 
-def _person_ids_sqlite(network: Network, match: str, limit: int) -> list[int]:
+def _person_ids_sqlite(
+    network: Network, match: str, limit: int, include_archived: bool = False
+) -> list[int]:
+    archived = "" if include_archived else "AND p.archived_at IS NULL"
     with connection.cursor() as cursor:
         cursor.execute(
-            """SELECT p.id FROM kithkin_person_fts f JOIN kithkin_person p ON p.id = f.rowid
+            f"""SELECT p.id FROM kithkin_person_fts f JOIN kithkin_person p ON p.id = f.rowid
                WHERE kithkin_person_fts MATCH %s AND p.network_id = %s
-                 AND p.archived_at IS NULL AND NOT p.is_self
+                 {archived} AND NOT p.is_self
                ORDER BY bm25(kithkin_person_fts), p.full_name LIMIT %s""",
             [match, network.pk, limit],
         )
@@ -55,12 +58,15 @@ def _interaction_hits_sqlite(network: Network, match: str) -> list[tuple[int, in
         return [(row[0], row[1]) for row in cursor.fetchall()]
 
 
-def _person_ids_postgres(network: Network, tsquery: str, limit: int) -> list[int]:
+def _person_ids_postgres(
+    network: Network, tsquery: str, limit: int, include_archived: bool = False
+) -> list[int]:
+    archived = "" if include_archived else "AND p.archived_at IS NULL"
     with connection.cursor() as cursor:
         cursor.execute(
             f"""SELECT p.id FROM kithkin_person p, to_tsquery('simple', %s) q
                 WHERE {fulltext.PERSON_TSVECTOR} @@ q AND p.network_id = %s
-                  AND p.archived_at IS NULL AND NOT p.is_self
+                  {archived} AND NOT p.is_self
                 ORDER BY ts_rank({fulltext.PERSON_TSVECTOR}, q) DESC, p.full_name LIMIT %s""",
             [tsquery, network.pk, limit],
         )
@@ -100,6 +106,21 @@ def _matched_parts(person: Person, query_words: list[str]) -> list[str]:
     if hit(person.notes, person.what_matters, person.how_we_met):
         parts.append("notes")
     return parts
+
+
+def matching_person_ids(
+    network: Network, text: str, *, limit: int, include_archived: bool = False
+) -> list[int]:
+    """Ids of people whose own document matches ``text``, best first (no conversations)."""
+    if not words(text):
+        return []
+    if connection.vendor == "postgresql":
+        expression = fulltext.postgres_tsquery(text)
+        assert expression is not None
+        return _person_ids_postgres(network, expression, limit, include_archived)
+    expression = fulltext.sqlite_match(text)
+    assert expression is not None
+    return _person_ids_sqlite(network, expression, limit, include_archived)
 
 
 def search(network: Network, text: str, *, limit: int = 25) -> SearchResults:

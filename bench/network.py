@@ -1,0 +1,50 @@
+"""The benchmark network: generated once by the demo generator, cached under bench/.cache/."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+TODAY = dt.date(2026, 11, 25)  # the generated network is anchored here, so runs compare
+
+
+def data_dir(people: int, interactions: int) -> Path:
+    return HERE / ".cache" / f"agenda-{people}-{interactions}"
+
+
+def prepare(people: int, interactions: int, *, allowed_hosts: str | None = None) -> Path:
+    """Set Django up on the cached network's SQLite file, generating it the first time."""
+    directory = data_dir(people, interactions)
+    os.environ["KITH_DATA_DIR"] = str(directory)
+    os.environ.pop("KITH_DATABASE_URL", None)
+    if allowed_hosts:
+        os.environ["KITH_ALLOWED_HOSTS"] = allowed_hosts
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kithkin.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from kithkin.models import User
+
+    directory.mkdir(parents=True, exist_ok=True)
+    call_command("migrate", verbosity=0)  # also brings an older cache up to date
+    if User.objects.filter(username="bench").exists():
+        return directory
+    from kithkin.demo import generate_network
+    from kithkin.services.accounts import create_user
+
+    user = create_user(username="bench", full_name="Bench Marker", time_zone="Europe/Paris")
+    assert user.current_network is not None
+    start = time.perf_counter()
+    stats = generate_network(
+        user.current_network, user, people=people, interactions=interactions, seed=7, today=TODAY
+    )
+    print(
+        f"generated {stats.people} people, {stats.interactions} interactions in "
+        f"{time.perf_counter() - start:.0f} s"
+    )
+    return directory

@@ -1,0 +1,102 @@
+"""Benchmark: page render times on a large network, beside the framework's floor.
+
+    .venv/bin/python bench/web.py [--people 30000] [--interactions 1000000] [--runs 50]
+
+Each page is requested in-process through Django's test client as the network's owner
+(whole request: middleware, session, queries, template). The baseline is the login page
+in the same run: the same stack with no query and a small template, so the ratio says what
+each page's own work costs. Target: p95 <= 150 ms per page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from network import prepare
+
+
+def measure(client, url: str, runs: int, **headers: str) -> list[float]:
+    for _ in range(3):
+        assert client.get(url, **headers).status_code == 200, url
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        response = client.get(url, **headers)
+        samples.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200
+    return samples
+
+
+def p95(samples: list[float]) -> float:
+    return sorted(samples)[max(0, round(len(samples) * 0.95) - 1)]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--people", type=int, default=30_000)
+    parser.add_argument("--interactions", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=50)
+    args = parser.parse_args()
+    prepare(args.people, args.interactions, allowed_hosts="testserver")
+
+    from django.db.models import Count
+    from django.test import Client
+
+    from kithkin.models import Person, User
+
+    user = User.objects.get(username="bench")
+    network = user.current_network
+    busiest = (
+        Person.objects.filter(network=network, is_self=False)
+        .annotate(n=Count("interactions"))
+        .order_by("-n")
+        .values_list("pk", "n")
+        .first()
+    )
+    assert busiest is not None
+    client = Client()
+    client.force_login(user)
+    anonymous = Client()
+    floor = measure(anonymous, "/login/", args.runs)
+
+    pages = [
+        ("Today", "/today/", {}),
+        ("People, unfiltered", "/people/", {}),
+        ("People, search 'python'", "/people/?q=python", {}),
+        (
+            "People, search as you type (htmx)",
+            "/people/?q=pyth",
+            {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "people-results"},
+        ),
+        ("People, due, sorted by due date", "/people/?status=due&sort=due", {}),
+        (f"Person ({busiest[1]} interactions)", f"/people/{busiest[0]}/", {}),
+    ]
+    print(
+        f"network: {Person.objects.filter(network=network).count():,} people; "
+        f"{args.runs} requests per page after 3 warm-ups\n"
+    )
+    print(f"{'page':42} {'median':>9} {'p95':>9}  {'vs floor':>8}")
+    print(
+        f"{'baseline: login page (no queries)':42} {statistics.median(floor):7.1f}ms "
+        f"{p95(floor):7.1f}ms  {'1.0x':>8}"
+    )
+    results = []
+    for name, url, headers in pages:
+        samples = measure(client, url, args.runs, **headers)
+        results.append((name, p95(samples)))
+        print(
+            f"{name:42} {statistics.median(samples):7.1f}ms {p95(samples):7.1f}ms  "
+            f"{statistics.median(samples) / statistics.median(floor):7.1f}x"
+        )
+    print()
+    for name, slowest in results:
+        print(f"{'met ' if slowest <= 150 else 'MISS'}  {name}: p95 {slowest:.1f} ms <= 150 ms")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,78 @@
+"""`kith serve`: the web app behind gunicorn, static files by WhiteNoise."""
+
+from __future__ import annotations
+
+import ipaddress
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from kithkin.cli.context import err, handle_errors, out, setup_django
+from kithkin.cli.setup_commands import prepare_storage
+
+DEMO_LOGIN_FILE = "demo-login.txt"
+
+
+def demo_login_hint() -> str | None:
+    from django.conf import settings
+
+    path = Path(settings.DATA_DIR) / DEMO_LOGIN_FILE
+    return path.read_text().strip() if path.is_file() else None
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+@handle_errors
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Worker processes.")] = 2,
+) -> None:
+    """Serve the web app (gunicorn, production-grade) on the configured database."""
+    from gunicorn.app.base import BaseApplication
+
+    setup_django()
+    prepare_storage()
+    from django.conf import settings
+
+    url = f"http://{'localhost' if host in {'127.0.0.1', '::1'} else host}:{port}/"
+    out.print(f"Kithkin is running at {url}  (Ctrl+C to stop)")
+    hint = demo_login_hint()
+    if hint:
+        out.print(f"Demo login: {hint}")
+    else:
+        out.print(f"Create your account at {url}signup/")
+    if not _is_loopback(host):
+        err.print(
+            f"Listening on {host}: set KITH_ALLOWED_HOSTS to the names people use to reach "
+            "it, and serve it behind HTTPS (KITH_HTTPS=1)."
+        )
+    if settings.DEBUG:
+        err.print("KITH_DEBUG is on: never expose this server.")
+
+    class Server(BaseApplication):
+        def load_config(self) -> None:
+            options: dict[str, Any] = {
+                "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
+                "workers": workers,
+                "accesslog": "-",
+                "timeout": 60,
+                "graceful_timeout": 10,
+            }
+            for key, value in options.items():
+                self.cfg.set(key, value)
+
+        def load(self) -> Any:
+            from kithkin.wsgi import application
+
+            return application
+
+    Server().run()

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django import template
+from django.utils.safestring import SafeString
+
+from kithkin.web.markdown import render_markdown
+
+register = template.Library()
+
+
+@register.filter
+def markdown(text: str) -> SafeString:
+    return render_markdown(text)
+
+
+@register.filter
+def initials(name: str) -> str:
+    parts = [part for part in name.split() if part[:1].isalnum()]
+    return "".join(part[0] for part in parts[:2]).upper() or "?"
+
+
+@register.filter
+def days_word(days: int) -> str:
+    days = abs(days)
+    return "1 day" if days == 1 else f"{days} days"
+
+
+@register.simple_tag
+def relative_day(day: dt.date | None, today: dt.date) -> str:
+    if day is None:
+        return ""
+    delta = (day - today).days
+    if delta == 0:
+        return "today"
+    if delta == 1:
+        return "tomorrow"
+    if delta == -1:
+        return "yesterday"
+    return f"in {delta} days" if delta > 0 else f"{-delta} days ago"

@@ -1,0 +1,76 @@
+"""Signing up, in and out. Failed logins are throttled by username and address."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from kithkin.errors import InvalidInput
+from kithkin.services.accounts import sign_up
+from kithkin.services.login_throttle import clear_failures, is_throttled, record_failure
+from kithkin.web.forms import LoginForm, SignUpForm, add_service_error
+
+
+def _client_ip(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("today")
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = sign_up(
+                username=data["username"],
+                full_name=data["full_name"],
+                email=data["email"],
+                password=data["password"],
+                time_zone=data["time_zone"],
+            )
+        except InvalidInput as exc:
+            add_service_error(form, exc)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(
+                request,
+                "Welcome to Kithkin. Start by adding someone you want to keep in touch with.",
+            )
+            return redirect("today")
+    return render(request, "kithkin/signup.html", {"form": form})
+
+
+def login_view(request: HttpRequest) -> HttpResponse:
+    form = LoginForm(request.POST or None)
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if request.method == "POST" and form.is_valid():
+        username = form.cleaned_data["username"].strip()
+        ip = _client_ip(request)
+        if is_throttled(username, ip):
+            form.add_error(None, "Too many failed attempts. Wait 15 minutes and try again.")
+            return render(
+                request, "kithkin/login.html", {"form": form, "next": next_url}, status=429
+            )
+        user = authenticate(request, username=username, password=form.cleaned_data["password"])
+        if user is None:
+            record_failure(username, ip)
+            form.add_error(None, "That username and password do not match.")
+        else:
+            clear_failures(username)
+            login(request, user)
+            safe = url_has_allowed_host_and_scheme(
+                next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+            )
+            return redirect(next_url if next_url and safe else "today")
+    return render(request, "kithkin/login.html", {"form": form, "next": next_url})
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    return redirect("login")

@@ -1,0 +1,123 @@
+"""Settings: my time zone, the network's budget and circles, password and sessions."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+
+from kithkin.errors import InvalidInput
+from kithkin.models import Circle
+from kithkin.services.accounts import change_password, update_settings
+from kithkin.services.people import set_circle_cadence
+from kithkin.services.sessions import end_other_sessions, sessions_of
+from kithkin.web.decorators import NetworkRequest, network_view
+from kithkin.web.forms import (
+    CircleForm,
+    PasswordForm,
+    PreferencesForm,
+    add_service_error,
+    error_text,
+)
+
+
+def _page(request: NetworkRequest, **forms: object) -> HttpResponse:
+    circles = Circle.objects.filter(network=request.network).annotate(
+        size=Count("people", filter=Q(people__archived_at__isnull=True))
+    )
+    context = {
+        "preferences": PreferencesForm(
+            initial={
+                "time_zone": request.user.time_zone,
+                "daily_outreach_budget": request.network.daily_outreach_budget,
+            }
+        ),
+        "password_form": PasswordForm(),
+        "circles": [
+            (
+                circle,
+                CircleForm(
+                    prefix=f"circle-{circle.pk}",
+                    initial={"cadence": f"{circle.cadence_days}d" if circle.cadence_days else ""},
+                ),
+            )
+            for circle in circles
+        ],
+        "sessions": sessions_of(request.user, request.session.session_key),
+        **forms,
+    }
+    return render(request, "kithkin/settings.html", context)
+
+
+@network_view(form=True)
+def settings_page(request: NetworkRequest) -> HttpResponse:
+    if request.method != "POST":
+        return _page(request)
+    form = PreferencesForm(request.POST)
+    if form.is_valid():
+        budget = form.cleaned_data["daily_outreach_budget"]
+        if budget != request.network.daily_outreach_budget and not request.membership.can_write:
+            raise PermissionDenied("Only editors change the network's budget.")
+        try:
+            update_settings(
+                request.user,
+                request.network,
+                time_zone=form.cleaned_data["time_zone"],
+                daily_outreach_budget=budget if request.membership.can_write else None,
+            )
+        except InvalidInput as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, "Settings saved.")
+            return redirect("settings")
+    return _page(request, preferences=form)
+
+
+@network_view(write=True)
+def circle_update(request: NetworkRequest, circle_id: int) -> HttpResponse:
+    circle = Circle.objects.filter(network=request.network, pk=circle_id).first()
+    if circle is None:
+        from django.http import Http404
+
+        raise Http404("No such circle.")
+    form = CircleForm(request.POST, prefix=f"circle-{circle.pk}")
+    if form.is_valid():
+        moved = set_circle_cadence(
+            request.network, request.user, circle, form.cleaned_data["cadence"]
+        )
+        messages.success(request, f"{circle.name.title()}: saved; {moved} due dates moved.")
+    else:
+        messages.error(request, f"{circle.name.title()}: " + error_text(form))
+    return redirect("settings")
+
+
+@network_view(form=True)
+def password_change(request: NetworkRequest) -> HttpResponse:
+    if request.method != "POST":
+        return redirect("settings")
+    form = PasswordForm(request.POST)
+    if form.is_valid():
+        try:
+            change_password(
+                request.user,
+                old_password=form.cleaned_data["old_password"],
+                new_password=form.cleaned_data["new_password"],
+            )
+        except InvalidInput as exc:
+            add_service_error(form, exc)
+        else:
+            update_session_auth_hash(request, request.user)
+            messages.success(request, "Password changed. Other sessions are signed out.")
+            return redirect("settings")
+    return _page(request, password_form=form)
+
+
+@network_view(form=True)
+def sessions_end_others(request: NetworkRequest) -> HttpResponse:
+    if request.method == "POST":
+        ended = end_other_sessions(request.user, request.session.session_key)
+        messages.success(request, f"Signed out {ended} other session{'s' if ended != 1 else ''}.")
+    return redirect("settings")

@@ -1,0 +1,177 @@
+"""Walk every URL with the ids of another network's records, as everyone who must not see or
+change them. Nothing of that network may appear in any answer, and nothing may change."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern
+
+from kithkin.models import (
+    Circle,
+    ContactPoint,
+    FollowUp,
+    Interaction,
+    Invitation,
+    Membership,
+    Network,
+    Organization,
+    Person,
+)
+from kithkin.services.sharing import invite
+from kithkin.web import urls as web_urls
+from tests.factories import log, make_follow_up, make_person
+from tests.web.conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+SECRET = "Zanzibar7f3c"
+PERSONAL = {
+    "login",
+    "signup",
+    "logout",
+    "settings",
+    "password_change",
+    "sessions_end_others",
+    "network_switch",
+    "invitation",
+    "home",
+}
+
+
+@pytest.fixture
+def victim(owner, network, viewer):
+    person = make_person(
+        network,
+        f"Secret {SECRET}",
+        emails=[f"{SECRET.lower()}@example.org"],
+        organization=f"{SECRET} Corp",
+        notes=f"notes {SECRET}",
+        tags=[f"tag{SECRET}"],
+        circle="close",
+        connected_on=dt.date(2025, 1, 1),
+    )
+    log(network, person, on=dt.date(2026, 1, 5), summary=f"talk {SECRET}")
+    follow_up = make_follow_up(network, person, f"promise {SECRET}", due_on=dt.date(2026, 2, 19))
+    invitation, _ = invite(network, owner, role="editor", email=f"{SECRET.lower()}@invitee.example")
+    return {
+        "person_id": person.pk,
+        "follow_up_id": follow_up.pk,
+        "organization_id": Organization.objects.get(network=network).pk,
+        "membership_id": Membership.objects.get(network=network, user=owner).pk,
+        "invitation_id": invitation.pk,
+        "circle_id": Circle.objects.filter(network=network).first().pk,
+        "point_id": ContactPoint.objects.get(person=person).pk,
+        "interaction_id": Interaction.objects.get(network=network).pk,
+        "token": "not-a-real-token",
+    }
+
+
+def snapshot(network: Network) -> tuple:
+    return (
+        list(
+            Person.objects.filter(network=network)
+            .order_by("pk")
+            .values_list(
+                "full_name", "archived_at", "snoozed_until", "circle_id", "cadence_days", "notes"
+            )
+        ),
+        list(
+            FollowUp.objects.filter(network=network)
+            .order_by("pk")
+            .values_list("title", "done_at", "due_on")
+        ),
+        Interaction.objects.filter(network=network).count(),
+        list(ContactPoint.objects.filter(person__network=network).values_list("value", flat=True)),
+        list(
+            Membership.objects.filter(network=network).order_by("pk").values_list("user_id", "role")
+        ),
+        Invitation.objects.filter(network=network).count(),
+        list(Circle.objects.filter(network=network).values_list("cadence_days", flat=True)),
+        Network.objects.filter(pk=network.pk).values_list("daily_outreach_budget", "name").get(),
+    )
+
+
+def every_url(ids: dict[str, object]) -> list[tuple[str, str]]:
+    urls = []
+    for pattern in web_urls.urlpatterns:
+        assert isinstance(pattern, URLPattern)
+        names = list(pattern.pattern.converters)
+        route = str(pattern.pattern)
+        for name in names:
+            route = route.replace(f"<int:{name}>", str(ids[name])).replace(
+                f"<str:{name}>", str(ids[name])
+            )
+        urls.append((pattern.name or route, "/" + route))
+    return urls
+
+
+def form_data(ids) -> dict[str, str]:
+    """Plausible values for every form, so a missing check shows as a change, not a 400."""
+    return {
+        "full_name": "Hacked",
+        "title": "hacked",
+        "kind": "call",
+        "on": "2026-02-20",
+        "due_on": "2026-02-21",
+        "until": "2026-03-30",
+        "role": "owner",
+        "value": "x@hacked.example",
+        "organization": "Hacked",
+        "time_zone": "UTC",
+        "daily_outreach_budget": "99",
+        f"circle-{ids['circle_id']}-cadence": "1d",
+        "network": "0",
+        "direction": "mutual",
+        "follow_up-title": "hacked",
+        "follow_up-due_on": "2026-02-21",
+        "contact-kind": "email",
+        "contact-value": "x@hacked.example",
+        "affiliation-organization": "Hacked",
+    }
+
+
+def assert_no_leak(response, who: str, url: str) -> None:
+    body = response.content.decode(errors="replace")
+    assert SECRET not in body and SECRET.lower() not in body, f"{who} saw the secret at {url}"
+
+
+def test_anonymous_users_reach_nothing(victim, network):
+    before = snapshot(network)
+    client = Client()
+    for name, url in every_url(victim):
+        for response in (client.get(url), client.post(url, form_data(victim))):
+            assert_no_leak(response, "anonymous", url)
+            if name not in PERSONAL:
+                assert response.status_code in (302, 403, 404, 405), (url, response.status_code)
+                if response.status_code == 302:
+                    assert response.url.startswith("/login/"), url
+    assert snapshot(network) == before
+
+
+def test_an_outsider_reaches_nothing_of_another_network(victim, network, outsider):
+    before = snapshot(network)
+    client = client_for(outsider)
+    for name, url in every_url(victim):
+        for response in (client.get(url), client.post(url, form_data(victim))):
+            assert_no_leak(response, "outsider", url)
+            if name not in PERSONAL and any(
+                f"/{victim[key]}/" in url for key in victim if key.endswith("_id")
+            ):
+                assert response.status_code in (403, 404, 405), (url, response.status_code)
+        client = client_for(outsider)  # logout in the sweep ends the session
+    assert snapshot(network) == before
+
+
+def test_a_viewer_changes_nothing(victim, network, viewer):
+    viewer.current_network = network
+    viewer.save()
+    before = snapshot(network)
+    for name, url in every_url(victim):
+        client = client_for(viewer)
+        response = client.post(url, form_data(victim))
+        if name not in PERSONAL:
+            assert response.status_code in (403, 404, 405), (url, response.status_code)
+    assert snapshot(network) == before

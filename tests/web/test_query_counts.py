@@ -1,0 +1,67 @@
+"""List pages run the same number of queries whatever the size of the network."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import log, make_follow_up, make_person
+
+pytestmark = pytest.mark.django_db
+
+
+def grow(network, start: int, count: int) -> None:
+    for i in range(start, start + count):
+        person = make_person(
+            network,
+            f"Person {i}",
+            organization=f"Org {i % 3}",
+            title="CTO",
+            circle="close",
+            tags=[f"tag{i % 4}"],
+            emails=[f"p{i}@example.org"],
+            connected_on=dt.date(2025, 1, 1),
+        )
+        log(network, person, on=dt.date(2026, 1, 1) + dt.timedelta(days=i % 20), summary="chat")
+        make_follow_up(network, person, f"Promise {i}", due_on=dt.date(2026, 2, 19))
+
+
+def queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/today/",
+        "/people/",
+        "/people/?q=person",
+        "/people/?status=due",
+        "/organizations/",
+        "/tags/",
+    ],
+)
+def test_list_pages_do_not_grow_with_the_network(owner_client, network, url):
+    grow(network, 0, 3)
+    small = queries(owner_client, url)
+    grow(network, 3, 12)
+    assert queries(owner_client, url) == small
+
+
+def test_person_page_does_not_grow_with_the_timeline(owner_client, network):
+    ada = make_person(
+        network, "Ada Lovelace", organization="Analytical Engines", emails=["ada@example.org"]
+    )
+    grace = make_person(network, "Grace Hopper")
+    log(network, [ada, grace], on=dt.date(2026, 1, 1))
+    make_follow_up(network, ada, "Promise 1", due_on=dt.date(2026, 2, 19))
+    small = queries(owner_client, f"/people/{ada.pk}/")
+    for day in range(2, 15):
+        log(network, [ada, grace], on=dt.date(2026, 1, day))
+        make_follow_up(network, ada, f"Promise {day}", due_on=dt.date(2026, 2, 19))
+    assert queries(owner_client, f"/people/{ada.pk}/") == small
