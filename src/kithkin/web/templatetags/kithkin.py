@@ -39,3 +39,14 @@ def relative_day(day: dt.date | None, today: dt.date) -> str:
     if delta == -1:
         return "yesterday"
     return f"in {delta} days" if delta > 0 else f"{-delta} days ago"
+
+
+@register.filter
+def role_line(person: object) -> str:
+    """'CTO at Analytical Engines · Speaker on compilers': current jobs, then the headline
+    unless it only repeats them. Reads prefetched affiliations."""
+    roles = [str(a) for a in person.affiliations.all() if a.end_on is None]  # type: ignore[attr-defined]
+    headline = getattr(person, "headline", "")
+    if headline and headline not in roles:
+        roles.append(headline)
+    return " · ".join(roles)
