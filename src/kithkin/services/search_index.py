@@ -23,6 +23,11 @@ _PERSON_FIELDS = (
 )
 
 
+def search_document(*texts: str) -> str:
+    """A person's search document: the distinct folded words of everything known."""
+    return " ".join(dict.fromkeys(words(" ".join(texts))))
+
+
 def reindex_people(network: Network, person_ids: Iterable[int] | None = None) -> int:
     people = Person.objects.filter(network=network)
     if person_ids is not None:
@@ -48,7 +53,7 @@ def reindex_people(network: Network, person_ids: Iterable[int] | None = None) ->
             extra[person_id].append(tag)
     changed = []
     for pk, stored, *fields in ids_and_fields:
-        document = " ".join(dict.fromkeys(words(" ".join([*fields, *extra[pk]]))))
+        document = search_document(*fields, *extra[pk])
         if document != stored:
             changed.append(Person(pk=pk, search_text=document))
     Person.objects.bulk_update(changed, ["search_text"], batch_size=2000)

@@ -1,0 +1,241 @@
+"""Apply an import plan: one transaction, bulk writes, derived state refreshed once."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from kithkin import access, clock
+from kithkin.fulltext import fold
+from kithkin.importers.plan import ImportPlan, PlannedContact
+from kithkin.models import (
+    Affiliation,
+    ContactPoint,
+    Interaction,
+    InteractionParticipant,
+    Network,
+    Organization,
+    Person,
+    Tag,
+    User,
+)
+from kithkin.services.checkins import refresh_check_ins
+from kithkin.services.search_index import reindex_people, search_document
+
+BATCH = 2000
+
+
+@dataclass
+class ImportSummary:
+    created: list[int] = field(default_factory=list)
+    updated: list[int] = field(default_factory=list)
+    interactions: int = 0
+
+
+def _organizations(network: Network, names: Iterable[str]) -> dict[str, Organization]:
+    wanted = {fold(name): name.strip() for name in names if name.strip()}
+    found = {fold(o.name): o for o in Organization.objects.filter(network=network)}
+    missing = [
+        Organization(network=network, name=name) for key, name in wanted.items() if key not in found
+    ]
+    Organization.objects.bulk_create(missing, batch_size=BATCH)
+    found.update(
+        {
+            fold(o.name): o
+            for o in Organization.objects.filter(
+                network=network, name__in=[o.name for o in missing]
+            )
+        }
+    )
+    return found
+
+
+def _tags(network: Network, names: Iterable[str]) -> dict[str, Tag]:
+    wanted = {
+        fold(name): name.strip().lstrip("#")[:60] for name in names if name.strip().lstrip("#")
+    }
+    found = {fold(t.name): t for t in Tag.objects.filter(network=network)}
+    Tag.objects.bulk_create(
+        [Tag(network=network, name=name) for key, name in wanted.items() if key not in found],
+        batch_size=BATCH,
+    )
+    return {fold(t.name): t for t in Tag.objects.filter(network=network)}
+
+
+def _new_person(network: Network, planned: PlannedContact, now: dt.datetime) -> Person:
+    record = planned.record
+    given, _, family = record.full_name.partition(" ")
+    birthday = planned.fills.get("birthday")
+    year, month, day_of_month = birthday if isinstance(birthday, tuple) else (None, None, None)
+    person = Person(
+        network=network,
+        full_name=record.full_name[:200],
+        given_name=(record.given_name or given)[:100],
+        family_name=(record.family_name or family)[:100],
+        nickname=record.nickname[:100],
+        headline=record.headline[:200],
+        location=record.location[:200],
+        notes=record.notes,
+        connected_on=record.connected_on,
+        birthday_year=year,
+        birthday_month=month,
+        birthday_day=day_of_month,
+        created_at=now,
+        updated_at=now,
+    )
+    person.search_text = search_document(
+        person.full_name,
+        person.given_name,
+        person.family_name,
+        person.nickname,
+        person.headline,
+        person.location,
+        person.notes,
+        planned.organization,
+        planned.title,
+        *planned.tags,
+        *(f"{p.value} {p.normalized}" for p in planned.points),
+    )
+    return person
+
+
+@transaction.atomic
+def apply_plan(network: Network, actor: User, plan: ImportPlan) -> ImportSummary:
+    """Write what the plan says, or nothing: the whole import is one transaction."""
+    access.require_write(actor, network)
+    now = clock.now()
+    summary = ImportSummary()
+    creating = [c for c in plan.contacts if c.action == "new"]
+    updating = [c for c in plan.contacts if c.action == "update"]
+
+    people = [_new_person(network, planned, now) for planned in creating]
+    Person.objects.bulk_create(people, batch_size=BATCH)
+    for planned, person in zip(creating, people, strict=True):
+        planned.person_id = person.pk
+    summary.created = [p.pk for p in people]
+    summary.updated = [c.person_id for c in updating if c.person_id is not None]
+
+    changing = creating + updating
+    kinds_held: set[tuple[int, str]] = set(
+        ContactPoint.objects.filter(person_id__in=summary.updated).values_list("person_id", "kind")
+    )
+    points = []
+    for planned in changing:
+        assert planned.person_id is not None
+        for point in planned.points:
+            primary = (planned.person_id, point.kind) not in kinds_held
+            kinds_held.add((planned.person_id, point.kind))
+            points.append(
+                ContactPoint(
+                    person_id=planned.person_id,
+                    kind=point.kind,
+                    value=point.value[:500],
+                    normalized=point.normalized[:500],
+                    service=point.service,
+                    label=point.label[:40],
+                    is_primary=primary,
+                )
+            )
+    ContactPoint.objects.bulk_create(points, batch_size=BATCH, ignore_conflicts=True)
+
+    organizations = _organizations(network, (c.organization for c in changing))
+    Affiliation.objects.bulk_create(
+        [
+            Affiliation(
+                person_id=c.person_id or 0,
+                organization=organizations[fold(c.organization)],
+                title=c.title[:200],
+                created_at=now,
+            )
+            for c in changing
+            if c.organization.strip()
+        ],
+        batch_size=BATCH,
+    )
+    tags = _tags(network, (tag for c in changing for tag in c.tags))
+    Person.tags.through.objects.bulk_create(
+        [
+            Person.tags.through(person_id=c.person_id, tag_id=tags[fold(tag)].pk)
+            for c in changing
+            for tag in dict.fromkeys(c.tags)
+            if fold(tag) in tags
+        ],
+        batch_size=BATCH,
+        ignore_conflicts=True,
+    )
+    _fill_fields(updating, now)
+    summary.interactions = _create_interactions(network, actor, plan, now)
+
+    touched = set(summary.updated) | {
+        pid
+        for planned in plan.interactions
+        if planned.action == "new"
+        for pid in (p if isinstance(p, int) else p.person_id for p in planned.people)
+        if pid
+    }
+    refresh_check_ins(network, touched)
+    reindex_people(network, summary.updated)
+    return summary
+
+
+def _fill_fields(updating: list[PlannedContact], now: dt.datetime) -> None:
+    by_id = Person.objects.in_bulk([c.person_id for c in updating if c.fills])
+    changed = []
+    for planned in updating:
+        person = by_id.get(planned.person_id or 0)
+        if person is None:
+            continue
+        for name, value in planned.fills.items():
+            if name == "birthday" and isinstance(value, tuple):
+                person.birthday_year, person.birthday_month, person.birthday_day = value
+            else:
+                setattr(person, name, value)
+        person.updated_at = now
+        changed.append(person)
+    Person.objects.bulk_update(
+        changed,
+        [
+            "connected_on",
+            "headline",
+            "location",
+            "notes",
+            "nickname",
+            "birthday_year",
+            "birthday_month",
+            "birthday_day",
+            "updated_at",
+        ],
+        batch_size=BATCH,
+    )
+
+
+def _create_interactions(network: Network, actor: User, plan: ImportPlan, now: dt.datetime) -> int:
+    planned = [p for p in plan.interactions if p.action == "new"]
+    rows = [
+        Interaction(
+            network=network,
+            kind=p.record.kind,
+            occurred_at=p.record.occurred_at,
+            direction=p.record.direction,
+            summary=p.record.summary,
+            source=p.record.source,
+            external_id=p.record.external_id[:500],
+            created_by=actor,
+            created_at=now,
+        )
+        for p in planned
+    ]
+    Interaction.objects.bulk_create(rows, batch_size=BATCH)
+    InteractionParticipant.objects.bulk_create(
+        [
+            InteractionParticipant(interaction_id=row.pk, person_id=pid)
+            for row, p in zip(rows, planned, strict=True)
+            for pid in dict.fromkeys(x if isinstance(x, int) else x.person_id for x in p.people)
+            if pid
+        ],
+        batch_size=BATCH,
+    )
+    return len(rows)

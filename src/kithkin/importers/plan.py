@@ -1,0 +1,327 @@
+"""Plan an import: match each parsed record to the network, decide what would change.
+
+Matching (DESIGN.md §3): exact keys first — email, phone (E.164), LinkedIn profile — then
+the same name at the same organization. Records of one import that name the same person
+become one person. A matched person gets only what they lack (contact points, a job at a
+new organization, blank fields), so importing the same file twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from kithkin import normalize
+from kithkin.errors import InvalidInput
+from kithkin.fulltext import fold
+from kithkin.importers.records import (
+    ContactRecord,
+    InteractionRecord,
+    ParseResult,
+    RecordError,
+)
+from kithkin.models import Affiliation, ContactPoint, Interaction, Network, Person
+
+Key = tuple[str, str]  # (kind, normalized)
+
+
+@dataclass(frozen=True)
+class PlannedPoint:
+    kind: str
+    value: str
+    normalized: str
+    service: str = ""
+    label: str = ""
+
+    @property
+    def key(self) -> Key:
+        return (self.kind, self.normalized)
+
+
+@dataclass
+class PlannedContact:
+    """One person the import creates or adds to. ``person_id`` is set for existing people."""
+
+    record: ContactRecord
+    action: str  # new, update, unchanged
+    person_id: int | None = None
+    matched_by: str = ""
+    points: list[PlannedPoint] = field(default_factory=list)  # to add
+    organization: str = ""  # a job to add ("" = none)
+    title: str = ""
+    fills: dict[str, object] = field(default_factory=dict)  # blank fields to fill
+    tags: list[str] = field(default_factory=list)
+    merged: list[ContactRecord] = field(default_factory=list)  # same person, same import
+
+    @property
+    def changes(self) -> list[str]:
+        described = [f"+ {p.kind} {p.value}" for p in self.points]
+        if self.organization:
+            described.append(f"+ {self.title + ' at ' if self.title else ''}{self.organization}")
+        described += [f"{name.replace('_', ' ')}: {value}" for name, value in self.fills.items()]
+        described += [f"+ tag {tag}" for tag in self.tags]
+        return described
+
+
+@dataclass
+class PlannedInteraction:
+    record: InteractionRecord
+    action: str  # new, exists, unmatched
+    people: list[PlannedContact | int] = field(default_factory=list)  # existing ids or new people
+
+
+@dataclass
+class ImportPlan:
+    contacts: list[PlannedContact] = field(default_factory=list)
+    interactions: list[PlannedInteraction] = field(default_factory=list)
+    errors: list[RecordError] = field(default_factory=list)
+    skipped: list[RecordError] = field(default_factory=list)
+
+    def count(self, action: str) -> int:
+        return sum(1 for c in self.contacts if c.action == action)
+
+    @property
+    def merged(self) -> int:
+        return sum(len(c.merged) for c in self.contacts)
+
+    @property
+    def summary(self) -> dict[str, int]:
+        return {
+            "new": self.count("new"),
+            "updated": self.count("update"),
+            "unchanged": self.count("unchanged"),
+            "merged": self.merged,
+            "interactions_new": sum(1 for i in self.interactions if i.action == "new"),
+            "interactions_existing": sum(1 for i in self.interactions if i.action == "exists"),
+            "interactions_unmatched": sum(1 for i in self.interactions if i.action == "unmatched"),
+            "skipped": len(self.skipped),
+            "errors": len(self.errors),
+        }
+
+    @property
+    def changes_anything(self) -> bool:
+        summary = self.summary
+        return bool(summary["new"] or summary["updated"] or summary["interactions_new"])
+
+
+def contact_points(
+    record: ContactRecord, region: str, errors: list[RecordError]
+) -> list[PlannedPoint]:
+    """Validated, normalised contact points of a record; a bad one is an error, not a crash."""
+    points: dict[Key, PlannedPoint] = {}
+
+    def keep(point: PlannedPoint) -> None:
+        points.setdefault(point.key, point)
+
+    for address, label in record.emails:
+        try:
+            shown, key = normalize.email(address, "email")
+        except InvalidInput as exc:
+            errors.append(RecordError(record.path, record.line, "email", exc.message))
+            continue
+        keep(PlannedPoint(ContactPoint.Kind.EMAIL, shown, key, label=label))
+    for number, label in record.phones:
+        try:
+            shown, key = normalize.phone(number, region, "phone")
+        except InvalidInput as exc:
+            errors.append(RecordError(record.path, record.line, "phone", exc.message))
+            continue
+        keep(PlannedPoint(ContactPoint.Kind.PHONE, shown, key, label=label))
+    for url in record.urls:
+        try:
+            shown, key, service = normalize.url(url, "url")
+        except InvalidInput as exc:
+            errors.append(RecordError(record.path, record.line, "url", exc.message))
+            continue
+        kind = ContactPoint.Kind.URL if service == "website" else ContactPoint.Kind.SOCIAL
+        keep(PlannedPoint(kind, shown, key, service=service))
+    return list(points.values())
+
+
+@dataclass
+class _Existing:
+    """What the network already holds, loaded once per plan."""
+
+    by_key: dict[Key, int]
+    by_name_org: dict[tuple[str, str], int]
+    points_of: dict[int, set[Key]]
+    orgs_of: dict[int, set[str]]
+    fields_of: dict[int, dict[str, object]]
+
+
+_FILLABLE = ("connected_on", "headline", "location", "notes", "nickname")
+
+
+def _load_existing(network: Network) -> _Existing:
+    by_key: dict[Key, int] = {}
+    points_of: dict[int, set[Key]] = defaultdict(set)
+    for person_id, kind, normalized in ContactPoint.objects.filter(
+        person__network=network, person__archived_at__isnull=True
+    ).values_list("person_id", "kind", "normalized"):
+        by_key.setdefault((kind, normalized), person_id)
+        points_of[person_id].add((kind, normalized))
+    orgs_of: dict[int, set[str]] = defaultdict(set)
+    for person_id, org in Affiliation.objects.filter(person__network=network).values_list(
+        "person_id", "organization__name"
+    ):
+        orgs_of[person_id].add(fold(org))
+    by_name_org: dict[tuple[str, str], int] = {}
+    fields_of: dict[int, dict[str, object]] = {}
+    rows = Person.objects.filter(network=network, is_self=False, archived_at__isnull=True)
+    for pk, full_name, *values in rows.values_list("pk", "full_name", "birthday_month", *_FILLABLE):
+        fields_of[pk] = dict(zip(("birthday_month", *_FILLABLE), values, strict=True))
+        for org in orgs_of.get(pk, {""}):
+            by_name_org.setdefault((fold(full_name), org), pk)
+    return _Existing(by_key, by_name_org, points_of, orgs_of, fields_of)
+
+
+def _fills(record: ContactRecord, current: dict[str, object] | None) -> dict[str, object]:
+    wanted: dict[str, object] = {
+        "connected_on": record.connected_on,
+        "headline": record.headline,
+        "location": record.location,
+        "notes": record.notes,
+        "nickname": record.nickname,
+    }
+    if record.birthday and (current is None or not current.get("birthday_month")):
+        wanted["birthday"] = record.birthday
+    return {
+        name: value
+        for name, value in wanted.items()
+        if value and (current is None or not current.get(name))
+    }
+
+
+def plan_import(network: Network, parsed: ParseResult) -> ImportPlan:
+    plan = ImportPlan(errors=list(parsed.errors), skipped=list(parsed.skipped))
+    existing = _load_existing(network)
+    planned_by_person: dict[int, PlannedContact] = {}
+    new_by_key: dict[Key, PlannedContact] = {}
+    new_by_name_org: dict[tuple[str, str], PlannedContact] = {}
+
+    for record in parsed.contacts:
+        points = contact_points(record, network.phone_region, plan.errors)
+        name_org = (fold(record.full_name), fold(record.organization))
+        person_id, matched_by = None, ""
+        for point in points:
+            if point.key in existing.by_key:
+                person_id = existing.by_key[point.key]
+                matched_by = f"same {point.service or point.kind} {point.normalized}"
+                break
+        if person_id is None and name_org in existing.by_name_org and record.organization:
+            person_id = existing.by_name_org[name_org]
+            matched_by = "same name at the same organization"
+
+        if person_id is None:  # a person this import creates: maybe already planned
+            earlier = next((new_by_key[p.key] for p in points if p.key in new_by_key), None)
+            if earlier is None and record.organization:
+                earlier = new_by_name_org.get(name_org)
+            if earlier is not None:
+                earlier.merged.append(record)
+                _add_to(earlier, record, points, known_points=set(), known_orgs=set())
+                continue
+            planned = PlannedContact(
+                record=record,
+                action="new",
+                points=points,
+                organization=record.organization,
+                title=record.title,
+                fills=_fills(record, None),
+                tags=list(dict.fromkeys(record.tags)),
+            )
+            plan.contacts.append(planned)
+            for point in points:
+                new_by_key.setdefault(point.key, planned)
+            new_by_name_org.setdefault(name_org, planned)
+            continue
+
+        existing_plan = planned_by_person.get(person_id)
+        if existing_plan is None:
+            planned = PlannedContact(
+                record=record, action="unchanged", person_id=person_id, matched_by=matched_by
+            )
+            planned_by_person[person_id] = planned
+            plan.contacts.append(planned)
+        else:
+            planned = existing_plan
+            planned.merged.append(record)
+        _add_to(
+            planned,
+            record,
+            points,
+            known_points=existing.points_of.get(person_id, set()),
+            known_orgs=existing.orgs_of.get(person_id, set()),
+            current=existing.fields_of.get(person_id),
+        )
+        if planned.changes:
+            planned.action = "update"
+
+    _plan_interactions(network, parsed.interactions, plan, existing, new_by_key)
+    return plan
+
+
+def _add_to(
+    planned: PlannedContact,
+    record: ContactRecord,
+    points: list[PlannedPoint],
+    *,
+    known_points: set[Key],
+    known_orgs: set[str],
+    current: dict[str, object] | None = None,
+) -> None:
+    have = known_points | {p.key for p in planned.points}
+    planned.points += [p for p in points if p.key not in have]
+    if (
+        record.organization
+        and not planned.organization
+        and fold(record.organization) not in known_orgs
+    ):
+        planned.organization, planned.title = record.organization, record.title
+    for name, value in _fills(record, current).items():
+        planned.fills.setdefault(name, value)
+    planned.tags += [tag for tag in record.tags if tag not in planned.tags]
+
+
+def _plan_interactions(
+    network: Network,
+    records: list[InteractionRecord],
+    plan: ImportPlan,
+    existing: _Existing,
+    new_by_key: dict[Key, PlannedContact],
+) -> None:
+    if not records:
+        return
+    known = set(
+        Interaction.objects.filter(network=network, external_id__isnull=False).values_list(
+            "source", "external_id"
+        )
+    )
+    seen: set[tuple[str, str]] = set()
+    for record in records:
+        key = (record.source, record.external_id)
+        if key in known or key in seen:
+            plan.interactions.append(PlannedInteraction(record, "exists"))
+            continue
+        seen.add(key)
+        people: list[PlannedContact | int] = []
+        for participant in record.participants:
+            keys: list[Key] = []
+            if participant.email:
+                keys.append((ContactPoint.Kind.EMAIL, participant.email.strip().lower()))
+            if participant.profile_url:
+                with contextlib.suppress(InvalidInput):
+                    keys.append(
+                        (ContactPoint.Kind.SOCIAL, normalize.url(participant.profile_url)[1])
+                    )
+            for candidate in keys:
+                match: PlannedContact | int | None = existing.by_key.get(
+                    candidate
+                ) or new_by_key.get(candidate)
+                if match is not None:
+                    if match not in people:
+                        people.append(match)
+                    break
+        plan.interactions.append(
+            PlannedInteraction(record, "new" if people else "unmatched", people)
+        )

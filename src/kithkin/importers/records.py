@@ -1,0 +1,100 @@
+"""What every parser produces: plain records, and errors that name file, line and field.
+
+Parsers never touch the database. A record carries the line it came from so the plan and
+the errors can point at it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from kithkin.errors import KithError
+
+
+class ImportFileError(KithError):
+    """The whole file cannot be read as this format (wrong format, unreadable, empty...)."""
+
+    exit_code = 2
+
+    def __init__(self, path: str, message: str, line: int | None = None) -> None:
+        where = f"{path}:{line}" if line else path
+        super().__init__(f"{where}: {message}")
+        self.path = path
+        self.line = line
+        self.message = message
+
+
+@dataclass(frozen=True)
+class RecordError:
+    """One bad record; the good records around it still import."""
+
+    path: str
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.field}: {self.message}"
+
+
+@dataclass
+class ContactRecord:
+    """One person as a source describes them. Values are as found (trimmed); the planner
+    normalises and validates contact points."""
+
+    source: str  # linkedin, google, outlook, vcard
+    path: str
+    line: int  # 1-based line where the record starts
+    full_name: str
+    given_name: str = ""
+    family_name: str = ""
+    nickname: str = ""
+    emails: list[tuple[str, str]] = field(default_factory=list)  # (address, label)
+    phones: list[tuple[str, str]] = field(default_factory=list)  # (number, label)
+    urls: list[str] = field(default_factory=list)  # profiles and websites
+    organization: str = ""
+    title: str = ""
+    headline: str = ""
+    location: str = ""
+    notes: str = ""
+    birthday: tuple[int | None, int, int] | None = None  # (year or None, month, day)
+    connected_on: dt.date | None = None
+    tags: list[str] = field(default_factory=list)
+    external_id: str | None = None  # vCard UID, LinkedIn profile URL...
+
+
+@dataclass(frozen=True)
+class Participant:
+    """Someone in an interaction, as the source names them."""
+
+    email: str = ""
+    name: str = ""
+    profile_url: str = ""  # LinkedIn messages identify people by profile URL
+
+
+@dataclass
+class InteractionRecord:
+    source: str  # calendar, email, linkedin
+    path: str
+    line: int
+    external_id: str  # Message-ID, iCalendar UID + recurrence id, LinkedIn conversation id...
+    kind: str  # an Interaction.Kind value
+    occurred_at: dt.datetime  # timezone-aware
+    direction: str  # outbound, inbound, mutual
+    summary: str
+    participants: list[Participant] = field(default_factory=list)
+
+
+@dataclass
+class ParseResult:
+    contacts: list[ContactRecord] = field(default_factory=list)
+    interactions: list[InteractionRecord] = field(default_factory=list)
+    errors: list[RecordError] = field(default_factory=list)
+    skipped: list[RecordError] = field(default_factory=list)  # deliberately left out, with why
+
+    def extend(self, other: ParseResult) -> None:
+        self.contacts += other.contacts
+        self.interactions += other.interactions
+        self.errors += other.errors
+        self.skipped += other.skipped

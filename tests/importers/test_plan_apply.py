@@ -1,0 +1,308 @@
+"""Parse -> plan -> apply: matching, idempotence, one person from many sources, errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from kithkin.errors import Forbidden
+from kithkin.importers.apply import apply_plan
+from kithkin.importers.plan import plan_import
+from kithkin.importers.records import (
+    ContactRecord,
+    InteractionRecord,
+    ParseResult,
+    Participant,
+    RecordError,
+)
+from kithkin.models import ContactPoint, Interaction, Organization, Person
+from tests.factories import make_person
+
+pytestmark = pytest.mark.django_db
+
+
+def contact(name: str, *, line: int = 2, source: str = "linkedin", **fields) -> ContactRecord:
+    return ContactRecord(source=source, path=f"{source}.csv", line=line, full_name=name, **fields)
+
+
+def run(network, owner, *records, interactions=()):
+    plan = plan_import(
+        network, ParseResult(contacts=list(records), interactions=list(interactions))
+    )
+    return plan, apply_plan(network, owner, plan)
+
+
+def test_new_people_arrive_with_everything(network, owner):
+    plan, summary = run(
+        network,
+        owner,
+        contact(
+            "Ada Lovelace",
+            emails=[("Ada@Example.org", "work")],
+            phones=[("+44 20 7946 0958", "")],
+            urls=["https://uk.linkedin.com/in/ada-lovelace/"],
+            organization="Analytical Engines",
+            title="CTO",
+            connected_on=dt.date(2024, 1, 12),
+            tags=["compilers"],
+            birthday=(None, 12, 10),
+        ),
+    )
+    assert plan.summary["new"] == 1
+    ada = Person.objects.get(pk=summary.created[0])
+    assert (ada.connected_on, ada.birthday_month, ada.birthday_day) == (
+        dt.date(2024, 1, 12),
+        12,
+        10,
+    )
+    assert set(ada.contact_points.values_list("kind", "normalized", "is_primary")) == {
+        ("email", "ada@example.org", True),
+        ("phone", "+442079460958", True),
+        ("social", "https://www.linkedin.com/in/ada-lovelace", True),
+    }
+    assert [str(a) for a in ada.affiliations.all()] == ["CTO at Analytical Engines"]
+    assert list(ada.tags.values_list("name", flat=True)) == ["compilers"]
+    from kithkin.queries.search import search
+
+    assert [h.person for h in search(network, "analytical").people] == [ada]
+
+
+def test_importing_the_same_records_twice_changes_nothing(network, owner):
+    records = [
+        contact(
+            "Ada Lovelace", emails=[("ada@example.org", "")], organization="Analytical Engines"
+        ),
+        contact("Grace Hopper", urls=["linkedin.com/in/grace"], organization="US Navy", line=3),
+    ]
+    run(network, owner, *records)
+    before = (Person.objects.count(), ContactPoint.objects.count(), Organization.objects.count())
+    plan, summary = run(network, owner, *records)
+    assert plan.summary["unchanged"] == 2
+    assert not plan.changes_anything
+    assert (summary.created, summary.updated) == ([], [])
+    assert (
+        Person.objects.count(),
+        ContactPoint.objects.count(),
+        Organization.objects.count(),
+    ) == before
+
+
+@pytest.mark.parametrize(
+    ("existing", "incoming", "matched_by"),
+    [
+        (
+            {"emails": ["ada@example.org"]},
+            {"emails": [("ADA@example.org", "")]},
+            "same email ada@example.org",
+        ),
+        (
+            {"phones": ["+44 20 7946 0958"]},
+            {"phones": [("+442079460958", "mobile")]},
+            "same phone +442079460958",
+        ),
+        (
+            {"urls": ["linkedin.com/in/ada"]},
+            {"urls": ["https://de.linkedin.com/in/Ada/"]},
+            "same linkedin https://www.linkedin.com/in/ada",
+        ),
+        (
+            {"organization": "Analytical Engines"},
+            {"organization": "analytical engines"},
+            "same name at the same organization",
+        ),
+    ],
+)
+def test_existing_people_are_matched_by_exact_keys_then_name_and_organization(
+    network, owner, existing, incoming, matched_by
+):
+    ada = make_person(network, "Ada Lovelace", **existing)
+    plan, summary = run(network, owner, contact("Ada Lovelace", **incoming))
+    assert plan.contacts[0].person_id == ada.pk
+    assert plan.contacts[0].matched_by == matched_by
+    assert summary.created == []
+
+
+def test_the_same_name_without_an_organization_is_not_enough(network, owner):
+    make_person(network, "John Smith")
+    plan, _ = run(network, owner, contact("John Smith"))
+    assert plan.summary["new"] == 1
+    assert Person.objects.filter(full_name="John Smith").count() == 2
+
+
+def test_a_match_only_fills_what_is_missing(network, owner):
+    ada = make_person(
+        network,
+        "Ada Lovelace",
+        emails=["ada@example.org"],
+        location="London",
+        organization="Analytical Engines",
+    )
+    plan, _ = run(
+        network,
+        owner,
+        contact(
+            "Ada Lovelace",
+            emails=[("ada@example.org", ""), ("ada@home.example", "home")],
+            location="Paris",
+            connected_on=dt.date(2020, 1, 1),
+            organization="Analytical Engines",
+            title="CTO",
+        ),
+    )
+    assert plan.contacts[0].changes == ["+ email ada@home.example", "connected on: 2020-01-01"]
+    ada.refresh_from_db()
+    assert (ada.location, ada.connected_on) == ("London", dt.date(2020, 1, 1))
+    assert ada.contact_points.filter(normalized="ada@home.example", is_primary=False).exists()
+
+
+def test_one_person_from_linkedin_google_and_a_vcard(network, owner):
+    run(
+        network,
+        owner,
+        contact(
+            "Ada Lovelace",
+            urls=["linkedin.com/in/ada"],
+            emails=[("ada@example.org", "")],
+            organization="Analytical Engines",
+            source="linkedin",
+        ),
+    )
+    run(
+        network,
+        owner,
+        contact(
+            "Ada Lovelace",
+            emails=[("ada@example.org", "")],
+            phones=[("+442079460958", "")],
+            source="google",
+        ),
+    )
+    run(
+        network,
+        owner,
+        contact(
+            "Ada King",
+            phones=[("+44 20 7946 0958", "")],
+            emails=[("countess@example.org", "")],
+            source="vcard",
+        ),
+    )
+    [ada] = Person.objects.filter(is_self=False)
+    assert sorted(ada.contact_points.values_list("normalized", flat=True)) == [
+        "+442079460958",
+        "ada@example.org",
+        "countess@example.org",
+        "https://www.linkedin.com/in/ada",
+    ]
+
+
+def test_records_of_one_file_naming_the_same_person_become_one(network, owner):
+    plan, summary = run(
+        network,
+        owner,
+        contact("Ada Lovelace", emails=[("ada@example.org", "")], line=2),
+        contact(
+            "Ada Lovelace", emails=[("ada@example.org", "")], phones=[("+442079460958", "")], line=9
+        ),
+    )
+    assert (plan.summary["new"], plan.summary["merged"]) == (1, 1)
+    assert Person.objects.get(pk=summary.created[0]).contact_points.count() == 2
+
+
+def test_bad_values_are_reported_with_file_line_and_field_and_the_rest_imports(network, owner):
+    plan, summary = run(
+        network,
+        owner,
+        contact(
+            "Ada Lovelace",
+            line=7,
+            emails=[("ada@", "")],
+            phones=[("12", "")],
+            organization="Analytical Engines",
+        ),
+    )
+    assert [str(e) for e in plan.errors] == [
+        "linkedin.csv:7: email: 'ada@' is not a valid email address (There must be something after the @-sign.)",
+        "linkedin.csv:7: phone: '12' is not a phone number (add the country code, e.g. +44 20 7946 0958)",
+    ]
+    assert Person.objects.get(pk=summary.created[0]).full_name == "Ada Lovelace"
+
+
+def test_interactions_find_their_people_and_are_never_imported_twice(network, owner):
+    ada = make_person(network, "Ada Lovelace", emails=["ada@example.org"], circle="close")
+    talk = InteractionRecord(
+        source="email",
+        path="mail.mbox",
+        line=1,
+        external_id="<1@example.org>",
+        kind="email",
+        occurred_at=dt.datetime(2026, 2, 1, 9, tzinfo=dt.UTC),
+        direction="inbound",
+        summary="Compilers",
+        participants=[Participant(email="ADA@example.org")],
+    )
+    stranger = InteractionRecord(
+        source="email",
+        path="mail.mbox",
+        line=30,
+        external_id="<2@example.org>",
+        kind="email",
+        occurred_at=dt.datetime(2026, 2, 2, 9, tzinfo=dt.UTC),
+        direction="inbound",
+        summary="Spam",
+        participants=[Participant(email="x@y.example")],
+    )
+    plan, summary = run(network, owner, interactions=[talk, stranger])
+    assert [p.action for p in plan.interactions] == ["new", "unmatched"]
+    assert summary.interactions == 1
+    ada.refresh_from_db()
+    assert ada.check_in_due_on == dt.date(2026, 3, 3)  # the import resets the check-in
+    plan, summary = run(network, owner, interactions=[talk])
+    assert [p.action for p in plan.interactions] == ["exists"]
+    assert Interaction.objects.count() == 1
+
+
+def test_interactions_may_name_people_created_by_the_same_import(network, owner):
+    record = contact("Grace Hopper", urls=["linkedin.com/in/grace"])
+    message = InteractionRecord(
+        source="linkedin",
+        path="messages.csv",
+        line=2,
+        external_id="c1/2026-01-01",
+        kind="message",
+        occurred_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+        direction="outbound",
+        summary="Hello",
+        participants=[Participant(profile_url="https://www.linkedin.com/in/grace/")],
+    )
+    run(network, owner, record, interactions=[message])
+    assert Interaction.objects.get().participants.get().full_name == "Grace Hopper"
+
+
+def test_the_import_is_one_transaction(network, owner, monkeypatch):
+    from kithkin.importers import apply as applier
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(applier, "_fill_fields", explode)
+    plan = plan_import(
+        network, ParseResult(contacts=[contact("Ada Lovelace", organization="Analytical Engines")])
+    )
+    with pytest.raises(RuntimeError):
+        apply_plan(network, owner, plan)
+    assert not Person.objects.filter(full_name="Ada Lovelace").exists()
+    assert not Organization.objects.exists()
+
+
+def test_a_viewer_cannot_import(network, viewer):
+    plan = plan_import(network, ParseResult(contacts=[contact("Ada Lovelace")]))
+    with pytest.raises(Forbidden):
+        apply_plan(network, viewer, plan)
+
+
+def test_parse_errors_and_skips_pass_through_the_plan(network):
+    error = RecordError("x.vcf", 3, "END", "card is not closed")
+    plan = plan_import(network, ParseResult(errors=[error], skipped=[error]))
+    assert (plan.errors, plan.skipped) == ([error], [error])
