@@ -11,6 +11,8 @@ import typer
 from kithkin import __version__
 from kithkin.cli import (
     agenda_commands,
+    export_commands,
+    import_commands,
     network_commands,
     people_commands,
     serve_commands,
@@ -57,6 +59,8 @@ COMMANDS: dict[str, Callable[..., None]] = {
     "settings": network_commands.settings,
     "demo": setup_commands.demo,
     "serve": serve_commands.serve,
+    "import": import_commands.import_,
+    "export": export_commands.export,
 }
 for name, function in COMMANDS.items():
     app.command(name)(function)

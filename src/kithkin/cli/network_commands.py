@@ -42,6 +42,17 @@ def network_list(as_json: _Json = False) -> None:
         out.print(f"{marker} {row['name']} ({row['role']})")
 
 
+@network_app.command("new")
+@handle_errors
+def network_new(name: Annotated[str, typer.Argument(help="The new network's name.")]) -> None:
+    """Create a network of your own (empty but for you) and switch to it."""
+    from kithkin.services.accounts import create_network
+
+    ctx = session()
+    network = create_network(ctx.user, name=name)
+    out.print(f"Created {network.name}; you are now working in it.")
+
+
 @network_app.command("use")
 @handle_errors
 def network_use(name: Annotated[str, typer.Argument(help="The network's name.")]) -> None:

@@ -1,0 +1,171 @@
+"""`kith import FORMAT PATH`: parse, show the plan, apply it in one transaction."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from kithkin.cli.context import err, handle_errors, out, print_json, session
+
+ERRORS_SHOWN = 20
+
+
+def _my_addresses(ctx: Any, extra: list[str]) -> frozenset[str]:
+    from kithkin.models import ContactPoint
+
+    mine = set(
+        ContactPoint.objects.filter(
+            person__network=ctx.network, person__is_self=True, kind=ContactPoint.Kind.EMAIL
+        ).values_list("normalized", flat=True)
+    )
+    if ctx.user.email:
+        mine.add(ctx.user.email.lower())
+    return frozenset(mine | {address.strip().lower() for address in extra if address.strip()})
+
+
+def _restore_json(ctx: Any, path: Path, *, dry_run: bool, as_json: bool) -> None:
+    """Kithkin JSON is a whole network: it is restored, not matched, into an empty one."""
+    from kithkin.importers.kithkin_json import read_document, restore
+    from kithkin.importers.records import ImportFileError
+
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ImportFileError(str(path), f"cannot be read: {exc.strerror}") from exc
+    document = read_document(data, str(path))
+    counts = {key: len(document.get(key, [])) for key in ("people", "interactions", "follow_ups")}
+    if not dry_run:
+        restore(ctx.network, ctx.user, document, str(path))
+    if as_json:
+        print_json({"format": "json", "path": str(path), "dry_run": dry_run, "restored": counts})
+        return
+    verb = "Would restore" if dry_run else "Restored"
+    out.print(
+        f"{verb} {counts['people']} people (you included), {counts['interactions']} "
+        f"interactions and {counts['follow_ups']} follow-ups into {ctx.network.name}."
+    )
+
+
+def _plan_json(plan: Any, format_name: str, path: Path, dry_run: bool) -> dict[str, Any]:
+    return {
+        "format": format_name,
+        "path": str(path),
+        "dry_run": dry_run,
+        "summary": plan.summary,
+        "people": [
+            {
+                "name": c.record.full_name,
+                "line": c.record.line,
+                "action": c.action,
+                "person_id": c.person_id,
+                "matched_by": c.matched_by or None,
+                "changes": c.changes,
+                "merged_lines": [r.line for r in c.merged],
+            }
+            for c in plan.contacts
+        ],
+        "errors": [
+            {"path": e.path, "line": e.line, "field": e.field, "message": e.message}
+            for e in plan.errors
+        ],
+        "skipped": [
+            {"path": e.path, "line": e.line, "field": e.field, "message": e.message}
+            for e in plan.skipped
+        ],
+    }
+
+
+@handle_errors
+def import_(
+    format_name: Annotated[
+        str,
+        typer.Argument(
+            metavar="FORMAT", help="linkedin, google, outlook, vcard, ics, mbox or json."
+        ),
+    ],
+    path: Annotated[
+        Path, typer.Argument(help="The file (or, for LinkedIn, the export folder or ZIP).")
+    ],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show the plan; write nothing.")
+    ] = False,
+    me: Annotated[
+        list[str] | None, typer.Option("--me", help="Another address of mine (repeatable).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (see docs/cli.md).")] = False,
+) -> None:
+    """Import people and interactions: parse, plan (new, updated, merged, skipped, errors),
+    then apply everything in one transaction. Importing the same file again changes nothing."""
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from kithkin import clock
+    from kithkin.importers.apply import apply_plan
+    from kithkin.importers.formats import ImportContext, parse
+    from kithkin.importers.plan import plan_import
+
+    ctx = session()
+    if format_name.lower() == "json":
+        _restore_json(ctx, path, dry_run=dry_run, as_json=as_json)
+        return
+    context = ImportContext(my_addresses=_my_addresses(ctx, me or []), until=clock.now())
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=as_json,
+    ) as progress:
+        task = progress.add_task(f"Reading {path.name}…", total=None)
+        parsed = parse(format_name.lower(), path, context)
+        progress.update(
+            task,
+            description=f"Matching {len(parsed.contacts)} people and "
+            f"{len(parsed.interactions)} interactions…",
+        )
+        plan = plan_import(ctx.network, parsed)
+        summary = None
+        if not dry_run and plan.changes_anything:
+            progress.update(task, description="Writing…")
+            summary = apply_plan(ctx.network, ctx.user, plan)
+    if as_json:
+        print_json({**_plan_json(plan, format_name, path, dry_run), "applied": summary is not None})
+        return
+    numbers = plan.summary
+    table = Table(
+        title=f"{'Plan' if dry_run else 'Import'}: {path.name}",
+        title_justify="left",
+        show_header=False,
+        box=None,
+        padding=(0, 2),
+    )
+    for label, key in (
+        ("new people", "new"),
+        ("updated", "updated"),
+        ("unchanged", "unchanged"),
+        ("merged within the file", "merged"),
+        ("new interactions", "interactions_new"),
+        ("interactions already here", "interactions_existing"),
+        ("interactions with no one known", "interactions_unmatched"),
+        ("skipped", "skipped"),
+        ("errors", "errors"),
+    ):
+        if numbers[key]:
+            table.add_row(label, str(numbers[key]))
+    out.print(table)
+    for error in plan.errors[:ERRORS_SHOWN]:
+        out.print(f"  error  {error}")
+    if len(plan.errors) > ERRORS_SHOWN:
+        out.print(f"  … and {len(plan.errors) - ERRORS_SHOWN} more errors (--json lists them all)")
+    if dry_run:
+        out.print("Dry run: nothing was written. Run again without --dry-run to import.")
+    elif summary is None:
+        out.print("Nothing to change: everything in this file is already here.")
+    else:
+        out.print(
+            f"Imported: {len(summary.created)} new, {len(summary.updated)} updated, "
+            f"{summary.interactions} interactions."
+        )

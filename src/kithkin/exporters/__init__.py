@@ -1,0 +1,1 @@
+"""Formats out: vCard, CSV and Kithkin's own lossless JSON. Each is read-only."""

@@ -1,0 +1,25 @@
+"""The people of a network with what every exporter needs, loaded in a fixed number of queries."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from django.db.models import Prefetch
+
+from kithkin.models import Affiliation, Network, Person
+
+
+def exported_people(network: Network, *, include_self: bool = False) -> Iterator[Person]:
+    people = Person.objects.filter(network=network)
+    if not include_self:
+        people = people.filter(is_self=False)
+    yield from (
+        people.select_related("circle")
+        .prefetch_related(
+            "contact_points",
+            "tags",
+            Prefetch("affiliations", Affiliation.objects.select_related("organization")),
+        )
+        .order_by("pk")
+        .iterator(chunk_size=2000)
+    )
