@@ -90,6 +90,8 @@ def ensure_schema(connection: BaseDatabaseWrapper) -> None:
 
 def fold(text: str) -> str:
     """Lower-case and strip accents, so 'Zoë' and 'zoe' meet on every database."""
+    if text.isascii():  # most names and addresses: nothing to decompose
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 

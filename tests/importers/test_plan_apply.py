@@ -123,11 +123,28 @@ def test_existing_people_are_matched_by_exact_keys_then_name_and_organization(
     assert summary.created == []
 
 
-def test_the_same_name_without_an_organization_is_not_enough(network, owner):
-    make_person(network, "John Smith")
+def test_a_bare_name_does_not_match_someone_known_by_more(network, owner):
+    make_person(network, "John Smith", emails=["john@acme.example"])
     plan, _ = run(network, owner, contact("John Smith"))
     assert plan.summary["new"] == 1
     assert Person.objects.filter(full_name="John Smith").count() == 2
+
+
+def test_bare_names_meet_bare_names_so_a_reimport_stays_idempotent(network, owner):
+    """A card with nothing but a name, imported twice, is one person, not two."""
+    make_person(network, "John Smith")
+    plan, _ = run(
+        network,
+        owner,
+        contact("John Smith"),
+        contact("Jane Roe", line=3),
+        contact("Jane Roe", line=4),
+    )
+    assert [(c.record.full_name, c.action) for c in plan.contacts] == [
+        ("John Smith", "unchanged"),
+        ("Jane Roe", "new"),
+    ]
+    assert plan.summary["merged"] == 1
 
 
 def test_a_match_only_fills_what_is_missing(network, owner):
@@ -306,3 +323,15 @@ def test_parse_errors_and_skips_pass_through_the_plan(network):
     error = RecordError("x.vcf", 3, "END", "card is not closed")
     plan = plan_import(network, ParseResult(errors=[error], skipped=[error]))
     assert (plan.errors, plan.skipped) == ([error], [error])
+
+
+def test_namesakes_with_different_linkedin_profiles_stay_two_people(network, owner):
+    make_person(network, "John Smith", organization="Acme", urls=["linkedin.com/in/john-smith-1"])
+    plan, _ = run(
+        network,
+        owner,
+        contact("John Smith", organization="Acme", urls=["linkedin.com/in/john-smith-2"], line=2),
+        contact("John Smith", organization="Acme", urls=["linkedin.com/in/john-smith-3"], line=3),
+    )
+    assert plan.summary["new"] == 2
+    assert Person.objects.filter(full_name="John Smith").count() == 3

@@ -7,10 +7,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Max
 
 from kithkin import access, clock
 from kithkin.fulltext import fold
 from kithkin.importers.plan import ImportPlan, PlannedContact
+from kithkin.importers.rows import insert_rows
 from kithkin.models import (
     Affiliation,
     ContactPoint,
@@ -65,41 +67,95 @@ def _tags(network: Network, names: Iterable[str]) -> dict[str, Tag]:
     return {fold(t.name): t for t in Tag.objects.filter(network=network)}
 
 
-def _new_person(network: Network, planned: PlannedContact, now: dt.datetime) -> Person:
+PERSON_COLUMNS = [
+    "network",
+    "is_self",
+    "full_name",
+    "given_name",
+    "family_name",
+    "nickname",
+    "pronouns",
+    "headline",
+    "location",
+    "time_zone",
+    "birthday_year",
+    "birthday_month",
+    "birthday_day",
+    "how_we_met",
+    "what_matters",
+    "notes",
+    "connected_on",
+    "created_at",
+    "updated_at",
+    "search_text",
+]
+
+
+def _new_person_row(
+    network: Network, planned: PlannedContact, now: dt.datetime
+) -> tuple[object, ...]:
     record = planned.record
     given, _, family = record.full_name.partition(" ")
     birthday = planned.fills.get("birthday")
     year, month, day_of_month = birthday if isinstance(birthday, tuple) else (None, None, None)
-    person = Person(
-        network=network,
-        full_name=record.full_name[:200],
-        given_name=(record.given_name or given)[:100],
-        family_name=(record.family_name or family)[:100],
-        nickname=record.nickname[:100],
-        headline=record.headline[:200],
-        location=record.location[:200],
-        notes=record.notes,
-        connected_on=record.connected_on,
-        birthday_year=year,
-        birthday_month=month,
-        birthday_day=day_of_month,
-        created_at=now,
-        updated_at=now,
-    )
-    person.search_text = search_document(
-        person.full_name,
-        person.given_name,
-        person.family_name,
-        person.nickname,
-        person.headline,
-        person.location,
-        person.notes,
-        planned.organization,
-        planned.title,
+    full_name, nickname = record.full_name[:200], record.nickname[:100]
+    given_name = (record.given_name or given)[:100]
+    family_name = (record.family_name or family)[:100]
+    headline, location = record.headline[:200], record.location[:200]
+    document = search_document(
+        full_name,
+        given_name,
+        family_name,
+        nickname,
+        headline,
+        location,
+        record.notes,
+        *(f"{org} {title}" for org, title in planned.jobs),
         *planned.tags,
         *(f"{p.value} {p.normalized}" for p in planned.points),
     )
-    return person
+    return (
+        network.pk,
+        False,
+        full_name,
+        given_name,
+        family_name,
+        nickname,
+        "",
+        headline,
+        location,
+        "",
+        year,
+        month,
+        day_of_month,
+        "",
+        "",
+        record.notes,
+        record.connected_on,
+        now,
+        now,
+        document,
+    )
+
+
+def _create_people(network: Network, creating: list[PlannedContact], now: dt.datetime) -> list[int]:
+    """Insert the new people as rows, then read their ids back in insertion order: everyone
+    this import creates shares its ``created_at`` and comes after the highest id before it,
+    inside this transaction."""
+    if not creating:
+        return []
+    before = Person.objects.aggregate(highest=Max("pk"))["highest"] or 0
+    insert_rows(Person, PERSON_COLUMNS, [_new_person_row(network, c, now) for c in creating])
+    ids = list(
+        Person.objects.filter(network=network, created_at=now, is_self=False, pk__gt=before)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if len(ids) != len(creating):  # someone else created people at this very microsecond
+        raise RuntimeError("could not tell the imported people apart; run the import again")
+    for planned, pk in zip(creating, ids, strict=True):
+        planned.person_id = pk
+    return ids
 
 
 @transaction.atomic
@@ -111,11 +167,7 @@ def apply_plan(network: Network, actor: User, plan: ImportPlan) -> ImportSummary
     creating = [c for c in plan.contacts if c.action == "new"]
     updating = [c for c in plan.contacts if c.action == "update"]
 
-    people = [_new_person(network, planned, now) for planned in creating]
-    Person.objects.bulk_create(people, batch_size=BATCH)
-    for planned, person in zip(creating, people, strict=True):
-        planned.person_id = person.pk
-    summary.created = [p.pk for p in people]
+    summary.created = _create_people(network, creating, now)
     summary.updated = [c.person_id for c in updating if c.person_id is not None]
 
     changing = creating + updating
@@ -129,42 +181,49 @@ def apply_plan(network: Network, actor: User, plan: ImportPlan) -> ImportSummary
             primary = (planned.person_id, point.kind) not in kinds_held
             kinds_held.add((planned.person_id, point.kind))
             points.append(
-                ContactPoint(
-                    person_id=planned.person_id,
-                    kind=point.kind,
-                    value=point.value[:500],
-                    normalized=point.normalized[:500],
-                    service=point.service,
-                    label=point.label[:40],
-                    is_primary=primary,
+                (
+                    planned.person_id,
+                    point.kind,
+                    point.service,
+                    point.label[:40],
+                    point.value[:500],
+                    point.normalized[:500],
+                    primary,
                 )
             )
-    ContactPoint.objects.bulk_create(points, batch_size=BATCH, ignore_conflicts=True)
+    insert_rows(
+        ContactPoint,
+        ["person", "kind", "service", "label", "value", "normalized", "is_primary"],
+        points,
+    )
 
-    organizations = _organizations(network, (c.organization for c in changing))
-    Affiliation.objects.bulk_create(
+    organizations = _organizations(network, (org for c in changing for org, _ in c.jobs))
+    insert_rows(
+        Affiliation,
+        ["person", "organization", "kind", "title", "created_at"],
         [
-            Affiliation(
-                person_id=c.person_id or 0,
-                organization=organizations[fold(c.organization)],
-                title=c.title[:200],
-                created_at=now,
+            (
+                c.person_id,
+                organizations[fold(org)].pk,
+                Affiliation.Kind.EMPLOYMENT,
+                title[:200],
+                now,
             )
             for c in changing
-            if c.organization.strip()
+            for org, title in c.jobs
+            if org.strip()
         ],
-        batch_size=BATCH,
     )
     tags = _tags(network, (tag for c in changing for tag in c.tags))
-    Person.tags.through.objects.bulk_create(
+    insert_rows(
+        Person.tags.through,
+        ["person", "tag"],
         [
-            Person.tags.through(person_id=c.person_id, tag_id=tags[fold(tag)].pk)
+            (c.person_id, tags[fold(tag)].pk)
             for c in changing
             for tag in dict.fromkeys(c.tags)
             if fold(tag) in tags
         ],
-        batch_size=BATCH,
-        ignore_conflicts=True,
     )
     _fill_fields(updating, now)
     summary.interactions = _create_interactions(network, actor, plan, now)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from kithkin import normalize
@@ -48,8 +49,7 @@ class PlannedContact:
     person_id: int | None = None
     matched_by: str = ""
     points: list[PlannedPoint] = field(default_factory=list)  # to add
-    organization: str = ""  # a job to add ("" = none)
-    title: str = ""
+    jobs: list[tuple[str, str]] = field(default_factory=list)  # (organization, title) to add
     fills: dict[str, object] = field(default_factory=dict)  # blank fields to fill
     tags: list[str] = field(default_factory=list)
     merged: list[ContactRecord] = field(default_factory=list)  # same person, same import
@@ -57,8 +57,10 @@ class PlannedContact:
     @property
     def changes(self) -> list[str]:
         described = [f"+ {p.kind} {p.value}" for p in self.points]
-        if self.organization:
-            described.append(f"+ {self.title + ' at ' if self.title else ''}{self.organization}")
+        described += [
+            f"+ {title + ' at ' if title else ''}{organization}"
+            for organization, title in self.jobs
+        ]
         described += [f"{name.replace('_', ' ')}: {value}" for name, value in self.fills.items()]
         described += [f"+ tag {tag}" for tag in self.tags]
         return described
@@ -145,8 +147,10 @@ class _Existing:
 
     by_key: dict[Key, int]
     by_name_org: dict[tuple[str, str], int]
+    by_name_only: dict[str, int]  # people known by nothing but their name
     points_of: dict[int, set[Key]]
     orgs_of: dict[int, set[str]]
+    tags_of: dict[int, frozenset[str]]
     fields_of: dict[int, dict[str, object]]
 
 
@@ -166,14 +170,30 @@ def _load_existing(network: Network) -> _Existing:
         "person_id", "organization__name"
     ):
         orgs_of[person_id].add(fold(org))
+    tags: dict[int, set[str]] = defaultdict(set)
+    for person_id, tag in Person.tags.through.objects.filter(person__network=network).values_list(
+        "person_id", "tag__name"
+    ):
+        tags[person_id].add(fold(tag))
     by_name_org: dict[tuple[str, str], int] = {}
+    by_name_only: dict[str, int] = {}
     fields_of: dict[int, dict[str, object]] = {}
     rows = Person.objects.filter(network=network, is_self=False, archived_at__isnull=True)
     for pk, full_name, *values in rows.values_list("pk", "full_name", "birthday_month", *_FILLABLE):
         fields_of[pk] = dict(zip(("birthday_month", *_FILLABLE), values, strict=True))
-        for org in orgs_of.get(pk, {""}):
+        for org in orgs_of.get(pk, set()):
             by_name_org.setdefault((fold(full_name), org), pk)
-    return _Existing(by_key, by_name_org, points_of, orgs_of, fields_of)
+        if pk not in points_of and pk not in orgs_of:
+            by_name_only.setdefault(fold(full_name), pk)
+    return _Existing(
+        by_key,
+        by_name_org,
+        by_name_only,
+        points_of,
+        orgs_of,
+        {pk: frozenset(names) for pk, names in tags.items()},
+        fields_of,
+    )
 
 
 def _fills(record: ContactRecord, current: dict[str, object] | None) -> dict[str, object]:
@@ -209,14 +229,24 @@ def plan_import(network: Network, parsed: ParseResult) -> ImportPlan:
                 person_id = existing.by_key[point.key]
                 matched_by = f"same {point.service or point.kind} {point.normalized}"
                 break
+        profiles = _profiles(p.key for p in points)
+        name_only = not points and not record.organization.strip()
         if person_id is None and name_org in existing.by_name_org and record.organization:
-            person_id = existing.by_name_org[name_org]
-            matched_by = "same name at the same organization"
+            candidate = existing.by_name_org[name_org]
+            if not _conflict(profiles, _profiles(existing.points_of.get(candidate, set()))):
+                person_id = candidate
+                matched_by = "same name at the same organization"
+        if person_id is None and name_only and name_org[0] in existing.by_name_only:
+            # Nothing but a name on both sides, and nothing that tells them apart.
+            person_id = existing.by_name_only[name_org[0]]
+            matched_by = "same name, nothing else known"
 
         if person_id is None:  # a person this import creates: maybe already planned
             earlier = next((new_by_key[p.key] for p in points if p.key in new_by_key), None)
-            if earlier is None and record.organization:
-                earlier = new_by_name_org.get(name_org)
+            if earlier is None and (record.organization or name_only):
+                namesake = new_by_name_org.get(name_org)
+                if namesake and not _conflict(profiles, _profiles(p.key for p in namesake.points)):
+                    earlier = namesake
             if earlier is not None:
                 earlier.merged.append(record)
                 _add_to(earlier, record, points, known_points=set(), known_orgs=set())
@@ -225,15 +255,15 @@ def plan_import(network: Network, parsed: ParseResult) -> ImportPlan:
                 record=record,
                 action="new",
                 points=points,
-                organization=record.organization,
-                title=record.title,
+                jobs=[(record.organization, record.title)] if record.organization.strip() else [],
                 fills=_fills(record, None),
                 tags=list(dict.fromkeys(record.tags)),
             )
             plan.contacts.append(planned)
             for point in points:
                 new_by_key.setdefault(point.key, planned)
-            new_by_name_org.setdefault(name_org, planned)
+            if record.organization.strip() or name_only:
+                new_by_name_org.setdefault(name_org, planned)
             continue
 
         existing_plan = planned_by_person.get(person_id)
@@ -253,12 +283,24 @@ def plan_import(network: Network, parsed: ParseResult) -> ImportPlan:
             known_points=existing.points_of.get(person_id, set()),
             known_orgs=existing.orgs_of.get(person_id, set()),
             current=existing.fields_of.get(person_id),
+            known_tags=existing.tags_of.get(person_id, frozenset()),
         )
         if planned.changes:
             planned.action = "update"
 
     _plan_interactions(network, parsed.interactions, plan, existing, new_by_key)
     return plan
+
+
+def _profiles(keys: Iterable[Key]) -> set[Key]:
+    return {
+        key for key in keys if key[0] == ContactPoint.Kind.SOCIAL and "linkedin.com/in/" in key[1]
+    }
+
+
+def _conflict(mine: set[Key], theirs: set[Key]) -> bool:
+    """Two different LinkedIn profiles are two different people, whatever their names."""
+    return bool(mine and theirs and not mine & theirs)
 
 
 def _add_to(
@@ -269,18 +311,21 @@ def _add_to(
     known_points: set[Key],
     known_orgs: set[str],
     current: dict[str, object] | None = None,
+    known_tags: frozenset[str] = frozenset(),
 ) -> None:
+    """What ``record`` adds to a planned person: only what they do not have yet."""
     have = known_points | {p.key for p in planned.points}
     planned.points += [p for p in points if p.key not in have]
-    if (
-        record.organization
-        and not planned.organization
-        and fold(record.organization) not in known_orgs
-    ):
-        planned.organization, planned.title = record.organization, record.title
+    planned_orgs = {fold(organization) for organization, _ in planned.jobs}
+    if record.organization.strip() and fold(record.organization) not in known_orgs | planned_orgs:
+        planned.jobs.append((record.organization, record.title))
     for name, value in _fills(record, current).items():
         planned.fills.setdefault(name, value)
-    planned.tags += [tag for tag in record.tags if tag not in planned.tags]
+    have_tags = set(known_tags) | {fold(tag) for tag in planned.tags}
+    for tag in record.tags:
+        if fold(tag) not in have_tags:
+            planned.tags.append(tag)
+            have_tags.add(fold(tag))
 
 
 def _plan_interactions(

@@ -1,0 +1,142 @@
+"""Benchmark: importing a 30,000-row LinkedIn Connections.csv, then importing it again.
+
+    .venv/bin/python bench/import_linkedin.py [--rows 30000]
+
+Each import is the whole pipeline — parse, plan, apply in one transaction — into a fresh
+SQLite database. The baseline, in the same run: the same rows inserted by Python's sqlite3
+`executemany` into one plain table (no matching, no normalisation, no indexes). Targets:
+first import <= 5 s, re-import <= 5 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import os
+import random
+import sqlite3
+import tempfile
+import time
+from pathlib import Path
+
+CACHE = Path(__file__).resolve().parent / ".cache"
+
+
+def connections_csv(rows: int, seed: int = 7) -> bytes:
+    from kithkin.demo import data
+
+    rng = random.Random(seed)
+    out = io.StringIO()
+    out.write(
+        'Notes:\n"When exporting your connection data, you may notice that some of the '
+        'email addresses are missing."\n\n'
+    )
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(
+        ["First Name", "Last Name", "URL", "Email Address", "Company", "Position", "Connected On"]
+    )
+    organizations = [name for name, _domain, _kind in data.ORGANIZATIONS]
+    for index in range(rows):
+        first, last = rng.choice(data.GIVEN_NAMES), rng.choice(data.FAMILY_NAMES)
+        slug = f"{first}-{last}-{index:05d}".lower().replace(" ", "-")
+        email = f"{slug}@example.com" if rng.random() < 0.1 else ""
+        day = rng.randint(1, 28)
+        month = rng.choice(
+            ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        )
+        writer.writerow(
+            [
+                first,
+                last,
+                f"https://www.linkedin.com/in/{slug}",
+                email,
+                rng.choice(organizations),
+                rng.choice(data.JOB_TITLES),
+                f"{day:02d} {month} {rng.randint(2010, 2026)}",
+            ]
+        )
+    return out.getvalue().encode()
+
+
+def baseline(data: bytes) -> float:
+    rows = list(csv.reader(io.StringIO(data.decode())))[4:]
+    with tempfile.TemporaryDirectory() as folder:
+        db = sqlite3.connect(Path(folder) / "baseline.sqlite3")
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("CREATE TABLE people (first, last, url, email, company, position, connected_on)")
+        start = time.perf_counter()
+        db.executemany("INSERT INTO people VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+        db.commit()
+        return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=30_000)
+    args = parser.parse_args()
+    os.environ["KITH_DATA_DIR"] = tempfile.mkdtemp(prefix="kithkin-bench-import-")
+    os.environ.pop("KITH_DATABASE_URL", None)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kithkin.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from kithkin.importers.apply import apply_plan
+    from kithkin.importers.linkedin import parse_connections
+    from kithkin.importers.plan import plan_import
+    from kithkin.models import Person
+    from kithkin.services.accounts import create_user
+
+    CACHE.mkdir(exist_ok=True)
+    source = CACHE / f"Connections-{args.rows}.csv"
+    if not source.exists():
+        source.write_bytes(connections_csv(args.rows))
+    data = source.read_bytes()
+    call_command("migrate", verbosity=0)
+    user = create_user(username="bench", full_name="Bench Marker", time_zone="Europe/Paris")
+    network = user.current_network
+    assert network is not None
+
+    def run() -> tuple[float, float, float, dict[str, int]]:
+        start = time.perf_counter()
+        parsed = parse_connections(data, str(source))
+        parsed_at = time.perf_counter()
+        plan = plan_import(network, parsed)
+        planned_at = time.perf_counter()
+        if plan.changes_anything:
+            apply_plan(network, user, plan)
+        return (
+            parsed_at - start,
+            planned_at - parsed_at,
+            time.perf_counter() - planned_at,
+            plan.summary,
+        )
+
+    raw = baseline(data)
+    first = run()
+    people = Person.objects.filter(network=network, is_self=False).count()
+    second = run()
+    print(
+        f"{args.rows:,} rows ({len(data) / 1e6:.1f} MB); {people:,} people after the first import\n"
+    )
+    print(f"{'':28}{'parse':>8}{'plan':>8}{'apply':>8}{'total':>9}  vs raw")
+    print(f"{'baseline: sqlite3 executemany':28}{'':>24}{raw:8.2f}s  1.0x")
+    for name, (parse_s, plan_s, apply_s, summary) in (
+        ("first import", first),
+        ("re-import", second),
+    ):
+        total = parse_s + plan_s + apply_s
+        print(
+            f"{name:28}{parse_s:7.2f}s{plan_s:7.2f}s{apply_s:7.2f}s{total:8.2f}s  {total / raw:5.0f}x"
+            f"   new {summary['new']}, unchanged {summary['unchanged']}, errors {summary['errors']}"
+        )
+    print()
+    for name, (parse_s, plan_s, apply_s, _) in (("first import", first), ("re-import", second)):
+        total = parse_s + plan_s + apply_s
+        print(f"{'met ' if total <= 5 else 'MISS'}  {name}: {total:.2f} s <= 5 s")
+
+
+if __name__ == "__main__":
+    main()

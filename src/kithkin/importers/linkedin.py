@@ -1,0 +1,477 @@
+"""LinkedIn's "Get a copy of your data" export, from the folder, the ZIP or one CSV file.
+
+* ``Connections.csv`` -> contacts. Every variant seen in the wild: the "Notes:" preamble
+  above the header (skipped up to the row naming First Name and Last Name), 2018 files
+  without the URL column, files a user saved back without their header (recognised by
+  their content: six or seven cells ending in a connection date), rows a spreadsheet
+  wrapped into one quoted cell, Excel re-saves in other encodings and delimiters (see
+  csv_text), and dates as "12 Jan 2024", "5-Jan-26" or "1/8/18, 6:14 PM" (US month first).
+* ``messages.csv`` -> one message interaction per row. The export owner is whoever takes
+  part in the most messages (they are in every one of their own); on a tie -- one
+  conversation with one person -- the side that is not among the connections, then the
+  one who sent more, then the sender of the first row. Messages the owner sent are outbound, the others inbound; the
+  participants are everyone else in the message.
+* ``Invitations.csv`` -> one message interaction per invitation, direction from its
+  Direction column.
+* ``Positions.csv`` -> ``LinkedInResult.my_positions``: the owner's own jobs, which the
+  planner makes affiliations of *me*.
+* ``Endorsement_Received_Info.csv`` and ``Recommendations_Received.csv`` are recognised
+  and reported as skipped until the value ledger can hold them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zipfile
+import zlib
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from kithkin import normalize
+from kithkin.errors import InvalidInput
+from kithkin.importers import csv_text
+from kithkin.importers.csv_text import Rows, Table, one_line
+from kithkin.importers.records import (
+    ContactRecord,
+    ImportFileError,
+    InteractionRecord,
+    ParseResult,
+    Participant,
+    RecordError,
+)
+
+SOURCE = "linkedin"
+SUMMARY_LENGTH = 200
+MAX_MEMBER_BYTES = 256 * 1024 * 1024  # a 30,000-connection export is a few MB
+
+_FIRST, _LAST, _URL, _EMAIL = "First Name", "Last Name", "URL", "Email Address"
+_COMPANY, _POSITION, _CONNECTED = "Company", "Position", "Connected On"
+# Header-less files, as saved back by users: 2018 layout (6 cells) or current (7 cells).
+_LAYOUTS = {
+    6: (_FIRST, _LAST, _EMAIL, _COMPANY, _POSITION, _CONNECTED),
+    7: (_FIRST, _LAST, _URL, _EMAIL, _COMPANY, _POSITION, _CONNECTED),
+}
+_HEADLINE_SEPARATOR = re.compile(r"\s+[-\u2013|]\s+")  # "Doe - Founder at Acme" in Last Name
+VALUE_RECEIVED = "value received is not imported yet (needs the value ledger)"
+
+
+@dataclass(frozen=True)
+class Position:
+    """One of the export owner's own jobs, from Positions.csv."""
+
+    company: str
+    title: str
+    start: dt.date | None
+    end: dt.date | None
+
+
+@dataclass
+class LinkedInResult(ParseResult):
+    my_positions: list[Position] = field(default_factory=list)
+
+    def extend(self, other: ParseResult) -> None:
+        super().extend(other)
+        if isinstance(other, LinkedInResult):
+            self.my_positions += other.my_positions
+
+
+# Connections.csv ----------------------------------------------------------------------
+
+
+def parse_connections(data: bytes, path: str) -> ParseResult:
+    """Contacts from one Connections.csv, whatever LinkedIn or a spreadsheet made of it."""
+    table = _connections_table(csv_text.read_rows(data, path))
+    result = ParseResult(skipped=list(table.notes))
+    for line, cells in table.rows:
+        _connection(table, line, cells, result)
+    return result
+
+
+def _connections_table(rows: Rows) -> Table:
+    header = csv_text.find_header(rows, lambda keys: {"first name", "last name"} <= keys)
+    if header is not None:
+        return csv_text.table_at(rows, header)
+    if csv_text.find_header(rows, lambda keys: "connected on" in keys) is not None:
+        raise ImportFileError(
+            rows.path,
+            "this Connections.csv has no 'First Name' and 'Last Name' columns (they were "
+            "deleted from it): there is no one to import. Export it again from LinkedIn.",
+        )
+    layout = _headerless_layout(rows)
+    if layout is None:
+        raise ImportFileError(
+            rows.path,
+            "no 'First Name' column: is this a LinkedIn Connections.csv? (expected a header "
+            "'First Name,Last Name,URL,Email Address,Company,Position,Connected On')",
+        )
+    return csv_text.table_with_layout(rows, layout)
+
+
+def _headerless_layout(rows: Rows) -> tuple[str, ...] | None:
+    """The column layout of a file whose rows look like connections without a header."""
+    sample = csv_text.table_with_layout(rows, _LAYOUTS[7]).rows[:20]
+    widths = Counter(len(cells) for _, cells in sample)
+    if not widths:
+        return None
+    width, _ = widths.most_common(1)[0]
+    layout = _LAYOUTS.get(width)
+    if layout is None:
+        return None
+    fits = sum(_looks_like_connection(cells, layout) for _, cells in sample)
+    return layout if fits >= max(1, 0.8 * len(sample)) else None
+
+
+def _looks_like_connection(cells: list[str], layout: tuple[str, ...]) -> bool:
+    if len(cells) != len(layout) or not (cells[0].strip() or cells[1].strip()):
+        return False
+    values = dict(zip(layout, cells, strict=True))
+    url, email = values.get(_URL, ""), values[_EMAIL]
+    if url and "linkedin.com" not in url.lower():
+        return False
+    if email.strip() and "@" not in email:
+        return False
+    try:
+        csv_text.parse_date(values[_CONNECTED])
+    except ValueError:
+        return False
+    return True
+
+
+def _connection(table: Table, line: int, cells: list[str], result: ParseResult) -> None:
+    path = table.path
+    given = one_line(table.get(cells, _FIRST)).strip(" ,")
+    family = one_line(table.get(cells, _LAST)).strip(" ,")
+    headline = ""
+    parts = _HEADLINE_SEPARATOR.split(family, maxsplit=1)
+    if len(parts) == 2 and parts[0]:  # a headline typed into the last name
+        family, headline = parts[0], parts[1]
+    full_name = " ".join(part for part in (given, family) if part)
+    if not full_name:
+        message = "no name (LinkedIn leaves it empty for members who hid or closed their profile)"
+        result.errors.append(RecordError(path, line, _FIRST, f"{message}; not imported"))
+        return
+    contact = ContactRecord(
+        source=SOURCE,
+        path=path,
+        line=line,
+        full_name=full_name,
+        given_name=given,
+        family_name=family,
+        headline=headline,
+        organization=_text(table.get(cells, _COMPANY)),
+        title=_text(table.get(cells, _POSITION)),
+    )
+    email = table.get(cells, _EMAIL)
+    if email:
+        contact.emails.append((email, ""))
+    url = table.get(cells, _URL)
+    if url:
+        contact.urls.append(url)
+        contact.external_id = _profile_key(url)
+    connected = table.get(cells, _CONNECTED)
+    if connected:
+        try:
+            contact.connected_on = csv_text.parse_date(connected)
+        except ValueError:
+            message = f"{connected!r} is not a date (expected like '12 Jan 2024')"
+            result.errors.append(
+                RecordError(
+                    path, line, _CONNECTED, f"{message}; {full_name} is imported without it"
+                )
+            )
+    result.contacts.append(contact)
+
+
+def _text(value: str) -> str:
+    """One line; empty when nothing readable is left (a title made only of characters
+    a spreadsheet destroyed leaves " - ")."""
+    text = one_line(value)
+    return text if any(char.isalnum() for char in text) else ""
+
+
+def _profile_key(url: str) -> str:
+    """The canonical profile URL, or the URL as written when it is not one."""
+    try:
+        return normalize.url(url)[1]
+    except InvalidInput:
+        return url
+
+
+# messages.csv -------------------------------------------------------------------------
+
+
+def parse_messages(
+    data: bytes, path: str, connections: Iterable[ContactRecord] = ()
+) -> ParseResult:
+    """One inbound or outbound message interaction per row of messages.csv."""
+    table = _table(data, path, ("CONVERSATION ID", "FROM", "DATE"), "a LinkedIn messages.csv")
+    result = ParseResult(skipped=list(table.notes))
+    people: list[tuple[Participant, list[Participant]]] = []  # (sender, recipients) per record
+    seen: Counter[str] = Counter()
+    for line, cells in table.rows:
+        if table.get(cells, "IS MESSAGE DRAFT").upper() == "TRUE":
+            result.skipped.append(RecordError(path, line, "IS MESSAGE DRAFT", "a draft"))
+            continue
+        when = _when(table, cells, "DATE", line, result)
+        if when is None:
+            continue
+        sender = _person(table.get(cells, "FROM"), table.get(cells, "SENDER PROFILE URL"))
+        to, urls = table.get(cells, "TO"), table.get(cells, "RECIPIENT PROFILE URLS")
+        base = f"{table.get(cells, 'CONVERSATION ID') or _key(sender)}/{when:%Y-%m-%dT%H:%M:%SZ}"
+        seen[base] += 1
+        text = table.get(cells, "SUBJECT") or table.get(cells, "CONTENT")
+        people.append((sender, _recipients(to, urls)))
+        external_id = base if seen[base] == 1 else f"{base}#{seen[base]}"
+        summary = one_line(text)[:SUMMARY_LENGTH] or "LinkedIn message"
+        result.interactions.append(_message(path, line, external_id, when, summary))
+    owner = _owner(people, {c.external_id for c in connections if c.external_id})
+    for record, (sender, recipients) in zip(result.interactions, people, strict=True):
+        record.direction = "outbound" if _key(sender) == owner else "inbound"
+        others = {_key(p): p for p in (sender, *recipients) if _key(p) != owner}
+        record.participants = [p for p in others.values() if p.name or p.profile_url]
+    return result
+
+
+def _message(
+    path: str, line: int, external_id: str, when: dt.datetime, summary: str
+) -> InteractionRecord:
+    """An inbound message without participants, which the caller then completes."""
+    return InteractionRecord(SOURCE, path, line, external_id, "message", when, "inbound", summary)
+
+
+def _when(
+    table: Table, cells: list[str], column: str, line: int, result: ParseResult
+) -> dt.datetime | None:
+    text = table.get(cells, column)
+    try:
+        return csv_text.parse_datetime(text)
+    except ValueError:
+        result.errors.append(RecordError(table.path, line, column, f"{text!r} is not a date"))
+        return None
+
+
+def _person(name: str, url: str) -> Participant:
+    return Participant(name=one_line(name), profile_url=url.strip())
+
+
+def _recipients(names: str, urls: str) -> list[Participant]:
+    """TO holds display names, RECIPIENT PROFILE URLS the matching URLs, both joined by
+    commas; names are only split when their count matches the URLs'."""
+    links = [url.strip() for url in urls.split(",") if url.strip()]
+    if len(links) <= 1:
+        return [_person(names, "".join(links))] if names or links else []
+    parts = names.split(",")
+    if len(parts) != len(links):
+        parts = [""] * len(links)
+    return [_person(name, url) for name, url in zip(parts, links, strict=True)]
+
+
+def _key(person: Participant) -> str:
+    if person.profile_url:
+        return _profile_key(person.profile_url)
+    return "name:" + person.name.casefold()
+
+
+def _owner(people: list[tuple[Participant, list[Participant]]], connections: set[str]) -> str:
+    taking_part: Counter[str] = Counter()
+    sent: Counter[str] = Counter()
+    for sender, recipients in people:
+        taking_part.update(dict.fromkeys(_key(p) for p in (sender, *recipients)).keys())
+        sent[_key(sender)] += 1
+    ranking = {
+        key: (count, key not in connections, sent[key]) for key, count in taking_part.items()
+    }
+    return max(ranking, key=ranking.__getitem__, default="")
+
+
+# Invitations.csv ----------------------------------------------------------------------
+
+_DIRECTIONS = {"outgoing": "outbound", "sent": "outbound", "incoming": "inbound"}
+
+
+def parse_invitations(data: bytes, path: str) -> ParseResult:
+    """One message interaction per connection invitation, sent or received."""
+    table = _table(data, path, ("From", "To", "Sent At", "Direction"), "a LinkedIn Invitations.csv")
+    result = ParseResult(skipped=list(table.notes))
+    for line, cells in table.rows:
+        raw_direction = table.get(cells, "Direction")
+        direction = _DIRECTIONS.get(raw_direction.lower())
+        if direction is None:
+            message = f"{raw_direction!r} is neither INCOMING nor OUTGOING"
+            result.errors.append(RecordError(path, line, "Direction", message))
+            continue
+        when = _when(table, cells, "Sent At", line, result)
+        if when is None:
+            continue
+        inviter = _person(table.get(cells, "From"), table.get(cells, "inviterProfileUrl"))
+        invitee = _person(table.get(cells, "To"), table.get(cells, "inviteeProfileUrl"))
+        other = invitee if direction == "outbound" else inviter
+        text = one_line(table.get(cells, "Message"))
+        summary = f"LinkedIn invitation: {text}"[:SUMMARY_LENGTH] if text else "LinkedIn invitation"
+        external_id = f"invitation/{_key(inviter)}/{_key(invitee)}/{when:%Y-%m-%dT%H:%M:%SZ}"
+        record = _message(path, line, external_id, when, summary)
+        record.direction = direction
+        record.participants = [other] if other.name or other.profile_url else []
+        result.interactions.append(record)
+    return result
+
+
+# Positions.csv ------------------------------------------------------------------------
+
+
+def parse_positions(data: bytes, path: str) -> LinkedInResult:
+    """The export owner's own jobs; "Jan 2020" is read as 1 January 2020."""
+    table = _table(data, path, ("Company Name", "Title"), "a LinkedIn Positions.csv")
+    result = LinkedInResult(skipped=list(table.notes))
+    for line, cells in table.rows:
+        company = one_line(table.get(cells, "Company Name"))
+        title = one_line(table.get(cells, "Title"))
+        if not company and not title:
+            message = "neither a company nor a title"
+            result.errors.append(RecordError(path, line, "Company Name", message))
+            continue
+        start, end = (
+            _month(table, cells, name, line, result) for name in ("Started On", "Finished On")
+        )
+        result.my_positions.append(Position(company, title, start, end))
+    return result
+
+
+def _month(
+    table: Table, cells: list[str], column: str, line: int, result: ParseResult
+) -> dt.date | None:
+    text = table.get(cells, column)
+    if not text:
+        return None
+    try:
+        return dt.date(int(text), 1, 1) if text.isdigit() else csv_text.parse_date(text)
+    except ValueError:
+        message = f"{text!r} is not a month like 'Jan 2020'"
+        result.errors.append(RecordError(table.path, line, column, message))
+        return None
+
+
+# The export as a whole ----------------------------------------------------------------
+
+
+def _table(data: bytes, path: str, required: tuple[str, ...], what: str) -> Table:
+    rows = csv_text.read_rows(data, path)
+    keys = {csv_text.header_key(name) for name in required}
+    header = csv_text.find_header(rows, lambda found: keys <= found)
+    if header is None:
+        columns = ", ".join(f"'{name}'" for name in required)
+        raise ImportFileError(path, f"no {columns} columns: is this {what}?")
+    return csv_text.table_at(rows, header)
+
+
+Reader = Callable[[], bytes]
+_PARSERS: dict[str, Callable[[bytes, str], ParseResult]] = {
+    "connections.csv": parse_connections,
+    "messages.csv": parse_messages,
+    "invitations.csv": parse_invitations,
+    "positions.csv": parse_positions,
+}
+_VALUE_RECEIVED_FILES = ("endorsement_received_info.csv", "recommendations_received.csv")
+_UNPACK_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    OSError,
+    RuntimeError,
+    NotImplementedError,
+    EOFError,
+)
+
+
+def parse_linkedin(path: Path) -> LinkedInResult:
+    """Everything Kithkin reads from a LinkedIn export: its folder, its ZIP or one CSV."""
+    if path.is_dir():
+        # the export's own files, or one folder down (a ZIP unpacked into its own folder)
+        found = sorted(p for p in (*path.glob("*"), *path.glob("*/*")) if _is_csv(p))
+        files = {p.name.lower(): (str(p), _file_reader(p)) for p in reversed(found)}
+        return _parse_export(str(path), files)
+    if path.is_file() and zipfile.is_zipfile(path):
+        try:
+            archive = zipfile.ZipFile(path)
+        except (zipfile.BadZipFile, OSError) as exc:
+            raise ImportFileError(str(path), f"not a readable ZIP archive ({exc})") from None
+        with archive:
+            return _parse_export(str(path), _zip_members(archive, str(path)))
+    if not path.is_file():
+        raise ImportFileError(str(path), "no such file or folder")
+    # One CSV, by its name; one LinkedIn did not give it ("messages (1).csv") by what it
+    # says, else as Connections.csv.
+    name, where = path.name.lower(), str(path)
+    if name in _VALUE_RECEIVED_FILES:
+        return LinkedInResult(skipped=[RecordError(where, 1, "file", VALUE_RECEIVED)])
+    parser = next((p for known, p in _PARSERS.items() if known[:-5] in name), parse_connections)
+    result = LinkedInResult()
+    result.extend(parser(_file_reader(path)(), where))
+    return result
+
+
+def _parse_export(where: str, files: dict[str, tuple[str, Reader]]) -> LinkedInResult:
+    """The known files of an export, by lower-cased name; connections first, so that
+    messages can tell the owner from the connections."""
+    if not any(name in files for name in (*_PARSERS, *_VALUE_RECEIVED_FILES)):
+        raise ImportFileError(
+            where,
+            "no Connections.csv, messages.csv, Invitations.csv or Positions.csv in it: "
+            "is this a LinkedIn data export?",
+        )
+    result = LinkedInResult()
+    for name, parser in _PARSERS.items():
+        if name not in files:
+            continue
+        path, read = files[name]
+        try:
+            if parser is parse_messages:
+                part = parse_messages(read(), path, result.contacts)
+            else:
+                part = parser(read(), path)
+        except ImportFileError as exc:  # one unreadable file does not lose the others
+            result.errors.append(RecordError(path, exc.line or 1, "file", exc.message))
+            continue
+        result.extend(part)
+    for name in _VALUE_RECEIVED_FILES:
+        if name in files:
+            result.skipped.append(RecordError(files[name][0], 1, "file", VALUE_RECEIVED))
+    return result
+
+
+def _is_csv(path: Path) -> bool:
+    return path.suffix.lower() == ".csv" and path.is_file()
+
+
+def _file_reader(path: Path) -> Reader:
+    def read() -> bytes:
+        try:
+            return path.read_bytes()
+        except OSError as exc:
+            raise ImportFileError(str(path), f"cannot be read ({exc.strerror})") from None
+
+    return read
+
+
+def _zip_members(archive: zipfile.ZipFile, where: str) -> dict[str, tuple[str, Reader]]:
+    files: dict[str, tuple[str, Reader]] = {}
+    for info in sorted(archive.infolist(), key=lambda info: info.filename, reverse=True):
+        name = PurePosixPath(info.filename).name.lower()
+        if not info.is_dir() and name.endswith(".csv"):
+            member = f"{where}/{info.filename}"
+            files[name] = (member, _member_reader(archive, info, member))
+    return files
+
+
+def _member_reader(archive: zipfile.ZipFile, info: zipfile.ZipInfo, where: str) -> Reader:
+    def read() -> bytes:
+        if info.file_size > MAX_MEMBER_BYTES:
+            raise ImportFileError(where, f"larger than {MAX_MEMBER_BYTES // 2**20} MB unpacked")
+        try:
+            return archive.read(info)
+        except _UNPACK_ERRORS as exc:
+            raise ImportFileError(where, f"cannot be unpacked ({exc})") from None
+
+    return read
