@@ -335,3 +335,21 @@ def test_namesakes_with_different_linkedin_profiles_stay_two_people(network, own
     )
     assert plan.summary["new"] == 2
     assert Person.objects.filter(full_name="John Smith").count() == 3
+
+
+def test_my_own_jobs_become_my_affiliations_once(network, owner):
+    from kithkin.importers.records import MyJob
+
+    jobs = [
+        MyJob("Analytical Engines", "CTO", dt.date(2020, 1, 1), None),
+        MyJob("Babbage & Co", "Engineer", dt.date(2015, 3, 1), dt.date(2019, 12, 1)),
+    ]
+    for _ in range(2):
+        plan = plan_import(network, ParseResult(my_jobs=list(jobs)))
+        apply_plan(network, owner, plan)
+    me = Person.objects.get(network=network, is_self=True)
+    assert sorted((str(a), a.end_on) for a in me.affiliations.all()) == [
+        ("CTO at Analytical Engines", None),
+        ("Engineer at Babbage & Co", dt.date(2019, 12, 1)),
+    ]
+    assert plan.summary["my_jobs"] == 0  # the second time, nothing new

@@ -150,6 +150,7 @@ def import_(
         ("new interactions", "interactions_new"),
         ("interactions already here", "interactions_existing"),
         ("interactions with no one known", "interactions_unmatched"),
+        ("my own jobs", "my_jobs"),
         ("skipped", "skipped"),
         ("errors", "errors"),
     ):

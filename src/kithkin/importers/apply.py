@@ -226,6 +226,21 @@ def apply_plan(network: Network, actor: User, plan: ImportPlan) -> ImportSummary
         ],
     )
     _fill_fields(updating, now)
+    if plan.my_jobs:
+        me = Person.objects.get(network=network, is_self=True)
+        jobs_at = _organizations(network, (job.organization for job in plan.my_jobs))
+        Affiliation.objects.bulk_create(
+            Affiliation(
+                person=me,
+                organization=jobs_at[fold(job.organization)],
+                title=job.title[:200],
+                start_on=job.start,
+                end_on=job.end if job.end and (not job.start or job.end >= job.start) else None,
+                created_at=now,
+            )
+            for job in plan.my_jobs
+        )
+        summary.updated.append(me.pk)
     summary.interactions = _create_interactions(network, actor, plan, now)
 
     touched = set(summary.updated) | {

@@ -27,8 +27,11 @@ def _read(path: Path) -> bytes:
 
 def _linkedin(path: Path, context: ImportContext) -> ParseResult:
     from kithkin.importers.linkedin import parse_linkedin
+    from kithkin.importers.records import MyJob
 
-    return parse_linkedin(path)
+    result = parse_linkedin(path)
+    result.my_jobs = [MyJob(p.company, p.title, p.start, p.end) for p in result.my_positions]
+    return result
 
 
 def _google(path: Path, context: ImportContext) -> ParseResult:

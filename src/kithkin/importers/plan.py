@@ -19,6 +19,7 @@ from kithkin.fulltext import fold
 from kithkin.importers.records import (
     ContactRecord,
     InteractionRecord,
+    MyJob,
     ParseResult,
     RecordError,
 )
@@ -75,6 +76,7 @@ class PlannedInteraction:
 
 @dataclass
 class ImportPlan:
+    my_jobs: list[MyJob] = field(default_factory=list)  # my own jobs to add
     contacts: list[PlannedContact] = field(default_factory=list)
     interactions: list[PlannedInteraction] = field(default_factory=list)
     errors: list[RecordError] = field(default_factory=list)
@@ -97,6 +99,7 @@ class ImportPlan:
             "interactions_new": sum(1 for i in self.interactions if i.action == "new"),
             "interactions_existing": sum(1 for i in self.interactions if i.action == "exists"),
             "interactions_unmatched": sum(1 for i in self.interactions if i.action == "unmatched"),
+            "my_jobs": len(self.my_jobs),
             "skipped": len(self.skipped),
             "errors": len(self.errors),
         }
@@ -104,7 +107,12 @@ class ImportPlan:
     @property
     def changes_anything(self) -> bool:
         summary = self.summary
-        return bool(summary["new"] or summary["updated"] or summary["interactions_new"])
+        return bool(
+            summary["new"]
+            or summary["updated"]
+            or summary["interactions_new"]
+            or summary["my_jobs"]
+        )
 
 
 def contact_points(
@@ -289,7 +297,24 @@ def plan_import(network: Network, parsed: ParseResult) -> ImportPlan:
             planned.action = "update"
 
     _plan_interactions(network, parsed.interactions, plan, existing, new_by_key)
+    plan.my_jobs = _new_jobs_of_mine(network, parsed.my_jobs)
     return plan
+
+
+def _new_jobs_of_mine(network: Network, jobs: list[MyJob]) -> list[MyJob]:
+    held = {
+        (fold(name), start)
+        for name, start in Affiliation.objects.filter(
+            person__network=network, person__is_self=True
+        ).values_list("organization__name", "start_on")
+    }
+    fresh: list[MyJob] = []
+    for job in jobs:
+        key = (fold(job.organization), job.start)
+        if job.organization.strip() and key not in held:
+            held.add(key)
+            fresh.append(job)
+    return fresh
 
 
 def _profiles(keys: Iterable[Key]) -> set[Key]:

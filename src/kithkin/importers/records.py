@@ -86,8 +86,19 @@ class InteractionRecord:
     participants: list[Participant] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class MyJob:
+    """One of the importing user's own jobs (LinkedIn's Positions.csv)."""
+
+    organization: str
+    title: str
+    start: dt.date | None
+    end: dt.date | None
+
+
 @dataclass
 class ParseResult:
+    my_jobs: list[MyJob] = field(default_factory=list)
     contacts: list[ContactRecord] = field(default_factory=list)
     interactions: list[InteractionRecord] = field(default_factory=list)
     errors: list[RecordError] = field(default_factory=list)
@@ -98,3 +109,4 @@ class ParseResult:
         self.interactions += other.interactions
         self.errors += other.errors
         self.skipped += other.skipped
+        self.my_jobs += other.my_jobs
