@@ -1,0 +1,278 @@
+"""vCard 2.1, 3.0 and 4.0 (.vcf) files into contact records.
+
+vcard_text.py reads the file into cards of decoded properties; this module says what a
+card means for a person:
+
+- The name is FN, else N's given, additional and family names, else the first ORG
+  component, else the local part of the first email. A card with none of these is an
+  error; so is a card that never reaches END:VCARD (the file was cut short).
+- Labels are lower-case: Apple's grouped X-ABLabel first (item1.EMAIL + item1.X-ABLabel;
+  built-ins like ``_$!<HomeFAX>!$_`` read "home fax"), else the TYPE parameters: the
+  place (home, work, other) and the kind of phone (mobile, fax, pager...).
+- A birthday without a year comes as ``--0203``, or as year 1604 (Apple and CardBook's
+  stand-in), or with X-APPLE-OMIT-YEAR. A birthday that is no date ("circa 1800") is
+  left out with a note in ``skipped``; so are a card nested in another one (vCard 2.1
+  AGENT), KIND:group and KIND:location cards (not people) and lines that are not
+  properties.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+
+from vobject.base import VObjectError
+
+from kithkin.importers.records import ContactRecord, ImportFileError, ParseResult, RecordError
+from kithkin.importers.vcard_text import (
+    CardText,
+    Property,
+    decode_file,
+    read_properties,
+    split_cards,
+    split_escaped,
+    unescape,
+)
+
+_DATE = re.compile(r"(?:(?P<year>\d{4})|--)-?(?P<month>\d\d)-?(?P<day>\d\d)(?:T[0-9:.,Z+-]*)?")
+_NO_YEAR = {0, 1604}  # 1604: Apple's and CardBook's year for "year unknown"
+_APPLE_LABEL = re.compile(r"_\$!<(.*)>!\$_")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_PLACES = ("home", "work", "other")
+_KINDS = {
+    "cell": "mobile",
+    "mobile": "mobile",
+    "iphone": "iphone",
+    "main": "main",
+    "fax": "fax",
+    "pager": "pager",
+    "car": "car",
+}
+_NOT_PEOPLE = {"group", "location"}
+_PROFILES = {"X-SOCIALPROFILE", "IMPP"}
+
+
+def parse_vcards(data: bytes, path: str) -> ParseResult:
+    """Every card of a .vcf file. A bad card is reported and the others still import;
+    only a file that is no vCard at all raises :class:`ImportFileError`."""
+    layout = split_cards(decode_file(data, path))
+    if not layout.cards and not layout.unclosed:
+        raise ImportFileError(path, "no BEGIN:VCARD line: this is not a vCard file")
+    result = ParseResult()
+    for card in layout.cards:
+        for line in card.nested:
+            message = "a vCard nested inside another card (AGENT) is not imported as a person"
+            result.skipped.append(RecordError(path, line, "AGENT", message))
+        try:
+            record = _card_record(card, path, result)
+        except (VObjectError, LookupError, UnicodeError, ValueError) as exc:
+            message = f"this card cannot be read ({exc}); it is left out"
+            result.errors.append(RecordError(path, card.start, "vCard", message))
+            continue
+        if record is not None:
+            result.contacts.append(record)
+    for line in layout.unclosed:
+        message = f"the card starting at line {line} has no END:VCARD (is the file cut short?)"
+        result.errors.append(RecordError(path, line, "END", message))
+    for line in layout.stray_ends:
+        result.skipped.append(RecordError(path, line, "END", "END:VCARD without a BEGIN:VCARD"))
+    result.errors.sort(key=lambda error: error.line)
+    result.skipped.sort(key=lambda note: note.line)
+    return result
+
+
+def _card_record(card: CardText, path: str, result: ParseResult) -> ContactRecord | None:
+    properties, unreadable = read_properties(card)
+    for line, why in unreadable:
+        result.skipped.append(RecordError(path, line, "vCard", f"{why}; left out"))
+    named: dict[str, list[Property]] = {}
+    for prop in properties:
+        named.setdefault(prop.name, []).append(prop)
+
+    kind = _first(named, "KIND").lower()
+    if kind in _NOT_PEOPLE:
+        message = f"KIND:{kind} describes a {kind}, not a person; left out"
+        result.skipped.append(RecordError(path, card.start, "KIND", message))
+        return None
+
+    given, additional, family = _name_parts(named.get("N", []))
+    organization = next(
+        (org for p in named.get("ORG", []) if (org := _words(_components(p.value)[0]))), ""
+    )
+    labels = _apple_labels(properties)
+    emails = _points(named.get("EMAIL", []), labels, _email)
+    full_name = (
+        _words(_first(named, "FN"))
+        or _words(f"{given} {additional} {family}")
+        or organization
+        or next((_words(address.split("@")[0]) for address, _label in emails), "")
+    )
+    if not full_name:
+        message = "card has no name, email or organization"
+        result.errors.append(RecordError(path, card.start, "FN", message))
+        return None
+
+    return ContactRecord(
+        source="vcard",
+        path=path,
+        line=card.start,
+        full_name=full_name,
+        given_name=given,
+        family_name=family,
+        nickname=_nickname(_raw(named, "NICKNAME")),
+        emails=emails,
+        phones=_points(named.get("TEL", []), labels, _phone),
+        urls=_urls(properties),
+        organization=organization,
+        title=_words(_first(named, "TITLE") or _first(named, "ROLE")),
+        location=_location(named.get("ADR", [])),
+        notes="\n\n".join(filter(None, (_note(p.value) for p in named.get("NOTE", [])))),
+        birthday=_birthday(named.get("BDAY", []), path, result),
+        external_id=_first(named, "UID") or None,
+    )
+
+
+def _raw(named: dict[str, list[Property]], name: str) -> str:
+    """The first non-empty value of a property, still escaped."""
+    return next((p.value for p in named.get(name, []) if p.value.strip()), "")
+
+
+def _first(named: dict[str, list[Property]], name: str) -> str:
+    return unescape(_raw(named, name)).strip()
+
+
+def _words(text: str) -> str:
+    """One line, single spaces: how names, titles and organizations are kept."""
+    return " ".join(text.split())
+
+
+def _nickname(value: str) -> str:
+    """NICKNAME lists names separated by commas: "Johny,JJ" reads "Johny, JJ"."""
+    names = (_words(unescape(name)) for name in split_escaped(value, ","))
+    return ", ".join(filter(None, names))
+
+
+def _components(value: str) -> list[str]:
+    """A structured value (N, ADR, ORG): ";"-separated, each part unescaped."""
+    return [unescape(part) for part in split_escaped(value, ";")]
+
+
+def _name_parts(names: list[Property]) -> tuple[str, str, str]:
+    """(given, additional, family) of the first N. A part may list several names
+    separated by commas (N:Doe;John;Richter,James): they are joined by spaces."""
+    if not names:
+        return "", "", ""
+    parts = [
+        _words(" ".join(unescape(name) for name in split_escaped(part, ",")))
+        for part in split_escaped(names[0].value, ";")
+    ]
+    parts += [""] * (3 - len(parts))
+    family, given, additional = parts[:3]
+    return given, additional, family
+
+
+def _apple_labels(properties: list[Property]) -> dict[str, str]:
+    """Apple's labels by group: item1.EMAIL is labelled by item1.X-ABLabel, wherever in
+    the card that line is."""
+    labels: dict[str, str] = {}
+    for prop in properties:
+        if prop.name == "X-ABLABEL" and prop.group:
+            text = unescape(prop.value).strip()
+            builtin = _APPLE_LABEL.fullmatch(text)
+            if builtin:
+                text = _CAMEL.sub(" ", builtin.group(1))
+            labels[prop.group] = _words(text).lower()
+    return labels
+
+
+def _label(prop: Property, apple_labels: dict[str, str]) -> str:
+    if prop.group in apple_labels:
+        return apple_labels[prop.group]
+    place = next((t for t in prop.types if t in _PLACES), "")
+    kind = next((_KINDS[t] for t in prop.types if t in _KINDS), "")
+    return f"{place} {kind}".strip()
+
+
+def _points(
+    props: list[Property], apple_labels: dict[str, str], read: Callable[[str], str]
+) -> list[tuple[str, str]]:
+    """(value, label) of each EMAIL or TEL, each once."""
+    points: list[tuple[str, str]] = []
+    for prop in props:
+        point = (read(unescape(prop.value).strip()), _label(prop, apple_labels))
+        if point[0] and point not in points:
+            points.append(point)
+    return points
+
+
+def _email(text: str) -> str:
+    """An address; vCard 4.0 writers sometimes give it as a mailto: URI."""
+    return text[7:].strip() if text.lower().startswith("mailto:") else text
+
+
+def _phone(text: str) -> str:
+    """A number as written; vCard 4.0's tel: URI (tel:+1-418-656-9254;ext=102) becomes
+    "+1-418-656-9254 ext. 102"."""
+    if not text.lower().startswith("tel:"):
+        return text
+    number, *params = text[4:].split(";")
+    extension = next((p[4:] for p in params if p.lower().startswith("ext=")), "")
+    return f"{number} ext. {extension}" if extension else number
+
+
+def _urls(properties: list[Property]) -> list[str]:
+    """Websites (URL) and profiles: X-SOCIALPROFILE and IMPP when they are web links."""
+    urls: list[str] = []
+    for prop in properties:
+        url = unescape(prop.value).strip()
+        is_link = url.lower().startswith(("http://", "https://"))
+        wanted = prop.name == "URL" or (prop.name in _PROFILES and is_link)
+        if url and wanted and url not in urls:
+            urls.append(url)
+    return urls
+
+
+def _location(addresses: list[Property]) -> str:
+    """ "Locality, region, country" of the preferred address that has any of them."""
+    preferred = sorted(addresses, key=lambda p: "pref" not in p.types and "PREF" not in p.params)
+    for prop in preferred:
+        parts = _components(prop.value) + [""] * 7
+        place = ", ".join(filter(None, (_words(parts[i]) for i in (3, 4, 6))))
+        if place:
+            return place
+    return ""
+
+
+def _note(value: str) -> str:
+    lines = unescape(value).split("\n")
+    return "\n".join(line.rstrip() for line in lines).strip()
+
+
+def _birthday(
+    birthdays: list[Property], path: str, result: ParseResult
+) -> tuple[int | None, int, int] | None:
+    """(year or None, month, day) of the first BDAY; one that is no date is a note."""
+    prop = next((p for p in birthdays if p.value.strip()), None)
+    if prop is None:
+        return None
+    text = unescape(prop.value).strip()
+    found = _DATE.fullmatch(text)
+    if found:
+        year = int(found["year"]) if found["year"] else None
+        if year in _NO_YEAR or str(year) in prop.params.get("X-APPLE-OMIT-YEAR", []):
+            year = None
+        month, day = int(found["month"]), int(found["day"])
+        if _is_date(year, month, day):
+            return year, month, day
+    message = f"{text!r} is not a date; the birthday is left out"
+    result.skipped.append(RecordError(path, prop.line, "BDAY", message))
+    return None
+
+
+def _is_date(year: int | None, month: int, day: int) -> bool:
+    try:
+        dt.date(year or 2000, month, day)  # 2000: 29 February is a birthday too
+    except ValueError:
+        return False
+    return True
