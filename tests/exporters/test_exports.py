@@ -173,3 +173,42 @@ def test_export_and_restore_through_the_cli(full_network, owner, tmp_path):
         "BEGIN:VCARD"
     )
     assert runner.invoke(app, ["export", "xml"]).exit_code == 2
+
+
+@pytest.mark.parametrize("version", ["4.0", "3.0"])
+def test_vcard_export_reimported_by_kithkin_changes_nothing(full_network, owner, version):
+    """Export, then import the file back into the same network: everyone is matched."""
+    from kithkin.importers.plan import plan_import
+    from kithkin.importers.vcard import parse_vcards
+
+    text = export_vcards(full_network, version=version)
+    parsed = parse_vcards(text.encode(), "export.vcf")
+    assert parsed.errors == []
+    plan = plan_import(full_network, parsed)
+    assert plan.summary["new"] == 0
+    assert not [c.changes for c in plan.contacts if c.changes]
+
+
+def test_vcard_export_into_an_empty_network_keeps_names_and_contact_points(full_network, owner):
+    from kithkin.importers.apply import apply_plan
+    from kithkin.importers.plan import plan_import
+    from kithkin.importers.vcard import parse_vcards
+    from kithkin.models import ContactPoint, Person
+
+    empty = create_network(owner, name="Copy")
+    apply_plan(
+        empty,
+        owner,
+        plan_import(empty, parse_vcards(export_vcards(full_network).encode(), "x.vcf")),
+    )
+
+    def summary(network):
+        return sorted(
+            (p.full_name, tuple(sorted(p.contact_points.values_list("normalized", flat=True))))
+            for p in Person.objects.filter(network=network, is_self=False).prefetch_related(
+                "contact_points"
+            )
+        )
+
+    assert summary(empty) == summary(full_network)
+    assert ContactPoint.objects.filter(person__network=empty).exists()

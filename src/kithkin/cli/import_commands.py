@@ -117,7 +117,7 @@ def import_(
         TimeElapsedColumn(),
         console=err,
         transient=True,
-        disable=as_json,
+        disable=as_json or not err.is_terminal,
     ) as progress:
         task = progress.add_task(f"Reading {path.name}…", total=None)
         parsed = parse(format_name.lower(), path, context)

@@ -146,7 +146,7 @@ def demo(
             name="Demo", memberships__user=user, memberships__role="owner"
         ).delete()
         network = create_network(user, name="Demo")
-        with Progress(console=err, transient=True) as progress:
+        with Progress(console=err, transient=True, disable=not err.is_terminal) as progress:
             tasks: dict[str, TaskID] = {}
 
             def report(stage: str, done: int, total: int) -> None:
@@ -178,3 +178,7 @@ def demo(
         "kith network use (to switch back)"
     )
     out.print(f"Web: `kith serve`, then log in as {username} / {password}")
+    out.print(
+        "Your own network: LinkedIn → Settings → Data privacy → Get a copy of your data, "
+        "then `kith network use` your network and `kith import linkedin ~/Downloads/Basic_LinkedInDataExport.zip`"
+    )
