@@ -7,7 +7,8 @@ from django.test import Client
 
 
 @pytest.fixture(autouse=True)
-def _web_settings(settings):
+def _web_settings(settings, tmp_path):
+    settings.DATA_DIR = tmp_path  # uploads and the like never touch the real data dir
     settings.ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
     settings.WHITENOISE_AUTOREFRESH = True  # find static files without collectstatic
 

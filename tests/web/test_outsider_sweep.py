@@ -53,11 +53,14 @@ def victim(owner, network, viewer):
         circle="close",
         connected_on=dt.date(2025, 1, 1),
     )
+    # A likely duplicate of the secret person, for the pages that take two people.
+    twin = make_person(network, f"Twin {SECRET}", emails=[f"{SECRET.lower()}@example.org"])
     log(network, person, on=dt.date(2026, 1, 5), summary=f"talk {SECRET}")
     follow_up = make_follow_up(network, person, f"promise {SECRET}", due_on=dt.date(2026, 2, 19))
     invitation, _ = invite(network, owner, role="editor", email=f"{SECRET.lower()}@invitee.example")
     return {
         "person_id": person.pk,
+        "other_id": twin.pk,
         "follow_up_id": follow_up.pk,
         "organization_id": Organization.objects.get(network=network).pk,
         "membership_id": Membership.objects.get(network=network, user=owner).pk,
@@ -66,6 +69,7 @@ def victim(owner, network, viewer):
         "point_id": ContactPoint.objects.get(person=person).pk,
         "interaction_id": Interaction.objects.get(network=network).pk,
         "token": "not-a-real-token",
+        "format_name": "json",
     }
 
 

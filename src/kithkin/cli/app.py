@@ -11,6 +11,7 @@ import typer
 from kithkin import __version__
 from kithkin.cli import (
     agenda_commands,
+    duplicates_commands,
     export_commands,
     import_commands,
     network_commands,
@@ -55,6 +56,8 @@ COMMANDS: dict[str, Callable[..., None]] = {
     "find": people_commands.find,
     "people": people_commands.people,
     "edit": people_commands.edit,
+    "dupes": duplicates_commands.dupes,
+    "merge": duplicates_commands.merge,
     "circles": network_commands.circles,
     "settings": network_commands.settings,
     "demo": setup_commands.demo,

@@ -1,6 +1,7 @@
 """Kithkin's domain model, one module per aggregate (DESIGN.md §2)."""
 
 from kithkin.models.accounts import LoginFailure, User
+from kithkin.models.duplicates import DismissedDuplicate
 from kithkin.models.followups import FollowUp
 from kithkin.models.interactions import Interaction, InteractionParticipant
 from kithkin.models.networks import Circle, Invitation, Membership, Network, Role
@@ -13,6 +14,7 @@ __all__ = [
     "Affiliation",
     "Circle",
     "ContactPoint",
+    "DismissedDuplicate",
     "FollowUp",
     "Interaction",
     "InteractionParticipant",

@@ -13,6 +13,16 @@ from kithkin.models import Interaction
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
+def cadence_days(text: str) -> int | None:
+    """'30d', '6w', '3m' as days; empty: no cadence. A field error otherwise."""
+    if not text.strip():
+        return None
+    try:
+        return parse_every(text.strip()).approx_days
+    except InvalidInput as exc:
+        raise forms.ValidationError(exc.message) from exc
+
+
 class PersonForm(forms.Form):
     full_name = forms.CharField(label="Name", max_length=200)
     emails = forms.CharField(
@@ -58,13 +68,7 @@ class PersonForm(forms.Form):
                 del self.fields[name]
 
     def clean_cadence(self) -> int | None:
-        text = self.cleaned_data["cadence"].strip()
-        if not text:
-            return None
-        try:
-            return parse_every(text).approx_days
-        except InvalidInput as exc:
-            raise forms.ValidationError(exc.message) from exc
+        return cadence_days(self.cleaned_data["cadence"])
 
     @staticmethod
     def split(text: str) -> list[str]:
@@ -152,13 +156,7 @@ class CircleForm(forms.Form):
     cadence = forms.CharField(label="Check in every", required=False, help_text="Empty: never due.")
 
     def clean_cadence(self) -> int | None:
-        text = self.cleaned_data["cadence"].strip()
-        if not text:
-            return None
-        try:
-            return parse_every(text).approx_days
-        except InvalidInput as exc:
-            raise forms.ValidationError(exc.message) from exc
+        return cadence_days(self.cleaned_data["cadence"])
 
 
 class PasswordForm(forms.Form):

@@ -5,7 +5,17 @@ from __future__ import annotations
 from django.urls import path
 from django.views.generic import RedirectView
 
-from kithkin.web.views import accounts, organizations, people, person, settings, sharing, today
+from kithkin.web.views import (
+    accounts,
+    duplicates,
+    organizations,
+    people,
+    person,
+    settings,
+    sharing,
+    today,
+    transfer,
+)
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="today"), name="home"),
@@ -40,10 +50,24 @@ urlpatterns = [
         name="organization",
     ),
     path("tags/", organizations.tags, name="tags"),
+    path("duplicates/", duplicates.duplicates, name="duplicates"),
+    path(
+        "duplicates/merge/<int:person_id>/<int:other_id>/",
+        duplicates.duplicate_merge,
+        name="duplicate_merge",
+    ),
+    path(
+        "duplicates/dismiss/<int:person_id>/<int:other_id>/",
+        duplicates.duplicate_dismiss,
+        name="duplicate_dismiss",
+    ),
     path("settings/", settings.settings_page, name="settings"),
     path("settings/circles/<int:circle_id>/", settings.circle_update, name="circle_update"),
     path("settings/password/", settings.password_change, name="password_change"),
     path("settings/sessions/end-others/", settings.sessions_end_others, name="sessions_end_others"),
+    path("import/", transfer.import_page, name="import"),
+    path("import/preview/", transfer.import_preview, name="import_preview"),
+    path("export/<str:format_name>/", transfer.export_download, name="export"),
     path("network/", sharing.network_page, name="network"),
     path("network/members/<int:membership_id>/role/", sharing.member_role, name="member_role"),
     path(

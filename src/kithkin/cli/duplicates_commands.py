@@ -1,0 +1,193 @@
+"""`kith dupes` and `kith merge`: people recorded twice, and making them one."""
+
+from __future__ import annotations
+
+import re
+import sys
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from kithkin.cli import shapes
+from kithkin.cli.context import Session, handle_errors, out, print_json, session
+from kithkin.models import Affiliation, ContactPoint, Person
+from kithkin.queries.duplicates import DuplicatePair
+from kithkin.services.merge import MergePreview
+
+_Json = Annotated[bool, typer.Option("--json", help="Print JSON (see docs/cli.md).")]
+_BY_ID = re.compile(r"#(\d+)")
+
+
+@handle_errors
+def dupes(
+    limit: Annotated[int, typer.Option(min=1, max=10_000, help="At most this many pairs.")] = 50,
+    as_json: _Json = False,
+) -> None:
+    """People who may be recorded twice, likeliest first, and why."""
+    from kithkin.queries.duplicates import find_duplicates
+    from kithkin.queries.people import describe
+
+    ctx = session()
+    pairs = find_duplicates(ctx.network, limit=limit)
+    if as_json:
+        print_json([_pair(pair) for pair in pairs])
+        return
+    if not pairs:
+        out.print("No likely duplicates.")
+        return
+    table = Table(box=None, padding=(0, 1))
+    for column in ("", "score", "person", "and", "why"):
+        table.add_column(column)
+    for number, pair in enumerate(pairs, 1):
+        table.add_row(
+            f"{number}.",
+            f"{pair.score:.2f}",
+            f"#{pair.a.pk} {describe(pair.a)}",
+            f"#{pair.b.pk} {describe(pair.b)}",
+            Text("; ".join(pair.reasons), style="dim"),
+        )
+    out.print(table)
+    out.print('Merge one pair with `kith merge "#KEEP" "#OTHER"`: the first is kept.')
+
+
+@handle_errors
+def merge(
+    keep: Annotated[str, typer.Argument(help="Who is kept: a name, an email, or #id.")],
+    other: Annotated[str, typer.Argument(help="Who is merged into them, then deleted.")],
+    yes: Annotated[bool, typer.Option("--yes", help="Merge without asking.")] = False,
+    as_json: _Json = False,
+) -> None:
+    """Merge the second person into the first: everything of both is kept."""
+    from kithkin.services.merge import merge_people, preview_merge
+
+    ctx = session()
+    preview = preview_merge(ctx.network, ctx.user, _person(ctx, keep), _person(ctx, other))
+    if not yes:
+        if as_json:
+            print_json({"merged": False, "preview": _preview(preview), "person": None})
+            return
+        _print_preview(preview)
+        if not _can_ask():
+            out.print("Nothing changed. Run again with --yes to merge.")
+            return
+        if not typer.confirm(
+            f"Merge {preview.other.full_name} into {preview.keep.full_name}?", default=False
+        ):
+            out.print("Nothing changed.")
+            return
+    kept = merge_people(ctx.network, ctx.user, preview.keep, preview.other)
+    if as_json:
+        print_json(
+            {"merged": True, "preview": _preview(preview), "person": shapes.person_ref(kept)}
+        )
+        return
+    out.print(f"Merged {preview.other.full_name} into {kept.full_name} (#{kept.pk}).")
+
+
+def _can_ask() -> bool:
+    """A confirmation needs someone at the keyboard."""
+    return sys.stdin.isatty()
+
+
+def _person(ctx: Session, text: str) -> Person:
+    from kithkin import access
+    from kithkin.queries.people import resolve_person
+
+    by_id = _BY_ID.fullmatch(text.strip())
+    if by_id:
+        return access.person_for(ctx.user, ctx.network, int(by_id.group(1)))
+    return resolve_person(ctx.network, text, include_archived=True)
+
+
+def _print_preview(preview: MergePreview) -> None:
+    keep, other = preview.keep, preview.other
+    out.print(
+        Text.assemble(
+            ("Merge ", "bold"),
+            f"{other.full_name} (#{other.pk})",
+            (" into ", "bold"),
+            f"{keep.full_name} (#{keep.pk})",
+        )
+    )
+    out.print("What the kept person gets:", style="dim")
+    facts = Table(show_header=False, box=None, padding=(0, 1))
+    facts.add_column(style="dim")
+    already = len(preview.contact_points_already_there)
+    rows: list[tuple[str, str]] = [
+        (
+            "contact points",
+            ", ".join(p.value for p in preview.contact_points_added)
+            + (f" ({already} already there)" if already else ""),
+        ),
+        ("tags", ", ".join(preview.tags_added)),
+        ("affiliations", ", ".join(str(a) for a in preview.affiliations_added)),
+        ("interactions", _counted(preview.interactions_moved, preview.interactions_shared, "both")),
+        ("follow-ups", f"{preview.follow_ups_moved} moved" if preview.follow_ups_moved else ""),
+        (
+            "relationships",
+            _counted(preview.relationships_moved, preview.relationships_dropped, "dropped"),
+        ),
+        ("introduced", _counted(preview.introductions_moved, 0, "")),
+        *preview.fields_filled.items(),
+        ("notes", preview.notes if preview.notes_changed else ""),
+    ]
+    for label, text in rows:
+        if text.strip():
+            facts.add_row(label, text)
+    out.print(facts)
+    out.print(f"{other.full_name} (#{other.pk}) is then deleted.")
+
+
+def _counted(moved: int, other: int, what: str) -> str:
+    parts = [f"{moved} moved"] if moved else []
+    if other:
+        parts.append(f"{other} {'with both' if what == 'both' else 'dropped'}")
+    return ", ".join(parts)
+
+
+def _person_shape(person: Person) -> dict[str, Any]:
+    return {**shapes.person_ref(person), "role": shapes.current_role(person)}
+
+
+def _pair(pair: DuplicatePair) -> dict[str, Any]:
+    return {
+        "score": pair.score,
+        "a": _person_shape(pair.a),
+        "b": _person_shape(pair.b),
+        "reasons": pair.reasons,
+    }
+
+
+def _point(point: ContactPoint) -> dict[str, Any]:
+    return {"kind": point.kind, "service": point.service or None, "value": point.value}
+
+
+def _affiliation(affiliation: Affiliation) -> dict[str, Any]:
+    return {
+        "organization": affiliation.organization.name,
+        "kind": affiliation.kind,
+        "title": affiliation.title,
+        "current": affiliation.is_current,
+    }
+
+
+def _preview(preview: MergePreview) -> dict[str, Any]:
+    return {
+        "keep": shapes.person_ref(preview.keep),
+        "other": shapes.person_ref(preview.other),
+        "contact_points_added": [_point(p) for p in preview.contact_points_added],
+        "contact_points_already_there": [_point(p) for p in preview.contact_points_already_there],
+        "tags_added": preview.tags_added,
+        "affiliations_added": [_affiliation(a) for a in preview.affiliations_added],
+        "affiliations_combined": [_affiliation(a) for a, _ in preview.affiliations_combined],
+        "interactions_moved": preview.interactions_moved,
+        "interactions_shared": preview.interactions_shared,
+        "follow_ups_moved": preview.follow_ups_moved,
+        "relationships_moved": preview.relationships_moved,
+        "relationships_dropped": preview.relationships_dropped,
+        "introductions_moved": preview.introductions_moved,
+        "fields_filled": preview.fields_filled,
+        "notes": preview.notes,
+    }

@@ -1,0 +1,176 @@
+"""Import (upload, see the plan, confirm) and export (download) in the web app."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.text import slugify
+
+from kithkin import clock
+from kithkin.exporters.csv_export import export_csv
+from kithkin.exporters.kithkin_json import export_json
+from kithkin.exporters.vcard import export_vcards
+from kithkin.importers.apply import apply_plan
+from kithkin.importers.formats import FORMATS, ImportContext, parse
+from kithkin.importers.plan import ImportPlan, plan_import
+from kithkin.importers.records import ImportFileError
+from kithkin.models import ContactPoint
+from kithkin.web.decorators import NetworkRequest, network_view
+from kithkin.web.views.common import require_write
+
+MAX_UPLOAD = 100 * 1024 * 1024
+PLAN_ROWS_SHOWN = 100
+WEB_FORMATS = {name: label for name, (label, _) in FORMATS.items() if name != "linkedin"} | {
+    "linkedin": "LinkedIn: the export ZIP, or Connections.csv"
+}
+_SESSION_KEY = "kithkin_upload"
+
+
+ABANDONED_AFTER_SECONDS = 24 * 60 * 60
+
+
+def _uploads() -> Path:
+    folder = Path(settings.DATA_DIR) / "uploads"
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return folder
+
+
+def _sweep_abandoned() -> None:
+    """Uploads nobody confirmed or cancelled within a day are deleted."""
+    oldest = clock.now().timestamp() - ABANDONED_AFTER_SECONDS
+    for path in _uploads().iterdir():
+        if path.is_file() and path.stat().st_mtime < oldest:
+            path.unlink(missing_ok=True)
+
+
+def _context(request: NetworkRequest) -> ImportContext:
+    mine = set(
+        ContactPoint.objects.filter(
+            person__network=request.network, person__is_self=True, kind=ContactPoint.Kind.EMAIL
+        ).values_list("normalized", flat=True)
+    )
+    if request.user.email:
+        mine.add(request.user.email.lower())
+    return ImportContext(my_addresses=frozenset(mine), until=clock.now())
+
+
+def _pending(request: NetworkRequest) -> tuple[str, Path, str] | None:
+    """The upload waiting for confirmation: (format, file, original name)."""
+    stored = request.session.get(_SESSION_KEY)
+    if not stored:
+        return None
+    path = _uploads() / stored["file"]
+    if stored.get("network") != request.network.pk or not path.is_file():
+        return None
+    return stored["format"], path, stored["name"]
+
+
+def _forget(request: NetworkRequest) -> None:
+    pending = _pending(request)
+    if pending:
+        pending[1].unlink(missing_ok=True)
+    request.session.pop(_SESSION_KEY, None)
+
+
+def _plan(request: NetworkRequest, format_name: str, path: Path) -> ImportPlan:
+    return plan_import(request.network, parse(format_name, path, _context(request)))
+
+
+@network_view(form=True)
+def import_page(request: NetworkRequest) -> HttpResponse:
+    require_write(request)
+    context: dict[str, object] = {"formats": WEB_FORMATS, "max_mb": MAX_UPLOAD // 1024 // 1024}
+    if request.method == "POST":
+        _forget(request)
+        _sweep_abandoned()
+        upload = request.FILES.get("file")
+        format_name = request.POST.get("format", "")
+        if format_name not in WEB_FORMATS or upload is None:
+            context["error"] = "Choose a format and a file."
+        elif upload.size is not None and upload.size > MAX_UPLOAD:
+            context["error"] = f"That file is over {context['max_mb']} MB."
+        else:
+            suffix = Path(upload.name or "").suffix.lower()[:10]
+            stored = f"{secrets.token_hex(16)}{suffix}"
+            with open(_uploads() / stored, "wb") as target:
+                for chunk in upload.chunks():
+                    target.write(chunk)
+            request.session[_SESSION_KEY] = {
+                "file": stored,
+                "format": format_name,
+                "name": upload.name,
+                "network": request.network.pk,
+            }
+            return redirect("import_preview")
+    return render(request, "kithkin/import.html", context)
+
+
+@network_view(form=True)
+def import_preview(request: NetworkRequest) -> HttpResponse:
+    require_write(request)
+    pending = _pending(request)
+    if pending is None:
+        messages.error(request, "Upload a file first.")
+        return redirect("import")
+    format_name, path, name = pending
+    try:
+        plan = _plan(request, format_name, path)
+    except ImportFileError as exc:
+        _forget(request)
+        return render(
+            request,
+            "kithkin/import.html",
+            {
+                "formats": WEB_FORMATS,
+                "max_mb": MAX_UPLOAD // 1024 // 1024,
+                "error": str(exc).replace(str(path), name),
+            },
+            status=400,
+        )
+    if request.method == "POST":
+        if request.POST.get("confirm") == "yes" and plan.changes_anything:
+            summary = apply_plan(request.network, request.user, plan)
+            messages.success(
+                request,
+                f"Imported {name}: {len(summary.created)} new people, "
+                f"{len(summary.updated)} updated, {summary.interactions} interactions.",
+            )
+        _forget(request)
+        return redirect("people")
+    shown = [c for c in plan.contacts if c.action != "unchanged"][:PLAN_ROWS_SHOWN]
+    return render(
+        request,
+        "kithkin/import_preview.html",
+        {
+            "plan": plan,
+            "summary": plan.summary,
+            "name": name,
+            "format": WEB_FORMATS[format_name],
+            "shown": shown,
+            "errors": [str(e).replace(str(path), name) for e in plan.errors[:PLAN_ROWS_SHOWN]],
+            "more_errors": max(0, len(plan.errors) - PLAN_ROWS_SHOWN),
+        },
+    )
+
+
+@network_view()
+def export_download(request: NetworkRequest, format_name: str) -> HttpResponse:
+    stem = slugify(request.network.name) or "kithkin"
+    if format_name == "vcard":
+        body, kind, name = export_vcards(request.network), "text/vcard", f"{stem}.vcf"
+    elif format_name == "csv":
+        body, kind, name = export_csv(request.network), "text/csv", f"{stem}.csv"
+    elif format_name == "json":
+        body, kind, name = export_json(request.network), "application/json", f"{stem}.kithkin.json"
+    else:
+        from django.http import Http404
+
+        raise Http404("No such export format.")
+    response = HttpResponse(body, content_type=f"{kind}; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
