@@ -24,8 +24,10 @@ R = TypeVar("R")
 
 # Markup is off: names, notes and summaries are the user's text and print as typed.
 # Style with rich.text.Text, never with "[bold]" strings.
-out = Console(highlight=False, markup=False)
-err = Console(stderr=True, highlight=False, markup=False)
+# soft_wrap: a message is printed whole (a terminal wraps it for the eye), so a command
+# in it stays copy-pasteable; tables still fit the width.
+out = Console(highlight=False, markup=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, markup=False, soft_wrap=True)
 
 
 def setup_django() -> None:

@@ -4,19 +4,47 @@ sometimes a personal website. Values are already in their normalized form."""
 
 from __future__ import annotations
 
-from functools import cache
-
-from kithkin import normalize
 from kithkin.demo import data
 from kithkin.demo.generate_organizations import ascii_slug
 from kithkin.demo.plan import Demo, OrganizationPlan
 from kithkin.models import ContactPoint
 
+# Ofcom's ranges reserved for drama: (as shown, as E.164), each followed by 000..999.
+_DRAMA_RANGES = (
+    ("+44 7700 900", "+447700900"),
+    ("+44 20 7946 0", "+442079460"),
+    ("+44 113 496 0", "+441134960"),
+    ("+44 114 496 0", "+441144960"),
+    ("+44 115 496 0", "+441154960"),
+    ("+44 116 496 0", "+441164960"),
+    ("+44 117 496 0", "+441174960"),
+    ("+44 118 496 0", "+441184960"),
+    ("+44 121 496 0", "+441214960"),
+    ("+44 131 496 0", "+441314960"),
+    ("+44 141 496 0", "+441414960"),
+    ("+44 151 496 0", "+441514960"),
+    ("+44 161 496 0", "+441614960"),
+    ("+44 191 498 0", "+441914980"),
+    ("+44 28 9649 6", "+442896496"),
+    ("+44 29 2018 0", "+442920180"),
+)
+DRAMA_NUMBERS = 1000 * len(_DRAMA_RANGES)
 
-@cache
-def drama_phone_numbers() -> tuple[tuple[str, str], ...]:
-    """(shown, E.164) for +44 7700 900000..900999, numbers reserved for fiction."""
-    return tuple(normalize.phone(f"+44 7700 900{number:03d}") for number in range(1000))
+
+def drama_phone_number(index: int) -> tuple[str, str]:
+    """(shown, E.164) of the index-th number reserved for fiction."""
+    shown, e164 = _DRAMA_RANGES[index // 1000]
+    return f"{shown}{index % 1000:03d}", f"{e164}{index % 1000:03d}"
+
+
+def _unused_phone(rng: object, taken: dict[str, int]) -> tuple[str, str]:
+    """A drama number nobody in this demo has yet (reused only once all are taken)."""
+    for _ in range(50):
+        shown, e164 = drama_phone_number(rng.randrange(DRAMA_NUMBERS))  # type: ignore[attr-defined]
+        if f"tel:{e164}" not in taken:
+            break
+    taken[f"tel:{e164}"] = taken.get(f"tel:{e164}", 0) + 1
+    return shown, e164
 
 
 def _unique_address(local: str, domain: str, taken: dict[str, int]) -> str:
@@ -53,9 +81,8 @@ def draw_contact_points(
                 )
             )
     if rng.random() < 0.35:
-        numbers = rng.sample(range(1000), 2 if rng.random() < 0.1 else 1)
-        for number, drama in enumerate(numbers):
-            shown, e164 = drama_phone_numbers()[drama]
+        for number in range(2 if rng.random() < 0.1 else 1):
+            shown, e164 = _unused_phone(rng, addresses)
             points.append(
                 ContactPoint(
                     kind=ContactPoint.Kind.PHONE,
