@@ -105,3 +105,53 @@ def test_a_linkedin_export_zip(kith, tmp_path):
     assert str(ada.connected_on) == "2024-01-12"
     me = Person.objects.get(is_self=True)
     assert [str(a) for a in me.affiliations.all()] == ["Engineer at Babbage & Co"]
+
+
+MEETING = """BEGIN:VCALENDAR\r
+VERSION:2.0\r
+PRODID:-//test//EN\r
+BEGIN:VEVENT\r
+UID:meeting-1@test\r
+DTSTAMP:20260101T000000Z\r
+DTSTART:20260115T100000Z\r
+DTEND:20260115T110000Z\r
+SUMMARY:Compilers roadmap\r
+ORGANIZER;CN=Olive Owner:mailto:owner@example.org\r
+ATTENDEE;CN=Ada Lovelace;PARTSTAT=ACCEPTED:mailto:ada@example.org\r
+ATTENDEE;CN=Grace Hopper;PARTSTAT=ACCEPTED:mailto:grace@navy.example\r
+END:VEVENT\r
+END:VCALENDAR\r
+"""
+
+
+def test_meetings_with_strangers_create_people_only_when_asked(kith, tmp_path, network):
+    from kithkin.models import Interaction
+    from tests.factories import make_person
+
+    ada = make_person(network, "Ada Lovelace", emails=["ada@example.org"], circle="close")
+    path = tmp_path / "calendar.ics"
+    path.write_text(MEETING)
+    kith("import", "ics", str(path), "--me", "owner@example.org")
+    meeting = Interaction.objects.get(summary="Compilers roadmap")
+    assert list(meeting.participants.values_list("full_name", flat=True)) == ["Ada Lovelace"]
+    ada.refresh_from_db()
+    assert str(ada.last_interaction_at.date()) == "2026-01-15"
+    assert not Person.objects.filter(full_name="Grace Hopper").exists()
+
+    other = tmp_path / "other.ics"
+    other.write_text(
+        MEETING.replace("meeting-1@test", "meeting-2@test").replace(
+            "Compilers roadmap", "Follow-up"
+        )
+    )
+    result = kith("import", "ics", str(other), "--me", "owner@example.org", "--create-people")
+    assert "Imported: 1 new" in result.stdout
+    grace = Person.objects.get(full_name="Grace Hopper")
+    assert grace.contact_points.get().normalized == "grace@navy.example"
+    assert sorted(
+        Interaction.objects.get(summary="Follow-up").participants.values_list(
+            "full_name", flat=True
+        )
+    ) == ["Ada Lovelace", "Grace Hopper"]
+    again = kith("import", "ics", str(other), "--me", "owner@example.org", "--create-people")
+    assert "Nothing to change" in again.stdout

@@ -110,3 +110,25 @@ def test_abandoned_uploads_are_swept_after_a_day(owner_client, teammate, setting
     upload(other, name="again.vcf")
     assert not abandoned.exists()
     assert len(list(uploads.iterdir())) == 1
+
+
+def test_a_calendar_upload_may_add_the_people_it_names(owner_client, network):
+    from tests.importers.test_import_cli import MEETING
+
+    owner_client.post(
+        "/import/",
+        {
+            "format": "ics",
+            "create_people": "on",
+            "file": SimpleUploadedFile("cal.ics", MEETING.encode()),
+        },
+    )
+    page = owner_client.get("/import/preview/").content.decode()
+    assert "Grace Hopper" in page
+    owner_client.post("/import/preview/", {"confirm": "yes"})
+    assert (
+        Person.objects.filter(
+            network=network, full_name__in=["Ada Lovelace", "Grace Hopper"]
+        ).count()
+        == 2
+    )

@@ -95,6 +95,12 @@ def import_(
     me: Annotated[
         list[str] | None, typer.Option("--me", help="Another address of mine (repeatable).")
     ] = None,
+    create_people: Annotated[
+        bool,
+        typer.Option(
+            "--create-people", help="Add people met in meetings or mail who are not known yet."
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON (see docs/cli.md).")] = False,
 ) -> None:
     """Import people and interactions: parse, plan (new, updated, merged, skipped, errors),
@@ -126,7 +132,7 @@ def import_(
             description=f"Matching {len(parsed.contacts)} people and "
             f"{len(parsed.interactions)} interactions…",
         )
-        plan = plan_import(ctx.network, parsed)
+        plan = plan_import(ctx.network, parsed, create_people=create_people)
         summary = None
         if not dry_run and plan.changes_anything:
             progress.update(task, description="Writing…")

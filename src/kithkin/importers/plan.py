@@ -21,6 +21,7 @@ from kithkin.importers.records import (
     InteractionRecord,
     MyJob,
     ParseResult,
+    Participant,
     RecordError,
 )
 from kithkin.models import Affiliation, ContactPoint, Interaction, Network, Person
@@ -221,7 +222,11 @@ def _fills(record: ContactRecord, current: dict[str, object] | None) -> dict[str
     }
 
 
-def plan_import(network: Network, parsed: ParseResult) -> ImportPlan:
+def plan_import(
+    network: Network, parsed: ParseResult, *, create_people: bool = False
+) -> ImportPlan:
+    """The plan for ``parsed``. ``create_people``: someone in a meeting or an email who is not
+    in the network yet becomes a new person (by default the interaction is 'unmatched')."""
     plan = ImportPlan(errors=list(parsed.errors), skipped=list(parsed.skipped))
     existing = _load_existing(network)
     planned_by_person: dict[int, PlannedContact] = {}
@@ -296,7 +301,7 @@ def plan_import(network: Network, parsed: ParseResult) -> ImportPlan:
         if planned.changes:
             planned.action = "update"
 
-    _plan_interactions(network, parsed.interactions, plan, existing, new_by_key)
+    _plan_interactions(network, parsed.interactions, plan, existing, new_by_key, create_people)
     plan.my_jobs = _new_jobs_of_mine(network, parsed.my_jobs)
     return plan
 
@@ -315,6 +320,29 @@ def _new_jobs_of_mine(network: Network, jobs: list[MyJob]) -> list[MyJob]:
             held.add(key)
             fresh.append(job)
     return fresh
+
+
+def _stranger(
+    record: InteractionRecord, participant: Participant, network: Network
+) -> PlannedContact | None:
+    """A new person for someone an interaction names by email, who is not known yet."""
+    if not participant.email:
+        return None
+    try:
+        shown, key = normalize.email(participant.email, "email")
+    except InvalidInput:
+        return None
+    name = " ".join(participant.name.split()) or shown.split("@", 1)[0]
+    contact = ContactRecord(
+        source=record.source,
+        path=record.path,
+        line=record.line,
+        full_name=name[:200],
+        emails=[(shown, "")],
+    )
+    return PlannedContact(
+        record=contact, action="new", points=[PlannedPoint(ContactPoint.Kind.EMAIL, shown, key)]
+    )
 
 
 def _profiles(keys: Iterable[Key]) -> set[Key]:
@@ -359,6 +387,7 @@ def _plan_interactions(
     plan: ImportPlan,
     existing: _Existing,
     new_by_key: dict[Key, PlannedContact],
+    create_people: bool = False,
 ) -> None:
     if not records:
         return
@@ -392,6 +421,13 @@ def _plan_interactions(
                     if match not in people:
                         people.append(match)
                     break
+            else:
+                stranger = _stranger(record, participant, network) if create_people else None
+                if stranger is not None:
+                    plan.contacts.append(stranger)
+                    for point in stranger.points:
+                        new_by_key[point.key] = stranger
+                    people.append(stranger)
         plan.interactions.append(
             PlannedInteraction(record, "new" if people else "unmatched", people)
         )

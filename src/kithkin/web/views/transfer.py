@@ -78,7 +78,10 @@ def _forget(request: NetworkRequest) -> None:
 
 
 def _plan(request: NetworkRequest, format_name: str, path: Path) -> ImportPlan:
-    return plan_import(request.network, parse(format_name, path, _context(request)))
+    create_people = bool(request.session.get(_SESSION_KEY, {}).get("create_people"))
+    return plan_import(
+        request.network, parse(format_name, path, _context(request)), create_people=create_people
+    )
 
 
 @network_view(form=True)
@@ -105,6 +108,7 @@ def import_page(request: NetworkRequest) -> HttpResponse:
                 "format": format_name,
                 "name": upload.name,
                 "network": request.network.pk,
+                "create_people": request.POST.get("create_people") == "on",
             }
             return redirect("import_preview")
     return render(request, "kithkin/import.html", context)
