@@ -11,6 +11,7 @@ from django.db import models
 from kithkin.errors import Forbidden, NotFound
 from kithkin.models import (
     Affiliation,
+    Circle,
     ContactPoint,
     FollowUp,
     Interaction,
@@ -105,6 +106,10 @@ def interaction_for(user: User, network: Network, interaction_id: int) -> Intera
 
 def organization_for(user: User, network: Network, organization_id: int) -> Organization:
     return _in_network(user, network, Organization.objects.all(), organization_id, "organization")
+
+
+def circle_for(user: User, network: Network, circle_id: int) -> Circle:
+    return _in_network(user, network, Circle.objects.all(), circle_id, "circle")
 
 
 def contact_point_for(user: User, network: Network, contact_point_id: int) -> ContactPoint:

@@ -250,3 +250,24 @@ def test_a_wall_of_follow_ups_shows_the_oldest_twenty(owner_client, network):
     assert "Promise 21" not in page
     assert "Show all 25 follow-ups due" in page
     assert "Promise 25" in html(owner_client.get("/today/?all=1"))
+
+
+def test_an_interaction_in_the_future_is_refused_as_in_the_cli(owner_client, ada):
+    response = owner_client.post(
+        f"/people/{ada.pk}/log/",
+        {"kind": "call", "on": "2026-03-01", "summary": "Not yet", "direction": "mutual"},
+        follow=True,
+    )
+    assert "2026-03-01 is in the future" in html(response)
+    assert not Interaction.objects.filter(summary="Not yet").exists()
+
+
+def test_a_contact_point_of_someone_else_cannot_be_removed_through_another_person(
+    owner_client, ada, network
+):
+    grace = make_person(network, "Grace Hopper", emails=["grace@navy.example"])
+    point = grace.contact_points.get()
+    assert (
+        owner_client.post(f"/people/{ada.pk}/contact-points/{point.pk}/remove/").status_code == 404
+    )
+    assert grace.contact_points.exists()

@@ -122,17 +122,15 @@ def log(
     """Log an interaction; it resets the check-in of everyone in it."""
     from kithkin import clock
     from kithkin.queries.people import resolve_person
-    from kithkin.services.interactions import log_interaction
+    from kithkin.services.interactions import log_interaction, occurred_at_on
 
     ctx = session()
-    day = parse_day(on, ctx.today, "--on")
-    when = (
-        clock.now()
-        if day is None or day == ctx.today
-        else clock.local_noon(day, ctx.user.time_zone)
+    when = occurred_at_on(
+        parse_day(on, ctx.today, "--on"),
+        today=ctx.today,
+        time_zone=ctx.user.time_zone,
+        field="--on",
     )
-    if day is not None and day > ctx.today:
-        raise InvalidInput("--on", f"{day.isoformat()} is in the future; log what has happened")
     participants = [resolve_person(ctx.network, name) for name in people]
     interaction = log_interaction(
         ctx.network,

@@ -13,19 +13,6 @@ from kithkin.cli.context import err, handle_errors, out, print_json, session
 ERRORS_SHOWN = 20
 
 
-def _my_addresses(ctx: Any, extra: list[str]) -> frozenset[str]:
-    from kithkin.models import ContactPoint
-
-    mine = set(
-        ContactPoint.objects.filter(
-            person__network=ctx.network, person__is_self=True, kind=ContactPoint.Kind.EMAIL
-        ).values_list("normalized", flat=True)
-    )
-    if ctx.user.email:
-        mine.add(ctx.user.email.lower())
-    return frozenset(mine | {address.strip().lower() for address in extra if address.strip()})
-
-
 def _restore_json(ctx: Any, path: Path, *, dry_run: bool, as_json: bool) -> None:
     """Kithkin JSON is a whole network: it is restored, not matched, into an empty one."""
     from kithkin.importers.kithkin_json import read_document, restore
@@ -109,14 +96,14 @@ def import_(
 
     from kithkin import clock
     from kithkin.importers.apply import apply_plan
-    from kithkin.importers.formats import ImportContext, parse
+    from kithkin.importers.formats import context_for, parse
     from kithkin.importers.plan import plan_import
 
     ctx = session()
     if format_name.lower() == "json":
         _restore_json(ctx, path, dry_run=dry_run, as_json=as_json)
         return
-    context = ImportContext(my_addresses=_my_addresses(ctx, me or []), until=clock.now())
+    context = context_for(ctx.network, ctx.user, until=clock.now(), extra=me or [])
     with Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),

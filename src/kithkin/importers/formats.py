@@ -3,17 +3,33 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from kithkin.importers.records import ImportFileError, ParseResult
+from kithkin.models import ContactPoint, Network, User
 
 
 @dataclass(frozen=True)
 class ImportContext:
     my_addresses: frozenset[str]  # my own emails: left out of participants, decide direction
     until: dt.datetime  # recurring events are expanded up to here
+
+
+def context_for(
+    network: Network, user: User, *, until: dt.datetime, extra: Iterable[str] = ()
+) -> ImportContext:
+    """My addresses: *me*'s emails in this network, my login's email, and any others given."""
+    mine = set(
+        ContactPoint.objects.filter(
+            person__network=network, person__is_self=True, kind=ContactPoint.Kind.EMAIL
+        ).values_list("normalized", flat=True)
+    )
+    if user.email:
+        mine.add(user.email.lower())
+    mine |= {address.strip().lower() for address in extra if address.strip()}
+    return ImportContext(my_addresses=frozenset(mine), until=until)
 
 
 def _read(path: Path) -> bytes:

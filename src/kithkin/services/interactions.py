@@ -7,10 +7,22 @@ from collections.abc import Sequence
 
 from django.db import transaction
 
-from kithkin import access
+from kithkin import access, clock
 from kithkin.errors import InvalidInput, NotFound
 from kithkin.models import Interaction, InteractionParticipant, Network, Person, User
 from kithkin.services.checkins import refresh_check_ins
+
+
+def occurred_at_on(
+    day: dt.date | None, *, today: dt.date, time_zone: str, field: str = "on"
+) -> dt.datetime:
+    """When an interaction logged on ``day`` happened: now for today (or no day), local
+    noon for an earlier day. Kithkin logs what has happened, never the future."""
+    if day is not None and day > today:
+        raise InvalidInput(field, f"{day.isoformat()} is in the future; log what has happened")
+    if day is None or day == today:
+        return clock.now()
+    return clock.local_noon(day, time_zone)
 
 
 @transaction.atomic

@@ -5,7 +5,9 @@ from __future__ import annotations
 from django.http import HttpResponse
 from django.shortcuts import render
 
-from kithkin.models import Circle, Organization, Tag
+from kithkin import access
+from kithkin.errors import NotFound
+from kithkin.models import Circle, Tag
 from kithkin.queries.people_list import SORTS, STATUSES, PeopleFilter, people_page
 from kithkin.web.decorators import NetworkRequest, network_view
 from kithkin.web.views.common import today_of
@@ -34,11 +36,14 @@ def people(request: NetworkRequest) -> HttpResponse:
     page = people_page(
         request.network, today_of(request), filters, page=_int(query.get("page"), 1) or 1
     )
-    organization = (
-        Organization.objects.filter(network=request.network, pk=filters.organization_id).first()
-        if filters.organization_id
-        else None
-    )
+    organization = None
+    if filters.organization_id:
+        try:
+            organization = access.organization_for(
+                request.user, request.network, filters.organization_id
+            )
+        except NotFound:
+            filters = PeopleFilter(**{**filters.__dict__, "organization_id": None})
     context = {
         "page": page,
         "filters": filters,

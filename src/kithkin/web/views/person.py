@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
-from kithkin import access, clock
+from kithkin import access
 from kithkin.dates import parse_every
 from kithkin.errors import InvalidInput
 from kithkin.models import Circle, Person
@@ -16,7 +16,7 @@ from kithkin.queries.people import person_card
 from kithkin.services.affiliations import add_affiliation
 from kithkin.services.contact_points import add_contact_point, remove_contact_point
 from kithkin.services.followups import add_follow_up
-from kithkin.services.interactions import log_interaction
+from kithkin.services.interactions import log_interaction, occurred_at_on
 from kithkin.services.people import (
     NewPerson,
     PersonChanges,
@@ -210,17 +210,15 @@ def person_log(request: NetworkRequest, person_id: int) -> HttpResponse:
         )
         return reload(request, back, person.pk)
     data = form.cleaned_data
-    day = data["on"]
-    when = (
-        clock.now() if day == today_of(request) else clock.local_noon(day, request.user.time_zone)
-    )
     try:
         log_interaction(
             request.network,
             request.user,
             kind=data["kind"],
             people=[person],
-            occurred_at=when,
+            occurred_at=occurred_at_on(
+                data["on"], today=today_of(request), time_zone=request.user.time_zone
+            ),
             summary=data["summary"],
             learned=data["learned"],
             next_questions=data["next_questions"],
@@ -306,8 +304,8 @@ def contact_point_add(request: NetworkRequest, person_id: int) -> HttpResponse:
 @network_view(write=True)
 def contact_point_remove(request: NetworkRequest, person_id: int, point_id: int) -> HttpResponse:
     person = access.person_for(request.user, request.network, person_id)
-    point = person.contact_points.filter(pk=point_id).first()
-    if point is None:
+    point = access.contact_point_for(request.user, request.network, point_id)
+    if point.person_id != person.pk:
         raise Http404(f"No contact point #{point_id} for {person.full_name}.")
     remove_contact_point(request.network, request.user, point)
     messages.success(request, f"Removed {point.value}.")

@@ -9,6 +9,7 @@ from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
+from kithkin import access
 from kithkin.errors import InvalidInput
 from kithkin.models import Circle
 from kithkin.services.accounts import change_password, update_settings
@@ -78,11 +79,7 @@ def settings_page(request: NetworkRequest) -> HttpResponse:
 
 @network_view(write=True)
 def circle_update(request: NetworkRequest, circle_id: int) -> HttpResponse:
-    circle = Circle.objects.filter(network=request.network, pk=circle_id).first()
-    if circle is None:
-        from django.http import Http404
-
-        raise Http404("No such circle.")
+    circle = access.circle_for(request.user, request.network, circle_id)
     form = CircleForm(request.POST, prefix=f"circle-{circle.pk}")
     if form.is_valid():
         moved = set_circle_cadence(

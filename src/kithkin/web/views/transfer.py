@@ -16,10 +16,9 @@ from kithkin.exporters.csv_export import export_csv
 from kithkin.exporters.kithkin_json import export_json
 from kithkin.exporters.vcard import export_vcards
 from kithkin.importers.apply import apply_plan
-from kithkin.importers.formats import FORMATS, ImportContext, parse
+from kithkin.importers.formats import FORMATS, ImportContext, context_for, parse
 from kithkin.importers.plan import ImportPlan, plan_import
 from kithkin.importers.records import ImportFileError
-from kithkin.models import ContactPoint
 from kithkin.web.decorators import NetworkRequest, network_view
 from kithkin.web.views.common import require_write
 
@@ -49,14 +48,7 @@ def _sweep_abandoned() -> None:
 
 
 def _context(request: NetworkRequest) -> ImportContext:
-    mine = set(
-        ContactPoint.objects.filter(
-            person__network=request.network, person__is_self=True, kind=ContactPoint.Kind.EMAIL
-        ).values_list("normalized", flat=True)
-    )
-    if request.user.email:
-        mine.add(request.user.email.lower())
-    return ImportContext(my_addresses=frozenset(mine), until=clock.now())
+    return context_for(request.network, request.user, until=clock.now())
 
 
 def _pending(request: NetworkRequest) -> tuple[str, Path, str] | None:
