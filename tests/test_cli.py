@@ -103,6 +103,7 @@ def test_today_json_has_the_documented_shape(kith, ada):
         "network",
         "follow_ups",
         "check_ins",
+        "sections",
         "backlog",
         "upcoming_follow_ups",
     }

@@ -11,17 +11,24 @@ from django.db import models
 from kithkin.errors import Forbidden, NotFound
 from kithkin.models import (
     Affiliation,
+    Attendance,
     Circle,
     ContactPoint,
+    Event,
     FollowUp,
     Interaction,
     Invitation,
     Membership,
+    Mentorship,
+    Milestone,
     Network,
+    Opportunity,
+    OpportunityShare,
     Organization,
     Person,
     Role,
     User,
+    ValueExchange,
 )
 
 M = TypeVar("M", bound=models.Model)
@@ -140,3 +147,67 @@ def membership_for(user: User, network: Network, membership_id: int) -> Membersh
     return _in_network(
         user, network, Membership.objects.select_related("user"), membership_id, "member"
     )
+
+
+def event_for(user: User, network: Network, event_id: int) -> Event:
+    return _in_network(user, network, Event.objects.all(), event_id, "event")
+
+
+def attendance_for(user: User, network: Network, attendance_id: int) -> Attendance:
+    membership(user, network)
+    found = (
+        Attendance.objects.select_related("event", "person")
+        .filter(pk=attendance_id, event__network=network)
+        .first()
+    )
+    if found is None:
+        raise NotFound(f"No attendance #{attendance_id} in {network.name}.")
+    return found
+
+
+def mentorship_for(user: User, network: Network, mentorship_id: int) -> Mentorship:
+    return _in_network(
+        user,
+        network,
+        Mentorship.objects.select_related("mentor", "mentee"),
+        mentorship_id,
+        "mentorship",
+    )
+
+
+def value_exchange_for(user: User, network: Network, exchange_id: int) -> ValueExchange:
+    return _in_network(
+        user,
+        network,
+        ValueExchange.objects.select_related("giver", "receiver", "introduced_to"),
+        exchange_id,
+        "value exchange",
+    )
+
+
+def milestone_for(user: User, network: Network, milestone_id: int) -> Milestone:
+    return _in_network(
+        user, network, Milestone.objects.select_related("person"), milestone_id, "milestone"
+    )
+
+
+def opportunity_for(user: User, network: Network, opportunity_id: int) -> Opportunity:
+    return _in_network(
+        user,
+        network,
+        Opportunity.objects.select_related("organization", "source"),
+        opportunity_id,
+        "opportunity",
+    )
+
+
+def opportunity_share_for(user: User, network: Network, share_id: int) -> OpportunityShare:
+    membership(user, network)
+    found = (
+        OpportunityShare.objects.select_related("opportunity", "person")
+        .filter(pk=share_id, opportunity__network=network)
+        .first()
+    )
+    if found is None:
+        raise NotFound(f"No opportunity share #{share_id} in {network.name}.")
+    return found

@@ -7,18 +7,25 @@ import datetime as dt
 
 import pytest
 from django.test import Client
-from django.urls import URLPattern
+from django.urls import URLPattern, URLResolver
 
 from kithkin.models import (
+    Attendance,
     Circle,
     ContactPoint,
+    Event,
     FollowUp,
     Interaction,
     Invitation,
     Membership,
+    Mentorship,
+    Milestone,
     Network,
+    Opportunity,
+    OpportunityShare,
     Organization,
     Person,
+    ValueExchange,
 )
 from kithkin.services.sharing import invite
 from kithkin.web import urls as web_urls
@@ -58,6 +65,42 @@ def victim(owner, network, viewer):
     log(network, person, on=dt.date(2026, 1, 5), summary=f"talk {SECRET}")
     follow_up = make_follow_up(network, person, f"promise {SECRET}", due_on=dt.date(2026, 2, 19))
     invitation, _ = invite(network, owner, role="editor", email=f"{SECRET.lower()}@invitee.example")
+    event = Event.objects.create(
+        network=network, name=f"Summit {SECRET}", starts_on=dt.date(2026, 2, 10)
+    )
+    attendance = Attendance.objects.create(event=event, person=person, note=f"met {SECRET}")
+    me = Person.objects.get(network=network, is_self=True)
+    mentorship = Mentorship.objects.create(
+        network=network,
+        mentor=person,
+        mentee=me,
+        goals=f"goal {SECRET}",
+        cadence_days=30,
+        started_on=dt.date(2025, 6, 1),
+    )
+    exchange = ValueExchange.objects.create(
+        network=network,
+        giver=person,
+        receiver=me,
+        kind="advice",
+        description=f"advice {SECRET}",
+        occurred_on=dt.date(2026, 2, 15),
+    )
+    milestone = Milestone.objects.create(
+        network=network,
+        person=person,
+        kind="promotion",
+        title=f"VP {SECRET}",
+        year=2026,
+        month=2,
+        day=25,
+    )
+    opportunity = Opportunity.objects.create(
+        network=network, kind="job", title=f"Job {SECRET}", source=person
+    )
+    share = OpportunityShare.objects.create(
+        opportunity=opportunity, person=twin, note=f"share {SECRET}"
+    )
     return {
         "person_id": person.pk,
         "other_id": twin.pk,
@@ -68,6 +111,14 @@ def victim(owner, network, viewer):
         "circle_id": Circle.objects.filter(network=network).first().pk,
         "point_id": ContactPoint.objects.get(person=person).pk,
         "interaction_id": Interaction.objects.get(network=network).pk,
+        "event_id": event.pk,
+        "attendance_id": attendance.pk,
+        "mentorship_id": mentorship.pk,
+        "exchange_id": exchange.pk,
+        "milestone_id": milestone.pk,
+        "opportunity_id": opportunity.pk,
+        "share_id": share.pk,
+        "kind": "follow-up",
         "token": "not-a-real-token",
         "format_name": "json",
     }
@@ -95,15 +146,38 @@ def snapshot(network: Network) -> tuple:
         Invitation.objects.filter(network=network).count(),
         list(Circle.objects.filter(network=network).values_list("cadence_days", flat=True)),
         Network.objects.filter(pk=network.pk).values_list("daily_outreach_budget", "name").get(),
+        *(
+            list(model.objects.filter(**{path: network}).order_by("pk").values())
+            for model, path in (
+                (Event, "network"),
+                (Attendance, "event__network"),
+                (Mentorship, "network"),
+                (ValueExchange, "network"),
+                (Milestone, "network"),
+                (Opportunity, "network"),
+                (OpportunityShare, "opportunity__network"),
+                (Interaction, "network"),
+            )
+        ),
     )
+
+
+def url_patterns(patterns: list, prefix: str = "") -> list[tuple[str, URLPattern]]:
+    """Every pattern with its whole route, through the included modules too."""
+    found = []
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            found += url_patterns(pattern.url_patterns, prefix + str(pattern.pattern))
+        else:
+            assert isinstance(pattern, URLPattern)
+            found.append((prefix + str(pattern.pattern), pattern))
+    return found
 
 
 def every_url(ids: dict[str, object]) -> list[tuple[str, str]]:
     urls = []
-    for pattern in web_urls.urlpatterns:
-        assert isinstance(pattern, URLPattern)
+    for route, pattern in url_patterns(web_urls.urlpatterns):
         names = list(pattern.pattern.converters)
-        route = str(pattern.pattern)
         for name in names:
             route = route.replace(f"<int:{name}>", str(ids[name])).replace(
                 f"<str:{name}>", str(ids[name])

@@ -12,7 +12,7 @@ from kithkin.cli import shapes
 from kithkin.cli.context import handle_errors, out, parse_day, print_json, session
 from kithkin.errors import InvalidInput
 from kithkin.models import Person
-from kithkin.queries.agenda import PersonRef
+from kithkin.queries.agenda_items import PersonRef, Section
 
 FOLLOW_UPS_SHOWN = 20
 
@@ -23,6 +23,33 @@ def _names(people: list[Person]) -> str:
 
 def _ref_names(people: list[PersonRef]) -> str:
     return ", ".join(ref.name for ref in people)
+
+
+def _print_sections(sections: list[Section]) -> None:
+    for section in sections:
+        if not section.items:
+            continue
+        count = (
+            f"{section.total}"
+            if section.total == len(section.items)
+            else (f"first {len(section.items)} of {section.total}")
+        )
+        table = Table(
+            title=f"{section.title} ({count})",
+            title_justify="left",
+            show_header=False,
+            box=None,
+            padding=(0, 1),
+        )
+        for item in section.items:
+            table.add_row(
+                f"#{item.record_id}" if item.record_id else "",
+                item.title,
+                _ref_names(item.people),
+                item.reason + (f"\n{item.detail}" if item.detail else ""),
+            )
+        out.print()
+        out.print(table)
 
 
 @handle_errors
@@ -73,6 +100,7 @@ def today(
                 f"{len(result.follow_ups_due) - len(shown)} more follow-ups due, oldest first "
                 "above: `kith today --all` lists them all."
             )
+    _print_sections(result.sections_first)
     if result.check_ins:
         backlog = result.backlog
         table = Table(
@@ -96,6 +124,7 @@ def today(
                 f"{backlog.later} more due; at {backlog.budget} a day they are spread over "
                 f"the next {backlog.days_to_clear} days."
             )
+    _print_sections(result.sections_later)
     if result.follow_ups_upcoming:
         out.print()
         out.print("Coming up", style="bold")

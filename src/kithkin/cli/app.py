@@ -11,10 +11,17 @@ import typer
 from kithkin import __version__
 from kithkin.cli import (
     agenda_commands,
+    draft_commands,
     duplicates_commands,
+    event_commands,
     export_commands,
     import_commands,
+    ledger_commands,
+    membership_commands,
+    mentorship_commands,
+    milestone_commands,
     network_commands,
+    opportunity_commands,
     people_commands,
     serve_commands,
     setup_commands,
@@ -65,6 +72,21 @@ COMMANDS: dict[str, Callable[..., None]] = {
     "import": import_commands.import_,
     "export": export_commands.export,
 }
+# The commands of each practice (DESIGN.md §1), in their own modules.
+SUBJECTS = (
+    event_commands,
+    membership_commands,
+    draft_commands,
+    mentorship_commands,
+    ledger_commands,
+    milestone_commands,
+    opportunity_commands,
+)
+for subject in SUBJECTS:
+    COMMANDS.update(subject.COMMANDS)
 for name, function in COMMANDS.items():
     app.command(name)(function)
 app.add_typer(network_commands.network_app, name="network")
+for subject in SUBJECTS:
+    for name, group in subject.GROUPS.items():
+        app.add_typer(group, name=name)

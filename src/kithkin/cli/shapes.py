@@ -8,6 +8,7 @@ from typing import Any
 from kithkin import clock
 from kithkin.models import ContactPoint, FollowUp, Interaction, Person
 from kithkin.queries.agenda import Agenda, FollowUpItem
+from kithkin.queries.agenda_items import Section
 from kithkin.queries.checkins import CheckInStatus
 from kithkin.queries.people import PersonCard
 from kithkin.queries.search import SearchResults
@@ -85,6 +86,28 @@ def agenda(result: Agenda, network_name: str) -> dict[str, Any]:
             "schedule": [{"date": d.isoformat(), "count": n} for d, n in result.backlog.schedule],
         },
         "upcoming_follow_ups": [follow_up_item(item) for item in result.follow_ups_upcoming],
+        "sections": [section(s) for s in result.sections],
+    }
+
+
+def section(result: Section) -> dict[str, Any]:
+    return {
+        "key": result.key,
+        "title": result.title,
+        "total": result.total,
+        "items": [
+            {
+                "key": item.key,
+                "title": item.title,
+                "people": [{"id": ref.id, "name": ref.name} for ref in item.people],
+                "reason": item.reason,
+                "on": item.on.isoformat() if item.on else None,
+                "id": item.record_id,
+                "draft": item.draft_kind or None,
+                "detail": item.detail or None,
+            }
+            for item in result.items
+        ],
     }
 
 

@@ -2,9 +2,15 @@
 
 from kithkin.models.accounts import LoginFailure, User
 from kithkin.models.duplicates import DismissedDuplicate
+from kithkin.models.events import Attendance, Event
 from kithkin.models.followups import FollowUp
 from kithkin.models.interactions import Interaction, InteractionParticipant
+from kithkin.models.ledger import ValueExchange
+from kithkin.models.mentorships import Mentorship
+from kithkin.models.messages import MessageTemplate
+from kithkin.models.milestones import Milestone
 from kithkin.models.networks import Circle, Invitation, Membership, Network, Role
+from kithkin.models.opportunities import Opportunity, OpportunityShare
 from kithkin.models.organizations import Affiliation, Organization
 from kithkin.models.people import ContactPoint, Person
 from kithkin.models.relationships import Relationship
@@ -12,20 +18,28 @@ from kithkin.models.tags import Tag
 
 __all__ = [
     "Affiliation",
+    "Attendance",
     "Circle",
     "ContactPoint",
     "DismissedDuplicate",
+    "Event",
     "FollowUp",
     "Interaction",
     "InteractionParticipant",
     "Invitation",
     "LoginFailure",
     "Membership",
+    "Mentorship",
+    "MessageTemplate",
+    "Milestone",
     "Network",
+    "Opportunity",
+    "OpportunityShare",
     "Organization",
     "Person",
     "Relationship",
     "Role",
     "Tag",
     "User",
+    "ValueExchange",
 ]

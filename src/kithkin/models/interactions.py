@@ -45,6 +45,32 @@ class Interaction(models.Model):
     participants = models.ManyToManyField(
         "kithkin.Person", through="InteractionParticipant", related_name="interactions"
     )
+    # Answered when a later interaction with the same people is logged.
+    questions_answered_at = models.DateTimeField(null=True, blank=True)
+    event = models.ForeignKey(
+        "kithkin.Event",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="interactions",
+    )
+    mentorship = models.ForeignKey(  # a mentoring session
+        "kithkin.Mentorship",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="sessions",
+    )
+    milestone = models.ForeignKey(  # celebrating it, or helping through it
+        "kithkin.Milestone",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="interactions",
+    )
+    # The occasion it marked, so a yearly one is celebrated once a year:
+    # "birthday:2026", "anniversary:<affiliation id>:2026", "milestone:<id>:2026".
+    occasion = models.CharField(max_length=60, blank=True)
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.MANUAL)
     # The id in the source system, so a re-import finds the row instead of duplicating it.
     # NULL (not "") so the partial unique constraint below ignores rows without one.

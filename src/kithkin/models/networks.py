@@ -19,6 +19,12 @@ class Network(models.Model):
     # How many check-ins the agenda asks for in one day; the rest wait their turn.
     daily_outreach_budget = models.PositiveSmallIntegerField(default=5)
     # ISO 3166 region used to read phone numbers written without a +country code.
+    # How many days ahead a membership renewal shows on the agenda.
+    renewal_notice_days = models.PositiveSmallIntegerField(default=30)
+    # Help received and not thanked within this many days shows under "say thanks".
+    thanks_within_days = models.PositiveSmallIntegerField(default=3)
+    # How many days ahead birthdays, anniversaries and milestones show under "celebrate".
+    celebrate_within_days = models.PositiveSmallIntegerField(default=14)
     phone_region = models.CharField(max_length=2, blank=True, default="")
     created_at = models.DateTimeField(default=now)
 

@@ -1,9 +1,13 @@
 """The agenda ("today", DESIGN.md §3): what to do today, each row ranked and explained.
 
-Sections so far: follow-ups due (all of them: they are promises), and check-ins due,
-ranked by lateness relative to cadence, closest circle first among equals. Check-ins are
-capped by the network's daily outreach budget; the backlog beyond it is spread over the
-coming days instead of one wall.
+Follow-ups due (all of them: they are promises), and check-ins due, ranked by lateness
+relative to cadence, closest circle first among equals. Check-ins are capped by the
+network's daily outreach budget; the backlog beyond it is spread over the coming days
+instead of one wall.
+
+The other sections (met recently, say thanks, celebrate, offer help, mentoring sessions,
+opportunities to share, renewals) each come from their subject's query module and share
+one shape, ``kithkin.queries.agenda_items.Section``.
 """
 
 from __future__ import annotations
@@ -12,22 +16,39 @@ import datetime as dt
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from django.db.models import DateField, F, FloatField, Func, Prefetch, QuerySet, Value
 from django.db.models.functions import Coalesce
 
 from kithkin.models import Affiliation, FollowUp, Network, Person
+from kithkin.queries import events, ledger, memberships, mentorships, milestones, opportunities
+from kithkin.queries.agenda_items import PersonRef, Section
 from kithkin.queries.checkins import CheckInStatus, check_in_status
 
 UPCOMING_DAYS = 7
 SCHEDULE_PREVIEW_DAYS = 7
 
 
-@dataclass(frozen=True)
-class PersonRef:
-    id: int
-    name: str
+__all__ = ["Agenda", "PersonRef", "Section", "agenda"]
+
+
+class SectionQuery(Protocol):
+    def __call__(self, network: Network, today: dt.date) -> Section: ...
+
+
+# In the order Today shows them: the time-bound ones before check-ins, the rest after.
+SECTIONS_BEFORE_CHECK_INS: tuple[SectionQuery, ...] = (
+    events.met_without_follow_up,
+    ledger.thanks_due,
+    milestones.celebrations,
+    milestones.support_needed,
+    mentorships.sessions_due,
+)
+SECTIONS_AFTER_CHECK_INS: tuple[SectionQuery, ...] = (
+    opportunities.opportunities_to_share,
+    memberships.renewals_due,
+)
 
 
 @dataclass(frozen=True)
@@ -67,10 +88,16 @@ class Agenda:
     check_ins: list[CheckInItem]
     backlog: Backlog
     follow_ups_upcoming: list[FollowUpItem]
+    sections_first: list[Section] = field(default_factory=list)
+    sections_later: list[Section] = field(default_factory=list)
+
+    @property
+    def sections(self) -> list[Section]:
+        return self.sections_first + self.sections_later
 
     @property
     def is_empty(self) -> bool:
-        return not (self.follow_ups_due or self.check_ins)
+        return not (self.follow_ups_due or self.check_ins or any(s.items for s in self.sections))
 
 
 def _follow_up_reason(days_overdue: int, due_on: dt.date) -> str:
@@ -200,4 +227,6 @@ def agenda(network: Network, today: dt.date) -> Agenda:
             schedule=schedule,
         ),
         follow_ups_upcoming=[item for item in follow_ups if item.days_overdue < 0],
+        sections_first=[query(network, today) for query in SECTIONS_BEFORE_CHECK_INS],
+        sections_later=[query(network, today) for query in SECTIONS_AFTER_CHECK_INS],
     )

@@ -1,7 +1,8 @@
 """Merging two people into one, and remembering two who are not (DESIGN.md §3).
 
-A merge keeps every interaction, contact point, tag, affiliation, follow-up, relationship
-and introduction of both. The kept person's own details win; the other's fill what the
+A merge keeps every interaction, contact point, tag, affiliation, follow-up, relationship,
+introduction, event attended, mentorship, value exchange, milestone and opportunity of
+both. The kept person's own details win; the other's fill what the
 kept one leaves blank, and whatever of theirs differs is written into the notes rather than
 dropped. ``preview_merge`` computes the plan without writing; ``merge_people`` applies the
 same plan in one transaction, so the preview is what happens.
@@ -21,14 +22,20 @@ from kithkin.errors import InvalidInput, NotFound
 from kithkin.fulltext import fold
 from kithkin.models import (
     Affiliation,
+    Attendance,
     ContactPoint,
     DismissedDuplicate,
     FollowUp,
     InteractionParticipant,
+    Mentorship,
+    Milestone,
     Network,
+    Opportunity,
+    OpportunityShare,
     Person,
     Relationship,
     User,
+    ValueExchange,
 )
 from kithkin.services import derived_state
 
@@ -46,6 +53,16 @@ MERGED_RELATIONS = frozenset(
         "kithkin.Person.introduced_by",
         "kithkin.DismissedDuplicate.person_a",
         "kithkin.DismissedDuplicate.person_b",
+        "kithkin.Attendance.person",
+        "kithkin.Event.people",
+        "kithkin.Mentorship.mentor",
+        "kithkin.Mentorship.mentee",
+        "kithkin.ValueExchange.giver",
+        "kithkin.ValueExchange.receiver",
+        "kithkin.ValueExchange.introduced_to",
+        "kithkin.Milestone.person",
+        "kithkin.Opportunity.source",
+        "kithkin.OpportunityShare.person",
     }
 )
 
@@ -116,6 +133,7 @@ def merge_people(network: Network, actor: User, keep: Person, other: Person) -> 
     Relationship.objects.bulk_update(plan.relationships_to_move, ["from_person", "to_person"])
     Person.objects.filter(introduced_by=other).exclude(pk=keep.pk).update(introduced_by=keep)
     _move_dismissals(network, keep, other)
+    _move_practices(keep, other)
     for name, value in plan.values.items():
         setattr(keep, name, value)
     if plan.values:
@@ -407,3 +425,39 @@ def _move_dismissals(network: Network, keep: Person, other: Person) -> None:
             continue
         row.person_a_id, row.person_b_id = first, second
         row.save(update_fields=["person_a", "person_b"])
+
+
+def _move_once_per(model: Any, parent: str, keep: Person, other: Person) -> None:
+    """Move rows unique per (parent, person); where both have one, the kept one's stays
+    and the other's note, if any, is appended to it."""
+    mine = {getattr(row, f"{parent}_id"): row for row in model.objects.filter(person=keep)}
+    for row in model.objects.filter(person=other):
+        kept = mine.get(getattr(row, f"{parent}_id"))
+        if kept is None:
+            row.person = keep
+            row.save(update_fields=["person"])
+            continue
+        if row.note and row.note not in kept.note:
+            kept.note = f"{kept.note}\n\n{row.note}".strip()
+            kept.save(update_fields=["note"])
+        row.delete()
+
+
+def _move_practices(keep: Person, other: Person) -> None:
+    """Events attended, mentorships, the value ledger, milestones and opportunities.
+    What was between the two (a mentorship, an exchange) made no sense and goes."""
+    _move_once_per(Attendance, "event", keep, other)
+    _move_once_per(OpportunityShare, "opportunity", keep, other)
+    pair = [keep.pk, other.pk]
+    Mentorship.objects.filter(mentor_id__in=pair, mentee_id__in=pair).delete()
+    Mentorship.objects.filter(mentor=other).update(mentor=keep)
+    Mentorship.objects.filter(mentee=other).update(mentee=keep)
+    ValueExchange.objects.filter(giver_id__in=pair, receiver_id__in=pair).delete()
+    ValueExchange.objects.filter(giver=other).update(giver=keep)
+    ValueExchange.objects.filter(receiver=other).update(receiver=keep)
+    ValueExchange.objects.filter(receiver=keep, introduced_to_id__in=pair).update(
+        introduced_to=None
+    )
+    ValueExchange.objects.filter(introduced_to=other).update(introduced_to=keep)
+    Milestone.objects.filter(person=other).update(person=keep)
+    Opportunity.objects.filter(source=other).update(source=keep)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import include, path
 from django.views.generic import RedirectView
 
 from kithkin.web.views import (
@@ -80,4 +80,16 @@ urlpatterns = [
     ),
     path("invitations/<str:token>/", sharing.invitation, name="invitation"),
     path("networks/switch/", sharing.network_switch, name="network_switch"),
+    *(
+        path("", include(f"kithkin.web.routes.{subject}"))
+        for subject in (
+            "events",
+            "memberships",
+            "drafts",
+            "mentorships",
+            "ledger",
+            "milestones",
+            "opportunities",
+        )
+    ),
 ]

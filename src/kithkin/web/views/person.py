@@ -12,6 +12,7 @@ from kithkin import access
 from kithkin.dates import parse_every
 from kithkin.errors import InvalidInput
 from kithkin.models import Circle, Person
+from kithkin.queries import events, ledger, mentorships, milestones, opportunities
 from kithkin.queries.people import person_card
 from kithkin.services.affiliations import add_affiliation
 from kithkin.services.contact_points import add_contact_point, remove_contact_point
@@ -82,6 +83,13 @@ def person_detail(request: NetworkRequest, person_id: int) -> HttpResponse:
             ),
             "contact_form": ContactPointForm(prefix="contact"),
             "affiliation_form": AffiliationForm(prefix="affiliation"),
+            # One panel per subject; each is None when there is nothing to show.
+            "panels": {
+                module.__name__.rsplit(".", 1)[-1]: module.person_panel(
+                    request.network, card.person, day
+                )
+                for module in (ledger, milestones, mentorships, events, opportunities)
+            },
         },
     )
 

@@ -1,0 +1,17 @@
+"""Reads about ledger. (Being built: the agenda section below is a placeholder.)"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from kithkin.models import Network, Person
+from kithkin.queries.agenda_items import Section
+
+
+def thanks_due(network: Network, today: dt.date) -> Section:
+    return Section(key="thanks", title="thanks", note="")
+
+
+def person_panel(network: Network, person: Person, today: dt.date) -> object | None:
+    """What the person page shows about ledger, or None for nothing."""
+    return None

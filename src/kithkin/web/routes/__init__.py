@@ -1,0 +1,1 @@
+"""URL patterns by subject, each included from kithkin.web.urls."""
