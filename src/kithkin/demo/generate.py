@@ -18,8 +18,14 @@ from dataclasses import dataclass
 from django.db import connection, models, transaction
 
 from kithkin import access, clock
+from kithkin.demo.generate_events import create_events
 from kithkin.demo.generate_follow_ups import create_follow_ups
 from kithkin.demo.generate_interactions import create_interactions
+from kithkin.demo.generate_ledger import create_ledger
+from kithkin.demo.generate_memberships import create_memberships
+from kithkin.demo.generate_mentorships import create_mentorships
+from kithkin.demo.generate_milestones import create_milestones
+from kithkin.demo.generate_opportunities import create_opportunities
 from kithkin.demo.generate_organizations import create_organizations
 from kithkin.demo.generate_people import create_people
 from kithkin.demo.generate_relationships import introduce_people, relate_people
@@ -129,6 +135,16 @@ def generate_network(
         relate_people(demo, plans)
         interaction_count = create_interactions(demo, plans, interactions)
         follow_up_count = create_follow_ups(demo, plans)
+        # The practices beyond keeping in touch, so a new user sees each of them at once.
+        for create_practice in (
+            create_events,
+            create_memberships,
+            create_mentorships,
+            create_ledger,
+            create_milestones,
+            create_opportunities,
+        ):
+            create_practice(demo, plans, organizations)
         _refresh_derived_state(demo)
     return DemoStats(
         people=len(plans),

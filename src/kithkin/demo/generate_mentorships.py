@@ -1,0 +1,12 @@
+"""Demo mentorships: mentors of mine and mentees of mine, with sessions."""
+
+from __future__ import annotations
+
+from kithkin.demo.plan import Demo, OrganizationPlan, PersonPlan
+
+
+def create_mentorships(
+    demo: Demo, plans: list[PersonPlan], organizations: list[OrganizationPlan]
+) -> int:
+    """Write them; return how many rows of the main kind were made."""
+    return 0

@@ -1,0 +1,12 @@
+"""Demo opportunities: opportunities, who brought them, and whom they were shared with."""
+
+from __future__ import annotations
+
+from kithkin.demo.plan import Demo, OrganizationPlan, PersonPlan
+
+
+def create_opportunities(
+    demo: Demo, plans: list[PersonPlan], organizations: list[OrganizationPlan]
+) -> int:
+    """Write them; return how many rows of the main kind were made."""
+    return 0
