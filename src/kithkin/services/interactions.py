@@ -9,7 +9,16 @@ from django.db import transaction
 
 from kithkin import access, clock
 from kithkin.errors import InvalidInput, NotFound
-from kithkin.models import Interaction, InteractionParticipant, Network, Person, User
+from kithkin.models import (
+    Event,
+    Interaction,
+    InteractionParticipant,
+    Mentorship,
+    Milestone,
+    Network,
+    Person,
+    User,
+)
 from kithkin.services.checkins import refresh_check_ins
 
 
@@ -39,8 +48,19 @@ def log_interaction(
     direction: str = Interaction.Direction.MUTUAL,
     source: str = Interaction.Source.MANUAL,
     external_id: str | None = None,
+    event: Event | None = None,
+    mentorship: Mentorship | None = None,
+    milestone: Milestone | None = None,
+    occasion: str = "",
 ) -> Interaction:
+    """Log one touchpoint. ``event``, ``mentorship`` and ``milestone`` link it to where it
+    happened, the mentoring it was a session of, or the milestone it marked; ``occasion``
+    names a yearly occasion it celebrated ("birthday:2026"). The questions I meant to ask
+    these people last time count as asked once a later conversation is logged."""
     access.require_write(actor, network)
+    for linked, what in ((event, "event"), (mentorship, "mentorship"), (milestone, "milestone")):
+        if linked is not None and linked.network_id != network.pk:
+            raise InvalidInput(what, f"that {what} is not in this network")
     if kind not in Interaction.Kind.values:
         raise InvalidInput("kind", f"{kind!r} is not one of: {', '.join(Interaction.Kind.values)}")
     if direction not in Interaction.Direction.values:
@@ -63,14 +83,32 @@ def log_interaction(
         next_questions=next_questions.strip(),
         source=source,
         external_id=external_id,
+        event=event,
+        mentorship=mentorship,
+        milestone=milestone,
+        occasion=occasion,
         created_by=actor,
     )
     InteractionParticipant.objects.bulk_create(
         InteractionParticipant(interaction=interaction, person=person)
         for person in {person.pk: person for person in people}.values()
     )
+    _answer_earlier_questions(interaction, [person.pk for person in people])
     refresh_check_ins(network, [person.pk for person in people])
     return interaction
+
+
+def _answer_earlier_questions(interaction: Interaction, people: list[int]) -> None:
+    """Questions noted for next time with these people were asked in this conversation.
+    Only conversations: an imported email or a note to self answers nothing."""
+    if interaction.kind == Interaction.Kind.NOTE or interaction.source != Interaction.Source.MANUAL:
+        return
+    Interaction.objects.filter(
+        network_id=interaction.network_id,
+        participants__in=people,
+        occurred_at__lt=interaction.occurred_at,
+        questions_answered_at__isnull=True,
+    ).exclude(next_questions="").update(questions_answered_at=interaction.occurred_at)
 
 
 @transaction.atomic
