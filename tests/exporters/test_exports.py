@@ -18,7 +18,21 @@ from kithkin.exporters.kithkin_json import export_json
 from kithkin.exporters.vcard import export_vcards
 from kithkin.importers.kithkin_json import read_document, restore
 from kithkin.importers.records import ImportFileError
-from kithkin.models import Relationship
+from kithkin.models import (
+    Attendance,
+    Event,
+    Interaction,
+    Mentorship,
+    MessageTemplate,
+    Milestone,
+    Opportunity,
+    OpportunityShare,
+    Organization,
+    Person,
+    Relationship,
+    Tag,
+    ValueExchange,
+)
 from kithkin.services.accounts import create_network
 from tests.conftest import TODAY
 from tests.factories import log, make_follow_up, make_person
@@ -54,7 +68,77 @@ def full_network(network, owner):
     add_follow_up(
         network, owner, people=[ada, grace], title="Intro", due_on=TODAY, interaction=talk
     )
+    _one_of_each_practice(network, ada, grace, talk)
     return network
+
+
+def _one_of_each_practice(network, ada, grace, talk):
+    """Events, mentorships, templates, the ledger, milestones, opportunities: each linked
+    every way it can be, so a restore that drops a link shows in the second export."""
+    me = Person.objects.get(network=network, is_self=True)
+    org = Organization.objects.get(network=network, name="Analytical Engines")
+    tag = Tag.objects.get(network=network, name="mentor-candidate")
+    event = Event.objects.create(
+        network=network,
+        name="PyCon ✨",
+        kind="conference",
+        starts_on=dt.date(2026, 1, 30),
+        ends_on=dt.date(2026, 2, 1),
+        organizer=org,
+        status="attended",
+        notes="*talks*",
+    )
+    event.tags.add(tag)
+    Attendance.objects.create(event=event, person=grace, note="COBOL")
+    mentorship = Mentorship.objects.create(
+        network=network,
+        mentor=ada,
+        mentee=me,
+        goals="Lead a team\nHire well",
+        cadence_days=30,
+        started_on=dt.date(2025, 9, 1),
+    )
+    milestone = Milestone.objects.create(
+        network=network, person=ada, kind="promotion", year=2026, month=2, day=2, note="VP"
+    )
+    Interaction.objects.filter(pk=talk.pk).update(
+        event=event,
+        mentorship=mentorship,
+        milestone=milestone,
+        occasion="milestone:1:2026",
+        questions_answered_at=talk.occurred_at,
+    )
+    MessageTemplate.objects.create(
+        network=network, kind="thank-you", subject="Merci", body="Merci {first_name}"
+    )
+    ValueExchange.objects.create(
+        network=network,
+        giver=me,
+        receiver=ada,
+        introduced_to=grace,
+        kind="introduction",
+        occurred_on=dt.date(2026, 2, 1),
+        weight=4,
+        interaction=talk,
+        thanked_at=talk.occurred_at,
+        thanked_in=talk,
+        external_id="x1",
+    )
+    job = Opportunity.objects.create(
+        network=network,
+        kind="job",
+        title="Staff engineer",
+        organization=org,
+        source=ada,
+        deadline=dt.date(2026, 3, 1),
+        status="shared",
+    )
+    job.tags.add(tag)
+    OpportunityShare.objects.create(
+        opportunity=job, person=grace, note="fits", outcome="applied", interaction=talk
+    )
+    network.thanks_within_days = 5
+    network.save()
 
 
 def test_json_export_restore_export_is_identical(full_network, owner):
@@ -63,8 +147,38 @@ def test_json_export_restore_export_is_identical(full_network, owner):
     restore(empty, owner, read_document(first.encode(), "export.json"), "export.json")
     assert export_json(empty) == first
     document = json.loads(first)
-    assert document["format"] == "kithkin" and document["version"] == 1
+    assert document["format"] == "kithkin" and document["version"] == 2
     assert len(document["people"]) == 43  # 40 generated, Ada, Grace and me
+    assert document["network"]["thanks_within_days"] == 5
+    for table in (
+        "events",
+        "attendances",
+        "mentorships",
+        "message_templates",
+        "value_exchanges",
+        "milestones",
+        "opportunities",
+        "opportunity_shares",
+    ):
+        assert document[table], f"{table} is empty: the fixture should cover it"
+
+
+def test_a_version_1_export_still_restores(full_network, owner):
+    document = json.loads(export_json(full_network))
+    document["version"] = 1
+    for table in ("events", "attendances", "mentorships", "message_templates"):
+        del document[table]
+    for table in ("value_exchanges", "milestones", "opportunities", "opportunity_shares"):
+        del document[table]
+    for item in document["interactions"]:
+        for name in ("questions_answered_at", "event", "mentorship", "milestone", "occasion"):
+            del item[name]
+    for name in ("renewal_notice_days", "thanks_within_days", "celebrate_within_days"):
+        del document["network"][name]
+    empty = create_network(owner, name="Restored")
+    summary = restore(empty, owner, document, "v1.json")
+    assert summary.people == 43
+    assert not Event.objects.filter(network=empty).exists()
 
 
 def test_restored_network_works_like_the_original(full_network, owner):

@@ -13,20 +13,53 @@ from typing import Any
 
 from kithkin.models import (
     Affiliation,
+    Attendance,
     Circle,
     ContactPoint,
+    Event,
     FollowUp,
     Interaction,
     InteractionParticipant,
+    Mentorship,
+    MessageTemplate,
+    Milestone,
     Network,
+    Opportunity,
+    OpportunityShare,
     Organization,
     Person,
     Relationship,
     Tag,
+    ValueExchange,
 )
 
 FORMAT = "kithkin"
-VERSION = 1
+# 2 added events, mentorships, message templates, the value ledger, milestones and
+# opportunities. Version 1 files still restore.
+VERSION = 2
+READABLE_VERSIONS = (1, 2)
+
+NETWORK_FIELDS = [
+    "time_zone",
+    "daily_outreach_budget",
+    "phone_region",
+    "renewal_notice_days",
+    "thanks_within_days",
+    "celebrate_within_days",
+]
+# Plain fields of the practices' records, by table. References to other records (people,
+# organizations, interactions...) are written as local ids next to them.
+EVENT_FIELDS = ["name", "kind", "starts_on", "ends_on", "location", "url", "status", "notes"]
+EVENT_FIELDS += ["created_at"]
+MENTORSHIP_FIELDS = ["goals", "status", "cadence_days", "started_on", "ended_on", "created_at"]
+TEMPLATE_FIELDS = ["kind", "subject", "body", "updated_at"]
+EXCHANGE_FIELDS = ["kind", "description", "occurred_on", "weight", "thanked_at", "source"]
+EXCHANGE_FIELDS += ["external_id", "created_at"]
+MILESTONE_FIELDS = ["kind", "title", "year", "month", "day", "recurs_yearly", "note"]
+MILESTONE_FIELDS += ["created_at"]
+OPPORTUNITY_FIELDS = ["kind", "title", "description", "url", "deadline", "status", "for_me"]
+OPPORTUNITY_FIELDS += ["created_at", "updated_at"]
+SHARE_FIELDS = ["shared_at", "note", "outcome"]
 
 PERSON_FIELDS = [
     "full_name",
@@ -64,6 +97,14 @@ def _refs(rows: list[Any]) -> dict[int, int]:
     return {row.pk: index for index, row in enumerate(rows, start=1)}
 
 
+def _plain(row: Any, names: list[str]) -> dict[str, object]:
+    return {name: _value(getattr(row, name)) for name in names}
+
+
+def _ref(refs: dict[int, int], pk: int | None) -> int | None:
+    return refs[pk] if pk is not None else None
+
+
 def export_json(network: Network) -> str:
     return (
         json.dumps(network_document(network), indent=2, ensure_ascii=False, sort_keys=False) + "\n"
@@ -96,14 +137,20 @@ def network_document(network: Network) -> dict[str, Any]:
     follow_ups = list(
         FollowUp.objects.filter(network=network).prefetch_related("people").order_by("pk")
     )
+    events = list(Event.objects.filter(network=network).prefetch_related("tags").order_by("pk"))
+    event_ref = _refs(events)
+    mentorships = list(Mentorship.objects.filter(network=network).order_by("pk"))
+    mentorship_ref = _refs(mentorships)
+    milestones = list(Milestone.objects.filter(network=network).order_by("pk"))
+    milestone_ref = _refs(milestones)
+    opportunities = list(
+        Opportunity.objects.filter(network=network).prefetch_related("tags").order_by("pk")
+    )
+    opportunity_ref = _refs(opportunities)
     return {
         "format": FORMAT,
         "version": VERSION,
-        "network": {
-            "time_zone": network.time_zone,
-            "daily_outreach_budget": network.daily_outreach_budget,
-            "phone_region": network.phone_region,
-        },
+        "network": {name: getattr(network, name) for name in NETWORK_FIELDS},
         "circles": [
             {"name": c.name, "rank": c.rank, "cadence_days": c.cadence_days}
             for c in Circle.objects.filter(network=network).order_by("rank", "pk")
@@ -177,6 +224,11 @@ def network_document(network: Network) -> dict[str, Any]:
                 "external_id": i.external_id,
                 "participants": participants.get(i.pk, []),
                 "created_at": _value(i.created_at),
+                "questions_answered_at": _value(i.questions_answered_at),
+                "event": _ref(event_ref, i.event_id),
+                "mentorship": _ref(mentorship_ref, i.mentorship_id),
+                "milestone": _ref(milestone_ref, i.milestone_id),
+                "occasion": i.occasion,
             }
             for i in interactions
         ],
@@ -192,5 +244,101 @@ def network_document(network: Network) -> dict[str, Any]:
                 "created_at": _value(f.created_at),
             }
             for f in follow_ups
+        ],
+        **_practices(
+            network,
+            person_ref=person_ref,
+            org_ref=org_ref,
+            interaction_ref=interaction_ref,
+            events=events,
+            mentorships=mentorships,
+            milestones=milestones,
+            opportunities=opportunities,
+            opportunity_ref=opportunity_ref,
+        ),
+    }
+
+
+def _practices(
+    network: Network,
+    *,
+    person_ref: dict[int, int],
+    org_ref: dict[int, int],
+    interaction_ref: dict[int, int],
+    events: list[Event],
+    mentorships: list[Mentorship],
+    milestones: list[Milestone],
+    opportunities: list[Opportunity],
+    opportunity_ref: dict[int, int],
+) -> dict[str, Any]:
+    """Events, mentorships, templates, the ledger, milestones and opportunities (v2)."""
+    event_ref = _refs(events)
+    attendances = Attendance.objects.filter(event__network=network).order_by("pk")
+    shares = OpportunityShare.objects.filter(opportunity__network=network).order_by("pk")
+    return {
+        "events": [
+            {
+                "id": event_ref[e.pk],
+                **_plain(e, EVENT_FIELDS),
+                "organizer": _ref(org_ref, e.organizer_id),
+                "tags": sorted(t.name for t in e.tags.all()),
+            }
+            for e in events
+        ],
+        "attendances": [
+            {
+                "event": event_ref[a.event_id],
+                "person": person_ref[a.person_id],
+                "note": a.note,
+                "created_at": _value(a.created_at),
+            }
+            for a in attendances
+        ],
+        "mentorships": [
+            {
+                "id": index,
+                "mentor": person_ref[m.mentor_id],
+                "mentee": person_ref[m.mentee_id],
+                **_plain(m, MENTORSHIP_FIELDS),
+            }
+            for index, m in enumerate(mentorships, start=1)
+        ],
+        "message_templates": [
+            _plain(t, TEMPLATE_FIELDS)
+            for t in MessageTemplate.objects.filter(network=network).order_by("kind")
+        ],
+        "value_exchanges": [
+            {
+                "giver": person_ref[v.giver_id],
+                "receiver": person_ref[v.receiver_id],
+                "introduced_to": _ref(person_ref, v.introduced_to_id),
+                "interaction": _ref(interaction_ref, v.interaction_id),
+                "thanked_in": _ref(interaction_ref, v.thanked_in_id),
+                **_plain(v, EXCHANGE_FIELDS),
+            }
+            for v in ValueExchange.objects.filter(network=network).order_by("pk")
+        ],
+        "milestones": [
+            {"id": index, "person": person_ref[m.person_id], **_plain(m, MILESTONE_FIELDS)}
+            for index, m in enumerate(milestones, start=1)
+        ],
+        "opportunities": [
+            {
+                "id": opportunity_ref[o.pk],
+                **_plain(o, OPPORTUNITY_FIELDS),
+                "organization": _ref(org_ref, o.organization_id),
+                "source": _ref(person_ref, o.source_id),
+                "tags": sorted(t.name for t in o.tags.all()),
+            }
+            for o in opportunities
+        ],
+        "opportunity_shares": [
+            {
+                "opportunity": opportunity_ref[sh.opportunity_id],
+                "person": person_ref[sh.person_id],
+                "interaction": _ref(interaction_ref, sh.interaction_id),
+                **_plain(sh, SHARE_FIELDS),
+            }
+            for sh in shares
         ],
     }
