@@ -1,17 +1,157 @@
-"""Reads about opportunities. (Being built: the agenda section below is a placeholder.)"""
+"""Reads about opportunities: the board, one opportunity with its shares, the agenda's
+"worth sharing" section and the person page's panel. Matching is ``queries.matching``;
+the "who you know" report is ``queries.dashboard``."""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
-from kithkin.models import Network, Person
-from kithkin.queries.agenda_items import Section
+from django.db.models import F, Prefetch, Q, QuerySet
+
+from kithkin import clock
+from kithkin.models import Network, Opportunity, OpportunityShare, Person, Tag
+from kithkin.queries.agenda_items import AgendaItem, PersonRef, Section
+from kithkin.queries.matching import describe_match, match_people, strong
+
+# The board shows these unless asked for every status.
+ACTIVE = (
+    Opportunity.Status.OPEN,
+    Opportunity.Status.SHARED,
+    Opportunity.Status.PURSUING,
+)
+# Worth sharing: opportunities still going that I have not finished sharing.
+SHAREABLE = (Opportunity.Status.OPEN, Opportunity.Status.SHARED)
+
+AGENDA_SHOWN = 5  # opportunities on the agenda
+AGENDA_MATCHED = 8  # how many opportunities the agenda matches, soonest deadline first
+AGENDA_MATCHES = 3  # matches named per opportunity
+LIST_LIMIT = 200
+PANEL_LIMIT = 10
+
+
+def board(
+    network: Network,
+    *,
+    status: str = "",
+    kind: str = "",
+    for_me: bool | None = None,
+    show_all: bool = False,
+    limit: int = LIST_LIMIT,
+) -> QuerySet[Opportunity]:
+    """The opportunity board, soonest deadline first, then the newest. Active ones only
+    (open, shared, pursuing) unless ``show_all`` or a ``status`` says otherwise."""
+    found = Opportunity.objects.filter(network=network)
+    if status:
+        found = found.filter(status=status)
+    elif not show_all:
+        found = found.filter(status__in=ACTIVE)
+    if kind:
+        found = found.filter(kind=kind)
+    if for_me is not None:
+        found = found.filter(for_me=for_me)
+    return (
+        found.select_related("organization", "source")
+        .prefetch_related(Prefetch("tags", Tag.objects.order_by("name")))
+        .order_by(F("deadline").asc(nulls_last=True), "-created_at", "-id")[:limit]
+    )
+
+
+@dataclass
+class OpportunityDetail:
+    opportunity: Opportunity
+    tags: list[str]
+    shares: list[OpportunityShare]
+
+
+def opportunity_detail(network: Network, opportunity: Opportunity) -> OpportunityDetail:
+    return OpportunityDetail(
+        opportunity=opportunity,
+        tags=list(opportunity.tags.order_by("name").values_list("name", flat=True)),
+        shares=list(
+            OpportunityShare.objects.filter(opportunity=opportunity, opportunity__network=network)
+            .select_related("person")
+            .order_by("-shared_at", "-id")
+        ),
+    )
+
+
+def _days(count: int) -> str:
+    return f"{count} day{'s' if count != 1 else ''}"
+
+
+def why_now(opportunity: Opportunity, today: dt.date, time_zone: str) -> str:
+    """'deadline in 9 days', 'deadline today', else 'added 3 days ago'."""
+    if opportunity.deadline is not None:
+        left = (opportunity.deadline - today).days
+        if left == 0:
+            return "deadline today"
+        if left == 1:
+            return "deadline tomorrow"
+        return f"deadline in {left} days ({opportunity.deadline:%-d %B})"
+    added = (today - clock.local_date(opportunity.created_at, time_zone)).days
+    if added <= 0:
+        return "added today"
+    if added == 1:
+        return "added yesterday"
+    return f"added {added} days ago"
 
 
 def opportunities_to_share(network: Network, today: dt.date) -> Section:
-    return Section(key="opportunities", title="opportunities", note="")
+    """Opportunities to share (not for me), still open or shared, deadline not past, with
+    at least one strong match not shared with yet. The ``AGENDA_MATCHED`` with the soonest
+    deadline (then the newest) are matched; the first ``AGENDA_SHOWN`` with a strong match
+    show, each naming its top three matches and why."""
+    candidates = list(
+        Opportunity.objects.filter(network=network, for_me=False, status__in=SHAREABLE)
+        .filter(Q(deadline__isnull=True) | Q(deadline__gte=today))
+        .select_related("organization")
+        .order_by(F("deadline").asc(nulls_last=True), "-created_at", "-id")[:AGENDA_MATCHED]
+    )
+    items = []
+    for opportunity in candidates:
+        top = strong(match_people(network, opportunity, limit=AGENDA_MATCHES))
+        if not top:
+            continue
+        items.append(
+            AgendaItem(
+                key=f"opportunities-{opportunity.pk}",
+                title=f"Share {opportunity.title}",
+                people=[PersonRef(m.person.pk, m.person.full_name) for m in top],
+                reason=why_now(opportunity, today, network.time_zone),
+                on=opportunity.deadline,
+                record_id=opportunity.pk,
+                draft_kind="opportunity",
+                detail="; ".join(describe_match(m) for m in top),
+            )
+        )
+    return Section(
+        key="opportunities",
+        title="Worth sharing",
+        note="Opportunities someone in your network would want, and who.",
+        items=items[:AGENDA_SHOWN],
+        total=len(items),
+    )
 
 
-def person_panel(network: Network, person: Person, today: dt.date) -> object | None:
+@dataclass
+class PersonOpportunities:
+    brought: list[Opportunity]  # opportunities they brought me
+    shared: list[OpportunityShare]  # opportunities I shared with them
+
+
+def person_panel(network: Network, person: Person, today: dt.date) -> PersonOpportunities | None:
     """What the person page shows about opportunities, or None for nothing."""
-    return None
+    brought = list(
+        Opportunity.objects.filter(network=network, source=person).order_by("-created_at", "-id")[
+            :PANEL_LIMIT
+        ]
+    )
+    shared = list(
+        OpportunityShare.objects.filter(opportunity__network=network, person=person)
+        .select_related("opportunity")
+        .order_by("-shared_at", "-id")[:PANEL_LIMIT]
+    )
+    if not brought and not shared:
+        return None
+    return PersonOpportunities(brought=brought, shared=shared)

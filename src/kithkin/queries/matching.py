@@ -1,0 +1,303 @@
+"""Who in the network would most want an opportunity, and why, in words.
+
+``match_people`` works in two steps so it stays fast on 30,000 people:
+
+1. *Candidates*, from bounded queries only: people sharing one of the opportunity's tags
+   (the best ``TAG_CANDIDATES`` by how many tags they share), people whose full-text
+   document matches one of its keywords (``queries.search.matching_person_ids``, on SQLite
+   FTS5 or PostgreSQL, ``FULLTEXT_CANDIDATES`` per keyword, at most ``MAX_KEYWORDS``
+   keywords), people at its organization, and the people it was already shared with.
+2. *Scores*, in Python, for those candidates only:
+
+   - tags in common: ``TAG_POINTS`` each (the strongest signal) — "tags: rust, compilers";
+   - their current title or headline sharing words with the opportunity's title:
+     ``TITLE_POINTS`` a word, at most two — "title: Staff Engineer";
+   - what matters to them naming one of its keywords: ``WHAT_MATTERS_POINTS`` —
+     "what matters: 'Wants to move into compilers'"; else their notes or how we met:
+     ``NOTES_POINTS`` — "notes mention compilers";
+   - the organization: someone working there now is an insider for a client, a deal, a
+     talk or a grant there (``ORGANIZATION_POINTS``, "works at Babbage") but is the least
+     likely to want a *job* there, which they already have (``SAME_EMPLOYER_PENALTY``,
+     "already at Babbage"); someone who used to work there knows the place
+     (``FORMER_POINTS``, "used to work at Babbage");
+   - their circle, as a tie-breaker only: ``CIRCLE_BONUS`` for the closest circle, less
+     for each circle further out — "close circle".
+
+   Someone with nothing but a circle bonus is no match. Never *me*, never an archived
+   person, never the person who brought the opportunity.
+
+People it was already shared with come after the others, marked ``already_shared``.
+A score of ``STRONG_MATCH`` or more is a strong match (the agenda's bar).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch
+
+from kithkin import clock
+from kithkin.fulltext import words
+from kithkin.models import Affiliation, Network, Opportunity, OpportunityShare, Person
+from kithkin.queries.search import matching_person_ids
+
+TAG_POINTS = 3.0
+TITLE_POINTS = 1.5
+MAX_TITLE_WORDS = 2
+WHAT_MATTERS_POINTS = 2.0
+NOTES_POINTS = 1.0
+ORGANIZATION_POINTS = 1.5
+FORMER_POINTS = 1.0
+SAME_EMPLOYER_PENALTY = -2.0
+CIRCLE_BONUS = 0.5  # closest circle; 0.2 less for each circle further out
+STRONG_MATCH = 3.0  # one tag in common, or a title word and what matters to them...
+
+MAX_KEYWORDS = 6
+TAG_CANDIDATES = 500
+FULLTEXT_CANDIDATES = 100
+ORGANIZATION_CANDIDATES = 200
+QUOTE_LENGTH = 60
+
+# Words that say nothing about who would want it.
+# fmt: off
+STOP_WORDS = frozenset({
+    "a", "an", "and", "at", "be", "by", "for", "from", "in", "into", "is", "it", "of", "on",
+    "or", "our", "the", "to", "we", "with", "you", "your", "new", "role", "job", "jobs",
+    "position", "opening", "opportunity", "looking", "wanted", "team", "company", "remote",
+})
+# fmt: on
+
+
+@dataclass(frozen=True)
+class Match:
+    person: Person
+    score: float
+    reasons: list[str] = field(default_factory=list)
+    already_shared: bool = False
+
+
+def stem(word: str) -> str:
+    """'compilers' and 'compiler' meet; short words stay as they are."""
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def _stems(text: str) -> set[str]:
+    return {stem(word) for word in words(text)}
+
+
+def keywords(opportunity: Opportunity, tag_names: list[str]) -> list[str]:
+    """The opportunity's telling words: its title's (less the organization's name and
+    stop words), then its tags', each once, stemmed."""
+    organization = _stems(opportunity.organization.name) if opportunity.organization else set()
+    found: dict[str, None] = {}
+    for word in words(opportunity.title) + words(" ".join(tag_names)):
+        if len(word) < 2 or word in STOP_WORDS or word.isdigit():
+            continue
+        if stem(word) in organization:
+            continue
+        found.setdefault(stem(word))
+    return list(found)
+
+
+def title_keywords(opportunity: Opportunity) -> set[str]:
+    organization = _stems(opportunity.organization.name) if opportunity.organization else set()
+    return {
+        stem(word)
+        for word in words(opportunity.title)
+        if word not in STOP_WORDS and stem(word) not in organization and len(word) > 1
+    }
+
+
+def _quote(text: str, hits: set[str]) -> str:
+    """The line (or ';'-separated part) of ``text`` that names one of ``hits``, shortened."""
+    parts = [part.strip() for line in text.splitlines() for part in line.split(";")]
+    best = next((part for part in parts if _stems(part) & hits), text.strip())
+    if len(best) > QUOTE_LENGTH:
+        best = best[: QUOTE_LENGTH - 1].rstrip() + "…"
+    return best
+
+
+def _candidate_ids(
+    network: Network,
+    opportunity: Opportunity,
+    tag_ids: list[int],
+    terms: list[str],
+    shared: set[int],
+) -> list[int]:
+    ids: dict[int, None] = {}
+    if tag_ids:
+        by_tags = (
+            Person.tags.through.objects.filter(
+                tag_id__in=tag_ids,
+                person__network=network,
+                person__archived_at__isnull=True,
+                person__is_self=False,
+            )
+            .values("person_id")
+            .annotate(shared_tags=Count("tag_id"))
+            .order_by("-shared_tags", "person_id")
+        )
+        ids.update((row["person_id"], None) for row in by_tags[:TAG_CANDIDATES])
+    for term in terms:
+        ids.update(
+            (pk, None) for pk in matching_person_ids(network, term, limit=FULLTEXT_CANDIDATES)
+        )
+    if opportunity.organization_id:
+        at_organization = (
+            Affiliation.objects.filter(
+                organization_id=opportunity.organization_id,
+                person__archived_at__isnull=True,
+                person__is_self=False,
+            )
+            .order_by("end_on", "person_id")
+            .values_list("person_id", flat=True)
+        )
+        ids.update((pk, None) for pk in at_organization[:ORGANIZATION_CANDIDATES])
+    ids.update((pk, None) for pk in shared)
+    ids.pop(opportunity.source_id or 0, None)
+    return list(ids)
+
+
+def _score(
+    opportunity: Opportunity,
+    person: Person,
+    tag_names: dict[int, str],
+    title_words: set[str],
+    terms: set[str],
+) -> tuple[float, float, list[str]]:
+    """(relevance, circle bonus, reasons) for one candidate."""
+    relevance = 0.0
+    reasons: list[str] = []
+    common = sorted(tag_names[tag.pk] for tag in person.tags.all() if tag.pk in tag_names)
+    if common:
+        relevance += TAG_POINTS * len(common)
+        reasons.append("tags: " + ", ".join(common))
+    current = [a for a in person.affiliations.all() if a.end_on is None]
+    titles = [a.title for a in current if a.title] + ([person.headline] if person.headline else [])
+    best_title, best_words = "", 0
+    for title in titles:
+        shared_words = len(_stems(title) & title_words)
+        if shared_words > best_words:
+            best_title, best_words = title, shared_words
+    if best_words:
+        relevance += TITLE_POINTS * min(best_words, MAX_TITLE_WORDS)
+        reasons.append(f"title: {best_title}")
+    matters_hits = _stems(person.what_matters) & terms
+    notes_hits = _stems(f"{person.notes} {person.how_we_met}") & terms
+    if matters_hits:
+        relevance += WHAT_MATTERS_POINTS
+        reasons.append(f"what matters: '{_quote(person.what_matters, matters_hits)}'")
+    elif notes_hits:
+        relevance += NOTES_POINTS
+        reasons.append("notes mention " + ", ".join(sorted(notes_hits)))
+    if opportunity.organization_id:
+        name = opportunity.organization.name if opportunity.organization else ""
+        at = [
+            a for a in person.affiliations.all() if a.organization_id == opportunity.organization_id
+        ]
+        if any(a.end_on is None for a in at):
+            if opportunity.kind == Opportunity.Kind.JOB:
+                relevance += SAME_EMPLOYER_PENALTY
+                reasons.append(f"already at {name}")
+            else:
+                relevance += ORGANIZATION_POINTS
+                reasons.append(f"works at {name}")
+        elif at:
+            relevance += FORMER_POINTS
+            reasons.append(f"used to work at {name}")
+    bonus = 0.0
+    if person.circle is not None:
+        bonus = max(CIRCLE_BONUS - 0.2 * person.circle.rank, 0.0)
+        if bonus:
+            reasons.append(f"{person.circle.name} circle")
+    return relevance, bonus, reasons
+
+
+def match_people(network: Network, opportunity: Opportunity, limit: int = 10) -> list[Match]:
+    """The people who would most want ``opportunity``, best first, each with reasons.
+
+    ``limit`` counts the people it was not shared with yet; those it was shared with
+    (and who still match) follow, marked ``already_shared``.
+    """
+    if opportunity.network_id != network.pk:
+        return []
+    tags = dict(opportunity.tags.values_list("pk", "name"))
+    terms = keywords(opportunity, list(tags.values()))
+    shared_on = {
+        person_id: clock.local_date(shared_at, network.time_zone)
+        for person_id, shared_at in OpportunityShare.objects.filter(
+            opportunity=opportunity
+        ).values_list("person_id", "shared_at")
+    }
+    candidates = _candidate_ids(
+        network, opportunity, list(tags), terms[:MAX_KEYWORDS], set(shared_on)
+    )
+    if not candidates:
+        return []
+    people = (
+        Person.objects.filter(
+            pk__in=candidates,
+            network_id=opportunity.network_id,
+            archived_at__isnull=True,
+            is_self=False,
+        )
+        .exclude(pk=opportunity.source_id or 0)
+        .select_related("circle")
+        .only(
+            "pk",
+            "full_name",
+            "headline",
+            "what_matters",
+            "notes",
+            "how_we_met",
+            "circle__name",
+            "circle__rank",
+        )
+        .prefetch_related(
+            "tags",
+            Prefetch(
+                "affiliations",
+                Affiliation.objects.only("person_id", "organization_id", "title", "end_on"),
+            ),
+        )
+    )
+    title_words = title_keywords(opportunity)
+    fresh: list[Match] = []
+    done: list[Match] = []
+    for person in people:
+        relevance, bonus, reasons = _score(opportunity, person, tags, title_words, set(terms))
+        if relevance <= 0:
+            continue
+        score = round(relevance + bonus, 2)
+        if person.pk in shared_on:
+            reasons.append(f"already shared on {shared_on[person.pk]:%-d %b}")
+            done.append(Match(person, score, reasons, already_shared=True))
+        else:
+            fresh.append(Match(person, score, reasons))
+    return sorted(fresh, key=_by_rank)[:limit] + sorted(done, key=_by_rank)[:limit]
+
+
+def _by_rank(match: Match) -> tuple[float, str, int]:
+    return (-match.score, match.person.full_name, match.person.pk)
+
+
+def strong(matches: list[Match]) -> list[Match]:
+    """The strong matches not shared with yet."""
+    return [m for m in matches if m.score >= STRONG_MATCH and not m.already_shared]
+
+
+def describe_match(match: Match) -> str:
+    """'Grace Hopper (tags: rust; close circle)'."""
+    return f"{match.person.full_name} ({'; '.join(match.reasons)})"
+
+
+__all__ = [
+    "STRONG_MATCH",
+    "Match",
+    "describe_match",
+    "keywords",
+    "match_people",
+    "strong",
+]
