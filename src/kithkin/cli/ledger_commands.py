@@ -1,12 +1,401 @@
-"""kith give, got, intro, thank, ledger."""
+"""kith give, got, intro, thank, ledger: the value ledger and saying thanks."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from rich.table import Table
+from rich.text import Text
 
-# Top-level commands ("name": function) and command groups ("name": Typer app) that
-# kithkin.cli.app registers.
-COMMANDS: dict[str, Callable[..., None]] = {}
+from kithkin.cli.context import handle_errors, out, parse_day, print_json, session
+from kithkin.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from kithkin.models import Person, ValueExchange
+    from kithkin.queries.agenda_items import PersonRef
+    from kithkin.queries.ledger import NetworkLedger, PersonLedger
+
+KINDS = "advice, introduction, referral, resource, help, recommendation, endorsement, gift or opportunity"
+_DAYS = re.compile(r"^\s*(\d{1,3})\s*d?\s*$", re.IGNORECASE)
+
+OnOption = Annotated[
+    str | None, typer.Option("--on", help="When (YYYY-MM-DD, yesterday, -3d); default today.")
+]
+WeightOption = Annotated[
+    int, typer.Option("--weight", help="How much it mattered: 1 (small) to 5 (life-changing).")
+]
+
+
+# JSON shapes (docs/cli.md) ---------------------------------------------------------------
+
+
+def _ref(person: Person | PersonRef | None) -> dict[str, Any] | None:
+    if person is None:
+        return None
+    name = getattr(person, "full_name", None) or getattr(person, "name", "")
+    return {"id": person.id, "name": name}
+
+
+def _direction(exchange: ValueExchange) -> str:
+    if exchange.giver.is_self:
+        return "given"
+    if exchange.receiver.is_self:
+        return "received"
+    return "between"
+
+
+def exchange_json(exchange: ValueExchange) -> dict[str, Any]:
+    return {
+        "id": exchange.pk,
+        "kind": exchange.kind,
+        "description": exchange.description,
+        "occurred_on": exchange.occurred_on.isoformat(),
+        "weight": exchange.weight,
+        "direction": _direction(exchange),
+        "giver": _ref(exchange.giver),
+        "receiver": _ref(exchange.receiver),
+        "introduced_to": _ref(exchange.introduced_to),
+        "thanked_at": exchange.thanked_at.isoformat() if exchange.thanked_at else None,
+        "source": exchange.source,
+    }
+
+
+def person_ledger_json(ledger: PersonLedger) -> dict[str, Any]:
+    b = ledger.balance
+    return {
+        "person": _ref(ledger.person),
+        "given": b.given,
+        "received": b.received,
+        "given_count": b.given_count,
+        "received_count": b.received_count,
+        "balance": b.balance,
+        "balance_words": b.words,
+        "last_given": b.last_given.isoformat() if b.last_given else None,
+        "last_received": b.last_received.isoformat() if b.last_received else None,
+        "unthanked": b.unthanked,
+        "exchanges": [exchange_json(e) for e in ledger.exchanges],
+        "total": ledger.total,
+    }
+
+
+def network_ledger_json(ledger: NetworkLedger, network_name: str) -> dict[str, Any]:
+    return {
+        "network": network_name,
+        "given": ledger.given,
+        "received": ledger.received,
+        "given_count": ledger.given_count,
+        "received_count": ledger.received_count,
+        "balance": ledger.balance,
+        "thanks_within_days": ledger.thanks_within_days,
+        "thanks_due": ledger.thanks_due,
+        "helped_most": [
+            {
+                "person": _ref(h.person),
+                "received": h.received,
+                "count": h.count,
+                "last_received": h.last_received.isoformat(),
+            }
+            for h in ledger.helpers
+        ],
+        "helped_most_total": ledger.helpers_total,
+        "give_back": [
+            {
+                "person": _ref(g.person),
+                "received": g.received,
+                "last_received": g.last_received.isoformat(),
+                "last_given": g.last_given.isoformat() if g.last_given else None,
+            }
+            for g in ledger.give_back
+        ],
+        "give_back_total": ledger.give_back_total,
+        "recent": [exchange_json(e) for e in ledger.recent],
+    }
+
+
+# Writing ----------------------------------------------------------------------------------
+
+
+def _described(description: str) -> str:
+    return f": {description}" if description else ""
+
+
+@handle_errors
+def give(
+    person: Annotated[str, typer.Argument(help="Who you gave to (a name or an email).")],
+    kind: Annotated[str, typer.Argument(help=f"What: {KINDS}.")],
+    description: Annotated[str, typer.Argument(help="What exactly, in a few words.")] = "",
+    on: OnOption = None,
+    weight: WeightOption = 2,
+) -> None:
+    """Record value you gave someone: advice, an introduction, a referral..."""
+    from kithkin.queries.people import resolve_person
+    from kithkin.services.ledger import give as give_value
+
+    ctx = session()
+    who = resolve_person(ctx.network, person)
+    exchange = give_value(
+        ctx.network,
+        ctx.user,
+        who,
+        kind,
+        description,
+        on=parse_day(on, ctx.today, "--on"),
+        weight=weight,
+        today=ctx.today,
+    )
+    out.print(
+        f"Gave {who.full_name} {exchange.kind} on {exchange.occurred_on} "
+        f"(weight {exchange.weight}){_described(exchange.description)}."
+    )
+
+
+@handle_errors
+def got(
+    person: Annotated[str, typer.Argument(help="Who gave it to you (a name or an email).")],
+    kind: Annotated[str, typer.Argument(help=f"What: {KINDS}.")],
+    description: Annotated[str, typer.Argument(help="What exactly, in a few words.")] = "",
+    on: OnOption = None,
+    weight: WeightOption = 2,
+) -> None:
+    """Record value someone gave you; until you thank them it comes up under "Say thanks"."""
+    from kithkin.queries.people import resolve_person
+    from kithkin.services.ledger import got as got_value
+
+    ctx = session()
+    who = resolve_person(ctx.network, person)
+    exchange = got_value(
+        ctx.network,
+        ctx.user,
+        who,
+        kind,
+        description,
+        on=parse_day(on, ctx.today, "--on"),
+        weight=weight,
+        today=ctx.today,
+    )
+    out.print(
+        f"Got {exchange.kind} from {who.full_name} on {exchange.occurred_on} "
+        f"(weight {exchange.weight}){_described(exchange.description)}."
+    )
+    out.print(f'Not thanked yet: `kith thank "{who.full_name}"` logs the thank-you.')
+
+
+@handle_errors
+def intro(
+    person: Annotated[str, typer.Argument(help="One of the two people you introduced.")],
+    other: Annotated[str, typer.Argument(help="The other one.")],
+    note: Annotated[str, typer.Option("--note", help="Why they should meet.")] = "",
+    on: OnOption = None,
+    weight: WeightOption = 2,
+) -> None:
+    """Record that you introduced two people: an introduction given to each, and one
+    message interaction with both."""
+    from kithkin.queries.people import resolve_person
+    from kithkin.services.ledger import introduce
+
+    ctx = session()
+    first = resolve_person(ctx.network, person)
+    second = resolve_person(ctx.network, other)
+    done = introduce(
+        ctx.network,
+        ctx.user,
+        first,
+        second,
+        note=note,
+        on=parse_day(on, ctx.today, "--on"),
+        weight=weight,
+        today=ctx.today,
+    )
+    out.print(f"{done.interaction.summary} (on {done.exchanges[0].occurred_on}).")
+
+
+@handle_errors
+def thank(
+    person: Annotated[str, typer.Argument(help="Who to thank (a name or an email).")],
+    note: Annotated[str, typer.Option("--note", help="What you said or wrote.")] = "",
+) -> None:
+    """Log a thank-you to someone: everything they gave you that was not thanked yet is
+    marked thanked, and it leaves "Say thanks"."""
+    from kithkin.queries.people import resolve_person
+    from kithkin.services.ledger import thank as thank_person
+
+    ctx = session()
+    who = resolve_person(ctx.network, person)
+    thanks = thank_person(ctx.network, ctx.user, who, note=note, today=ctx.today)
+    count = len(thanks.exchanges)
+    things = "1 thing" if count == 1 else f"{count} things"
+    kinds = ", ".join(dict.fromkeys(e.kind for e in thanks.exchanges))
+    out.print(f"Thanked {who.full_name} for {things}: {kinds}.")
+
+
+# Reading ----------------------------------------------------------------------------------
+
+
+def _days(text: str) -> int:
+    match = _DAYS.match(text)
+    if match is None:
+        raise InvalidInput("--thanks-within", f"{text!r} is not a number of days like 3 or 5d")
+    return int(match[1])
+
+
+def _when(day: object) -> str:
+    return str(day) if day else "never"
+
+
+def _exchange_row(exchange: ValueExchange, table: Table) -> None:
+    direction = _direction(exchange)
+    if direction == "given":
+        who = f"to {exchange.receiver.full_name}"
+    elif direction == "received":
+        who = f"from {exchange.giver.full_name}"
+    else:
+        who = f"{exchange.giver.full_name} to {exchange.receiver.full_name}"
+    if exchange.introduced_to is not None:
+        who += f" (to meet {exchange.introduced_to.full_name})"
+    status = ""
+    if direction == "received":
+        status = "thanked" if exchange.thanked_at else "not thanked"
+    table.add_row(
+        str(exchange.occurred_on),
+        f"#{exchange.pk}",
+        exchange.kind,
+        who,
+        f"weight {exchange.weight}",
+        exchange.description,
+        status,
+    )
+
+
+def _exchanges_table(title: str, exchanges: list[ValueExchange]) -> Table:
+    table = Table(title=title, title_justify="left", show_header=False, box=None, padding=(0, 1))
+    for exchange in exchanges:
+        _exchange_row(exchange, table)
+    return table
+
+
+def _print_person(ledger: PersonLedger) -> None:
+    b = ledger.balance
+    out.print(Text(ledger.person.full_name, style="bold"))
+    out.print(
+        f"You gave {b.given} ({b.given_count} times), they gave {b.received} "
+        f"({b.received_count} times): balance {b.balance:+d}, {b.words}."
+    )
+    line = f"Last given: {_when(b.last_given)}; last received: {_when(b.last_received)}."
+    if b.unthanked:
+        line += f" {b.unthanked} not thanked yet."
+    out.print(line)
+    if not ledger.exchanges:
+        out.print("Nothing exchanged yet.")
+        return
+    shown = len(ledger.exchanges)
+    count = f"{ledger.total}" if shown == ledger.total else f"newest {shown} of {ledger.total}"
+    out.print()
+    out.print(_exchanges_table(f"Exchanges ({count})", ledger.exchanges))
+
+
+def _print_network(ledger: NetworkLedger, network_name: str) -> None:
+    out.print(Text.assemble(("Ledger", "bold"), f" · {network_name}"))
+    out.print(
+        f"You gave {ledger.given} ({ledger.given_count} times) and received {ledger.received} "
+        f"({ledger.received_count} times)."
+    )
+    waiting = ledger.thanks_due
+    out.print(
+        f"Say thanks within {ledger.thanks_within_days} days; "
+        + ("nobody waits for thanks." if not waiting else f"{waiting} waiting now (kith today).")
+    )
+    if ledger.helpers:
+        table = Table(
+            title=f"Who helped you most ({ledger.helpers_total})",
+            title_justify="left",
+            show_header=False,
+            box=None,
+            padding=(0, 1),
+        )
+        for h in ledger.helpers:
+            table.add_row(
+                h.person.name, f"weight {h.received}", f"{h.count} times", f"last {h.last_received}"
+            )
+        out.print()
+        out.print(table)
+    if ledger.give_back:
+        table = Table(
+            title=f"Gave to you this year, nothing given back in 180 days ({ledger.give_back_total})",
+            title_justify="left",
+            show_header=False,
+            box=None,
+            padding=(0, 1),
+        )
+        for g in ledger.give_back:
+            table.add_row(
+                g.person.name,
+                f"weight {g.received}",
+                f"last received {g.last_received}",
+                f"last given {_when(g.last_given)}",
+            )
+        out.print()
+        out.print(table)
+    if ledger.recent:
+        out.print()
+        out.print(_exchanges_table("Recent exchanges", ledger.recent))
+    else:
+        out.print('\nNothing recorded yet: `kith give NAME advice "..."` or `kith got ...`.')
+
+
+@handle_errors
+def ledger(
+    person: Annotated[
+        str | None, typer.Argument(help="One person's ledger; without it, the whole network's.")
+    ] = None,
+    thanks_within: Annotated[
+        str | None,
+        typer.Option(
+            "--thanks-within",
+            metavar="DAYS",
+            help="Set how many days help may wait before 'Say thanks' lists it (default 3).",
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (see docs/cli.md).")] = False,
+) -> None:
+    """Value given and received: with one person (balance, last given, every exchange), or
+    across the network (who helped you most, whom to give back to)."""
+    from kithkin.queries.ledger import network_ledger, person_ledger
+    from kithkin.queries.people import resolve_person
+    from kithkin.services.ledger import set_thanks_window
+
+    ctx = session()
+    if thanks_within is not None:
+        days = _days(thanks_within)
+        set_thanks_window(ctx.network, ctx.user, days)
+        if not as_json:
+            out.print(f"Say thanks within {days} days: help waits that long before Today lists it.")
+            if person is None:
+                return
+    if person is not None:
+        who = resolve_person(ctx.network, person, include_archived=True)
+        if who.is_self:
+            raise InvalidInput("person", "that is you: ask for someone else's ledger, or none")
+        result = person_ledger(ctx.network, who)
+        if as_json:
+            print_json(person_ledger_json(result))
+        else:
+            _print_person(result)
+        return
+    network_result = network_ledger(ctx.network, ctx.today)
+    if as_json:
+        print_json(network_ledger_json(network_result, ctx.network.name))
+    else:
+        _print_network(network_result, ctx.network.name)
+
+
+COMMANDS: dict[str, Callable[..., None]] = {
+    "give": give,
+    "got": got,
+    "intro": intro,
+    "thank": thank,
+    "ledger": ledger,
+}
 GROUPS: dict[str, typer.Typer] = {}

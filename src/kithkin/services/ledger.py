@@ -1,0 +1,283 @@
+"""The value ledger: what I gave people, what they gave me, and thanking them for it.
+
+Every exchange recorded here is between *me* and someone else: ``give`` (I gave),
+``got`` (they gave me), ``introduce`` (I introduced two people: one exchange per person
+introduced, and one message interaction with both). ``thank`` logs the thank-you and
+marks everything that person gave me and I had not thanked yet.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from kithkin import access, clock
+from kithkin.errors import InvalidInput, NotFound
+from kithkin.models import Interaction, Network, Person, User, ValueExchange
+from kithkin.services.interactions import log_interaction, occurred_at_on
+
+DESCRIPTION_LENGTH = 1000
+NOTE_LENGTH = 1000
+MAX_THANKS_WINDOW = 365
+DEFAULT_WEIGHT = 2
+
+
+def me_in(network: Network) -> Person:
+    return Person.objects.get(network=network, is_self=True)
+
+
+def _kind(kind: str) -> str:
+    value = kind.strip().lower()
+    if value not in ValueExchange.Kind.values:
+        raise InvalidInput(
+            "kind", f"{kind!r} is not one of: {', '.join(ValueExchange.Kind.values)}"
+        )
+    return value
+
+
+def _weight(weight: int) -> int:
+    if not 1 <= weight <= 5:
+        raise InvalidInput("weight", f"{weight} is not from 1 (small) to 5 (life-changing)")
+    return weight
+
+
+def _description(text: str, field: str = "description") -> str:
+    value = " ".join(text.split())
+    if len(value) > DESCRIPTION_LENGTH:
+        raise InvalidInput(field, f"is longer than {DESCRIPTION_LENGTH} characters")
+    return value
+
+
+def _day(on: dt.date | None, today: dt.date) -> dt.date:
+    if on is None:
+        return today
+    if on > today:
+        raise InvalidInput("on", f"{on.isoformat()} is in the future; record what has happened")
+    return on
+
+
+def _other(network: Network, person: Person, field: str = "person") -> Person:
+    """Someone who is not me, in this network."""
+    access.require_in_network(network, person)
+    if person.is_self:
+        raise InvalidInput(field, "that is you: value goes between you and someone else")
+    return person
+
+
+@transaction.atomic
+def record_exchange(
+    network: Network,
+    actor: User,
+    *,
+    giver: Person,
+    receiver: Person,
+    kind: str,
+    description: str = "",
+    on: dt.date | None = None,
+    weight: int = DEFAULT_WEIGHT,
+    today: dt.date,
+    introduced_to: Person | None = None,
+    interaction: Interaction | None = None,
+) -> ValueExchange:
+    """One exchange; ``give``, ``got`` and ``introduce`` say who is who."""
+    access.require_write(actor, network)
+    for person in (giver, receiver, *([introduced_to] if introduced_to else [])):
+        access.require_in_network(network, person)
+    if giver.pk == receiver.pk:
+        raise InvalidInput("person", "giver and receiver are the same person")
+    return ValueExchange.objects.create(
+        network=network,
+        giver=giver,
+        receiver=receiver,
+        introduced_to=introduced_to,
+        kind=_kind(kind),
+        description=_description(description),
+        occurred_on=_day(on, today),
+        weight=_weight(weight),
+        interaction=interaction,
+        created_by=actor,
+    )
+
+
+def give(
+    network: Network,
+    actor: User,
+    person: Person,
+    kind: str,
+    description: str = "",
+    *,
+    on: dt.date | None = None,
+    weight: int = DEFAULT_WEIGHT,
+    today: dt.date,
+) -> ValueExchange:
+    """I gave ``person`` something of value."""
+    access.require_write(actor, network)
+    return record_exchange(
+        network,
+        actor,
+        giver=me_in(network),
+        receiver=_other(network, person),
+        kind=kind,
+        description=description,
+        on=on,
+        weight=weight,
+        today=today,
+    )
+
+
+def got(
+    network: Network,
+    actor: User,
+    person: Person,
+    kind: str,
+    description: str = "",
+    *,
+    on: dt.date | None = None,
+    weight: int = DEFAULT_WEIGHT,
+    today: dt.date,
+) -> ValueExchange:
+    """``person`` gave me something of value (to thank them for)."""
+    access.require_write(actor, network)
+    return record_exchange(
+        network,
+        actor,
+        giver=_other(network, person),
+        receiver=me_in(network),
+        kind=kind,
+        description=description,
+        on=on,
+        weight=weight,
+        today=today,
+    )
+
+
+@dataclass(frozen=True)
+class Introduction:
+    interaction: Interaction
+    exchanges: list[ValueExchange]
+
+
+@transaction.atomic
+def introduce(
+    network: Network,
+    actor: User,
+    first: Person,
+    second: Person,
+    *,
+    note: str = "",
+    on: dt.date | None = None,
+    weight: int = DEFAULT_WEIGHT,
+    today: dt.date,
+) -> Introduction:
+    """I introduced ``first`` and ``second``: an introduction given to each (to the other),
+    and one outbound message with both, "Introduced Ada Lovelace and Grace Hopper: ..."."""
+    access.require_write(actor, network)
+    _other(network, first, "person")
+    _other(network, second, "other")
+    if first.pk == second.pk:
+        raise InvalidInput("other", "introduce two different people")
+    note = _description(note, "note")
+    day = _day(on, today)
+    _weight(weight)
+    summary = f"Introduced {first.full_name} and {second.full_name}" + (f": {note}" if note else "")
+    interaction = log_interaction(
+        network,
+        actor,
+        kind=Interaction.Kind.MESSAGE,
+        people=[first, second],
+        occurred_at=occurred_at_on(day, today=today, time_zone=network.time_zone),
+        summary=summary,
+        direction=Interaction.Direction.OUTBOUND,
+    )
+    me = me_in(network)
+    exchanges = [
+        record_exchange(
+            network,
+            actor,
+            giver=me,
+            receiver=person,
+            introduced_to=other,
+            kind=ValueExchange.Kind.INTRODUCTION,
+            description=note or f"Introduced to {other.full_name}",
+            on=day,
+            weight=weight,
+            today=today,
+            interaction=interaction,
+        )
+        for person, other in ((first, second), (second, first))
+    ]
+    return Introduction(interaction, exchanges)
+
+
+def _thanked_for(exchanges: list[ValueExchange]) -> str:
+    parts = [
+        f"{exchange.kind} ({exchange.description})" if exchange.description else exchange.kind
+        for exchange in exchanges
+    ]
+    return "Thanked for: " + "; ".join(parts)
+
+
+@dataclass(frozen=True)
+class Thanks:
+    interaction: Interaction
+    exchanges: list[ValueExchange]
+
+
+@transaction.atomic
+def thank(
+    network: Network, actor: User, person: Person, *, note: str = "", today: dt.date
+) -> Thanks:
+    """Log the thank-you to ``person`` (an outbound message, "Thanked for: ...") and mark
+    everything they gave me that was not thanked yet as thanked in it."""
+    access.require_write(actor, network)
+    _other(network, person)
+    note = note.strip()
+    if len(note) > NOTE_LENGTH:
+        raise InvalidInput("note", f"is longer than {NOTE_LENGTH} characters")
+    me = me_in(network)
+    unthanked = list(
+        ValueExchange.objects.select_for_update()
+        .filter(network=network, giver=person, receiver=me, thanked_at__isnull=True)
+        .order_by("occurred_on", "pk")
+    )
+    if not unthanked:
+        raise InvalidInput("person", f"nothing from {person.full_name} is waiting to be thanked")
+    summary = _thanked_for(unthanked) + (f"\n\n{note}" if note else "")
+    interaction = log_interaction(
+        network,
+        actor,
+        kind=Interaction.Kind.MESSAGE,
+        people=[person],
+        occurred_at=occurred_at_on(None, today=today, time_zone=network.time_zone),
+        summary=summary,
+        direction=Interaction.Direction.OUTBOUND,
+    )
+    now = clock.now()
+    ValueExchange.objects.filter(pk__in=[e.pk for e in unthanked]).update(
+        thanked_at=now, thanked_in=interaction
+    )
+    for exchange in unthanked:
+        exchange.thanked_at, exchange.thanked_in = now, interaction
+    return Thanks(interaction, unthanked)
+
+
+@transaction.atomic
+def delete_exchange(network: Network, actor: User, exchange: ValueExchange) -> None:
+    """Remove an exchange recorded by mistake (the interactions logged with it stay)."""
+    access.require_write(actor, network)
+    if exchange.network_id != network.pk:
+        raise NotFound(f"No value exchange #{exchange.pk} in {network.name}.")
+    exchange.delete()
+
+
+@transaction.atomic
+def set_thanks_window(network: Network, actor: User, days: int) -> Network:
+    """Help received shows under "Say thanks" once it is ``days`` old and not thanked."""
+    access.require_write(actor, network)
+    if not 0 <= days <= MAX_THANKS_WINDOW:
+        raise InvalidInput("days", f"{days} is not from 0 to {MAX_THANKS_WINDOW}")
+    network.thanks_within_days = days
+    network.save(update_fields=["thanks_within_days"])
+    return network
