@@ -1,12 +1,202 @@
-"""Reads about memberships. (Being built: the agenda section below is a placeholder.)"""
+"""Reads about organizations and my memberships: find an organization by name, list them
+with how many people are there, one organization with its people, and the renewals the
+agenda shows ahead of time (``Network.renewal_notice_days``)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 
-from kithkin.models import Network
-from kithkin.queries.agenda_items import Section
+from django.db.models import Count, F, Q, QuerySet
+from rapidfuzz import fuzz, process
+
+from kithkin.errors import Ambiguous, InvalidInput, NotFound
+from kithkin.fulltext import fold, words
+from kithkin.models import Affiliation, Network, Organization
+from kithkin.queries.agenda_items import AgendaItem, Section
+
+SECTION_SHOWN = 10
+MAX_CANDIDATES = 8
+
+
+def resolve_organization(network: Network, text: str) -> Organization:
+    """The one organization ``text`` names: ``#12`` (its id), its name whatever the case,
+    or a unique prefix of its words. Raises Ambiguous or NotFound (with the closest)."""
+    query = " ".join(text.split())
+    organizations = Organization.objects.filter(network=network)
+    if query.startswith("#") and query[1:].isdigit():
+        found = organizations.filter(pk=int(query[1:])).first()
+        if found is None:
+            raise NotFound(f"No organization {query} in {network.name}.")
+        return found
+    if not query:
+        raise InvalidInput("organization", "must not be empty")
+    exact = organizations.filter(name__iexact=query).first()
+    if exact is not None:
+        return exact
+    names = dict(organizations.values_list("pk", "name"))
+    wanted = fold(query)
+    folded = [pk for pk, name in names.items() if fold(name) == wanted]
+    if len(folded) == 1:
+        return organizations.get(pk=folded[0])
+    query_words = words(query)
+    prefix = [
+        pk
+        for pk, name in names.items()
+        if query_words and all(any(w.startswith(q) for w in words(name)) for q in query_words)
+    ]
+    if len(prefix) == 1:
+        return organizations.get(pk=prefix[0])
+    if prefix:
+        shown = sorted(names[pk] for pk in prefix)
+        more = f" (and {len(shown) - MAX_CANDIDATES} more)" if len(shown) > MAX_CANDIDATES else ""
+        raise Ambiguous(
+            f"{query!r} names {len(shown)} organizations{more}; which one?",
+            shown[:MAX_CANDIDATES],
+        )
+    closest = process.extract(query, names, scorer=fuzz.WRatio, limit=3, score_cutoff=70)
+    raise NotFound(f"No organization called {query!r}.", suggestions=[n for n, _, _ in closest])
+
+
+def with_people_counts(network: Network) -> QuerySet[Organization]:
+    """The network's organizations, each with ``people_count``: the people there now
+    (current affiliations of people not archived, me left out)."""
+    return Organization.objects.filter(network=network).annotate(
+        people_count=Count(
+            "affiliations__person",
+            filter=Q(
+                affiliations__end_on__isnull=True,
+                affiliations__person__archived_at__isnull=True,
+                affiliations__person__is_self=False,
+            ),
+            distinct=True,
+        )
+    )
+
+
+def list_organizations(
+    network: Network, *, kind: str | None = None, text: str = ""
+) -> QuerySet[Organization]:
+    """Organizations with their people counts, the most people first; ``kind`` and a
+    name fragment narrow them."""
+    found = with_people_counts(network)
+    if kind:
+        if kind not in Organization.Kind.values:
+            raise InvalidInput(
+                "kind", f"{kind!r} is not one of: {', '.join(Organization.Kind.values)}"
+            )
+        found = found.filter(kind=kind)
+    if text.strip():
+        found = found.filter(name__icontains=text.strip())
+    return found.order_by(F("people_count").desc(), "name")
+
+
+@dataclass
+class OrganizationDetail:
+    organization: Organization
+    tags: list[str]
+    current: list[Affiliation]  # people there now, me left out
+    past: list[Affiliation]  # people who were there (ended), me left out
+    membership: Affiliation | None  # my current membership
+    mine: list[Affiliation] = field(default_factory=list)  # my other ties, past ones too
+
+
+def organization_detail(network: Network, organization: Organization) -> OrganizationDetail:
+    """One organization with its people (current and past, with their titles) and my ties."""
+    affiliations = list(
+        Affiliation.objects.filter(
+            organization=organization,
+            person__network=network,
+            person__archived_at__isnull=True,
+        )
+        .select_related("person", "person__circle")
+        .order_by("end_on", "person__full_name", "-start_on", "pk")
+    )
+    others = [a for a in affiliations if not a.person.is_self]
+    mine = [a for a in affiliations if a.person.is_self]
+    memberships = sorted(
+        (a for a in mine if a.kind == Affiliation.Kind.MEMBERSHIP and a.end_on is None),
+        key=lambda a: (a.start_on or dt.date.min, a.pk),
+        reverse=True,
+    )
+    membership = memberships[0] if memberships else None
+    return OrganizationDetail(
+        organization=organization,
+        tags=list(organization.tags.values_list("name", flat=True)),
+        current=[a for a in others if a.end_on is None],
+        past=sorted(
+            (a for a in others if a.end_on is not None),
+            key=lambda a: (a.end_on, a.person.full_name),
+            reverse=True,
+        ),
+        membership=membership,
+        mine=[a for a in mine if a is not membership],
+    )
+
+
+def my_memberships(network: Network) -> list[Affiliation]:
+    """My current memberships, the next renewal first (those without a date last)."""
+    found = Affiliation.objects.filter(
+        person__network=network,
+        person__is_self=True,
+        kind=Affiliation.Kind.MEMBERSHIP,
+        end_on__isnull=True,
+    ).select_related("organization")
+    return sorted(found, key=lambda a: (a.renews_on or dt.date.max, a.organization.name))
+
+
+def _day(day: dt.date, today: dt.date) -> str:
+    return f"{day:%-d %B}" + (f" {day.year}" if day.year != today.year else "")
+
+
+def renewal_reason(renews_on: dt.date, today: dt.date) -> str:
+    """'renews in 12 days (4 March)', 'renews today', 'renewal overdue by 3 days'."""
+    days = (renews_on - today).days
+    if days < 0:
+        late = -days
+        return f"renewal overdue by {late} day{'s' if late != 1 else ''}"
+    if days == 0:
+        return "renews today"
+    if days == 1:
+        return f"renews tomorrow ({_day(renews_on, today)})"
+    return f"renews in {days} days ({_day(renews_on, today)})"
 
 
 def renewals_due(network: Network, today: dt.date) -> Section:
-    return Section(key="renewals", title="renewals", note="")
+    """My current memberships renewing within the notice days from ``today``, or overdue;
+    the most overdue first. Two queries whatever the network's size."""
+    notice = network.renewal_notice_days
+    due = Affiliation.objects.filter(
+        person__network=network,
+        person__is_self=True,
+        kind=Affiliation.Kind.MEMBERSHIP,
+        end_on__isnull=True,
+        renews_on__isnull=False,
+        renews_on__lte=today + dt.timedelta(days=notice),
+    )
+    total = due.count()
+    rows = list(due.select_related("organization").order_by("renews_on", "pk")[:SECTION_SHOWN])
+    items = []
+    for membership in rows:
+        assert membership.renews_on is not None
+        role = membership.title or "member"
+        since = f" since {membership.start_on:%B %Y}" if membership.start_on else ""
+        items.append(
+            AgendaItem(
+                key=f"renewals-{membership.pk}",
+                title=f"Renew my membership of {membership.organization.name}",
+                people=[],
+                reason=renewal_reason(membership.renews_on, today),
+                on=membership.renews_on,
+                record_id=membership.organization_id,
+                detail=f"{role[:1].upper()}{role[1:]}{since}",
+            )
+        )
+    return Section(
+        key="renewals",
+        title="Renew memberships",
+        note=f"My memberships renewing within {notice} day{'s' if notice != 1 else ''}, "
+        "overdue first.",
+        items=items,
+        total=total,
+    )
