@@ -12,7 +12,23 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kithkin.models import MessageTemplate, Network, Person
+from django.db import transaction
+
+from kithkin import access, clock
+from kithkin.errors import InvalidInput, NotFound
+from kithkin.models import (
+    Attendance,
+    ContactPoint,
+    Event,
+    FollowUp,
+    Interaction,
+    MessageTemplate,
+    Network,
+    Person,
+    User,
+)
+from kithkin.services.followups import complete_follow_up
+from kithkin.services.interactions import log_interaction
 
 Kind = MessageTemplate.Kind
 
@@ -172,9 +188,192 @@ def fill(text: str, values: dict[str, str]) -> str:
 
 def render_draft(network: Network, kind: str, context: DraftContext) -> Draft:
     """The draft of ``kind`` for ``context.person``."""
-    template = template_for(network, kind)
+    return render_template(kind, template_for(network, kind), context)
+
+
+def render_template(kind: str, template: Template, context: DraftContext) -> Draft:
+    """Fill ``template`` (the network's, a default, or one being edited) for ``context``."""
     values = context.values()
     # "Great to meet you at PyCon" / "Great to meet you": a suffix only when there is one.
     values["event_suffix"] = f" at {values['event']}" if values["event"] else ""
     subject = template.subject.replace("{event_suffix}", values["event_suffix"])
     return Draft(kind=kind, subject=fill(subject, values), body=fill(template.body, values))
+
+
+# Reading the database for a draft, and logging one as sent.
+
+
+def draft_for(
+    network: Network,
+    person: Person,
+    kind: str,
+    *,
+    follow_up: FollowUp | None = None,
+    event: Event | None = None,
+    occasion: str = "",
+    thanks_for: str = "",
+    opportunity: str = "",
+    opportunity_url: str = "",
+) -> Draft:
+    """The draft of ``kind`` for ``person``, filled from what the network knows.
+
+    The event is ``event``, else the one the follow-up's interaction happened at, else
+    the last event I met them at; the last topic and what I learned come from the
+    follow-up's interaction, else from our last conversation (notes to self are not).
+    """
+    if kind not in Kind.values:
+        raise InvalidInput("kind", f"{kind!r} is not one of: {', '.join(Kind.values)}")
+    access.require_in_network(network, person)
+    if follow_up is not None:
+        _require_owed_to(network, follow_up, person)
+    source = (
+        Interaction.objects.select_related("event").filter(pk=follow_up.interaction_id).first()
+        if follow_up is not None and follow_up.interaction_id
+        else None
+    )
+    last = source or _last_conversation(network, person)
+    if event is not None and event.network_id != network.pk:
+        raise InvalidInput("event", "that event is not in this network")
+    event_name = (
+        event.name
+        if event is not None
+        else source.event.name
+        if source is not None and source.event is not None
+        else _last_event_met(network, person)
+    )
+    context = DraftContext(
+        person=person,
+        me=Person.objects.filter(network=network, is_self=True).first(),
+        event=event_name,
+        last_topic=last.summary if last else "",
+        learned=last.learned if last else "",
+        occasion=occasion,
+        thanks_for=thanks_for,
+        opportunity=opportunity,
+        opportunity_url=opportunity_url,
+    )
+    return render_draft(network, kind, context)
+
+
+def draft_for_follow_up(
+    network: Network, follow_up: FollowUp, person: Person, kind: str | None = None
+) -> Draft:
+    """The message that settles ``follow_up``: ``kind``'s draft when given, else the draft
+    stored with it, else a follow-up after meeting (when it came from an interaction) or a
+    check-in. A stored draft may start with a "Subject: ..." line."""
+    if kind:
+        return draft_for(network, person, kind, follow_up=follow_up)
+    fitting = Kind.FOLLOW_UP if follow_up.interaction_id else Kind.CHECK_IN
+    drafted = draft_for(network, person, fitting, follow_up=follow_up)
+    stored = follow_up.draft.strip()
+    if not stored:
+        return drafted
+    subject = drafted.subject
+    first, _, rest = stored.partition("\n")
+    if first.lower().startswith("subject:"):
+        subject, stored = first.split(":", 1)[1].strip() or subject, rest.strip()
+    return Draft(kind=fitting, subject=subject, body=stored)
+
+
+def follow_up_with_draft(network: Network, person: Person) -> FollowUp | None:
+    """The person's first open follow-up that has a draft stored with it, if any."""
+    return (
+        FollowUp.objects.filter(network=network, people=person, done_at__isnull=True)
+        .exclude(draft="")
+        .order_by("due_on", "id")
+        .first()
+    )
+
+
+def suggested_draft(
+    network: Network,
+    person: Person,
+    *,
+    kind: str | None = None,
+    follow_up: FollowUp | None = None,
+) -> tuple[Draft, FollowUp | None]:
+    """The draft to write to ``person`` now, and the follow-up it settles (if any).
+
+    ``follow_up`` given: its draft. ``kind`` given: that kind. Else the draft stored with
+    an open follow-up of theirs, else a check-in.
+    """
+    if follow_up is not None:
+        return draft_for_follow_up(network, follow_up, person, kind), follow_up
+    if kind:
+        return draft_for(network, person, kind), None
+    pending = follow_up_with_draft(network, person)
+    if pending is not None:
+        return draft_for_follow_up(network, pending, person), pending
+    return draft_for(network, person, Kind.CHECK_IN), None
+
+
+@dataclass(frozen=True)
+class SentDraft:
+    interaction: Interaction
+    next_follow_up: FollowUp | None  # a recurring follow-up's next occurrence
+
+
+@transaction.atomic
+def mark_draft_sent(
+    network: Network,
+    actor: User,
+    *,
+    person: Person,
+    draft: Draft,
+    follow_up: FollowUp | None = None,
+) -> SentDraft:
+    """I sent ``draft`` to ``person``: log it (an email when they have an address, else a
+    message, reaching out, the subject as its summary) and close the follow-up it settles.
+    Logging it resets their check-in; a recurring follow-up schedules its next one."""
+    access.require_write(actor, network)
+    access.require_in_network(network, person)
+    if follow_up is not None:
+        _require_owed_to(network, follow_up, person)
+        if follow_up.done_at is not None:
+            raise InvalidInput("follow-up", f"#{follow_up.pk} is already done")
+    has_email = ContactPoint.objects.filter(person=person, kind=ContactPoint.Kind.EMAIL).exists()
+    interaction = log_interaction(
+        network,
+        actor,
+        kind=Interaction.Kind.EMAIL if has_email else Interaction.Kind.MESSAGE,
+        people=[person],
+        occurred_at=clock.now(),
+        summary=draft.subject or _first_line(draft.body),
+        direction=Interaction.Direction.OUTBOUND,
+    )
+    following = None
+    if follow_up is not None:
+        following = complete_follow_up(
+            network, actor, follow_up, today=clock.today_in(network.time_zone)
+        )
+    return SentDraft(interaction=interaction, next_follow_up=following)
+
+
+def _require_owed_to(network: Network, follow_up: FollowUp, person: Person) -> None:
+    if follow_up.network_id != network.pk:
+        raise NotFound(f"No follow-up #{follow_up.pk} in {network.name}.")
+    if not follow_up.people.filter(pk=person.pk).exists():
+        raise InvalidInput("follow-up", f"#{follow_up.pk} is not owed to {person.full_name}")
+
+
+def _last_conversation(network: Network, person: Person) -> Interaction | None:
+    return (
+        Interaction.objects.filter(network=network, participants=person)
+        .exclude(kind=Interaction.Kind.NOTE)
+        .exclude(summary="")
+        .order_by("-occurred_at", "-id")
+        .first()
+    )
+
+
+def _last_event_met(network: Network, person: Person) -> str:
+    today = clock.today_in(network.time_zone)
+    attendance = (
+        Attendance.objects.filter(
+            person=person, event__network=network, event__starts_on__lte=today
+        )
+        .select_related("event")
+        .order_by("-event__starts_on", "-id")
+        .first()
+    )
+    return attendance.event.name if attendance else ""

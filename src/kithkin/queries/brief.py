@@ -1,0 +1,339 @@
+"""The prep brief: what to remember before meeting someone, readable in thirty seconds.
+
+Who they are and what matters to them, how we met, the last few conversations and what I
+learned, the questions I meant to ask, what I owe them, what is coming up in their life,
+what we share and who we both know, and how value has gone between us. Every list shows
+at most ``SHOWN`` items and says how many more there are; a fixed number of queries
+whatever the size of the network.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+from django.db.models import Count, Model, Q, QuerySet
+
+from kithkin import access
+from kithkin.models import (
+    Affiliation,
+    Attendance,
+    Event,
+    FollowUp,
+    Interaction,
+    InteractionParticipant,
+    Milestone,
+    Network,
+    Organization,
+    Person,
+    Relationship,
+    ValueExchange,
+)
+
+SHOWN = 3
+MILESTONE_DAYS = 60
+
+T = TypeVar("T")
+M = TypeVar("M", bound=Model)
+
+
+@dataclass(frozen=True)
+class Some(Generic[T]):
+    """The first few of a list, and how many more there are."""
+
+    items: list[T] = field(default_factory=list)
+    more: int = 0
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+
+def _some(items: list[T], total: int | None = None) -> Some[T]:
+    total = len(items) if total is None else total
+    return Some(items=items[:SHOWN], more=max(0, total - SHOWN))
+
+
+BOUND = 50  # rows read for a list; past it, one more query counts them
+
+
+def _bounded(rows: QuerySet[M]) -> tuple[list[M], int]:
+    """The first rows of a list and how many there are, in one query when it is short."""
+    found = list(rows[:BOUND])
+    return found, len(found) if len(found) < BOUND else rows.count()
+
+
+@dataclass(frozen=True)
+class Conversation:
+    on: dt.date
+    kind: str  # as displayed: "call", "video call"
+    summary: str
+    learned: str
+
+
+@dataclass(frozen=True)
+class Question:
+    asked_on: dt.date  # when I noted it
+    text: str
+
+
+@dataclass(frozen=True)
+class Upcoming:
+    on: dt.date
+    title: str  # "Birthday (turns 40)", "Promotion: VP Engineering"
+    days: int  # from today
+
+
+@dataclass(frozen=True)
+class Connection:
+    person: Person
+    why: str  # "their colleague, your friend", "introduced us", "they introduced them"
+
+
+@dataclass(frozen=True)
+class ValueBalance:
+    given: int  # from me to them
+    received: int  # from them to me
+
+    def __bool__(self) -> bool:
+        return bool(self.given or self.received)
+
+
+@dataclass(frozen=True)
+class Brief:
+    person: Person
+    today: dt.date
+    roles: list[str]  # current jobs: "CTO at Analytical Engines"
+    circle: str | None
+    tags: Some[str]
+    introduced_by: Person | None
+    conversations: list[Conversation]  # the last three
+    interaction_count: int
+    questions: Some[Question]
+    follow_ups: Some[FollowUp]
+    upcoming: Some[Upcoming]
+    organizations: Some[Organization]
+    events: Some[Event]
+    connections: Some[Connection]
+    balance: ValueBalance
+
+
+def prep_brief(network: Network, person: Person, today: dt.date) -> Brief:
+    access.require_in_network(network, person)
+    person = (
+        Person.objects.filter(network=network, pk=person.pk)
+        .select_related("circle", "introduced_by")
+        .get()
+    )
+    me = Person.objects.filter(network=network, is_self=True).only("pk").first()
+    me_id = me.pk if me is not None else None
+    tags = list(person.tags.order_by("name").values_list("name", flat=True))
+    roles = [
+        str(affiliation)
+        for affiliation in Affiliation.objects.filter(
+            person=person, end_on__isnull=True, kind=Affiliation.Kind.EMPLOYMENT
+        )
+        .select_related("organization")
+        .order_by("-start_on", "id")[:SHOWN]
+    ]
+    return Brief(
+        person=person,
+        today=today,
+        roles=roles,
+        circle=person.circle.name if person.circle else None,
+        tags=_some(tags),
+        introduced_by=person.introduced_by,
+        conversations=_conversations(network, person),
+        # Through the (person, interaction) index, as the person card counts them.
+        interaction_count=InteractionParticipant.objects.filter(person=person).count(),
+        questions=_questions(network, person),
+        follow_ups=_follow_ups(network, person),
+        upcoming=_upcoming(network, person, today),
+        organizations=_shared_organizations(network, person, me_id),
+        events=_shared_events(network, person),
+        connections=_connections(network, person, me_id),
+        balance=_balance(network, person, me_id),
+    )
+
+
+def _local_day(instant: dt.datetime, network: Network) -> dt.date:
+    from kithkin import clock
+
+    return clock.local_date(instant, network.time_zone)
+
+
+def _conversations(network: Network, person: Person) -> list[Conversation]:
+    rows = Interaction.objects.filter(network=network, participants=person).order_by(
+        "-occurred_at", "-id"
+    )[:SHOWN]
+    return [
+        Conversation(
+            on=_local_day(row.occurred_at, network),
+            kind=row.get_kind_display(),
+            summary=_line(row.summary),
+            learned=_line(row.learned),
+        )
+        for row in rows
+    ]
+
+
+def _questions(network: Network, person: Person) -> Some[Question]:
+    """What I noted to ask them and no later conversation has asked yet, newest first."""
+    rows, total = _bounded(
+        Interaction.objects.filter(
+            network=network, participants=person, questions_answered_at__isnull=True
+        )
+        .exclude(next_questions="")
+        .order_by("-occurred_at", "-id")
+        .only("occurred_at", "next_questions")
+    )
+    return _some(
+        [
+            Question(asked_on=_local_day(row.occurred_at, network), text=_line(row.next_questions))
+            for row in rows
+        ],
+        total,
+    )
+
+
+def _follow_ups(network: Network, person: Person) -> Some[FollowUp]:
+    rows, total = _bounded(
+        FollowUp.objects.filter(network=network, people=person, done_at__isnull=True).order_by(
+            "due_on", "id"
+        )
+    )
+    return _some(rows, total)
+
+
+def _on_or_after(month: int, day: int, today: dt.date) -> dt.date:
+    """The next ``month``/``day`` on or after today (29 February: the 28th in other years)."""
+    for year in (today.year, today.year + 1):
+        last = calendar.monthrange(year, month)[1]
+        date = dt.date(year, month, min(day, last))
+        if date >= today:
+            return date
+    raise AssertionError("unreachable")
+
+
+def _upcoming(network: Network, person: Person, today: dt.date) -> Some[Upcoming]:
+    horizon = today + dt.timedelta(days=MILESTONE_DAYS)
+    found: list[Upcoming] = []
+    if person.birthday_month and person.birthday_day:
+        on = _on_or_after(person.birthday_month, person.birthday_day, today)
+        if on <= horizon:
+            age = f" (turns {on.year - person.birthday_year})" if person.birthday_year else ""
+            found.append(Upcoming(on=on, title=f"Birthday{age}", days=(on - today).days))
+    for milestone in Milestone.objects.filter(network=network, person=person):
+        if milestone.recurs_yearly:
+            on = _on_or_after(milestone.month, milestone.day, today)
+        elif milestone.year:
+            try:
+                on = dt.date(milestone.year, milestone.month, milestone.day)
+            except ValueError:
+                continue
+        else:
+            continue
+        if today <= on <= horizon:
+            label = milestone.get_kind_display().capitalize()
+            title = f"{label}: {milestone.title}" if milestone.title else label
+            found.append(Upcoming(on=on, title=title, days=(on - today).days))
+    found.sort(key=lambda item: (item.on, item.title))
+    return _some(found)
+
+
+def _shared_organizations(
+    network: Network, person: Person, me_id: int | None
+) -> Some[Organization]:
+    if me_id is None:
+        return Some()
+    rows, total = _bounded(
+        Organization.objects.filter(network=network, affiliations__person=person)
+        .filter(affiliations__person_id=me_id)
+        .distinct()
+        .order_by("name")
+    )
+    return _some(rows, total)
+
+
+def _shared_events(network: Network, person: Person) -> Some[Event]:
+    """Events I attended (my status) where I met or saw them, newest first."""
+    rows, total = _bounded(
+        Attendance.objects.filter(
+            person=person, event__network=network, event__status=Event.Status.ATTENDED
+        )
+        .select_related("event")
+        .order_by("-event__starts_on", "-id")
+    )
+    return _some([attendance.event for attendance in rows], total)
+
+
+_REVERSED: dict[str, str] = {
+    Relationship.Kind.MENTOR: "mentee",
+    Relationship.Kind.MANAGER: "report",
+    Relationship.Kind.INTRODUCED: "introducer",
+}
+
+
+def _tie(relationship: Relationship, other_id: int) -> str:
+    """What ``other_id`` is to the person on the other side of ``relationship``."""
+    if relationship.kind in _REVERSED and relationship.to_person_id == other_id:
+        return _REVERSED[relationship.kind]
+    if relationship.kind == Relationship.Kind.INTRODUCED:
+        return "introduced"
+    return str(relationship.get_kind_display()).lower()
+
+
+def _connections(network: Network, person: Person, me_id: int | None) -> Some[Connection]:
+    """People we both know: related to them and to me, who introduced us, whom they
+    introduced to me."""
+    theirs: dict[int, str] = {}
+    for rel in Relationship.objects.filter(network=network).filter(
+        Q(from_person=person) | Q(to_person=person)
+    ):
+        other = rel.to_person_id if rel.from_person_id == person.pk else rel.from_person_id
+        if other != me_id:
+            theirs.setdefault(other, _tie(rel, other))
+    mine: dict[int, str] = {}
+    if me_id is not None and theirs:
+        for rel in Relationship.objects.filter(network=network).filter(
+            Q(from_person_id=me_id, to_person_id__in=list(theirs))
+            | Q(to_person_id=me_id, from_person_id__in=list(theirs))
+        ):
+            other = rel.to_person_id if rel.from_person_id == me_id else rel.from_person_id
+            mine.setdefault(other, _tie(rel, other))
+    whys: dict[int, str] = {
+        pk: f"their {theirs[pk]}, your {mine[pk]}" for pk in theirs if pk in mine
+    }
+    if person.introduced_by_id and person.introduced_by_id != me_id:
+        whys[person.introduced_by_id] = "introduced you two"
+    introduced = Person.objects.filter(network=network, introduced_by=person, is_self=False)
+    for pk in introduced.values_list("pk", flat=True)[:BOUND]:
+        whys.setdefault(pk, "introduced to you by them")
+    people = Person.objects.filter(network=network, pk__in=list(whys)[:BOUND]).order_by("full_name")
+    return _some([Connection(person=p, why=whys[p.pk]) for p in people], total=len(whys))
+
+
+def _balance(network: Network, person: Person, me_id: int | None) -> ValueBalance:
+    if me_id is None:
+        return ValueBalance(given=0, received=0)
+    counts = ValueExchange.objects.filter(
+        Q(giver_id=me_id, receiver=person) | Q(giver=person, receiver_id=me_id), network=network
+    ).aggregate(
+        given=Count("pk", filter=Q(giver_id=me_id, receiver=person)),
+        received=Count("pk", filter=Q(giver=person, receiver_id=me_id)),
+    )
+    return ValueBalance(given=counts["given"], received=counts["received"])
+
+
+def _line(text: str, limit: int = 140) -> str:
+    """The first line of a note, cut to fit one line of the brief."""
+    first = text.strip().splitlines()[0].strip() if text.strip() else ""
+    return first if len(first) <= limit else first[: limit - 1].rstrip() + "…"
