@@ -208,6 +208,8 @@ def form_data(ids) -> dict[str, str]:
         "contact-kind": "email",
         "contact-value": "x@hacked.example",
         "affiliation-organization": "Hacked",
+        "status": "ended",  # mentorship_status
+        "goal": "hacked",  # mentorship_goal
     }
 
 
