@@ -147,6 +147,11 @@ class PersonLedger:
     exchanges: list[ValueExchange]  # the newest first, with giver, receiver, introduced_to
     total: int  # every exchange with them, when ``exchanges`` shows only the newest
 
+    @property
+    def kinds(self) -> list[tuple[str, str]]:
+        """The kinds of value, for a form to record one."""
+        return list(ValueExchange.Kind.choices)
+
 
 def person_ledger(network: Network, person: Person, me: int | None = None) -> PersonLedger:
     me = me if me is not None else me_id(network)
