@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver
 
 from kithkin.models import (
+    Affiliation,
     Attendance,
     Circle,
     ContactPoint,
@@ -70,6 +71,14 @@ def victim(owner, network, viewer):
     )
     attendance = Attendance.objects.create(event=event, person=person, note=f"met {SECRET}")
     me = Person.objects.get(network=network, is_self=True)
+    Affiliation.objects.create(
+        person=me,
+        organization=Organization.objects.get(network=network),
+        kind="membership",
+        title=f"member {SECRET}",
+        start_on=dt.date(2024, 1, 1),
+        renews_on=dt.date(2026, 3, 1),
+    )
     mentorship = Mentorship.objects.create(
         network=network,
         mentor=person,
@@ -145,7 +154,9 @@ def snapshot(network: Network) -> tuple:
         ),
         Invitation.objects.filter(network=network).count(),
         list(Circle.objects.filter(network=network).values_list("cadence_days", flat=True)),
-        Network.objects.filter(pk=network.pk).values_list("daily_outreach_budget", "name").get(),
+        Network.objects.filter(pk=network.pk)
+        .values_list("daily_outreach_budget", "name", "renewal_notice_days")
+        .get(),
         *(
             list(model.objects.filter(**{path: network}).order_by("pk").values())
             for model, path in (
@@ -157,6 +168,8 @@ def snapshot(network: Network) -> tuple:
                 (Opportunity, "network"),
                 (OpportunityShare, "opportunity__network"),
                 (Interaction, "network"),
+                (Organization, "network"),
+                (Affiliation, "person__network"),
             )
         ),
     )
@@ -208,6 +221,12 @@ def form_data(ids) -> dict[str, str]:
         "contact-kind": "email",
         "contact-value": "x@hacked.example",
         "affiliation-organization": "Hacked",
+        "name": "Hacked",
+        "website": "hacked.example",
+        "join-role": "hacked",
+        "join-since": "2026-01-01",
+        "join-renews_on": "2027-01-01",
+        "renewal_notice_days": "99",
         "status": "ended",  # mentorship_status
         "goal": "hacked",  # mentorship_goal
     }

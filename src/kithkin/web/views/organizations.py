@@ -1,14 +1,21 @@
-"""Organizations and their people; tags."""
+"""Organizations and their people, my memberships of them; tags."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from kithkin import access
-from kithkin.models import Affiliation, Organization, Tag
+from kithkin.errors import InvalidInput
+from kithkin.models import Organization, Tag
+from kithkin.queries import memberships as queries
+from kithkin.services.memberships import create_organization
 from kithkin.web.decorators import NetworkRequest, network_view
+from kithkin.web.forms import add_service_error
+from kithkin.web.membership_forms import JoinForm, NoticeForm, OrganizationForm, RenewForm
+from kithkin.web.views.common import require_write, today_of
 
 PAGE = 200
 
@@ -16,18 +23,10 @@ PAGE = 200
 @network_view()
 def organizations(request: NetworkRequest) -> HttpResponse:
     text = request.GET.get("q", "").strip()
-    found = Organization.objects.filter(network=request.network).annotate(
-        people_count=Count(
-            "affiliations",
-            filter=Q(
-                affiliations__end_on__isnull=True, affiliations__person__archived_at__isnull=True
-            ),
-            distinct=True,
-        )
-    )
-    if text:
-        found = found.filter(name__icontains=text)
-    found = found.order_by("-people_count", "name")
+    kind = request.GET.get("kind", "").strip()
+    if kind not in Organization.Kind.values:
+        kind = ""
+    found = queries.list_organizations(request.network, kind=kind or None, text=text)
     return render(
         request,
         "kithkin/organizations.html",
@@ -35,7 +34,14 @@ def organizations(request: NetworkRequest) -> HttpResponse:
             "organizations": found[:PAGE],
             "total": found.count(),
             "q": text,
+            "kind": kind,
+            "kinds": Organization.Kind.choices,
             "limit": PAGE,
+            "memberships": queries.my_memberships(request.network),
+            "today": today_of(request),
+            "notice_form": NoticeForm(
+                initial={"renewal_notice_days": request.network.renewal_notice_days}
+            ),
         },
     )
 
@@ -43,22 +49,56 @@ def organizations(request: NetworkRequest) -> HttpResponse:
 @network_view()
 def organization_detail(request: NetworkRequest, organization_id: int) -> HttpResponse:
     organization = access.organization_for(request.user, request.network, organization_id)
-    affiliations = (
-        Affiliation.objects.filter(organization=organization, person__archived_at__isnull=True)
-        .select_related("person", "person__circle")
-        .order_by("end_on", "person__full_name")
-    )
-    current = [a for a in affiliations if a.end_on is None]
+    day = today_of(request)
+    detail = queries.organization_detail(request.network, organization)
+    membership = detail.membership
     return render(
         request,
         "kithkin/organization.html",
         {
             "organization": organization,
-            "current": [a for a in current if not a.person.is_self],
-            "past": [a for a in affiliations if a.end_on is not None],
-            "mine": [a for a in current if a.person.is_self],
+            "detail": detail,
+            "membership": membership,
+            "today": day,
+            "join_form": JoinForm(
+                prefix="join",
+                initial=(
+                    {
+                        "role": membership.title,
+                        "since": membership.start_on,
+                        "renews_on": membership.renews_on,
+                    }
+                    if membership
+                    else None
+                ),
+            ),
+            "renew_form": RenewForm(),
         },
     )
+
+
+@network_view(form=True)
+def organization_new(request: NetworkRequest) -> HttpResponse:
+    require_write(request)
+    form = OrganizationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            organization = create_organization(
+                request.network,
+                request.user,
+                name=data["name"],
+                kind=data["kind"],
+                website=data["website"],
+                tags=form.tag_names(),
+                notes=data["notes"],
+            )
+        except InvalidInput as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, f"Added {organization.name}.")
+            return redirect("organization", organization.pk)
+    return render(request, "kithkin/organization_form.html", {"form": form})
 
 
 @network_view()
