@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from typer.testing import CliRunner
 
 from kithkin.cli.app import app
+from kithkin.demo import generate_network
 from kithkin.errors import Ambiguous, Forbidden, InvalidInput, NotFound
 from kithkin.models import Interaction, Mentorship
 from kithkin.queries.agenda import agenda
@@ -233,6 +234,19 @@ def test_a_mentorship_resolves_by_number_or_by_person(network, owner, barbara, a
         resolve_mentorship(outsider, outsider.current_network, f"#{mine.pk}")
     with pytest.raises(NotFound, match="in no mentorship"):
         resolve_mentorship(owner, network, make_person(network, "Nobody").full_name)
+
+
+def test_the_demo_has_mentors_mentees_and_one_session_due_today(owner, network):
+    generate_network(network, owner, people=120, interactions=300, seed=3, today=TODAY)
+    rows = list_mentorships(network)
+    roles = [row.role for row in rows]
+    assert roles.count("mentor") == 2 and roles.count("mentee") == 3 and "others" in roles
+    assert all(row.session_count >= 3 for row in rows)
+    sessions = Interaction.objects.filter(network=network, mentorship__isnull=False)
+    assert {s.kind for s in sessions} == {"meeting"}
+    assert not sessions.filter(participants__is_self=True).exists()
+    [due] = sessions_due(network, TODAY).items
+    assert due.on == TODAY and due.title.startswith("Mentoring session with ")
 
 
 # The commands
