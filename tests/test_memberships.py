@@ -441,3 +441,19 @@ def test_kith_find_matches_social_handles(kith, network, query):
     make_person(network, "Grace Hopper", urls=["https://x.com/grace"])
     hits = json.loads(kith("find", query, "--json").stdout)
     assert [hit["name"] for hit in hits["people"]] == ["Augusta King"]
+
+
+# The demo
+
+
+def test_the_demo_makes_me_a_member_with_a_renewal_on_today(network, owner):
+    from kithkin.demo import generate_network
+
+    generate_network(network, owner, people=120, interactions=300, seed=7, today=TODAY)
+    memberships = list(my_memberships(network).select_related("organization"))
+    assert 2 <= len(memberships) <= 3
+    assert {m.organization.kind for m in memberships} <= {"association", "community"}
+    assert all(m.start_on < TODAY and m.end_on is None for m in memberships)
+    section = renewals_due(network, TODAY)
+    assert len(section.items) == 1
+    assert section.items[0].reason.startswith("renews in ")
