@@ -354,3 +354,22 @@ def test_kith_share_twice_points_to_outcome(kith, network, grace):
     result = kith("share", str(item.pk), "Grace")
     assert result.exit_code == 2
     assert "already shared with Grace Hopper on 2026-02-20; --outcome records" in result.stderr
+
+
+# --- the demo ------------------------------------------------------------------------------
+
+
+def test_the_demo_has_opportunities_worth_sharing_and_a_report(owner, network):
+    from kithkin.demo import generate_network
+
+    generate_network(network, owner, people=120, interactions=600, seed=3, today=TODAY)
+    assert Opportunity.objects.filter(network=network).count() == 11
+    section = opportunities_to_share(network, TODAY)
+    assert section.items, "the demo's Today shows opportunities worth sharing"
+    assert all(item.detail and item.people for item in section.items)
+    result = report(network)
+    assert result.total.through_network >= 5 and result.won.total >= 2
+    assert result.shares >= 4 and result.shares_taken_up >= 2
+    for share in OpportunityShare.objects.filter(opportunity__network=network):
+        assert share.interaction.summary == f"Shared: {share.opportunity.title}"
+        assert list(share.interaction.participants.all()) == [share.person]
