@@ -457,3 +457,31 @@ def test_the_demo_makes_me_a_member_with_a_renewal_on_today(network, owner):
     section = renewals_due(network, TODAY)
     assert len(section.items) == 1
     assert section.items[0].reason.startswith("renews in ")
+
+
+def test_kith_edit_adds_profiles_as_canonical_urls(kith, network):
+    augusta = make_person(network, "Augusta King", circle="regular")
+    result = kith(
+        "edit", "Augusta", "--url", "https://twitter.com/Ada", "--url", "@ada@hachyderm.io"
+    )
+    assert result.exit_code == 0, result.output
+    assert (
+        result.stdout == "Added x https://x.com/ada.\nAdded mastodon https://hachyderm.io/@ada.\n"
+    )
+    assert sorted(augusta.contact_points.values_list("service", "normalized")) == [
+        ("mastodon", "https://hachyderm.io/@ada"),
+        ("x", "https://x.com/ada"),
+    ]
+    assert [
+        h["name"] for h in json.loads(kith("find", "hachyderm", "--json").stdout)["people"]
+    ] == ["Augusta King"]
+    # All or nothing, and the error names the option.
+    result = kith("edit", "Augusta", "--url", "github.com/ada", "--url", "not a site")
+    assert result.exit_code == 2 and result.stderr.startswith("Error: --url: 'not a site'")
+    result = kith("edit", "Augusta", "--url", "x.com/ADA")
+    assert result.exit_code == 2 and "already has https://x.com/ada" in result.stderr
+    assert augusta.contact_points.count() == 2
+    # With a circle too, both happen.
+    result = kith("edit", "Augusta", "--url", "github.com/ada", "--circle", "close")
+    assert result.stdout.splitlines()[0] == "Added github https://github.com/ada."
+    assert "Augusta King: close" in result.stdout

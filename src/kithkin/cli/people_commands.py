@@ -10,6 +10,7 @@ from rich.text import Text
 
 from kithkin.cli import shapes
 from kithkin.cli.context import handle_errors, out, parse_day, print_json, session
+from kithkin.errors import InvalidInput
 
 _Json = Annotated[bool, typer.Option("--json", help="Print JSON (see docs/cli.md).")]
 
@@ -230,17 +231,37 @@ def edit(
     circle_cadence: Annotated[
         bool, typer.Option("--circle-cadence", help="Drop the override; follow the circle.")
     ] = False,
+    url: Annotated[
+        list[str] | None,
+        typer.Option(help="Add a profile (LinkedIn, GitHub, Mastodon, X...) or website."),
+    ] = None,
 ) -> None:
-    """Change a person's circle or check-in cadence."""
+    """Change a person's circle or check-in cadence; add profiles and websites."""
+    from django.db import transaction
+
     from kithkin.dates import parse_every
     from kithkin.queries.people import resolve_person
+    from kithkin.services.contact_points import add_contact_point
     from kithkin.services.people import set_cadence
 
     ctx = session()
+    who = resolve_person(ctx.network, person)
+    try:
+        with transaction.atomic():
+            added = [
+                add_contact_point(ctx.network, ctx.user, who, kind="url", value=value)
+                for value in url or []
+            ]
+    except InvalidInput as exc:
+        raise InvalidInput("--url", exc.message) from None
+    for point in added:
+        out.print(f"Added {point.service or point.get_kind_display()} {point.value}.")
+    if added and circle is None and every is None and not circle_cadence:
+        return
     updated = set_cadence(
         ctx.network,
         ctx.user,
-        resolve_person(ctx.network, person),
+        who,
         circle=circle,
         cadence_days=parse_every(every, "--every").approx_days if every else None,
         clear_cadence=circle_cadence,
