@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TypedDict
 
 from django.db import transaction
 
@@ -23,9 +24,12 @@ from kithkin.models import (
     FollowUp,
     Interaction,
     MessageTemplate,
+    Milestone,
     Network,
+    Opportunity,
     Person,
     User,
+    ValueExchange,
 )
 from kithkin.services.followups import complete_follow_up
 from kithkin.services.interactions import log_interaction
@@ -377,3 +381,38 @@ def _last_event_met(network: Network, person: Person) -> str:
         .first()
     )
     return attendance.event.name if attendance else ""
+
+
+class DraftWords(TypedDict, total=False):
+    occasion: str
+    thanks_for: str
+    opportunity: str
+    opportunity_url: str
+
+
+def words_for(
+    *,
+    exchange: ValueExchange | None = None,
+    milestone: Milestone | None = None,
+    opportunity: Opportunity | None = None,
+) -> DraftWords:
+    """What a draft says about the record it answers, as ``draft_for`` keywords:
+    the help to thank for, the milestone to celebrate (or help with), the opportunity."""
+    words: DraftWords = {}
+    if exchange is not None:
+        thanks = f"the {str(exchange.get_kind_display()).lower()}"
+        if exchange.kind == ValueExchange.Kind.INTRODUCTION and exchange.introduced_to_id:
+            thanks += f" to {exchange.introduced_to.full_name}"  # type: ignore[union-attr]
+        words["thanks_for"] = thanks
+    if milestone is not None:
+        what = milestone.get_kind_display().lower()
+        if milestone.kind == Milestone.Kind.CUSTOM:
+            words["occasion"] = milestone.title or "your news"
+        else:
+            words["occasion"] = f"your {what}" + (
+                f" ({milestone.title})" if milestone.title else ""
+            )
+    if opportunity is not None:
+        words["opportunity"] = opportunity.title
+        words["opportunity_url"] = opportunity.url
+    return words
