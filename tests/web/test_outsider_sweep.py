@@ -221,6 +221,11 @@ def form_data(ids) -> dict[str, str]:
         "contact-kind": "email",
         "contact-value": "x@hacked.example",
         "affiliation-organization": "Hacked",
+        # opportunities: share with someone of the network, change a status or an outcome
+        "person_id": str(ids["other_id"]),
+        "status": "won",
+        "outcome": "won",
+        "note": "hacked",
         "name": "Hacked",
         "website": "hacked.example",
         "join-role": "hacked",
