@@ -15,7 +15,6 @@ import pytest
 
 from kithkin.importers import csv_text
 from kithkin.importers.linkedin import (
-    VALUE_RECEIVED,
     LinkedInResult,
     Position,
     parse_connections,
@@ -370,9 +369,14 @@ def check_export(result: LinkedInResult) -> None:
         Position("Acme", "Engineer", dt.date(2020, 1, 1), None),
         Position("Initech", "Intern", dt.date(2018, 6, 1), dt.date(2019, 12, 1)),
     ]
-    (skipped,) = result.skipped
-    assert skipped.path.endswith("Endorsement_Received_Info.csv")
-    assert skipped.message == VALUE_RECEIVED
+    assert result.skipped == []
+    (endorsement,) = result.values
+    assert (endorsement.kind, endorsement.description, endorsement.occurred_on) == (
+        "endorsement",
+        "Python",
+        dt.date(2024, 1, 2),
+    )
+    assert endorsement.giver.name == "Ada Lovelace"
 
 
 def test_export_folder(tmp_path: Path) -> None:
@@ -443,10 +447,7 @@ def test_single_files_and_what_is_no_export(tmp_path: Path) -> None:
     folder = write_folder(tmp_path / "export")
     assert len(parse_linkedin(folder / "messages.csv").interactions) == 4
     assert len(parse_linkedin(folder / "Positions.csv").my_positions) == 2
-    assert (
-        parse_linkedin(folder / "Endorsement_Received_Info.csv").skipped[0].message
-        == VALUE_RECEIVED
-    )
+    assert len(parse_linkedin(folder / "Endorsement_Received_Info.csv").values) == 1
     (tmp_path / "empty").mkdir()
     with pytest.raises(ImportFileError, match="is this a LinkedIn data export"):
         parse_linkedin(tmp_path / "empty")

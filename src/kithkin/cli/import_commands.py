@@ -144,6 +144,9 @@ def import_(
         ("interactions already here", "interactions_existing"),
         ("interactions with no one known", "interactions_unmatched"),
         ("my own jobs", "my_jobs"),
+        ("value received", "values_new"),
+        ("value received already here", "values_existing"),
+        ("value received from no one known", "values_unmatched"),
         ("skipped", "skipped"),
         ("errors", "errors"),
     ):
@@ -161,5 +164,6 @@ def import_(
     else:
         out.print(
             f"Imported: {len(summary.created)} new, {len(summary.updated)} updated, "
-            f"{summary.interactions} interactions."
+            f"{summary.interactions} interactions"
+            + (f", {summary.values} value received." if summary.values else ".")
         )

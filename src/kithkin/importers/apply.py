@@ -23,6 +23,7 @@ from kithkin.models import (
     Person,
     Tag,
     User,
+    ValueExchange,
 )
 from kithkin.services.checkins import refresh_check_ins
 from kithkin.services.search_index import reindex_people, search_document
@@ -35,6 +36,7 @@ class ImportSummary:
     created: list[int] = field(default_factory=list)
     updated: list[int] = field(default_factory=list)
     interactions: int = 0
+    values: int = 0  # value received (LinkedIn endorsements and recommendations)
 
 
 def _organizations(network: Network, names: Iterable[str]) -> dict[str, Organization]:
@@ -242,6 +244,7 @@ def apply_plan(network: Network, actor: User, plan: ImportPlan) -> ImportSummary
         )
         summary.updated.append(me.pk)
     summary.interactions = _create_interactions(network, actor, plan, now)
+    summary.values = _create_values(network, actor, plan, now)
 
     touched = set(summary.updated) | {
         pid
@@ -312,4 +315,38 @@ def _create_interactions(network: Network, actor: User, plan: ImportPlan, now: d
         ],
         batch_size=BATCH,
     )
+    return len(rows)
+
+
+def _create_values(network: Network, actor: User, plan: ImportPlan, now: dt.datetime) -> int:
+    """Value received, from its giver to me. Not thanked: the agenda leaves old imported
+    ones alone (queries.ledger.unthanked_due)."""
+    planned = [p for p in plan.values if p.action == "new"]
+    if not planned:
+        return 0
+    me = Person.objects.get(network=network, is_self=True)
+    rows = []
+    for value in planned:
+        giver = (
+            value.giver if isinstance(value.giver, int) else getattr(value.giver, "person_id", None)
+        )
+        if not giver or giver == me.pk:
+            continue
+        record = value.record
+        rows.append(
+            ValueExchange(
+                network=network,
+                giver_id=giver,
+                receiver=me,
+                kind=record.kind,
+                description=record.description,
+                occurred_on=record.occurred_on,
+                weight=min(max(record.weight, 1), 5),
+                source=record.source,
+                external_id=record.external_id[:500],
+                created_by=actor,
+                created_at=now,
+            )
+        )
+    ValueExchange.objects.bulk_create(rows, batch_size=BATCH, ignore_conflicts=True)
     return len(rows)

@@ -15,13 +15,17 @@
   Direction column.
 * ``Positions.csv`` -> ``LinkedInResult.my_positions``: the owner's own jobs, which the
   planner makes affiliations of *me*.
-* ``Endorsement_Received_Info.csv`` and ``Recommendations_Received.csv`` are recognised
-  and reported as skipped until the value ledger can hold them.
+* ``Endorsement_Received_Info.csv`` and ``Recommendations_Received.csv`` -> value received
+  (the ledger): one endorsement (weight 1, the skill as description) per accepted
+  endorsement, one recommendation (weight 3, its text) per visible or hidden one. Their
+  external ids hash the giver (profile URL, else name) with the skill, or with the
+  recommendation's date, so a re-import finds them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import zipfile
 import zlib
@@ -41,6 +45,7 @@ from kithkin.importers.records import (
     ParseResult,
     Participant,
     RecordError,
+    ValueRecord,
 )
 
 SOURCE = "linkedin"
@@ -55,7 +60,10 @@ _LAYOUTS = {
     7: (_FIRST, _LAST, _URL, _EMAIL, _COMPANY, _POSITION, _CONNECTED),
 }
 _HEADLINE_SEPARATOR = re.compile(r"\s+[-\u2013|]\s+")  # "Doe - Founder at Acme" in Last Name
-VALUE_RECEIVED = "value received is not imported yet (needs the value ledger)"
+ENDORSEMENT_WEIGHT = 1
+RECOMMENDATION_WEIGHT = 3
+DESCRIPTION_LENGTH = 1000
+_SLASHED_DAY = re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})")  # 2023/06/05 15:47:58 UTC
 
 
 @dataclass(frozen=True)
@@ -354,6 +362,115 @@ def _month(
         return None
 
 
+# Endorsement_Received_Info.csv and Recommendations_Received.csv ------------------------
+
+
+def _stable_id(kind: str, *parts: str) -> str:
+    digest = hashlib.sha256("\x00".join(part.casefold() for part in parts).encode()).hexdigest()
+    return f"{kind}/{digest[:32]}"
+
+
+def _day(
+    table: Table, cells: list[str], column: str, line: int, result: ParseResult
+) -> dt.date | None:
+    """The UTC date of a LinkedIn date ("2023/06/05 15:47:58 UTC", "06/22/21", "2024-01-15")."""
+    text = table.get(cells, column)
+    try:
+        return csv_text.parse_datetime(_SLASHED_DAY.sub(r"\1-\2-\3", text)).date()
+    except ValueError:
+        result.errors.append(RecordError(table.path, line, column, f"{text!r} is not a date"))
+        return None
+
+
+def _giver(table: Table, cells: list[str], first: str, last: str, url: str) -> Participant:
+    name = " ".join(one_line(table.get(cells, c)).strip(" ,") for c in (first, last)).strip()
+    link = table.get(cells, url).strip() if url else ""
+    return Participant(name=name, profile_url=link)
+
+
+def parse_endorsements(data: bytes, path: str) -> ParseResult:
+    """One endorsement received per accepted row of Endorsement_Received_Info.csv."""
+    table = _table(
+        data,
+        path,
+        ("Endorsement Date", "Skill Name", "Endorser First Name"),
+        "a LinkedIn Endorsement_Received_Info.csv",
+    )
+    result = ParseResult(skipped=list(table.notes))
+    for line, cells in table.rows:
+        status = table.get(cells, "Endorsement Status").strip().upper()
+        if status and status != "ACCEPTED":
+            result.skipped.append(
+                RecordError(path, line, "Endorsement Status", f"{status.lower()}, not accepted")
+            )
+            continue
+        giver = _giver(
+            table, cells, "Endorser First Name", "Endorser Last Name", "Endorser Public Url"
+        )
+        if not (giver.name or giver.profile_url):
+            result.errors.append(RecordError(path, line, "Endorser First Name", "no endorser"))
+            continue
+        day = _day(table, cells, "Endorsement Date", line, result)
+        if day is None:
+            continue
+        skill = one_line(table.get(cells, "Skill Name"))
+        result.values.append(
+            ValueRecord(
+                source=SOURCE,
+                path=path,
+                line=line,
+                external_id=_stable_id("endorsement", _key(giver), skill),
+                kind="endorsement",
+                occurred_on=day,
+                description=skill,
+                giver=giver,
+                weight=ENDORSEMENT_WEIGHT,
+            )
+        )
+    return result
+
+
+def parse_recommendations(data: bytes, path: str) -> ParseResult:
+    """One recommendation received per visible (or hidden) row of
+    Recommendations_Received.csv; LinkedIn gives the recommender's name, not their URL."""
+    table = _table(
+        data,
+        path,
+        ("First Name", "Last Name", "Text", "Creation Date"),
+        "a LinkedIn Recommendations_Received.csv",
+    )
+    result = ParseResult(skipped=list(table.notes))
+    for line, cells in table.rows:
+        status = table.get(cells, "Status").strip().upper()
+        if status and status not in {"VISIBLE", "HIDDEN"}:
+            result.skipped.append(RecordError(path, line, "Status", f"{status.lower()}"))
+            continue
+        giver = _giver(table, cells, "First Name", "Last Name", "")
+        if not giver.name:
+            result.errors.append(RecordError(path, line, "First Name", "no recommender"))
+            continue
+        day = _day(table, cells, "Creation Date", line, result)
+        if day is None:
+            continue
+        text = one_line(table.get(cells, "Text"))
+        if len(text) > DESCRIPTION_LENGTH:
+            text = text[: DESCRIPTION_LENGTH - 1].rstrip() + "…"
+        result.values.append(
+            ValueRecord(
+                source=SOURCE,
+                path=path,
+                line=line,
+                external_id=_stable_id("recommendation", _key(giver), day.isoformat()),
+                kind="recommendation",
+                occurred_on=day,
+                description=text,
+                giver=giver,
+                weight=RECOMMENDATION_WEIGHT,
+            )
+        )
+    return result
+
+
 # The export as a whole ----------------------------------------------------------------
 
 
@@ -373,8 +490,9 @@ _PARSERS: dict[str, Callable[[bytes, str], ParseResult]] = {
     "messages.csv": parse_messages,
     "invitations.csv": parse_invitations,
     "positions.csv": parse_positions,
+    "endorsement_received_info.csv": parse_endorsements,
+    "recommendations_received.csv": parse_recommendations,
 }
-_VALUE_RECEIVED_FILES = ("endorsement_received_info.csv", "recommendations_received.csv")
 _UNPACK_ERRORS = (
     zipfile.BadZipFile,
     zlib.error,
@@ -404,8 +522,6 @@ def parse_linkedin(path: Path) -> LinkedInResult:
     # One CSV, by its name; one LinkedIn did not give it ("messages (1).csv") by what it
     # says, else as Connections.csv.
     name, where = path.name.lower(), str(path)
-    if name in _VALUE_RECEIVED_FILES:
-        return LinkedInResult(skipped=[RecordError(where, 1, "file", VALUE_RECEIVED)])
     parser = next((p for known, p in _PARSERS.items() if known[:-5] in name), parse_connections)
     result = LinkedInResult()
     result.extend(parser(_file_reader(path)(), where))
@@ -415,10 +531,11 @@ def parse_linkedin(path: Path) -> LinkedInResult:
 def _parse_export(where: str, files: dict[str, tuple[str, Reader]]) -> LinkedInResult:
     """The known files of an export, by lower-cased name; connections first, so that
     messages can tell the owner from the connections."""
-    if not any(name in files for name in (*_PARSERS, *_VALUE_RECEIVED_FILES)):
+    if not any(name in files for name in _PARSERS):
         raise ImportFileError(
             where,
-            "no Connections.csv, messages.csv, Invitations.csv or Positions.csv in it: "
+            "no Connections.csv, messages.csv, Invitations.csv, Positions.csv, "
+            "Endorsement_Received_Info.csv or Recommendations_Received.csv in it: "
             "is this a LinkedIn data export?",
         )
     result = LinkedInResult()
@@ -435,9 +552,6 @@ def _parse_export(where: str, files: dict[str, tuple[str, Reader]]) -> LinkedInR
             result.errors.append(RecordError(path, exc.line or 1, "file", exc.message))
             continue
         result.extend(part)
-    for name in _VALUE_RECEIVED_FILES:
-        if name in files:
-            result.skipped.append(RecordError(files[name][0], 1, "file", VALUE_RECEIVED))
     return result
 
 

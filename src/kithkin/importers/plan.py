@@ -23,8 +23,9 @@ from kithkin.importers.records import (
     ParseResult,
     Participant,
     RecordError,
+    ValueRecord,
 )
-from kithkin.models import Affiliation, ContactPoint, Interaction, Network, Person
+from kithkin.models import Affiliation, ContactPoint, Interaction, Network, Person, ValueExchange
 
 Key = tuple[str, str]  # (kind, normalized)
 
@@ -76,10 +77,20 @@ class PlannedInteraction:
 
 
 @dataclass
+class PlannedValue:
+    """Value received (a LinkedIn endorsement, a recommendation) and who gave it."""
+
+    record: ValueRecord
+    action: str  # new, exists, unmatched
+    giver: PlannedContact | int | None = None
+
+
+@dataclass
 class ImportPlan:
     my_jobs: list[MyJob] = field(default_factory=list)  # my own jobs to add
     contacts: list[PlannedContact] = field(default_factory=list)
     interactions: list[PlannedInteraction] = field(default_factory=list)
+    values: list[PlannedValue] = field(default_factory=list)
     errors: list[RecordError] = field(default_factory=list)
     skipped: list[RecordError] = field(default_factory=list)
 
@@ -101,6 +112,9 @@ class ImportPlan:
             "interactions_existing": sum(1 for i in self.interactions if i.action == "exists"),
             "interactions_unmatched": sum(1 for i in self.interactions if i.action == "unmatched"),
             "my_jobs": len(self.my_jobs),
+            "values_new": sum(1 for v in self.values if v.action == "new"),
+            "values_existing": sum(1 for v in self.values if v.action == "exists"),
+            "values_unmatched": sum(1 for v in self.values if v.action == "unmatched"),
             "skipped": len(self.skipped),
             "errors": len(self.errors),
         }
@@ -113,6 +127,7 @@ class ImportPlan:
             or summary["updated"]
             or summary["interactions_new"]
             or summary["my_jobs"]
+            or summary["values_new"]
         )
 
 
@@ -161,6 +176,7 @@ class _Existing:
     orgs_of: dict[int, set[str]]
     tags_of: dict[int, frozenset[str]]
     fields_of: dict[int, dict[str, object]]
+    by_name: dict[str, list[int]]  # everyone, by folded full name
 
 
 _FILLABLE = ("connected_on", "headline", "location", "notes", "nickname")
@@ -187,9 +203,11 @@ def _load_existing(network: Network) -> _Existing:
     by_name_org: dict[tuple[str, str], int] = {}
     by_name_only: dict[str, int] = {}
     fields_of: dict[int, dict[str, object]] = {}
+    by_name: dict[str, list[int]] = defaultdict(list)
     rows = Person.objects.filter(network=network, is_self=False, archived_at__isnull=True)
     for pk, full_name, *values in rows.values_list("pk", "full_name", "birthday_month", *_FILLABLE):
         fields_of[pk] = dict(zip(("birthday_month", *_FILLABLE), values, strict=True))
+        by_name[fold(full_name)].append(pk)
         for org in orgs_of.get(pk, set()):
             by_name_org.setdefault((fold(full_name), org), pk)
         if pk not in points_of and pk not in orgs_of:
@@ -202,6 +220,7 @@ def _load_existing(network: Network) -> _Existing:
         orgs_of,
         {pk: frozenset(names) for pk, names in tags.items()},
         fields_of,
+        by_name,
     )
 
 
@@ -302,6 +321,7 @@ def plan_import(
             planned.action = "update"
 
     _plan_interactions(network, parsed.interactions, plan, existing, new_by_key, create_people)
+    _plan_values(network, parsed.values, plan, existing, new_by_key)
     plan.my_jobs = _new_jobs_of_mine(network, parsed.my_jobs)
     return plan
 
@@ -431,3 +451,65 @@ def _plan_interactions(
         plan.interactions.append(
             PlannedInteraction(record, "new" if people else "unmatched", people)
         )
+
+
+def _giver_of(
+    giver: Participant,
+    existing: _Existing,
+    new_by_key: dict[Key, PlannedContact],
+    new_by_name: dict[str, list[PlannedContact]],
+) -> tuple[PlannedContact | int | None, str]:
+    """Who gave it: the person with that LinkedIn profile, else the one person (known or
+    created by this import) with that name; else None and why."""
+    if giver.profile_url:
+        with contextlib.suppress(InvalidInput):
+            key = (ContactPoint.Kind.SOCIAL, normalize.url(giver.profile_url)[1])
+            found: PlannedContact | int | None = existing.by_key.get(key) or new_by_key.get(key)
+            if found is not None:
+                return found, ""
+    name = fold(" ".join(giver.name.split()))
+    candidates: list[PlannedContact | int] = [
+        *existing.by_name.get(name, []),
+        *new_by_name.get(name, []),
+    ]
+    if len(candidates) == 1:
+        return candidates[0], ""
+    who = giver.name or giver.profile_url
+    if candidates:
+        return None, f"{who}: {len(candidates)} people have that name; not imported"
+    return None, f"{who}: no one by that name or profile in your network; not imported"
+
+
+def _plan_values(
+    network: Network,
+    records: list[ValueRecord],
+    plan: ImportPlan,
+    existing: _Existing,
+    new_by_key: dict[Key, PlannedContact],
+) -> None:
+    """Value received: new, already here (same source and external id), or unmatched --
+    reported, never a new person (unless this import creates them anyway)."""
+    if not records:
+        return
+    known = set(
+        ValueExchange.objects.filter(network=network, external_id__isnull=False).values_list(
+            "source", "external_id"
+        )
+    )
+    new_by_name: dict[str, list[PlannedContact]] = defaultdict(list)
+    for planned in plan.contacts:
+        if planned.action == "new":
+            new_by_name[fold(" ".join(planned.record.full_name.split()))].append(planned)
+    seen: set[tuple[str, str]] = set()
+    for record in records:
+        key = (record.source, record.external_id)
+        if key in known or key in seen:
+            plan.values.append(PlannedValue(record, "exists"))
+            continue
+        seen.add(key)
+        giver, why = _giver_of(record.giver, existing, new_by_key, new_by_name)
+        if giver is None:
+            plan.values.append(PlannedValue(record, "unmatched"))
+            plan.skipped.append(RecordError(record.path, record.line, "giver", why))
+            continue
+        plan.values.append(PlannedValue(record, "new", giver))

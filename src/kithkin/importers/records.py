@@ -86,6 +86,22 @@ class InteractionRecord:
     participants: list[Participant] = field(default_factory=list)
 
 
+@dataclass
+class ValueRecord:
+    """Value someone gave the importing user: a LinkedIn endorsement or recommendation.
+    The giver is matched by profile URL, else by name; an unknown giver is reported."""
+
+    source: str  # linkedin
+    path: str
+    line: int
+    external_id: str  # stable: a hash of the row's key fields, so a re-import finds it
+    kind: str  # a ValueExchange.Kind value: endorsement, recommendation
+    occurred_on: dt.date
+    description: str
+    giver: Participant
+    weight: int = 1
+
+
 @dataclass(frozen=True)
 class MyJob:
     """One of the importing user's own jobs (LinkedIn's Positions.csv)."""
@@ -101,12 +117,14 @@ class ParseResult:
     my_jobs: list[MyJob] = field(default_factory=list)
     contacts: list[ContactRecord] = field(default_factory=list)
     interactions: list[InteractionRecord] = field(default_factory=list)
+    values: list[ValueRecord] = field(default_factory=list)  # value received (the ledger)
     errors: list[RecordError] = field(default_factory=list)
     skipped: list[RecordError] = field(default_factory=list)  # deliberately left out, with why
 
     def extend(self, other: ParseResult) -> None:
         self.contacts += other.contacts
         self.interactions += other.interactions
+        self.values += other.values
         self.errors += other.errors
         self.skipped += other.skipped
         self.my_jobs += other.my_jobs
