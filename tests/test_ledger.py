@@ -458,3 +458,26 @@ def test_kith_commands_as_a_viewer_change_nothing(network, viewer, ada, settings
     assert result.exit_code == 3
     assert "may view" in result.stderr
     assert not ValueExchange.objects.exists()
+
+
+# The demo -----------------------------------------------------------------------------------
+
+
+def test_the_demo_shows_the_ledger_on_today(network, owner):
+    from kithkin.demo import generate_network
+
+    generate_network(network, owner, people=120, interactions=300, seed=7, today=TODAY)
+    exchanges = ValueExchange.objects.filter(network=network)
+    assert 20 <= exchanges.count() <= 60
+    me_id = me(network).pk
+    assert (
+        exchanges.filter(giver_id=me_id).exists() and exchanges.filter(receiver_id=me_id).exists()
+    )
+    intro = exchanges.filter(kind="introduction")
+    assert intro.count() == 2 and intro.values("interaction").distinct().count() == 1
+    (section,) = [s for s in agenda(network, TODAY).sections if s.key == "thanks"]
+    assert section.total == 3
+    thanked = exchanges.filter(thanked_at__isnull=False)
+    assert thanked.exists() and not thanked.filter(thanked_in__isnull=True).exists()
+    result = ledger_queries.network_ledger(network, TODAY)
+    assert result.helpers and result.give_back
