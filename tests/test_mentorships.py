@@ -170,7 +170,7 @@ def test_sessions_due_most_overdue_first_with_their_reasons(network, barbara, al
     grace = make_person(network, "Grace Hopper")
     mine = make_mentorship(network, mentor=barbara, started_on=D(2025, 12, 1))
     make_session(network, mine, on=D(2026, 1, 11))  # 40 days ago, every 30: 10 days late
-    make_mentorship(network, mentee=alan, cadence_days=14, started_on=D(2026, 1, 1))  # 36 late
+    theirs = make_mentorship(network, mentee=alan, cadence_days=14, started_on=D(2026, 1, 1))
     make_mentorship(network, mentor=grace, mentee=alan, cadence_days=60)  # not due yet
     section = sessions_due(network, TODAY)
     assert section.key == "mentoring"
@@ -179,7 +179,11 @@ def test_sessions_due_most_overdue_first_with_their_reasons(network, barbara, al
         ("Mentoring session with Barbara Liskov", "last session 40 days ago, every 30 days"),
     ]
     first = section.items[0]
-    assert (first.on, first.record_id, first.people[0].name) == (D(2026, 1, 15), 2, "Alan Turing")
+    assert (first.on, first.record_id, first.people[0].name) == (
+        D(2026, 1, 15),  # 36 days late
+        theirs.pk,
+        "Alan Turing",
+    )
     assert section.items[1].detail == "Goals: Learn to lead a team"
 
 
