@@ -34,7 +34,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Q
 
 from kithkin import clock
 from kithkin.fulltext import words
@@ -126,15 +126,12 @@ def _candidate_ids(
     terms: list[str],
     shared: set[int],
 ) -> list[int]:
+    """Who might match, from bounded queries. Archived people and *me* are dropped when
+    the candidates are read (``_candidates``): the tag query stays on the tag index."""
     ids: dict[int, None] = {}
-    if tag_ids:
+    if tag_ids:  # the tags are the network's own, so their people are too
         by_tags = (
-            Person.tags.through.objects.filter(
-                tag_id__in=tag_ids,
-                person__network=network,
-                person__archived_at__isnull=True,
-                person__is_self=False,
-            )
+            Person.tags.through.objects.filter(tag_id__in=tag_ids)
             .values("person_id")
             .annotate(shared_tags=Count("tag_id"))
             .order_by("-shared_tags", "person_id")
@@ -146,11 +143,7 @@ def _candidate_ids(
         )
     if opportunity.organization_id:
         at_organization = (
-            Affiliation.objects.filter(
-                organization_id=opportunity.organization_id,
-                person__archived_at__isnull=True,
-                person__is_self=False,
-            )
+            Affiliation.objects.filter(organization_id=opportunity.organization_id)
             .order_by("end_on", "person_id")
             .values_list("person_id", flat=True)
         )
@@ -160,9 +153,70 @@ def _candidate_ids(
     return list(ids)
 
 
+@dataclass
+class _Candidate:
+    """What scoring needs of one person, read as plain rows (no model instances)."""
+
+    pk: int
+    full_name: str
+    headline: str
+    what_matters: str
+    notes: str
+    how_we_met: str
+    circle: str | None
+    circle_rank: int | None
+    tag_ids: set[int] = field(default_factory=set)
+    titles: list[str] = field(default_factory=list)  # of their current jobs
+    at_organization: str = ""  # "current", "former" or ""
+
+
+def _candidates(
+    network: Network, opportunity: Opportunity, ids: list[int], tag_ids: list[int]
+) -> list[_Candidate]:
+    rows = (
+        Person.objects.filter(pk__in=ids, network=network, archived_at__isnull=True, is_self=False)
+        .exclude(pk=opportunity.source_id or 0)
+        .values_list(
+            "pk",
+            "full_name",
+            "headline",
+            "what_matters",
+            "notes",
+            "how_we_met",
+            "circle__name",
+            "circle__rank",
+        )
+    )
+    found = {row[0]: _Candidate(*row) for row in rows}
+    if tag_ids:
+        for person_id, tag_id in Person.tags.through.objects.filter(
+            person_id__in=list(found), tag_id__in=tag_ids
+        ).values_list("person_id", "tag_id"):
+            found[person_id].tag_ids.add(tag_id)
+    affiliations = Affiliation.objects.filter(person_id__in=list(found))
+    if opportunity.organization_id:
+        affiliations = affiliations.filter(
+            Q(end_on__isnull=True) | Q(organization_id=opportunity.organization_id)
+        )
+    else:
+        affiliations = affiliations.filter(end_on__isnull=True)
+    for person_id, organization_id, title, end_on in affiliations.values_list(
+        "person_id", "organization_id", "title", "end_on"
+    ):
+        candidate = found[person_id]
+        if end_on is None and title:
+            candidate.titles.append(title)
+        if organization_id == opportunity.organization_id:
+            if end_on is None:
+                candidate.at_organization = "current"
+            elif not candidate.at_organization:
+                candidate.at_organization = "former"
+    return list(found.values())
+
+
 def _score(
     opportunity: Opportunity,
-    person: Person,
+    person: _Candidate,
     tag_names: dict[int, str],
     title_words: set[str],
     terms: set[str],
@@ -170,12 +224,11 @@ def _score(
     """(relevance, circle bonus, reasons) for one candidate."""
     relevance = 0.0
     reasons: list[str] = []
-    common = sorted(tag_names[tag.pk] for tag in person.tags.all() if tag.pk in tag_names)
+    common = sorted(tag_names[pk] for pk in person.tag_ids if pk in tag_names)
     if common:
         relevance += TAG_POINTS * len(common)
         reasons.append("tags: " + ", ".join(common))
-    current = [a for a in person.affiliations.all() if a.end_on is None]
-    titles = [a.title for a in current if a.title] + ([person.headline] if person.headline else [])
+    titles = person.titles + ([person.headline] if person.headline else [])
     best_title, best_words = "", 0
     for title in titles:
         shared_words = len(_stems(title) & title_words)
@@ -185,33 +238,28 @@ def _score(
         relevance += TITLE_POINTS * min(best_words, MAX_TITLE_WORDS)
         reasons.append(f"title: {best_title}")
     matters_hits = _stems(person.what_matters) & terms
-    notes_hits = _stems(f"{person.notes} {person.how_we_met}") & terms
     if matters_hits:
         relevance += WHAT_MATTERS_POINTS
         reasons.append(f"what matters: '{_quote(person.what_matters, matters_hits)}'")
-    elif notes_hits:
+    elif notes_hits := _stems(f"{person.notes} {person.how_we_met}") & terms:
         relevance += NOTES_POINTS
         reasons.append("notes mention " + ", ".join(sorted(notes_hits)))
-    if opportunity.organization_id:
-        name = opportunity.organization.name if opportunity.organization else ""
-        at = [
-            a for a in person.affiliations.all() if a.organization_id == opportunity.organization_id
-        ]
-        if any(a.end_on is None for a in at):
-            if opportunity.kind == Opportunity.Kind.JOB:
-                relevance += SAME_EMPLOYER_PENALTY
-                reasons.append(f"already at {name}")
-            else:
-                relevance += ORGANIZATION_POINTS
-                reasons.append(f"works at {name}")
-        elif at:
-            relevance += FORMER_POINTS
-            reasons.append(f"used to work at {name}")
+    name = opportunity.organization.name if opportunity.organization else ""
+    if person.at_organization == "current":
+        if opportunity.kind == Opportunity.Kind.JOB:
+            relevance += SAME_EMPLOYER_PENALTY
+            reasons.append(f"already at {name}")
+        else:
+            relevance += ORGANIZATION_POINTS
+            reasons.append(f"works at {name}")
+    elif person.at_organization == "former":
+        relevance += FORMER_POINTS
+        reasons.append(f"used to work at {name}")
     bonus = 0.0
-    if person.circle is not None:
-        bonus = max(CIRCLE_BONUS - 0.2 * person.circle.rank, 0.0)
+    if person.circle is not None and person.circle_rank is not None:
+        bonus = max(CIRCLE_BONUS - 0.2 * person.circle_rank, 0.0)
         if bonus:
-            reasons.append(f"{person.circle.name} circle")
+            reasons.append(f"{person.circle} circle")
     return relevance, bonus, reasons
 
 
@@ -231,56 +279,26 @@ def match_people(network: Network, opportunity: Opportunity, limit: int = 10) ->
             opportunity=opportunity
         ).values_list("person_id", "shared_at")
     }
-    candidates = _candidate_ids(
-        network, opportunity, list(tags), terms[:MAX_KEYWORDS], set(shared_on)
-    )
-    if not candidates:
+    ids = _candidate_ids(network, opportunity, list(tags), terms[:MAX_KEYWORDS], set(shared_on))
+    if not ids:
         return []
-    people = (
-        Person.objects.filter(
-            pk__in=candidates,
-            network_id=opportunity.network_id,
-            archived_at__isnull=True,
-            is_self=False,
-        )
-        .exclude(pk=opportunity.source_id or 0)
-        .select_related("circle")
-        .only(
-            "pk",
-            "full_name",
-            "headline",
-            "what_matters",
-            "notes",
-            "how_we_met",
-            "circle__name",
-            "circle__rank",
-        )
-        .prefetch_related(
-            "tags",
-            Prefetch(
-                "affiliations",
-                Affiliation.objects.only("person_id", "organization_id", "title", "end_on"),
-            ),
-        )
-    )
     title_words = title_keywords(opportunity)
-    fresh: list[Match] = []
-    done: list[Match] = []
-    for person in people:
-        relevance, bonus, reasons = _score(opportunity, person, tags, title_words, set(terms))
-        if relevance <= 0:
-            continue
-        score = round(relevance + bonus, 2)
-        if person.pk in shared_on:
-            reasons.append(f"already shared on {shared_on[person.pk]:%-d %b}")
-            done.append(Match(person, score, reasons, already_shared=True))
-        else:
-            fresh.append(Match(person, score, reasons))
-    return sorted(fresh, key=_by_rank)[:limit] + sorted(done, key=_by_rank)[:limit]
-
-
-def _by_rank(match: Match) -> tuple[float, str, int]:
-    return (-match.score, match.person.full_name, match.person.pk)
+    scored: list[tuple[float, str, int, list[str]]] = []
+    for candidate in _candidates(network, opportunity, ids, list(tags)):
+        relevance, bonus, reasons = _score(opportunity, candidate, tags, title_words, set(terms))
+        if relevance > 0:
+            scored.append(
+                (-round(relevance + bonus, 2), candidate.full_name, candidate.pk, reasons)
+            )
+    scored.sort(key=lambda row: row[:3])
+    fresh = [row for row in scored if row[2] not in shared_on][:limit]
+    done = [row for row in scored if row[2] in shared_on][:limit]
+    people = Person.objects.in_bulk([row[2] for row in fresh + done])
+    matches = [Match(people[pk], -score, reasons) for score, _, pk, reasons in fresh]
+    for score, _, pk, reasons in done:
+        reasons.append(f"already shared on {shared_on[pk]:%-d %b}")
+        matches.append(Match(people[pk], -score, reasons, already_shared=True))
+    return matches
 
 
 def strong(matches: list[Match]) -> list[Match]:

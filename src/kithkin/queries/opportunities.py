@@ -24,7 +24,7 @@ ACTIVE = (
 SHAREABLE = (Opportunity.Status.OPEN, Opportunity.Status.SHARED)
 
 AGENDA_SHOWN = 5  # opportunities on the agenda
-AGENDA_MATCHED = 8  # how many opportunities the agenda matches, soonest deadline first
+AGENDA_MATCHED = 6  # how many opportunities the agenda matches (about 0.1 s each at 30,000 people)
 AGENDA_MATCHES = 3  # matches named per opportunity
 LIST_LIMIT = 200
 PANEL_LIMIT = 10
