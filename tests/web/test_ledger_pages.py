@@ -42,7 +42,7 @@ def test_the_ledger_page_shows_the_balance_and_both_lists(owner_client, network,
     assert "Ada Lovelace" in give_back and "you never gave them anything" in give_back
     assert "Grace Hopper" not in give_back
     assert "Hiring manager at Babbage &amp; Co" in page and "not thanked" in page
-    assert "Record an exchange" in page and 'name="days" value="3"' in page
+    assert "Record an exchange" in page and 'name="days" min="0" max="365" value="3"' in page
 
 
 def test_record_a_gift_received_from_the_ledger_form(owner_client, network, ada):
@@ -209,3 +209,17 @@ def test_the_ledger_page_costs_a_bounded_number_of_queries(
         gave(network, person, on=dt.date(2025, 1, 1))
     with django_assert_max_num_queries(20):
         html(owner_client.get("/ledger/"))
+
+
+def test_the_thank_row_links_the_thank_you_draft_when_drafts_exist(owner_client, network, ada):
+    from django.urls import NoReverseMatch, reverse
+
+    received(network, ada, on=dt.date(2026, 2, 10))
+    section = html(owner_client.get("/today/")).split('id="section-thanks"')[1]
+    section = section.split("</section>")[0]
+    try:
+        url = reverse("person_draft", args=[ada.pk])
+    except NoReverseMatch:
+        assert "Draft" not in section
+    else:
+        assert f'href="{url}?kind=thank-you"' in section

@@ -143,7 +143,6 @@ def ledger_page(request: NetworkRequest) -> HttpResponse:
         {
             "ledger": network_ledger(request.network, day),
             "form": form,
-            "window_form": ThanksWindowForm(initial={"days": request.network.thanks_within_days}),
             "today": day,
         },
     )
