@@ -527,3 +527,27 @@ def test_kith_event_edit_and_follow_up(kith, network, pycon):
     )
     result = kith("event", "follow-up", "PyCon", "Grace")
     assert "already open" in result.stdout
+
+
+# -- the demo --------------------------------------------------------------------------
+
+
+def test_the_demo_has_past_recent_and_upcoming_events_and_today_shows_the_met_section(
+    owner, network
+):
+    from kithkin.demo import generate_network
+
+    generate_network(network, owner, people=60, interactions=200, seed=3, today=TODAY)
+    events = list(Event.objects.filter(network=network))
+    upcoming = [e for e in events if e.starts_on > TODAY]
+    past = [e for e in events if e.last_day < TODAY]
+    assert len(upcoming) == 3 and {e.status for e in upcoming} <= {"going", "interested"}
+    assert len(past) == 6 and {e.status for e in past} == {"attended"}
+    for event in past:
+        met = Attendance.objects.filter(event=event).count()
+        assert 2 <= met <= 8
+        assert Interaction.objects.filter(event=event, kind="event").count() == met
+    assert FollowUp.objects.filter(interaction__event__in=past, done_at__isnull=False).exists()
+    section = met_without_follow_up(network, TODAY)
+    assert 2 <= section.total <= 3
+    assert all("3 days ago, no follow-up yet" in item.reason for item in section.items)
