@@ -41,7 +41,7 @@ _SESSION_NOTES = (
     "Long talk about {topic}",
     "Reviewed progress on the goals; then {topic}",
     "Coffee and a walk: {topic}",
-    "Video session on {topic}",
+    "Session on {topic}",
 )
 _LEARNED = (
     "Write the decision down before the meeting",
