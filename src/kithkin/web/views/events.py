@@ -9,7 +9,6 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
 
 from kithkin import access
 from kithkin.errors import InvalidInput
@@ -77,15 +76,6 @@ class MetForm(forms.Form):
     new = forms.BooleanField(required=False, widget=forms.HiddenInput)  # someone new anyway
 
 
-def _draft_page_exists() -> bool:
-    """Open follow-ups link to their draft page once the drafts pages exist."""
-    try:
-        reverse("follow_up_draft", args=[1])
-    except NoReverseMatch:
-        return False
-    return True
-
-
 def _add_error(form: forms.Form, exc: InvalidInput) -> None:
     name = _FIELD_NAMES.get(exc.field, exc.field)
     if name in form.fields:
@@ -110,7 +100,6 @@ def event_detail(request: NetworkRequest, event_id: int) -> HttpResponse:
         {
             "page": event_page(request.network, event),
             "met_form": MetForm(),
-            "draft_pages": _draft_page_exists(),
             "today": today_of(request),
         },
     )
