@@ -199,6 +199,15 @@ def kind_label(kind: str) -> str:
     return str(Milestone.Kind(kind).label).lower()
 
 
+def kind_groups() -> list[tuple[str, list[tuple[str, str]]]]:
+    """The kinds, as a form offers them: to celebrate, then to offer help with."""
+    celebrate = [(str(k.value), kind_label(k.value).capitalize()) for k in Milestone.Kind]
+    return [
+        ("Celebrate", [c for c in celebrate if c[0] not in _SUPPORT_KINDS]),
+        ("Offer help", [c for c in celebrate if c[0] in _SUPPORT_KINDS]),
+    ]
+
+
 def _years(count: int) -> str:
     return "1 year" if count == 1 else f"{count} years"
 
@@ -562,6 +571,29 @@ def support_needed(network: Network, today: dt.date) -> Section:
 
 
 @dataclass(frozen=True)
+class OccasionRow:
+    """An occasion as a page lists it."""
+
+    occasion: Occasion
+    reason: str
+    detail: str
+    due: bool  # on the agenda now and not celebrated: its button shows
+    date: str = ""  # a milestone's date as recorded: "2026-11-20", "--03-14"
+
+
+def occasion_row(
+    occasion: Occasion, today: dt.date, within_days: int, date: str = ""
+) -> OccasionRow:
+    return OccasionRow(
+        occasion,
+        reason(occasion, today),
+        detail(occasion),
+        occasion.due(today, within_days) and not occasion.celebrated,
+        date,
+    )
+
+
+@dataclass(frozen=True)
 class MilestonesPage:
     today: dt.date
     within_days: int  # the agenda's window
@@ -571,8 +603,13 @@ class MilestonesPage:
     challenges_total: int
     upcoming_days: int = UPCOMING_DAYS
 
-    def is_due(self, occasion: Occasion) -> bool:
-        return occasion.due(self.today, self.within_days)
+    @property
+    def upcoming_rows(self) -> list[OccasionRow]:
+        return [occasion_row(o, self.today, self.within_days) for o in self.upcoming]
+
+    @property
+    def challenge_rows(self) -> list[OccasionRow]:
+        return [occasion_row(o, self.today, self.within_days) for o in self.challenges]
 
 
 def upcoming(
@@ -640,24 +677,31 @@ def date_text(milestone: Milestone) -> str:
 
 
 @dataclass(frozen=True)
-class PanelRow:
-    occasion: Occasion
-    due: bool  # on the agenda now, not celebrated: its button shows
-    date: str  # as recorded: "2026-11-20", "--03-14"
-
-
-@dataclass(frozen=True)
 class PersonMilestones:
     person: Person
     today: dt.date
     within_days: int  # the agenda's window
     next_birthday: Occasion | None
     anniversaries: list[Occasion]
-    milestones: list[PanelRow] = field(default_factory=list)
+    milestones: list[OccasionRow] = field(default_factory=list)
 
     def is_due(self, occasion: Occasion) -> bool:
         """On the agenda now and not celebrated yet."""
         return occasion.due(self.today, self.within_days) and not occasion.celebrated
+
+    @property
+    def kinds(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        return kind_groups()
+
+    @property
+    def birthday_row(self) -> OccasionRow | None:
+        if self.next_birthday is None:
+            return None
+        return occasion_row(self.next_birthday, self.today, self.within_days)
+
+    @property
+    def anniversary_rows(self) -> list[OccasionRow]:
+        return [occasion_row(o, self.today, self.within_days) for o in self.anniversaries]
 
     @property
     def due(self) -> list[Occasion]:
@@ -705,7 +749,8 @@ def person_occasions(network: Network, person: Person, today: dt.date) -> Person
         sorted(anniversaries, key=_order),
     )
     panel.milestones.extend(
-        PanelRow(o, panel.is_due(o), date_text(m)) for o, m in zip(milestones, rows, strict=True)
+        occasion_row(o, today, panel.within_days, date_text(m))
+        for o, m in zip(milestones, rows, strict=True)
     )
     return panel
 
