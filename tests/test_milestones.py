@@ -656,3 +656,19 @@ def test_kith_milestone_window(kith, network):
     assert network.celebrate_within_days == 21
     kith("milestone", "window", "3w")
     assert json.loads(kith("milestone", "window", "--json").stdout) == {"celebrate_within_days": 21}
+
+
+# -- the demo ---------------------------------------------------------------------------------
+
+
+def test_the_demo_shows_celebrations_and_a_challenge_on_today(network, owner):
+    from kithkin.demo import generate_network
+
+    generate_network(network, owner, people=60, interactions=100, seed=3, today=TODAY)
+    assert Milestone.objects.filter(network=network).count() == 6
+    sections = {s.key: s for s in agenda(network, TODAY).sections}
+    reasons = [item.reason for item in sections["celebrate"].items]
+    assert "promotion on 18 February: VP Engineering" in reasons
+    assert any(r.startswith("birthday tomorrow (turns ") for r in reasons)
+    assert "birthday on 26 February" in reasons
+    assert [item.reason for item in sections["support"].items] == ["job loss on 16 February"]
