@@ -212,3 +212,26 @@ def test_a_new_contacts_brief_is_one_line(owner, network):
     make_person(network, "Grace Hopper")
     result = CliRunner().invoke(app, ["brief", "Grace"], catch_exceptions=False)
     assert result.stdout == "Grace Hopper\n"
+
+
+def test_the_queries_do_not_grow_with_the_history(network, ada):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            prep_brief(network, Person.objects.get(pk=ada.pk), TODAY)
+        return len(captured)
+
+    before = count()
+    me = me_of(network)
+    for i in range(8):
+        other = make_person(network, f"Friend {i}")
+        relate(network, other, ada)
+        relate(network, me, other, "friend")
+        log(network, ada, on=dt.date(2026, 2, 1 + i), next_questions=f"Q{i}", learned="x")
+        make_follow_up(network, ada, f"Promise {i}", due_on=TODAY)
+        met_at(network, ada, f"Meetup {i}", on=dt.date(2025, 1, 1 + i))
+        join(network, ada, f"Guild {i}")
+        join(network, me, f"Guild {i}")
+    assert count() == before
