@@ -155,7 +155,7 @@ def snapshot(network: Network) -> tuple:
         Invitation.objects.filter(network=network).count(),
         list(Circle.objects.filter(network=network).values_list("cadence_days", flat=True)),
         Network.objects.filter(pk=network.pk)
-        .values_list("daily_outreach_budget", "name", "renewal_notice_days")
+        .values_list("daily_outreach_budget", "name", "renewal_notice_days", "thanks_within_days")
         .get(),
         *(
             list(model.objects.filter(**{path: network}).order_by("pk").values())
@@ -234,6 +234,9 @@ def form_data(ids) -> dict[str, str]:
         "renewal_notice_days": "99",
         "status": "ended",  # mentorship_status
         "goal": "hacked",  # mentorship_goal
+        "days": "9",  # ledger_thanks_window
+        "action": "give",  # ledger, person_exchange
+        "weight": "2",
     }
 
 
