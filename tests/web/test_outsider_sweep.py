@@ -221,9 +221,8 @@ def form_data(ids) -> dict[str, str]:
         "contact-kind": "email",
         "contact-value": "x@hacked.example",
         "affiliation-organization": "Hacked",
-        # opportunities: share with someone of the network, change a status or an outcome
+        # opportunities: share with someone of the network, change an outcome ("status" above)
         "person_id": str(ids["other_id"]),
-        "status": "won",
         "outcome": "won",
         "note": "hacked",
         "name": "Hacked",
