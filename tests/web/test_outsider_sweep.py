@@ -221,7 +221,7 @@ def form_data(ids) -> dict[str, str]:
         "contact-kind": "email",
         "contact-value": "x@hacked.example",
         "affiliation-organization": "Hacked",
-        # opportunities: share with someone of the network, change an outcome ("status" above)
+        # opportunities: share with someone of the network, change an outcome; "status" is shared with mentorships
         "person_id": str(ids["other_id"]),
         "outcome": "won",
         "note": "hacked",
