@@ -79,3 +79,44 @@ def test_add_an_opportunity_see_matches_and_share_with_the_top_one(page, owner, 
     shares.first.get_by_role("button", name="Save").click()
     expect(page.locator("#shares .rows > li").first).to_contain_text("applied")
     assert page.csp_violations == []
+
+
+def test_the_opportunity_pages_fit_a_phone(browser, live_server, owner, network):
+    from tests.factories_opportunities import make_opportunity, make_share
+
+    grace = make_person(
+        network,
+        "Maximiliana Featherstonehaugh-Wolfeschlegelsteinhausen",
+        title="Principal Staff Engineer of Extraordinarily Long Titles",
+        organization="The Extraordinarily Long Named Organisation of Things",
+        tags=["rust", "compilers", "programming-languages"],
+        what_matters="Wants to move into compilers and their very long names",
+    )
+    item = make_opportunity(
+        network,
+        "Principal staff engineer for the extraordinarily long compilers programme",
+        tags=["rust", "compilers", "programming-languages"],
+        url="https://example.org/a/very/long/link/to/the/job/posting/that/goes/on/and/on",
+        source=make_person(network, "Ada Lovelace"),
+    )
+    make_share(network, item, grace, note="A long note about why this fits you so well")
+    make_person(network, "Grace Hopper", tags=["rust"], circle="close")
+    context = browser.new_context(
+        base_url=live_server.url,
+        viewport={"width": 375, "height": 812},
+        is_mobile=True,
+        has_touch=True,
+    )
+    phone = context.new_page()
+    log_in(phone, with_password(owner).username)
+    for url in (
+        "/opportunities/",
+        "/opportunities/new/",
+        f"/opportunities/{item.pk}/",
+        "/dashboard/",
+        "/today/",
+    ):
+        phone.goto(url)
+        width = phone.evaluate("document.documentElement.scrollWidth")
+        assert width <= 375, f"{url} is {width}px wide on a 375px phone"
+    context.close()
