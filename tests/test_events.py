@@ -71,10 +71,10 @@ def test_meeting_someone_new_records_everything_and_owes_a_follow_up_in_48_hours
     assert follow_up.interaction == interaction
     assert follow_up.title == "Follow up with Grace Hopper after PyCon US 2026"
     subject, body = follow_up.draft.split("\n\n", 1)
-    assert subject == "Great to meet you at PyCon US 2026"
+    assert subject == "Subject: Great to meet you at PyCon US 2026"
     assert body.startswith("Hi Grace,")
     assert "It was great to meet you at PyCon US 2026." in body
-    assert "I enjoyed our conversation about talked about COBOL." in body
+    assert "I enjoyed our conversation about COBOL." in body
     assert body.endswith("Olive")
 
 
@@ -162,7 +162,7 @@ def test_the_agenda_button_owes_a_follow_up_once(network, pycon):
         network, network.memberships.get().user, pycon, grace
     )
     assert created and follow_up.due_on == TODAY + 2 * DAY
-    assert "talked about COBOL" in follow_up.draft and "Hi Grace" in follow_up.draft
+    assert "our conversation about COBOL." in follow_up.draft and "Hi Grace" in follow_up.draft
     again, created = follow_up_after_meeting(network, network.memberships.get().user, pycon, grace)
     assert again == follow_up and not created
     stranger = make_person(network, "Alan Kay")
@@ -437,7 +437,7 @@ def test_kith_met_someone_new_prints_the_follow_up_and_its_draft(kith, network, 
         "PyCon US 2026.",
         "Draft:",
     ]
-    assert "  Great to meet you at PyCon US 2026" in lines
+    assert "  Subject: Great to meet you at PyCon US 2026" in lines
     assert "  Hi Grace," in lines
     shown = json.loads(kith("event", "show", "PyCon", "--json").stdout)
     assert shown["met"] == [

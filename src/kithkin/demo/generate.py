@@ -128,13 +128,14 @@ def generate_network(
     )
     if progress is not None:
         demo.progress = progress
+    follow_ups_before = FollowUp.objects.filter(network=network).count()
     with transaction.atomic():
         organizations = create_organizations(demo, _organization_count(people))
         plans = create_people(demo, organizations, people)
         introduce_people(demo, plans)
         relate_people(demo, plans)
         interaction_count = create_interactions(demo, plans, interactions)
-        follow_up_count = create_follow_ups(demo, plans)
+        create_follow_ups(demo, plans)
         # The practices beyond keeping in touch, so a new user sees each of them at once.
         for create_practice in (
             create_events,
@@ -145,6 +146,7 @@ def generate_network(
             create_opportunities,
         ):
             create_practice(demo, plans, organizations)
+        follow_up_count = FollowUp.objects.filter(network=network).count() - follow_ups_before
         _refresh_derived_state(demo)
     return DemoStats(
         people=len(plans),

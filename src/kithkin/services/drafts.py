@@ -148,7 +148,7 @@ class DraftContext:
             "what_matters": _first_line(person.what_matters),
             "how_we_met": _first_line(person.how_we_met),
             "event": self.event,
-            "last_topic": _first_line(self.last_topic),
+            "last_topic": _topic(self.last_topic),
             "learned": _first_line(self.learned),
             "occasion": self.occasion,
             "thanks_for": _first_line(self.thanks_for),
@@ -162,6 +162,17 @@ class Draft:
     kind: str
     subject: str
     body: str
+
+
+# How notes about a conversation often begin; a draft says "our conversation about X".
+_TOPIC_LEADS = re.compile(
+    r"^(?:we\s+)?(?:talked|chatted|spoke|discussed|conversation)(?:\s+about)?\s+", re.IGNORECASE
+)
+
+
+def _topic(text: str) -> str:
+    """What a conversation was about, from its note: "talked about COBOL" → "COBOL"."""
+    return _TOPIC_LEADS.sub("", _first_line(text))
 
 
 def _first_line(text: str) -> str:

@@ -173,13 +173,14 @@ def _me(network: Network) -> Person | None:
 
 
 def follow_up_draft(network: Network, event: Event, person: Person, note: str) -> str:
-    """The follow-up message for someone met at ``event``: subject, blank line, body."""
+    """The follow-up message for someone met at ``event``: a "Subject:" line, a blank line,
+    the body (as ``drafts.draft_for_follow_up`` reads a stored draft)."""
     draft = render_draft(
         network,
         MessageTemplate.Kind.FOLLOW_UP,
         DraftContext(person=person, me=_me(network), event=event.name, last_topic=note),
     )
-    return f"{draft.subject}\n\n{draft.body}"
+    return f"Subject: {draft.subject}\n\n{draft.body}"
 
 
 def open_follow_up_from(network: Network, event: Event, person: Person) -> FollowUp | None:
