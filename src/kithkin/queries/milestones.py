@@ -30,6 +30,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from django.db.models import F, Q
 from django.db.models.functions import ExtractDay, ExtractMonth
@@ -123,6 +124,22 @@ def dates_q(start: dt.date, end: dt.date) -> Q:
     for (year, month), days in sorted(by_month.items()):
         query |= Q(year=year, month=month, day__in=days)
     return query
+
+
+class MonthOf(ExtractMonth):
+    """ExtractMonth, in SQLite's own C functions (Django's Python one is called per row)."""
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        sql, params = compiler.compile(self.lhs)
+        return f"CAST(strftime('%%m', {sql}) AS INTEGER)", params
+
+
+class DayOf(ExtractDay):
+    """ExtractDay, in SQLite's own C functions."""
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        sql, params = compiler.compile(self.lhs)
+        return f"CAST(strftime('%%d', {sql}) AS INTEGER)", params
 
 
 # -- occasions --------------------------------------------------------------------------
@@ -381,7 +398,7 @@ def anniversaries_between(
             start_on__isnull=False,
             start_on__lt=start,
         )
-        .annotate(start_month=ExtractMonth("start_on"), start_day=ExtractDay("start_on"))
+        .annotate(start_month=MonthOf("start_on"), start_day=DayOf("start_on"))
         .filter(yearly_q(start, end, "start_month", "start_day"))
         .order_by()
         .values_list("pk", "person_id", "person__full_name", "organization__name", "start_on")
@@ -452,14 +469,16 @@ def milestones_between(
 
 
 def mark_celebrated(network: Network, occasions: list[Occasion]) -> list[Occasion]:
-    """The same occasions, each with ``celebrated`` set. At most two queries."""
+    """The same occasions (all of ``network``), each with ``celebrated`` set. At most two
+    queries."""
     keyed = [o for o in occasions if o.key]
     done: set[tuple[int, str]] = set()
     if keyed:
         done = set(
+            # By person first (the participant index): these people are all in the
+            # network, and filtering on it would scan the network's interactions.
             InteractionParticipant.objects.filter(
                 person_id__in={o.person.id for o in keyed},
-                interaction__network=network,
                 interaction__occasion__in={o.key for o in keyed},
             ).values_list("person_id", "interaction__occasion")
         )
@@ -467,7 +486,7 @@ def mark_celebrated(network: Network, occasions: list[Occasion]) -> list[Occasio
     linked: set[int | None] = set()
     if linked_ids:
         linked = set(
-            Interaction.objects.filter(network=network, milestone_id__in=linked_ids)
+            Interaction.objects.filter(milestone_id__in=linked_ids)  # by its index
             .order_by()
             .values_list("milestone_id", flat=True)
             .distinct()
