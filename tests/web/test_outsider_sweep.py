@@ -221,8 +221,7 @@ def form_data(ids) -> dict[str, str]:
         "contact-kind": "email",
         "contact-value": "x@hacked.example",
         "affiliation-organization": "Hacked",
-        "person_id": str(ids["person_id"]),  # a person chosen on another page (milestones)
-        "occasion": "birthday:2026",
+        "occasion": "birthday:2026",  # milestones: celebrate a birthday (person_id below)
         "celebrate_within_days": "99",
         # opportunities: share with someone of the network, change an outcome; "status" is shared with mentorships
         "person_id": str(ids["other_id"]),
