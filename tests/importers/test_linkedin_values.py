@@ -16,7 +16,7 @@ from kithkin.importers.linkedin import parse_endorsements, parse_linkedin, parse
 from kithkin.importers.plan import plan_import
 from kithkin.models import Person, ValueExchange
 from kithkin.queries.ledger import thanks_due
-from tests.conftest import CORPUS, TODAY
+from tests.conftest import TODAY
 from tests.factories import make_person
 
 pytestmark = pytest.mark.django_db
@@ -155,22 +155,3 @@ def test_old_imports_are_not_thanks_due_but_recent_ones_are(kith, tmp_path, netw
     assert [(i.title, i.reason) for i in section.items] == [
         ("Thank Ada Lovelace", "endorsement on 14 February, not thanked after 6 days")
     ]
-
-
-CORPUS_VALUE_FILES = sorted(
-    p
-    for p in (CORPUS / "linkedin").rglob("*.csv")
-    if "endorsement_received" in p.name.lower() or "recommendations_received" in p.name.lower()
-)
-
-
-@pytest.mark.skipif(not CORPUS_VALUE_FILES, reason="no endorsement files in the corpus")
-@pytest.mark.parametrize("path", CORPUS_VALUE_FILES, ids=lambda p: p.name)
-def test_corpus_value_files_import_once(network, owner, path):
-    parsed = parse_linkedin(path)
-    apply_plan(network, owner, plan_import(network, parsed))
-    count = ValueExchange.objects.count()
-    plan = plan_import(network, parse_linkedin(path))
-    assert plan.summary["values_new"] == 0
-    apply_plan(network, owner, plan)
-    assert ValueExchange.objects.count() == count
