@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from kithkin.errors import Forbidden
-from kithkin.importers.apply import apply_plan
+from kithkin.importers.apply import APPLY_STEPS, apply_plan
 from kithkin.importers.plan import plan_import
 from kithkin.importers.records import (
     ContactRecord,
@@ -353,3 +353,12 @@ def test_my_own_jobs_become_my_affiliations_once(network, owner):
         ("Engineer at Babbage & Co", dt.date(2019, 12, 1)),
     ]
     assert plan.summary["my_jobs"] == 0  # the second time, nothing new
+
+
+def test_the_apply_reports_each_step_in_order_for_the_progress_bar(network, owner):
+    plan = plan_import(
+        network, ParseResult(contacts=[contact("Ada Lovelace", emails=[("ada@example.org", "")])])
+    )
+    heard: list[str] = []
+    apply_plan(network, owner, plan, progress=heard.append)
+    assert heard == list(APPLY_STEPS)

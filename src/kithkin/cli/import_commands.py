@@ -92,10 +92,17 @@ def import_(
 ) -> None:
     """Import people and interactions: parse, plan (new, updated, merged, skipped, errors),
     then apply everything in one transaction. Importing the same file again changes nothing."""
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
 
     from kithkin import clock
-    from kithkin.importers.apply import apply_plan
+    from kithkin.importers.apply import APPLY_STEPS, apply_plan
     from kithkin.importers.formats import context_for, parse
     from kithkin.importers.plan import plan_import
 
@@ -104,26 +111,37 @@ def import_(
         _restore_json(ctx, path, dry_run=dry_run, as_json=as_json)
         return
     context = context_for(ctx.network, ctx.user, until=clock.now(), extra=me or [])
+    # Reading, matching, then each step of writing: a bar that moves stage by stage.
     with Progress(
         SpinnerColumn(),
-        TextColumn("{task.description}"),
+        TextColumn("{task.description:<40}"),
+        BarColumn(),
+        MofNCompleteColumn(),
         TimeElapsedColumn(),
         console=err,
         transient=True,
         disable=as_json or not err.is_terminal,
     ) as progress:
-        task = progress.add_task(f"Reading {path.name}…", total=None)
+        steps = 2 + (0 if dry_run else len(APPLY_STEPS))
+        task = progress.add_task(f"Reading {path.name}…", total=steps)
         parsed = parse(format_name.lower(), path, context)
         progress.update(
             task,
+            advance=1,
             description=f"Matching {len(parsed.contacts)} people and "
             f"{len(parsed.interactions)} interactions…",
         )
         plan = plan_import(ctx.network, parsed, create_people=create_people)
+        progress.advance(task)
         summary = None
         if not dry_run and plan.changes_anything:
-            progress.update(task, description="Writing…")
-            summary = apply_plan(ctx.network, ctx.user, plan)
+
+            def writing(step: str) -> None:
+                done = APPLY_STEPS.index(step)
+                progress.update(task, completed=2 + done, description=f"Writing {step}…")
+
+            summary = apply_plan(ctx.network, ctx.user, plan, progress=writing)
+        progress.update(task, completed=steps)
     if as_json:
         print_json({**_plan_json(plan, format_name, path, dry_run), "applied": summary is not None})
         return

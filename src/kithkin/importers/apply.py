@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -160,11 +160,35 @@ def _create_people(network: Network, creating: list[PlannedContact], now: dt.dat
     return ids
 
 
+# The steps of an apply, in order, for a progress bar: each is reported as it starts.
+APPLY_STEPS = (
+    "people",
+    "contact points",
+    "jobs and tags",
+    "details",
+    "interactions",
+    "value received",
+    "due dates",
+    "search index",
+)
+
+
+def _no_progress(step: str) -> None:
+    return None
+
+
 @transaction.atomic
-def apply_plan(network: Network, actor: User, plan: ImportPlan) -> ImportSummary:
-    """Write what the plan says, or nothing: the whole import is one transaction."""
+def apply_plan(
+    network: Network,
+    actor: User,
+    plan: ImportPlan,
+    progress: Callable[[str], None] = _no_progress,
+) -> ImportSummary:
+    """Write what the plan says, or nothing: the whole import is one transaction.
+    ``progress`` hears the name of each of ``APPLY_STEPS`` as it starts."""
     access.require_write(actor, network)
     now = clock.now()
+    progress("people")
     summary = ImportSummary()
     creating = [c for c in plan.contacts if c.action == "new"]
     updating = [c for c in plan.contacts if c.action == "update"]
@@ -173,6 +197,7 @@ def apply_plan(network: Network, actor: User, plan: ImportPlan) -> ImportSummary
     summary.updated = [c.person_id for c in updating if c.person_id is not None]
 
     changing = creating + updating
+    progress("contact points")
     kinds_held: set[tuple[int, str]] = set(
         ContactPoint.objects.filter(person_id__in=summary.updated).values_list("person_id", "kind")
     )
@@ -199,6 +224,7 @@ def apply_plan(network: Network, actor: User, plan: ImportPlan) -> ImportSummary
         points,
     )
 
+    progress("jobs and tags")
     organizations = _organizations(network, (org for c in changing for org, _ in c.jobs))
     insert_rows(
         Affiliation,
@@ -227,6 +253,7 @@ def apply_plan(network: Network, actor: User, plan: ImportPlan) -> ImportSummary
             if fold(tag) in tags
         ],
     )
+    progress("details")
     _fill_fields(updating, now)
     if plan.my_jobs:
         me = Person.objects.get(network=network, is_self=True)
@@ -243,7 +270,9 @@ def apply_plan(network: Network, actor: User, plan: ImportPlan) -> ImportSummary
             for job in plan.my_jobs
         )
         summary.updated.append(me.pk)
+    progress("interactions")
     summary.interactions = _create_interactions(network, actor, plan, now)
+    progress("value received")
     summary.values = _create_values(network, actor, plan, now)
 
     touched = set(summary.updated) | {
@@ -253,7 +282,9 @@ def apply_plan(network: Network, actor: User, plan: ImportPlan) -> ImportSummary
         for pid in (p if isinstance(p, int) else p.person_id for p in planned.people)
         if pid
     }
+    progress("due dates")
     refresh_check_ins(network, touched)
+    progress("search index")
     reindex_people(network, summary.updated)
     return summary
 
