@@ -48,6 +48,9 @@ def test_phones_become_e164(typed, region, key):
         ),
         ("linkedin.com/in/ada-lovelace/en", "https://www.linkedin.com/in/ada-lovelace", "linkedin"),
         ("https://twitter.com/Ada", "https://x.com/ada", "x"),
+        ("twitter.com/@Ada", "https://x.com/ada", "x"),
+        ("https://x.com/@ada/status/1", "https://x.com/ada", "x"),
+        ("github.com/@ada", "https://github.com/ada", "github"),
         ("github.com/ada/", "https://github.com/ada", "github"),
         ("@ada@hachyderm.io", "https://hachyderm.io/@ada", "mastodon"),
         (

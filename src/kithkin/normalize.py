@@ -85,6 +85,11 @@ def url(value: str, field: str = "url") -> tuple[str, str, str]:
         path = parts.path
         if path.lower().startswith(prefix) and len(path) > len(prefix):
             handle = _HANDLE.match(path[len(prefix) :])
+            # "twitter.com/@ada" is written as the handle is said; the profile is /ada.
+            name = handle.group(0).lower().removeprefix("@") if handle else ""
+            if name and service in ("x", "github"):
+                canonical = f"https://{canonical_host}{prefix}{name}"
+                return canonical, canonical, service
             if handle:
                 canonical = f"https://{canonical_host}{prefix}{handle.group(0).lower()}"
                 return canonical, canonical, service
