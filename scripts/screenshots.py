@@ -37,7 +37,20 @@ def main() -> None:
             page.click(".rows .row-title a >> nth=0")
             page.wait_for_load_state("networkidle")
             page.screenshot(path=out / f"person-{name}.png", full_page=True)
-            for path in ("organizations", "settings", "network"):
+            page.goto(f"{base}/people/")
+            page.click(".rows .row-title a >> nth=0")
+            page.click("text=Prep brief")
+            page.wait_for_load_state("networkidle")
+            page.screenshot(path=out / f"brief-{name}.png", full_page=True)
+            for path in ("events", "ledger", "milestones", "mentorships", "opportunities"):
+                page.goto(f"{base}/{path}/")
+                page.screenshot(path=out / f"{path}-{name}.png", full_page=True)
+                first = page.locator("main .rows .row-title a").first
+                if path in ("events", "mentorships", "opportunities") and first.count():
+                    first.click()
+                    page.wait_for_load_state("networkidle")
+                    page.screenshot(path=out / f"{path}-one-{name}.png", full_page=True)
+            for path in ("dashboard", "organizations", "settings", "network"):
                 page.goto(f"{base}/{path}/")
                 page.screenshot(path=out / f"{path}-{name}.png", full_page=True)
             page.close()
