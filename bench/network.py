@@ -11,8 +11,13 @@ HERE = Path(__file__).resolve().parent
 TODAY = dt.date(2026, 11, 25)  # the generated network is anchored here, so runs compare
 
 
+# Bump when the generator makes a different network (v2: events, mentorships, the ledger,
+# milestones and opportunities), so an older cache is not measured as if it were current.
+GENERATION = 2
+
+
 def data_dir(people: int, interactions: int) -> Path:
-    return HERE / ".cache" / f"agenda-{people}-{interactions}"
+    return HERE / ".cache" / f"agenda-v{GENERATION}-{people}-{interactions}"
 
 
 def prepare(people: int, interactions: int, *, allowed_hosts: str | None = None) -> Path:

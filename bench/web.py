@@ -47,7 +47,7 @@ def main() -> None:
     from django.db.models import Count
     from django.test import Client
 
-    from kithkin.models import Person, User
+    from kithkin.models import Event, Mentorship, Opportunity, Person, User
 
     user = User.objects.get(username="bench")
     network = user.current_network
@@ -75,6 +75,25 @@ def main() -> None:
         ),
         ("People, due, sorted by due date", "/people/?status=due&sort=due", {}),
         (f"Person ({busiest[1]} interactions)", f"/people/{busiest[0]}/", {}),
+        (f"Prep brief ({busiest[1]} interactions)", f"/people/{busiest[0]}/brief/", {}),
+        ("Events", "/events/", {}),
+        ("Event", f"/events/{Event.objects.filter(network=network).first().pk}/", {}),  # type: ignore[union-attr]
+        ("Organizations", "/organizations/", {}),
+        ("Ledger", "/ledger/", {}),
+        ("Milestones", "/milestones/", {}),
+        ("Mentorships", "/mentorships/", {}),
+        (
+            "Mentorship",
+            f"/mentorships/{Mentorship.objects.filter(network=network).first().pk}/",  # type: ignore[union-attr]
+            {},
+        ),
+        ("Opportunities", "/opportunities/", {}),
+        (
+            "Opportunity with its matches",
+            f"/opportunities/{Opportunity.objects.filter(network=network, for_me=False).first().pk}/",  # type: ignore[union-attr]
+            {},
+        ),
+        ("Dashboard", "/dashboard/", {}),
     ]
     print(
         f"network: {Person.objects.filter(network=network).count():,} people; "
