@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
-from django.db.models import Count, Model, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, Model, Q, QuerySet
 
 from kithkin import access
 from kithkin.models import (
@@ -144,6 +144,7 @@ def prep_brief(network: Network, person: Person, today: dt.date) -> Brief:
         .select_related("organization")
         .order_by("-start_on", "id")[:SHOWN]
     ]
+    conversations, count, questions = _history(network, person)
     return Brief(
         person=person,
         today=today,
@@ -151,10 +152,9 @@ def prep_brief(network: Network, person: Person, today: dt.date) -> Brief:
         circle=person.circle.name if person.circle else None,
         tags=_some(tags),
         introduced_by=person.introduced_by,
-        conversations=_conversations(network, person),
-        # Through the (person, interaction) index, as the person card counts them.
-        interaction_count=InteractionParticipant.objects.filter(person=person).count(),
-        questions=_questions(network, person),
+        conversations=conversations,
+        interaction_count=count,
+        questions=questions,
         follow_ups=_follow_ups(network, person),
         upcoming=_upcoming(network, person, today),
         organizations=_shared_organizations(network, person, me_id),
@@ -170,38 +170,49 @@ def _local_day(instant: dt.datetime, network: Network) -> dt.date:
     return clock.local_date(instant, network.time_zone)
 
 
-def _conversations(network: Network, person: Person) -> list[Conversation]:
-    rows = Interaction.objects.filter(network=network, participants=person).order_by(
-        "-occurred_at", "-id"
-    )[:SHOWN]
-    return [
-        Conversation(
-            on=_local_day(row.occurred_at, network),
-            kind=row.get_kind_display(),
-            summary=_line(row.summary),
-            learned=_line(row.learned),
-        )
-        for row in rows
-    ]
+def _history(network: Network, person: Person) -> tuple[list[Conversation], int, Some[Question]]:
+    """The last conversations, how many there were, and the questions still to ask.
 
-
-def _questions(network: Network, person: Person) -> Some[Question]:
-    """What I noted to ask them and no later conversation has asked yet, newest first."""
-    rows, total = _bounded(
-        Interaction.objects.filter(
-            network=network, participants=person, questions_answered_at__isnull=True
+    Through the participant table's (person, interaction) index first: filtering
+    interactions on the network and a participant while ordering by date makes the
+    database walk the network's whole date index (a million rows) looking for theirs.
+    So one query lists their interactions by primary key, newest first, each with
+    whether a question is still open (the network is checked on the rows, not in the
+    query, so the date index is not a candidate); a second loads the few shown."""
+    theirs = InteractionParticipant.objects.filter(person=person).values("interaction_id")
+    timeline = [
+        (pk, open_question)
+        for pk, network_id, open_question in Interaction.objects.filter(pk__in=theirs)
+        .annotate(
+            open_question=ExpressionWrapper(
+                Q(questions_answered_at__isnull=True) & ~Q(next_questions=""),
+                output_field=BooleanField(),
+            )
         )
-        .exclude(next_questions="")
         .order_by("-occurred_at", "-id")
-        .only("occurred_at", "next_questions")
-    )
-    return _some(
-        [
-            Question(asked_on=_local_day(row.occurred_at, network), text=_line(row.next_questions))
-            for row in rows
-        ],
-        total,
-    )
+        .values_list("pk", "network_id", "open_question")
+        if network_id == network.pk
+    ]
+    latest = [pk for pk, _ in timeline[:SHOWN]]
+    asked = [pk for pk, open_question in timeline if open_question]
+    loaded = Interaction.objects.in_bulk(latest + asked[:SHOWN])
+    conversations = [
+        Conversation(
+            on=_local_day(loaded[pk].occurred_at, network),
+            kind=loaded[pk].get_kind_display(),
+            summary=_line(loaded[pk].summary),
+            learned=_line(loaded[pk].learned),
+        )
+        for pk in latest
+    ]
+    questions = [
+        Question(
+            asked_on=_local_day(loaded[pk].occurred_at, network),
+            text=_line(loaded[pk].next_questions),
+        )
+        for pk in asked[:SHOWN]
+    ]
+    return conversations, len(timeline), _some(questions, len(asked))
 
 
 def _follow_ups(network: Network, person: Person) -> Some[FollowUp]:
@@ -314,9 +325,14 @@ def _connections(network: Network, person: Person, me_id: int | None) -> Some[Co
     }
     if person.introduced_by_id and person.introduced_by_id != me_id:
         whys[person.introduced_by_id] = "introduced you two"
-    introduced = Person.objects.filter(network=network, introduced_by=person, is_self=False)
-    for pk in introduced.values_list("pk", flat=True)[:BOUND]:
-        whys.setdefault(pk, "introduced to you by them")
+    # By introducer alone (its index); with the network too, the database would rather
+    # walk the network's people by name.
+    introduced = Person.objects.filter(introduced_by=person, is_self=False).values_list(
+        "pk", "network_id"
+    )
+    for pk, network_id in introduced[:BOUND]:
+        if network_id == network.pk:
+            whys.setdefault(pk, "introduced to you by them")
     people = Person.objects.filter(network=network, pk__in=list(whys)[:BOUND]).order_by("full_name")
     return _some([Connection(person=p, why=whys[p.pk]) for p in people], total=len(whys))
 
