@@ -138,10 +138,13 @@ def list_mentorships(network: Network, *, include_ended: bool = False) -> list[M
 
 def mentorship_detail(network: Network, mentorship: Mentorship) -> MentorshipDetail:
     loaded = _with_sessions(Mentorship.objects.filter(network=network, pk=mentorship.pk)).get()
-    sessions = list(
-        Interaction.objects.filter(network=network, mentorship=loaded).order_by(
-            "-occurred_at", "-id"
-        )
+    # Sorted here, newest first: ordering by date in the query makes the database walk
+    # the network's whole date index (a million interactions) instead of the
+    # mentorship's few sessions through its own index.
+    sessions = sorted(
+        Interaction.objects.filter(network=network, mentorship=loaded).order_by(),
+        key=lambda session: (session.occurred_at, session.pk),
+        reverse=True,
     )
     return MentorshipDetail(summary=_summary(loaded, network.time_zone), sessions=sessions)
 
