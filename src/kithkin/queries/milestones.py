@@ -27,12 +27,14 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import heapq
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from operator import itemgetter
 from typing import Any
 
-from django.db.models import F, Q
+from django.db.models import CharField, F, Func, Q
 from django.db.models.functions import ExtractDay, ExtractMonth
 
 from kithkin.models import (
@@ -554,16 +556,60 @@ def _section(key: str, heading: str, note: str, items: list[AgendaItem]) -> Sect
     return Section(key=key, title=heading, note=note, items=items[:SECTION_ITEMS], total=len(items))
 
 
+def _celebrated_on_agenda(network: Network, occasions: list[Occasion]) -> list[Occasion]:
+    """``mark_celebrated`` for a thousand occasions at once. It goes by person (every
+    interaction of each, tens of thousands of rows on a big network); this goes by
+    occasion key, on the ``interaction_occasion`` index of the few interactions that
+    celebrated something, then finds their people (no filter on the network: it would
+    steer the database to the network's index instead; only this network's people are
+    among the occasions' people). Three small queries."""
+    keyed = [o for o in occasions if o.key]
+    done: set[tuple[int, str]] = set()
+    if keyed:
+        celebrating = dict(
+            Interaction.objects.filter(occasion__in={o.key for o in keyed})
+            .exclude(occasion="")  # the index's condition, so the database uses it
+            .order_by()
+            .values_list("pk", "occasion")
+        )
+        if celebrating:
+            done = {
+                (person_id, celebrating[interaction_id])
+                for interaction_id, person_id in InteractionParticipant.objects.filter(
+                    interaction_id__in=list(celebrating)
+                ).values_list("interaction_id", "person_id")
+            }
+    linked_ids = {o.milestone_id for o in occasions if not o.key and o.milestone_id}
+    linked: set[int | None] = set()
+    if linked_ids:
+        linked = set(
+            Interaction.objects.filter(milestone_id__in=linked_ids)  # by its index
+            .order_by()
+            .values_list("milestone_id", flat=True)
+            .distinct()
+        )
+    return [
+        replace(
+            o,
+            celebrated=(o.person.id, o.key) in done if o.key else o.milestone_id in linked,
+        )
+        for o in occasions
+    ]
+
+
 def celebrations(network: Network, today: dt.date) -> Section:
     """Birthdays, work anniversaries and milestones coming up within the network's window
     (and once-only milestones of the last week), not yet celebrated, soonest first."""
     days = network.celebrate_within_days
     window = Window.agenda(network, today)
-    open_ = [
-        o
-        for o in occasions_in(network, replace(window, support=None))
-        if not o.celebrated and not o.support
-    ]
+    yearly = window.yearly
+    assert yearly is not None
+    found = birthdays_between(network, *yearly) + anniversaries_between(network, *yearly)
+    found += milestones_between(network, replace(window, support=None))
+    open_ = sorted(
+        (o for o in _celebrated_on_agenda(network, found) if not o.celebrated and not o.support),
+        key=_order,
+    )
     return _section(
         "celebrate",
         "Celebrate",
@@ -644,16 +690,108 @@ def upcoming(
     )
 
 
+class _MonthDay(Func):
+    """A date's "MM-DD", compared as text: on SQLite cut from the ISO text the date is
+    stored as, several times cheaper than two strftime calls on every job."""
+
+    output_field = CharField()
+    template = "to_char(%(expressions)s, 'MM-DD')"
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(compiler, connection, template="substr(%(expressions)s, 6, 5)")
+
+
+def _month_days_q(start: dt.date, end: dt.date, field: str) -> Q:
+    """Rows whose "MM-DD" ``field`` falls from ``start`` to ``end`` in some year, as
+    ``yearly_q`` has it (29 February with a 28 February of a year without one)."""
+    if end >= start + dt.timedelta(days=365):
+        return Q()
+    if start.year == end.year:
+        query = Q(**{f"{field}__range": (f"{start:%m-%d}", f"{end:%m-%d}")})
+    else:
+        query = Q(**{f"{field}__gte": f"{start:%m-%d}"}) | Q(**{f"{field}__lte": f"{end:%m-%d}"})
+    if any(
+        day.month == 2 and day.day == 28 and not calendar.isleap(day.year)
+        for day in _days(start, end)
+    ):
+        query |= Q(**{field: "02-29"})
+    return query
+
+
+_AnniversaryArgs = tuple[int, int, str, str, dt.date, dt.date]
+
+
+def _page_anniversaries(
+    network: Network, start: dt.date, end: dt.date
+) -> list[tuple[tuple[dt.date, str, int, str], _AnniversaryArgs]]:
+    """What ``anniversaries_between`` finds, each as its sort key (``_order``) and what
+    makes it an occasion, so that only the ones shown are built: a month of a
+    30,000-person network holds a couple of thousand.
+
+    Read the way a whole network's month of them is read fastest. With the network's
+    people as an indexed equality, SQLite starts from the 30,000 people and looks each
+    one's jobs up by index; ``network_id + 0`` is no index's column, so it scans the
+    jobs once instead and fetches the person of the few that fall in the window by
+    primary key; and the window is a range of "MM-DD" text rather than (month, day)
+    pairs computed with strftime (29 ms to 5 ms)."""
+    jobs = (
+        Affiliation.objects.alias(
+            person_network=F("person__network_id") + 0, start_month_day=_MonthDay("start_on")
+        )
+        .filter(
+            _month_days_q(start, end, "start_month_day"),
+            person_network=network.pk,
+            person__archived_at__isnull=True,
+            person__is_self=False,
+            kind=Affiliation.Kind.EMPLOYMENT,
+            end_on__isnull=True,
+            start_on__isnull=False,
+            start_on__lt=start,
+        )
+        .order_by()
+        .values_list("pk", "person_id", "person__full_name", "organization__name", "start_on")
+    )
+    found = []
+    for pk, owner, name, organization, start_on in jobs:
+        on = occurrence_between(start_on.month, start_on.day, start, end) if start_on else None
+        if start_on and on and on.year > start_on.year:  # a whole year, as _anniversary
+            key = (on, name, owner, f"{ANNIVERSARY}-{pk}-{on.year}")  # its _order
+            found.append((key, (pk, owner, name, organization, start_on, on)))
+    return found
+
+
+def _upcoming_page(network: Network, window: Window) -> tuple[list[Occasion], int]:
+    """The first ``PAGE_ITEMS`` occasions in ``window``, soonest first, not yet marked
+    celebrated (the page marks only the ones it shows), and how many there are."""
+    assert window.yearly is not None
+    built = birthdays_between(network, *window.yearly) + milestones_between(network, window)
+    candidates: list[tuple[tuple[dt.date, str, int, str], Occasion | _AnniversaryArgs]] = [
+        (_order(o), o) for o in built
+    ]
+    candidates += _page_anniversaries(network, *window.yearly)
+    first = []
+    for _, found in heapq.nsmallest(PAGE_ITEMS, candidates, key=itemgetter(0)):
+        occasion = found if isinstance(found, Occasion) else _anniversary(*found)
+        assert occasion is not None  # a whole year has passed: checked when read
+        first.append(occasion)
+    return first, len(candidates)
+
+
 def milestones_page(network: Network, today: dt.date) -> MilestonesPage:
+    """The first ``PAGE_ITEMS`` occasions and challenges, and how many there are.
+
+    Only the rows shown are marked celebrated: a month of a 30,000-person network holds
+    thousands of birthdays and anniversaries, and looking all of their occasion keys up
+    among a million interactions cost more than the rest of the page."""
     ahead = today + dt.timedelta(days=UPCOMING_DAYS)
-    coming = occasions_in(
+    coming, coming_total = _upcoming_page(
         network,
         Window(
             yearly=(today, ahead),
             once=(today - dt.timedelta(days=CELEBRATE_AFTER_DAYS), ahead),
         ),
     )
-    challenges = occasions_in(
+    challenges = milestones_between(
         network,
         Window(
             support=(
@@ -666,9 +804,9 @@ def milestones_page(network: Network, today: dt.date) -> MilestonesPage:
     return MilestonesPage(
         today=today,
         within_days=network.celebrate_within_days,
-        upcoming=coming[:PAGE_ITEMS],
-        upcoming_total=len(coming),
-        challenges=challenges[:PAGE_ITEMS],
+        upcoming=mark_celebrated(network, coming),
+        upcoming_total=coming_total,
+        challenges=mark_celebrated(network, challenges[:PAGE_ITEMS]),
         challenges_total=len(challenges),
     )
 
