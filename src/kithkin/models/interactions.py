@@ -93,7 +93,14 @@ class Interaction(models.Model):
                 name="interaction_external_id_once",
             ),
         ]
-        indexes = [models.Index(fields=["network", "occurred_at"], name="interaction_when")]
+        indexes = [
+            models.Index(fields=["network", "occurred_at"], name="interaction_when"),
+            # The few interactions that celebrated an occasion, for the agenda's Celebrate
+            # section: without it, a thousand birthdays walk every interaction of everyone.
+            models.Index(
+                fields=["occasion"], condition=~Q(occasion=""), name="interaction_occasion"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.occurred_at:%Y-%m-%d}"
