@@ -114,3 +114,15 @@ def postgres_tsquery(query: str) -> str | None:
     """A to_tsquery('simple', ...) expression: every word of the query, as a prefix."""
     terms = words(query)
     return " & ".join(f"{term}:*" for term in terms) if terms else None
+
+
+def sqlite_match_any(query: str) -> str | None:
+    """An FTS5 MATCH expression: any word of the query, as a prefix. None if no words."""
+    terms = words(query)
+    return " OR ".join(f'"{term}"*' for term in terms) if terms else None
+
+
+def postgres_tsquery_any(query: str) -> str | None:
+    """A to_tsquery('simple', ...) expression: any word of the query, as a prefix."""
+    terms = words(query)
+    return " | ".join(f"{term}:*" for term in terms) if terms else None

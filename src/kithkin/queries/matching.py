@@ -4,9 +4,10 @@
 
 1. *Candidates*, from bounded queries only: people sharing one of the opportunity's tags
    (the best ``TAG_CANDIDATES`` by how many tags they share), people whose full-text
-   document matches one of its keywords (``queries.search.matching_person_ids``, on SQLite
-   FTS5 or PostgreSQL, ``FULLTEXT_CANDIDATES`` per keyword, at most ``MAX_KEYWORDS``
-   keywords), people at its organization, and the people it was already shared with.
+   document matches its keywords (``queries.search.matching_person_ids``, on SQLite FTS5
+   or PostgreSQL: one query for any of at most ``MAX_KEYWORDS`` keywords, the
+   ``FULLTEXT_CANDIDATES`` best, those naming more of them first), people at its
+   organization, and the people it was already shared with.
 2. *Scores*, in Python, for those candidates only:
 
    - tags in common: ``TAG_POINTS`` each (the strongest signal) — "tags: rust, compilers";
@@ -32,9 +33,14 @@ A score of ``STRONG_MATCH`` or more is a strong match (the agenda's bar).
 
 from __future__ import annotations
 
+import json
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
+from functools import lru_cache
 
+from django.db import connection
 from django.db.models import Count, Q
+from django.db.models.expressions import RawSQL
 
 from kithkin import clock
 from kithkin.fulltext import words
@@ -54,7 +60,7 @@ STRONG_MATCH = 3.0  # one tag in common, or a title word and what matters to the
 
 MAX_KEYWORDS = 6
 TAG_CANDIDATES = 500
-FULLTEXT_CANDIDATES = 100
+FULLTEXT_CANDIDATES = 100  # from one query over every keyword
 ORGANIZATION_CANDIDATES = 200
 QUOTE_LENGTH = 60
 
@@ -83,8 +89,10 @@ def stem(word: str) -> str:
     return word
 
 
-def _stems(text: str) -> set[str]:
-    return {stem(word) for word in words(text)}
+@lru_cache(maxsize=8192)
+def _stems(text: str) -> frozenset[str]:
+    """Cached: the same titles, headlines and notes come back for every opportunity."""
+    return frozenset(stem(word) for word in words(text))
 
 
 def keywords(opportunity: Opportunity, tag_names: list[str]) -> list[str]:
@@ -110,7 +118,7 @@ def title_keywords(opportunity: Opportunity) -> set[str]:
     }
 
 
-def _quote(text: str, hits: set[str]) -> str:
+def _quote(text: str, hits: AbstractSet[str]) -> str:
     """The line (or ';'-separated part) of ``text`` that names one of ``hits``, shortened."""
     parts = [part.strip() for line in text.splitlines() for part in line.split(";")]
     best = next((part for part in parts if _stems(part) & hits), text.strip())
@@ -137,10 +145,11 @@ def _candidate_ids(
             .order_by("-shared_tags", "person_id")
         )
         ids.update((row["person_id"], None) for row in by_tags[:TAG_CANDIDATES])
-    for term in terms:
-        ids.update(
-            (pk, None) for pk in matching_person_ids(network, term, limit=FULLTEXT_CANDIDATES)
+    if terms:  # one query for every keyword: the documents naming most of them first
+        found = matching_person_ids(
+            network, " ".join(terms), limit=FULLTEXT_CANDIDATES, any_word=True
         )
+        ids.update((pk, None) for pk in found)
     if opportunity.organization_id:
         at_organization = (
             Affiliation.objects.filter(organization_id=opportunity.organization_id)
@@ -170,11 +179,21 @@ class _Candidate:
     at_organization: str = ""  # "current", "former" or ""
 
 
+def _id_in(ids: list[int]) -> RawSQL:
+    """``ids`` as one parameter (a JSON array on SQLite, an array on PostgreSQL): hundreds
+    of ids cost Django a millisecond per query to bind one by one."""
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", [ids])
+    return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(ids)])
+
+
 def _candidates(
     network: Network, opportunity: Opportunity, ids: list[int], tag_ids: list[int]
 ) -> list[_Candidate]:
     rows = (
-        Person.objects.filter(pk__in=ids, network=network, archived_at__isnull=True, is_self=False)
+        Person.objects.filter(
+            pk__in=_id_in(ids), network=network, archived_at__isnull=True, is_self=False
+        )
         .exclude(pk=opportunity.source_id or 0)
         .values_list(
             "pk",
@@ -190,10 +209,10 @@ def _candidates(
     found = {row[0]: _Candidate(*row) for row in rows}
     if tag_ids:
         for person_id, tag_id in Person.tags.through.objects.filter(
-            person_id__in=list(found), tag_id__in=tag_ids
+            person_id__in=_id_in(list(found)), tag_id__in=tag_ids
         ).values_list("person_id", "tag_id"):
             found[person_id].tag_ids.add(tag_id)
-    affiliations = Affiliation.objects.filter(person_id__in=list(found))
+    affiliations = Affiliation.objects.filter(person_id__in=_id_in(list(found)))
     if opportunity.organization_id:
         affiliations = affiliations.filter(
             Q(end_on__isnull=True) | Q(organization_id=opportunity.organization_id)

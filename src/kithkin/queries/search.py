@@ -109,16 +109,25 @@ def _matched_parts(person: Person, query_words: list[str]) -> list[str]:
 
 
 def matching_person_ids(
-    network: Network, text: str, *, limit: int, include_archived: bool = False
+    network: Network,
+    text: str,
+    *,
+    limit: int,
+    include_archived: bool = False,
+    any_word: bool = False,
 ) -> list[int]:
-    """Ids of people whose own document matches ``text``, best first (no conversations)."""
+    """Ids of people whose own document matches ``text``, best first (no conversations).
+    Every word of ``text`` must match, or with ``any_word`` one of them (the documents
+    matching more of them ranking first): one query for many words."""
     if not words(text):
         return []
     if connection.vendor == "postgresql":
-        expression = fulltext.postgres_tsquery(text)
+        tsquery = fulltext.postgres_tsquery_any if any_word else fulltext.postgres_tsquery
+        expression = tsquery(text)
         assert expression is not None
         return _person_ids_postgres(network, expression, limit, include_archived)
-    expression = fulltext.sqlite_match(text)
+    match = fulltext.sqlite_match_any if any_word else fulltext.sqlite_match
+    expression = match(text)
     assert expression is not None
     return _person_ids_sqlite(network, expression, limit, include_archived)
 
