@@ -124,6 +124,21 @@ def test_an_all_day_blackberry_invitation_happens_at_noon_of_its_date() -> None:
     ]
 
 
+def test_an_all_day_series_with_an_hourly_rule_meets_once_a_day() -> None:
+    """Found by Hypothesis: hourly slots of an all-day series fell on the same date and
+    gave the same external id, which the database then refused."""
+    data = calendar(
+        *event(
+            "DTSTART;VALUE=DATE:20240102",
+            "RRULE:FREQ=HOURLY;COUNT=60",
+            "ATTENDEE;CN=Guest:mailto:guest@example.org",
+        )
+    )
+    records = parse("allday.ics", data=data).interactions
+    ids = [record.external_id for record in records]
+    assert ids == ["u1/2024-01-02", "u1/2024-01-03", "u1/2024-01-04"]
+
+
 def test_a_bom_and_an_empty_calendar_is_no_error() -> None:
     assert parse("icalendar_bom_empty_calendar.ics") == ParseResult()
 

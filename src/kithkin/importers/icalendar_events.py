@@ -274,7 +274,12 @@ def _slots(master: _Event, start: dt.date, run: _Run) -> tuple[list[dt.datetime]
             add(_in_frame(value, start))
     kept: deque[dt.datetime] = deque(maxlen=MAX_OCCURRENCES)
     seen = 0
+    all_day = not isinstance(start, dt.datetime)
     for slot in rules:
+        if all_day:  # an all-day series meets once a day, whatever its rule says (HOURLY)
+            slot = slot.replace(hour=0, minute=0, second=0, microsecond=0)
+            if kept and kept[-1] == slot:
+                continue
         if _utc(_slot_when(slot, start), master.zones) > run.until:
             break
         if seen == MAX_SLOTS:
