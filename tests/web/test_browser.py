@@ -81,6 +81,7 @@ def log_in(page, username: str) -> None:
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url(re.compile(r".*/today/$"))
+    page.wait_for_load_state("networkidle")  # Today loads a section after the page
 
 
 def with_password(user):
@@ -236,10 +237,12 @@ def test_every_main_page_fits_a_phone(browser, live_server, owner, network):
         "/network/",
     ):
         phone.goto(url)
+        phone.wait_for_load_state("networkidle")  # Today loads a section after the page
         width = phone.evaluate("document.documentElement.scrollWidth")
         assert width <= 375, f"{url} is {width}px wide on a 375px phone"
     phone.goto("/today/")
     assert phone.get_by_role("button", name="Done").first.is_visible()
+    phone.wait_for_load_state("networkidle")
     context.close()
 
 

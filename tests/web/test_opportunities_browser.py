@@ -117,6 +117,7 @@ def test_the_opportunity_pages_fit_a_phone(browser, live_server, owner, network)
         "/today/",
     ):
         phone.goto(url)
+        phone.wait_for_load_state("networkidle")  # Today loads a section after the page
         width = phone.evaluate("document.documentElement.scrollWidth")
         assert width <= 375, f"{url} is {width}px wide on a 375px phone"
     context.close()

@@ -12,6 +12,7 @@ from kithkin.models import Interaction, Opportunity, OpportunityShare
 from tests.conftest import TODAY
 from tests.factories import make_person, network_of
 from tests.factories_opportunities import make_opportunity, make_share
+from tests.web.conftest import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -191,7 +192,12 @@ def test_the_dashboard_counts_what_came_through_the_network(owner_client, networ
 
 
 def test_today_offers_to_share_with_the_top_match(owner_client, job):
-    page = html(owner_client.get(reverse("today")))
+    # Matching is the slowest part of Today: the page loads the section right after.
+    today = html(owner_client.get(reverse("today")))
+    section_url = reverse("today_section", args=["opportunities"])
+    assert f'hx-get="{section_url}" hx-trigger="load"' in today
+    assert "Worth sharing" not in today
+    page = html(owner_client.get(section_url, HTTP_HX_REQUEST="true"))
     assert "Worth sharing" in page
     assert "Share Staff engineer at Babbage" in page
     assert "deadline in 9 days" in page
@@ -204,6 +210,16 @@ def test_the_person_page_shows_the_panel(owner_client, network, job, grace, ada)
     assert "They brought" in page and "Staff engineer at Babbage" in page
     page = html(owner_client.get(reverse("person", args=[grace.pk])))
     assert "Shared with them" in page and "no answer yet" in page
+
+
+def test_only_deferred_sections_load_on_their_own(owner_client, viewer, network, job):
+    assert owner_client.get(reverse("today_section", args=["thanks"])).status_code == 404
+    viewer.current_network = network
+    viewer.save()
+    viewer_client = client_for(viewer)
+    page = html(viewer_client.get(reverse("today_section", args=["opportunities"])))
+    assert "Share Staff engineer at Babbage" in page
+    assert "Share with Grace Hopper" not in page  # a viewer sees, never shares
 
 
 def test_anonymous_visitors_are_sent_to_log_in(client, job):

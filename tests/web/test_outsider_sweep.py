@@ -128,6 +128,7 @@ def victim(owner, network, viewer):
         "opportunity_id": opportunity.pk,
         "share_id": share.pk,
         "kind": "follow-up",
+        "key": "opportunities",
         "token": "not-a-real-token",
         "format_name": "json",
     }

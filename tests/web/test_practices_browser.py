@@ -90,6 +90,7 @@ def test_help_received_shows_under_say_thanks_until_thanked(page, owner, network
     assert ValueExchange.objects.get().thanked_at is None
 
     page.goto("/today/")
+    page.wait_for_load_state("networkidle")
     thanks = page.locator("#section-thanks")
     expect(thanks).to_contain_text("Thank Ada Lovelace")
     expect(thanks).to_contain_text("referral")
@@ -97,6 +98,7 @@ def test_help_received_shows_under_say_thanks_until_thanked(page, owner, network
     expect(page.locator("#section-thanks .rows > li")).to_have_count(0)
 
     page.reload()
+    page.wait_for_load_state("networkidle")
     expect(page.locator("#section-thanks")).to_have_count(0)
     exchange = ValueExchange.objects.get()
     assert exchange.thanked_at is not None

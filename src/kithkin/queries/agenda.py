@@ -30,25 +30,43 @@ UPCOMING_DAYS = 7
 SCHEDULE_PREVIEW_DAYS = 7
 
 
-__all__ = ["Agenda", "PersonRef", "Section", "agenda"]
+__all__ = ["Agenda", "PersonRef", "Section", "agenda", "agenda_section"]
 
 
 class SectionQuery(Protocol):
     def __call__(self, network: Network, today: dt.date) -> Section: ...
 
 
-# In the order Today shows them: the time-bound ones before check-ins, the rest after.
-SECTIONS_BEFORE_CHECK_INS: tuple[SectionQuery, ...] = (
-    events.met_without_follow_up,
-    ledger.thanks_due,
-    milestones.celebrations,
-    milestones.support_needed,
-    mentorships.sessions_due,
-)
-SECTIONS_AFTER_CHECK_INS: tuple[SectionQuery, ...] = (
-    opportunities.opportunities_to_share,
-    memberships.renewals_due,
-)
+# By key, in the order Today shows them: the time-bound ones before check-ins, the rest
+# after.
+SECTIONS_BEFORE_CHECK_INS: dict[str, SectionQuery] = {
+    "met": events.met_without_follow_up,
+    "thanks": ledger.thanks_due,
+    "celebrate": milestones.celebrations,
+    "support": milestones.support_needed,
+    "mentoring": mentorships.sessions_due,
+}
+SECTIONS_AFTER_CHECK_INS: dict[str, SectionQuery] = {
+    "opportunities": opportunities.opportunities_to_share,
+    "renewals": memberships.renewals_due,
+}
+SECTIONS = SECTIONS_BEFORE_CHECK_INS | SECTIONS_AFTER_CHECK_INS
+
+
+def agenda_section(network: Network, today: dt.date, key: str) -> Section:
+    """One section on its own (a deferred one, loaded after the page)."""
+    return SECTIONS[key](network, today)
+
+
+def _sections(
+    queries: dict[str, SectionQuery], network: Network, today: dt.date, defer: frozenset[str]
+) -> list[Section]:
+    return [
+        Section(key=key, title=key, note="", deferred=True)
+        if key in defer
+        else query(network, today)
+        for key, query in queries.items()
+    ]
 
 
 @dataclass(frozen=True)
@@ -186,7 +204,9 @@ def due_check_ins(network: Network, today: dt.date) -> QuerySet[Person]:
     )
 
 
-def agenda(network: Network, today: dt.date) -> Agenda:
+def agenda(network: Network, today: dt.date, *, defer: frozenset[str] = frozenset()) -> Agenda:
+    """The agenda of ``today``. Sections whose key is in ``defer`` are left uncomputed
+    (``Section.deferred``), for a page that loads them afterwards."""
     due = due_check_ins(network, today)
     due_total = due.count()
     budget = max(network.daily_outreach_budget, 1)
@@ -227,6 +247,6 @@ def agenda(network: Network, today: dt.date) -> Agenda:
             schedule=schedule,
         ),
         follow_ups_upcoming=[item for item in follow_ups if item.days_overdue < 0],
-        sections_first=[query(network, today) for query in SECTIONS_BEFORE_CHECK_INS],
-        sections_later=[query(network, today) for query in SECTIONS_AFTER_CHECK_INS],
+        sections_first=_sections(SECTIONS_BEFORE_CHECK_INS, network, today, defer),
+        sections_later=_sections(SECTIONS_AFTER_CHECK_INS, network, today, defer),
     )

@@ -2,7 +2,7 @@
 ``kith today`` and its JSON render them all the same way.
 
 Each section comes from a query in the module of its subject (events, ledger,
-milestones...), listed in ``kithkin.queries.agenda.SECTIONS``. Its web actions live in
+milestones...), listed by key in ``kithkin.queries.agenda.SECTIONS``. Its web actions live in
 ``kithkin/partials/agenda_actions_<key>.html``.
 """
 
@@ -37,6 +37,8 @@ class Section:
     note: str  # one line on why the section is there
     items: list[AgendaItem] = field(default_factory=list)
     total: int = 0  # how many there are, when ``items`` shows only the first ones
+    # Not computed yet: the web page loads a slow section after the rest of Today.
+    deferred: bool = False
 
     def __post_init__(self) -> None:
         if self.total < len(self.items):

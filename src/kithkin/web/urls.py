@@ -23,6 +23,7 @@ urlpatterns = [
     path("login/", accounts.login_view, name="login"),
     path("logout/", accounts.logout_view, name="logout"),
     path("today/", today.today, name="today"),
+    path("today/sections/<str:key>/", today.today_section, name="today_section"),
     path("follow-ups/<int:follow_up_id>/done/", today.follow_up_done, name="follow_up_done"),
     path("follow-ups/<int:follow_up_id>/snooze/", today.follow_up_snooze, name="follow_up_snooze"),
     path("people/", people.people, name="people"),

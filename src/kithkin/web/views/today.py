@@ -3,24 +3,27 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from kithkin import access
 from kithkin.errors import InvalidInput
-from kithkin.queries.agenda import agenda
+from kithkin.queries.agenda import agenda, agenda_section
 from kithkin.services.followups import complete_follow_up, snooze_follow_up
 from kithkin.web.decorators import NetworkRequest, network_view
 from kithkin.web.forms import InteractionForm, SnoozeForm
 from kithkin.web.views.common import done_or_redirect, snooze_presets, today_of
 
 FOLLOW_UPS_SHOWN = 20  # the oldest; a longer list is one click away
+# Sections slow enough on a large network (matching people to opportunities) that Today
+# renders without them and loads them right after (htmx, on load).
+DEFERRED_SECTIONS = frozenset({"opportunities"})
 
 
 @network_view()
 def today(request: NetworkRequest) -> HttpResponse:
     day = today_of(request)
-    result = agenda(request.network, day)
+    result = agenda(request.network, day, defer=DEFERRED_SECTIONS)
     show_all = request.GET.get("all") == "1"
     return render(
         request,
@@ -34,6 +37,20 @@ def today(request: NetworkRequest) -> HttpResponse:
             "presets": snooze_presets(day),
             "log_form": InteractionForm(initial={"on": day}),
         },
+    )
+
+
+@network_view()
+def today_section(request: NetworkRequest, key: str) -> HttpResponse:
+    """One deferred section of Today, as the HTML that replaces its placeholder."""
+    if key not in DEFERRED_SECTIONS:
+        raise Http404("No such section.")
+    day = today_of(request)
+    section = agenda_section(request.network, day, key)
+    return render(
+        request,
+        "kithkin/partials/agenda_section.html",
+        {"section": section, "today": day, "presets": snooze_presets(day)},
     )
 
 
