@@ -5,7 +5,10 @@
 The network is generated once by the same generator as `kith demo` and cached under
 bench/.cache/ (delete it to regenerate). Figures printed:
 
-- agenda query: kithkin.queries.agenda.agenda(), the whole "today" computation;
+- agenda query: kithkin.queries.agenda.agenda() without its other sections (follow-ups
+  and check-ins, what the raw baselines compute too);
+- each other section of the agenda on its own (met, thanks, celebrate...), and the whole
+  agenda with all of them;
 - baseline, stored due date: one hand-written SQL query over the same tables, ranking the
   same due list (what the ORM and Python add on top of SQLite);
 - baseline, from interactions: the same due list computed from the interactions table
@@ -122,7 +125,15 @@ def main() -> None:
         f"agenda for {TODAY}, budget {budget}"
     )
 
-    agenda_ms, result = timed(lambda: agenda(network, TODAY), args.runs)
+    from kithkin.queries.agenda import SECTIONS
+
+    every_section = frozenset(SECTIONS)
+    agenda_ms, result = timed(lambda: agenda(network, TODAY, defer=every_section), args.runs)
+    section_ms = {
+        key: timed(lambda query=query: query(network, TODAY), args.runs)[0]
+        for key, query in SECTIONS.items()
+    }
+    whole_ms, _ = timed(lambda: agenda(network, TODAY), args.runs)
     raw = sqlite3.connect(data_dir / "kithkin.sqlite3")
     offset = "+1 hours"  # Europe/Paris in winter: interaction instants -> local dates
     params = {
@@ -174,6 +185,9 @@ def main() -> None:
         f"  baseline: raw SQL, from 1M rows  {summary(scan_ms)}   "
         f"ratio {agenda_median / statistics.median(scan_ms):.2f}x"
     )
+    for key, samples in section_ms.items():
+        print(f"  section {key:26} {summary(samples)}")
+    print(f"whole agenda, every section        {summary(whole_ms)}")
     print(f"search 'python'                    {summary(search_ms)}")
     print(f"`kith today` process               {summary(process_ms)}")
     targets = [

@@ -66,6 +66,11 @@ def main() -> None:
 
     pages = [
         ("Today", "/today/", {}),
+        (
+            "Today's 'Worth sharing', loaded after (htmx)",
+            "/today/sections/opportunities/",
+            {"HTTP_HX_REQUEST": "true"},
+        ),
         ("People, unfiltered", "/people/", {}),
         ("People, search 'python'", "/people/?q=python", {}),
         (
