@@ -35,7 +35,6 @@ from operator import itemgetter
 from typing import Any
 
 from django.db.models import CharField, F, Func, Q
-from django.db.models.functions import ExtractDay, ExtractMonth
 
 from kithkin.models import (
     Affiliation,
@@ -126,22 +125,6 @@ def dates_q(start: dt.date, end: dt.date) -> Q:
     for (year, month), days in sorted(by_month.items()):
         query |= Q(year=year, month=month, day__in=days)
     return query
-
-
-class MonthOf(ExtractMonth):
-    """ExtractMonth, in SQLite's own C functions (Django's Python one is called per row)."""
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        sql, params = compiler.compile(self.lhs)
-        return f"CAST(strftime('%%m', {sql}) AS INTEGER)", params
-
-
-class DayOf(ExtractDay):
-    """ExtractDay, in SQLite's own C functions."""
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        sql, params = compiler.compile(self.lhs)
-        return f"CAST(strftime('%%d', {sql}) AS INTEGER)", params
 
 
 # -- occasions --------------------------------------------------------------------------
@@ -357,6 +340,122 @@ def _people(network: Network, include_self: bool, person_id: int | None) -> Q:
     return query
 
 
+class _MonthDay(Func):
+    """A date's "MM-DD", compared as text: on SQLite cut from the ISO text the date is
+    stored as, several times cheaper than two strftime calls on every job."""
+
+    output_field = CharField()
+    template = "to_char(%(expressions)s, 'MM-DD')"
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(compiler, connection, template="substr(%(expressions)s, 6, 5)")
+
+
+def _month_days_q(start: dt.date, end: dt.date, field: str) -> Q:
+    """Rows whose "MM-DD" ``field`` falls from ``start`` to ``end`` in some year, as
+    ``yearly_q`` has it (29 February with a 28 February of a year without one)."""
+    if end >= start + dt.timedelta(days=365):
+        return Q()
+    if start.year == end.year:
+        query = Q(**{f"{field}__range": (f"{start:%m-%d}", f"{end:%m-%d}")})
+    else:
+        query = Q(**{f"{field}__gte": f"{start:%m-%d}"}) | Q(**{f"{field}__lte": f"{end:%m-%d}"})
+    if any(
+        day.month == 2 and day.day == 28 and not calendar.isleap(day.year)
+        for day in _days(start, end)
+    ):
+        query |= Q(**{field: "02-29"})
+    return query
+
+
+_Key = tuple[dt.date, str, int, str]  # an occasion's _order
+# An occasion not built yet: its _order, and what builds it.
+_Unbuilt = tuple[_Key, Callable[..., Occasion | None], tuple[Any, ...]]
+
+
+def _birthday_rows(
+    network: Network,
+    start: dt.date,
+    end: dt.date,
+    person_id: int | None = None,
+    include_self: bool = False,
+) -> list[_Unbuilt]:
+    """The birthdays from ``start`` to ``end``, unbuilt. ``network_id + 0`` is no index's
+    column: with the network as an indexed equality SQLite walks that index and fetches
+    the 30,000 people one by one, twice as slow as reading the table through."""
+    months = sorted({day.month for day in _days(start, min(end, start + dt.timedelta(366)))})
+    people = (
+        Person.objects.alias(in_network=F("network_id") + 0)
+        .filter(
+            yearly_q(start, end, "birthday_month", "birthday_day"),
+            in_network=network.pk,
+            birthday_month__in=months,  # cheaper to test first than the (month, day) pairs
+            archived_at__isnull=True,
+        )
+        .order_by()
+        .values_list("pk", "full_name", "birthday_year", "birthday_month", "birthday_day")
+    )
+    if not include_self:
+        people = people.filter(is_self=False)
+    if person_id is not None:
+        people = people.filter(pk=person_id)
+    found: list[_Unbuilt] = []
+    for pk, name, year, month, day in people:
+        on = occurrence_between(month, day, start, end) if month and day else None
+        if on is not None:
+            key = (on, name, pk, f"{BIRTHDAY}-{pk}-{on.year}")
+            found.append((key, _birthday, (pk, name, year, month, day, on)))
+    return found
+
+
+def _anniversary_rows(
+    network: Network,
+    start: dt.date,
+    end: dt.date,
+    person_id: int | None = None,
+    include_self: bool = False,
+) -> list[_Unbuilt]:
+    """The work anniversaries of current jobs from ``start`` to ``end``, unbuilt, read the
+    way a whole network's
+    month of them is read fastest. With the network's people as an indexed equality,
+    SQLite starts from the 30,000 people and looks each one's jobs up by index;
+    ``network_id + 0`` is no index's column, so it scans the jobs once instead and
+    fetches the person of the few that fall in the window by primary key; and the
+    window is a range of "MM-DD" text rather than (month, day) pairs computed with
+    strftime (29 ms to 5 ms)."""
+    jobs = (
+        Affiliation.objects.alias(
+            person_network=F("person__network_id") + 0, start_month_day=_MonthDay("start_on")
+        )
+        .filter(
+            _month_days_q(start, end, "start_month_day"),
+            person_network=network.pk,
+            person__archived_at__isnull=True,
+            kind=Affiliation.Kind.EMPLOYMENT,
+            end_on__isnull=True,
+            start_on__isnull=False,
+            start_on__lt=start,
+        )
+        .order_by()
+        .values_list("pk", "person_id", "person__full_name", "organization__name", "start_on")
+    )
+    if not include_self:
+        jobs = jobs.filter(person__is_self=False)
+    if person_id is not None:
+        jobs = jobs.filter(person_id=person_id)
+    found: list[_Unbuilt] = []
+    for pk, owner, name, organization, start_on in jobs:
+        on = occurrence_between(start_on.month, start_on.day, start, end) if start_on else None
+        if start_on and on and on.year > start_on.year:  # a whole year, as _anniversary
+            key = (on, name, owner, f"{ANNIVERSARY}-{pk}-{on.year}")
+            found.append((key, _anniversary, (pk, owner, name, organization, start_on, on)))
+    return found
+
+
+def _built(rows: list[_Unbuilt]) -> list[Occasion]:
+    return [occasion for _, build, args in rows if (occasion := build(*args)) is not None]
+
+
 def birthdays_between(
     network: Network,
     start: dt.date,
@@ -366,21 +465,7 @@ def birthdays_between(
     include_self: bool = False,
 ) -> list[Occasion]:
     """Birthdays (from the people's profiles) falling from ``start`` to ``end``. One query."""
-    people = Person.objects.filter(network=network, archived_at__isnull=True).filter(
-        yearly_q(start, end, "birthday_month", "birthday_day")
-    )
-    if not include_self:
-        people = people.filter(is_self=False)
-    if person_id is not None:
-        people = people.filter(pk=person_id)
-    found = []
-    for pk, name, year, month, day in people.order_by().values_list(
-        "pk", "full_name", "birthday_year", "birthday_month", "birthday_day"
-    ):
-        on = occurrence_between(month, day, start, end) if month and day else None
-        if on is not None and month and day:
-            found.append(_birthday(pk, name, year, month, day, on))
-    return found
+    return _built(_birthday_rows(network, start, end, person_id, include_self))
 
 
 def anniversaries_between(
@@ -392,28 +477,7 @@ def anniversaries_between(
     include_self: bool = False,
 ) -> list[Occasion]:
     """Work anniversaries of current jobs falling from ``start`` to ``end``. One query."""
-    jobs = (
-        Affiliation.objects.filter(
-            _people(network, include_self, person_id),
-            kind=Affiliation.Kind.EMPLOYMENT,
-            end_on__isnull=True,
-            start_on__isnull=False,
-            start_on__lt=start,
-        )
-        .annotate(start_month=MonthOf("start_on"), start_day=DayOf("start_on"))
-        .filter(yearly_q(start, end, "start_month", "start_day"))
-        .order_by()
-        .values_list("pk", "person_id", "person__full_name", "organization__name", "start_on")
-    )
-    found = []
-    for pk, owner, name, organization, start_on in jobs:
-        on = occurrence_between(start_on.month, start_on.day, start, end) if start_on else None
-        occasion = (
-            _anniversary(pk, owner, name, organization, start_on, on) if start_on and on else None
-        )
-        if occasion is not None:
-            found.append(occasion)
-    return found
+    return _built(_anniversary_rows(network, start, end, person_id, include_self))
 
 
 @dataclass(frozen=True)
@@ -604,13 +668,7 @@ def celebrations(network: Network, today: dt.date) -> Section:
     window = Window.agenda(network, today)
     yearly = window.yearly
     assert yearly is not None
-    # Read the way the Milestones page reads a month of them (the fastest way).
-    found = [
-        occasion
-        for _, build, args in _page_birthdays(network, *yearly)
-        + _page_anniversaries(network, *yearly)
-        if (occasion := build(*args)) is not None
-    ]
+    found = birthdays_between(network, *yearly) + anniversaries_between(network, *yearly)
     found += milestones_between(network, replace(window, support=None))
     open_ = sorted(
         (o for o in _celebrated_on_agenda(network, found) if not o.celebrated and not o.support),
@@ -696,100 +754,7 @@ def upcoming(
     )
 
 
-class _MonthDay(Func):
-    """A date's "MM-DD", compared as text: on SQLite cut from the ISO text the date is
-    stored as, several times cheaper than two strftime calls on every job."""
-
-    output_field = CharField()
-    template = "to_char(%(expressions)s, 'MM-DD')"
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        return self.as_sql(compiler, connection, template="substr(%(expressions)s, 6, 5)")
-
-
-def _month_days_q(start: dt.date, end: dt.date, field: str) -> Q:
-    """Rows whose "MM-DD" ``field`` falls from ``start`` to ``end`` in some year, as
-    ``yearly_q`` has it (29 February with a 28 February of a year without one)."""
-    if end >= start + dt.timedelta(days=365):
-        return Q()
-    if start.year == end.year:
-        query = Q(**{f"{field}__range": (f"{start:%m-%d}", f"{end:%m-%d}")})
-    else:
-        query = Q(**{f"{field}__gte": f"{start:%m-%d}"}) | Q(**{f"{field}__lte": f"{end:%m-%d}"})
-    if any(
-        day.month == 2 and day.day == 28 and not calendar.isleap(day.year)
-        for day in _days(start, end)
-    ):
-        query |= Q(**{field: "02-29"})
-    return query
-
-
-_Key = tuple[dt.date, str, int, str]  # an occasion's _order
-# An occasion not built yet: its _order, and what builds it.
-_Unbuilt = tuple[_Key, Callable[..., Occasion | None], tuple[Any, ...]]
-
-
-def _page_birthdays(network: Network, start: dt.date, end: dt.date) -> list[_Unbuilt]:
-    """What ``birthdays_between`` finds, unbuilt. ``network_id + 0`` is no index's
-    column: with the network as an indexed equality SQLite walks that index and fetches
-    the 30,000 people one by one, twice as slow as reading the table through."""
-    months = sorted({day.month for day in _days(start, min(end, start + dt.timedelta(366)))})
-    people = (
-        Person.objects.alias(in_network=F("network_id") + 0)
-        .filter(
-            yearly_q(start, end, "birthday_month", "birthday_day"),
-            in_network=network.pk,
-            birthday_month__in=months,  # cheaper to test first than the (month, day) pairs
-            archived_at__isnull=True,
-            is_self=False,
-        )
-        .order_by()
-        .values_list("pk", "full_name", "birthday_year", "birthday_month", "birthday_day")
-    )
-    found: list[_Unbuilt] = []
-    for pk, name, year, month, day in people:
-        on = occurrence_between(month, day, start, end) if month and day else None
-        if on is not None:
-            key = (on, name, pk, f"{BIRTHDAY}-{pk}-{on.year}")
-            found.append((key, _birthday, (pk, name, year, month, day, on)))
-    return found
-
-
-def _page_anniversaries(network: Network, start: dt.date, end: dt.date) -> list[_Unbuilt]:
-    """What ``anniversaries_between`` finds, unbuilt, read the way a whole network's
-    month of them is read fastest. With the network's people as an indexed equality,
-    SQLite starts from the 30,000 people and looks each one's jobs up by index;
-    ``network_id + 0`` is no index's column, so it scans the jobs once instead and
-    fetches the person of the few that fall in the window by primary key; and the
-    window is a range of "MM-DD" text rather than (month, day) pairs computed with
-    strftime (29 ms to 5 ms)."""
-    jobs = (
-        Affiliation.objects.alias(
-            person_network=F("person__network_id") + 0, start_month_day=_MonthDay("start_on")
-        )
-        .filter(
-            _month_days_q(start, end, "start_month_day"),
-            person_network=network.pk,
-            person__archived_at__isnull=True,
-            person__is_self=False,
-            kind=Affiliation.Kind.EMPLOYMENT,
-            end_on__isnull=True,
-            start_on__isnull=False,
-            start_on__lt=start,
-        )
-        .order_by()
-        .values_list("pk", "person_id", "person__full_name", "organization__name", "start_on")
-    )
-    found: list[_Unbuilt] = []
-    for pk, owner, name, organization, start_on in jobs:
-        on = occurrence_between(start_on.month, start_on.day, start, end) if start_on else None
-        if start_on and on and on.year > start_on.year:  # a whole year, as _anniversary
-            key = (on, name, owner, f"{ANNIVERSARY}-{pk}-{on.year}")
-            found.append((key, _anniversary, (pk, owner, name, organization, start_on, on)))
-    return found
-
-
-def _built(occasion: Occasion) -> Occasion:
+def _same(occasion: Occasion) -> Occasion:
     return occasion
 
 
@@ -799,9 +764,9 @@ def _upcoming_page(network: Network, window: Window) -> tuple[list[Occasion], in
     and anniversaries: only the ones shown are built, and marked celebrated by the
     caller."""
     assert window.yearly is not None
-    candidates = _page_birthdays(network, *window.yearly)
-    candidates += _page_anniversaries(network, *window.yearly)
-    candidates += [(_order(o), _built, (o,)) for o in milestones_between(network, window)]
+    candidates = _birthday_rows(network, *window.yearly)
+    candidates += _anniversary_rows(network, *window.yearly)
+    candidates += [(_order(o), _same, (o,)) for o in milestones_between(network, window)]
     first = []
     for _, build, args in heapq.nsmallest(PAGE_ITEMS, candidates, key=itemgetter(0)):
         occasion = build(*args)
