@@ -1,5 +1,5 @@
 """Milestones, birthdays and work anniversaries: the occasion math, the agenda's Celebrate
-and Offer help sections, celebrating, and `kith milestone` / `kith celebrate`."""
+and Offer help sections, and celebrating. The commands are in test_milestone_cli.py."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from kithkin.cli.app import app
 from kithkin.errors import Forbidden, InvalidInput
 from kithkin.models import Interaction, Milestone, Network
 from kithkin.queries import milestones as queries
+from kithkin.queries import occasions
 from kithkin.queries.agenda import agenda
 from kithkin.services import milestones as services
 from kithkin.services.people import archive_person
@@ -39,31 +40,33 @@ def support_rows(network, today=TODAY) -> list[tuple[str, str]]:
 
 
 def test_29_february_falls_on_the_28th_in_other_years():
-    assert queries.occurrence_in(2027, 2, 29) == D(2027, 2, 28)
-    assert queries.occurrence_in(2028, 2, 29) == D(2028, 2, 29)
-    assert queries.next_occurrence(2, 29, D(2027, 3, 1)) == D(2028, 2, 29)
-    assert queries.next_occurrence(2, 29, D(2026, 3, 1)) == D(2027, 2, 28)
+    assert occasions.occurrence_in(2027, 2, 29) == D(2027, 2, 28)
+    assert occasions.occurrence_in(2028, 2, 29) == D(2028, 2, 29)
+    assert occasions.next_occurrence(2, 29, D(2027, 3, 1)) == D(2028, 2, 29)
+    assert occasions.next_occurrence(2, 29, D(2026, 3, 1)) == D(2027, 2, 28)
 
 
 def test_windows_cross_the_end_of_the_year():
-    assert queries.occurrence_between(1, 3, D(2026, 12, 28), D(2027, 1, 10)) == D(2027, 1, 3)
-    assert queries.occurrence_between(12, 30, D(2026, 12, 28), D(2027, 1, 10)) == D(2026, 12, 30)
-    assert queries.occurrence_between(1, 11, D(2026, 12, 28), D(2027, 1, 10)) is None
+    assert occasions.occurrence_between(1, 3, D(2026, 12, 28), D(2027, 1, 10)) == D(2027, 1, 3)
+    assert occasions.occurrence_between(12, 30, D(2026, 12, 28), D(2027, 1, 10)) == D(2026, 12, 30)
+    assert occasions.occurrence_between(1, 11, D(2026, 12, 28), D(2027, 1, 10)) is None
 
 
 def test_the_month_day_filter_reads_29_february_on_a_28th_without_one(network):
     born(network, "Leap Baby", 2, 29)
     born(network, "Twenty Eighth", 2, 28)
-    non_leap = queries.birthdays_between(network, D(2027, 2, 28), D(2027, 2, 28))
+    non_leap = occasions.birthdays_between(network, D(2027, 2, 28), D(2027, 2, 28))
     assert sorted(o.person.name for o in non_leap) == ["Leap Baby", "Twenty Eighth"]
-    leap = queries.birthdays_between(network, D(2028, 2, 28), D(2028, 2, 28))
+    leap = occasions.birthdays_between(network, D(2028, 2, 28), D(2028, 2, 28))
     assert [o.person.name for o in leap] == ["Twenty Eighth"]
-    assert queries.birthdays_between(network, D(2028, 2, 29), D(2028, 3, 1))[0].on == D(2028, 2, 29)
+    assert occasions.birthdays_between(network, D(2028, 2, 29), D(2028, 3, 1))[0].on == D(
+        2028, 2, 29
+    )
 
 
 def test_nearest_occurrence_looks_both_ways():
-    assert queries.nearest_occurrence(12, 30, D(2027, 1, 2)) == D(2026, 12, 30)
-    assert queries.nearest_occurrence(1, 5, D(2026, 12, 30)) == D(2027, 1, 5)
+    assert occasions.nearest_occurrence(12, 30, D(2027, 1, 2)) == D(2026, 12, 30)
+    assert occasions.nearest_occurrence(1, 5, D(2026, 12, 30)) == D(2027, 1, 5)
 
 
 # -- the Celebrate section -----------------------------------------------------------------
@@ -513,10 +516,10 @@ def test_the_person_panel(network, owner):
     make_milestone(network, ada, "launch", on=D(2026, 2, 19), title="Engines 2")
     panel = queries.person_panel(network, ada, TODAY)
     assert panel is not None
-    assert panel.next_birthday and queries.reason(panel.next_birthday, TODAY) == (
+    assert panel.next_birthday and occasions.reason(panel.next_birthday, TODAY) == (
         "birthday tomorrow (turns 40)"
     )
-    assert [queries.reason(o, TODAY) for o in panel.anniversaries] == [
+    assert [occasions.reason(o, TODAY) for o in panel.anniversaries] == [
         "3 years at Babbage & Co on 1 August"
     ]
     assert [(row.date, row.due) for row in panel.milestones] == [
@@ -524,151 +527,3 @@ def test_the_person_panel(network, owner):
         ("2025-06-01", False),
     ]
     assert [o.label for o in panel.due] == ["launch", "birthday"]
-
-
-# -- the CLI -----------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def kith(owner):
-    runner = CliRunner()
-
-    def run(*args: str):
-        return runner.invoke(app, list(args), catch_exceptions=False)
-
-    return run
-
-
-@pytest.fixture
-def ada(network):
-    person = born(network, "Ada Lovelace", 2, 21, year=1986)
-    make_job(network, person, "Babbage & Co", start_on=D(2023, 3, 2))
-    return person
-
-
-def test_milestone_add_list_and_remove(kith, ada):
-    result = kith(
-        "milestone", "add", "Ada", "promotion", "--on", "2026-11-20", "--note", "VP Engineering"
-    )
-    assert result.exit_code == 0, result.output
-    milestone = Milestone.objects.get()
-    assert (milestone.kind, milestone.note, milestone.recurs_yearly) == (
-        "promotion",
-        "VP Engineering",
-        False,
-    )
-    assert result.stdout == (
-        f"Milestone #{milestone.pk} for Ada Lovelace: promotion (2026-11-20).\n"
-    )
-    result = kith("milestone", "add", "Ada", "launch", "--on", "03-14", "--yearly", "--title", "Pi")
-    assert result.stdout.endswith("launch: Pi (--03-14, every year).\n")
-    result = kith("milestone", "add", "Ada", "job loss", "--on", "-2d")
-    assert "Challenge #" in result.stdout and "job loss (2026-02-18)" in result.stdout
-
-    listed = json.loads(kith("milestone", "list", "--json").stdout)
-    assert [(m["kind"], m["date"], m["yearly"], m["support"]) for m in listed] == [
-        ("launch", "--03-14", True, False),
-        ("job-loss", "2026-02-18", False, True),
-        ("promotion", "2026-11-20", False, False),
-    ]
-    assert listed[0]["person"] == {"id": ada.pk, "name": "Ada Lovelace"}
-    assert "VP Engineering" in kith("milestone", "list").stdout
-
-    result = kith("milestone", "remove", str(milestone.pk))
-    assert result.stdout == f"Removed milestone #{milestone.pk} (promotion) of Ada Lovelace.\n"
-    assert Milestone.objects.count() == 2
-
-
-def test_milestone_list_upcoming_has_birthdays_and_anniversaries(kith, ada, network):
-    grace = make_person(network, "Grace Hopper")
-    make_milestone(network, grace, "award", on=D(2026, 2, 24), title="Medal")
-    rows = json.loads(kith("milestone", "list", "--upcoming", "14d", "--json").stdout)
-    assert [(r["on"], r["what"], r["person"]["name"], r["reason"]) for r in rows] == [
-        ("2026-02-21", "birthday", "Ada Lovelace", "birthday tomorrow (turns 40)"),
-        ("2026-02-24", "milestone", "Grace Hopper", "award on 24 February: Medal"),
-        ("2026-03-02", "anniversary", "Ada Lovelace", "3 years at Babbage & Co on 2 March"),
-    ]
-    assert rows[0]["occasion"] == "birthday:2026" and rows[0]["celebrated"] is False
-    assert rows[2]["years"] == 3
-    only_grace = json.loads(
-        kith("milestone", "list", "--upcoming", "2w", "--person", "Grace", "--json").stdout
-    )
-    assert [r["person"]["name"] for r in only_grace] == ["Grace Hopper"]
-    text = kith("milestone", "list", "--upcoming", "14").stdout
-    assert "birthday tomorrow (turns 40)" in text and "Sat 21 Feb" in text
-    assert kith("milestone", "list", "--upcoming", "1d", "--person", "Grace").stdout == (
-        "Nothing in the next 1 days.\n"
-    )
-
-
-def test_kith_celebrate(kith, ada, network):
-    result = kith("celebrate", "Ada", "--note", "Sent flowers")
-    assert result.exit_code == 0, result.output
-    assert result.stdout == (
-        "Celebrated with Ada Lovelace: birthday tomorrow (turns 40). Logged a message.\n"
-    )
-    interaction = Interaction.objects.get()
-    assert (interaction.summary, interaction.occasion) == ("Sent flowers", "birthday:2026")
-    result = kith("celebrate", "Ada")
-    assert "3 years at Babbage & Co on 2 March" in result.stdout
-    loss = make_milestone(network, ada, "job-loss", on=D(2026, 2, 10))
-    result = kith("celebrate", "--milestone", str(loss.pk), "--kind", "call")
-    assert result.stdout == (
-        "Offered help to Ada Lovelace: job loss on 10 February. Logged a call.\n"
-    )
-    assert Interaction.objects.filter(milestone=loss, kind="call").exists()
-
-
-@pytest.mark.parametrize(
-    ("args", "code", "message"),
-    [
-        (["milestone", "add", "Ada", "promotion", "--on", "03-14"], 2, "Error: on: "),
-        (["milestone", "add", "Ada", "party", "--on", "2026-01-01"], 2, "Error: kind: "),
-        (["milestone", "add", "Ada", "promotion", "--on", "soon"], 2, "Error: --on: 'soon'"),
-        (["milestone", "add", "Nobody", "promotion", "--on", "2026-01-01"], 1, "Error: No one"),
-        (["milestone", "remove", "999"], 1, "Error: No milestone #999"),
-        (["milestone", "window", "0"], 2, "Error: window: must be between 1 and 365"),
-        (["milestone", "window", "soon"], 2, "Error: window: 'soon' is not a number of days"),
-        (["milestone", "list", "--upcoming", "x"], 2, "Error: --upcoming: "),
-        (["celebrate"], 2, "Error: person: name a person, or give --milestone"),
-        (["celebrate", "Grace"], 2, "Error: person: Grace Hopper has nothing to celebrate now"),
-        (["celebrate", "Ada", "--kind", "cake"], 2, "Error: kind: 'cake' is not one of"),
-        (["celebrate", "--milestone", "999"], 1, "Error: No milestone #999"),
-    ],
-)
-def test_cli_errors_are_one_line(kith, ada, network, args, code, message):
-    make_person(network, "Grace Hopper")
-    result = kith(*args)
-    assert result.exit_code == code, result.output
-    assert result.stderr.startswith(message), result.stderr
-    assert len(result.stderr.strip().splitlines()) == 1
-    assert not Milestone.objects.exists() and not Interaction.objects.exists()
-
-
-def test_kith_milestone_window(kith, network):
-    assert kith("milestone", "window").stdout == (
-        "The agenda shows birthdays, anniversaries and milestones 14 days ahead.\n"
-    )
-    assert kith("milestone", "window", "21d").stdout == (
-        "The agenda now shows birthdays, anniversaries and milestones 21 days ahead.\n"
-    )
-    network.refresh_from_db()
-    assert network.celebrate_within_days == 21
-    kith("milestone", "window", "3w")
-    assert json.loads(kith("milestone", "window", "--json").stdout) == {"celebrate_within_days": 21}
-
-
-# -- the demo ---------------------------------------------------------------------------------
-
-
-def test_the_demo_shows_celebrations_and_a_challenge_on_today(network, owner):
-    from kithkin.demo import generate_network
-
-    generate_network(network, owner, people=60, interactions=100, seed=3, today=TODAY)
-    assert Milestone.objects.filter(network=network).count() == 6
-    sections = {s.key: s for s in agenda(network, TODAY).sections}
-    reasons = [item.reason for item in sections["celebrate"].items]
-    assert "promotion on 18 February: VP Engineering" in reasons
-    assert any(r.startswith("birthday tomorrow (turns ") for r in reasons)
-    assert "birthday on 26 February" in reasons
-    assert [item.reason for item in sections["support"].items] == ["job loss on 16 February"]

@@ -13,7 +13,7 @@ from kithkin.cli.context import Session, handle_errors, out, print_json, session
 
 if TYPE_CHECKING:
     from kithkin.models import Milestone
-    from kithkin.queries.milestones import Occasion
+    from kithkin.queries.occasions import Occasion
 
 milestone_app = typer.Typer(
     help="Milestones to celebrate and challenges to help with.", no_args_is_help=True
@@ -43,7 +43,7 @@ def _days(text: str, field: str) -> int:
 
 
 def occasion_shape(occasion: Occasion, today: dt.date) -> dict[str, Any]:
-    from kithkin.queries.milestones import reason
+    from kithkin.queries.occasions import reason
 
     return {
         "on": occasion.on.isoformat(),
@@ -64,7 +64,8 @@ def occasion_shape(occasion: Occasion, today: dt.date) -> dict[str, Any]:
 
 
 def milestone_shape(milestone: Milestone) -> dict[str, Any]:
-    from kithkin.queries.milestones import date_text, kind_label
+    from kithkin.queries.milestones import date_text
+    from kithkin.queries.occasions import kind_label
 
     return {
         "id": milestone.pk,
@@ -117,7 +118,7 @@ def milestone_add(
         title=title,
         note=note,
     )
-    from kithkin.queries.milestones import kind_label
+    from kithkin.queries.occasions import kind_label
 
     what = "Challenge" if milestone.is_support else "Milestone"
     every = ", every year" if milestone.recurs_yearly else ""
@@ -143,7 +144,7 @@ def milestone_list(
 ) -> None:
     """The milestones on record, or (--upcoming) every occasion coming up."""
     from kithkin.queries import milestones as queries
-    from kithkin.queries.milestones import kind_label
+    from kithkin.queries.occasions import kind_label
     from kithkin.queries.people import resolve_person
 
     ctx = session()
@@ -195,7 +196,7 @@ def milestone_remove(
 ) -> None:
     """Delete a milestone; interactions that celebrated it stay."""
     from kithkin import access
-    from kithkin.queries.milestones import kind_label
+    from kithkin.queries.occasions import kind_label
     from kithkin.services.milestones import remove_milestone
 
     ctx = session()
@@ -245,7 +246,7 @@ def celebrate(
     """Celebrate someone's occasion, or offer help with a challenge; logs an interaction."""
     from kithkin import access
     from kithkin.errors import InvalidInput
-    from kithkin.queries.milestones import milestone_occasion, reason
+    from kithkin.queries.occasions import milestone_occasion, reason
     from kithkin.queries.people import resolve_person
     from kithkin.services.milestones import celebrate_milestone, celebrate_person
 

@@ -4,7 +4,7 @@ and how far ahead the agenda looks for occasions.
 Celebrating (or helping) logs an interaction through ``log_interaction``, linked to the
 milestone when there is one and carrying the occasion key of a yearly occasion
 ("birthday:2026"), so that this year's occasion leaves the agenda and next year's comes
-back (see ``kithkin.queries.milestones``).
+back (see ``kithkin.queries.occasions``).
 """
 
 from __future__ import annotations
@@ -17,8 +17,9 @@ from django.db import transaction
 from kithkin import access, clock
 from kithkin.errors import InvalidInput
 from kithkin.models import Affiliation, Interaction, Milestone, Network, Person, User
-from kithkin.queries import milestones as occasions
-from kithkin.queries.milestones import Occasion
+from kithkin.queries import occasions
+from kithkin.queries.milestones import person_occasions
+from kithkin.queries.occasions import Occasion
 from kithkin.services.interactions import log_interaction
 
 MAX_WINDOW_DAYS = 365
@@ -278,7 +279,7 @@ def celebrate_person(
     """Celebrate (or offer help with) the person's nearest occasion on the agenda now."""
     access.require_write(actor, network)
     access.require_in_network(network, person)
-    panel = occasions.person_occasions(network, person, today)
+    panel = person_occasions(network, person, today)
     due = panel.due
     if not due:
         upcoming = [

@@ -13,13 +13,8 @@ from django.shortcuts import redirect, render
 from kithkin import access, clock
 from kithkin.errors import Ambiguous, InvalidInput, NotFound
 from kithkin.models import Interaction, Person
-from kithkin.queries.milestones import (
-    kind_groups,
-    kind_label,
-    milestone_occasion,
-    milestones_page,
-    reason,
-)
+from kithkin.queries.milestones import milestones_page
+from kithkin.queries.occasions import kind_groups, kind_label, milestone_occasion, reason
 from kithkin.queries.people import resolve_person
 from kithkin.services.milestones import (
     MAX_WINDOW_DAYS,

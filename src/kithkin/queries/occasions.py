@@ -1,0 +1,585 @@
+"""Occasions: the birthdays, work anniversaries and milestones to celebrate and the
+challenges to offer help with, read for any window of days. The agenda, the Milestones
+page, ``kith milestone list`` and the person page (``queries.milestones``) all read them
+here.
+The occasion rules:
+
+- A *yearly* occasion falls on its month and day every year: a birthday (Person
+  ``birthday_*``, year optional), a work anniversary (the start of a current job, once a
+  whole year has passed), a milestone marked yearly. A 29 February falls on 28 February
+  in years without one.
+- The agenda's ``celebrate`` section shows yearly occasions from today to today + the
+  network's ``celebrate_within_days``, and once-only milestones from that many days
+  before their date until ``CELEBRATE_AFTER_DAYS`` after it (a recent promotion is still
+  worth congratulating). Its ``support`` section shows challenges (support kinds) for
+  ``SUPPORT_DAYS`` from their date.
+- An occasion is *celebrated* when an interaction with the person carries its occasion
+  key ("birthday:2026", "anniversary:<affiliation id>:2026", "milestone:<id>:2026"), so
+  a yearly one comes back next year; a once-only milestone or a challenge when any
+  interaction is linked to it. Celebrated occasions leave the agenda.
+
+Every read filters in SQL by the (month, day) pairs of its window, so it reads only the
+few rows that can fall in it, whatever the size of the network: a bounded number of
+queries.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from typing import Any
+
+from django.db.models import CharField, F, Func, Q
+
+from kithkin.models import (
+    Affiliation,
+    Interaction,
+    InteractionParticipant,
+    Milestone,
+    Network,
+    Person,
+)
+from kithkin.queries.agenda_items import PersonRef
+
+CELEBRATE_AFTER_DAYS = 7  # a once-only milestone stays on the agenda a week after its date
+SUPPORT_DAYS = 30  # a challenge stays on the agenda for 30 days from its date
+
+BIRTHDAY = "birthday"
+ANNIVERSARY = "anniversary"
+MILESTONE = "milestone"
+
+_BIRTHDAY_KIND = Milestone.Kind.BIRTHDAY.value
+_SUPPORT_KINDS = sorted(str(kind) for kind in Milestone.SUPPORT_KINDS)
+
+
+# -- occasion math ----------------------------------------------------------------------
+
+
+def occurrence_in(year: int, month: int, day: int) -> dt.date:
+    """When a yearly (month, day) falls in ``year``: 29 February on 28 February in a year
+    without one (and any day past a month's end on its last day)."""
+    return dt.date(year, month, min(day, calendar.monthrange(year, month)[1]))
+
+
+def occurrence_between(month: int, day: int, start: dt.date, end: dt.date) -> dt.date | None:
+    """The first day from ``start`` to ``end`` (both included) a yearly (month, day)
+    falls on, or None."""
+    for year in range(start.year, end.year + 1):
+        on = occurrence_in(year, month, day)
+        if start <= on <= end:
+            return on
+    return None
+
+
+def next_occurrence(month: int, day: int, today: dt.date) -> dt.date:
+    """The next time a yearly (month, day) falls, today included."""
+    on = occurrence_between(month, day, today, today + dt.timedelta(days=366))
+    assert on is not None  # every (month, day) falls within a year and a day
+    return on
+
+
+def nearest_occurrence(month: int, day: int, today: dt.date) -> dt.date:
+    """The occurrence closest to ``today``, before or after (after on a tie)."""
+    candidates = [occurrence_in(year, month, day) for year in range(today.year - 1, today.year + 2)]
+    return min(candidates, key=lambda on: (abs((on - today).days), on < today))
+
+
+def _days(start: dt.date, end: dt.date) -> Iterator[dt.date]:
+    day = start
+    while day <= end:
+        yield day
+        day += dt.timedelta(days=1)
+
+
+def yearly_q(start: dt.date, end: dt.date, month_field: str, day_field: str) -> Q:
+    """Rows whose yearly (month, day) falls from ``start`` to ``end``: one
+    ``month = m AND day IN (...)`` per month, with 29 February when the window holds the
+    28th of a February without a 29th."""
+    end = min(end, start + dt.timedelta(days=366))  # a longer window holds every day
+    by_month: dict[int, set[int]] = defaultdict(set)
+    for day in _days(start, end):
+        by_month[day.month].add(day.day)
+        if day.month == 2 and day.day == 28 and not calendar.isleap(day.year):
+            by_month[2].add(29)
+    query = Q(pk__in=[])
+    for month, days in sorted(by_month.items()):
+        query |= Q(**{month_field: month, f"{day_field}__in": sorted(days)})
+    return query
+
+
+def dates_q(start: dt.date, end: dt.date) -> Q:
+    """Milestones dated (year, month, day) from ``start`` to ``end``."""
+    by_month: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for day in _days(start, end):
+        by_month[(day.year, day.month)].append(day.day)
+    query = Q(pk__in=[])
+    for (year, month), days in sorted(by_month.items()):
+        query |= Q(year=year, month=month, day__in=days)
+    return query
+
+
+# -- occasions --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Occasion:
+    """One birthday, work anniversary, milestone or challenge, on the day it falls."""
+
+    source: str  # BIRTHDAY, ANNIVERSARY or MILESTONE
+    person: PersonRef
+    on: dt.date  # the day it falls on (for a yearly one: this occurrence)
+    label: str  # "birthday", "work anniversary", "promotion", "job loss"...
+    kind: str  # a Milestone.Kind value ("birthday", "work-anniversary" for the others)
+    title: str = ""  # a milestone's title; the organization of an anniversary
+    note: str = ""
+    years: int | None = None  # turns N (a birthday), N years (an anniversary)
+    yearly: bool = True
+    support: bool = False
+    milestone_id: int | None = None
+    affiliation_id: int | None = None
+    moved_from_leap_day: bool = False  # 29 February, on the 28th this year
+    celebrated: bool = False
+
+    @property
+    def key(self) -> str:
+        """The occasion key an interaction celebrating it carries; "" for a once-only
+        milestone or a challenge (the interaction links to the milestone instead)."""
+        if self.source == BIRTHDAY:
+            return f"birthday:{self.on.year}"
+        if self.source == ANNIVERSARY:
+            return f"anniversary:{self.affiliation_id}:{self.on.year}"
+        if self.yearly:
+            return f"milestone:{self.milestone_id}:{self.on.year}"
+        return ""
+
+    @property
+    def html_id(self) -> str:
+        ident = self.milestone_id if self.source == MILESTONE else self.affiliation_id
+        return f"{self.source}-{ident or self.person.id}-{self.on.year}"
+
+    @property
+    def is_birthday(self) -> bool:
+        return self.kind == _BIRTHDAY_KIND
+
+    @property
+    def draft_kind(self) -> str:
+        return "offer-help" if self.support else "congratulations"
+
+    @property
+    def what(self) -> str:
+        """What it is, for a draft or a summary: "their birthday", "the promotion: VP"."""
+        if self.is_birthday:
+            return "your birthday"
+        if self.source == ANNIVERSARY:
+            return f"{_years(self.years or 0)} at {self.title}"
+        if self.kind == Milestone.Kind.CUSTOM and self.title:
+            return self.title
+        return f"the {self.label}" + (f": {self.title}" if self.title else "")
+
+    def due(self, today: dt.date, within_days: int) -> bool:
+        """Whether the agenda shows it on ``today`` (celebrated or not)."""
+        if self.support:
+            return 0 <= (today - self.on).days < SUPPORT_DAYS
+        if self.yearly:
+            return 0 <= (self.on - today).days <= within_days
+        return -CELEBRATE_AFTER_DAYS <= (self.on - today).days <= within_days
+
+
+def kind_label(kind: str) -> str:
+    """How a kind reads in a sentence: "promotion", "new job", "job loss", "milestone"."""
+    if kind == Milestone.Kind.CUSTOM:
+        return "milestone"
+    return str(Milestone.Kind(kind).label).lower()
+
+
+def kind_groups() -> list[tuple[str, list[tuple[str, str]]]]:
+    """The kinds, as a form offers them: to celebrate, then to offer help with."""
+    celebrate = [(str(k.value), kind_label(k.value).capitalize()) for k in Milestone.Kind]
+    return [
+        ("Celebrate", [c for c in celebrate if c[0] not in _SUPPORT_KINDS]),
+        ("Offer help", [c for c in celebrate if c[0] in _SUPPORT_KINDS]),
+    ]
+
+
+def _years(count: int) -> str:
+    return "1 year" if count == 1 else f"{count} years"
+
+
+def _day_words(on: dt.date, today: dt.date, *, relative: bool) -> str:
+    if relative and on == today:
+        return "today"
+    if relative and on == today + dt.timedelta(days=1):
+        return "tomorrow"
+    return f"on {on:%-d %B}" + (f" {on.year}" if not relative and on.year != today.year else "")
+
+
+def reason(occasion: Occasion, today: dt.date) -> str:
+    """Why it is on the agenda: "birthday tomorrow (turns 40)", "3 years at Babbage & Co
+    on 2 March", "promotion on 20 February: VP Engineering", "job loss on 10 February"."""
+    when = _day_words(occasion.on, today, relative=occasion.yearly)
+    if occasion.is_birthday:
+        return f"birthday {when}" + (f" (turns {occasion.years})" if occasion.years else "")
+    if occasion.source == ANNIVERSARY:
+        return f"{_years(occasion.years or 0)} at {occasion.title} {when}"
+    text = f"{occasion.label} {when}" + (f": {occasion.title}" if occasion.title else "")
+    return text + (f" ({_years(occasion.years)})" if occasion.years else "")
+
+
+def title(occasion: Occasion) -> str:
+    """What to do: "Wish Ada Lovelace a happy birthday", "Offer help to Ada Lovelace"."""
+    name = occasion.person.name
+    if occasion.support:
+        return f"Offer help to {name}"
+    if occasion.is_birthday:
+        return f"Wish {name} a happy birthday"
+    if occasion.source == ANNIVERSARY:
+        return f"Congratulate {name} on {_years(occasion.years or 0)} at {occasion.title}"
+    if occasion.kind == Milestone.Kind.CUSTOM:
+        return f"Congratulate {name}" + (f": {occasion.title}" if occasion.title else "")
+    return f"Congratulate {name} on their {occasion.label}"
+
+
+def detail(occasion: Occasion) -> str:
+    lines = []
+    if occasion.moved_from_leap_day:
+        lines.append("29 February: celebrated on 28 February in other years.")
+    if occasion.note:
+        lines.append(occasion.note.strip().splitlines()[0])
+    return " ".join(lines)
+
+
+def birthday_occasion(
+    person_id: int, name: str, year: int | None, month: int, day: int, on: dt.date
+) -> Occasion:
+    return Occasion(
+        source=BIRTHDAY,
+        person=PersonRef(person_id, name),
+        on=on,
+        label="birthday",
+        kind=_BIRTHDAY_KIND,
+        years=on.year - year if year and on.year > year else None,
+        moved_from_leap_day=(month, day) != (on.month, on.day),
+    )
+
+
+def _anniversary(
+    affiliation_id: int, person_id: int, name: str, organization: str, start: dt.date, on: dt.date
+) -> Occasion | None:
+    years = on.year - start.year
+    if years < 1:
+        return None  # a job that started this year, or has not started yet
+    return Occasion(
+        source=ANNIVERSARY,
+        person=PersonRef(person_id, name),
+        on=on,
+        label="work anniversary",
+        kind=Milestone.Kind.WORK_ANNIVERSARY.value,
+        title=organization,
+        years=years,
+        affiliation_id=affiliation_id,
+        moved_from_leap_day=(start.month, start.day) != (on.month, on.day),
+    )
+
+
+def _milestone(milestone: Milestone, name: str, on: dt.date) -> Occasion:
+    years = on.year - milestone.year if milestone.recurs_yearly and milestone.year else None
+    return Occasion(
+        source=MILESTONE,
+        person=PersonRef(milestone.person_id, name),
+        on=on,
+        label=kind_label(milestone.kind),
+        kind=milestone.kind,
+        title=milestone.title,
+        note=milestone.note,
+        years=years if years and years > 0 else None,
+        yearly=milestone.recurs_yearly,
+        support=milestone.is_support,
+        milestone_id=milestone.pk,
+        moved_from_leap_day=milestone.recurs_yearly
+        and (milestone.month, milestone.day) != (on.month, on.day),
+    )
+
+
+def milestone_date(milestone: Milestone) -> dt.date | None:
+    """The date of a once-only milestone (None for a yearly one without a year)."""
+    if milestone.year is None:
+        return None
+    try:
+        return dt.date(milestone.year, milestone.month, milestone.day)
+    except ValueError:
+        return occurrence_in(milestone.year, milestone.month, milestone.day)
+
+
+def milestone_occasion(milestone: Milestone, today: dt.date, *, nearest: bool = False) -> Occasion:
+    """A milestone as an occasion: a once-only one on its date, a yearly one on its next
+    occurrence (``nearest``: the one closest to today, before or after)."""
+    name = milestone.person.full_name
+    if milestone.recurs_yearly:
+        pick = nearest_occurrence if nearest else next_occurrence
+        return _milestone(milestone, name, pick(milestone.month, milestone.day, today))
+    on = milestone_date(milestone)
+    assert on is not None  # the database requires a year unless yearly
+    return _milestone(milestone, name, on)
+
+
+def _people(network: Network, include_self: bool, person_id: int | None) -> Q:
+    query = Q(person__network=network, person__archived_at__isnull=True)
+    if not include_self:
+        query &= Q(person__is_self=False)
+    if person_id is not None:
+        query &= Q(person_id=person_id)
+    return query
+
+
+class _MonthDay(Func):
+    """A date's "MM-DD", compared as text: on SQLite cut from the ISO text the date is
+    stored as, several times cheaper than two strftime calls on every job."""
+
+    output_field = CharField()
+    template = "to_char(%(expressions)s, 'MM-DD')"
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(compiler, connection, template="substr(%(expressions)s, 6, 5)")
+
+
+def _month_days_q(start: dt.date, end: dt.date, field: str) -> Q:
+    """Rows whose "MM-DD" ``field`` falls from ``start`` to ``end`` in some year, as
+    ``yearly_q`` has it (29 February with a 28 February of a year without one)."""
+    if end >= start + dt.timedelta(days=365):
+        return Q()
+    if start.year == end.year:
+        query = Q(**{f"{field}__range": (f"{start:%m-%d}", f"{end:%m-%d}")})
+    else:
+        query = Q(**{f"{field}__gte": f"{start:%m-%d}"}) | Q(**{f"{field}__lte": f"{end:%m-%d}"})
+    if any(
+        day.month == 2 and day.day == 28 and not calendar.isleap(day.year)
+        for day in _days(start, end)
+    ):
+        query |= Q(**{field: "02-29"})
+    return query
+
+
+_Key = tuple[dt.date, str, int, str]  # an occasion's _order
+# An occasion not built yet: its occasion_order, and what builds it.
+Unbuilt = tuple[_Key, Callable[..., Occasion | None], tuple[Any, ...]]
+
+
+def birthday_rows(
+    network: Network,
+    start: dt.date,
+    end: dt.date,
+    person_id: int | None = None,
+    include_self: bool = False,
+) -> list[Unbuilt]:
+    """The birthdays from ``start`` to ``end``, unbuilt. ``network_id + 0`` is no index's
+    column: with the network as an indexed equality SQLite walks that index and fetches
+    the 30,000 people one by one, twice as slow as reading the table through."""
+    months = sorted({day.month for day in _days(start, min(end, start + dt.timedelta(366)))})
+    people = (
+        Person.objects.alias(in_network=F("network_id") + 0)
+        .filter(
+            yearly_q(start, end, "birthday_month", "birthday_day"),
+            in_network=network.pk,
+            birthday_month__in=months,  # cheaper to test first than the (month, day) pairs
+            archived_at__isnull=True,
+        )
+        .order_by()
+        .values_list("pk", "full_name", "birthday_year", "birthday_month", "birthday_day")
+    )
+    if not include_self:
+        people = people.filter(is_self=False)
+    if person_id is not None:
+        people = people.filter(pk=person_id)
+    found: list[Unbuilt] = []
+    for pk, name, year, month, day in people:
+        on = occurrence_between(month, day, start, end) if month and day else None
+        if on is not None:
+            key = (on, name, pk, f"{BIRTHDAY}-{pk}-{on.year}")
+            found.append((key, birthday_occasion, (pk, name, year, month, day, on)))
+    return found
+
+
+def anniversary_rows(
+    network: Network,
+    start: dt.date,
+    end: dt.date,
+    person_id: int | None = None,
+    include_self: bool = False,
+) -> list[Unbuilt]:
+    """The work anniversaries of current jobs from ``start`` to ``end``, unbuilt, read the
+    way a whole network's
+    month of them is read fastest. With the network's people as an indexed equality,
+    SQLite starts from the 30,000 people and looks each one's jobs up by index;
+    ``network_id + 0`` is no index's column, so it scans the jobs once instead and
+    fetches the person of the few that fall in the window by primary key; and the
+    window is a range of "MM-DD" text rather than (month, day) pairs computed with
+    strftime (29 ms to 5 ms)."""
+    jobs = (
+        Affiliation.objects.alias(
+            person_network=F("person__network_id") + 0, start_month_day=_MonthDay("start_on")
+        )
+        .filter(
+            _month_days_q(start, end, "start_month_day"),
+            person_network=network.pk,
+            person__archived_at__isnull=True,
+            kind=Affiliation.Kind.EMPLOYMENT,
+            end_on__isnull=True,
+            start_on__isnull=False,
+            start_on__lt=start,
+        )
+        .order_by()
+        .values_list("pk", "person_id", "person__full_name", "organization__name", "start_on")
+    )
+    if not include_self:
+        jobs = jobs.filter(person__is_self=False)
+    if person_id is not None:
+        jobs = jobs.filter(person_id=person_id)
+    found: list[Unbuilt] = []
+    for pk, owner, name, organization, start_on in jobs:
+        on = occurrence_between(start_on.month, start_on.day, start, end) if start_on else None
+        if start_on and on and on.year > start_on.year:  # a whole year, as _anniversary
+            key = (on, name, owner, f"{ANNIVERSARY}-{pk}-{on.year}")
+            found.append((key, _anniversary, (pk, owner, name, organization, start_on, on)))
+    return found
+
+
+def built(rows: list[Unbuilt]) -> list[Occasion]:
+    return [occasion for _, build, args in rows if (occasion := build(*args)) is not None]
+
+
+def birthdays_between(
+    network: Network,
+    start: dt.date,
+    end: dt.date,
+    *,
+    person_id: int | None = None,
+    include_self: bool = False,
+) -> list[Occasion]:
+    """Birthdays (from the people's profiles) falling from ``start`` to ``end``. One query."""
+    return built(birthday_rows(network, start, end, person_id, include_self))
+
+
+def anniversaries_between(
+    network: Network,
+    start: dt.date,
+    end: dt.date,
+    *,
+    person_id: int | None = None,
+    include_self: bool = False,
+) -> list[Occasion]:
+    """Work anniversaries of current jobs falling from ``start`` to ``end``. One query."""
+    return built(anniversary_rows(network, start, end, person_id, include_self))
+
+
+@dataclass(frozen=True)
+class Window:
+    """Which days each sort of occasion must fall on to be read (both ends included)."""
+
+    yearly: tuple[dt.date, dt.date] | None = None  # birthdays, anniversaries, yearly ones
+    once: tuple[dt.date, dt.date] | None = None  # once-only milestones to celebrate
+    support: tuple[dt.date, dt.date] | None = None  # challenges
+
+    @classmethod
+    def agenda(cls, network: Network, today: dt.date) -> Window:
+        ahead = today + dt.timedelta(days=network.celebrate_within_days)
+        return cls(
+            yearly=(today, ahead),
+            once=(today - dt.timedelta(days=CELEBRATE_AFTER_DAYS), ahead),
+            support=(today - dt.timedelta(days=SUPPORT_DAYS - 1), today),
+        )
+
+
+def milestones_between(
+    network: Network,
+    window: Window,
+    *,
+    person_id: int | None = None,
+    include_self: bool = False,
+) -> list[Occasion]:
+    """Milestones and challenges falling in ``window``. One query."""
+    query = Q(pk__in=[])
+    if window.yearly:
+        query |= Q(recurs_yearly=True) & yearly_q(*window.yearly, "month", "day")
+    if window.once:
+        query |= Q(recurs_yearly=False) & ~Q(kind__in=_SUPPORT_KINDS) & dates_q(*window.once)
+    if window.support:
+        query |= Q(recurs_yearly=False, kind__in=_SUPPORT_KINDS) & dates_q(*window.support)
+    rows = (
+        Milestone.objects.filter(_people(network, include_self, person_id), network=network)
+        .filter(query)
+        .select_related("person")
+        .only("person__full_name", *(f.name for f in Milestone._meta.concrete_fields))
+        .order_by()
+    )
+    found = []
+    for milestone in rows:
+        if milestone.recurs_yearly:
+            assert window.yearly is not None
+            on = occurrence_between(milestone.month, milestone.day, *window.yearly)
+            if on is not None:
+                found.append(_milestone(milestone, milestone.person.full_name, on))
+        else:
+            on = milestone_date(milestone)
+            assert on is not None  # the database requires a year unless yearly
+            found.append(_milestone(milestone, milestone.person.full_name, on))
+    return found
+
+
+def mark_celebrated(network: Network, occasions: list[Occasion]) -> list[Occasion]:
+    """The same occasions (all of ``network``), each with ``celebrated`` set. At most two
+    queries."""
+    keyed = [o for o in occasions if o.key]
+    done: set[tuple[int, str]] = set()
+    if keyed:
+        done = set(
+            # By person first (the participant index): these people are all in the
+            # network, and filtering on it would scan the network's interactions.
+            InteractionParticipant.objects.filter(
+                person_id__in={o.person.id for o in keyed},
+                interaction__occasion__in={o.key for o in keyed},
+            ).values_list("person_id", "interaction__occasion")
+        )
+    linked_ids = {o.milestone_id for o in occasions if not o.key and o.milestone_id}
+    linked: set[int | None] = set()
+    if linked_ids:
+        linked = set(
+            Interaction.objects.filter(milestone_id__in=linked_ids)  # by its index
+            .order_by()
+            .values_list("milestone_id", flat=True)
+            .distinct()
+        )
+    return [
+        replace(
+            o,
+            celebrated=(o.person.id, o.key) in done if o.key else o.milestone_id in linked,
+        )
+        for o in occasions
+    ]
+
+
+def occasion_order(occasion: Occasion) -> tuple[dt.date, str, int, str]:
+    return (occasion.on, occasion.person.name, occasion.person.id, occasion.html_id)
+
+
+def occasions_in(
+    network: Network,
+    window: Window,
+    *,
+    person_id: int | None = None,
+    include_self: bool = False,
+) -> list[Occasion]:
+    """Every occasion in ``window``, celebrated or not, soonest first. At most five
+    queries, whatever the size of the network."""
+    found: list[Occasion] = []
+    if window.yearly:
+        found += birthdays_between(
+            network, *window.yearly, person_id=person_id, include_self=include_self
+        )
+        found += anniversaries_between(
+            network, *window.yearly, person_id=person_id, include_self=include_self
+        )
+    found += milestones_between(network, window, person_id=person_id, include_self=include_self)
+    return sorted(mark_celebrated(network, found), key=occasion_order)
