@@ -129,21 +129,23 @@ def test_the_renewal_notice_is_between_0_and_365_days(network, owner, viewer):
     assert Network.objects.get(pk=network.pk).renewal_notice_days == 45
 
 
-def test_organizations_resolve_by_id_name_and_prefix(network, outsider):
+def test_organizations_resolve_by_id_name_and_prefix(network, owner, outsider):
     guild = make_organization(network, "Guild of Data Engineers")
     make_organization(network, "Guild of Designers")
-    assert resolve_organization(network, f"#{guild.pk}") == guild
-    assert resolve_organization(network, "guild of data engineers") == guild
-    assert resolve_organization(network, "guild data") == guild
+    assert resolve_organization(owner, network, f"#{guild.pk}") == guild
+    assert resolve_organization(owner, network, "guild of data engineers") == guild
+    assert resolve_organization(owner, network, "guild data") == guild
     with pytest.raises(Ambiguous) as ambiguous:
-        resolve_organization(network, "guild")
+        resolve_organization(owner, network, "guild")
     assert ambiguous.value.candidates == ["Guild of Data Engineers", "Guild of Designers"]
     with pytest.raises(NotFound) as missing:
-        resolve_organization(network, "Gild of Data Engineers")
+        resolve_organization(owner, network, "Gild of Data Engineers")
     assert "Guild of Data Engineers" in missing.value.suggestions
     theirs = make_organization(outsider.current_network, "Theirs", by=outsider)
     with pytest.raises(NotFound):
-        resolve_organization(network, f"#{theirs.pk}")
+        resolve_organization(owner, network, f"#{theirs.pk}")
+    with pytest.raises(NotFound):  # not a member of the network: not even by name
+        resolve_organization(outsider, network, "Guild of Data Engineers")
 
 
 # The agenda

@@ -136,7 +136,9 @@ def org_show(organization: _Org, as_json: _Json = False) -> None:
     from kithkin.queries.memberships import organization_detail, resolve_organization
 
     ctx = session()
-    detail = organization_detail(ctx.network, resolve_organization(ctx.network, organization))
+    detail = organization_detail(
+        ctx.network, resolve_organization(ctx.user, ctx.network, organization)
+    )
     if as_json:
         print_json(detail_shape(detail))
         return
@@ -253,7 +255,7 @@ def join(
 
     ctx = session()
     target = (
-        resolve_organization(ctx.network, organization)
+        resolve_organization(ctx.user, ctx.network, organization)
         if organization.strip().startswith("#")
         else organization
     )
@@ -297,7 +299,7 @@ def renew(
     from kithkin.services.memberships import renew_membership
 
     ctx = session()
-    found = resolve_organization(ctx.network, organization)
+    found = resolve_organization(ctx.user, ctx.network, organization)
     day = parse_day(until, ctx.today, "--until")
     assert day is not None
     with _options({"until": "--until", "renews_on": "--until", "organization": "ORG"}):
@@ -312,7 +314,7 @@ def leave(organization: _Org) -> None:
     from kithkin.services.memberships import leave_organization
 
     ctx = session()
-    found = resolve_organization(ctx.network, organization)
+    found = resolve_organization(ctx.user, ctx.network, organization)
     with _options({"organization": "ORG"}):
         membership = leave_organization(ctx.network, ctx.user, found, today=ctx.today)
     out.print(f"Left {found.name} on {membership.end_on}.")

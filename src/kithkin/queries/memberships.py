@@ -10,25 +10,25 @@ from dataclasses import dataclass, field
 from django.db.models import Count, F, Q, QuerySet
 from rapidfuzz import fuzz, process
 
+from kithkin import access
 from kithkin.errors import Ambiguous, InvalidInput, NotFound
 from kithkin.fulltext import fold, words
-from kithkin.models import Affiliation, Network, Organization
+from kithkin.models import Affiliation, Network, Organization, User
 from kithkin.queries.agenda_items import AgendaItem, Section
 
 SECTION_SHOWN = 10
 MAX_CANDIDATES = 8
 
 
-def resolve_organization(network: Network, text: str) -> Organization:
-    """The one organization ``text`` names: ``#12`` (its id), its name whatever the case,
-    or a unique prefix of its words. Raises Ambiguous or NotFound (with the closest)."""
+def resolve_organization(user: User, network: Network, text: str) -> Organization:
+    """The one organization ``text`` names: ``#12`` (its id, through access.py), its name
+    whatever the case, or a unique prefix of its words. Raises Ambiguous or NotFound (with
+    the closest)."""
     query = " ".join(text.split())
-    organizations = Organization.objects.filter(network=network)
     if query.startswith("#") and query[1:].isdigit():
-        found = organizations.filter(pk=int(query[1:])).first()
-        if found is None:
-            raise NotFound(f"No organization {query} in {network.name}.")
-        return found
+        return access.organization_for(user, network, int(query[1:]))
+    access.membership(user, network)
+    organizations = Organization.objects.filter(network=network)
     if not query:
         raise InvalidInput("organization", "must not be empty")
     exact = organizations.filter(name__iexact=query).first()
