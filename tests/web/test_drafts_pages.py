@@ -96,6 +96,28 @@ def test_a_record_of_another_network_is_not_found(owner_client, outsider, ada):
     assert owner_client.get(url).status_code == 404
 
 
+def test_a_record_about_someone_else_is_not_theirs_to_be_thanked_for(owner_client, network, ada):
+    bob = make_person(network, "Bob Babbage")
+    exchange = ValueExchange.objects.create(
+        network=network, giver=bob, receiver=me_of(network), kind="advice", occurred_on=TODAY
+    )
+    milestone = Milestone.objects.create(
+        network=network, person=bob, kind="award", year=2026, month=2, day=18
+    )
+    url = reverse("person_draft", args=[ada.pk])
+    assert owner_client.get(f"{url}?kind=thank-you&exchange={exchange.pk}").status_code == 404
+    assert (
+        owner_client.get(f"{url}?kind=congratulations&milestone={milestone.pk}").status_code == 404
+    )
+    before = ada.interactions.count()
+    sent = owner_client.post(
+        reverse("person_draft_sent", args=[ada.pk]),
+        {"kind": "thank-you", "exchange": exchange.pk},
+    )
+    assert sent.status_code == 302
+    assert ada.interactions.count() == before  # nothing logged to Ada about Bob's advice
+
+
 def test_the_person_draft_opens_the_follow_ups_stored_draft(owner_client, network, ada):
     follow_up = make_follow_up(network, ada, "Send the paper", due_on=TODAY)
     FollowUp.objects.filter(pk=follow_up.pk).update(draft="Subject: The paper\n\nAttached!")

@@ -402,13 +402,19 @@ class DraftWords(TypedDict, total=False):
 
 
 def words_for(
+    person: Person,
     *,
     exchange: ValueExchange | None = None,
     milestone: Milestone | None = None,
     opportunity: Opportunity | None = None,
 ) -> DraftWords:
-    """What a draft says about the record it answers, as ``draft_for`` keywords:
-    the help to thank for, the milestone to celebrate (or help with), the opportunity."""
+    """What a draft to ``person`` says about the record it answers, as ``draft_for``
+    keywords: the help to thank for, the milestone to celebrate (or help with), the
+    opportunity. The exchange and the milestone must be theirs."""
+    if exchange is not None and person.pk not in (exchange.giver_id, exchange.receiver_id):
+        raise InvalidInput("exchange", f"that exchange is not with {person.full_name}")
+    if milestone is not None and milestone.person_id != person.pk:
+        raise InvalidInput("milestone", f"that milestone is not {person.full_name}'s")
     words: DraftWords = {}
     if exchange is not None:
         thanks = f"the {str(exchange.get_kind_display()).lower()}"

@@ -54,9 +54,12 @@ def _kind(data: QueryDict) -> str | None:
     return kind or None
 
 
-def _about(request: NetworkRequest, data: QueryDict) -> tuple[DraftWords, dict[str, str]]:
+def _about(
+    request: NetworkRequest, person: Person, data: QueryDict
+) -> tuple[DraftWords, dict[str, str]]:
     """The draft's words about the records named in ``data`` (each loaded through
-    access.py), and those ids to carry along to "Mark as sent"."""
+    access.py, and each about ``person``), and those ids to carry along to "Mark as
+    sent"."""
     ids = {name: str(data.get(name, "")) for name in ABOUT}
     ids = {name: value for name, value in ids.items() if value.isdigit()}
     records: dict[str, Any] = {}
@@ -72,12 +75,15 @@ def _about(request: NetworkRequest, data: QueryDict) -> tuple[DraftWords, dict[s
         records["opportunity"] = access.opportunity_for(
             request.user, request.network, int(ids["opportunity"])
         )
-    return words_for(**records), ids
+    return words_for(person, **records), ids
 
 
-def _person_draft(request: NetworkRequest, person: Person, data: QueryDict) -> Draft:
-    words, _ = _about(request, data)
-    return draft_for(request.network, person, _kind(data) or Kind.CHECK_IN, **words)
+def _person_draft(
+    request: NetworkRequest, person: Person, data: QueryDict
+) -> tuple[Draft, dict[str, str]]:
+    """The draft for ``person`` that ``data`` asks for, and the ids it is about."""
+    words, ids = _about(request, person, data)
+    return draft_for(request.network, person, _kind(data) or Kind.CHECK_IN, **words), ids
 
 
 def _primary_email(person: Person) -> str:
@@ -135,8 +141,10 @@ def person_draft(request: NetworkRequest, person_id: int) -> HttpResponse:
             return redirect("follow_up_draft", pending.pk)
     if kind is not None and kind not in Kind.values:
         raise Http404(f"No kind of draft called {kind!r}.")
-    draft = _person_draft(request, person, request.GET)
-    _, ids = _about(request, request.GET)
+    try:
+        draft, ids = _person_draft(request, person, request.GET)
+    except InvalidInput as exc:
+        raise Http404(str(exc)) from exc
     return _draft_page(
         request,
         person=person,
@@ -152,7 +160,7 @@ def person_draft(request: NetworkRequest, person_id: int) -> HttpResponse:
 def person_draft_sent(request: NetworkRequest, person_id: int) -> HttpResponse:
     person = access.person_for(request.user, request.network, person_id)
     try:
-        draft = _person_draft(request, person, request.POST)
+        draft, _ = _person_draft(request, person, request.POST)
         sent = mark_draft_sent(request.network, request.user, person=person, draft=draft)
     except InvalidInput as exc:
         messages.error(request, str(exc))
