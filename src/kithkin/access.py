@@ -83,10 +83,12 @@ def require_owner(user: User, network: Network) -> None:
         raise Forbidden(f"Only an owner of {network.name} may manage who shares it.")
 
 
-def require_in_network(network: Network, person: Person) -> None:
-    """A person handed to a service must belong to the network the service acts in."""
-    if person.network_id != network.pk:
-        raise NotFound(f"No person #{person.pk} in {network.name}.")
+def require_in_network(network: Network, record: models.Model, what: str = "") -> None:
+    """A record handed to a service (a person, an organization, an opportunity...) must
+    belong to the network the service acts in; anything else is not found there."""
+    if getattr(record, "network_id", None) != network.pk:
+        what = what or str(record._meta.verbose_name)
+        raise NotFound(f"No {what} #{record.pk} in {network.name}.")
 
 
 def _in_network(

@@ -16,7 +16,7 @@ from typing import TypedDict
 from django.db import transaction
 
 from kithkin import access, clock
-from kithkin.errors import InvalidInput, NotFound
+from kithkin.errors import InvalidInput
 from kithkin.models import (
     Attendance,
     ContactPoint,
@@ -365,8 +365,7 @@ def mark_draft_sent(
 
 
 def _require_owed_to(network: Network, follow_up: FollowUp, person: Person) -> None:
-    if follow_up.network_id != network.pk:
-        raise NotFound(f"No follow-up #{follow_up.pk} in {network.name}.")
+    access.require_in_network(network, follow_up, "follow-up")
     if not follow_up.people.filter(pk=person.pk).exists():
         raise InvalidInput("follow-up", f"#{follow_up.pk} is not owed to {person.full_name}")
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from kithkin import access, clock
-from kithkin.errors import InvalidInput, NotFound
+from kithkin.errors import InvalidInput
 from kithkin.models import Interaction, Network, Person, User, ValueExchange
 from kithkin.services.interactions import log_interaction, occurred_at_on
 
@@ -267,8 +267,7 @@ def thank(
 def delete_exchange(network: Network, actor: User, exchange: ValueExchange) -> None:
     """Remove an exchange recorded by mistake (the interactions logged with it stay)."""
     access.require_write(actor, network)
-    if exchange.network_id != network.pk:
-        raise NotFound(f"No value exchange #{exchange.pk} in {network.name}.")
+    access.require_in_network(network, exchange)
     exchange.delete()
 
 

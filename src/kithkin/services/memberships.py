@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from kithkin import access, clock, normalize
-from kithkin.errors import InvalidInput, NotFound
+from kithkin.errors import InvalidInput
 from kithkin.models import Affiliation, Network, Organization, Person, User
 from kithkin.services.derived_state import mark_changed
 from kithkin.services.people import get_or_create_tags
@@ -82,10 +82,6 @@ def my_membership(network: Network, organization: Organization) -> Affiliation |
         .first()
     )
 
-
-def _require_organization(network: Network, organization: Organization) -> None:
-    if organization.network_id != network.pk:
-        raise NotFound(f"No organization #{organization.pk} in {network.name}.")
 
 
 @transaction.atomic
@@ -153,7 +149,7 @@ def join_organization(
             new_organization = True
         organization = found
     else:
-        _require_organization(network, organization)
+        access.require_in_network(network, organization)
     role = _clean_role(role) if role is not None else None
     myself = me(network)
     membership = my_membership(network, organization)
@@ -201,7 +197,7 @@ def renew_membership(
 ) -> Affiliation:
     """Record that I renewed my membership: it now renews on ``until`` (after today)."""
     access.require_write(actor, network)
-    _require_organization(network, organization)
+    access.require_in_network(network, organization)
     day = today or clock.today_in(network.time_zone)
     membership = _current_membership(network, organization)
     if until <= day:
@@ -218,7 +214,7 @@ def leave_organization(
 ) -> Affiliation:
     """End my current membership today; it stays as a past membership."""
     access.require_write(actor, network)
-    _require_organization(network, organization)
+    access.require_in_network(network, organization)
     day = today or clock.today_in(network.time_zone)
     membership = _current_membership(network, organization)
     if membership.start_on is not None and membership.start_on > day:

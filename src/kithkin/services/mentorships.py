@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from django.db import transaction
 
 from kithkin import access, clock
-from kithkin.errors import InvalidInput, NotFound
+from kithkin.errors import InvalidInput
 from kithkin.models import Interaction, Mentorship, Network, Person, User
 from kithkin.services.interactions import log_interaction
 
@@ -20,10 +20,6 @@ MAX_GOAL_LENGTH = 300
 MAX_GOALS_LENGTH = 5000
 MAX_CADENCE_DAYS = 3660
 
-
-def _require_in_network(network: Network, mentorship: Mentorship) -> None:
-    if mentorship.network_id != network.pk:
-        raise NotFound(f"No mentorship #{mentorship.pk} in {network.name}.")
 
 
 def clean_goals(goals: str | Sequence[str], field: str = "goal") -> list[str]:
@@ -101,7 +97,7 @@ def add_mentorship(
 def add_goal(network: Network, actor: User, mentorship: Mentorship, goal: str) -> Mentorship:
     """Add one goal line."""
     access.require_write(actor, network)
-    _require_in_network(network, mentorship)
+    access.require_in_network(network, mentorship)
     lines = clean_goals([goal])
     if len(lines) != 1:
         raise InvalidInput("goal", "must not be empty")
@@ -131,7 +127,7 @@ def set_status(
     """Pause (active → paused), resume (paused → active) or end (→ ended, on ``today``).
     A paused or ended mentorship is never due for a session."""
     access.require_write(actor, network)
-    _require_in_network(network, mentorship)
+    access.require_in_network(network, mentorship)
     if status not in _REACHED_FROM:
         raise InvalidInput("status", f"{status!r} is not one of: {', '.join(Status.values)}")
     target = Status(status)
@@ -161,7 +157,7 @@ def log_session(
     """A session: a meeting with the mentor and mentee (but *me*), linked to the
     mentorship. It resets when the next session is due, and their check-ins."""
     access.require_write(actor, network)
-    _require_in_network(network, mentorship)
+    access.require_in_network(network, mentorship)
     day = clock.local_date(occurred_at, network.time_zone)
     if day < mentorship.started_on:
         raise InvalidInput(

@@ -48,10 +48,6 @@ class NewOpportunity:
     description: str = ""
 
 
-def _require_in_network(network: Network, opportunity: Opportunity) -> None:
-    if opportunity.network_id != network.pk:
-        raise NotFound(f"No opportunity #{opportunity.pk} in {network.name}.")
-
 
 def _choice(value: str, choices: Sequence[str], field_name: str) -> str:
     value = value.strip().lower()
@@ -130,7 +126,7 @@ def add_opportunity(network: Network, actor: User, new: NewOpportunity) -> Oppor
 @transaction.atomic
 def set_status(network: Network, actor: User, opportunity: Opportunity, status: str) -> Opportunity:
     access.require_write(actor, network)
-    _require_in_network(network, opportunity)
+    access.require_in_network(network, opportunity)
     opportunity.status = _choice(status, Opportunity.Status.values, "status")
     opportunity.updated_at = clock.now()
     opportunity.save(update_fields=["status", "updated_at"])
@@ -149,7 +145,7 @@ def share_opportunity(
     """Tell ``person`` about ``opportunity``: the share, an outbound message logged with
     them ("Shared: <title>"), and *open* becomes *shared*."""
     access.require_write(actor, network)
-    _require_in_network(network, opportunity)
+    access.require_in_network(network, opportunity)
     access.require_in_network(network, person)
     if person.is_self:
         raise InvalidInput("person", "is you; share it with someone else")
