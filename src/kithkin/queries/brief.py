@@ -9,7 +9,6 @@ whatever the size of the network.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -32,6 +31,7 @@ from kithkin.models import (
     Relationship,
     ValueExchange,
 )
+from kithkin.queries.occasions import milestone_date, next_occurrence
 
 SHOWN = 3
 MILESTONE_DAYS = 60
@@ -224,38 +224,24 @@ def _follow_ups(network: Network, person: Person) -> Some[FollowUp]:
     return _some(rows, total)
 
 
-def _on_or_after(month: int, day: int, today: dt.date) -> dt.date:
-    """The next ``month``/``day`` on or after today (29 February: the 28th in other years)."""
-    for year in (today.year, today.year + 1):
-        last = calendar.monthrange(year, month)[1]
-        date = dt.date(year, month, min(day, last))
-        if date >= today:
-            return date
-    raise AssertionError("unreachable")
-
-
 def _upcoming(network: Network, person: Person, today: dt.date) -> Some[Upcoming]:
     horizon = today + dt.timedelta(days=MILESTONE_DAYS)
     found: list[Upcoming] = []
     if person.birthday_month and person.birthday_day:
-        on = _on_or_after(person.birthday_month, person.birthday_day, today)
+        on = next_occurrence(person.birthday_month, person.birthday_day, today)
         if on <= horizon:
             age = f" (turns {on.year - person.birthday_year})" if person.birthday_year else ""
             found.append(Upcoming(on=on, title=f"Birthday{age}", days=(on - today).days))
     for milestone in Milestone.objects.filter(network=network, person=person):
-        if milestone.recurs_yearly:
-            on = _on_or_after(milestone.month, milestone.day, today)
-        elif milestone.year:
-            try:
-                on = dt.date(milestone.year, milestone.month, milestone.day)
-            except ValueError:
-                continue
-        else:
-            continue
-        if today <= on <= horizon:
+        when = (
+            next_occurrence(milestone.month, milestone.day, today)
+            if milestone.recurs_yearly
+            else milestone_date(milestone)
+        )
+        if when is not None and today <= when <= horizon:
             label = milestone.get_kind_display().capitalize()
             title = f"{label}: {milestone.title}" if milestone.title else label
-            found.append(Upcoming(on=on, title=title, days=(on - today).days))
+            found.append(Upcoming(on=when, title=title, days=(when - today).days))
     found.sort(key=lambda item: (item.on, item.title))
     return _some(found)
 
