@@ -91,15 +91,14 @@ def _add(
     since: str | None,
 ) -> Mentorship:
     from kithkin.dates import parse_every
-    from kithkin.models import Person
     from kithkin.queries.people import resolve_person
     from kithkin.services.mentorships import add_mentorship
 
-    me = Person.objects.get(network=ctx.network, is_self=True)
     cadence = parse_every(every, "--every").approx_days if every else None
     started_on = parse_day(since, ctx.today, "--since") or ctx.today
-    mentor = resolve_person(ctx.network, mentor_name) if mentor_name else me
-    mentee = resolve_person(ctx.network, mentee_name) if mentee_name else me
+    # Whichever is not named is me.
+    mentor = resolve_person(ctx.network, mentor_name) if mentor_name else None
+    mentee = resolve_person(ctx.network, mentee_name) if mentee_name else None
     return add_mentorship(
         ctx.network,
         ctx.user,

@@ -32,6 +32,11 @@ def describe(person: Person) -> str:
     return f"{person.full_name} ({detail})" if detail else person.full_name
 
 
+def me_in(network: Network) -> Person:
+    """The network's *me* (every network has exactly one, made with it)."""
+    return Person.objects.get(network=network, is_self=True)
+
+
 def resolve_person(network: Network, text: str, *, include_archived: bool = False) -> Person:
     """The one person ``text`` names: an email, an exact name, or a unique prefix of names.
 

@@ -16,16 +16,13 @@ from django.db import transaction
 from kithkin import access, clock
 from kithkin.errors import InvalidInput
 from kithkin.models import Interaction, Network, Person, User, ValueExchange
+from kithkin.queries.people import me_in
 from kithkin.services.interactions import log_interaction, occurred_at_on
 
 DESCRIPTION_LENGTH = 1000
 NOTE_LENGTH = 1000
 MAX_THANKS_WINDOW = 365
 DEFAULT_WEIGHT = 2
-
-
-def me_in(network: Network) -> Person:
-    return Person.objects.get(network=network, is_self=True)
 
 
 def _kind(kind: str) -> str:

@@ -17,7 +17,8 @@ from django.db import transaction
 
 from kithkin import access, clock, normalize
 from kithkin.errors import InvalidInput
-from kithkin.models import Affiliation, Network, Organization, Person, User
+from kithkin.models import Affiliation, Network, Organization, User
+from kithkin.queries.people import me_in
 from kithkin.services.derived_state import mark_changed
 from kithkin.services.people import get_or_create_tags
 
@@ -64,10 +65,6 @@ def _clean_role(role: str) -> str:
     return cleaned
 
 
-def me(network: Network) -> Person:
-    return Person.objects.get(network=network, is_self=True)
-
-
 def my_membership(network: Network, organization: Organization) -> Affiliation | None:
     """My current membership of ``organization`` (the latest, if several), or None."""
     return (
@@ -81,7 +78,6 @@ def my_membership(network: Network, organization: Organization) -> Affiliation |
         .order_by("-start_on", "-id")
         .first()
     )
-
 
 
 @transaction.atomic
@@ -151,7 +147,7 @@ def join_organization(
     else:
         access.require_in_network(network, organization)
     role = _clean_role(role) if role is not None else None
-    myself = me(network)
+    myself = me_in(network)
     membership = my_membership(network, organization)
     if membership is None:
         start = start_on or day

@@ -12,6 +12,7 @@ from django.db import transaction
 from kithkin import access, clock
 from kithkin.errors import InvalidInput
 from kithkin.models import Interaction, Mentorship, Network, Person, User
+from kithkin.queries.people import me_in
 from kithkin.services.interactions import log_interaction
 
 Status = Mentorship.Status
@@ -19,7 +20,6 @@ Status = Mentorship.Status
 MAX_GOAL_LENGTH = 300
 MAX_GOALS_LENGTH = 5000
 MAX_CADENCE_DAYS = 3660
-
 
 
 def clean_goals(goals: str | Sequence[str], field: str = "goal") -> list[str]:
@@ -52,16 +52,19 @@ def add_mentorship(
     network: Network,
     actor: User,
     *,
-    mentor: Person,
-    mentee: Person,
+    mentor: Person | None = None,
+    mentee: Person | None = None,
     goals: str | Sequence[str] = (),
     cadence_days: int | None = None,
     started_on: dt.date,
     today: dt.date,
 ) -> Mentorship:
-    """``mentor`` mentors ``mentee`` from ``started_on``; sessions due every
-    ``cadence_days`` (None: no rhythm). Refused when the two already have one open."""
+    """``mentor`` mentors ``mentee`` from ``started_on`` (either left out: *me*); sessions
+    due every ``cadence_days`` (None: no rhythm). Refused when the two already have one
+    open."""
     access.require_write(actor, network)
+    mentor = mentor or me_in(network)
+    mentee = mentee or me_in(network)
     for person, field in ((mentor, "mentor"), (mentee, "mentee")):
         if person.network_id != network.pk:
             raise InvalidInput(field, "that person is not in this network")

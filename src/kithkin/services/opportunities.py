@@ -48,7 +48,6 @@ class NewOpportunity:
     description: str = ""
 
 
-
 def _choice(value: str, choices: Sequence[str], field_name: str) -> str:
     value = value.strip().lower()
     if value not in choices:

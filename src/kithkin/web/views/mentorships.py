@@ -139,7 +139,6 @@ def mentorship_new(request: NetworkRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         person = _chosen_person(request, form)
         if person is not None:
-            me = Person.objects.get(network=request.network, is_self=True)
             data = form.cleaned_data
             mine_to_them = data["role"] == "mentee"
             today = today_of(request)
@@ -147,8 +146,8 @@ def mentorship_new(request: NetworkRequest) -> HttpResponse:
                 mentorship = add_mentorship(
                     request.network,
                     request.user,
-                    mentor=me if mine_to_them else person,
-                    mentee=person if mine_to_them else me,
+                    mentor=None if mine_to_them else person,  # None: me
+                    mentee=person if mine_to_them else None,
                     goals=data["goals"],
                     cadence_days=data["every"],
                     started_on=data["since"] or today,
