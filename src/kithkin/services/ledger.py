@@ -64,7 +64,7 @@ def _other(network: Network, person: Person, field: str = "person") -> Person:
 
 
 @transaction.atomic
-def record_exchange(
+def _create_exchange(
     network: Network,
     actor: User,
     *,
@@ -78,8 +78,7 @@ def record_exchange(
     introduced_to: Person | None = None,
     interaction: Interaction | None = None,
 ) -> ValueExchange:
-    """One exchange; ``give``, ``got`` and ``introduce`` say who is who."""
-    access.require_write(actor, network)
+    """The exchange, validated; the caller has checked the actor may write."""
     for person in (giver, receiver, *([introduced_to] if introduced_to else [])):
         access.require_in_network(network, person)
     if giver.pk == receiver.pk:
@@ -110,18 +109,7 @@ def give(
     today: dt.date,
 ) -> ValueExchange:
     """I gave ``person`` something of value."""
-    access.require_write(actor, network)
-    return record_exchange(
-        network,
-        actor,
-        giver=me_in(network),
-        receiver=_other(network, person),
-        kind=kind,
-        description=description,
-        on=on,
-        weight=weight,
-        today=today,
-    )
+    return _with_me(network, actor, person, True, kind, description, on, weight, today)
 
 
 def got(
@@ -136,12 +124,27 @@ def got(
     today: dt.date,
 ) -> ValueExchange:
     """``person`` gave me something of value (to thank them for)."""
+    return _with_me(network, actor, person, False, kind, description, on, weight, today)
+
+
+def _with_me(
+    network: Network,
+    actor: User,
+    person: Person,
+    i_gave: bool,
+    kind: str,
+    description: str,
+    on: dt.date | None,
+    weight: int,
+    today: dt.date,
+) -> ValueExchange:
     access.require_write(actor, network)
-    return record_exchange(
+    me, them = me_in(network), _other(network, person)
+    return _create_exchange(
         network,
         actor,
-        giver=_other(network, person),
-        receiver=me_in(network),
+        giver=me if i_gave else them,
+        receiver=them if i_gave else me,
         kind=kind,
         description=description,
         on=on,
@@ -190,7 +193,7 @@ def introduce(
     )
     me = me_in(network)
     exchanges = [
-        record_exchange(
+        _create_exchange(
             network,
             actor,
             giver=me,
