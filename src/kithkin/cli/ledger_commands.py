@@ -122,21 +122,18 @@ def _described(description: str) -> str:
     return f": {description}" if description else ""
 
 
-@handle_errors
-def give(
-    person: Annotated[str, typer.Argument(help="Who you gave to (a name or an email).")],
-    kind: Annotated[str, typer.Argument(help=f"What: {KINDS}.")],
-    description: Annotated[str, typer.Argument(help="What exactly, in a few words.")] = "",
-    on: OnOption = None,
-    weight: WeightOption = 2,
-) -> None:
-    """Record value you gave someone: advice, an introduction, a referral..."""
+def _record(
+    i_gave: bool, person: str, kind: str, description: str, on: str | None, weight: int
+) -> tuple[Person, ValueExchange]:
+    """Record value given (``i_gave``) or received with ``person``; return who and what."""
     from kithkin.queries.people import resolve_person
     from kithkin.services.ledger import give as give_value
+    from kithkin.services.ledger import got as got_value
 
     ctx = session()
     who = resolve_person(ctx.network, person)
-    exchange = give_value(
+    record = give_value if i_gave else got_value
+    exchange = record(
         ctx.network,
         ctx.user,
         who,
@@ -146,6 +143,19 @@ def give(
         weight=weight,
         today=ctx.today,
     )
+    return who, exchange
+
+
+@handle_errors
+def give(
+    person: Annotated[str, typer.Argument(help="Who you gave to (a name or an email).")],
+    kind: Annotated[str, typer.Argument(help=f"What: {KINDS}.")],
+    description: Annotated[str, typer.Argument(help="What exactly, in a few words.")] = "",
+    on: OnOption = None,
+    weight: WeightOption = 2,
+) -> None:
+    """Record value you gave someone: advice, an introduction, a referral..."""
+    who, exchange = _record(True, person, kind, description, on, weight)
     out.print(
         f"Gave {who.full_name} {exchange.kind} on {exchange.occurred_on} "
         f"(weight {exchange.weight}){_described(exchange.description)}."
@@ -161,21 +171,7 @@ def got(
     weight: WeightOption = 2,
 ) -> None:
     """Record value someone gave you; until you thank them it comes up under "Say thanks"."""
-    from kithkin.queries.people import resolve_person
-    from kithkin.services.ledger import got as got_value
-
-    ctx = session()
-    who = resolve_person(ctx.network, person)
-    exchange = got_value(
-        ctx.network,
-        ctx.user,
-        who,
-        kind,
-        description,
-        on=parse_day(on, ctx.today, "--on"),
-        weight=weight,
-        today=ctx.today,
-    )
+    who, exchange = _record(False, person, kind, description, on, weight)
     out.print(
         f"Got {exchange.kind} from {who.full_name} on {exchange.occurred_on} "
         f"(weight {exchange.weight}){_described(exchange.description)}."
