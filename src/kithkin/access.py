@@ -11,7 +11,6 @@ from django.db import models
 from kithkin.errors import Forbidden, NotFound
 from kithkin.models import (
     Affiliation,
-    Attendance,
     Circle,
     ContactPoint,
     Event,
@@ -153,18 +152,6 @@ def membership_for(user: User, network: Network, membership_id: int) -> Membersh
 
 def event_for(user: User, network: Network, event_id: int) -> Event:
     return _in_network(user, network, Event.objects.all(), event_id, "event")
-
-
-def attendance_for(user: User, network: Network, attendance_id: int) -> Attendance:
-    membership(user, network)
-    found = (
-        Attendance.objects.select_related("event", "person")
-        .filter(pk=attendance_id, event__network=network)
-        .first()
-    )
-    if found is None:
-        raise NotFound(f"No attendance #{attendance_id} in {network.name}.")
-    return found
 
 
 def mentorship_for(user: User, network: Network, mentorship_id: int) -> Mentorship:

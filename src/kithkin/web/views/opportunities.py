@@ -15,6 +15,7 @@ from kithkin.queries.dashboard import report
 from kithkin.queries.matching import match_people
 from kithkin.queries.opportunities import board, opportunity_detail
 from kithkin.services.opportunities import (
+    FINISHED,
     NewOpportunity,
     add_opportunity,
     set_share_outcome,
@@ -138,8 +139,7 @@ def opportunity_detail_page(request: NetworkRequest, opportunity_id: int) -> Htt
             "matches": matches,
             "statuses": Opportunity.Status.choices,
             "outcomes": OpportunityShare.Outcome.choices,
-            "finished": item.status
-            in (Opportunity.Status.WON, Opportunity.Status.LOST, Opportunity.Status.CLOSED),
+            "finished": item.status in FINISHED,
         },
     )
 
