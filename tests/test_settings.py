@@ -93,3 +93,17 @@ def test_the_suite_runs_on_the_database_it_was_asked_for(db):
 
     expected = "postgresql" if os.environ.get("KITH_DATABASE_URL") else "sqlite"
     assert connection.vendor == expected
+
+
+@pytest.mark.parametrize("value", ["0", "65", "two", "1.5"])
+def test_worker_count_must_be_a_whole_number_in_range(monkeypatch, value):
+    monkeypatch.setenv("KITH_WORKERS", value)
+    with pytest.raises(ImproperlyConfigured, match=r"KITH_WORKERS=.* from 1 to 64"):
+        kith_settings.env_int("KITH_WORKERS", 3, 1, 64)
+
+
+def test_worker_count_defaults_to_the_cores_and_can_be_set(monkeypatch):
+    monkeypatch.delenv("KITH_WORKERS", raising=False)
+    assert kith_settings.env_int("KITH_WORKERS", 5, 1, 64) == 5
+    monkeypatch.setenv("KITH_WORKERS", " 7 ")
+    assert kith_settings.env_int("KITH_WORKERS", 5, 1, 64) == 7

@@ -27,6 +27,9 @@ SETTINGS_DOC = {
     "KITH_HTTPS": "Set when served over HTTPS: secure cookies and HSTS.",
     "KITH_USER": "The username the `kith` command acts as.",
     "KITH_LOG_LEVEL": "DEBUG, INFO, WARNING or ERROR.",
+    "KITH_WORKERS": "Worker processes of `kith serve`; default from the cores.",
+    "KITH_THREADS": "Threads per `kith serve` worker.",
+    "KITH_REQUEST_TIMEOUT": "Seconds a web request may spend in the database.",
 }
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -61,6 +64,29 @@ def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
     if value not in choices:
         raise ImproperlyConfigured(f"{name}={value!r} must be one of {', '.join(choices)}.")
     return value
+
+
+def env_int(name: str, default: int, minimum: int, maximum: int) -> int:
+    value = env_str(name, "")
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        number = minimum - 1
+    if not minimum <= number <= maximum:
+        raise ImproperlyConfigured(
+            f"{name}={value!r} must be a whole number from {minimum} to {maximum}."
+        )
+    return number
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (a container's limit, not the host's count)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - macOS
+        return os.cpu_count() or 1
 
 
 def env_time_zone(name: str, default: str) -> str:
@@ -154,6 +180,12 @@ ALLOWED_HOSTS = [
     for host in env_str("KITH_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",")
     if host.strip()
 ]
+
+# `kith serve`: gunicorn's rule of thumb (2 * cores + 1 processes), each with a few threads
+# so a request waiting on the database or a slow client does not hold a whole process.
+WEB_WORKERS = env_int("KITH_WORKERS", min(2 * usable_cores() + 1, 16), 1, 64)
+WEB_THREADS = env_int("KITH_THREADS", 4, 1, 32)
+REQUEST_TIMEOUT = env_int("KITH_REQUEST_TIMEOUT", 30, 1, 3600)
 
 _database_url = env_str("KITH_DATABASE_URL", "")
 DATABASES = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -34,17 +34,32 @@ def _is_loopback(host: str) -> bool:
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
-    workers: Annotated[int, typer.Option(min=1, max=64, help="Worker processes.")] = 2,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            min=1, max=64, help="Worker processes (default: KITH_WORKERS, from the cores)."
+        ),
+    ] = None,
+    threads: Annotated[
+        int | None,
+        typer.Option(min=1, max=32, help="Threads per worker (default: KITH_THREADS, 4)."),
+    ] = None,
 ) -> None:
     """Serve the web app (gunicorn, production-grade) on the configured database."""
-    from gunicorn.app.base import BaseApplication
-
     setup_django()
     prepare_storage()
     from django.conf import settings
 
+    from kithkin import server
+
+    workers = workers or settings.WEB_WORKERS
+    threads = threads or settings.WEB_THREADS
+
     url = f"http://{'localhost' if host in {'127.0.0.1', '::1'} else host}:{port}/"
     out.print(f"Kithkin is running at {url}  (Ctrl+C to stop)")
+    out.print(
+        f"{workers} workers, {threads} thread{'' if threads == 1 else 's'} each; a request may spend {settings.REQUEST_TIMEOUT} s in the database."
+    )
     hint = demo_login_hint()
     if hint:
         out.print(f"Demo login: {hint}")
@@ -58,21 +73,4 @@ def serve(
     if settings.DEBUG:
         err.print("KITH_DEBUG is on: never expose this server.")
 
-    class Server(BaseApplication):
-        def load_config(self) -> None:
-            options: dict[str, Any] = {
-                "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
-                "workers": workers,
-                "accesslog": "-",
-                "timeout": 60,
-                "graceful_timeout": 10,
-            }
-            for key, value in options.items():
-                self.cfg.set(key, value)
-
-        def load(self) -> Any:
-            from kithkin.wsgi import application
-
-            return application
-
-    Server().run()
+    server.run(host, port, workers, threads)
