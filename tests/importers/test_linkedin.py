@@ -7,7 +7,6 @@ import csv
 import datetime as dt
 import os
 import re
-import time
 import zipfile
 from pathlib import Path
 
@@ -460,7 +459,7 @@ def test_single_files_and_what_is_no_export(tmp_path: Path) -> None:
 # 30,000 connections, LinkedIn's cap ----------------------------------------------------
 
 
-def test_thirty_thousand_connections_parse_quickly(tmp_path: Path) -> None:
+def test_thirty_thousand_connections_parse_with_their_lines(tmp_path: Path) -> None:
     path = tmp_path / "Connections.csv"
     with path.open("w", encoding="utf-8", newline="") as file:
         file.write('Notes:\n"When exporting your connection data, you may notice..."\n\n')
@@ -479,10 +478,7 @@ def test_thirty_thousand_connections_parse_quickly(tmp_path: Path) -> None:
                 ]
             )
     data = path.read_bytes()
-    started = time.perf_counter()
-    result = parse_connections(data, str(path))
-    elapsed = time.perf_counter() - started
+    result = parse_connections(data, str(path))  # its time is measured in bench/
     assert len(result.contacts) == 30_000 and not result.errors
     assert result.contacts[-1].line == 30_004
     assert result.contacts[-1].external_id == "https://www.linkedin.com/in/person-29999"
-    assert elapsed < 5, f"30,000 connections took {elapsed:.2f} s"
