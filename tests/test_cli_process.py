@@ -105,3 +105,19 @@ def test_usage_errors_exit_2(kith):
     result = kith("today", "--nope")
     assert result.returncode == 2
     assert "No such option" in result.stderr
+
+
+def test_an_import_leaves_planner_statistics_behind(kith, tmp_path):
+    import sqlite3
+
+    assert kith("init", "--name", "Sam Writer").returncode == 0
+    cards = "".join(
+        f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Person {n}\r\nEMAIL:p{n}@example.org\r\n"
+        "END:VCARD\r\n"
+        for n in range(30)
+    )
+    (tmp_path / "c.vcf").write_text(cards)
+    assert kith("import", "vcard", str(tmp_path / "c.vcf")).returncode == 0
+    with sqlite3.connect(tmp_path / "data" / "kithkin.sqlite3") as db:
+        tables = {row[0] for row in db.execute("SELECT tbl FROM sqlite_stat1")}
+    assert {"kithkin_person", "kithkin_contactpoint"} <= tables

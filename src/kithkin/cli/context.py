@@ -75,6 +75,9 @@ def migrate(verbosity: int = 0) -> None:
     executor = MigrationExecutor(connection)
     if executor.migration_plan(executor.loader.graph.leaf_nodes()):
         call_command("migrate", verbosity=verbosity, interactive=False)
+        from kithkin.services.query_planner import refresh_statistics
+
+        refresh_statistics()
 
 
 @dataclass

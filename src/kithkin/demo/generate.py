@@ -15,7 +15,7 @@ import random
 import time
 from dataclasses import dataclass
 
-from django.db import connection, models, transaction
+from django.db import transaction
 
 from kithkin import access, clock
 from kithkin.demo.generate_events import create_events
@@ -32,35 +32,16 @@ from kithkin.demo.generate_relationships import introduce_people, relate_people
 from kithkin.demo.plan import Demo, Progress
 from kithkin.errors import InvalidInput
 from kithkin.models import (
-    Affiliation,
-    ContactPoint,
     FollowUp,
-    Interaction,
-    InteractionParticipant,
     Network,
-    Organization,
-    Person,
-    Relationship,
     User,
 )
 from kithkin.services.checkins import refresh_check_ins
+from kithkin.services.query_planner import refresh_statistics
 from kithkin.services.search_index import reindex_people
 
 MIN_ORGANIZATIONS = 8
 PEOPLE_PER_ORGANIZATION = 12
-# The tables a generation fills, whose planner statistics it brings up to date.
-_LOADED: tuple[type[models.Model], ...] = (
-    Organization,
-    Person,
-    ContactPoint,
-    Affiliation,
-    Person.tags.through,
-    Relationship,
-    Interaction,
-    InteractionParticipant,
-    FollowUp,
-    FollowUp.people.through,
-)
 
 
 @dataclass(frozen=True)
@@ -85,20 +66,9 @@ def _organization_count(people: int) -> int:
     return max(MIN_ORGANIZATIONS, people // PEOPLE_PER_ORGANIZATION) if people else 0
 
 
-def _update_planner_statistics() -> None:
-    """After a bulk load, PostgreSQL still plans as if the tables were empty: without
-    fresh statistics ``refresh_check_ins`` scans every interaction once per person (hours
-    at a million interactions). SQLite plans from its indexes and needs nothing."""
-    if connection.vendor != "postgresql":
-        return
-    tables = ", ".join(connection.ops.quote_name(model._meta.db_table) for model in _LOADED)
-    with connection.cursor() as cursor:
-        cursor.execute(f"ANALYZE {tables}")
-
-
 def _refresh_derived_state(demo: Demo) -> None:
     demo.report("indexing", 0, 2)
-    _update_planner_statistics()
+    refresh_statistics()
     refresh_check_ins(demo.network)
     demo.report("indexing", 1, 2)
     reindex_people(demo.network)

@@ -26,6 +26,7 @@ from kithkin.models import (
     ValueExchange,
 )
 from kithkin.services.checkins import refresh_check_ins
+from kithkin.services.query_planner import refresh_statistics_after_commit
 from kithkin.services.search_index import reindex_people, search_document
 
 BATCH = 2000
@@ -286,6 +287,7 @@ def apply_plan(
     refresh_check_ins(network, touched)
     progress("search index")
     reindex_people(network, summary.updated)
+    refresh_statistics_after_commit()
     return summary
 
 
