@@ -20,11 +20,23 @@ def data_dir(people: int, interactions: int) -> Path:
     return HERE / ".cache" / f"agenda-v{GENERATION}-{people}-{interactions}"
 
 
-def prepare(people: int, interactions: int, *, allowed_hosts: str | None = None) -> Path:
-    """Set Django up on the cached network's SQLite file, generating it the first time."""
+def prepare(
+    people: int,
+    interactions: int,
+    *,
+    allowed_hosts: str | None = None,
+    database_url: str | None = None,
+) -> Path:
+    """Set Django up on the cached network's SQLite file, generating it the first time.
+
+    With ``database_url`` the network lives in that PostgreSQL database instead (generated
+    there the first time: a database holds one benchmark network)."""
     directory = data_dir(people, interactions)
     os.environ["KITH_DATA_DIR"] = str(directory)
-    os.environ.pop("KITH_DATABASE_URL", None)
+    if database_url:
+        os.environ["KITH_DATABASE_URL"] = database_url
+    else:
+        os.environ.pop("KITH_DATABASE_URL", None)
     if allowed_hosts:
         os.environ["KITH_ALLOWED_HOSTS"] = allowed_hosts
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kithkin.settings")

@@ -1,0 +1,332 @@
+"""Benchmark: the real `kith serve` under load from several logged-in users.
+
+    .venv/bin/python bench/load.py [--people 30000] [--interactions 1000000]
+        [--database-url postgres://...] [--seconds 10] [--users 4] [--levels 1,4,16]
+
+Starts `kith serve` (its default workers and threads for this machine) on the cached
+benchmark network (bench/network.py; SQLite, or PostgreSQL with --database-url), logs in
+``--users`` editors of that network, and drives each page at each concurrency level for
+``--seconds`` from 127.0.0.1, every client a keep-alive connection of its own:
+
+- login: GET /login/, no database work: the floor of the framework and the server;
+- today, people, search (/people/?q=), person (one person's page), and log (POST a
+  logged call with a person: a write through the service, redirect not followed).
+
+Printed per page and level: requests per second, p50/p95/p99 latency and errors (any
+status but 200/302, or a dropped connection). Then, per page, the server's CPU time per
+request (all server processes, from /proc, at concurrency 1), what the cores allow
+(cores / that CPU time), and throughput at the highest level as a share of it. Every
+request loop is bounded by count and time and sends traffic to 127.0.0.1 only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from network import TODAY, prepare
+
+KITH = str(Path(sys.executable).parent / "kith")
+PASSWORD = "load-bench-password-1"
+MAX_REQUESTS_PER_CLIENT = 100_000  # a bound besides time
+
+
+@dataclass
+class Client:
+    """One logged-in user on a keep-alive connection."""
+
+    port: int
+    cookies: dict[str, str] = field(default_factory=dict)
+    connection: http.client.HTTPConnection | None = None
+
+    def request(self, method: str, path: str, body: str | None = None) -> tuple[int, bytes]:
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        if body is not None:
+            headers |= {
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Referer": f"http://127.0.0.1:{self.port}{path}",
+            }
+        for attempt in range(2):
+            if self.connection is None:
+                self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+            try:
+                self.connection.request(method, path, body=body, headers=headers)
+                response = self.connection.getresponse()
+                data = response.read()
+            except (http.client.HTTPException, OSError):
+                self.connection.close()
+                self.connection = None
+                if attempt:
+                    raise
+                continue
+            for header, value in response.getheaders():
+                if header.lower() == "set-cookie":
+                    name, _, rest = value.partition("=")
+                    self.cookies[name] = rest.split(";", 1)[0]
+            if response.getheader("Connection", "").lower() == "close":
+                self.connection.close()
+                self.connection = None
+            return response.status, data
+        raise AssertionError("unreachable")
+
+    def csrf(self) -> str:
+        return self.cookies["csrftoken"]
+
+    def log_in(self, username: str) -> None:
+        self.request("GET", "/login/")
+        form = urllib.parse.urlencode(
+            {"csrfmiddlewaretoken": self.csrf(), "username": username, "password": PASSWORD}
+        )
+        status, _ = self.request("POST", "/login/", form)
+        if status != 302:
+            raise SystemExit(f"could not log in as {username} (HTTP {status})")
+
+
+def _users(count: int) -> tuple[list[str], int, str]:
+    """Editors of the benchmark network with a known password; a person to visit."""
+    from kithkin.models import Membership, Person, User
+    from kithkin.services.sharing import accept_invitation, invite
+
+    owner = User.objects.get(username="bench")
+    network = owner.current_network
+    assert network is not None
+    owner.set_password(PASSWORD)
+    owner.save(update_fields=["password"])
+    names = ["bench"]
+    for n in range(1, count):
+        username = f"load{n}"
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            from kithkin.services.accounts import create_user
+
+            user = create_user(username=username, full_name=f"Load {n}", password=PASSWORD)
+        if not Membership.objects.filter(user=user, network=network).exists():
+            _, token = invite(network, owner, role="editor")
+            accept_invitation(user, token)
+        user.current_network = network
+        user.set_password(PASSWORD)
+        user.save()
+        names.append(username)
+    person = (
+        Person.objects.filter(network=network, is_self=False, archived_at__isnull=True)
+        .order_by("-last_interaction_at")
+        .values_list("pk", "family_name")
+        .first()
+    )
+    assert person is not None
+    return names, person[0], person[1] or "a"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _server_cpu_seconds(pid: int) -> float:
+    """User + system CPU of the server's process group (master and workers)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pid:  # process group id
+            total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
+@dataclass
+class Level:
+    concurrency: int
+    seconds: float
+    latencies: list[float]
+    errors: int
+
+    @property
+    def throughput(self) -> float:
+        return len(self.latencies) / self.seconds
+
+    def quantile(self, q: float) -> float:
+        if len(self.latencies) < 2:
+            return self.latencies[0] if self.latencies else float("nan")
+        return statistics.quantiles(self.latencies, n=100)[int(q * 100) - 1]
+
+
+def _drive(
+    clients: list[Client], concurrency: int, seconds: float, call: Callable[[Client, int], int]
+) -> Level:
+    latencies: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+    deadline = time.monotonic() + seconds
+
+    def worker(index: int) -> None:
+        nonlocal errors
+        client = Client(port=clients[0].port, cookies=dict(clients[index % len(clients)].cookies))
+        mine: list[float] = []
+        failed = 0
+        for n in range(MAX_REQUESTS_PER_CLIENT):
+            if time.monotonic() > deadline:
+                break
+            started = time.perf_counter()
+            try:
+                status = call(client, n)
+            except (http.client.HTTPException, OSError):
+                status = 0
+            if status in (200, 302):
+                mine.append(time.perf_counter() - started)
+            else:
+                failed += 1
+        with lock:
+            latencies.extend(mine)
+            errors += failed
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return Level(concurrency, time.monotonic() - started, latencies, errors)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--people", type=int, default=30_000)
+    parser.add_argument("--interactions", type=int, default=1_000_000)
+    parser.add_argument("--database-url", default="")
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--users", type=int, default=4)
+    parser.add_argument("--levels", default="1,4,16")
+    args = parser.parse_args()
+    levels = [int(level) for level in args.levels.split(",")]
+
+    directory = prepare(args.people, args.interactions, database_url=args.database_url or None)
+    usernames, person_id, last_name = _users(args.users)
+    from django.conf import settings
+    from django.db import connections
+
+    engine = "PostgreSQL" if args.database_url else "SQLite"
+    workers, threads = settings.WEB_WORKERS, settings.WEB_THREADS
+    connections.close_all()
+
+    port = _free_port()
+    env = os.environ | {"KITH_DATA_DIR": str(directory), "KITH_ALLOWED_HOSTS": "127.0.0.1"}
+    server = subprocess.Popen(
+        [KITH, "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        for _ in range(600):
+            try:
+                Client(port=port).request("GET", "/login/")
+                break
+            except OSError:
+                time.sleep(0.1)
+        clients = [Client(port=port) for _ in usernames]
+        for client, username in zip(clients, usernames, strict=True):
+            client.log_in(username)
+        day = TODAY.isoformat()
+
+        def log(client: Client, n: int) -> int:
+            form = urllib.parse.urlencode(
+                {
+                    "csrfmiddlewaretoken": client.csrf(),
+                    "kind": "call",
+                    "on": day,
+                    "summary": f"load {n}",
+                    "direction": "mutual",
+                }
+            )
+            return client.request("POST", f"/people/{person_id}/log/", form)[0]
+
+        query = urllib.parse.quote(last_name[:4].lower())
+        pages: dict[str, Callable[[Client, int], int]] = {
+            "login (floor)": lambda c, n: c.request("GET", "/login/")[0],
+            "today": lambda c, n: c.request("GET", "/today/")[0],
+            "people": lambda c, n: c.request("GET", "/people/")[0],
+            "search": lambda c, n: c.request("GET", f"/people/?q={query}")[0],
+            "person": lambda c, n: c.request("GET", f"/people/{person_id}/")[0],
+            "log (write)": log,
+        }
+        cores = len(os.sched_getaffinity(0))
+        print(
+            f"kith serve on {engine}, {args.people:,} people / {args.interactions:,} "
+            f"interactions; {workers} workers x {threads} threads on {cores} cores; "
+            f"{len(usernames)} users; {args.seconds:g} s per level"
+        )
+        print(
+            f"{'page':<14}{'conc':>5}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}"
+        )
+        summary = []
+        for name, call in pages.items():
+            results = []
+            cpu_per_request = float("nan")
+            for concurrency in levels:
+                cpu_before = _server_cpu_seconds(server.pid)
+                level = _drive(clients, concurrency, args.seconds, call)
+                cpu = _server_cpu_seconds(server.pid) - cpu_before
+                if concurrency == 1 and level.latencies:
+                    cpu_per_request = cpu / len(level.latencies)
+                results.append(level)
+                print(
+                    f"{name:<14}{concurrency:>5}{level.throughput:>9.1f}"
+                    f"{level.quantile(0.5) * 1000:>9.1f}{level.quantile(0.95) * 1000:>9.1f}"
+                    f"{level.quantile(0.99) * 1000:>9.1f}{level.errors:>8}"
+                )
+            capacity = cores / cpu_per_request if cpu_per_request > 0 else float("nan")
+            summary.append((name, cpu_per_request, capacity, results[-1].throughput))
+        print(
+            f"\n{'page':<14}{'cpu ms/req':>11}{'cores allow':>13}{'at ' + str(levels[-1]):>9}{'share':>8}"
+        )
+        for name, cpu_per_request, capacity, throughput in summary:
+            print(
+                f"{name:<14}{cpu_per_request * 1000:>11.1f}{capacity:>13.1f}{throughput:>9.1f}"
+                f"{throughput / capacity:>8.0%}"
+            )
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+        _forget_logged_calls(person_id)
+
+
+def _forget_logged_calls(person_id: int) -> None:
+    """The benchmark's writes are removed so the cached network stays as generated."""
+    from django.db import connection
+
+    from kithkin.models import Interaction, Person
+    from kithkin.services.derived_state import refresh
+
+    connection.close()
+    logged = Interaction.objects.filter(summary__regex=r"^load \d+$", participants__pk=person_id)
+    network = Person.objects.get(pk=person_id).network
+    deleted = logged.delete()[0]
+    refresh(network, [person_id])
+    print(f"\nremoved the {deleted} rows the writes added")
+
+
+if __name__ == "__main__":
+    main()
