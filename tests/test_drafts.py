@@ -152,8 +152,7 @@ def test_a_follow_up_draft_says_where_we_met_and_what_we_talked_about(network, o
     assert draft.body == (
         "Hi Ada,\n\n"
         "It was great to meet you at PyCon 2026.\n"
-        "I enjoyed our conversation about Her compiler project.\n"
-        "You mentioned Her compiler project; if I can help with it, tell me.\n\n"
+        "I enjoyed our conversation about your compiler project.\n\n"  # said once
         "Let's stay in touch.\n\nOlive"
     )
 
@@ -162,7 +161,7 @@ def test_lines_without_anything_to_say_are_left_out(network):
     grace = make_person(network, "Grace Hopper")
     draft = draft_for(network, grace, "follow-up")
     assert draft.subject == "Great to meet you"
-    assert draft.body == "Hi Grace,\n\nLet's stay in touch.\n\nOlive"
+    assert draft.body == "Hi Grace,\n\nIt was great to meet you.\n\nLet's stay in touch.\n\nOlive"
 
 
 def test_the_last_conversation_and_the_last_event_fill_a_check_in(network, ada):
@@ -175,17 +174,22 @@ def test_the_last_conversation_and_the_last_event_fill_a_check_in(network, ada):
         network.memberships.get(role="owner").user,
         "check-in",
         "Hi",
-        "{last_topic} / {learned} / {event} / {how_we_met}",
+        "{last_topic} / {learned} / {event}\n{how_we_met}\nnever left out",
     )
-    assert draft_for(network, ada, "check-in").body == "Her new job / Loves Rust / Old Meetup /"
+    # A line with an empty placeholder is left out: no dangling "/" or "about ."
+    assert draft_for(network, ada, "check-in").body == (
+        "your new job / Loves Rust / Old Meetup\nnever left out"
+    )
 
 
 def test_others_pass_the_occasion_thanks_and_opportunity(network, ada):
     assert "Thank you for the referral." in (
         draft_for(network, ada, "thank-you", thanks_for="the referral").body
     )
-    assert "Congratulations on your promotion!" in (
-        draft_for(network, ada, "congratulations", occasion="your promotion").body
+    assert "Congratulations on your promotion! Well deserved." in (
+        draft_for(
+            network, ada, "congratulations", occasion="your promotion", occasion_kind="promotion"
+        ).body
     )
     draft = draft_for(
         network, ada, "opportunity", opportunity="Staff engineer", opportunity_url="https://x.io"
@@ -331,8 +335,7 @@ def test_kith_draft_prints_a_check_in_by_default(kith, network, ada):
         "Subject: How are things?\n\n"
         "Hi Ada,\n\n"
         "It's been a while, and I was thinking of you.\n"
-        "Last time we talked about Her compiler project; how did it turn out?\n"
-        "How is Her compiler project going?\n\n"
+        "I keep coming back to our call about your compiler project; how did it turn out?\n\n"
         "Would you have time for a coffee or a call soon?\n\n"
         "Olive\n"
     )
@@ -347,7 +350,8 @@ def test_kith_draft_of_a_kind_as_json(kith, network, ada):
         "kind": "thank-you",
         "follow_up": None,
         "subject": "Thank you",
-        "body": "Hi Ada,\n\nIf there is anything I can do for you, just ask.\n\nOlive",
+        "body": "Hi Ada,\n\nThank you for your help. It made a real difference.\n"
+        "If there is anything I can do for you, just ask.\n\nOlive",
     }
 
 
