@@ -406,6 +406,12 @@ def test_kith_draft_errors_name_the_field(kith, network, ada, outsider):
         ("message", "Heard Ada is leaving Babbage & Co", ""),
         ("event", "Introduced over lunch; the reorg", ""),
         ("call", "Call on Monday", ""),
+        # what a sent draft is logged as
+        ("email", "How are things?", ""),
+        ("email", "Great to meet you at PyCon 2026", ""),
+        ("message", "Thank you", ""),
+        ("message", "Thinking of you", ""),
+        ("message", "Thanked for: advice (Advice on pricing)", ""),
         ("call", "", ""),
     ],
 )

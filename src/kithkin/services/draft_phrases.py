@@ -102,6 +102,27 @@ _CONNECTORS = [
 ]
 _SENTENCE_END = re.compile(r"\s*(?:[;.!?]|\s[-\u2013\u2014]\s).*$", re.DOTALL)
 _MAX_TOPIC_WORDS = 10
+# A summary that speaks to them is the subject of a message I sent, not what we discussed.
+_SAID_TO_THEM = re.compile(r"\b(?:you|your)\b", re.IGNORECASE)
+_NOT_TOPICS = {
+    "thanked",
+    "thanks",
+    "thank",
+    "congratulations",
+    "congrats",
+    "happy",
+    "hi",
+    "hello",
+    "how",
+    "what",
+    "why",
+    "when",
+    "sorry",
+    "welcome",
+    "great",
+    "thinking",
+    "thought",
+}
 
 # What we had, by interaction kind (kithkin.models.Interaction.Kind values).
 _CONVERSATION = {
@@ -189,6 +210,8 @@ def _mentions(text: str, name: str) -> bool:
 def _clean_phrase(text: str, first_name: str) -> str:
     """A noun phrase cut from a note, addressed to them, or "" when it is not one."""
     phrase = _SENTENCE_END.sub("", text).strip().rstrip(",:").strip()
+    if "(" in phrase or ")" in phrase:
+        return ""
     phrase = _to_you(phrase, first_name)
     words = phrase.split()
     if not words or len(words) > _MAX_TOPIC_WORDS:
@@ -207,7 +230,9 @@ def topic(summary: str, first_name: str = "") -> str:
     "Call with Ada about her compiler project" → "your compiler project"; "Her new job" →
     "your new job"; "Lunch with Ada near Babbage & Co" or "Heard Ada is leaving" → ""."""
     line = first_line(summary)
-    if not line:
+    if not line or _SAID_TO_THEM.search(line) or line.endswith(("?", "!")):
+        return ""  # a message I sent them ("How are things?", "Thank you"), not a topic
+    if line.split()[0].lower().strip(",:!") in _NOT_TOPICS:
         return ""
     for connector in _CONNECTORS:
         found = connector.search(line)
