@@ -622,3 +622,54 @@ def test_the_today_rows_link_their_drafts_to_the_occasion(owner_client, network)
     url = reverse("person_draft", args=[ines.pk])
     assert f"{url}?kind=congratulations&amp;occasion=birthday%3A2026" in page
     assert f"{url}?kind=thank-you" in page
+
+
+def test_the_opportunity_row_on_today_opens_a_share_draft(owner_client, network):
+    from tests.factories_opportunities import make_opportunity
+
+    grace = make_person(
+        network,
+        "Grace Hopper",
+        organization="Navy",
+        title="Staff Engineer",
+        tags=["rust", "compilers"],
+        circle="close",
+        what_matters="Wants to move into compilers",  # not a phrase: left out
+    )
+    job = make_opportunity(
+        network,
+        "Staff engineer at Babbage",
+        organization="Babbage",
+        tags=["rust", "compilers"],
+        url="https://babbage.example/jobs/1",
+    )
+    section = html(
+        owner_client.get(reverse("today_section", args=["opportunities"]), HTTP_HX_REQUEST="true")
+    )
+    link = f"{reverse('person_draft', args=[grace.pk])}?kind=opportunity&amp;opportunity={job.pk}"
+    assert link in section
+    draft = owner_client.get(link.replace("&amp;", "&")).context["draft"]
+    assert (draft.subject, draft.body) == (
+        "Thought of you: Staff engineer at Babbage",
+        "Hi Grace,\n\nI came across this and thought of you: Staff engineer at Babbage.\n"
+        "https://babbage.example/jobs/1\nHappy to introduce you or tell you more.\n\nOlive",
+    )
+
+
+def test_a_check_in_after_a_mentoring_session_names_the_session(owner_client, network):
+    from tests.factories_mentorships import make_mentorship, make_session
+
+    ines = make_person(network, "Inês Duarte")
+    mentorship = make_mentorship(network, mentor=me_of(network), mentee=ines)
+    make_session(network, mentorship, on=dt.date(2026, 2, 1), note="Went through her CV")
+    draft = owner_client.get(reverse("person_draft", args=[ines.pk])).context["draft"]
+    assert "I keep coming back to our last session about your CV; how did it turn out?" in (
+        draft.body
+    )
+
+
+def test_the_placeholder_help_lists_the_new_phrases(owner_client):
+    page = html(owner_client.get(reverse("message_template", args=["check-in"])))
+    for name in ["last_conversation", "congratulations", "wishes", "sympathy", "help_offer"]:
+        assert "{" + name + "}" in page.replace("<code>{", "{").replace("}</code>", "}"), name
+    assert "event_suffix" in page

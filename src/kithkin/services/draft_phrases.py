@@ -133,6 +133,7 @@ _CONVERSATION = {
     "message": "our messages",
     "event": "our chat",
     "social": "our exchange online",
+    "session": "our last session",  # a mentoring session, whatever its kind
 }
 _MEALS = {"coffee", "lunch", "dinner", "breakfast", "drinks", "tea"}
 

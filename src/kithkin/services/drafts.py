@@ -298,7 +298,7 @@ def draft_for(
         me=me_in(network),
         event=event_name,
         last_topic=last.summary if last else "",
-        last_kind=last.kind if last else "",
+        last_kind=("session" if last.mentorship_id else last.kind) if last else "",
         learned=last.learned if last else "",
         occasion=occasion,
         occasion_kind=occasion_kind,
