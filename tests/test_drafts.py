@@ -496,7 +496,8 @@ def test_a_list_reads_as_a_person_would_say_it():
     assert phrases.natural_list(["a"]) == "a"
     assert phrases.natural_list(["a", "b", "a"]) == "a and b"
     assert phrases.natural_list(["a", "b", "c"]) == "a, b and c"
-    assert phrases.natural_list(["a", "b", "c", "d"]) == "a, b, c and everything else"
+    assert phrases.natural_list(["a", "b", "c", "d"]) == "a, b, c and d"
+    assert phrases.natural_list(["a", "b", "c", "d", "e"]) == "a, b, c and everything else"
 
 
 # kith draft about a record ---------------------------------------------------------------
@@ -546,3 +547,25 @@ def test_kith_draft_about_another_networks_record_is_not_found(kith, network, ad
     )
     result = kith("draft", "Ada", "--milestone", str(milestone.pk))
     assert result.exit_code == 1
+
+
+def test_kith_draft_of_a_kind_finds_what_it_is_about(kith, network, ada):
+    from tests.factories_ledger import received
+    from tests.factories_milestones import with_birthday
+
+    with_birthday(network, ada, 2, 21)
+    result = kith("draft", "Ada", "--kind", "congratulations")
+    assert result.stdout == (
+        "Subject: Happy birthday!\n\n"
+        "Hi Ada,\n\nHappy birthday! I hope it's a wonderful day.\n"
+        "I'd love to hear how things are going when you have a moment.\n\nOlive\n"
+    )
+    received(network, ada, "referral", "Referred me for the staff role", on=dt.date(2026, 2, 1))
+    received(network, ada, "gift", "Sent me a book on negotiation", on=dt.date(2026, 2, 2))
+    received(network, ada, "advice", "", on=dt.date(2026, 2, 3))
+    received(network, ada, "help", "Reviewed my talk proposal", on=dt.date(2026, 2, 4))
+    data = json.loads(kith("draft", "Ada", "--kind", "thank-you", "--json").stdout)
+    assert data["body"].splitlines()[2] == (
+        "Thank you for referring me for the staff role, sending me a book on negotiation, "
+        "your advice and reviewing my talk proposal. It made a real difference."
+    )

@@ -148,12 +148,13 @@ def first_line(text: str) -> str:
 
 
 def natural_list(items: list[str], *, limit: int = 3) -> str:
-    """ "a", "a and b", "a, b and c"; past ``limit``: "a, b, c and everything else"."""
+    """ "a", "a and b", "a, b and c"; two or more past ``limit``: "a, b, c and everything
+    else" (one past it is simply named)."""
     seen: list[str] = []
     for item in items:
         if item and item not in seen:
             seen.append(item)
-    if len(seen) > limit:
+    if len(seen) > limit + 1:
         seen = [*seen[:limit], "everything else"]
     if len(seen) <= 1:
         return "".join(seen)
