@@ -14,6 +14,7 @@ from kithkin.cli.app import app
 from kithkin.dates import parse_every
 from kithkin.errors import Forbidden, InvalidInput, NotFound
 from kithkin.models import FollowUp, Interaction, MessageTemplate
+from kithkin.services import draft_phrases as phrases
 from kithkin.services.drafts import (
     DEFAULT_TEMPLATES,
     Draft,
@@ -92,7 +93,6 @@ def test_another_networks_template_is_not_used(network, outsider, ada):
         ("x" * 201, "Hi", "subject", "longer than 200"),
         ("Hi {firstname}", "Hi", "subject", "unknown placeholder {firstname} (did you mean"),
         ("Hi", "{nme} and {evnt} and {nme}", "body", "unknown placeholders {nme}"),
-        ("Hi", "Hello{event_suffix}", "body", "{event_suffix}"),
     ],
 )
 def test_a_template_that_cannot_work_is_refused(network, owner, subject, body, field, words):
@@ -153,8 +153,7 @@ def test_a_follow_up_draft_says_where_we_met_and_what_we_talked_about(network, o
     assert draft.body == (
         "Hi Ada,\n\n"
         "It was great to meet you at PyCon 2026.\n"
-        "I enjoyed our conversation about Her compiler project.\n"
-        "You mentioned Her compiler project; if I can help with it, tell me.\n\n"
+        "I enjoyed our conversation about your compiler project.\n\n"  # said once
         "Let's stay in touch.\n\nOlive"
     )
 
@@ -163,7 +162,7 @@ def test_lines_without_anything_to_say_are_left_out(network):
     grace = make_person(network, "Grace Hopper")
     draft = draft_for(network, grace, "follow-up")
     assert draft.subject == "Great to meet you"
-    assert draft.body == "Hi Grace,\n\nLet's stay in touch.\n\nOlive"
+    assert draft.body == "Hi Grace,\n\nIt was great to meet you.\n\nLet's stay in touch.\n\nOlive"
 
 
 def test_the_last_conversation_and_the_last_event_fill_a_check_in(network, ada):
@@ -176,17 +175,22 @@ def test_the_last_conversation_and_the_last_event_fill_a_check_in(network, ada):
         network.memberships.get(role="owner").user,
         "check-in",
         "Hi",
-        "{last_topic} / {learned} / {event} / {how_we_met}",
+        "{last_topic} / {learned} / {event}\n{how_we_met}\nnever left out",
     )
-    assert draft_for(network, ada, "check-in").body == "Her new job / Loves Rust / Old Meetup /"
+    # A line with an empty placeholder is left out: no dangling "/" or "about ."
+    assert draft_for(network, ada, "check-in").body == (
+        "your new job / Loves Rust / Old Meetup\nnever left out"
+    )
 
 
 def test_others_pass_the_occasion_thanks_and_opportunity(network, ada):
     assert "Thank you for the referral." in (
         draft_for(network, ada, "thank-you", thanks_for="the referral").body
     )
-    assert "Congratulations on your promotion!" in (
-        draft_for(network, ada, "congratulations", occasion="your promotion").body
+    assert "Congratulations on your promotion! Well deserved." in (
+        draft_for(
+            network, ada, "congratulations", occasion="your promotion", occasion_kind="promotion"
+        ).body
     )
     draft = draft_for(
         network, ada, "opportunity", opportunity="Staff engineer", opportunity_url="https://x.io"
@@ -332,8 +336,7 @@ def test_kith_draft_prints_a_check_in_by_default(kith, network, ada):
         "Subject: How are things?\n\n"
         "Hi Ada,\n\n"
         "It's been a while, and I was thinking of you.\n"
-        "Last time we talked about Her compiler project; how did it turn out?\n"
-        "How is Her compiler project going?\n\n"
+        "I keep coming back to our call about your compiler project; how did it turn out?\n\n"
         "Would you have time for a coffee or a call soon?\n\n"
         "Olive\n"
     )
@@ -348,7 +351,8 @@ def test_kith_draft_of_a_kind_as_json(kith, network, ada):
         "kind": "thank-you",
         "follow_up": None,
         "subject": "Thank you",
-        "body": "Hi Ada,\n\nIf there is anything I can do for you, just ask.\n\nOlive",
+        "body": "Hi Ada,\n\nThank you for your help. It made a real difference.\n"
+        "If there is anything I can do for you, just ask.\n\nOlive",
     }
 
 
@@ -371,3 +375,197 @@ def test_kith_draft_errors_name_the_field(kith, network, ada, outsider):
         network_of(outsider), make_person(network_of(outsider), "Ada Lovelace"), due_on=TODAY
     )
     assert kith("draft", "Ada", "--follow-up", str(theirs.pk)).exit_code == 1
+
+
+# Phrases built from notes ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "summary", "expected"),
+    [
+        ("message", "Inês messaged about their sabbatical", "our messages about your sabbatical"),
+        (
+            "call",
+            "Call with Ada about her compiler project",
+            "our call about your compiler project",
+        ),
+        (
+            "meeting",
+            "Coffee with Ada; talked about LLM evaluation",
+            "our chat over coffee about LLM evaluation",
+        ),
+        ("email", "Sent Ada notes on the reorg", "our emails about the reorg"),
+        ("video", "Monthly sync with Ada: pricing", "our video call about pricing"),
+        ("call", "Phone catch-up with Ada; mostly the reorg", "our call about the reorg"),
+        ("meeting", "Met Ada at Babbage's office to discuss pricing", "our meeting about pricing"),
+        ("call", "Ask about Ada's talk on Rust", "our call about your talk on Rust"),
+        ("call", "Her new job.", "our call about your new job"),
+        ("call", "Rust & compilers", "our call about Rust & compilers"),
+        # not a topic: no sentence about nothing
+        ("meeting", "Lunch with Ada near Babbage & Co", ""),
+        ("message", "Heard Ada is leaving Babbage & Co", ""),
+        ("event", "Introduced over lunch; the reorg", ""),
+        ("call", "Call on Monday", ""),
+        # what a sent draft is logged as
+        ("email", "How are things?", ""),
+        ("email", "Great to meet you at PyCon 2026", ""),
+        ("message", "Thank you", ""),
+        ("message", "Thinking of you", ""),
+        ("message", "Thanked for: advice (Advice on pricing)", ""),
+        ("call", "", ""),
+    ],
+)
+def test_a_conversation_is_a_noun_phrase_or_nothing(kind, summary, expected):
+    first = "Inês" if summary.startswith("Inês") else "Ada"
+    assert phrases.conversation(kind, summary, first) == expected
+
+
+@pytest.mark.parametrize(
+    ("kind", "description", "introduced_to", "expected"),
+    [
+        (
+            "referral",
+            "Introduced me to the hiring manager at Babbage & Co",
+            "",
+            "introducing me to the hiring manager at Babbage & Co",
+        ),
+        ("advice", "Advice on my promotion case.", "", "your advice on my promotion case"),
+        (
+            "resource",
+            "Shared their notes on team rituals",
+            "",
+            "sharing your notes on team rituals",
+        ),
+        ("endorsement", "Python", "", "endorsing me for Python"),
+        ("gift", "Lent me a book on leadership", "", "lending me a book on leadership"),
+        ("help", "CV review", "", "your CV review"),
+        ("help", "the slides from the keynote", "", "the slides from the keynote"),
+        ("introduction", "", "Grace Hopper", "the introduction to Grace Hopper"),
+        ("advice", "", "", "your advice"),
+        ("recommendation", " ".join(["word"] * 30), "", "your recommendation"),
+    ],
+)
+def test_what_someone_is_thanked_for(kind, description, introduced_to, expected):
+    assert phrases.thanks_for(kind, description, introduced_to) == expected
+
+
+@pytest.mark.parametrize(
+    ("kind", "title", "years", "organization", "expected"),
+    [
+        ("birthday", "", 36, "", "your birthday"),
+        ("promotion", "VP Engineering", None, "", "your promotion to VP Engineering"),
+        ("promotion", "", None, "", "your promotion"),
+        ("new-job", "Babbage & Co", None, "Babbage & Co", "your new job at Babbage & Co"),
+        (
+            "new-job",
+            "Staff engineer at Babbage & Co",
+            None,
+            "",
+            "your new role as staff engineer at Babbage & Co",
+        ),
+        ("work-anniversary", "", 5, "Babbage & Co", "five years at Babbage & Co"),
+        ("work-anniversary", "", 1, "Babbage & Co", "one year at Babbage & Co"),
+        ("work-anniversary", "", 12, "Babbage & Co", "12 years at Babbage & Co"),
+        ("award", "Turing Award", None, "", "your Turing Award"),
+        ("publication", "A paper on compilers", None, "", "publishing a paper on compilers"),
+        ("custom", "Founded Babbage & Co", None, "", "founding Babbage & Co"),
+        ("custom", "", None, "", "your news"),
+        ("job-loss", "Laid off", None, "", "the news about your job"),
+    ],
+)
+def test_an_occasion_is_named(kind, title, years, organization, expected):
+    assert phrases.occasion(kind, title, years, organization) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Her compiler project.\nAnd her kids", "your compiler project"),
+        ("Training for a marathon", "training for a marathon"),
+        ("Cares about accessibility", ""),
+        ("Two kids; coaches youth football at weekends", ""),
+        ("New parent", ""),
+        ("", ""),
+    ],
+)
+def test_what_matters_is_said_only_when_it_is_a_phrase(text, expected):
+    assert phrases.what_matters(text, "Ada") == expected
+
+
+def test_a_list_reads_as_a_person_would_say_it():
+    assert phrases.natural_list(["a"]) == "a"
+    assert phrases.natural_list(["a", "b", "a"]) == "a and b"
+    assert phrases.natural_list(["a", "b", "c"]) == "a, b and c"
+    assert phrases.natural_list(["a", "b", "c", "d"]) == "a, b, c and d"
+    assert phrases.natural_list(["a", "b", "c", "d", "e"]) == "a, b, c and everything else"
+
+
+# kith draft about a record ---------------------------------------------------------------
+
+
+def test_kith_draft_about_an_exchange_a_milestone_and_an_opportunity(kith, network, ada):
+    from tests.factories_ledger import received
+    from tests.factories_milestones import make_milestone
+    from tests.factories_opportunities import make_opportunity
+
+    exchange = received(network, ada, "advice", "Advice on pricing", on=dt.date(2026, 2, 1))
+    data = json.loads(kith("draft", "Ada", "--exchange", str(exchange.pk), "--json").stdout)
+    assert (data["kind"], data["body"]) == (
+        "thank-you",
+        "Hi Ada,\n\nThank you for your advice on pricing. It made a real difference.\n"
+        "If there is anything I can do for you, just ask.\n\nOlive",
+    )
+    loss = make_milestone(network, ada, "illness", on=dt.date(2026, 2, 10))
+    data = json.loads(kith("draft", "Ada", "--milestone", str(loss.pk), "--json").stdout)
+    assert (data["kind"], data["subject"], data["body"]) == (
+        "offer-help",
+        "Thinking of you",
+        "Hi Ada,\n\nI was so sorry to hear you've been unwell, and I wanted you to know "
+        "I'm thinking of you.\nIf there is anything I can do, even something small, just say."
+        "\n\nOlive",
+    )
+    job = make_opportunity(network, "Staff engineer at Babbage & Co")
+    result = kith("draft", "Ada", "--opportunity", str(job.pk))
+    assert result.stdout == (
+        "Subject: Thought of you: Staff engineer at Babbage & Co\n\n"
+        "Hi Ada,\n\nI came across this and thought of you: Staff engineer at Babbage & Co.\n"
+        "Knowing how much your compiler project matters to you, it seemed a good fit.\n"
+        "Happy to introduce you or tell you more.\n\nOlive\n"
+    )
+    missing = kith("draft", "Ada", "--kind", "opportunity")
+    assert missing.exit_code == 2
+    assert "opportunity: say which opportunity to share" in missing.stderr
+
+
+def test_kith_draft_about_another_networks_record_is_not_found(kith, network, ada, outsider):
+    from tests.factories import network_of
+    from tests.factories_milestones import make_milestone
+
+    theirs = network_of(outsider)
+    milestone = make_milestone(
+        theirs, make_person(theirs, "Stranger"), "award", on=dt.date(2026, 2, 18)
+    )
+    result = kith("draft", "Ada", "--milestone", str(milestone.pk))
+    assert result.exit_code == 1
+
+
+def test_kith_draft_of_a_kind_finds_what_it_is_about(kith, network, ada):
+    from tests.factories_ledger import received
+    from tests.factories_milestones import with_birthday
+
+    with_birthday(network, ada, 2, 21)
+    result = kith("draft", "Ada", "--kind", "congratulations")
+    assert result.stdout == (
+        "Subject: Happy birthday!\n\n"
+        "Hi Ada,\n\nHappy birthday! I hope it's a wonderful day.\n"
+        "I'd love to hear how things are going when you have a moment.\n\nOlive\n"
+    )
+    received(network, ada, "referral", "Referred me for the staff role", on=dt.date(2026, 2, 1))
+    received(network, ada, "gift", "Sent me a book on negotiation", on=dt.date(2026, 2, 2))
+    received(network, ada, "advice", "", on=dt.date(2026, 2, 3))
+    received(network, ada, "help", "Reviewed my talk proposal", on=dt.date(2026, 2, 4))
+    data = json.loads(kith("draft", "Ada", "--kind", "thank-you", "--json").stdout)
+    assert data["body"].splitlines()[2] == (
+        "Thank you for referring me for the staff role, sending me a book on negotiation, "
+        "your advice and reviewing my talk proposal. It made a real difference."
+    )

@@ -26,18 +26,41 @@ def draft(
     follow_up: Annotated[
         int | None, typer.Option("--follow-up", help="The follow-up it settles (its number).")
     ] = None,
+    exchange: Annotated[
+        int | None, typer.Option(help="The exchange to thank them for (its number).")
+    ] = None,
+    milestone: Annotated[
+        int | None, typer.Option(help="The milestone or challenge it is about (its number).")
+    ] = None,
+    opportunity: Annotated[
+        int | None, typer.Option(help="The opportunity to share (its number).")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON (see docs/cli.md).")] = False,
 ) -> None:
     """A message to send, filled from what you know about them, ready to copy."""
     from kithkin import access
+    from kithkin.models import Milestone
     from kithkin.queries.people import resolve_person
-    from kithkin.services.drafts import suggested_draft
+    from kithkin.services.drafts import suggested_draft, words_for
 
     ctx = session()
     who = resolve_person(ctx.network, person)
     item = access.follow_up_for(ctx.user, ctx.network, follow_up) if follow_up else None
+    words = words_for(
+        who,
+        exchange=access.value_exchange_for(ctx.user, ctx.network, exchange) if exchange else None,
+        milestone=access.milestone_for(ctx.user, ctx.network, milestone) if milestone else None,
+        opportunity=access.opportunity_for(ctx.user, ctx.network, opportunity)
+        if opportunity
+        else None,
+    )
+    if words and not kind:
+        kind = "thank-you" if exchange else "opportunity" if opportunity else None
+        if milestone is not None and kind is None:
+            support = words.get("occasion_kind") in Milestone.SUPPORT_KINDS
+            kind = "offer-help" if support else "congratulations"
     result, settles = suggested_draft(
-        ctx.network, who, kind=kind.lower() if kind else None, follow_up=item
+        ctx.network, who, kind=kind.lower() if kind else None, follow_up=item, words=words
     )
     if as_json:
         print_json(

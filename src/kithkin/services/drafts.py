@@ -1,8 +1,10 @@
 """Message drafts that sound like a person: a template per kind, filled from the person,
-the event, the last interaction and what I learned.
+the event, the last interaction, what they did for me and what is happening in their life.
 
-Placeholders are ``{first_name}``-style names (``PLACEHOLDERS``). A line whose
-placeholders are all empty for this person is left out, so a template can say "You
+Placeholders are ``{first_name}``-style names (``PLACEHOLDERS``). Their values are
+phrases built by ``draft_phrases`` ("our call about your sabbatical", "introducing me to
+the hiring manager"), never a raw note glued into a sentence; a value that cannot be said
+well is empty. A line with an empty placeholder is left out, so a template can say "You
 mentioned {what_matters}." and the draft for someone without it simply skips the line.
 Anything in braces that is not a placeholder is kept as typed.
 """
@@ -18,6 +20,7 @@ from django.db import transaction
 from kithkin import access, clock
 from kithkin.errors import InvalidInput
 from kithkin.models import (
+    Affiliation,
     Attendance,
     ContactPoint,
     Event,
@@ -31,6 +34,10 @@ from kithkin.models import (
     User,
     ValueExchange,
 )
+from kithkin.queries.milestones import person_occasions
+from kithkin.queries.occasions import Occasion, milestone_occasion
+from kithkin.queries.people import me_in
+from kithkin.services import draft_phrases as phrases
 from kithkin.services.followups import complete_follow_up
 from kithkin.services.interactions import log_interaction
 
@@ -39,15 +46,21 @@ Kind = MessageTemplate.Kind
 PLACEHOLDERS: dict[str, str] = {
     "first_name": "their first name (or nickname)",
     "name": "their full name",
-    "my_first_name": "my first name",
+    "my_first_name": "my first name (the signature)",
     "my_name": "my full name",
-    "what_matters": "what matters to them",
+    "what_matters": 'what matters to them, when it reads as a phrase ("your compiler project")',
     "how_we_met": "how we met",
     "event": "the event (where we met)",
-    "last_topic": "what our last interaction was about",
+    "last_topic": 'what our last conversation was about ("your sabbatical")',
+    "last_conversation": 'our last conversation ("our call about your sabbatical")',
     "learned": "what I learned last time",
-    "occasion": "what to celebrate or help with (a milestone, a birthday)",
-    "thanks_for": "what they gave me (help, a referral...)",
+    "occasion": 'what to celebrate or help with ("your promotion to VP Engineering")',
+    "congratulations": 'a line congratulating them ("Happy birthday! ...", '
+    '"Congratulations on your new job at Babbage & Co!")',
+    "wishes": '"Happy birthday", "Happy work anniversary" or "Congratulations"',
+    "sympathy": "a gentle word about the challenge they face (a job loss, an illness...)",
+    "help_offer": "an offer of help that fits that challenge",
+    "thanks_for": 'what they did for me ("introducing me to Grace and your advice on pricing")',
     "opportunity": "the opportunity's title",
     "opportunity_url": "the opportunity's link",
 }
@@ -66,7 +79,7 @@ DEFAULT_TEMPLATES: dict[str, Template] = {
         subject="Great to meet you{event_suffix}",
         body=(
             "Hi {first_name},\n\n"
-            "It was great to meet you at {event}.\n"
+            "It was great to meet you{event_suffix}.\n"
             "I enjoyed our conversation about {last_topic}.\n"
             "You mentioned {what_matters}; if I can help with it, tell me.\n\n"
             "Let's stay in touch.\n\n{my_first_name}"
@@ -81,11 +94,11 @@ DEFAULT_TEMPLATES: dict[str, Template] = {
         ),
     ),
     Kind.CONGRATULATIONS: Template(
-        subject="Congratulations!",
+        subject="{wishes}!",
         body=(
             "Hi {first_name},\n\n"
-            "Congratulations on {occasion}! Well deserved.\n"
-            "I'd love to hear how it's going when you have a moment.\n\n{my_first_name}"
+            "{congratulations}\n"
+            "I'd love to hear how things are going when you have a moment.\n\n{my_first_name}"
         ),
     ),
     Kind.CHECK_IN: Template(
@@ -93,19 +106,14 @@ DEFAULT_TEMPLATES: dict[str, Template] = {
         body=(
             "Hi {first_name},\n\n"
             "It's been a while, and I was thinking of you.\n"
-            "Last time we talked about {last_topic}; how did it turn out?\n"
-            "How is {what_matters} going?\n\n"
+            "I keep coming back to {last_conversation}; how did it turn out?\n"
+            "How are things with {what_matters}?\n\n"
             "Would you have time for a coffee or a call soon?\n\n{my_first_name}"
         ),
     ),
     Kind.OFFER_HELP: Template(
         subject="Thinking of you",
-        body=(
-            "Hi {first_name},\n\n"
-            "I heard about {occasion}, and I wanted you to know I'm thinking of you.\n"
-            "If an introduction, a reference or just a conversation would help, "
-            "I'm glad to.\n\n{my_first_name}"
-        ),
+        body="Hi {first_name},\n\n{sympathy}\n{help_offer}\n\n{my_first_name}",
     ),
     Kind.OPPORTUNITY: Template(
         subject="Thought of you: {opportunity}",
@@ -113,23 +121,41 @@ DEFAULT_TEMPLATES: dict[str, Template] = {
             "Hi {first_name},\n\n"
             "I came across this and thought of you: {opportunity}.\n"
             "{opportunity_url}\n"
-            "Knowing {what_matters} matters to you, it seemed a good fit.\n"
+            "Knowing how much {what_matters} matters to you, it seemed a good fit.\n"
             "Happy to introduce you or tell you more.\n\n{my_first_name}"
         ),
     ),
 }
 
+# The subject when a network's own subject has nothing left to say for this person.
+PLAIN_SUBJECTS: dict[str, str] = {
+    Kind.FOLLOW_UP: "Great to meet you",
+    Kind.THANK_YOU: "Thank you",
+    Kind.CONGRATULATIONS: "Congratulations!",
+    Kind.CHECK_IN: "How are things?",
+    Kind.OFFER_HELP: "Thinking of you",
+    Kind.OPPORTUNITY: "Thought of you",
+}
+
+# Kinds a draft cannot be written for without the record it is about.
+NEEDS: dict[str, str] = {Kind.OPPORTUNITY: "opportunity"}
+
 
 @dataclass(frozen=True)
 class DraftContext:
-    """What a draft may say. Empty strings leave out the lines that need them."""
+    """What a draft may say. ``last_topic`` is the last conversation's summary as typed
+    (a phrase is derived from it); ``thanks_for`` and ``occasion`` are phrases already
+    (``draft_phrases``); ``occasion_kind`` is a Milestone kind ("birthday", "promotion",
+    "job-loss"...). Empty strings leave out the lines that need them."""
 
     person: Person
     me: Person | None = None
     event: str = ""
     last_topic: str = ""
+    last_kind: str = ""  # the last conversation's Interaction kind
     learned: str = ""
     occasion: str = ""
+    occasion_kind: str = ""
     thanks_for: str = ""
     opportunity: str = ""
     opportunity_url: str = ""
@@ -140,18 +166,29 @@ class DraftContext:
         my_first = ""
         if me is not None:
             my_first = me.nickname or me.given_name or me.full_name.split(" ")[0]
+        said = self.last_topic if self.last_kind != Interaction.Kind.SOCIAL else ""
+        topic = phrases.topic(said, first)
+        matters = phrases.what_matters(person.what_matters, first)
+        if matters.casefold() == topic.casefold():
+            matters = ""  # said once is enough
+        occasion_kind = self.occasion_kind
         return {
             "first_name": first,
             "name": person.full_name,
             "my_first_name": my_first,
             "my_name": me.full_name if me else "",
-            "what_matters": _first_line(person.what_matters),
-            "how_we_met": _first_line(person.how_we_met),
+            "what_matters": matters,
+            "how_we_met": phrases.first_line(person.how_we_met),
             "event": self.event,
-            "last_topic": _topic(self.last_topic),
-            "learned": _first_line(self.learned),
+            "last_topic": topic,
+            "last_conversation": phrases.conversation(self.last_kind, said, first),
+            "learned": phrases.first_line(self.learned),
             "occasion": self.occasion,
-            "thanks_for": _first_line(self.thanks_for),
+            "congratulations": phrases.congratulations(occasion_kind, self.occasion),
+            "wishes": phrases.wishes(occasion_kind),
+            "sympathy": phrases.sympathy(occasion_kind, self.occasion),
+            "help_offer": phrases.help_offer(occasion_kind),
+            "thanks_for": phrases.first_line(self.thanks_for),
             "opportunity": self.opportunity,
             "opportunity_url": self.opportunity_url,
         }
@@ -164,23 +201,6 @@ class Draft:
     body: str
 
 
-# How notes about a conversation often begin; a draft says "our conversation about X".
-_TOPIC_LEADS = re.compile(
-    r"^(?:we\s+)?(?:talked|chatted|spoke|discussed|conversation)(?:\s+about)?\s+", re.IGNORECASE
-)
-
-
-def _topic(text: str) -> str:
-    """What a conversation was about, from its note: "talked about COBOL" → "COBOL"."""
-    return _TOPIC_LEADS.sub("", _first_line(text))
-
-
-def _first_line(text: str) -> str:
-    """One line of a longer note, without a closing full stop (the template has one)."""
-    line = text.strip().splitlines()[0].strip() if text.strip() else ""
-    return line.rstrip(".")
-
-
 def template_for(network: Network, kind: str) -> Template:
     """The network's own wording for ``kind``, else the default that ships."""
     own = MessageTemplate.objects.filter(network=network, kind=kind).first()
@@ -190,13 +210,15 @@ def template_for(network: Network, kind: str) -> Template:
 
 
 def fill(text: str, values: dict[str, str]) -> str:
-    """Fill placeholders line by line; drop a line whose placeholders are all empty."""
+    """Fill placeholders line by line; drop a line with a placeholder that is empty (it
+    would read "about ." or dangle), and the spaces a value left doubled."""
     lines = []
     for line in text.splitlines():
         names = _PLACEHOLDER.findall(line)
-        if names and not any(values.get(name) for name in names):
+        if names and not all(values.get(name) for name in names):
             continue
-        lines.append(_PLACEHOLDER.sub(lambda match: values.get(match.group(1), ""), line))
+        filled = _PLACEHOLDER.sub(lambda match: values.get(match.group(1), ""), line)
+        lines.append(re.sub(r"(?<=\S) {2,}(?=\S)", " ", filled).rstrip())
     filled = "\n".join(lines)
     return re.sub(r"\n{3,}", "\n\n", filled).strip()
 
@@ -210,9 +232,10 @@ def render_template(kind: str, template: Template, context: DraftContext) -> Dra
     """Fill ``template`` (the network's, a default, or one being edited) for ``context``."""
     values = context.values()
     # "Great to meet you at PyCon" / "Great to meet you": a suffix only when there is one.
-    values["event_suffix"] = f" at {values['event']}" if values["event"] else ""
-    subject = template.subject.replace("{event_suffix}", values["event_suffix"])
-    return Draft(kind=kind, subject=fill(subject, values), body=fill(template.body, values))
+    suffix = f" at {values['event']}" if values["event"] else ""
+    subject = fill(template.subject.replace("{event_suffix}", suffix), values)
+    body = fill(template.body.replace("{event_suffix}", suffix), values)
+    return Draft(kind=kind, subject=subject or PLAIN_SUBJECTS.get(kind, ""), body=body)
 
 
 # Reading the database for a draft, and logging one as sent.
@@ -226,6 +249,8 @@ def draft_for(
     follow_up: FollowUp | None = None,
     event: Event | None = None,
     occasion: str = "",
+    occasion_kind: str = "",
+    occasion_key: str = "",
     thanks_for: str = "",
     opportunity: str = "",
     opportunity_url: str = "",
@@ -235,10 +260,16 @@ def draft_for(
     The event is ``event``, else the one the follow-up's interaction happened at, else
     the last event I met them at; the last topic and what I learned come from the
     follow-up's interaction, else from our last conversation (notes to self are not).
+    A thank-you without ``thanks_for`` thanks them for everything they gave me that I have
+    not thanked yet; a congratulation or an offer of help without ``occasion`` is about the
+    occasion ``occasion_key`` names ("birthday:2026"), else their nearest one due now.
+    An opportunity share needs its opportunity.
     """
     if kind not in Kind.values:
         raise InvalidInput("kind", f"{kind!r} is not one of: {', '.join(Kind.values)}")
     access.require_in_network(network, person)
+    if kind in NEEDS and not opportunity:
+        raise InvalidInput(NEEDS[kind], f"say which {NEEDS[kind]} to share")
     if follow_up is not None:
         _require_owed_to(network, follow_up, person)
     source = (
@@ -256,18 +287,65 @@ def draft_for(
         if source is not None and source.event is not None
         else _last_event_met(network, person)
     )
+    if kind == Kind.THANK_YOU and not thanks_for:
+        thanks_for = unthanked_words(network, person) or "your help"
+    if kind in (Kind.CONGRATULATIONS, Kind.OFFER_HELP) and not occasion:
+        found = occasion_due(network, person, support=kind == Kind.OFFER_HELP, key=occasion_key)
+        if found is not None:
+            occasion, occasion_kind = occasion_words(found), found.kind
     context = DraftContext(
         person=person,
-        me=Person.objects.filter(network=network, is_self=True).first(),
+        me=me_in(network),
         event=event_name,
         last_topic=last.summary if last else "",
+        last_kind=("session" if last.mentorship_id else last.kind) if last else "",
         learned=last.learned if last else "",
         occasion=occasion,
+        occasion_kind=occasion_kind,
         thanks_for=thanks_for,
         opportunity=opportunity,
         opportunity_url=opportunity_url,
     )
     return render_draft(network, kind, context)
+
+
+def unthanked_words(network: Network, person: Person) -> str:
+    """Everything ``person`` gave me that I have not thanked yet, oldest first, as it
+    follows "Thank you for": "introducing me to Grace and your advice on pricing"."""
+    exchanges = (
+        ValueExchange.objects.filter(
+            network=network, giver=person, receiver__is_self=True, thanked_at__isnull=True
+        )
+        .select_related("introduced_to")
+        .order_by("occurred_on", "pk")
+    )
+    return phrases.natural_list([_thanks(exchange) for exchange in exchanges[:20]])
+
+
+def _thanks(exchange: ValueExchange) -> str:
+    to = exchange.introduced_to.full_name if exchange.introduced_to else ""
+    return phrases.thanks_for(exchange.kind, exchange.description, to)
+
+
+def occasion_due(
+    network: Network, person: Person, *, support: bool, key: str = ""
+) -> Occasion | None:
+    """The person's occasion a draft is about: the one ``key`` names, else the nearest one
+    to celebrate (``support``: a challenge to help with) that is due now."""
+    panel = person_occasions(network, person, clock.today_in(network.time_zone))
+    if key:
+        every = [panel.next_birthday, *panel.anniversaries, *(r.occasion for r in panel.milestones)]
+        named = [o for o in every if o is not None and o.key == key]
+        if named:
+            return named[0]
+    return next((o for o in panel.due if o.support == support), None)
+
+
+def occasion_words(found: Occasion) -> str:
+    """An occasion as it follows "Congratulations on" (or "I heard about")."""
+    organization = found.title if found.source == "anniversary" else ""
+    title = "" if organization else found.title
+    return phrases.occasion(found.kind, title, found.years, organization)
 
 
 def draft_for_follow_up(
@@ -306,16 +384,18 @@ def suggested_draft(
     *,
     kind: str | None = None,
     follow_up: FollowUp | None = None,
+    words: DraftWords | None = None,
 ) -> tuple[Draft, FollowUp | None]:
     """The draft to write to ``person`` now, and the follow-up it settles (if any).
 
-    ``follow_up`` given: its draft. ``kind`` given: that kind. Else the draft stored with
-    an open follow-up of theirs, else a check-in.
+    ``follow_up`` given: its draft. ``kind`` given: that kind, saying ``words`` (what
+    ``words_for`` says about an exchange, a milestone, an opportunity). Else the draft
+    stored with an open follow-up of theirs, else a check-in.
     """
     if follow_up is not None:
         return draft_for_follow_up(network, follow_up, person, kind), follow_up
     if kind:
-        return draft_for(network, person, kind), None
+        return draft_for(network, person, kind, **(words or {})), None
     pending = follow_up_with_draft(network, person)
     if pending is not None:
         return draft_for_follow_up(network, pending, person), pending
@@ -353,7 +433,7 @@ def mark_draft_sent(
         kind=Interaction.Kind.EMAIL if has_email else Interaction.Kind.MESSAGE,
         people=[person],
         occurred_at=clock.now(),
-        summary=draft.subject or _first_line(draft.body),
+        summary=draft.subject or phrases.first_line(draft.body),
         direction=Interaction.Direction.OUTBOUND,
     )
     following = None
@@ -395,6 +475,7 @@ def _last_event_met(network: Network, person: Person) -> str:
 
 class DraftWords(TypedDict, total=False):
     occasion: str
+    occasion_kind: str
     thanks_for: str
     opportunity: str
     opportunity_url: str
@@ -416,19 +497,27 @@ def words_for(
         raise InvalidInput("milestone", f"that milestone is not {person.full_name}'s")
     words: DraftWords = {}
     if exchange is not None:
-        thanks = f"the {str(exchange.get_kind_display()).lower()}"
-        if exchange.kind == ValueExchange.Kind.INTRODUCTION and exchange.introduced_to_id:
-            thanks += f" to {exchange.introduced_to.full_name}"  # type: ignore[union-attr]
-        words["thanks_for"] = thanks
+        words["thanks_for"] = _thanks(exchange)
     if milestone is not None:
-        what = milestone.get_kind_display().lower()
-        if milestone.kind == Milestone.Kind.CUSTOM:
-            words["occasion"] = milestone.title or "your news"
-        else:
-            words["occasion"] = f"your {what}" + (
-                f" ({milestone.title})" if milestone.title else ""
-            )
+        milestone.person = person
+        found = milestone_occasion(
+            milestone, clock.today_in(person.network.time_zone), nearest=True
+        )
+        organization = ""
+        if milestone.kind == Milestone.Kind.NEW_JOB and milestone.title:
+            organization = _organization_named(person, milestone.title)
+        words["occasion"] = phrases.occasion(
+            milestone.kind, milestone.title, found.years, organization
+        )
+        words["occasion_kind"] = milestone.kind
     if opportunity is not None:
         words["opportunity"] = opportunity.title
         words["opportunity_url"] = opportunity.url
     return words
+
+
+def _organization_named(person: Person, title: str) -> str:
+    """``title`` when it is the name of an organization they work at ("Babbage & Co"),
+    so a new job reads "at Babbage & Co" rather than "as"."""
+    named = Affiliation.objects.filter(person=person, organization__name__iexact=title.strip())
+    return title.strip() if named.exists() else ""

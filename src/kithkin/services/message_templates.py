@@ -16,8 +16,8 @@ from kithkin.services.drafts import DEFAULT_TEMPLATES, PLACEHOLDERS, Kind, Templ
 
 # Written like a placeholder: a name in braces. Anything else in braces is kept as typed.
 _NAME_IN_BRACES = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
-# The subject may also say "Great to meet you{event_suffix}": " at PyCon", or nothing.
-SUBJECT_ONLY = {"event_suffix": '" at" and the event, or nothing (subject only)'}
+# "Great to meet you{event_suffix}": " at PyCon", or nothing; the line stays either way.
+SUBJECT_ONLY = {"event_suffix": '" at" and the event, or nothing (the line is kept)'}
 SUBJECT_MAX = 200
 BODY_MAX = 10_000
 
@@ -86,7 +86,7 @@ def validate_template(kind: str, subject: str, body: str) -> Template:
     if len(body) > BODY_MAX:
         raise InvalidInput("body", f"is longer than {BODY_MAX} characters")
     _check_placeholders("subject", subject, set(PLACEHOLDERS) | set(SUBJECT_ONLY))
-    _check_placeholders("body", body, set(PLACEHOLDERS))
+    _check_placeholders("body", body, set(PLACEHOLDERS) | set(SUBJECT_ONLY))
     return Template(subject=subject, body=body)
 
 

@@ -16,7 +16,9 @@ from kithkin import access
 from kithkin.errors import InvalidInput
 from kithkin.models import ContactPoint, FollowUp, MessageTemplate, Person
 from kithkin.queries.brief import prep_brief
+from kithkin.queries.people import me_in
 from kithkin.services.drafts import (
+    NEEDS,
     PLACEHOLDERS,
     Draft,
     DraftContext,
@@ -75,7 +77,11 @@ def _about(
         records["opportunity"] = access.opportunity_for(
             request.user, request.network, int(ids["opportunity"])
         )
-    return words_for(person, **records), ids
+    words = words_for(person, **records)
+    key = str(data.get("occasion", "")).strip()
+    if key and "milestone" not in ids:  # a birthday or a work anniversary: "birthday:2026"
+        ids["occasion"] = key[:60]
+    return words, ids
 
 
 def _person_draft(
@@ -83,7 +89,9 @@ def _person_draft(
 ) -> tuple[Draft, dict[str, str]]:
     """The draft for ``person`` that ``data`` asks for, and the ids it is about."""
     words, ids = _about(request, person, data)
-    return draft_for(request.network, person, _kind(data) or Kind.CHECK_IN, **words), ids
+    kind = _kind(data) or Kind.CHECK_IN
+    draft = draft_for(request.network, person, kind, occasion_key=ids.get("occasion", ""), **words)
+    return draft, ids
 
 
 def _primary_email(person: Person) -> str:
@@ -122,6 +130,7 @@ def _draft_page(
             "kinds": [
                 (kind, label, f"{kind_url}?{urlencode({**carry, 'kind': kind})}")
                 for kind, label in Kind.choices
+                if kind not in NEEDS or NEEDS[kind] in carry  # no share without its record
             ],
             "email": email,
             "mailto": _mailto(email, draft) if email else "",
@@ -187,7 +196,10 @@ def follow_up_draft(request: NetworkRequest, follow_up_id: int) -> HttpResponse:
     kind = _kind(request.GET)
     if kind is not None and kind not in Kind.values:
         raise Http404(f"No kind of draft called {kind!r}.")
-    draft = draft_for_follow_up(request.network, follow_up, person, kind)
+    try:
+        draft = draft_for_follow_up(request.network, follow_up, person, kind)
+    except InvalidInput as exc:
+        raise Http404(str(exc)) from exc
     return _draft_page(
         request,
         person=person,
@@ -257,15 +269,17 @@ def _sample(request: NetworkRequest) -> DraftContext:
         what_matters="her compiler project",
         how_we_met="at the Analytical Engines meetup",
     )
-    me = Person.objects.filter(network=request.network, is_self=True).first()
+    me = me_in(request.network)
     return DraftContext(
         person=sample,
         me=me,
         event="PyCon 2026",
-        last_topic="the future of compilers",
+        last_topic="Call with Ada about the future of compilers",
+        last_kind="call",
         learned="she is hiring",
-        occasion="your promotion",
-        thanks_for="the introduction to Grace",
+        occasion="your promotion to VP Engineering",
+        occasion_kind="promotion",
+        thanks_for="introducing me to Grace",
         opportunity="Staff engineer at Babbage & Co",
         opportunity_url="https://example.org/jobs/42",
     )
