@@ -2,8 +2,11 @@
 
 The searchable text lives in ordinary columns (``Person.search_text`` and an interaction's
 summary, learned and next-time questions). On SQLite, FTS5 tables index those columns
-through triggers; on PostgreSQL, GIN indexes over ``to_tsvector`` expressions do. The schema
-is (re)ensured after every migrate because SQLite table rebuilds drop triggers.
+through triggers; on PostgreSQL, a stored ``tsvector`` column generated from them
+(``search_vector``) carries a GIN index, and ranking reads the stored vector instead of
+parsing every matching document again. The schema is (re)ensured after every migrate
+because SQLite table rebuilds drop triggers. The ORM never sees ``search_vector``: the
+database computes it on every insert and update.
 """
 
 from __future__ import annotations
@@ -56,16 +59,26 @@ _SQLITE_SCHEMA = [
     END""",
 ]
 
-INTERACTION_TSVECTOR = (
+_INTERACTION_DOCUMENT = (
     "to_tsvector('simple', coalesce(summary, '') || ' ' || coalesce(learned, '') || ' ' "
     "|| coalesce(next_questions, ''))"
 )
-PERSON_TSVECTOR = "to_tsvector('simple', search_text)"
+_PERSON_DOCUMENT = "to_tsvector('simple', coalesce(search_text, ''))"
+# The stored column each PostgreSQL query matches and ranks on.
+SEARCH_VECTOR = "search_vector"
 
 _POSTGRES_SCHEMA = [
-    f"CREATE INDEX IF NOT EXISTS kithkin_person_fts ON kithkin_person USING GIN ({PERSON_TSVECTOR})",
-    "CREATE INDEX IF NOT EXISTS kithkin_interaction_fts ON kithkin_interaction "
-    f"USING GIN ({INTERACTION_TSVECTOR})",
+    # Expression indexes of earlier versions: ranking re-parsed every match from them.
+    "DROP INDEX IF EXISTS kithkin_person_fts",
+    "DROP INDEX IF EXISTS kithkin_interaction_fts",
+    "ALTER TABLE kithkin_person ADD COLUMN IF NOT EXISTS search_vector tsvector "
+    f"GENERATED ALWAYS AS ({_PERSON_DOCUMENT}) STORED",
+    "ALTER TABLE kithkin_interaction ADD COLUMN IF NOT EXISTS search_vector tsvector "
+    f"GENERATED ALWAYS AS ({_INTERACTION_DOCUMENT}) STORED",
+    "CREATE INDEX IF NOT EXISTS kithkin_person_search_vector ON kithkin_person "
+    "USING GIN (search_vector)",
+    "CREATE INDEX IF NOT EXISTS kithkin_interaction_search_vector ON kithkin_interaction "
+    "USING GIN (search_vector)",
 ]
 
 

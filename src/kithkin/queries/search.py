@@ -65,9 +65,9 @@ def _person_ids_postgres(
     with connection.cursor() as cursor:
         cursor.execute(
             f"""SELECT p.id FROM kithkin_person p, to_tsquery('simple', %s) q
-                WHERE {fulltext.PERSON_TSVECTOR} @@ q AND p.network_id = %s
+                WHERE p.{fulltext.SEARCH_VECTOR} @@ q AND p.network_id = %s
                   {archived} AND NOT p.is_self
-                ORDER BY ts_rank({fulltext.PERSON_TSVECTOR}, q) DESC, p.full_name LIMIT %s""",
+                ORDER BY ts_rank(p.{fulltext.SEARCH_VECTOR}, q) DESC, p.full_name LIMIT %s""",
             [tsquery, network.pk, limit],
         )
         return [row[0] for row in cursor.fetchall()]
@@ -79,8 +79,8 @@ def _interaction_hits_postgres(network: Network, tsquery: str) -> list[tuple[int
             f"""SELECT ip.person_id, i.id FROM kithkin_interaction i
                 JOIN kithkin_interactionparticipant ip ON ip.interaction_id = i.id,
                 to_tsquery('simple', %s) q
-                WHERE {fulltext.INTERACTION_TSVECTOR} @@ q AND i.network_id = %s
-                ORDER BY ts_rank({fulltext.INTERACTION_TSVECTOR}, q) DESC, i.occurred_at DESC
+                WHERE i.{fulltext.SEARCH_VECTOR} @@ q AND i.network_id = %s
+                ORDER BY ts_rank(i.{fulltext.SEARCH_VECTOR}, q) DESC, i.occurred_at DESC
                 LIMIT %s""",
             [tsquery, network.pk, INTERACTION_SCAN_LIMIT],
         )
