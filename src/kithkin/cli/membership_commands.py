@@ -116,7 +116,7 @@ def org_add(
     as_json: _Json = False,
 ) -> None:
     """Add an organization."""
-    from kithkin.services.memberships import create_organization
+    from kithkin.services.organizations import create_organization
 
     ctx = session()
     with _options({"kind": "--kind", "website": "--website", "tag": "--tag", "name": "NAME"}):

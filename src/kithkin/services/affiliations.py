@@ -9,12 +9,15 @@ from django.db import transaction
 from kithkin import access
 from kithkin.errors import InvalidInput
 from kithkin.models import Affiliation, Network, Organization, Person, User
+from kithkin.queries.memberships import organization_named
 from kithkin.services.derived_state import mark_changed
 
 
 def get_or_create_organization(network: Network, name: str) -> Organization:
-    organization = Organization.objects.filter(network=network, name__iexact=name.strip()).first()
-    return organization or Organization.objects.create(network=network, name=name.strip())
+    """The organization ``name`` names (queries.memberships.organization_key: case, accents
+    and spacing aside), created if the network does not know it yet."""
+    organization = organization_named(network, name)
+    return organization or Organization.objects.create(network=network, name=" ".join(name.split()))
 
 
 @transaction.atomic

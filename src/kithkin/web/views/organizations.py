@@ -11,7 +11,7 @@ from kithkin import access
 from kithkin.errors import InvalidInput
 from kithkin.models import Organization, Tag
 from kithkin.queries import memberships as queries
-from kithkin.services.memberships import create_organization
+from kithkin.services.organizations import create_organization
 from kithkin.web.decorators import NetworkRequest, network_view
 from kithkin.web.forms import add_service_error
 from kithkin.web.membership_forms import JoinForm, NoticeForm, OrganizationForm, RenewForm
