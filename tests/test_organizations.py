@@ -96,7 +96,7 @@ def test_edit_changes_what_is_given_and_rename_reaches_search(network, owner, ac
 
 def test_rename_refuses_another_organizations_name_but_not_a_new_case(network, owner, acm):
     make_organization(network, "IEEE")
-    with pytest.raises(InvalidInput, match="IEEE is already an organization.*merge the two"):
+    with pytest.raises(InvalidInput, match=r"IEEE is already an organization.*merge the two"):
         rename_organization(network, owner, acm, "ieee")
     assert rename_organization(network, owner, acm, "acm").name == "acm"
     with pytest.raises(InvalidInput, match="must not be empty"):
@@ -186,7 +186,7 @@ def test_delete_refuses_while_people_are_affiliated_unless_forced(network, owner
     event = make_event(network, "Turing day", organizer=acm_twin.name)
     preview = deletion_preview(network, owner, acm_twin)
     assert (preview.people, preview.events, preview.tags) == (["Ada Lovelace"], 1, ["research"])
-    with pytest.raises(InvalidInput, match="1 person is affiliated with .*Ada Lovelace"):
+    with pytest.raises(InvalidInput, match=r"1 person is affiliated with .*Ada Lovelace"):
         delete_organization(network, owner, acm_twin)
     assert Organization.objects.filter(pk=acm_twin.pk).exists()
     delete_organization(network, owner, acm_twin, force=True)
