@@ -76,6 +76,30 @@ def end_affiliation(
     return affiliation
 
 
+@transaction.atomic
+def end_job_at(
+    network: Network, actor: User, person: Person, organization: str, *, end_on: dt.date
+) -> list[Affiliation]:
+    """End the person's current job(s) at ``organization`` (its name, by the one rule of
+    queries.memberships.organization_key); their other current ties there (a membership)
+    stay. InvalidInput names their current jobs when none is there."""
+    access.require_write(actor, network)
+    access.require_in_network(network, person)
+    current = Affiliation.objects.filter(
+        person=person, kind=Affiliation.Kind.EMPLOYMENT, end_on__isnull=True
+    ).select_related("organization")
+    found = organization_named(network, organization)
+    jobs = [a for a in current if found is not None and a.organization_id == found.pk]
+    if not jobs:
+        others = ", ".join(str(a) for a in current) or "none"
+        raise InvalidInput(
+            "organization",
+            f"{person.full_name} has no current job at {organization.strip()!r} "
+            f"(current jobs: {others})",
+        )
+    return [end_affiliation(network, actor, job, end_on=end_on) for job in jobs]
+
+
 def _check_end(start_on: dt.date, end_on: dt.date) -> None:
     if end_on < start_on:
         raise InvalidInput(
