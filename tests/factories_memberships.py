@@ -7,7 +7,8 @@ import datetime as dt
 from collections.abc import Sequence
 
 from kithkin.models import Affiliation, Network, Organization, User
-from kithkin.services.memberships import create_organization, join_organization
+from kithkin.services.memberships import join_organization
+from kithkin.services.organizations import create_organization
 from tests.factories import owner_of
 
 

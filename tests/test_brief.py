@@ -113,7 +113,8 @@ def test_the_brief_says_what_to_remember(network, ada):
         ("Grace Hopper", "introduced you two"),
         ("Linus Student", "introduced to you by them"),
     ]
-    assert (brief.balance.given, brief.balance.received) == (2, 1)
+    assert (brief.balance.given, brief.balance.received) == (4, 2)  # weights, as everywhere
+    assert brief.balance.sentence == "You gave 4, they gave 2: you have given more."
 
 
 def test_a_new_contact_has_a_short_brief(network):
@@ -186,7 +187,7 @@ def test_kith_brief(owner, network, ada):
         "  Organizations: ACM, Analytical Engines",
         "  Events: PyCon 2025",
         "  Alan Turing: their colleague, your friend",
-        "Value: you gave 2, received 1",
+        "Value: You gave 4, they gave 2: you have given more.",
     ]:
         assert line in result.stdout.splitlines(), line
     assert "Old question" not in result.stdout
@@ -199,7 +200,12 @@ def test_kith_brief_json(owner, network, ada):
     assert data["tags"] == {"items": ["mentor-candidate", "rust", "speaker"], "more": 1}
     assert data["questions"]["items"] == [{"noted_on": "2026-01-10", "text": "How is Lyon?"}]
     assert data["introduced_by"]["name"] == "Grace Hopper"
-    assert data["value"] == {"given": 2, "received": 1}
+    assert data["value"] == {
+        "given": 4,
+        "received": 2,
+        "balance": -2,
+        "sentence": "You gave 4, they gave 2: you have given more.",
+    }
     assert data["upcoming"]["items"][0] == {
         "on": "2026-02-25",
         "title": "Work anniversary",

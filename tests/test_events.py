@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from kithkin import access
-from kithkin.cli import event_commands
+from kithkin.cli import person_choice
 from kithkin.cli.app import app
 from kithkin.errors import Forbidden, InvalidInput, NotFound
 from kithkin.models import Attendance, Event, FollowUp, Interaction, Person
@@ -472,7 +472,7 @@ def test_kith_met_refuses_a_near_match_without_a_terminal(kith, network, pycon):
 
 def test_kith_met_asks_on_a_terminal(kith, network, pycon, monkeypatch):
     grace = make_person(network, "Grace Hopper", organization="US Navy")
-    monkeypatch.setattr(event_commands, "_interactive", lambda: True)
+    monkeypatch.setattr(person_choice, "interactive", lambda: True)
     result = kith("met", "Grace Hoper", "--at", "PyCon", input="y\n")
     assert result.exit_code == 0, result.output
     assert "Did you meet Grace Hopper (US Navy)?" in result.stdout

@@ -364,7 +364,8 @@ def test_kith_give_got_and_ledger(kith, network, ada):
     ]
     shown = kith("ledger", "Ada")
     assert shown.exit_code == 0
-    assert "balance +2, they have given more" in shown.stdout
+    assert "You gave 3, they gave 5: they have given more." in shown.stdout
+    assert "Balance +2 (you gave once, they gave once)." in shown.stdout
     assert "Last given: 2026-02-20; last received: 2026-02-14. 1 not thanked yet." in shown.stdout
     assert "Babbage & Co" in shown.stdout and "not thanked" in shown.stdout
     data = json.loads(kith("ledger", "Ada", "--json").stdout)

@@ -12,10 +12,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from typer.testing import CliRunner
 
+from kithkin.cli import person_choice
 from kithkin.cli.app import app
 from kithkin.demo import generate_network
 from kithkin.errors import Ambiguous, Forbidden, InvalidInput, NotFound
-from kithkin.models import Interaction, Mentorship
+from kithkin.models import Interaction, Mentorship, Person
 from kithkin.queries.agenda import agenda
 from kithkin.queries.mentorships import (
     list_mentorships,
@@ -260,8 +261,8 @@ def test_the_demo_has_mentors_mentees_and_one_session_due_today(owner, network):
 def kith(owner):
     runner = CliRunner()
 
-    def run(*args: str):
-        return runner.invoke(app, list(args), catch_exceptions=False)
+    def run(*args: str, input: str | None = None):
+        return runner.invoke(app, list(args), input=input, catch_exceptions=False)
 
     return run
 
@@ -431,3 +432,51 @@ def test_a_viewer_cannot_change_mentorships_from_the_cli(network, barbara, viewe
     assert result.exit_code == 3
     mentorship.refresh_from_db()
     assert mentorship.status == "active"
+
+
+def test_kith_mentor_add_creates_someone_unknown_as_kith_met_does(kith, network, barbara):
+    result = kith("mentor", "add", "Frances Allen", "--every", "30d")
+    assert result.exit_code == 0, result.output
+    frances = Person.objects.get(network=network, full_name="Frances Allen")
+    assert result.stdout.splitlines() == [
+        f"Added Frances Allen (#{frances.pk}).",
+        f"Frances Allen mentors you: mentorship #{Mentorship.objects.get(mentor=frances).pk}, "
+        "every 30 days, first session due 2026-03-22.",
+    ]
+    assert frances.connected_on == TODAY
+    result = kith("mentee", "add", "Edsger Dijkstra")
+    assert result.exit_code == 0 and result.stdout.startswith("Added Edsger Dijkstra (#")
+    assert Mentorship.objects.filter(mentee__full_name="Edsger Dijkstra").exists()
+
+
+def test_kith_mentor_add_refuses_a_near_match_without_a_terminal(kith, network, barbara):
+    before = (Person.objects.count(), Mentorship.objects.count())
+    result = kith("mentor", "add", "Barbra Liskow")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "Error: 'Barbra Liskow' is close to 1 person you know: pass --new to add Barbra Liskow "
+        "anyway, or give the exact name of the one you mean:",
+        "  • Barbara Liskov",
+    ]
+    assert (Person.objects.count(), Mentorship.objects.count()) == before
+    result = kith("mentee", "add", "Barbra Liskow", "--new")
+    assert result.exit_code == 0 and result.stdout.startswith("Added Barbra Liskow (#")
+    assert Mentorship.objects.get().mentee.full_name == "Barbra Liskow"
+
+
+def test_kith_mentor_add_asks_on_a_terminal(kith, network, barbara, monkeypatch):
+    monkeypatch.setattr(person_choice, "interactive", lambda: True)
+    result = kith("mentor", "add", "Barbra Liskow", input="y\n")
+    assert result.exit_code == 0, result.output
+    assert "Do you mean Barbara Liskov?" in result.stdout
+    assert Mentorship.objects.get().mentor == barbara
+    result = kith("mentee", "add", "Barbra Liskow", input="n\nn\n")
+    assert result.exit_code == 1
+    assert "Nothing recorded: no mentorship added." in result.stderr
+    assert Mentorship.objects.count() == 1
+
+
+def test_someone_added_for_a_refused_mentorship_is_not_kept(kith, network):
+    result = kith("mentor", "add", "Frances Allen", "--of", "Frances Allen")
+    assert result.exit_code == 2, result.output
+    assert not Person.objects.filter(full_name="Frances Allen").exists()

@@ -116,7 +116,7 @@ def test_the_person_panel_shows_the_balance_and_records(owner_client, network, a
     gave(network, ada, "advice", "Talk review", on=dt.date(2026, 1, 5))
     page = html(owner_client.get(f"/people/{ada.pk}/"))
     panel = page.split('id="ledger-panel"')[1].split("</section>")[0]
-    assert "You gave <strong>2</strong>, they gave <strong>3</strong>" in panel
+    assert "You gave 2, they gave 3: they have given more." in panel
     assert "they have given more" in panel and "You last gave 5 Jan 2026" in panel
     assert "1 not thanked" in panel and "Thank Ada Lovelace" in panel
     response = owner_client.post(

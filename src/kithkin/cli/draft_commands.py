@@ -164,7 +164,7 @@ def _brief_lines(brief: Brief) -> list[Text | str]:
     if brief.balance:
         lines += [
             "",
-            f"Value: you gave {brief.balance.given}, received {brief.balance.received}",
+            f"Value: {brief.balance.sentence}",
         ]
     return lines
 
@@ -220,7 +220,12 @@ def brief_json(brief: Brief) -> dict[str, Any]:
             brief.connections,
             lambda c: {"id": c.person.pk, "name": c.person.full_name, "why": c.why},
         ),
-        "value": {"given": brief.balance.given, "received": brief.balance.received},
+        "value": {
+            "given": brief.balance.given,
+            "received": brief.balance.received,
+            "balance": brief.balance.balance,
+            "sentence": brief.balance.sentence,
+        },
     }
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -11,8 +10,9 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from kithkin.cli.context import err, handle_errors, out, parse_day, print_json, session
-from kithkin.errors import InvalidInput, KithError
+from kithkin.cli.context import handle_errors, out, parse_day, print_json, session
+from kithkin.cli.person_choice import known_or_new
+from kithkin.errors import InvalidInput
 
 if TYPE_CHECKING:
     from kithkin.cli.context import Session
@@ -338,10 +338,6 @@ def _print_draft(draft: str) -> None:
         out.print(f"  {line}" if line else "")
 
 
-def _interactive() -> bool:
-    return sys.stdin.isatty() and sys.stdout.isatty()
-
-
 @handle_errors
 def met(
     name: Annotated[str, typer.Argument(help="Who I met: their full name.")],
@@ -359,8 +355,7 @@ def met(
 ) -> None:
     """Record meeting someone at an event: a follow-up within 48 hours, with a draft."""
     from kithkin import clock
-    from kithkin.queries.people import describe
-    from kithkin.services.events import NearMatch, meet_at_event
+    from kithkin.services.events import meet_at_event
 
     ctx = session()
     event = _event(ctx, at)
@@ -371,32 +366,7 @@ def met(
             ctx.network, ctx.user, event, note=note, email=email, organization=org, on=day, **who
         )
 
-    try:
-        result = meet(name=name, new=new)
-    except NearMatch as near:
-        described = [describe(person) for person in near.candidates]
-        if not _interactive():
-            err.print(
-                f"Error: {near}: pass --new to add {near.name} anyway, "
-                "or give the exact name of the one you met:"
-            )
-            for line in described:
-                err.print(f"  • {line}")
-            raise typer.Exit(1) from None
-        chosen = next(
-            (
-                person
-                for person, line in zip(near.candidates, described, strict=True)
-                if typer.confirm(f"Did you meet {line}?", default=False)
-            ),
-            None,
-        )
-        if chosen is not None:
-            result = meet(person=chosen)
-        elif typer.confirm(f"Add {near.name} as someone new?", default=False):
-            result = meet(name=name, new=True)
-        else:
-            raise KithError("Nothing recorded.") from None
+    result = known_or_new(name, meet, new=new, question="Did you meet", purpose="the one you met")
     person = result.person
     shown_day = clock.local_date(result.interaction.occurred_at, ctx.network.time_zone)
     if result.created:

@@ -73,6 +73,7 @@ def person_ledger_json(ledger: PersonLedger) -> dict[str, Any]:
         "received_count": b.received_count,
         "balance": b.balance,
         "balance_words": b.words,
+        "balance_sentence": b.sentence,
         "last_given": b.last_given.isoformat() if b.last_given else None,
         "last_received": b.last_received.isoformat() if b.last_received else None,
         "unthanked": b.unthanked,
@@ -272,12 +273,17 @@ def _exchanges_table(title: str, exchanges: list[ValueExchange]) -> Table:
     return table
 
 
+def _times(count: int) -> str:
+    return "once" if count == 1 else f"{count} times"
+
+
 def _print_person(ledger: PersonLedger) -> None:
     b = ledger.balance
     out.print(Text(ledger.person.full_name, style="bold"))
+    out.print(b.sentence)
     out.print(
-        f"You gave {b.given} ({b.given_count} times), they gave {b.received} "
-        f"({b.received_count} times): balance {b.balance:+d}, {b.words}."
+        f"Balance {b.balance:+d} (you gave {_times(b.given_count)}, "
+        f"they gave {_times(b.received_count)})."
     )
     line = f"Last given: {_when(b.last_given)}; last received: {_when(b.last_received)}."
     if b.unthanked:

@@ -1,4 +1,5 @@
-"""`kith org add|show|list|notice`, `kith join`, `kith renew`, `kith leave`: organizations
+"""`kith org add|show|list|notice` (and edit|rename|merge|delete from
+cli.organization_commands), `kith join`, `kith renew`, `kith leave`: organizations
 and my memberships of them."""
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
+from kithkin.cli import organization_commands
 from kithkin.cli.context import handle_errors, out, parse_day, print_json, session
 from kithkin.errors import InvalidInput
 
@@ -116,7 +118,7 @@ def org_add(
     as_json: _Json = False,
 ) -> None:
     """Add an organization."""
-    from kithkin.services.memberships import create_organization
+    from kithkin.services.organizations import create_organization
 
     ctx = session()
     with _options({"kind": "--kind", "website": "--website", "tag": "--tag", "name": "NAME"}):
@@ -319,6 +321,12 @@ def leave(organization: _Org) -> None:
         membership = leave_organization(ctx.network, ctx.user, found, today=ctx.today)
     out.print(f"Left {found.name} on {membership.end_on}.")
 
+
+# Changing organizations themselves (cli.organization_commands).
+org_app.command("edit")(organization_commands.org_edit)
+org_app.command("rename")(organization_commands.org_rename)
+org_app.command("merge")(organization_commands.org_merge)
+org_app.command("delete")(organization_commands.org_delete)
 
 # Top-level commands ("name": function) and command groups ("name": Typer app) that
 # kithkin.cli.app registers.

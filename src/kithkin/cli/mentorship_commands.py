@@ -10,10 +10,11 @@ import typer
 from rich.table import Table
 
 from kithkin.cli.context import handle_errors, out, parse_day, print_json, session
+from kithkin.cli.person_choice import known_or_new
 
 if TYPE_CHECKING:
     from kithkin.cli.context import Session
-    from kithkin.models import Mentorship
+    from kithkin.models import Mentorship, Person
     from kithkin.queries.mentorships import MentorshipSummary
 
 mentor_app = typer.Typer(
@@ -33,6 +34,9 @@ _Which = Annotated[
 ]
 _Goals = Annotated[list[str] | None, typer.Option("--goal", help="A goal; repeat for several.")]
 _Every = Annotated[str | None, typer.Option("--every", help="Session cadence: 2w, 30d, monthly...")]
+_New = Annotated[
+    bool, typer.Option("--new", help="Someone new, even if the name is close to someone known.")
+]
 _Since = Annotated[
     str | None, typer.Option("--since", help="When it started (YYYY-MM-DD); default today.")
 ]
@@ -81,6 +85,32 @@ def _cadence_text(days: int | None) -> str:
     return "every day" if days == 1 else f"every {days} days"
 
 
+def _person(ctx: Session, text: str, *, new: bool) -> Person:
+    """The person ``text`` names (a name, a unique prefix, an email), else someone new as
+    `kith met` adds them: a name close to people known is asked about (or refused)."""
+    from kithkin.errors import NotFound
+    from kithkin.queries.people import resolve_person
+    from kithkin.services.known_or_new import find_or_add_person
+
+    if not new:
+        try:
+            return resolve_person(ctx.network, text)
+        except NotFound:
+            pass
+
+    def attempt(person: Person | None = None, name: str = "", new: bool = False) -> Person:
+        if person is not None:
+            return person
+        found, added = find_or_add_person(
+            ctx.network, ctx.user, name=name, new=new, connected_on=ctx.today
+        )
+        if added:
+            out.print(f"Added {found.full_name} (#{found.pk}).")
+        return found
+
+    return known_or_new(text, attempt, new=new, nothing="Nothing recorded: no mentorship added.")
+
+
 def _add(
     ctx: Session,
     *,
@@ -89,26 +119,29 @@ def _add(
     goals: list[str] | None,
     every: str | None,
     since: str | None,
+    new: bool = False,
 ) -> Mentorship:
+    from django.db import transaction
+
     from kithkin.dates import parse_every
-    from kithkin.queries.people import resolve_person
     from kithkin.services.mentorships import add_mentorship
 
     cadence = parse_every(every, "--every").approx_days if every else None
     started_on = parse_day(since, ctx.today, "--since") or ctx.today
-    # Whichever is not named is me.
-    mentor = resolve_person(ctx.network, mentor_name) if mentor_name else None
-    mentee = resolve_person(ctx.network, mentee_name) if mentee_name else None
-    return add_mentorship(
-        ctx.network,
-        ctx.user,
-        mentor=mentor,
-        mentee=mentee,
-        goals=goals or [],
-        cadence_days=cadence,
-        started_on=started_on,
-        today=ctx.today,
-    )
+    with transaction.atomic():  # someone added for it goes if the mentorship is refused
+        # Whichever is not named is me.
+        mentor = _person(ctx, mentor_name, new=new) if mentor_name else None
+        mentee = _person(ctx, mentee_name, new=new) if mentee_name else None
+        return add_mentorship(
+            ctx.network,
+            ctx.user,
+            mentor=mentor,
+            mentee=mentee,
+            goals=goals or [],
+            cadence_days=cadence,
+            started_on=started_on,
+            today=ctx.today,
+        )
 
 
 def _print_added(mentorship: Mentorship) -> None:
@@ -129,10 +162,14 @@ def mentor_add(
     every: _Every = None,
     since: _Since = None,
     of: Annotated[str | None, typer.Option("--of", help="The mentee, when it is not you.")] = None,
+    new: _New = False,
 ) -> None:
-    """PERSON mentors you (or the --of person) from today or --since."""
+    """PERSON mentors you (or the --of person) from today or --since. Someone unknown is
+    added, as `kith met` does."""
     ctx = session()
-    mentorship = _add(ctx, mentor_name=person, mentee_name=of, goals=goal, every=every, since=since)
+    mentorship = _add(
+        ctx, mentor_name=person, mentee_name=of, goals=goal, every=every, since=since, new=new
+    )
     _print_added(mentorship)
 
 
@@ -143,11 +180,13 @@ def mentee_add(
     goal: _Goals = None,
     every: _Every = None,
     since: _Since = None,
+    new: _New = False,
 ) -> None:
-    """You mentor PERSON from today or --since."""
+    """You mentor PERSON from today or --since. Someone unknown is added, as `kith met`
+    does."""
     ctx = session()
     mentorship = _add(
-        ctx, mentor_name=None, mentee_name=person, goals=goal, every=every, since=since
+        ctx, mentor_name=None, mentee_name=person, goals=goal, every=every, since=since, new=new
     )
     _print_added(mentorship)
 

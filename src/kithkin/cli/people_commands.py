@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -11,6 +13,10 @@ from rich.text import Text
 from kithkin.cli import shapes
 from kithkin.cli.context import handle_errors, out, parse_day, print_json, session
 from kithkin.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from kithkin.cli.context import Session
+    from kithkin.models import Person
 
 _Json = Annotated[bool, typer.Option("--json", help="Print JSON (see docs/cli.md).")]
 
@@ -226,6 +232,25 @@ def people(
 @handle_errors
 def edit(
     person: Annotated[str, typer.Argument(help="Who (fuzzy name or email).")],
+    name: Annotated[str | None, typer.Option(help="Their full name, corrected.")] = None,
+    first: Annotated[str | None, typer.Option(help="Their given name.")] = None,
+    last: Annotated[str | None, typer.Option(help="Their family name.")] = None,
+    email: Annotated[list[str] | None, typer.Option(help="Add an email (repeatable).")] = None,
+    remove_email: Annotated[
+        list[str] | None, typer.Option("--remove-email", help="Remove an email (repeatable).")
+    ] = None,
+    phone: Annotated[list[str] | None, typer.Option(help="Add a phone (repeatable).")] = None,
+    remove_phone: Annotated[
+        list[str] | None, typer.Option("--remove-phone", help="Remove a phone (repeatable).")
+    ] = None,
+    job: Annotated[
+        str | None, typer.Option(help='A current job: "Title at Organization" (or just one).')
+    ] = None,
+    org: Annotated[str | None, typer.Option(help="A current job at this organization.")] = None,
+    title: Annotated[str | None, typer.Option(help="The title of the --org job.")] = None,
+    end_job: Annotated[
+        str | None, typer.Option("--end-job", help="End their current job at this organization.")
+    ] = None,
     circle: Annotated[str | None, typer.Option(help="Move to this circle.")] = None,
     every: Annotated[str | None, typer.Option(help="Check in this often (30d, 6w, 3m).")] = None,
     circle_cadence: Annotated[
@@ -236,34 +261,119 @@ def edit(
         typer.Option(help="Add a profile (LinkedIn, GitHub, Mastodon, X...) or website."),
     ] = None,
 ) -> None:
-    """Change a person's circle or check-in cadence; add profiles and websites."""
+    """Change a person's names, emails, phones, jobs, circle or check-in cadence; add
+    profiles and websites. All or nothing."""
     from django.db import transaction
 
     from kithkin.dates import parse_every
     from kithkin.queries.people import resolve_person
-    from kithkin.services.contact_points import add_contact_point
-    from kithkin.services.people import set_cadence
 
     ctx = session()
     who = resolve_person(ctx.network, person)
-    try:
-        with transaction.atomic():
-            added = [
-                add_contact_point(ctx.network, ctx.user, who, kind="url", value=value)
-                for value in url or []
-            ]
-    except InvalidInput as exc:
-        raise InvalidInput("--url", exc.message) from None
-    for point in added:
-        out.print(f"Added {point.service or point.get_kind_display()} {point.value}.")
-    if added and circle is None and every is None and not circle_cadence:
-        return
+    if job is not None and (org is not None or title is not None):
+        raise InvalidInput("--job", "give either --job or --org/--title, not both")
+    if title is not None and org is None:
+        raise InvalidInput("--title", "say where with --org")
+    new_job = _job(job) if job is not None else ((org, title or "") if org is not None else None)
+    cadence = parse_every(every, "--every").approx_days if every else None
+    with transaction.atomic():
+        lines = _edit(ctx, who, name, first, last, email, remove_email, phone, remove_phone, url)
+        lines += _edit_jobs(ctx, who, new_job, end_job)
+        if circle is not None or cadence is not None or circle_cadence or not lines:
+            lines.append(_edit_cadence(ctx, who, circle, cadence, circle_cadence))
+    for line in lines:
+        out.print(line, highlight=False)
+
+
+def _job(text: str) -> tuple[str, str]:
+    """(organization, title) of "Title at Organization"; a text without " at " is the
+    organization alone."""
+    title, at, organization = text.partition(" at ")
+    return (organization, title) if at else (text, "")
+
+
+def _edit(
+    ctx: Session,
+    who: Person,
+    name: str | None,
+    first: str | None,
+    last: str | None,
+    emails: list[str] | None,
+    removed_emails: list[str] | None,
+    phones: list[str] | None,
+    removed_phones: list[str] | None,
+    urls: list[str] | None,
+) -> list[str]:
+    """Names and contact points, through the people and contact-point services."""
+    from kithkin.services.contact_points import add_contact_point, remove_contact_value
+    from kithkin.services.people import PersonChanges, update_person
+
+    lines = []
+    for kind, option, removed in (
+        ("email", "--remove-email", removed_emails),
+        ("phone", "--remove-phone", removed_phones),
+    ):
+        for value in removed or []:
+            with _named({kind: option}):
+                point = remove_contact_value(ctx.network, ctx.user, who, kind=kind, value=value)
+            lines.append(f"Removed {kind} {point.value}.")
+    for kind, option, added in (("email", "--email", emails), ("phone", "--phone", phones)):
+        for value in added or []:
+            with _named({kind: option}):
+                point = add_contact_point(ctx.network, ctx.user, who, kind=kind, value=value)
+            lines.append(f"Added {kind} {point.value}.")
+    for value in urls or []:
+        with _named({"url": "--url"}):
+            point = add_contact_point(ctx.network, ctx.user, who, kind="url", value=value)
+        lines.append(f"Added {point.service or point.get_kind_display()} {point.value}.")
+    if name is not None or first is not None or last is not None:
+        before = who.full_name
+        with _named({"full_name": "--name", "given_name": "--first", "family_name": "--last"}):
+            update_person(
+                ctx.network,
+                ctx.user,
+                who,
+                PersonChanges(full_name=name, given_name=first, family_name=last),
+            )
+        renamed = f"Renamed {before} to {who.full_name}" if who.full_name != before else ""
+        lines.append(
+            (renamed or f"Saved {who.full_name}")
+            + f" (given name {who.given_name or '-'}, family name {who.family_name or '-'})."
+        )
+    return lines
+
+
+def _edit_jobs(
+    ctx: Session, who: Person, new_job: tuple[str, str] | None, end_job: str | None
+) -> list[str]:
+    from kithkin.services.affiliations import add_affiliation, end_job_at
+
+    lines = []
+    if end_job is not None:
+        with _named({"organization": "--end-job", "end_on": "--end-job"}):
+            ended = end_job_at(ctx.network, ctx.user, who, end_job, end_on=ctx.today)
+        lines += [f"Ended job: {job} on {job.end_on}." for job in ended]
+    if new_job is not None:
+        organization, title = new_job
+        with _named({"organization": "--org", "title": "--title"}):
+            added = add_affiliation(
+                ctx.network, ctx.user, who, organization=organization, title=title
+            )
+        lines.append(f"Added job: {added}.")
+    return lines
+
+
+def _edit_cadence(
+    ctx: Session, who: Person, circle: str | None, cadence: int | None, circle_cadence: bool
+) -> str:
+    from kithkin.services.people import set_cadence
+
     updated = set_cadence(
         ctx.network,
         ctx.user,
         who,
         circle=circle,
-        cadence_days=parse_every(every, "--every").approx_days if every else None,
+        cadence_days=cadence,
         clear_cadence=circle_cadence,
     )
     due = (
@@ -271,6 +381,15 @@ def edit(
         if updated.check_in_due_on
         else "no check-in cadence"
     )
-    out.print(
-        f"{updated.full_name}: {updated.circle.name if updated.circle else 'no circle'}, {due}."
-    )
+    return f"{updated.full_name}: {updated.circle.name if updated.circle else 'no circle'}, {due}."
+
+
+@contextmanager
+def _named(options: dict[str, str]) -> Iterator[None]:
+    """Name a service's field as the option the user typed."""
+    try:
+        yield
+    except InvalidInput as exc:
+        if exc.field in options:
+            raise InvalidInput(options[exc.field], exc.message) from None
+        raise

@@ -25,6 +25,7 @@ from kithkin.models import (
     User,
     ValueExchange,
 )
+from kithkin.queries.memberships import organization_key
 from kithkin.services.checkins import refresh_check_ins
 from kithkin.services.query_planner import refresh_statistics_after_commit
 from kithkin.services.search_index import reindex_people, search_document
@@ -41,15 +42,15 @@ class ImportSummary:
 
 
 def _organizations(network: Network, names: Iterable[str]) -> dict[str, Organization]:
-    wanted = {fold(name): name.strip() for name in names if name.strip()}
-    found = {fold(o.name): o for o in Organization.objects.filter(network=network)}
+    wanted = {organization_key(name): " ".join(name.split()) for name in names if name.strip()}
+    found = {organization_key(o.name): o for o in Organization.objects.filter(network=network)}
     missing = [
         Organization(network=network, name=name) for key, name in wanted.items() if key not in found
     ]
     Organization.objects.bulk_create(missing, batch_size=BATCH)
     found.update(
         {
-            fold(o.name): o
+            organization_key(o.name): o
             for o in Organization.objects.filter(
                 network=network, name__in=[o.name for o in missing]
             )
@@ -233,7 +234,7 @@ def apply_plan(
         [
             (
                 c.person_id,
-                organizations[fold(org)].pk,
+                organizations[organization_key(org)].pk,
                 Affiliation.Kind.EMPLOYMENT,
                 title[:200],
                 now,
@@ -262,7 +263,7 @@ def apply_plan(
         Affiliation.objects.bulk_create(
             Affiliation(
                 person=me,
-                organization=jobs_at[fold(job.organization)],
+                organization=jobs_at[organization_key(job.organization)],
                 title=job.title[:200],
                 start_on=job.start,
                 end_on=job.end if job.end and (not job.start or job.end >= job.start) else None,

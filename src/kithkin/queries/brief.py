@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, Model, Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Model, Q, QuerySet
 
 from kithkin import access
 from kithkin.models import (
@@ -29,8 +29,8 @@ from kithkin.models import (
     Organization,
     Person,
     Relationship,
-    ValueExchange,
 )
+from kithkin.queries.ledger import NO_BALANCE, Balance, balance_with
 from kithkin.queries.occasions import milestone_date, next_occurrence
 
 SHOWN = 3
@@ -99,15 +99,6 @@ class Connection:
 
 
 @dataclass(frozen=True)
-class ValueBalance:
-    given: int  # from me to them
-    received: int  # from them to me
-
-    def __bool__(self) -> bool:
-        return bool(self.given or self.received)
-
-
-@dataclass(frozen=True)
 class Brief:
     person: Person
     today: dt.date
@@ -123,7 +114,7 @@ class Brief:
     organizations: Some[Organization]
     events: Some[Event]
     connections: Some[Connection]
-    balance: ValueBalance
+    balance: Balance  # queries.ledger's one definition
 
 
 def prep_brief(network: Network, person: Person, today: dt.date) -> Brief:
@@ -160,7 +151,7 @@ def prep_brief(network: Network, person: Person, today: dt.date) -> Brief:
         organizations=_shared_organizations(network, person, me_id),
         events=_shared_events(network, person),
         connections=_connections(network, person, me_id),
-        balance=_balance(network, person, me_id),
+        balance=balance_with(network, person, me_id) if me_id is not None else NO_BALANCE,
     )
 
 
@@ -321,18 +312,6 @@ def _connections(network: Network, person: Person, me_id: int | None) -> Some[Co
             whys.setdefault(pk, "introduced to you by them")
     people = Person.objects.filter(network=network, pk__in=list(whys)[:BOUND]).order_by("full_name")
     return _some([Connection(person=p, why=whys[p.pk]) for p in people], total=len(whys))
-
-
-def _balance(network: Network, person: Person, me_id: int | None) -> ValueBalance:
-    if me_id is None:
-        return ValueBalance(given=0, received=0)
-    counts = ValueExchange.objects.filter(
-        Q(giver_id=me_id, receiver=person) | Q(giver=person, receiver_id=me_id), network=network
-    ).aggregate(
-        given=Count("pk", filter=Q(giver_id=me_id, receiver=person)),
-        received=Count("pk", filter=Q(giver=person, receiver_id=me_id)),
-    )
-    return ValueBalance(given=counts["given"], received=counts["received"])
 
 
 def _line(text: str, limit: int = 140) -> str:

@@ -139,6 +139,37 @@ class Balance:
     def words(self) -> str:
         return balance_words(self.balance)
 
+    @property
+    def sentence(self) -> str:
+        """The balance as every page and command says it."""
+        return f"You gave {self.given}, they gave {self.received}: {self.words}."
+
+    def __bool__(self) -> bool:
+        return bool(self.given_count or self.received_count)
+
+
+NO_BALANCE = Balance(0, 0, 0, 0, None, None, 0)
+
+
+def balance_with(network: Network, person: Person, me: int | None = None) -> Balance:
+    """The value balance between me and ``person`` (weights summed), in one query: the one
+    definition the person page, the prep brief and `kith ledger` read."""
+    me = me if me is not None else me_id(network)
+    if person.pk == me:
+        return NO_BALANCE
+    gave = Q(giver_id=me, receiver_id=person.pk)
+    got = Q(giver_id=person.pk, receiver_id=me)
+    numbers = ValueExchange.objects.filter(network=network).aggregate(
+        given=Sum("weight", filter=gave, default=0),
+        received=Sum("weight", filter=got, default=0),
+        given_count=Count("pk", filter=gave),
+        received_count=Count("pk", filter=got),
+        last_given=Max("occurred_on", filter=gave),
+        last_received=Max("occurred_on", filter=got),
+        unthanked=Count("pk", filter=got & Q(thanked_at__isnull=True)),
+    )
+    return Balance(**numbers)
+
 
 @dataclass(frozen=True)
 class PersonLedger:
@@ -154,27 +185,17 @@ class PersonLedger:
 
 
 def person_ledger(network: Network, person: Person, me: int | None = None) -> PersonLedger:
-    me = me if me is not None else me_id(network)
-    gave = Q(giver_id=me, receiver_id=person.pk)
-    got = Q(giver_id=person.pk, receiver_id=me)
-    numbers = ValueExchange.objects.filter(network=network).aggregate(
-        given=Sum("weight", filter=gave, default=0),
-        received=Sum("weight", filter=got, default=0),
-        given_count=Count("pk", filter=gave),
-        received_count=Count("pk", filter=got),
-        last_given=Max("occurred_on", filter=gave),
-        last_received=Max("occurred_on", filter=got),
-        unthanked=Count("pk", filter=got & Q(thanked_at__isnull=True)),
-        total=Count("pk", filter=Q(giver_id=person.pk) | Q(receiver_id=person.pk)),
+    balance = balance_with(network, person, me)
+    with_them = ValueExchange.objects.filter(network=network).filter(
+        Q(giver_id=person.pk) | Q(receiver_id=person.pk)
     )
-    total = numbers.pop("total")
     exchanges = list(
-        ValueExchange.objects.filter(network=network)
-        .filter(Q(giver_id=person.pk) | Q(receiver_id=person.pk))
-        .select_related("giver", "receiver", "introduced_to")
-        .order_by("-occurred_on", "-pk")[:PANEL_EXCHANGES]
+        with_them.select_related("giver", "receiver", "introduced_to").order_by(
+            "-occurred_on", "-pk"
+        )[:PANEL_EXCHANGES]
     )
-    return PersonLedger(person, Balance(**numbers), exchanges, total)
+    total = len(exchanges) if len(exchanges) < PANEL_EXCHANGES else with_them.count()
+    return PersonLedger(person, balance, exchanges, total)
 
 
 def person_panel(network: Network, person: Person, today: dt.date) -> PersonLedger | None:

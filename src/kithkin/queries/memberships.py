@@ -20,6 +20,33 @@ SECTION_SHOWN = 10
 MAX_CANDIDATES = 8
 
 
+def organization_key(name: str) -> str:
+    """What makes two names one organization: case, accents and spacing aside
+    ('Société  Générale' is 'societe generale'). The importer, the services and the
+    resolver all compare names through this one rule."""
+    return fold(" ".join(name.split()))
+
+
+def organization_named(
+    network: Network, name: str, *, exclude: Organization | None = None
+) -> Organization | None:
+    """The network's organization that ``name`` names (see ``organization_key``), if any;
+    ``exclude`` leaves one out (an organization being renamed)."""
+    wanted = organization_key(name)
+    if not wanted:
+        return None
+    organizations = Organization.objects.filter(network=network)
+    if exclude is not None:
+        organizations = organizations.exclude(pk=exclude.pk)
+    exact = organizations.filter(name__iexact=" ".join(name.split())).first()
+    if exact is not None:
+        return exact
+    for pk, known in organizations.values_list("pk", "name"):
+        if organization_key(known) == wanted:
+            return organizations.get(pk=pk)
+    return None
+
+
 def resolve_organization(user: User, network: Network, text: str) -> Organization:
     """The one organization ``text`` names: ``#12`` (its id, through access.py), its name
     whatever the case, or a unique prefix of its words. Raises Ambiguous or NotFound (with
@@ -31,14 +58,10 @@ def resolve_organization(user: User, network: Network, text: str) -> Organizatio
     organizations = Organization.objects.filter(network=network)
     if not query:
         raise InvalidInput("organization", "must not be empty")
-    exact = organizations.filter(name__iexact=query).first()
-    if exact is not None:
-        return exact
+    named = organization_named(network, query)
+    if named is not None:
+        return named
     names = dict(organizations.values_list("pk", "name"))
-    wanted = fold(query)
-    folded = [pk for pk, name in names.items() if fold(name) == wanted]
-    if len(folded) == 1:
-        return organizations.get(pk=folded[0])
     query_words = words(query)
     prefix = [
         pk

@@ -9,12 +9,15 @@ from django.db import transaction
 from kithkin import access
 from kithkin.errors import InvalidInput
 from kithkin.models import Affiliation, Network, Organization, Person, User
+from kithkin.queries.memberships import organization_named
 from kithkin.services.derived_state import mark_changed
 
 
 def get_or_create_organization(network: Network, name: str) -> Organization:
-    organization = Organization.objects.filter(network=network, name__iexact=name.strip()).first()
-    return organization or Organization.objects.create(network=network, name=name.strip())
+    """The organization ``name`` names (queries.memberships.organization_key: case, accents
+    and spacing aside), created if the network does not know it yet."""
+    organization = organization_named(network, name)
+    return organization or Organization.objects.create(network=network, name=" ".join(name.split()))
 
 
 @transaction.atomic
@@ -71,6 +74,30 @@ def end_affiliation(
     affiliation.save(update_fields=["end_on"])
     mark_changed(network, [affiliation.person_id])
     return affiliation
+
+
+@transaction.atomic
+def end_job_at(
+    network: Network, actor: User, person: Person, organization: str, *, end_on: dt.date
+) -> list[Affiliation]:
+    """End the person's current job(s) at ``organization`` (its name, by the one rule of
+    queries.memberships.organization_key); their other current ties there (a membership)
+    stay. InvalidInput names their current jobs when none is there."""
+    access.require_write(actor, network)
+    access.require_in_network(network, person)
+    current = Affiliation.objects.filter(
+        person=person, kind=Affiliation.Kind.EMPLOYMENT, end_on__isnull=True
+    ).select_related("organization")
+    found = organization_named(network, organization)
+    jobs = [a for a in current if found is not None and a.organization_id == found.pk]
+    if not jobs:
+        others = ", ".join(str(a) for a in current) or "none"
+        raise InvalidInput(
+            "organization",
+            f"{person.full_name} has no current job at {organization.strip()!r} "
+            f"(current jobs: {others})",
+        )
+    return [end_affiliation(network, actor, job, end_on=end_on) for job in jobs]
 
 
 def _check_end(start_on: dt.date, end_on: dt.date) -> None:

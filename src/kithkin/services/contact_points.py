@@ -83,3 +83,22 @@ def remove_contact_point(network: Network, actor: User, point: ContactPoint) -> 
             successor.is_primary = True
             successor.save(update_fields=["is_primary"])
     mark_changed(network, [current.person_id])
+
+
+@transaction.atomic
+def remove_contact_value(
+    network: Network, actor: User, person: Person, *, kind: str, value: str
+) -> ContactPoint:
+    """Remove the person's email, phone or URL that ``value`` is, however it is typed
+    ('ADA@example.org', '+33 6 12 34 56 78'); InvalidInput if they have no such one."""
+    access.require_write(actor, network)
+    access.require_in_network(network, person)
+    stored_kind, shown, key, _ = normalize_contact_point(network, kind, value)
+    kinds = (
+        [stored_kind, ContactPoint.Kind.SOCIAL] if kind == ContactPoint.Kind.URL else [stored_kind]
+    )
+    point = ContactPoint.objects.filter(person=person, kind__in=kinds, normalized=key).first()
+    if point is None:
+        raise InvalidInput(kind, f"{person.full_name} has no {kind} {shown}")
+    remove_contact_point(network, actor, point)
+    return point

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from kithkin import access, clock
-from kithkin.errors import InvalidInput, KithError
+from kithkin.errors import InvalidInput
 from kithkin.models import (
     Attendance,
     Event,
@@ -25,19 +25,13 @@ from kithkin.models import (
     Person,
     User,
 )
-from kithkin.queries.events import exact_people, people_by_email, similar_people
 from kithkin.services.affiliations import get_or_create_organization
 from kithkin.services.drafts import DraftContext, render_draft
 from kithkin.services.followups import add_follow_up
 from kithkin.services.interactions import log_interaction, occurred_at_on
-from kithkin.services.people import (
-    NewPerson,
-    PersonChanges,
-    add_person,
-    full_name_of,
-    get_or_create_tags,
-    update_person,
-)
+from kithkin.services.known_or_new import NearMatch as NearMatch  # raised by meet_at_event
+from kithkin.services.known_or_new import find_or_add_person
+from kithkin.services.people import PersonChanges, get_or_create_tags, update_person
 
 FOLLOW_UP_WITHIN_DAYS = 2  # "within 48 hours", on the network's calendar
 
@@ -56,19 +50,6 @@ class EventFields:
     status: str = Event.Status.INTERESTED
     notes: str = ""  # Markdown
     tags: Sequence[str] = field(default_factory=list)
-
-
-class NearMatch(KithError):
-    """The name typed is close to people already in the network: the user must say whether
-    they met one of them (pass that person) or someone new (``new=True``)."""
-
-    def __init__(self, name: str, candidates: Sequence[Person]) -> None:
-        super().__init__(
-            f"{name!r} is close to {len(candidates)} "
-            f"{'person' if len(candidates) == 1 else 'people'} you know"
-        )
-        self.name = name
-        self.candidates = list(candidates)
 
 
 @dataclass
@@ -215,45 +196,6 @@ def _owe_follow_up(
     )
 
 
-def _who(
-    network: Network,
-    actor: User,
-    *,
-    name: str,
-    email: str,
-    organization: str,
-    new: bool,
-    how_we_met: str,
-    connected_on: dt.date,
-) -> tuple[Person, bool]:
-    """The person met: one found by email or exact name, else someone new. A name close to
-    people already known raises NearMatch unless ``new`` says to add them anyway."""
-    full_name = full_name_of(name, "name")
-    if not new:
-        if email.strip():
-            by_email = people_by_email(network, email)
-            if len(by_email) == 1:
-                return by_email[0], False
-        exact = exact_people(network, full_name)
-        if len(exact) == 1:
-            return exact[0], False
-        near = exact or similar_people(network, full_name)
-        if near:
-            raise NearMatch(full_name, near)
-    person = add_person(
-        network,
-        actor,
-        NewPerson(
-            full_name=full_name,
-            emails=[email.strip()] if email.strip() else [],
-            organization=organization,
-            how_we_met=how_we_met,
-            connected_on=connected_on,
-        ),
-    )
-    return person, True
-
-
 @transaction.atomic
 def meet_at_event(
     network: Network,
@@ -290,7 +232,7 @@ def meet_at_event(
     how_we_met = f"Met at {event.name}"
     created = False
     if person is None:
-        person, created = _who(
+        person, created = find_or_add_person(
             network,
             actor,
             name=name,

@@ -1,5 +1,5 @@
-"""Organizations and my memberships of them: add an organization, join one, record a
-renewal, leave; and how many days ahead renewals show on the agenda.
+"""My memberships of organizations: join one, record a renewal, leave; and how many days
+ahead renewals show on the agenda. (Organizations themselves: services.organizations.)
 
 "My" memberships are ordinary affiliations of kind ``membership`` held by *me*
 (``Person.is_self``): the role is the affiliation's title, "since" its ``start_on``, the
@@ -10,19 +10,18 @@ renewal date its ``renews_on``. Every function takes the acting user and the net
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
 
-from kithkin import access, clock, normalize
+from kithkin import access, clock
 from kithkin.errors import InvalidInput
 from kithkin.models import Affiliation, Network, Organization, User
+from kithkin.queries.memberships import organization_named
 from kithkin.queries.people import me_in
 from kithkin.services.derived_state import mark_changed
-from kithkin.services.people import get_or_create_tags
+from kithkin.services.organizations import clean_name
 
-NAME_LIMIT = 200
 ROLE_LIMIT = 200
 NOTICE_LIMIT = 365  # days: a renewal further ahead than a year is not "coming up"
 DEFAULT_ROLE = "member"
@@ -36,24 +35,6 @@ class Joined:
     membership: Affiliation
     new_membership: bool
     new_organization: bool
-
-
-def clean_name(name: str, field: str = "name") -> str:
-    cleaned = " ".join(name.split())
-    if not cleaned:
-        raise InvalidInput(field, "must not be empty")
-    if len(cleaned) > NAME_LIMIT:
-        raise InvalidInput(field, f"is longer than {NAME_LIMIT} characters")
-    return cleaned
-
-
-def _clean_kind(kind: str) -> str:
-    value = kind.strip().lower()
-    aliases = {"professional association": "association", "professional-association": "association"}
-    value = aliases.get(value, value)
-    if value not in Organization.Kind.values:
-        raise InvalidInput("kind", f"{kind!r} is not one of: {', '.join(Organization.Kind.values)}")
-    return value
 
 
 def _clean_role(role: str) -> str:
@@ -78,33 +59,6 @@ def my_membership(network: Network, organization: Organization) -> Affiliation |
         .order_by("-start_on", "-id")
         .first()
     )
-
-
-@transaction.atomic
-def create_organization(
-    network: Network,
-    actor: User,
-    *,
-    name: str,
-    kind: str = Organization.Kind.COMPANY,
-    website: str = "",
-    tags: Sequence[str] = (),
-    notes: str = "",
-) -> Organization:
-    """A new organization; its name must not be taken (whatever the case)."""
-    access.require_write(actor, network)
-    cleaned = clean_name(name)
-    kind = _clean_kind(kind)
-    existing = Organization.objects.filter(network=network, name__iexact=cleaned).first()
-    if existing is not None:
-        raise InvalidInput("name", f"{existing.name} is already an organization in {network.name}")
-    shown = normalize.url(website, "website")[0] if website.strip() else ""
-    organization = Organization.objects.create(
-        network=network, name=cleaned, kind=kind, website=shown, notes=notes.strip()
-    )
-    if tags:
-        organization.tags.add(*get_or_create_tags(network, tags))
-    return organization
 
 
 def _check_dates(start_on: dt.date | None, renews_on: dt.date | None) -> None:
@@ -137,7 +91,7 @@ def join_organization(
     new_organization = False
     if isinstance(organization, str):
         name = clean_name(organization, "organization")
-        found = Organization.objects.filter(network=network, name__iexact=name).first()
+        found = organization_named(network, name)
         if found is None:
             found = Organization.objects.create(
                 network=network, name=name, kind=Organization.Kind.ASSOCIATION

@@ -190,7 +190,7 @@ def _plan(keep: Person, other: Person) -> MergePreview:
     added: list[Affiliation] = []
     combined: list[tuple[Affiliation, Affiliation]] = []
     for affiliation in other.affiliations.select_related("organization"):
-        match = next((a for a in keep_affiliations if _same_tie(a, affiliation)), None)
+        match = next((a for a in keep_affiliations if same_tie(a, affiliation)), None)
         if match is None:
             added.append(affiliation)
         else:
@@ -233,14 +233,13 @@ def _ids(rows: QuerySet[Any], column: str) -> set[int]:
     return set(rows.values_list(column, flat=True))
 
 
-def _same_tie(kept: Affiliation, other: Affiliation) -> bool:
-    """The same job (or membership...) recorded twice: same organization, kind and end;
-    title and dates equal or blank on one side."""
-    if (kept.organization_id, kept.kind, kept.end_on) != (
-        other.organization_id,
-        other.kind,
-        other.end_on,
-    ):
+def same_tie(kept: Affiliation, other: Affiliation, *, any_organization: bool = False) -> bool:
+    """The same job (or membership...) recorded twice: same organization (unless
+    ``any_organization``: two organizations being merged), kind and end; title and dates
+    equal or blank on one side."""
+    if not any_organization and kept.organization_id != other.organization_id:
+        return False
+    if (kept.kind, kept.end_on) != (other.kind, other.end_on):
         return False
     return all(
         not mine or not theirs or mine == theirs
@@ -403,10 +402,15 @@ def _move_affiliations(keep: Person, plan: MergePreview) -> None:
         affiliation.person = keep
     Affiliation.objects.bulk_update(plan.affiliations_added, ["person"])
     for theirs, mine in plan.affiliations_combined:
-        mine.title = mine.title or theirs.title
-        mine.start_on = mine.start_on or theirs.start_on
-        mine.renews_on = mine.renews_on or theirs.renews_on
-        mine.save(update_fields=["title", "start_on", "renews_on"])
+        combine_ties(mine, theirs)
+
+
+def combine_ties(mine: Affiliation, theirs: Affiliation) -> None:
+    """Keep ``mine``, its blanks filled from ``theirs`` (the same tie recorded twice)."""
+    mine.title = mine.title or theirs.title
+    mine.start_on = mine.start_on or theirs.start_on
+    mine.renews_on = mine.renews_on or theirs.renews_on
+    mine.save(update_fields=["title", "start_on", "renews_on"])
 
 
 def _move_dismissals(network: Network, keep: Person, other: Person) -> None:

@@ -1,4 +1,5 @@
-"""The memberships pages: adding organizations, joining, renewing, leaving, reminders.
+"""The memberships pages: adding, editing, merging and deleting organizations; joining,
+renewing, leaving, reminders.
 (The organizations list and page themselves are in kithkin.web.urls.)"""
 
 from __future__ import annotations
@@ -9,6 +10,21 @@ from kithkin.web.views import memberships, organizations
 
 urlpatterns: list[URLPattern] = [
     path("organizations/new/", organizations.organization_new, name="organization_new"),
+    path(
+        "organizations/<int:organization_id>/edit/",
+        organizations.organization_edit,
+        name="organization_edit",
+    ),
+    path(
+        "organizations/<int:organization_id>/merge/",
+        organizations.organization_merge,
+        name="organization_merge",
+    ),
+    path(
+        "organizations/<int:organization_id>/delete/",
+        organizations.organization_delete,
+        name="organization_delete",
+    ),
     path(
         "organizations/<int:organization_id>/join/",
         memberships.organization_join,
