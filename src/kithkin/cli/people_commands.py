@@ -8,11 +8,11 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
+from kithkin import refs
 from kithkin.cli import shapes
 from kithkin.cli.context import handle_errors, out, parse_day, print_json, session
+from kithkin.cli.output import JsonOption
 from kithkin.errors import InvalidInput
-
-_Json = Annotated[bool, typer.Option("--json", help="Print JSON (see docs/cli.md).")]
 
 
 @handle_errors
@@ -37,7 +37,7 @@ def add(
     note: Annotated[str, typer.Option(help="Notes (Markdown).")] = "",
     location: Annotated[str, typer.Option(help="Where they live or work.")] = "",
     connected: Annotated[str | None, typer.Option(help="When we connected (YYYY-MM-DD).")] = None,
-    as_json: _Json = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Add a person to the network."""
     from kithkin.dates import parse_every
@@ -71,13 +71,13 @@ def add(
         )
         return
     due = f"; first check-in due {person.check_in_due_on}" if person.check_in_due_on else ""
-    out.print(f"Added {person.full_name} (#{person.pk}){due}.")
+    out.print(f"Added {person.full_name} ({refs.PERSON(person.pk)}){due}.")
 
 
 @handle_errors
 def show(
     person: Annotated[str, typer.Argument(help="A name (fuzzy), an email, or 'me'.")],
-    as_json: _Json = False,
+    as_json: JsonOption = False,
 ) -> None:
     """The person card: who they are, how to reach them, timeline, follow-ups, due date."""
     from kithkin import clock
@@ -125,7 +125,7 @@ def show(
         out.print()
         out.print("Open follow-ups", style="bold")
         for item in card.open_follow_ups:
-            out.print(f"  #{item.pk} {item.title} · due {item.due_on}")
+            out.print(f"  {refs.FOLLOW_UP(item.pk)} {item.title} · due {item.due_on}")
     out.print()
     out.print(Text.assemble(("Timeline", "bold"), f" ({card.interaction_count})"))
     if not card.timeline:
@@ -151,7 +151,7 @@ def find(
         str, typer.Argument(help="Words to look for in names, organizations, emails, tags, notes.")
     ],
     limit: Annotated[int, typer.Option(min=1, max=500)] = 25,
-    as_json: _Json = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Search people by name, organization, email, tag, notes and conversations."""
     from kithkin import clock
@@ -189,7 +189,7 @@ def people(
     tag: Annotated[str | None, typer.Option(help="Only people with this tag.")] = None,
     due: Annotated[bool, typer.Option("--due", help="Only people due for a check-in.")] = False,
     limit: Annotated[int, typer.Option(min=1)] = 50,
-    as_json: _Json = False,
+    as_json: JsonOption = False,
 ) -> None:
     """List people, most overdue first when --due."""
     from kithkin.queries.people_list import list_people
