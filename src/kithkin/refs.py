@@ -34,6 +34,11 @@ class RefKind:
     prefix: str
     noun: str
 
+    @property
+    def a(self) -> str:
+        """The noun with its article: "an event", "a follow-up"."""
+        return f"{'an' if self.noun[0] in 'aeiou' else 'a'} {self.noun}"
+
     def __call__(self, record_id: int) -> str:
         """The reference of record ``record_id`` of this kind: ``FOLLOW_UP(6) == "f6"``."""
         return f"{self.prefix}{record_id}"
@@ -75,9 +80,7 @@ def id_of(text: str, kind: RefKind, field: str, *, bare: bool = True) -> int | N
     if typed is not None:
         found, record_id = typed
         if found != kind:
-            raise InvalidInput(
-                field, f"{text.strip()!r} is a {found.noun}; give a {kind.noun} ({kind(12)})"
-            )
+            raise InvalidInput(field, f"{text.strip()!r} is {found.a}; give {kind.a} ({kind(12)})")
         return record_id
     number = _NUMBER.match(text.strip()) if bare else None
     return int(number["id"]) if number else None
@@ -87,5 +90,5 @@ def require_id(text: str, kind: RefKind, field: str) -> int:
     """Like ``id_of``, for an argument that only takes a reference (never a name)."""
     record_id = id_of(text, kind, field)
     if record_id is None:
-        raise InvalidInput(field, f"{text.strip()!r} is not a {kind.noun} reference ({kind(12)})")
+        raise InvalidInput(field, f"{text.strip()!r} is not {kind.a} reference ({kind(12)})")
     return record_id
