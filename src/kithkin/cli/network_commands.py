@@ -121,22 +121,37 @@ def settings(
     time_zone: Annotated[
         str | None, typer.Option("--time-zone", help="Your time zone, e.g. Europe/Paris.")
     ] = None,
+    region: Annotated[
+        str | None,
+        typer.Option(
+            "--region",
+            help="Country of phone numbers written without +code, e.g. FR ('' for none).",
+        ),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Show or change your time zone and the network's daily outreach budget."""
+    """Show or change your time zone, the network's daily outreach budget and its phone
+    region."""
     from kithkin.services.accounts import update_settings
 
     ctx = session()
-    if budget is not None or time_zone is not None:
-        update_settings(ctx.user, ctx.network, daily_outreach_budget=budget, time_zone=time_zone)
+    if budget is not None or time_zone is not None or region is not None:
+        update_settings(
+            ctx.user,
+            ctx.network,
+            daily_outreach_budget=budget,
+            time_zone=time_zone,
+            phone_region=region,
+        )
     data = {
         "network": ctx.network.name,
         "daily_outreach_budget": ctx.network.daily_outreach_budget,
         "time_zone": ctx.user.time_zone,
         "network_time_zone": ctx.network.time_zone,
+        "phone_region": ctx.network.phone_region or None,
     }
     if as_json:
         print_json(data)
         return
     for key, value in data.items():
-        out.print(f"{key.replace('_', ' ')}: {value}")
+        out.print(f"{key.replace('_', ' ')}: {'none' if value is None else value}")
