@@ -271,7 +271,7 @@ def test_kith_opp_add_match_share_and_outcome(kith, network, grace, ada):
     assert result.stdout == (
         f"Opportunity op{item.pk}: Staff engineer at Babbage (job, at Babbage, to share, "
         "from Ada Lovelace, deadline 2026-03-01).\n"
-        f"`kith opp match {item.pk}` shows who would want it.\n"
+        f"`kith opp match op{item.pk}` shows who would want it.\n"
     )
     result = kith("opp", "match", str(item.pk))
     assert "Grace Hopper" in result.stdout and "tags: compilers, rust" in result.stdout

@@ -1,6 +1,6 @@
 """kith opp, kith share: the opportunity board, matching, sharing and the who-you-know report.
 
-Sharing is one command: `kith share ID PERSON` tells someone about an opportunity; run it
+Sharing is one command: `kith share REF PERSON` tells someone about an opportunity; run it
 again with `--outcome` to record what came of it.
 """
 
@@ -177,7 +177,7 @@ def add(
         return
     out.print(f"Opportunity {refs.OPPORTUNITY(item.pk)}: {item.title} ({_describe(item)}).")
     if not item.for_me:
-        out.print(f"`kith opp match {item.pk}` shows who would want it.")
+        out.print(f"`kith opp match {refs.OPPORTUNITY(item.pk)}` shows who would want it.")
 
 
 @opp_app.command("list")
@@ -332,7 +332,9 @@ def match(
     out.print(table)
     fresh = next((m for m in matches if not m.already_shared), None)
     if fresh is not None:
-        out.print(f'`kith share {item.pk} "{fresh.person.full_name}"` tells them.')
+        out.print(
+            f'`kith share {refs.OPPORTUNITY(item.pk)} "{fresh.person.full_name}"` tells them.'
+        )
 
 
 @opp_app.command("report")
@@ -415,7 +417,7 @@ def share(
             raise InvalidInput(
                 "--outcome",
                 f"{refs.OPPORTUNITY(item.pk)} was not shared with {who.full_name} yet; "
-                f'`kith share {item.pk} "{who.full_name}"` first',
+                f'`kith share {refs.OPPORTUNITY(item.pk)} "{who.full_name}"` first',
             )
         if note:
             raise InvalidInput("--note", "goes with a new share, not with --outcome")
@@ -435,7 +437,7 @@ def share(
     made = share_opportunity(ctx.network, ctx.user, item, who, note=note)
     out.print(
         f"Shared {refs.OPPORTUNITY(item.pk)} {item.title} with {who.full_name} (share #{made.pk}); "
-        f'logged a message. `kith share {item.pk} "{who.full_name}" --outcome applied` '
+        f'logged a message. `kith share {refs.OPPORTUNITY(item.pk)} "{who.full_name}" --outcome applied` '
         "records what came of it."
     )
 
