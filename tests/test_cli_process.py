@@ -122,7 +122,7 @@ def test_piped_listings_print_one_whole_record_a_line(kith, tmp_path):
     assert grep.returncode == 0, grep.stderr
     assert grep.stdout == f"f1\t{title}\tAda Lovelace\tdue today\tkith done f1\n"
     people = subprocess.run(
-        f"{KITH} people | cut -f1", shell=True, env=env, capture_output=True, text=True
+        f"{KITH} people | cut -f2", shell=True, env=env, capture_output=True, text=True
     ).stdout
     assert "Ada Lovelace" in people.splitlines()
     assert all(line == line.strip() for line in kith("today").stdout.splitlines())

@@ -209,11 +209,11 @@ def list_(
         out.print("No opportunities yet: `kith opp add TITLE` records one.")
         return
     table = Table(box=None, padding=(0, 1), show_header=True, header_style="bold")
-    for column in ("#", "title", "kind", "status", "from", "deadline"):
+    for column in ("ref", "title", "kind", "status", "from", "deadline"):
         table.add_column(column)
     for item in items:
         table.add_row(
-            str(item.pk),
+            refs.OPPORTUNITY(item.pk),
             item.title + (" (for me)" if item.for_me else ""),
             item.kind,
             item.status,
@@ -324,6 +324,7 @@ def match(
     )
     for m in matches:
         table.add_row(
+            refs.PERSON(m.person.pk),
             m.person.full_name,
             f"{m.score:g}",
             "; ".join(m.reasons),

@@ -177,7 +177,9 @@ def find(
         if hit.interaction is not None:
             day = clock.local_date(hit.interaction.occurred_at, ctx.network.time_zone)
             because += f" ({day}: {hit.interaction.summary[:60]})"
-        table.add_row(hit.person.full_name, where, Text(because, style="dim"))
+        table.add_row(
+            refs.PERSON(hit.person.pk), hit.person.full_name, where, Text(because, style="dim")
+        )
     out.print(table)
     if results.organizations:
         out.print("Organizations: " + ", ".join(o.name for o in results.organizations))
@@ -210,11 +212,12 @@ def people(
         )
         return
     table = Table(box=None, padding=(0, 1))
-    for column in ("name", "role", "circle", "check-in"):
+    for column in ("ref", "name", "role", "circle", "check-in"):
         table.add_column(column)
     for row in rows:
         role = shapes.current_role(row.person)
         table.add_row(
+            refs.PERSON(row.person.pk),
             row.person.full_name,
             " at ".join(x for x in (role["title"], role["organization"]) if x) if role else "",
             row.person.circle.name if row.person.circle else "",
