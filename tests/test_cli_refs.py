@@ -177,3 +177,13 @@ def test_a_reference_of_another_kind_is_refused_naming_the_field():
     with pytest.raises(InvalidInput, match="'ada' is not a milestone reference"):
         refs.require_id("ada", refs.MILESTONE, "milestone")
     assert [kind(3) for kind in refs.KINDS] == ["f3", "e3", "p3", "o3", "x3", "m3", "op3", "mt3"]
+
+
+def test_dates_in_words_and_errors_naming_the_option_and_the_value(kith, network):
+    make_person(network, "Ada Lovelace")
+    made = kith("follow-up", "Ada", "Send the paper", "--due", "in 2 weeks")
+    assert made.stdout.endswith("(due 2026-03-06).\n")
+    wrong = kith("follow-up", "Ada", "Send the paper", "--due", "soon")
+    assert wrong.exit_code == 2
+    assert wrong.stderr.startswith("Error: --due: 'soon' is not a date: use YYYY-MM-DD")
+    assert FollowUp.objects.count() == 1

@@ -41,7 +41,7 @@ def test_parse_date(typed, day):
 
 
 @pytest.mark.parametrize(
-    "typed", ["2026-02-30", "", "+3x", "20/02/2026", "soon", "friday banana", "3pm"]
+    "typed", ["2026-02-30", "", "+3x", "20/02/2026", "11-20", "soon", "friday banana", "3pm"]
 )
 def test_bad_dates_name_the_field_and_the_value(typed):
     with pytest.raises(InvalidInput, match="--due") as caught:

@@ -19,7 +19,7 @@ _RELATIVE = re.compile(r"^(?P<sign>[+-])(?P<count>\d{1,4})(?P<unit>[dwmy])$")
 _EVERY = re.compile(r"^(?P<count>\d{1,4})\s*(?P<unit>[dwmy])$")
 _NAMED_DAYS = {"today": 0, "tomorrow": 1, "yesterday": -1}
 # 20/02/2026 or 02.03: day first or month first depends on the country; ask for ISO.
-_NUMERIC = re.compile(r"^\d{1,4}[/.]\d{1,2}([/.]\d{1,4})?$")
+_NUMERIC = re.compile(r"^\d{1,4}[-/.]\d{1,2}([-/.]\d{1,4})?$")
 _ISO_LIKE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
 _CALENDAR = parsedatetime.Calendar(version=parsedatetime.VERSION_CONTEXT_STYLE)
 DATE_HELP = "YYYY-MM-DD, today, tomorrow, +3d, -2w, next friday, in 2 weeks"
