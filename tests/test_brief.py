@@ -182,7 +182,7 @@ def test_kith_brief(owner, network, ada):
         "  12 Jan note: Fourth",
         "    learned: Vegan",
         "  • How is Lyon? (noted 10 Jan)",
-        f"  #{ada.follow_ups.get().pk} Send the paper · due 18 Feb (late)",
+        f"  f{ada.follow_ups.get().pk} Send the paper · due 18 Feb (late)",
         "  14 Mar Birthday (turns 40) (in 22 days)",
         "  Organizations: ACM, Analytical Engines",
         "  Events: PyCon 2025",

@@ -61,7 +61,7 @@ def test_the_walkthrough_from_the_issue(kith, ada):
     follow_up = FollowUp.objects.get()
     assert (
         result.stdout
-        == f"Follow-up #{follow_up.pk} for Ada Lovelace: Send her the paper on compilers (due 2026-01-12).\n"
+        == f"Follow-up f{follow_up.pk} for Ada Lovelace: Send her the paper on compilers (due 2026-01-12).\n"
     )
 
     today = kith("today", "--on", "2026-02-20")
@@ -79,7 +79,7 @@ def test_the_walkthrough_from_the_issue(kith, ada):
         "Talked about her compiler project" in show.stdout
         and "learned: She is hiring" in show.stdout
     )
-    assert f"#{follow_up.pk} Send her the paper on compilers" in show.stdout
+    assert f"f{follow_up.pk} Send her the paper on compilers" in show.stdout
 
     assert "Ada Lovelace" in kith("find", "engines").stdout
 
@@ -221,7 +221,7 @@ def test_snooze_a_follow_up_by_number(kith, ada):
     item = FollowUp.objects.get()
     assert (
         kith("snooze", str(item.pk), "--for", "1w").stdout
-        == f"Snoozed follow-up #{item.pk} Send the paper until 2026-02-27.\n"
+        == f"Snoozed follow-up f{item.pk} Send the paper until 2026-02-27.\n"
     )
 
 

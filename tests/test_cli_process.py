@@ -112,8 +112,7 @@ def test_an_import_leaves_planner_statistics_behind(kith, tmp_path):
 
     assert kith("init", "--name", "Sam Writer").returncode == 0
     cards = "".join(
-        f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Person {n}\r\nEMAIL:p{n}@example.org\r\n"
-        "END:VCARD\r\n"
+        f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Person {n}\r\nEMAIL:p{n}@example.org\r\nEND:VCARD\r\n"
         for n in range(30)
     )
     (tmp_path / "c.vcf").write_text(cards)
@@ -121,3 +120,26 @@ def test_an_import_leaves_planner_statistics_behind(kith, tmp_path):
     with sqlite3.connect(tmp_path / "data" / "kithkin.sqlite3") as db:
         tables = {row[0] for row in db.execute("SELECT tbl FROM sqlite_stat1")}
     assert {"kithkin_person", "kithkin_contactpoint"} <= tables
+
+
+def test_piped_listings_print_one_whole_record_a_line(kith, tmp_path):
+    """`kith today | grep nerves` finds the whole row: reference, title, name, reason, command,
+    tab-separated, however narrow the terminal would be."""
+    kith("init", "--name", "Sam Writer")
+    kith("add", "Ada Lovelace", "--circle", "close", "--connected", "-40d")
+    title = "Calm her nerves before the keynote at the Analytical Engine Society"
+    assert kith("follow-up", "Ada", title, "--due", "today").returncode == 0
+    env = {key: value for key, value in os.environ.items() if not key.startswith("KITH_")}
+    env |= {"KITH_DATA_DIR": str(tmp_path / "data"), "COLUMNS": "40"}
+    grep = subprocess.run(
+        f"{KITH} today | grep nerves", shell=True, env=env, capture_output=True, text=True
+    )
+    assert grep.returncode == 0, grep.stderr
+    assert grep.stdout == f"f1\t{title}\tAda Lovelace\tdue today\tkith done f1\n"
+    people = subprocess.run(
+        f"{KITH} people | cut -f2", shell=True, env=env, capture_output=True, text=True
+    ).stdout
+    assert "Ada Lovelace" in people.splitlines()
+    assert all(line == line.strip() for line in kith("today").stdout.splitlines())
+    agenda = json.loads(kith("today", "--json").stdout)  # --json is the same in a pipe
+    assert agenda["follow_ups"][0]["title"] == title

@@ -24,16 +24,29 @@ TODAY = dt.date(2026, 2, 20)
         ("-2w", dt.date(2026, 2, 6)),
         ("+1m", dt.date(2026, 3, 20)),
         ("+1y", dt.date(2027, 2, 20)),
+        ("-40d", dt.date(2026, 1, 11)),
+        # In words, read by parsedatetime relative to the frozen Friday 20 February 2026.
+        ("next friday", dt.date(2026, 2, 27)),
+        ("Next  Friday", dt.date(2026, 2, 27)),
+        ("monday", dt.date(2026, 2, 23)),
+        ("in 2 weeks", dt.date(2026, 3, 6)),
+        ("in 3 days", dt.date(2026, 2, 23)),
+        ("2 weeks ago", dt.date(2026, 2, 6)),
+        ("3 march", dt.date(2026, 3, 3)),
+        ("2026-3-5", dt.date(2026, 3, 5)),
     ],
 )
 def test_parse_date(typed, day):
     assert parse_date(typed, TODAY) == day
 
 
-@pytest.mark.parametrize("typed", ["2026-02-30", "next week", "", "+3x", "20/02/2026"])
-def test_bad_dates_name_the_field(typed):
-    with pytest.raises(InvalidInput, match="--due"):
+@pytest.mark.parametrize(
+    "typed", ["2026-02-30", "", "+3x", "20/02/2026", "11-20", "soon", "friday banana", "3pm"]
+)
+def test_bad_dates_name_the_field_and_the_value(typed):
+    with pytest.raises(InvalidInput, match="--due") as caught:
         parse_date(typed, TODAY, "--due")
+    assert repr(typed) in str(caught.value)
 
 
 @pytest.mark.parametrize(

@@ -359,7 +359,7 @@ def test_kith_event_add_list_and_show(kith, network):
     assert result.exit_code == 0, result.output
     event = Event.objects.get()
     assert result.stdout == (
-        f"Added event #{event.pk} PyCon US 2027 (conference, 2027-05-14 → 2027-05-22, "
+        f"Added event e{event.pk} PyCon US 2027 (conference, 2027-05-14 → 2027-05-22, "
         "Long Beach).\n"
     )
     kith("event", "add", "Paris.py", "--start", "2026-02-10", "--status", "attended")
@@ -401,8 +401,8 @@ def test_kith_event_errors(kith, network):
     result = kith("event", "show", "pycon")
     assert result.exit_code == 1
     lines = result.stderr.splitlines()
-    assert lines[0] == "Error: 'pycon' matches 2 events; say which (a name or #id):"
-    assert [line.split(" (#")[0] for line in lines[1:]] == [
+    assert lines[0] == "Error: 'pycon' matches 2 events; say which (a name or e12):"
+    assert [line.split(" (e")[0] for line in lines[1:]] == [
         "  • PyCon US 2027",
         "  • PyCon US 2026",
     ]
@@ -430,10 +430,10 @@ def test_kith_met_someone_new_prints_the_follow_up_and_its_draft(kith, network, 
     follow_up = FollowUp.objects.get(people=grace)
     lines = result.stdout.splitlines()
     assert lines[:5] == [
-        f"Added Grace Hopper (#{grace.pk}); met at PyCon US 2026 on 2026-02-17.",
+        f"Added Grace Hopper (p{grace.pk}); met at PyCon US 2026 on 2026-02-17.",
         "Logged an event conversation: talked about COBOL.",
         "How we met: Met at PyCon US 2026.",
-        f"Follow-up #{follow_up.pk} due 2026-02-22: Follow up with Grace Hopper after "
+        f"Follow-up f{follow_up.pk} due 2026-02-22: Follow up with Grace Hopper after "
         "PyCon US 2026.",
         "Draft:",
     ]
@@ -451,7 +451,7 @@ def test_kith_met_someone_new_prints_the_follow_up_and_its_draft(kith, network, 
     again = kith("met", "Grace Hopper", "--at", f"#{pycon.pk}", "--on", "2026-02-18")
     assert again.exit_code == 0
     assert again.stdout.splitlines()[-1] == (
-        f"Follow-up #{follow_up.pk} from PyCon US 2026 is already open (due 2026-02-22)."
+        f"Follow-up f{follow_up.pk} from PyCon US 2026 is already open (due 2026-02-22)."
     )
 
 
@@ -476,7 +476,7 @@ def test_kith_met_asks_on_a_terminal(kith, network, pycon, monkeypatch):
     result = kith("met", "Grace Hoper", "--at", "PyCon", input="y\n")
     assert result.exit_code == 0, result.output
     assert "Did you meet Grace Hopper (US Navy)?" in result.stdout
-    assert f"Met Grace Hopper (#{grace.pk}) at PyCon US 2026" in result.stdout
+    assert f"Met Grace Hopper (p{grace.pk}) at PyCon US 2026" in result.stdout
     result = kith("met", "Grace Hoper", "--at", "PyCon", input="n\ny\n")
     assert "Added Grace Hoper" in result.stdout
     before = counts()
@@ -523,7 +523,7 @@ def test_kith_event_edit_and_follow_up(kith, network, pycon):
     result = kith("event", "follow-up", "PyCon", "Grace")
     follow_up = FollowUp.objects.get(people=grace)
     assert result.stdout.splitlines()[0] == (
-        f"Follow-up #{follow_up.pk} due 2026-02-22: Follow up with Grace Hopper after PyCon US 26."
+        f"Follow-up f{follow_up.pk} due 2026-02-22: Follow up with Grace Hopper after PyCon US 26."
     )
     result = kith("event", "follow-up", "PyCon", "Grace")
     assert "already open" in result.stdout

@@ -248,7 +248,7 @@ def test_kith_org_add_show_and_list(kith, network, owner):
     assert result.exit_code == 0, result.output
     guild = Organization.objects.get(network=network)
     assert (
-        result.stdout == f"Added Guild of Data Engineers (#{guild.pk}), professional association.\n"
+        result.stdout == f"Added Guild of Data Engineers (o{guild.pk}), professional association.\n"
     )
     assert guild.website == "https://data-engineers-guild.example"
     assert list(guild.tags.values_list("name", flat=True)) == ["data"]

@@ -230,8 +230,8 @@ def test_a_mentorship_resolves_by_number_or_by_person(network, owner, barbara, a
     with pytest.raises(Ambiguous) as ambiguous:
         resolve_mentorship(owner, network, "Barbara")
     assert ambiguous.value.candidates == [
-        f"#{theirs.pk} Barbara Liskov mentors Alan Turing (active, since 2026-01-01)",
-        f"#{mine.pk} Barbara Liskov mentors you (active, since 2026-01-01)",
+        f"mt{theirs.pk} Barbara Liskov mentors Alan Turing (active, since 2026-01-01)",
+        f"mt{mine.pk} Barbara Liskov mentors you (active, since 2026-01-01)",
     ]
     set_status(network, owner, theirs, "paused", today=TODAY)
     assert resolve_mentorship(owner, network, "Barbara") == mine
@@ -275,7 +275,7 @@ def test_kith_mentor_add_and_mentee_add(kith, network, barbara, alan):
     assert result.exit_code == 0, result.output
     mine = Mentorship.objects.get(mentor=barbara)
     assert result.stdout == (
-        f"Barbara Liskov mentors you: mentorship #{mine.pk}, every 30 days, "
+        f"Barbara Liskov mentors you: mentorship mt{mine.pk}, every 30 days, "
         "first session due 2026-02-09.\n"
     )
     result = kith("mentee", "add", "Alan", "--goal", "Write", "--goal", "Publish", "--every", "2w")
@@ -286,9 +286,9 @@ def test_kith_mentor_add_and_mentee_add(kith, network, barbara, alan):
         14,
         TODAY,
     )
-    assert result.stdout.startswith(f"You mentor Alan Turing: mentorship #{theirs.pk}")
+    assert result.stdout.startswith(f"You mentor Alan Turing: mentorship mt{theirs.pk}")
     result = kith("mentor", "add", "Barbara", "--of", "Alan")
-    assert result.stdout.startswith("Barbara Liskov mentors Alan Turing: mentorship #")
+    assert result.stdout.startswith("Barbara Liskov mentors Alan Turing: mentorship mt")
     assert "no cadence" in result.stdout
 
 
@@ -350,7 +350,7 @@ def test_kith_mentor_session_and_show(kith, network, barbara):
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert result.stdout == (
-        f"Logged a session of #{mentorship.pk} (Barbara Liskov mentors you) on 2026-02-18; "
+        f"Logged a session of mt{mentorship.pk} (Barbara Liskov mentors you) on 2026-02-18; "
         "next one due 2026-03-20.\n"
     )
     session = Interaction.objects.get(mentorship=mentorship)
@@ -393,7 +393,7 @@ def test_kith_mentor_ambiguous_names_list_the_mentorships(kith, network, barbara
 def test_kith_mentor_pause_resume_end(kith, network, barbara):
     mentorship = make_mentorship(network, mentor=barbara)
     assert kith("mentor", "pause", "Barbara").stdout == (
-        f"Paused #{mentorship.pk}: Barbara Liskov mentors you.\n"
+        f"Paused mt{mentorship.pk}: Barbara Liskov mentors you.\n"
     )
     assert kith("mentor", "pause", "Barbara").exit_code == 2
     assert kith("mentor", "resume", "Barbara").stdout.startswith("Resumed")
@@ -408,7 +408,7 @@ def test_kith_mentor_goal(kith, network, barbara):
     mentorship = make_mentorship(network, mentor=barbara)
     result = kith("mentor", "goal", "Barbara", "Give a talk")
     assert result.stdout == (
-        f"#{mentorship.pk} now has 2 goals:\n  • Learn to lead a team\n  • Give a talk\n"
+        f"mt{mentorship.pk} now has 2 goals:\n  • Learn to lead a team\n  • Give a talk\n"
     )
     assert kith("mentor", "goal", "Barbara", "give a TALK").exit_code == 2
 
@@ -439,13 +439,13 @@ def test_kith_mentor_add_creates_someone_unknown_as_kith_met_does(kith, network,
     assert result.exit_code == 0, result.output
     frances = Person.objects.get(network=network, full_name="Frances Allen")
     assert result.stdout.splitlines() == [
-        f"Added Frances Allen (#{frances.pk}).",
-        f"Frances Allen mentors you: mentorship #{Mentorship.objects.get(mentor=frances).pk}, "
+        f"Added Frances Allen (p{frances.pk}).",
+        f"Frances Allen mentors you: mentorship mt{Mentorship.objects.get(mentor=frances).pk}, "
         "every 30 days, first session due 2026-03-22.",
     ]
     assert frances.connected_on == TODAY
     result = kith("mentee", "add", "Edsger Dijkstra")
-    assert result.exit_code == 0 and result.stdout.startswith("Added Edsger Dijkstra (#")
+    assert result.exit_code == 0 and result.stdout.startswith("Added Edsger Dijkstra (p")
     assert Mentorship.objects.filter(mentee__full_name="Edsger Dijkstra").exists()
 
 
@@ -460,7 +460,7 @@ def test_kith_mentor_add_refuses_a_near_match_without_a_terminal(kith, network, 
     ]
     assert (Person.objects.count(), Mentorship.objects.count()) == before
     result = kith("mentee", "add", "Barbra Liskow", "--new")
-    assert result.exit_code == 0 and result.stdout.startswith("Added Barbra Liskow (#")
+    assert result.exit_code == 0 and result.stdout.startswith("Added Barbra Liskow (p")
     assert Mentorship.objects.get().mentee.full_name == "Barbra Liskow"
 
 

@@ -308,15 +308,15 @@ def test_kith_merge_without_yes_and_without_a_terminal_only_previews(kith, ada, 
     result = kith("merge", "Ada Lovelace", "augusta@example.org")
     assert result.exit_code == 0
     out = result.stdout
-    assert out.startswith(f"Merge Augusta Ada King (#{augusta.pk}) into Ada Lovelace (#{ada.pk})")
+    assert out.startswith(f"Merge Augusta Ada King (p{augusta.pk}) into Ada Lovelace (p{ada.pk})")
     for line in (
         "contact points",
         "augusta@example.org (1 already there)",
-        "tags            poetry",
-        "affiliations    Fellow at Royal Society",
+        "tags\tpoetry",
+        "affiliations\tFellow at Royal Society",
         "1 moved, 1 with both",
-        "headline        Countess of Lovelace",
-        f"Augusta Ada King (#{augusta.pk}) is then deleted.",
+        "headline\tCountess of Lovelace",
+        f"Augusta Ada King (p{augusta.pk}) is then deleted.",
         "Nothing changed. Run again with --yes to merge.",
     ):
         assert line in out, line
@@ -330,7 +330,7 @@ def test_kith_merge_asks_at_a_terminal(kith, ada, augusta, monkeypatch):
     assert result.stdout.endswith("Nothing changed.\n")
     assert Person.objects.filter(pk=augusta.pk).exists()
     result = kith("merge", "Ada Lovelace", f"#{augusta.pk}", input="y\n")
-    assert result.stdout.endswith(f"Merged Augusta Ada King into Ada Lovelace (#{ada.pk}).\n")
+    assert result.stdout.endswith(f"Merged Augusta Ada King into Ada Lovelace (p{ada.pk}).\n")
     assert not Person.objects.filter(pk=augusta.pk).exists()
 
 

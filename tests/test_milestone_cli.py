@@ -52,12 +52,12 @@ def test_milestone_add_list_and_remove(kith, ada):
         False,
     )
     assert result.stdout == (
-        f"Milestone #{milestone.pk} for Ada Lovelace: promotion (2026-11-20).\n"
+        f"Milestone m{milestone.pk} for Ada Lovelace: promotion (2026-11-20).\n"
     )
     result = kith("milestone", "add", "Ada", "launch", "--on", "03-14", "--yearly", "--title", "Pi")
     assert result.stdout.endswith("launch: Pi (--03-14, every year).\n")
     result = kith("milestone", "add", "Ada", "job loss", "--on", "-2d")
-    assert "Challenge #" in result.stdout and "job loss (2026-02-18)" in result.stdout
+    assert "Challenge m" in result.stdout and "job loss (2026-02-18)" in result.stdout
 
     listed = json.loads(kith("milestone", "list", "--json").stdout)
     assert [(m["kind"], m["date"], m["yearly"], m["support"]) for m in listed] == [
@@ -69,7 +69,7 @@ def test_milestone_add_list_and_remove(kith, ada):
     assert "VP Engineering" in kith("milestone", "list").stdout
 
     result = kith("milestone", "remove", str(milestone.pk))
-    assert result.stdout == f"Removed milestone #{milestone.pk} (promotion) of Ada Lovelace.\n"
+    assert result.stdout == f"Removed milestone m{milestone.pk} (promotion) of Ada Lovelace.\n"
     assert Milestone.objects.count() == 2
 
 

@@ -269,16 +269,16 @@ def test_kith_opp_add_match_share_and_outcome(kith, network, grace, ada):
     assert result.exit_code == 0, result.output
     item = Opportunity.objects.get()
     assert result.stdout == (
-        f"Opportunity #{item.pk}: Staff engineer at Babbage (job, at Babbage, to share, "
+        f"Opportunity op{item.pk}: Staff engineer at Babbage (job, at Babbage, to share, "
         "from Ada Lovelace, deadline 2026-03-01).\n"
-        f"`kith opp match {item.pk}` shows who would want it.\n"
+        f"`kith opp match op{item.pk}` shows who would want it.\n"
     )
     result = kith("opp", "match", str(item.pk))
     assert "Grace Hopper" in result.stdout and "tags: compilers, rust" in result.stdout
     assert "Ada Lovelace" not in result.stdout  # she brought it
     result = kith("share", str(item.pk), "Grace", "--note", "Thought of you")
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith(f"Shared #{item.pk} Staff engineer at Babbage with Grace")
+    assert result.stdout.startswith(f"Shared op{item.pk} Staff engineer at Babbage with Grace")
     result = kith("share", str(item.pk), "Grace", "--outcome", "applied")
     assert result.exit_code == 0, result.output
     assert OpportunityShare.objects.get().outcome == "applied"
@@ -300,7 +300,7 @@ def test_kith_opp_list_status_and_json(kith, network):
     assert "Closed one" not in kith("opp", "list").stdout
     assert "Closed one" in kith("opp", "list", "--all").stdout
     result = kith("opp", "status", str(job.pk), "pursuing")
-    assert result.stdout == f"#{job.pk} Job is now pursuing.\n"
+    assert result.stdout == f"op{job.pk} Job is now pursuing.\n"
     rows = json.loads(kith("opp", "list", "--status", "pursuing", "--json").stdout)
     assert [(r["title"], r["status"], r["deadline"]) for r in rows] == [
         ("Job", "pursuing", "2026-03-01")
@@ -336,7 +336,7 @@ def test_kith_opp_report(kith, network, ada):
         (("opp", "list", "--status", "done"), 2, "--status: 'done' is not one of"),
         (("opp", "show", "999"), 1, "No opportunity #999"),
         (("opp", "status", "{id}", "done"), 2, "status: 'done' is not one of"),
-        (("share", "{id}", "Grace", "--outcome", "won"), 2, "--outcome: #"),
+        (("share", "{id}", "Grace", "--outcome", "won"), 2, "--outcome: op"),
         (("share", "999", "Grace"), 1, "No opportunity #999"),
     ],
 )

@@ -205,9 +205,9 @@ def test_kith_org_edit_and_rename(kith, network, acm):
         "org", "edit", "ACM", "--name", "A.C.M.", "--kind", "company", "--website", "acm.org"
     )
     assert result.exit_code == 0, result.output
-    assert result.stdout == f"Saved A.C.M. (was ACM) (#{acm.pk}), Company.\n"
+    assert result.stdout == f"Saved A.C.M. (was ACM) (o{acm.pk}), Company.\n"
     result = kith("org", "rename", f"#{acm.pk}", "ACM")
-    assert result.stdout == f"Renamed A.C.M. to ACM (#{acm.pk}).\n"
+    assert result.stdout == f"Renamed A.C.M. to ACM (o{acm.pk}).\n"
     make_organization(network, "IEEE")
     result = kith("org", "rename", "ACM", "IEEE")
     assert result.exit_code == 2
@@ -221,7 +221,7 @@ def test_kith_org_merge_previews_with_dry_run_then_merges(kith, network, acm, ac
     result = kith("org", "merge", "ACM", "Assoc. for Computing Machinery", "--dry-run")
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[0] == f"Merge Assoc. for Computing Machinery (#{acm_twin.pk}) into ACM (#{acm.pk})"
+    assert lines[0] == f"Merge Assoc. for Computing Machinery (o{acm_twin.pk}) into ACM (o{acm.pk})"
     assert "  people moved: Ada Lovelace (Fellow)" in lines
     assert "Nothing changed (--dry-run)." in lines
     assert Organization.objects.filter(pk=acm_twin.pk).exists()
@@ -229,7 +229,7 @@ def test_kith_org_merge_previews_with_dry_run_then_merges(kith, network, acm, ac
     assert result.stdout.endswith("Nothing changed. Run again with --yes to merge.\n")
     assert Organization.objects.filter(pk=acm_twin.pk).exists()
     result = kith("org", "merge", "ACM", "Assoc", "--yes")
-    assert result.stdout.endswith(f"Merged Assoc. for Computing Machinery into ACM (#{acm.pk}).\n")
+    assert result.stdout.endswith(f"Merged Assoc. for Computing Machinery into ACM (o{acm.pk}).\n")
     assert not Organization.objects.filter(pk=acm_twin.pk).exists()
 
 

@@ -36,7 +36,7 @@ def phone(value: str, region: str = "", field: str = "phone") -> tuple[str, str]
         number = phonenumbers.parse(text, region.upper() or None)
     except phonenumbers.NumberParseException as exc:
         hint = (
-            " (add the country code, e.g. +44 20 7946 0958)"
+            " (add the country code, e.g. +44 20 7946 0958, or set the network's phone region)"
             if exc.error_type == phonenumbers.NumberParseException.INVALID_COUNTRY_CODE
             else ""
         )
@@ -46,6 +46,14 @@ def phone(value: str, region: str = "", field: str = "phone") -> tuple[str, str]
     e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     shown = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
     return shown, e164
+
+
+def region(value: str, field: str = "region") -> str:
+    """An ISO 3166 region phonenumbers knows ("FR", "gb" -> "GB"), or "" for none."""
+    code = value.strip().upper()
+    if code and code not in phonenumbers.SUPPORTED_REGIONS:
+        raise InvalidInput(field, f"{value.strip()!r} is not a country code: use FR, GB, US...")
+    return code
 
 
 # host -> (service, canonical host, path prefix that precedes the handle)

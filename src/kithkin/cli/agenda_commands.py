@@ -8,8 +8,10 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from kithkin.cli import shapes
+from kithkin import refs
+from kithkin.cli import agenda_refs, shapes
 from kithkin.cli.context import handle_errors, out, parse_day, print_json, session
+from kithkin.cli.output import JsonOption
 from kithkin.errors import InvalidInput
 from kithkin.models import Person
 from kithkin.queries.agenda_items import PersonRef, Section
@@ -42,11 +44,13 @@ def _print_sections(sections: list[Section]) -> None:
             padding=(0, 1),
         )
         for item in section.items:
+            action = agenda_refs.section_item(section.key, item)
             table.add_row(
-                f"#{item.record_id}" if item.record_id else "",
+                action.ref,
                 item.title,
                 _ref_names(item.people),
                 item.reason + (f"\n{item.detail}" if item.detail else ""),
+                Text(action.command, style="dim"),
             )
         out.print()
         out.print(table)
@@ -61,7 +65,7 @@ def today(
         bool,
         typer.Option("--all", help=f"List every follow-up due, not the first {FOLLOW_UPS_SHOWN}."),
     ] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (see docs/cli.md).")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """The agenda: follow-ups due, check-ins due within today's budget, what comes next."""
     from kithkin import clock
@@ -86,11 +90,13 @@ def today(
         )
         shown = result.follow_ups_due if show_all else result.follow_ups_due[:FOLLOW_UPS_SHOWN]
         for item in shown:
+            action = agenda_refs.follow_up(item)
             table.add_row(
-                f"#{item.id}",
+                action.ref,
                 item.title,
                 _ref_names(item.people),
                 item.reason,
+                Text(action.command, style="dim"),
                 style="red" if item.days_overdue > 0 else None,
             )
         out.print()
@@ -116,7 +122,14 @@ def today(
             who = check.person.full_name + (
                 f" · {role['title'] or role['organization']}" if role else ""
             )
-            table.add_row(who, check.circle or "", check.status.reason)
+            action = agenda_refs.check_in(check.person.pk)
+            table.add_row(
+                action.ref,
+                who,
+                check.circle or "",
+                check.status.reason,
+                Text(action.command, style="dim"),
+            )
         out.print()
         out.print(table)
         if backlog.later:
@@ -126,12 +139,13 @@ def today(
             )
     _print_sections(result.sections_later)
     if result.follow_ups_upcoming:
-        out.print()
-        out.print("Coming up", style="bold")
+        table = Table(
+            title="Coming up", title_justify="left", show_header=False, box=None, padding=(0, 1)
+        )
         for item in result.follow_ups_upcoming:
-            out.print(
-                f"  #{item.id} {item.title} · {_ref_names(item.people)} · {item.reason}",
-            )
+            table.add_row(refs.FOLLOW_UP(item.id), item.title, _ref_names(item.people), item.reason)
+        out.print()
+        out.print(table)
 
 
 @handle_errors
@@ -199,12 +213,17 @@ def follow_up(
         ctx.network, ctx.user, people=[who], title=title, due_on=due_on, every=repeat
     )
     suffix = f", {repeat}" if repeat else ""
-    out.print(f"Follow-up #{item.pk} for {who.full_name}: {item.title} (due {due_on}{suffix}).")
+    out.print(
+        f"Follow-up {refs.FOLLOW_UP(item.pk)} for {who.full_name}: {item.title} (due {due_on}{suffix})."
+    )
 
 
 @handle_errors
 def done(
-    follow_ups: Annotated[list[int], typer.Argument(help="Follow-up numbers, as in `kith today`.")],
+    follow_ups: Annotated[
+        list[str],
+        typer.Argument(metavar="REF...", help="Follow-ups, as `kith today` shows them (f12)."),
+    ],
 ) -> None:
     """Mark follow-ups done; a recurring one is scheduled again."""
     from django.db import transaction
@@ -214,18 +233,21 @@ def done(
 
     ctx = session()
     with transaction.atomic():
-        for number in follow_ups:
+        for text in follow_ups:
+            number = refs.require_id(text, refs.FOLLOW_UP, "follow-up")
             item = access.follow_up_for(ctx.user, ctx.network, number)
             following = complete_follow_up(ctx.network, ctx.user, item, today=ctx.today)
-            message = f"Done: #{item.pk} {item.title}."
+            message = f"Done: {refs.FOLLOW_UP(item.pk)} {item.title}."
             if following is not None:
-                message += f" Next one #{following.pk} due {following.due_on}."
+                message += f" Next one {refs.FOLLOW_UP(following.pk)} due {following.due_on}."
             out.print(message)
 
 
 @handle_errors
 def snooze(
-    target: Annotated[str, typer.Argument(help="A person's name, or a follow-up number.")],
+    target: Annotated[
+        str, typer.Argument(help="A person (a name or p12), or a follow-up (f12 or its number).")
+    ],
     until: Annotated[str | None, typer.Option(help="Until when (YYYY-MM-DD or +2w).")] = None,
     for_: Annotated[str | None, typer.Option("--for", help="For how long (3d, 2w, 1m).")] = None,
 ) -> None:
@@ -245,10 +267,16 @@ def snooze(
         else parse_every(for_ or "", "--for").after(ctx.today)
     )
     assert day is not None
-    if target.isdigit():
-        item = access.follow_up_for(ctx.user, ctx.network, int(target))
+    typed = refs.parse(target)
+    follow_up_id = (
+        None
+        if typed is not None and typed[0] == refs.PERSON
+        else refs.id_of(target, refs.FOLLOW_UP, "target")
+    )
+    if follow_up_id is not None:
+        item = access.follow_up_for(ctx.user, ctx.network, follow_up_id)
         snooze_follow_up(ctx.network, ctx.user, item, day, today=ctx.today)
-        out.print(f"Snoozed follow-up #{item.pk} {item.title} until {day}.")
+        out.print(f"Snoozed follow-up {refs.FOLLOW_UP(item.pk)} {item.title} until {day}.")
     else:
         person = resolve_person(ctx.network, target)
         snooze_person(ctx.network, ctx.user, person, day, today=ctx.today)

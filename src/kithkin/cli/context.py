@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import json
 import os
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 import typer
-from rich.console import Console
 
+from kithkin.cli.output import err, out, print_json  # noqa: F401  (re-exported)
 from kithkin.errors import Ambiguous, InvalidInput, KithError, NotFound
 
 if TYPE_CHECKING:
@@ -21,13 +19,6 @@ if TYPE_CHECKING:
 
 P = ParamSpec("P")
 R = TypeVar("R")
-
-# Markup is off: names, notes and summaries are the user's text and print as typed.
-# Style with rich.text.Text, never with "[bold]" strings.
-# soft_wrap: a message is printed whole (a terminal wraps it for the eye), so a command
-# in it stays copy-pasteable; tables still fit the width.
-out = Console(highlight=False, markup=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, markup=False, soft_wrap=True)
 
 
 def setup_django() -> None:
@@ -144,10 +135,6 @@ def handle_errors(function: Callable[P, R]) -> Callable[P, R]:
             raise typer.Exit(exc.exit_code) from None
 
     return wrapper
-
-
-def print_json(data: object) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
 
 
 def parse_day(text: str | None, today: dt.date, field: str) -> dt.date | None:

@@ -9,7 +9,9 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import typer
 from rich.text import Text
 
+from kithkin import refs
 from kithkin.cli.context import handle_errors, out, print_json, session
+from kithkin.cli.output import JsonOption
 
 if TYPE_CHECKING:
     from kithkin.queries.brief import Brief, Some
@@ -24,18 +26,20 @@ def draft(
     person: Annotated[str, typer.Argument(help="Who to write to.")],
     kind: Annotated[str | None, typer.Option(help=f"The kind of message: {KINDS}.")] = None,
     follow_up: Annotated[
-        int | None, typer.Option("--follow-up", help="The follow-up it settles (its number).")
+        str | None,
+        typer.Option("--follow-up", help="The follow-up it settles (its reference, f12)."),
     ] = None,
     exchange: Annotated[
-        int | None, typer.Option(help="The exchange to thank them for (its number).")
+        str | None, typer.Option(help="The exchange to thank them for (its reference, x12).")
     ] = None,
     milestone: Annotated[
-        int | None, typer.Option(help="The milestone or challenge it is about (its number).")
+        str | None,
+        typer.Option(help="The milestone or challenge it is about (its reference, m12)."),
     ] = None,
     opportunity: Annotated[
-        int | None, typer.Option(help="The opportunity to share (its number).")
+        str | None, typer.Option(help="The opportunity to share (its reference, op12).")
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (see docs/cli.md).")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """A message to send, filled from what you know about them, ready to copy."""
     from kithkin import access
@@ -45,12 +49,28 @@ def draft(
 
     ctx = session()
     who = resolve_person(ctx.network, person)
-    item = access.follow_up_for(ctx.user, ctx.network, follow_up) if follow_up else None
+    item = (
+        access.follow_up_for(
+            ctx.user, ctx.network, refs.require_id(follow_up, refs.FOLLOW_UP, "--follow-up")
+        )
+        if follow_up
+        else None
+    )
     words = words_for(
         who,
-        exchange=access.value_exchange_for(ctx.user, ctx.network, exchange) if exchange else None,
-        milestone=access.milestone_for(ctx.user, ctx.network, milestone) if milestone else None,
-        opportunity=access.opportunity_for(ctx.user, ctx.network, opportunity)
+        exchange=access.value_exchange_for(
+            ctx.user, ctx.network, refs.require_id(exchange, refs.EXCHANGE, "--exchange")
+        )
+        if exchange
+        else None,
+        milestone=access.milestone_for(
+            ctx.user, ctx.network, refs.require_id(milestone, refs.MILESTONE, "--milestone")
+        )
+        if milestone
+        else None,
+        opportunity=access.opportunity_for(
+            ctx.user, ctx.network, refs.require_id(opportunity, refs.OPPORTUNITY, "--opportunity")
+        )
         if opportunity
         else None,
     )
@@ -132,7 +152,7 @@ def _brief_lines(brief: Brief) -> list[Text | str]:
     section(
         "I owe them",
         [
-            f"  #{f.pk} {f.title} · due {_day(f.due_on, today)}"
+            f"  {refs.FOLLOW_UP(f.pk)} {f.title} · due {_day(f.due_on, today)}"
             + (" (late)" if f.due_on < today else "")
             for f in brief.follow_ups
         ]
@@ -232,7 +252,7 @@ def brief_json(brief: Brief) -> dict[str, Any]:
 @handle_errors
 def brief(
     person: Annotated[str, typer.Argument(help="Who you are about to meet.")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (see docs/cli.md).")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """The prep brief: what to remember before meeting them, on one screen."""
     from kithkin.queries.brief import prep_brief

@@ -10,20 +10,21 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
+from kithkin import refs
 from kithkin.cli import shapes
 from kithkin.cli.context import Session, handle_errors, out, print_json, session
+from kithkin.cli.output import JsonOption
 from kithkin.models import Affiliation, ContactPoint, Person
 from kithkin.queries.duplicates import DuplicatePair
 from kithkin.services.merge import MergePreview
 
-_Json = Annotated[bool, typer.Option("--json", help="Print JSON (see docs/cli.md).")]
 _BY_ID = re.compile(r"#(\d+)")
 
 
 @handle_errors
 def dupes(
     limit: Annotated[int, typer.Option(min=1, max=10_000, help="At most this many pairs.")] = 50,
-    as_json: _Json = False,
+    as_json: JsonOption = False,
 ) -> None:
     """People who may be recorded twice, likeliest first, and why."""
     from kithkin.queries.duplicates import find_duplicates
@@ -44,20 +45,22 @@ def dupes(
         table.add_row(
             f"{number}.",
             f"{pair.score:.2f}",
-            f"#{pair.a.pk} {describe(pair.a)}",
-            f"#{pair.b.pk} {describe(pair.b)}",
+            f"{refs.PERSON(pair.a.pk)} {describe(pair.a)}",
+            f"{refs.PERSON(pair.b.pk)} {describe(pair.b)}",
             Text("; ".join(pair.reasons), style="dim"),
         )
     out.print(table)
-    out.print('Merge one pair with `kith merge "#KEEP" "#OTHER"`: the first is kept.')
+    out.print(
+        "Merge one pair with `kith merge KEEP OTHER` (their references, p12): the first is kept."
+    )
 
 
 @handle_errors
 def merge(
-    keep: Annotated[str, typer.Argument(help="Who is kept: a name, an email, or #id.")],
+    keep: Annotated[str, typer.Argument(help="Who is kept: a name, an email, or p12.")],
     other: Annotated[str, typer.Argument(help="Who is merged into them, then deleted.")],
     yes: Annotated[bool, typer.Option("--yes", help="Merge without asking.")] = False,
-    as_json: _Json = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Merge the second person into the first: everything of both is kept."""
     from kithkin.services.merge import merge_people, preview_merge
@@ -83,7 +86,7 @@ def merge(
             {"merged": True, "preview": _preview(preview), "person": shapes.person_ref(kept)}
         )
         return
-    out.print(f"Merged {preview.other.full_name} into {kept.full_name} (#{kept.pk}).")
+    out.print(f"Merged {preview.other.full_name} into {kept.full_name} ({refs.PERSON(kept.pk)}).")
 
 
 def _can_ask() -> bool:
@@ -106,9 +109,9 @@ def _print_preview(preview: MergePreview) -> None:
     out.print(
         Text.assemble(
             ("Merge ", "bold"),
-            f"{other.full_name} (#{other.pk})",
+            f"{other.full_name} ({refs.PERSON(other.pk)})",
             (" into ", "bold"),
-            f"{keep.full_name} (#{keep.pk})",
+            f"{keep.full_name} ({refs.PERSON(keep.pk)})",
         )
     )
     out.print("What the kept person gets:", style="dim")
@@ -137,7 +140,7 @@ def _print_preview(preview: MergePreview) -> None:
         if text.strip():
             facts.add_row(label, text)
     out.print(facts)
-    out.print(f"{other.full_name} (#{other.pk}) is then deleted.")
+    out.print(f"{other.full_name} ({refs.PERSON(other.pk)}) is then deleted.")
 
 
 def _counted(moved: int, other: int, what: str) -> str:

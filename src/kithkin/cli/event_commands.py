@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -10,7 +9,9 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
+from kithkin import refs
 from kithkin.cli.context import handle_errors, out, parse_day, print_json, session
+from kithkin.cli.output import JsonOption
 from kithkin.cli.person_choice import known_or_new
 from kithkin.errors import InvalidInput
 
@@ -25,18 +26,18 @@ event_app = typer.Typer(
     rich_markup_mode=None,
 )
 
-_Json = Annotated[bool, typer.Option("--json", help="Print JSON (see docs/cli.md).")]
-_EventArg = Annotated[str, typer.Argument(help="The event: its name (or a unique start), or #id.")]
-_ID = re.compile(r"^#?(\d+)$")
+_EventArg = Annotated[
+    str, typer.Argument(help="The event: its name (or a unique start), or its reference (e12).")
+]
 
 
 def _event(ctx: Session, text: str) -> Event:
     from kithkin import access
     from kithkin.queries.events import resolve_event
 
-    number = _ID.match(text.strip())
-    if number:
-        return access.event_for(ctx.user, ctx.network, int(number.group(1)))
+    number = refs.id_of(text, refs.EVENT, "event")
+    if number is not None:
+        return access.event_for(ctx.user, ctx.network, number)
     return resolve_event(ctx.network, text)
 
 
@@ -139,7 +140,7 @@ def add(
     status: Annotated[str, typer.Option(help="interested, going or attended.")] = "interested",
     tag: Annotated[list[str] | None, typer.Option(help="A tag (repeatable).")] = None,
     note: Annotated[str, typer.Option(help="Notes (Markdown).")] = "",
-    as_json: _Json = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Add an event."""
     from kithkin.services.events import add_event
@@ -166,7 +167,9 @@ def add(
         print_json(_event_json(event, 0))
         return
     where = f", {event.location}" if event.location else ""
-    out.print(f"Added event #{event.pk} {event.name} ({event.kind}, {_when(event)}{where}).")
+    out.print(
+        f"Added event {refs.EVENT(event.pk)} {event.name} ({event.kind}, {_when(event)}{where})."
+    )
 
 
 @event_app.command("edit")
@@ -207,7 +210,9 @@ def edit(
         ctx=ctx,
     )
     updated = update_event(ctx.network, ctx.user, found, fields)
-    out.print(f"Saved event #{updated.pk} {updated.name} ({updated.kind}, {_when(updated)}).")
+    out.print(
+        f"Saved event {refs.EVENT(updated.pk)} {updated.name} ({updated.kind}, {_when(updated)})."
+    )
 
 
 @event_app.command("list")
@@ -217,7 +222,7 @@ def list_(
         bool, typer.Option("--upcoming", help="Only events to come (or going on).")
     ] = False,
     past: Annotated[bool, typer.Option("--past", help="Only events that are over.")] = False,
-    as_json: _Json = False,
+    as_json: JsonOption = False,
 ) -> None:
     """List events: upcoming first (soonest first), then past ones (latest first)."""
     from kithkin.queries.events import list_events
@@ -255,7 +260,7 @@ def list_(
         for row in rows:
             e = row.event
             table.add_row(
-                f"#{e.pk}",
+                refs.EVENT(e.pk),
                 e.name,
                 e.kind,
                 _when(e),
@@ -268,7 +273,7 @@ def list_(
 
 @event_app.command("show")
 @handle_errors
-def show(event: _EventArg, as_json: _Json = False) -> None:
+def show(event: _EventArg, as_json: JsonOption = False) -> None:
     """An event: details, who I met there and where each follow-up stands."""
     from kithkin.queries.events import event_page
 
@@ -278,7 +283,7 @@ def show(event: _EventArg, as_json: _Json = False) -> None:
         print_json(_page_json(page))
         return
     e = page.event
-    out.print(Text.assemble((e.name, "bold"), f" (#{e.pk})"))
+    out.print(Text.assemble((e.name, "bold"), f" ({refs.EVENT(e.pk)})"))
     facts = Table(show_header=False, box=None, padding=(0, 1))
     facts.add_column(style="dim")
     for label, value in (
@@ -301,7 +306,7 @@ def show(event: _EventArg, as_json: _Json = False) -> None:
     table = Table(show_header=False, box=None, padding=(0, 1))
     for row in page.met:
         follow = {
-            "open": f"follow-up #{row.follow_up.pk} due {row.follow_up.due_on}"
+            "open": f"follow-up {refs.FOLLOW_UP(row.follow_up.pk)} due {row.follow_up.due_on}"
             if row.follow_up
             else "",
             "done": "followed up",
@@ -326,9 +331,11 @@ def follow_up(
     who = resolve_person(ctx.network, person)
     item, created = follow_up_after_meeting(ctx.network, ctx.user, found, who)
     if not created:
-        out.print(f"Follow-up #{item.pk} is already open for {who.full_name} (due {item.due_on}).")
+        out.print(
+            f"Follow-up {refs.FOLLOW_UP(item.pk)} is already open for {who.full_name} (due {item.due_on})."
+        )
         return
-    out.print(f"Follow-up #{item.pk} due {item.due_on}: {item.title}.")
+    out.print(f"Follow-up {refs.FOLLOW_UP(item.pk)} due {item.due_on}: {item.title}.")
     _print_draft(item.draft)
 
 
@@ -341,7 +348,7 @@ def _print_draft(draft: str) -> None:
 @handle_errors
 def met(
     name: Annotated[str, typer.Argument(help="Who I met: their full name.")],
-    at: Annotated[str, typer.Option(help="The event (its name, a unique start, or #id).")],
+    at: Annotated[str, typer.Option(help="The event (its name, a unique start, or e12).")],
     note: Annotated[str, typer.Option(help="What we talked about.")] = "",
     email: Annotated[str, typer.Option(help="Their email (finds or describes them).")] = "",
     org: Annotated[str, typer.Option(help="Where they work (someone new).")] = "",
@@ -370,9 +377,13 @@ def met(
     person = result.person
     shown_day = clock.local_date(result.interaction.occurred_at, ctx.network.time_zone)
     if result.created:
-        out.print(f"Added {person.full_name} (#{person.pk}); met at {event.name} on {shown_day}.")
+        out.print(
+            f"Added {person.full_name} ({refs.PERSON(person.pk)}); met at {event.name} on {shown_day}."
+        )
     else:
-        out.print(f"Met {person.full_name} (#{person.pk}) at {event.name} on {shown_day}.")
+        out.print(
+            f"Met {person.full_name} ({refs.PERSON(person.pk)}) at {event.name} on {shown_day}."
+        )
     out.print("Logged an event conversation" + (f": {note}" if note else "") + ".")
     if result.how_we_met_set:
         out.print(f"How we met: {person.how_we_met}.")
@@ -380,10 +391,10 @@ def met(
     assert follow is not None
     if not result.follow_up_created:
         out.print(
-            f"Follow-up #{follow.pk} from {event.name} is already open (due {follow.due_on})."
+            f"Follow-up {refs.FOLLOW_UP(follow.pk)} from {event.name} is already open (due {follow.due_on})."
         )
         return
-    out.print(f"Follow-up #{follow.pk} due {follow.due_on}: {follow.title}.")
+    out.print(f"Follow-up {refs.FOLLOW_UP(follow.pk)} due {follow.due_on}: {follow.title}.")
     _print_draft(follow.draft)
 
 

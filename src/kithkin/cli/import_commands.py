@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from kithkin.cli.context import err, handle_errors, out, print_json, session
+from kithkin.cli.output import JsonOption
 
 ERRORS_SHOWN = 20
 
@@ -88,7 +89,7 @@ def import_(
             "--create-people", help="Add people met in meetings or mail who are not known yet."
         ),
     ] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (see docs/cli.md).")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Import people and interactions: parse, plan (new, updated, merged, skipped, errors),
     then apply everything in one transaction. Importing the same file again changes nothing."""

@@ -10,7 +10,9 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
+from kithkin import refs
 from kithkin.cli.context import handle_errors, out, parse_day, print_json, session
+from kithkin.cli.output import JsonOption
 from kithkin.errors import InvalidInput
 
 if TYPE_CHECKING:
@@ -211,16 +213,26 @@ def intro(
 
 @handle_errors
 def thank(
-    person: Annotated[str, typer.Argument(help="Who to thank (a name or an email).")],
+    person: Annotated[
+        str,
+        typer.Argument(
+            help="Who to thank (a name, an email or p12), or what for (x12: thanks its giver)."
+        ),
+    ],
     note: Annotated[str, typer.Option("--note", help="What you said or wrote.")] = "",
 ) -> None:
     """Log a thank-you to someone: everything they gave you that was not thanked yet is
     marked thanked, and it leaves "Say thanks"."""
+    from kithkin import access
     from kithkin.queries.people import resolve_person
     from kithkin.services.ledger import thank as thank_person
 
     ctx = session()
-    who = resolve_person(ctx.network, person)
+    typed = refs.parse(person)
+    if typed is not None and typed[0] == refs.EXCHANGE:
+        who = access.value_exchange_for(ctx.user, ctx.network, typed[1]).giver
+    else:
+        who = resolve_person(ctx.network, person)
     thanks = thank_person(ctx.network, ctx.user, who, note=note, today=ctx.today)
     count = len(thanks.exchanges)
     things = "1 thing" if count == 1 else f"{count} things"
@@ -257,7 +269,7 @@ def _exchange_row(exchange: ValueExchange, table: Table) -> None:
         status = "thanked" if exchange.thanked_at else "not thanked"
     table.add_row(
         str(exchange.occurred_on),
-        f"#{exchange.pk}",
+        refs.EXCHANGE(exchange.pk),
         exchange.kind,
         who,
         f"weight {exchange.weight}",
@@ -360,7 +372,7 @@ def ledger(
             help="Set how many days help may wait before 'Say thanks' lists it (default 3).",
         ),
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (see docs/cli.md).")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Value given and received: with one person (balance, last given, every exchange), or
     across the network (who helped you most, whom to give back to)."""

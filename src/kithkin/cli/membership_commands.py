@@ -12,17 +12,18 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
+from kithkin import refs
 from kithkin.cli import organization_commands
 from kithkin.cli.context import handle_errors, out, parse_day, print_json, session
+from kithkin.cli.output import JsonOption
 from kithkin.errors import InvalidInput
 
 if TYPE_CHECKING:
     from kithkin.models import Affiliation, Organization
     from kithkin.queries.memberships import OrganizationDetail
 
-_Json = Annotated[bool, typer.Option("--json", help="Print JSON (see docs/cli.md).")]
 _Org = Annotated[
-    str, typer.Argument(help="The organization: its name (or a unique prefix) or #id.")
+    str, typer.Argument(help="The organization: its name (or a unique prefix) or o12.")
 ]
 
 org_app = typer.Typer(
@@ -115,7 +116,7 @@ def org_add(
     website: Annotated[str, typer.Option(help="Its website.")] = "",
     tag: Annotated[list[str] | None, typer.Option(help="A tag (repeatable).")] = None,
     note: Annotated[str, typer.Option(help="Notes (Markdown).")] = "",
-    as_json: _Json = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Add an organization."""
     from kithkin.services.organizations import create_organization
@@ -128,12 +129,14 @@ def org_add(
     if as_json:
         print_json(organization_shape(organization))
         return
-    out.print(f"Added {organization.name} (#{organization.pk}), {organization.get_kind_display()}.")
+    out.print(
+        f"Added {organization.name} ({refs.ORGANIZATION(organization.pk)}), {organization.get_kind_display()}."
+    )
 
 
 @org_app.command("show")
 @handle_errors
-def org_show(organization: _Org, as_json: _Json = False) -> None:
+def org_show(organization: _Org, as_json: JsonOption = False) -> None:
     """An organization: its people now and before, and my membership."""
     from kithkin.queries.memberships import organization_detail, resolve_organization
 
@@ -145,7 +148,11 @@ def org_show(organization: _Org, as_json: _Json = False) -> None:
         print_json(detail_shape(detail))
         return
     found = detail.organization
-    out.print(Text.assemble((found.name, "bold"), f" ({found.get_kind_display()}, #{found.pk})"))
+    out.print(
+        Text.assemble(
+            (found.name, "bold"), f" ({found.get_kind_display()}, {refs.ORGANIZATION(found.pk)})"
+        )
+    )
     for line in (found.website, ", ".join(detail.tags), found.notes):
         if line:
             out.print(f"  {line}")
@@ -181,7 +188,7 @@ def org_list(
         str | None, typer.Option(help="Only this kind: company, association, school, community.")
     ] = None,
     limit: Annotated[int, typer.Option(min=1, help="Show at most this many.")] = 50,
-    as_json: _Json = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Organizations, the most people first, with how many people are there now."""
     from kithkin.queries.memberships import list_organizations
@@ -201,7 +208,7 @@ def org_list(
         table.add_column(column)
     for organization in found:
         table.add_row(
-            f"#{organization.pk} {organization.name}",
+            f"{refs.ORGANIZATION(organization.pk)} {organization.name}",
             organization.get_kind_display(),
             str(organization.people_count),  # type: ignore[attr-defined]
         )
@@ -239,7 +246,7 @@ def join(
     organization: Annotated[
         str,
         typer.Argument(
-            help="The organization's name (added as a professional association if new) or #id."
+            help="The organization's name (added as a professional association if new) or o12."
         ),
     ],
     role: Annotated[str | None, typer.Option(help="My role (default: member).")] = None,
@@ -249,7 +256,7 @@ def join(
     since: Annotated[
         str | None, typer.Option(help="When I joined (YYYY-MM-DD); default today.")
     ] = None,
-    as_json: _Json = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Record my membership of an organization, or update it (role, renewal date, since)."""
     from kithkin.queries.memberships import resolve_organization

@@ -9,7 +9,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.table import Table
 
+from kithkin import refs
 from kithkin.cli.context import handle_errors, out, parse_day, print_json, session
+from kithkin.cli.output import JsonOption
 from kithkin.cli.person_choice import known_or_new
 
 if TYPE_CHECKING:
@@ -28,9 +30,8 @@ mentee_app = typer.Typer(help="The people you mentor.", no_args_is_help=True)
 COMMANDS: dict[str, Callable[..., None]] = {}
 GROUPS: dict[str, typer.Typer] = {"mentor": mentor_app, "mentee": mentee_app}
 
-_Json = Annotated[bool, typer.Option("--json", help="Print JSON (see docs/cli.md).")]
 _Which = Annotated[
-    str, typer.Argument(metavar="PERSON|#ID", help="A person in it, or the mentorship's #number.")
+    str, typer.Argument(metavar="PERSON|REF", help="A person in it, or the mentorship's mt12.")
 ]
 _Goals = Annotated[list[str] | None, typer.Option("--goal", help="A goal; repeat for several.")]
 _Every = Annotated[str | None, typer.Option("--every", help="Session cadence: 2w, 30d, monthly...")]
@@ -105,7 +106,7 @@ def _person(ctx: Session, text: str, *, new: bool) -> Person:
             ctx.network, ctx.user, name=name, new=new, connected_on=ctx.today
         )
         if added:
-            out.print(f"Added {found.full_name} (#{found.pk}).")
+            out.print(f"Added {found.full_name} ({refs.PERSON(found.pk)}).")
         return found
 
     return known_or_new(text, attempt, new=new, nothing="Nothing recorded: no mentorship added.")
@@ -151,7 +152,9 @@ def _print_added(mentorship: Mentorship) -> None:
     who = mentorship_title(m)
     due = next_session_on(m, None)
     suffix = f", first session due {due.isoformat()}" if due else ""
-    out.print(f"{who}: mentorship #{m.pk}, {_cadence_text(m.cadence_days)}{suffix}.")
+    out.print(
+        f"{who}: mentorship {refs.MENTORSHIP(m.pk)}, {_cadence_text(m.cadence_days)}{suffix}."
+    )
 
 
 @mentor_app.command("add")
@@ -195,7 +198,7 @@ def mentee_add(
 @handle_errors
 def mentor_list(
     show_all: Annotated[bool, typer.Option("--all", help="Ended mentorships too.")] = False,
-    as_json: _Json = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Your mentors and mentees (and mentorships between others), active first, with when
     the next session is due."""
@@ -212,7 +215,7 @@ def mentor_list(
     table = Table(box=None, padding=(0, 1), show_header=False)
     for row in rows:
         table.add_row(
-            f"#{row.pk}",
+            refs.MENTORSHIP(row.pk),
             row.title,
             row.mentorship.status,
             _cadence_text(row.mentorship.cadence_days),
@@ -224,7 +227,7 @@ def mentor_list(
 
 @mentor_app.command("show")
 @handle_errors
-def mentor_show(which: _Which, as_json: _Json = False) -> None:
+def mentor_show(which: _Which, as_json: JsonOption = False) -> None:
     """One mentorship: goals, status, cadence and the sessions, newest first."""
     from kithkin import clock
     from kithkin.cli import shapes
@@ -245,7 +248,7 @@ def mentor_show(which: _Which, as_json: _Json = False) -> None:
         )
         return
     m = row.mentorship
-    out.print(f"#{m.pk} {row.title}", style="bold")
+    out.print(f"{refs.MENTORSHIP(m.pk)} {row.title}", style="bold")
     since = f"since {m.started_on.isoformat()}"
     ended = f", ended {m.ended_on.isoformat()}" if m.ended_on else ""
     out.print(f"{m.status} · {_cadence_text(m.cadence_days)} · {since}{ended}")
@@ -298,7 +301,9 @@ def mentor_session(
     row = mentorship_detail(ctx.network, mentorship).summary
     day = clock.local_date(interaction.occurred_at, ctx.user.time_zone)
     due = f"; next one due {row.next_session_on.isoformat()}" if row.next_session_on else ""
-    out.print(f"Logged a session of #{mentorship.pk} ({row.title}) on {day.isoformat()}{due}.")
+    out.print(
+        f"Logged a session of {refs.MENTORSHIP(mentorship.pk)} ({row.title}) on {day.isoformat()}{due}."
+    )
 
 
 def _change_status(which: str, status: str, verb: str) -> None:
@@ -308,7 +313,7 @@ def _change_status(which: str, status: str, verb: str) -> None:
     ctx = session()
     mentorship = resolve_mentorship(ctx.user, ctx.network, which)
     set_status(ctx.network, ctx.user, mentorship, status, today=ctx.today)
-    out.print(f"{verb} #{mentorship.pk}: {mentorship_title(mentorship)}.")
+    out.print(f"{verb} {refs.MENTORSHIP(mentorship.pk)}: {mentorship_title(mentorship)}.")
 
 
 @mentor_app.command("pause")
@@ -345,6 +350,8 @@ def mentor_goal(
     mentorship = resolve_mentorship(ctx.user, ctx.network, which)
     add_goal(ctx.network, ctx.user, mentorship, goal)
     lines = goal_lines(mentorship)
-    out.print(f"#{mentorship.pk} now has {len(lines)} goal{'s' if len(lines) != 1 else ''}:")
+    out.print(
+        f"{refs.MENTORSHIP(mentorship.pk)} now has {len(lines)} goal{'s' if len(lines) != 1 else ''}:"
+    )
     for line in lines:
         out.print(f"  • {line}")

@@ -9,7 +9,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.table import Table
 
+from kithkin import refs
 from kithkin.cli.context import Session, handle_errors, out, print_json, session
+from kithkin.cli.output import JsonOption
 
 if TYPE_CHECKING:
     from kithkin.models import Milestone
@@ -18,7 +20,6 @@ if TYPE_CHECKING:
 milestone_app = typer.Typer(
     help="Milestones to celebrate and challenges to help with.", no_args_is_help=True
 )
-_Json = Annotated[bool, typer.Option("--json", help="Print JSON (see docs/cli.md).")]
 
 
 def _today(ctx: Session) -> dt.date:
@@ -124,7 +125,7 @@ def milestone_add(
     every = ", every year" if milestone.recurs_yearly else ""
     detail = f": {milestone.title}" if milestone.title else ""
     out.print(
-        f"{what} #{milestone.pk} for {who.full_name}: {kind_label(milestone.kind)}{detail} "
+        f"{what} {refs.MILESTONE(milestone.pk)} for {who.full_name}: {kind_label(milestone.kind)}{detail} "
         f"({date_text(milestone)}{every})."
     )
 
@@ -140,7 +141,7 @@ def milestone_list(
         ),
     ] = None,
     person: Annotated[str | None, typer.Option("--person", help="Only this person's.")] = None,
-    as_json: _Json = False,
+    as_json: JsonOption = False,
 ) -> None:
     """The milestones on record, or (--upcoming) every occasion coming up."""
     from kithkin.queries import milestones as queries
@@ -165,7 +166,7 @@ def milestone_list(
                 f"{o.on:%a %-d %b}",
                 o.person.name,
                 queries.reason(o, today),
-                f"#{o.milestone_id}" if o.milestone_id else "",
+                refs.MILESTONE(o.milestone_id) if o.milestone_id else refs.PERSON(o.person.id),
                 "celebrated" if o.celebrated else "",
             )
         out.print(table)
@@ -180,7 +181,7 @@ def milestone_list(
     table = Table(show_header=False, box=None, padding=(0, 1))
     for m in rows:
         table.add_row(
-            f"#{m.pk}",
+            refs.MILESTONE(m.pk),
             queries.date_text(m) + (" yearly" if m.recurs_yearly else ""),
             m.person.full_name,
             kind_label(m.kind) + (f": {m.title}" if m.title else ""),
@@ -192,7 +193,9 @@ def milestone_list(
 @milestone_app.command("remove")
 @handle_errors
 def milestone_remove(
-    milestone_id: Annotated[int, typer.Argument(help="The milestone's number (#ID).")],
+    milestone_ref: Annotated[
+        str, typer.Argument(metavar="REF", help="The milestone's reference (m12).")
+    ],
 ) -> None:
     """Delete a milestone; interactions that celebrated it stay."""
     from kithkin import access
@@ -200,10 +203,13 @@ def milestone_remove(
     from kithkin.services.milestones import remove_milestone
 
     ctx = session()
+    milestone_id = refs.require_id(milestone_ref, refs.MILESTONE, "milestone")
     milestone = access.milestone_for(ctx.user, ctx.network, milestone_id)
     remove_milestone(ctx.network, ctx.user, milestone)
     what = milestone.title or kind_label(milestone.kind)
-    out.print(f"Removed milestone #{milestone_id} ({what}) of {milestone.person.full_name}.")
+    out.print(
+        f"Removed milestone {refs.MILESTONE(milestone_id)} ({what}) of {milestone.person.full_name}."
+    )
 
 
 @milestone_app.command("window")
@@ -212,7 +218,7 @@ def milestone_window(
     days: Annotated[
         str | None, typer.Argument(help="How far ahead to look: 21, 21d, 3w. None: show it.")
     ] = None,
-    as_json: _Json = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Show or set how many days ahead the agenda shows occasions to celebrate."""
     from kithkin.services.milestones import set_celebrate_window
@@ -233,10 +239,13 @@ def milestone_window(
 @handle_errors
 def celebrate(
     person: Annotated[
-        str | None, typer.Argument(help="Whom: their nearest occasion is celebrated.")
+        str | None,
+        typer.Argument(
+            help="Whom (their nearest occasion is celebrated), or a milestone's reference (m12)."
+        ),
     ] = None,
     milestone: Annotated[
-        int | None, typer.Option("--milestone", help="A milestone's number, instead.")
+        str | None, typer.Option("--milestone", help="A milestone's reference (m12), instead.")
     ] = None,
     note: Annotated[str, typer.Option(help="What you said or did.")] = "",
     kind: Annotated[
@@ -253,9 +262,14 @@ def celebrate(
     ctx = session()
     today = _today(ctx)
     if (person is None) == (milestone is None):
-        raise InvalidInput("person", "name a person, or give --milestone ID (not both)")
+        raise InvalidInput("person", "name a person, or give --milestone REF (not both)")
+    typed = refs.parse(person) if person is not None else None
+    if typed is not None and typed[0] == refs.MILESTONE:
+        person, milestone = None, person
     if milestone is not None:
-        record = access.milestone_for(ctx.user, ctx.network, milestone)
+        record = access.milestone_for(
+            ctx.user, ctx.network, refs.require_id(milestone, refs.MILESTONE, "--milestone")
+        )
         celebrate_milestone(
             ctx.network, ctx.user, record, today=today, note=note, kind=kind.lower()
         )

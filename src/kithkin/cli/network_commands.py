@@ -8,14 +8,14 @@ import typer
 from rich.table import Table
 
 from kithkin.cli.context import handle_errors, out, print_json, session
+from kithkin.cli.output import JsonOption
 
 network_app = typer.Typer(help="List your networks and switch between them.", no_args_is_help=True)
-_Json = Annotated[bool, typer.Option("--json", help="Print JSON (see docs/cli.md).")]
 
 
 @network_app.command("list")
 @handle_errors
-def network_list(as_json: _Json = False) -> None:
+def network_list(as_json: JsonOption = False) -> None:
     """The networks you belong to, and your role in each."""
     from kithkin.models import Membership
 
@@ -75,7 +75,7 @@ def circles(
     name: Annotated[str | None, typer.Argument(help="A circle to change.")] = None,
     every: Annotated[str | None, typer.Option(help="Its new cadence (30d, 6w, 3m).")] = None,
     never: Annotated[bool, typer.Option("--never", help="People in it are never due.")] = False,
-    as_json: _Json = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Show the circles and their check-in cadences, or change one."""
     from django.db.models import Count, Q
@@ -121,22 +121,37 @@ def settings(
     time_zone: Annotated[
         str | None, typer.Option("--time-zone", help="Your time zone, e.g. Europe/Paris.")
     ] = None,
-    as_json: _Json = False,
+    region: Annotated[
+        str | None,
+        typer.Option(
+            "--region",
+            help="Country of phone numbers written without +code, e.g. FR ('' for none).",
+        ),
+    ] = None,
+    as_json: JsonOption = False,
 ) -> None:
-    """Show or change your time zone and the network's daily outreach budget."""
+    """Show or change your time zone, the network's daily outreach budget and its phone
+    region."""
     from kithkin.services.accounts import update_settings
 
     ctx = session()
-    if budget is not None or time_zone is not None:
-        update_settings(ctx.user, ctx.network, daily_outreach_budget=budget, time_zone=time_zone)
+    if budget is not None or time_zone is not None or region is not None:
+        update_settings(
+            ctx.user,
+            ctx.network,
+            daily_outreach_budget=budget,
+            time_zone=time_zone,
+            phone_region=region,
+        )
     data = {
         "network": ctx.network.name,
         "daily_outreach_budget": ctx.network.daily_outreach_budget,
         "time_zone": ctx.user.time_zone,
         "network_time_zone": ctx.network.time_zone,
+        "phone_region": ctx.network.phone_region or None,
     }
     if as_json:
         print_json(data)
         return
     for key, value in data.items():
-        out.print(f"{key.replace('_', ' ')}: {value}")
+        out.print(f"{key.replace('_', ' ')}: {'none' if value is None else value}")

@@ -1,6 +1,6 @@
 """kith opp, kith share: the opportunity board, matching, sharing and the who-you-know report.
 
-Sharing is one command: `kith share ID PERSON` tells someone about an opportunity; run it
+Sharing is one command: `kith share REF PERSON` tells someone about an opportunity; run it
 again with `--outcome` to record what came of it.
 """
 
@@ -13,14 +13,15 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
+from kithkin import refs
 from kithkin.cli.context import handle_errors, out, parse_day, print_json, session
+from kithkin.cli.output import JsonOption
 
 if TYPE_CHECKING:
     from kithkin.models import Opportunity, OpportunityShare
     from kithkin.queries.dashboard import Report
     from kithkin.queries.matching import Match
 
-JSON_HELP = "Print JSON (see docs/cli.md)."
 
 opp_app = typer.Typer(
     help="Opportunities: jobs, clients, talks, grants — for me or to share.",
@@ -32,6 +33,9 @@ opp_app = typer.Typer(
 # kithkin.cli.app registers.
 COMMANDS: dict[str, Callable[..., None]] = {}
 GROUPS: dict[str, typer.Typer] = {"opp": opp_app}
+_OpportunityRef = Annotated[
+    str, typer.Argument(metavar="REF", help="The opportunity's reference (op12, or its number).")
+]
 
 
 # --- JSON shapes (documented in docs/cli.md) ---------------------------------------------
@@ -144,7 +148,7 @@ def add(
     ] = None,
     for_me: Annotated[bool, typer.Option("--for-me", help="It is for me, not to share.")] = False,
     description: Annotated[str, typer.Option(help="More about it.")] = "",
-    as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Record an opportunity, and who brought it."""
     from kithkin.queries.people import resolve_person
@@ -171,9 +175,9 @@ def add(
     if as_json:
         print_json(opportunity_shape(item, ctx.user.time_zone, shares=[]))
         return
-    out.print(f"Opportunity #{item.pk}: {item.title} ({_describe(item)}).")
+    out.print(f"Opportunity {refs.OPPORTUNITY(item.pk)}: {item.title} ({_describe(item)}).")
     if not item.for_me:
-        out.print(f"`kith opp match {item.pk}` shows who would want it.")
+        out.print(f"`kith opp match {refs.OPPORTUNITY(item.pk)}` shows who would want it.")
 
 
 @opp_app.command("list")
@@ -184,7 +188,7 @@ def list_(
         typer.Option(help="Only this status: open, shared, pursuing, won, lost, closed."),
     ] = None,
     show_all: Annotated[bool, typer.Option("--all", help="Won, lost and closed ones too.")] = False,
-    as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """The opportunity board: open, shared and pursuing ones, soonest deadline first."""
     from kithkin.errors import InvalidInput
@@ -205,11 +209,11 @@ def list_(
         out.print("No opportunities yet: `kith opp add TITLE` records one.")
         return
     table = Table(box=None, padding=(0, 1), show_header=True, header_style="bold")
-    for column in ("#", "title", "kind", "status", "from", "deadline"):
+    for column in ("ref", "title", "kind", "status", "from", "deadline"):
         table.add_column(column)
     for item in items:
         table.add_row(
-            str(item.pk),
+            refs.OPPORTUNITY(item.pk),
             item.title + (" (for me)" if item.for_me else ""),
             item.kind,
             item.status,
@@ -222,22 +226,26 @@ def list_(
 @opp_app.command("show")
 @handle_errors
 def show(
-    opportunity_id: Annotated[int, typer.Argument(metavar="ID", help="The opportunity's number.")],
-    as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
+    opportunity_id: _OpportunityRef,
+    as_json: JsonOption = False,
 ) -> None:
     """One opportunity: what it is, who brought it, whom I shared it with and what came of it."""
     from kithkin import access, clock
     from kithkin.queries.opportunities import opportunity_detail
 
     ctx = session()
-    item = access.opportunity_for(ctx.user, ctx.network, opportunity_id)
+    item = access.opportunity_for(
+        ctx.user, ctx.network, refs.require_id(opportunity_id, refs.OPPORTUNITY, "opportunity")
+    )
     detail = opportunity_detail(ctx.network, item)
     if as_json:
         print_json(
             opportunity_shape(item, ctx.user.time_zone, tags=detail.tags, shares=detail.shares)
         )
         return
-    out.print(Text.assemble((f"#{item.pk} {item.title}", "bold"), f" · {item.status}"))
+    out.print(
+        Text.assemble((f"{refs.OPPORTUNITY(item.pk)} {item.title}", "bold"), f" · {item.status}")
+    )
     out.print(_describe(item))
     if detail.tags:
         out.print("Tags: " + ", ".join(detail.tags))
@@ -260,7 +268,7 @@ def show(
 @opp_app.command("status")
 @handle_errors
 def status(
-    opportunity_id: Annotated[int, typer.Argument(metavar="ID", help="The opportunity's number.")],
+    opportunity_id: _OpportunityRef,
     new_status: Annotated[
         str,
         typer.Argument(metavar="STATUS", help="open, shared, pursuing, won, lost or closed."),
@@ -271,24 +279,28 @@ def status(
     from kithkin.services.opportunities import set_status
 
     ctx = session()
-    item = access.opportunity_for(ctx.user, ctx.network, opportunity_id)
+    item = access.opportunity_for(
+        ctx.user, ctx.network, refs.require_id(opportunity_id, refs.OPPORTUNITY, "opportunity")
+    )
     set_status(ctx.network, ctx.user, item, new_status)
-    out.print(f"#{item.pk} {item.title} is now {item.status}.")
+    out.print(f"{refs.OPPORTUNITY(item.pk)} {item.title} is now {item.status}.")
 
 
 @opp_app.command("match")
 @handle_errors
 def match(
-    opportunity_id: Annotated[int, typer.Argument(metavar="ID", help="The opportunity's number.")],
+    opportunity_id: _OpportunityRef,
     limit: Annotated[int, typer.Option(help="How many people to list.", min=1, max=100)] = 10,
-    as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Who in the network would most want it, and why."""
     from kithkin import access
     from kithkin.queries.matching import match_people
 
     ctx = session()
-    item = access.opportunity_for(ctx.user, ctx.network, opportunity_id)
+    item = access.opportunity_for(
+        ctx.user, ctx.network, refs.require_id(opportunity_id, refs.OPPORTUNITY, "opportunity")
+    )
     matches = match_people(ctx.network, item, limit=limit)
     if as_json:
         print_json(
@@ -299,10 +311,12 @@ def match(
         )
         return
     if not matches:
-        out.print(f"No one matches #{item.pk} {item.title} yet: add tags to it, or to people.")
+        out.print(
+            f"No one matches {refs.OPPORTUNITY(item.pk)} {item.title} yet: add tags to it, or to people."
+        )
         return
     table = Table(
-        title=f"Who would want #{item.pk} {item.title}",
+        title=f"Who would want {refs.OPPORTUNITY(item.pk)} {item.title}",
         title_justify="left",
         box=None,
         padding=(0, 1),
@@ -310,6 +324,7 @@ def match(
     )
     for m in matches:
         table.add_row(
+            refs.PERSON(m.person.pk),
             m.person.full_name,
             f"{m.score:g}",
             "; ".join(m.reasons),
@@ -318,13 +333,15 @@ def match(
     out.print(table)
     fresh = next((m for m in matches if not m.already_shared), None)
     if fresh is not None:
-        out.print(f'`kith share {item.pk} "{fresh.person.full_name}"` tells them.')
+        out.print(
+            f'`kith share {refs.OPPORTUNITY(item.pk)} "{fresh.person.full_name}"` tells them.'
+        )
 
 
 @opp_app.command("report")
 @handle_errors
 def report(
-    as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Who you know: what came through the network, who brought it, what sharing led to."""
     from kithkin.queries.dashboard import report as build_report
@@ -367,7 +384,7 @@ def report(
 
 @handle_errors
 def share(
-    opportunity_id: Annotated[int, typer.Argument(metavar="ID", help="The opportunity's number.")],
+    opportunity_id: _OpportunityRef,
     person: Annotated[str, typer.Argument(help="Whom to tell (a name or an email).")],
     note: Annotated[str, typer.Option(help="What I told them.")] = "",
     outcome: Annotated[
@@ -387,7 +404,9 @@ def share(
     from kithkin.services.opportunities import set_share_outcome, share_opportunity
 
     ctx = session()
-    item = access.opportunity_for(ctx.user, ctx.network, opportunity_id)
+    item = access.opportunity_for(
+        ctx.user, ctx.network, refs.require_id(opportunity_id, refs.OPPORTUNITY, "opportunity")
+    )
     who = resolve_person(ctx.network, person)
     earlier = (
         OpportunityShare.objects.select_related("opportunity", "person")
@@ -398,8 +417,8 @@ def share(
         if earlier is None:
             raise InvalidInput(
                 "--outcome",
-                f"#{item.pk} was not shared with {who.full_name} yet; "
-                f'`kith share {item.pk} "{who.full_name}"` first',
+                f"{refs.OPPORTUNITY(item.pk)} was not shared with {who.full_name} yet; "
+                f'`kith share {refs.OPPORTUNITY(item.pk)} "{who.full_name}"` first',
             )
         if note:
             raise InvalidInput("--note", "goes with a new share, not with --outcome")
@@ -418,8 +437,8 @@ def share(
         )
     made = share_opportunity(ctx.network, ctx.user, item, who, note=note)
     out.print(
-        f"Shared #{item.pk} {item.title} with {who.full_name} (share #{made.pk}); "
-        f'logged a message. `kith share {item.pk} "{who.full_name}" --outcome applied` '
+        f"Shared {refs.OPPORTUNITY(item.pk)} {item.title} with {who.full_name} (share #{made.pk}); "
+        f'logged a message. `kith share {refs.OPPORTUNITY(item.pk)} "{who.full_name}" --outcome applied` '
         "records what came of it."
     )
 

@@ -11,14 +11,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.text import Text
 
+from kithkin import refs
 from kithkin.cli.context import handle_errors, out, print_json, session
+from kithkin.cli.output import JsonOption
 from kithkin.errors import InvalidInput, KithError
 
 if TYPE_CHECKING:
     from kithkin.models import Affiliation
     from kithkin.services.organizations import OrganizationDeletion, OrganizationMergePreview
 
-_Json = Annotated[bool, typer.Option("--json", help="Print JSON (see docs/cli.md).")]
 _Org = Annotated[
     str, typer.Argument(help="The organization: its name (or a unique prefix) or #id.")
 ]
@@ -57,7 +58,7 @@ def org_edit(
     note: Annotated[str | None, typer.Option(help="Its notes, replaced (Markdown).")] = None,
     tag: Annotated[list[str] | None, typer.Option(help="Its tags, replaced (repeatable).")] = None,
     no_tags: Annotated[bool, typer.Option("--no-tags", help="Remove every tag.")] = False,
-    as_json: _Json = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Change an organization's name, kind, website, notes or tags."""
     from kithkin.queries.memberships import resolve_organization
@@ -81,7 +82,9 @@ def org_edit(
         print_json(_shape(edited))
         return
     renamed = f" (was {before})" if edited.name != before else ""
-    out.print(f"Saved {edited.name}{renamed} (#{edited.pk}), {edited.get_kind_display()}.")
+    out.print(
+        f"Saved {edited.name}{renamed} ({refs.ORGANIZATION(edited.pk)}), {edited.get_kind_display()}."
+    )
 
 
 @handle_errors
@@ -98,7 +101,7 @@ def org_rename(
     before = found.name
     with _options({"name": "NEW"}):
         renamed = rename_organization(ctx.network, ctx.user, found, new_name)
-    out.print(f"Renamed {before} to {renamed.name} (#{renamed.pk}).")
+    out.print(f"Renamed {before} to {renamed.name} ({refs.ORGANIZATION(renamed.pk)}).")
 
 
 def _tie(affiliation: Affiliation) -> str:
@@ -133,9 +136,9 @@ def _print_merge(preview: OrganizationMergePreview) -> None:
     out.print(
         Text.assemble(
             ("Merge ", "bold"),
-            f"{other.name} (#{other.pk})",
+            f"{other.name} ({refs.ORGANIZATION(other.pk)})",
             (" into ", "bold"),
-            f"{keep.name} (#{keep.pk})",
+            f"{keep.name} ({refs.ORGANIZATION(keep.pk)})",
         )
     )
     rows = [
@@ -152,7 +155,7 @@ def _print_merge(preview: OrganizationMergePreview) -> None:
     shown = [f"  {label}: {value}" for label, value in rows if value]
     for line in shown or ["  Nothing is linked to it."]:
         out.print(line, highlight=False)
-    out.print(f"{other.name} (#{other.pk}) is then deleted.")
+    out.print(f"{other.name} ({refs.ORGANIZATION(other.pk)}) is then deleted.")
 
 
 @handle_errors
@@ -163,7 +166,7 @@ def org_merge(
         bool, typer.Option("--dry-run", help="Only show what would happen.")
     ] = False,
     yes: Annotated[bool, typer.Option("--yes", help="Merge without asking.")] = False,
-    as_json: _Json = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Merge the second organization into the first: every affiliation, membership, tag,
     event and opportunity moves."""
@@ -197,12 +200,16 @@ def org_merge(
     if as_json:
         print_json({"merged": True, "preview": merge_shape(preview), "organization": _shape(kept)})
         return
-    out.print(f"Merged {preview.other.name} into {kept.name} (#{kept.pk}).")
+    out.print(f"Merged {preview.other.name} into {kept.name} ({refs.ORGANIZATION(kept.pk)}).")
 
 
 def _print_deletion(deletion: OrganizationDeletion) -> None:
     organization = deletion.organization
-    out.print(Text.assemble(("Delete ", "bold"), f"{organization.name} (#{organization.pk})"))
+    out.print(
+        Text.assemble(
+            ("Delete ", "bold"), f"{organization.name} ({refs.ORGANIZATION(organization.pk)})"
+        )
+    )
     ties = deletion.affiliations
     if ties:
         out.print(f"  Removes {len(ties)} affiliation{'s' if len(ties) != 1 else ''}:")

@@ -10,15 +10,15 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
+from kithkin import refs
 from kithkin.cli import shapes
 from kithkin.cli.context import handle_errors, out, parse_day, print_json, session
+from kithkin.cli.output import JsonOption
 from kithkin.errors import InvalidInput
 
 if TYPE_CHECKING:
     from kithkin.cli.context import Session
     from kithkin.models import Person
-
-_Json = Annotated[bool, typer.Option("--json", help="Print JSON (see docs/cli.md).")]
 
 
 @handle_errors
@@ -43,7 +43,7 @@ def add(
     note: Annotated[str, typer.Option(help="Notes (Markdown).")] = "",
     location: Annotated[str, typer.Option(help="Where they live or work.")] = "",
     connected: Annotated[str | None, typer.Option(help="When we connected (YYYY-MM-DD).")] = None,
-    as_json: _Json = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Add a person to the network."""
     from kithkin.dates import parse_every
@@ -77,13 +77,13 @@ def add(
         )
         return
     due = f"; first check-in due {person.check_in_due_on}" if person.check_in_due_on else ""
-    out.print(f"Added {person.full_name} (#{person.pk}){due}.")
+    out.print(f"Added {person.full_name} ({refs.PERSON(person.pk)}){due}.")
 
 
 @handle_errors
 def show(
     person: Annotated[str, typer.Argument(help="A name (fuzzy), an email, or 'me'.")],
-    as_json: _Json = False,
+    as_json: JsonOption = False,
 ) -> None:
     """The person card: who they are, how to reach them, timeline, follow-ups, due date."""
     from kithkin import clock
@@ -131,7 +131,7 @@ def show(
         out.print()
         out.print("Open follow-ups", style="bold")
         for item in card.open_follow_ups:
-            out.print(f"  #{item.pk} {item.title} · due {item.due_on}")
+            out.print(f"  {refs.FOLLOW_UP(item.pk)} {item.title} · due {item.due_on}")
     out.print()
     out.print(Text.assemble(("Timeline", "bold"), f" ({card.interaction_count})"))
     if not card.timeline:
@@ -157,7 +157,7 @@ def find(
         str, typer.Argument(help="Words to look for in names, organizations, emails, tags, notes.")
     ],
     limit: Annotated[int, typer.Option(min=1, max=500)] = 25,
-    as_json: _Json = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Search people by name, organization, email, tag, notes and conversations."""
     from kithkin import clock
@@ -183,7 +183,9 @@ def find(
         if hit.interaction is not None:
             day = clock.local_date(hit.interaction.occurred_at, ctx.network.time_zone)
             because += f" ({day}: {hit.interaction.summary[:60]})"
-        table.add_row(hit.person.full_name, where, Text(because, style="dim"))
+        table.add_row(
+            refs.PERSON(hit.person.pk), hit.person.full_name, where, Text(because, style="dim")
+        )
     out.print(table)
     if results.organizations:
         out.print("Organizations: " + ", ".join(o.name for o in results.organizations))
@@ -195,7 +197,7 @@ def people(
     tag: Annotated[str | None, typer.Option(help="Only people with this tag.")] = None,
     due: Annotated[bool, typer.Option("--due", help="Only people due for a check-in.")] = False,
     limit: Annotated[int, typer.Option(min=1)] = 50,
-    as_json: _Json = False,
+    as_json: JsonOption = False,
 ) -> None:
     """List people, most overdue first when --due."""
     from kithkin.queries.people_list import list_people
@@ -216,11 +218,12 @@ def people(
         )
         return
     table = Table(box=None, padding=(0, 1))
-    for column in ("name", "role", "circle", "check-in"):
+    for column in ("ref", "name", "role", "circle", "check-in"):
         table.add_column(column)
     for row in rows:
         role = shapes.current_role(row.person)
         table.add_row(
+            refs.PERSON(row.person.pk),
             row.person.full_name,
             " at ".join(x for x in (role["title"], role["organization"]) if x) if role else "",
             row.person.circle.name if row.person.circle else "",

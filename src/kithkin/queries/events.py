@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q, QuerySet
 from rapidfuzz import fuzz, process, utils
 
-from kithkin import clock, normalize
+from kithkin import clock, normalize, refs
 from kithkin.errors import Ambiguous, InvalidInput, NotFound
 from kithkin.fulltext import fold, words
 from kithkin.models import (
@@ -95,7 +95,7 @@ def similar_people(network: Network, full_name: str) -> list[Person]:
 def describe_event(event: Event) -> str:
     """'PyCon US 2027 (#3, 14 May 2027, Long Beach)': enough to tell events apart."""
     where = f", {event.location}" if event.location else ""
-    return f"{event.name} (#{event.pk}, {event.starts_on:%-d %b %Y}{where})"
+    return f"{event.name} ({refs.EVENT(event.pk)}, {event.starts_on:%-d %b %Y}{where})"
 
 
 def resolve_event(network: Network, text: str) -> Event:
@@ -130,7 +130,7 @@ def resolve_event(network: Network, text: str) -> Event:
         if matches:
             candidates = Event.objects.filter(pk__in=matches[:10]).order_by("-starts_on", "name")
             raise Ambiguous(
-                f"{query!r} matches {len(matches)} events; say which (a name or #id):",
+                f"{query!r} matches {len(matches)} events; say which (a name or e12):",
                 [describe_event(event) for event in candidates],
             )
     closest = process.extract(

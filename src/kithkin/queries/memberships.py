@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, F, Q, QuerySet
 from rapidfuzz import fuzz, process
 
-from kithkin import access
+from kithkin import access, refs
 from kithkin.errors import Ambiguous, InvalidInput, NotFound
 from kithkin.fulltext import fold, words
 from kithkin.models import Affiliation, Network, Organization, User
@@ -48,12 +48,15 @@ def organization_named(
 
 
 def resolve_organization(user: User, network: Network, text: str) -> Organization:
-    """The one organization ``text`` names: ``#12`` (its id, through access.py), its name
-    whatever the case, or a unique prefix of its words. Raises Ambiguous or NotFound (with
-    the closest)."""
+    """The one organization ``text`` names: ``o12`` or ``#12`` (its id, through
+    access.py), its name whatever the case, or a unique prefix of its words. Raises
+    Ambiguous or NotFound (with the closest)."""
     query = " ".join(text.split())
-    if query.startswith("#") and query[1:].isdigit():
-        return access.organization_for(user, network, int(query[1:]))
+    organization_id = refs.id_of(query, refs.ORGANIZATION, "organization", bare=False)
+    if organization_id is None and query.startswith("#") and query[1:].isdigit():
+        organization_id = int(query[1:])
+    if organization_id is not None:
+        return access.organization_for(user, network, organization_id)
     access.membership(user, network)
     organizations = Organization.objects.filter(network=network)
     if not query:

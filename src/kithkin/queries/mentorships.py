@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Max, Q, QuerySet
 
-from kithkin import access, clock
+from kithkin import access, clock, refs
 from kithkin.errors import Ambiguous, NotFound
 from kithkin.models import Interaction, Mentorship, Network, Person, User
 from kithkin.queries.agenda_items import AgendaItem, PersonRef, Section
@@ -231,19 +231,19 @@ def person_panel(network: Network, person: Person, today: dt.date) -> Mentorship
 
 def _describe(mentorship: Mentorship) -> str:
     return (
-        f"#{mentorship.pk} {mentorship_title(mentorship)} "
+        f"{refs.MENTORSHIP(mentorship.pk)} {mentorship_title(mentorship)} "
         f"({mentorship.status}, since {mentorship.started_on.isoformat()})"
     )
 
 
 def resolve_mentorship(user: User, network: Network, text: str) -> Mentorship:
-    """What ``PERSON|#ID`` names: a mentorship by its number, else the person's one
-    active mentorship (else their one paused, else their one ended). Several at the first
-    status that has any: Ambiguous, listing them."""
+    """What ``PERSON|REF`` names: a mentorship by its reference (``mt3``, ``#3`` or ``3``),
+    else the person's one active mentorship (else their one paused, else their one ended).
+    Several at the first status that has any: Ambiguous, listing them."""
     query = text.strip()
-    number = query.removeprefix("#")
-    if number.isdigit():
-        return access.mentorship_for(user, network, int(number))
+    number = refs.id_of(query, refs.MENTORSHIP, "mentorship")
+    if number is not None:
+        return access.mentorship_for(user, network, number)
     person = resolve_person(network, query, include_archived=True)
     theirs = list(
         Mentorship.objects.filter(Q(mentor=person) | Q(mentee=person), network=network)
@@ -257,7 +257,7 @@ def resolve_mentorship(user: User, network: Network, text: str) -> Mentorship:
         if found:
             raise Ambiguous(
                 f"{person.full_name} is in {len(found)} {status} mentorships; "
-                "name one by its number (#ID):",
+                "name one by its reference (mt12):",
                 [_describe(m) for m in found],
             )
     raise NotFound(f"{person.full_name} is in no mentorship.")

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch
 from rapidfuzz import fuzz, process
 
+from kithkin import refs
 from kithkin.errors import Ambiguous, NotFound
 from kithkin.fulltext import fold, words
 from kithkin.models import (
@@ -38,7 +39,8 @@ def me_in(network: Network) -> Person:
 
 
 def resolve_person(network: Network, text: str, *, include_archived: bool = False) -> Person:
-    """The one person ``text`` names: an email, an exact name, or a unique prefix of names.
+    """The one person ``text`` names: their reference (``p12``, see kithkin.refs), an
+    email, an exact name, or a unique prefix of names.
 
     Raises Ambiguous with the candidates, or NotFound with the closest names.
     """
@@ -46,6 +48,12 @@ def resolve_person(network: Network, text: str, *, include_archived: bool = Fals
     people = Person.objects.filter(network=network)
     if not include_archived:
         people = people.filter(archived_at__isnull=True)
+    person_id = refs.id_of(query, refs.PERSON, "person", bare=False)
+    if person_id is not None:
+        found = people.filter(pk=person_id).first()
+        if found is None:
+            raise NotFound(f"No person {refs.PERSON(person_id)} in this network.")
+        return found
     if query.lower() == "me":
         return people.get(is_self=True)
     if "@" in query:

@@ -166,8 +166,14 @@ def update_settings(
     *,
     daily_outreach_budget: int | None = None,
     time_zone: str | None = None,
+    phone_region: str | None = None,
 ) -> None:
-    """Change the user's time zone and/or the network's daily outreach budget."""
+    """Change the user's time zone, the network's daily outreach budget and/or the region
+    its phone numbers without a country code are read in ("" for none)."""
+    if phone_region is not None:
+        access.require_write(user, network)
+        network.phone_region = normalize.region(phone_region, "region")
+        network.save(update_fields=["phone_region"])
     if daily_outreach_budget is not None:
         access.require_write(user, network)
         if not 1 <= daily_outreach_budget <= 200:

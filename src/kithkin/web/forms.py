@@ -150,6 +150,12 @@ class PreferencesForm(forms.Form):
         max_length=64, help_text="Dates show in this zone; 'today' is your local day."
     )
     daily_outreach_budget = forms.IntegerField(label="Check-ins a day", min_value=1, max_value=200)
+    phone_region = forms.CharField(
+        label="Phone region",
+        max_length=2,
+        required=False,
+        help_text="Country of numbers written without +code, e.g. FR.",
+    )
 
 
 class CircleForm(forms.Form):
@@ -185,6 +191,7 @@ _FIELD_ALIASES = {
     "every": "cadence",
     "budget": "daily_outreach_budget",
     "time zone": "time_zone",
+    "region": "phone_region",
 }
 
 

@@ -34,6 +34,7 @@ def _page(request: NetworkRequest, **forms: object) -> HttpResponse:
             initial={
                 "time_zone": request.user.time_zone,
                 "daily_outreach_budget": request.network.daily_outreach_budget,
+                "phone_region": request.network.phone_region,
             }
         ),
         "password_form": PasswordForm(),
@@ -60,14 +61,21 @@ def settings_page(request: NetworkRequest) -> HttpResponse:
     form = PreferencesForm(request.POST)
     if form.is_valid():
         budget = form.cleaned_data["daily_outreach_budget"]
-        if budget != request.network.daily_outreach_budget and not request.membership.can_write:
-            raise PermissionDenied("Only editors change the network's budget.")
+        region = form.cleaned_data["phone_region"].strip().upper()
+        network_changes = (
+            budget != request.network.daily_outreach_budget
+            or region != request.network.phone_region
+        )
+        if network_changes and not request.membership.can_write:
+            raise PermissionDenied("Only editors change the network's budget or phone region.")
+        can_write = request.membership.can_write
         try:
             update_settings(
                 request.user,
                 request.network,
                 time_zone=form.cleaned_data["time_zone"],
-                daily_outreach_budget=budget if request.membership.can_write else None,
+                daily_outreach_budget=budget if can_write else None,
+                phone_region=region if can_write else None,
             )
         except InvalidInput as exc:
             add_service_error(form, exc)

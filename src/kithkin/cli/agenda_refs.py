@@ -1,0 +1,57 @@
+"""What `kith today` prints on each agenda row: the row's typed reference (kithkin.refs)
+and the command that acts on it. A test runs every one of those commands, so a reference
+on the agenda always works with the command printed next to it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kithkin import refs
+from kithkin.queries.agenda import FollowUpItem
+from kithkin.queries.agenda_items import AgendaItem
+
+
+@dataclass(frozen=True)
+class RowAction:
+    ref: str  # "f6", "p193", "op4"
+    command: str  # "kith done f6"
+
+
+def follow_up(item: FollowUpItem) -> RowAction:
+    ref = refs.FOLLOW_UP(item.id)
+    return RowAction(ref, f"kith done {ref}")
+
+
+def check_in(person_id: int) -> RowAction:
+    ref = refs.PERSON(person_id)
+    return RowAction(ref, f"kith log message {ref}")
+
+
+def _first_person(item: AgendaItem) -> str:
+    return refs.PERSON(item.people[0].id) if item.people else ""
+
+
+def section_item(section_key: str, item: AgendaItem) -> RowAction:
+    """The reference and command of a row of the section ``section_key``."""
+    record = item.record_id
+    person = _first_person(item)
+    if section_key == "met" and record is not None:
+        return RowAction(person, f"kith event follow-up {refs.EVENT(record)} {person}")
+    if section_key == "thanks" and record is not None:  # the row's record is the giver
+        ref = refs.PERSON(record)
+        return RowAction(ref, f"kith thank {ref}")
+    if section_key in ("celebrate", "support"):
+        # a milestone's row acts on it; a birthday or work anniversary on the person
+        ref = refs.MILESTONE(record) if record is not None else person
+        return RowAction(ref, f"kith celebrate {ref}")
+    if section_key == "mentoring" and record is not None:
+        ref = refs.MENTORSHIP(record)
+        return RowAction(ref, f"kith mentor session {ref}")
+    if section_key == "opportunities" and record is not None:
+        ref = refs.OPPORTUNITY(record)
+        return RowAction(ref, f"kith share {ref} {person}".rstrip())
+    if section_key == "renewals" and record is not None:
+        ref = refs.ORGANIZATION(record)
+        return RowAction(ref, f"kith renew {ref} --until +1y")
+    # a section added later without an entry here: its key, which is unique on the agenda
+    return RowAction(item.key, "")
