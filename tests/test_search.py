@@ -116,3 +116,31 @@ def test_edits_reach_the_index(network, owner):
 
     add_person(network, owner, NewPerson(full_name="Late Addition", what_matters="sailing"))
     assert found(network, "sailing") == ["Late Addition"]
+
+
+def test_the_people_list_searches_from_the_second_character(network, ada):
+    from kithkin.queries.people_list import PeopleFilter, people_page
+    from tests.conftest import TODAY
+
+    make_person(network, "Zed Young")
+    names = lambda text: [  # noqa: E731
+        row.person.full_name for row in people_page(network, TODAY, PeopleFilter(text=text)).rows
+    ]
+    assert names("z") == ["Ada Lovelace", "Zed Young"]  # one letter: the list as it was
+    assert names("ze") == ["Zed Young"]
+
+
+def test_a_common_word_ranks_only_the_newest_conversations(network, ada, monkeypatch):
+    from kithkin.queries import search as search_module
+
+    old = log(network, ada, summary="Budget review", on=dt.date(2025, 1, 10))
+    newer = [
+        log(network, ada, summary=f"Budget talk {n}", on=dt.date(2026, 1, n)) for n in (1, 2)
+    ]
+    monkeypatch.setattr(search_module, "INTERACTION_CANDIDATES", 2)
+    [hit] = search(network, "budget").people
+    assert hit.interaction is not None and hit.interaction.pk in {i.pk for i in newer}
+    monkeypatch.setattr(search_module, "INTERACTION_CANDIDATES", 1)
+    newest_only = search_module._interaction_hits(network, "budget")
+    assert [interaction_id for _, interaction_id in newest_only] == [newer[1].pk]
+    assert old.pk not in {i for _, i in newest_only}

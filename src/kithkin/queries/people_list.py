@@ -27,6 +27,9 @@ SORTS = {
     "added": "recently added",
 }
 SEARCH_LIMIT = 500
+# Search as you type starts at the second character: one letter matches most of a large
+# network by prefix and ranking all of it costs more than it tells.
+MIN_SEARCH_LENGTH = 2
 
 
 @dataclass(frozen=True)
@@ -105,7 +108,7 @@ def people_page(
 ) -> PeoplePage:
     people = _filtered(network, today, filters)
     ranked_ids: list[int] | None = None
-    if filters.text.strip():
+    if len(filters.text.strip()) >= MIN_SEARCH_LENGTH:
         ranked_ids = matching_person_ids(
             network, filters.text, limit=SEARCH_LIMIT, include_archived=filters.status == "archived"
         )

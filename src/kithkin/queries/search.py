@@ -14,6 +14,9 @@ from kithkin.fulltext import words
 from kithkin.models import Affiliation, Interaction, Network, Organization, Person
 
 INTERACTION_SCAN_LIMIT = 500
+# A common word matches most conversations of a large network: only the newest this many
+# matches are ranked (bm25 on SQLite, ts_rank on PostgreSQL), not all of them.
+INTERACTION_CANDIDATES = 5000
 
 
 @dataclass
@@ -51,9 +54,13 @@ def _interaction_hits_sqlite(network: Network, match: str) -> list[tuple[int, in
             """SELECT ip.person_id, i.id FROM kithkin_interaction_fts f
                JOIN kithkin_interaction i ON i.id = f.rowid
                JOIN kithkin_interactionparticipant ip ON ip.interaction_id = i.id
-               WHERE kithkin_interaction_fts MATCH %s AND i.network_id = %s
+               WHERE kithkin_interaction_fts MATCH %s AND f.rowid IN (
+                   SELECT c.rowid FROM kithkin_interaction_fts c
+                   JOIN kithkin_interaction ci ON ci.id = c.rowid
+                   WHERE kithkin_interaction_fts MATCH %s AND ci.network_id = %s
+                   ORDER BY c.rowid DESC LIMIT %s)
                ORDER BY bm25(kithkin_interaction_fts), i.occurred_at DESC LIMIT %s""",
-            [match, network.pk, INTERACTION_SCAN_LIMIT],
+            [match, match, network.pk, INTERACTION_CANDIDATES, INTERACTION_SCAN_LIMIT],
         )
         return [(row[0], row[1]) for row in cursor.fetchall()]
 
@@ -76,15 +83,28 @@ def _person_ids_postgres(
 def _interaction_hits_postgres(network: Network, tsquery: str) -> list[tuple[int, int]]:
     with connection.cursor() as cursor:
         cursor.execute(
-            f"""SELECT ip.person_id, i.id FROM kithkin_interaction i
-                JOIN kithkin_interactionparticipant ip ON ip.interaction_id = i.id,
-                to_tsquery('simple', %s) q
-                WHERE i.{fulltext.SEARCH_VECTOR} @@ q AND i.network_id = %s
-                ORDER BY ts_rank(i.{fulltext.SEARCH_VECTOR}, q) DESC, i.occurred_at DESC
+            f"""WITH q AS (SELECT to_tsquery('simple', %s) AS q),
+                candidates AS MATERIALIZED (
+                    SELECT i.id FROM kithkin_interaction i, q
+                    WHERE i.{fulltext.SEARCH_VECTOR} @@ q.q AND i.network_id = %s
+                    ORDER BY i.id DESC LIMIT %s)
+                SELECT ip.person_id, i.id FROM candidates c
+                JOIN kithkin_interaction i ON i.id = c.id
+                JOIN kithkin_interactionparticipant ip ON ip.interaction_id = i.id, q
+                ORDER BY ts_rank(i.{fulltext.SEARCH_VECTOR}, q.q) DESC, i.occurred_at DESC
                 LIMIT %s""",
-            [tsquery, network.pk, INTERACTION_SCAN_LIMIT],
+            [tsquery, network.pk, INTERACTION_CANDIDATES, INTERACTION_SCAN_LIMIT],
         )
         return [(row[0], row[1]) for row in cursor.fetchall()]
+
+
+def _interaction_hits(network: Network, text: str) -> list[tuple[int, int]]:
+    """(person id, interaction id) of the conversations matching every word, best first."""
+    if connection.vendor == "postgresql":
+        tsquery = fulltext.postgres_tsquery(text)
+        return _interaction_hits_postgres(network, tsquery) if tsquery else []
+    match = fulltext.sqlite_match(text)
+    return _interaction_hits_sqlite(network, match) if match else []
 
 
 def _matched_parts(person: Person, query_words: list[str]) -> list[str]:
@@ -137,16 +157,8 @@ def search(network: Network, text: str, *, limit: int = 25) -> SearchResults:
     query_words = words(text)
     if not query_words:
         return results
-    if connection.vendor == "postgresql":
-        expression = fulltext.postgres_tsquery(text)
-        assert expression is not None
-        person_ids = _person_ids_postgres(network, expression, limit)
-        interaction_hits = _interaction_hits_postgres(network, expression)
-    else:
-        expression = fulltext.sqlite_match(text)
-        assert expression is not None
-        person_ids = _person_ids_sqlite(network, expression, limit)
-        interaction_hits = _interaction_hits_sqlite(network, expression)
+    person_ids = matching_person_ids(network, text, limit=limit)
+    interaction_hits = _interaction_hits(network, text)
 
     best_interaction: dict[int, int] = {}
     for person_id, interaction_id in interaction_hits:
