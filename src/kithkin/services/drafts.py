@@ -23,11 +23,13 @@ from kithkin.models import (
     Event,
     FollowUp,
     Interaction,
+    Membership,
     MessageTemplate,
     Milestone,
     Network,
     Opportunity,
     Person,
+    Role,
     User,
     ValueExchange,
 )
@@ -126,6 +128,7 @@ class DraftContext:
 
     person: Person
     me: Person | None = None
+    signer: str = ""  # my name as I sign (``signer_name``); else *me*'s name
     event: str = ""
     last_topic: str = ""
     learned: str = ""
@@ -144,7 +147,7 @@ class DraftContext:
             "first_name": first,
             "name": person.full_name,
             "my_first_name": my_first,
-            "my_name": me.full_name if me else "",
+            "my_name": self.signer or (me.full_name if me else ""),
             "what_matters": _first_line(person.what_matters),
             "how_we_met": _first_line(person.how_we_met),
             "event": self.event,
@@ -259,6 +262,7 @@ def draft_for(
     context = DraftContext(
         person=person,
         me=Person.objects.filter(network=network, is_self=True).first(),
+        signer=signer_name(network),
         event=event_name,
         last_topic=last.summary if last else "",
         learned=last.learned if last else "",
@@ -268,6 +272,26 @@ def draft_for(
         opportunity_url=opportunity_url,
     )
     return render_draft(network, kind, context)
+
+
+def signer_name(network: Network, user: User | None = None) -> str:
+    """The name everything written "from me" is signed with: the user's full name (by
+    default the network's first owner, whose *me* it is), else *me*'s name, else the
+    username."""
+    if user is None:
+        owner = (
+            Membership.objects.filter(network=network, role=Role.OWNER)
+            .select_related("user")
+            .order_by("pk")
+            .first()
+        )
+        user = owner.user if owner is not None else None
+    if user is not None and user.get_full_name().strip():
+        return user.get_full_name().strip()
+    me = Person.objects.filter(network=network, is_self=True).only("full_name").first()
+    if me is not None and me.full_name.strip():
+        return me.full_name.strip()
+    return user.username if user is not None else ""
 
 
 def draft_for_follow_up(
