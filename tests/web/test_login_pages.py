@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from typer.testing import CliRunner
 
+from kithkin.cli.app import app
 from kithkin.models import User
 from kithkin.services.throttle import MAX_SIGN_UPS_PER_IP
 
@@ -64,3 +66,22 @@ def test_sign_ups_are_throttled_per_address():
     assert User.objects.count() == before
     elsewhere = Client(REMOTE_ADDR="198.51.100.1").post("/signup/", sign_up_form("elsewhere"))
     assert elsewhere.status_code == 302
+
+
+def test_the_cli_user_logs_in_on_the_web_and_sees_the_same_network(settings, tmp_path):
+    kith = CliRunner()
+    init = kith.invoke(
+        app,
+        ["init", "--name", "Sam Writer", "--username", "sam", "--email", "sam@example.org"],
+    )
+    assert init.exit_code == 0, init.output
+    assert kith.invoke(app, ["add", "Ada Lovelace", "--circle", "close"]).exit_code == 0
+    assert kith.invoke(app, ["password", "--stdin"], input=PASSWORD + "\n").exit_code == 0
+    assert User.objects.count() == 1
+
+    client = Client()
+    response = client.post("/login/", {"username": "sam", "password": PASSWORD})
+    assert response.status_code == 302 and response.url == "/today/"
+    people = client.get("/people/").content.decode()
+    assert "Ada Lovelace" in people
+    assert "Sam Writer&#x27;s network" in people

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from kithkin.cli.context import err, handle_errors, out, setup_django
-from kithkin.cli.setup_commands import prepare_storage
+from kithkin.cli.setup_commands import cli_user_or_none, login_hint, prepare_storage
 
 DEMO_LOGIN_FILE = "demo-login.txt"
 
@@ -48,8 +48,7 @@ def serve(
     hint = demo_login_hint()
     if hint:
         out.print(f"Demo login: {hint}")
-    else:
-        out.print(f"Create your account at {url}signup/")
+    out.print(login_hint(cli_user_or_none(), url))
     if not _is_loopback(host):
         err.print(
             f"Listening on {host}: set KITH_ALLOWED_HOSTS to the names people use to reach "
