@@ -140,15 +140,21 @@ def on_a_terminal(
         start_new_session=True,
     )
     os.close(slave)
-    out, echoed, pending, seen = b"", b"", list(answers), 0
+    assert process.stdout is not None
+    stdout = process.stdout.fileno()
+    got = {stdout: b"", master: b""}
+    pending, seen, reading = list(answers), 0, {stdout, master}
     deadline = time.monotonic() + 60
-    while process.poll() is None and time.monotonic() < deadline:
-        ready, _, _ = select.select([process.stdout, master], [], [], 0.1)
-        if process.stdout in ready:
-            out += os.read(process.stdout.fileno(), 4096)  # type: ignore[union-attr]
-        if master in ready:
-            echoed += os.read(master, 4096)
-        shown = out.decode()
+    while process.poll() is None and reading and time.monotonic() < deadline:
+        for fd in select.select(list(reading), [], [], 0.1)[0]:
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:  # EIO: the terminal's other end is closed
+                chunk = b""
+            got[fd] += chunk
+            if not chunk:
+                reading.discard(fd)
+        shown = got[stdout].decode()
         if pending and pending[0][0] in shown[seen:]:
             prompt, line = pending[0]
             if hidden and termios.tcgetattr(master)[3] & termios.ECHO:
@@ -156,12 +162,14 @@ def on_a_terminal(
             pending.pop(0)
             seen = shown.index(prompt, seen) + len(prompt)
             os.write(master, (line + "\n").encode())
-    if process.poll() is None:
+    try:
+        process.wait(timeout=max(1.0, deadline - time.monotonic()))
+    except subprocess.TimeoutExpired:
         process.kill()
-    out += process.communicate(timeout=10)[0]
+    out = got[stdout] + process.communicate(timeout=10)[0]
     os.close(master)
     assert not pending, f"never asked {pending[0][0]!r}: {out.decode()}"
-    return process.returncode, out.decode(), echoed.decode()
+    return process.returncode, out.decode(), got[master].decode()
 
 
 PASSWORD = "correct horse battery staple"
