@@ -5,9 +5,17 @@ from __future__ import annotations
 import pytest
 
 from kithkin import access
-from kithkin.errors import InvalidInput
+from kithkin.errors import InvalidInput, Throttled
 from kithkin.models import Network, Person, User
-from kithkin.services.accounts import change_password, create_user, sign_up, update_settings
+from kithkin.services.accounts import (
+    change_password,
+    create_user,
+    set_password,
+    sign_up,
+    update_settings,
+)
+from kithkin.services.throttle import MAX_SIGN_UPS_PER_IP, SIGN_UP_WINDOW
+from tests.conftest import FROZEN_NOW
 
 pytestmark = pytest.mark.django_db
 
@@ -153,3 +161,80 @@ def test_a_region_folder_is_not_a_time_zone(owner, network):
     with pytest.raises(InvalidInput) as caught:
         update_settings(owner, network, time_zone="Europe")
     assert caught.value.field == "time zone"
+
+
+def test_create_user_checks_an_email_when_one_is_given():
+    assert create_user(username="sam", full_name="Sam Writer", email=" Sam@Example.ORG ").email == (
+        "Sam@example.org"
+    )
+    assert create_user(username="nomail", full_name="No Mail").email == ""
+    with pytest.raises(InvalidInput) as caught:
+        create_user(username="bad", full_name="Bad Mail", email="bad@")
+    assert caught.value.field == "email"
+    assert not User.objects.filter(username="bad").exists()
+
+
+# A password set from the command line (`kith password`) --------------------------------
+
+
+def test_set_password_needs_no_old_one_and_is_checked_like_any_other():
+    sam = create_user(username="sam", full_name="Sam Writer", email="sam@example.org")
+    assert not sam.has_usable_password()
+    set_password(sam, GOOD)
+    assert User.objects.get(pk=sam.pk).check_password(GOOD)
+
+
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [
+        ("", "must not be empty"),
+        ("short", "This password is too short. It must contain at least 10 characters."),
+        ("password1234", "This password is too common."),
+        ("sam@example.org", "too similar to the email address"),
+    ],
+)
+def test_set_password_refuses_a_weak_one_and_keeps_the_old(password, message):
+    sam = create_user(username="sam", full_name="Sam Writer", email="sam@example.org")
+    set_password(sam, GOOD)
+    with pytest.raises(InvalidInput) as caught:
+        set_password(sam, password)
+    assert caught.value.field == "password"
+    assert message in caught.value.message
+    assert User.objects.get(pk=sam.pk).check_password(GOOD)
+
+
+def test_set_password_stores_an_argon2_hash(settings):
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.Argon2PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
+    sam = create_user(username="sam", full_name="Sam Writer")
+    set_password(sam, GOOD)
+    assert User.objects.get(pk=sam.pk).password.startswith("argon2$")
+
+
+# Sign-ups are throttled per address ----------------------------------------------------
+
+
+def test_sign_ups_from_one_address_are_refused_after_a_few(frozen_time):
+    for n in range(MAX_SIGN_UPS_PER_IP):
+        signed_up(username=f"user{n}", email=f"user{n}@example.org", ip="203.0.113.7")
+    before = User.objects.count()
+    with pytest.raises(Throttled) as caught:
+        signed_up(username="one-more", ip="203.0.113.7")
+    assert str(caught.value) == (
+        "Too many accounts were made from your address lately. Try again in an hour."
+    )
+    assert User.objects.count() == before
+    assert not User.objects.filter(username="one-more").exists()
+
+    assert signed_up(username="elsewhere", ip="198.51.100.1").username == "elsewhere"
+    frozen_time.move_to(FROZEN_NOW + SIGN_UP_WINDOW)
+    assert signed_up(username="later", ip="203.0.113.7").username == "later"
+
+
+def test_refused_sign_ups_do_not_count_towards_the_limit():
+    for _ in range(MAX_SIGN_UPS_PER_IP + 1):
+        with pytest.raises(InvalidInput):
+            signed_up(password="short", ip="203.0.113.7")
+    assert signed_up(ip="203.0.113.7").username == "ada"

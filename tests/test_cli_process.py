@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import pty
+import select
 import stat
 import subprocess
 import sys
+import termios
+import time
 from pathlib import Path
 
 import pytest
@@ -19,8 +23,17 @@ def kith(tmp_path):
     env = {key: value for key, value in os.environ.items() if not key.startswith("KITH_")}
     env |= {"KITH_DATA_DIR": str(tmp_path / "data"), "COLUMNS": "200"}
 
-    def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([KITH, *args], env=env, capture_output=True, text=True, timeout=120)
+    def run(*args: str, input: str | None = None) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [KITH, *args],
+            env=env,
+            input=input or "",  # never the terminal pytest may run in: nothing waits
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    run.env = env  # type: ignore[attr-defined]
 
     return run
 
@@ -143,3 +156,108 @@ def test_piped_listings_print_one_whole_record_a_line(kith, tmp_path):
     assert all(line == line.strip() for line in kith("today").stdout.splitlines())
     agenda = json.loads(kith("today", "--json").stdout)  # --json is the same in a pipe
     assert agenda["follow_ups"][0]["title"] == title
+
+
+# On a terminal: `kith init` asks who you are, `kith password` asks twice, hidden ----------
+
+
+def on_a_terminal(
+    env, *args: str, answers: list[tuple[str, str]], hidden: bool = False
+) -> tuple[int, str, str]:
+    """Run `kith ARGS` with a pseudo-terminal as its input and no controlling terminal;
+    type each answer once its prompt has shown (and, for ``hidden`` answers, once echo is
+    off: the terminal's pending input is flushed when echo is turned off). Returns the exit
+    code, stdout and what the terminal echoed."""
+    master, slave = pty.openpty()
+    process = subprocess.Popen(
+        [KITH, *args],
+        env=env,
+        stdin=slave,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    os.close(slave)
+    assert process.stdout is not None
+    stdout = process.stdout.fileno()
+    got = {stdout: b"", master: b""}
+    pending, seen, reading = list(answers), 0, {stdout, master}
+    deadline = time.monotonic() + 60
+    while process.poll() is None and reading and time.monotonic() < deadline:
+        for fd in select.select(list(reading), [], [], 0.1)[0]:
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:  # EIO: the terminal's other end is closed
+                chunk = b""
+            got[fd] += chunk
+            if not chunk:
+                reading.discard(fd)
+        shown = got[stdout].decode()
+        if pending and pending[0][0] in shown[seen:]:
+            prompt, line = pending[0]
+            if hidden and termios.tcgetattr(master)[3] & termios.ECHO:
+                continue  # not reading yet
+            pending.pop(0)
+            seen = shown.index(prompt, seen) + len(prompt)
+            os.write(master, (line + "\n").encode())
+    try:
+        process.wait(timeout=max(1.0, deadline - time.monotonic()))
+    except subprocess.TimeoutExpired:
+        process.kill()
+    out = got[stdout] + process.communicate(timeout=10)[0]
+    os.close(master)
+    assert not pending, f"never asked {pending[0][0]!r}: {out.decode()}"
+    return process.returncode, out.decode(), got[master].decode()
+
+
+PASSWORD = "correct horse battery staple"
+
+
+def test_init_asks_who_you_are_and_password_makes_the_web_login(kith):
+    code, out, _ = on_a_terminal(
+        kith.env,
+        "init",
+        "--username",
+        "sam",
+        answers=[("Your name", "Sam Writer"), ("Your email", "sam@example.org")],
+    )
+    assert code == 0, out
+    assert "You are Sam Writer (sam, " in out
+    assert "run `kith password` to set one, then log in as sam" in out
+    assert json.loads(kith("show", "me", "--json").stdout)["name"] == "Sam Writer"
+
+    code, out, echoed = on_a_terminal(
+        kith.env,
+        "password",
+        answers=[("password for sam", PASSWORD), ("Repeat", PASSWORD)],
+        hidden=True,
+    )
+    assert code == 0, out
+    assert "Password set" in out
+    assert PASSWORD not in out + echoed  # hidden as typed
+
+    again = kith("init")
+    assert again.returncode == 0
+    assert again.stdout.splitlines()[-1] == (
+        "Web app (`kith serve`): Log in as sam at http://localhost:8000/"
+    )
+
+
+def test_init_and_password_in_a_script(kith):
+    init = kith("init", "--name", "Sam Writer", "--email", "sam@example.org", "--username", "sam")
+    assert init.returncode == 0, init.stderr
+    weak = kith("password", "--stdin", input="sam12345\n")
+    assert weak.returncode == 2
+    assert weak.stderr.strip().startswith("Error: password: This password is too short.")
+    assert len(weak.stderr.strip().splitlines()) == 1
+    assert kith("password").returncode == 2  # no terminal, no --stdin: no waiting
+    done = kith("password", "--stdin", input=PASSWORD + "\n")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "Password set. Log in to the web app (`kith serve`) as sam.\n"
+
+
+def test_init_without_a_terminal_or_a_name_does_not_wait(kith):
+    result = kith("init", "--username", "sam")
+    assert result.returncode == 0, result.stderr
+    assert "Your name" not in result.stdout
+    assert json.loads(kith("show", "me", "--json").stdout)["name"]

@@ -569,3 +569,33 @@ def test_kith_draft_of_a_kind_finds_what_it_is_about(kith, network, ada):
         "Thank you for referring me for the staff role, sending me a book on negotiation, "
         "your advice and reviewing my talk proposal. It made a real difference."
     )
+
+
+# Who signs -------------------------------------------------------------------------------
+
+
+def test_drafts_are_signed_with_the_users_full_name(network, owner, ada):
+    from kithkin.services.drafts import signer_name
+
+    save_template(network, owner, "thank-you", "Thanks", "Thank you.\n\n{my_name}")
+    assert signer_name(network) == "Olive Owner"
+    assert draft_for(network, ada, "thank-you").body == "Thank you.\n\nOlive Owner"
+
+
+def test_the_signer_falls_back_to_me_then_to_the_username(network, owner):
+    from kithkin.models import Person
+    from kithkin.services.drafts import signer_name
+
+    owner.first_name = owner.last_name = ""
+    owner.save()
+    assert signer_name(network) == "Olive Owner"  # *me*'s name
+    Person.objects.filter(network=network, is_self=True).update(full_name="")
+    assert signer_name(network) == "owner"
+    assert signer_name(network, owner) == "owner"
+
+
+def test_a_teammate_signs_with_their_own_name(network, teammate):
+    from kithkin.services.drafts import signer_name
+
+    assert signer_name(network, teammate) == "Teammate Member"
+    assert signer_name(network) == "Olive Owner"  # the network's owner, whose *me* it is

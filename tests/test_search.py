@@ -134,9 +134,7 @@ def test_a_common_word_ranks_only_the_newest_conversations(network, ada, monkeyp
     from kithkin.queries import search as search_module
 
     old = log(network, ada, summary="Budget review", on=dt.date(2025, 1, 10))
-    newer = [
-        log(network, ada, summary=f"Budget talk {n}", on=dt.date(2026, 1, n)) for n in (1, 2)
-    ]
+    newer = [log(network, ada, summary=f"Budget talk {n}", on=dt.date(2026, 1, n)) for n in (1, 2)]
     monkeypatch.setattr(search_module, "INTERACTION_CANDIDATES", 2)
     [hit] = search(network, "budget").people
     assert hit.interaction is not None and hit.interaction.pk in {i.pk for i in newer}

@@ -42,3 +42,7 @@ class Forbidden(KithError):
     """The caller may see this network but not change it (a viewer)."""
 
     exit_code = 3
+
+
+class Throttled(KithError):
+    """Too many attempts of this kind lately (sign-ins, sign-ups): wait and try again."""

@@ -26,6 +26,7 @@ SETTINGS_DOC = {
     "KITH_ALLOWED_HOSTS": "Comma-separated host names the web app answers to.",
     "KITH_HTTPS": "Set when served over HTTPS: secure cookies and HSTS.",
     "KITH_USER": "The username the `kith` command acts as.",
+    "KITH_SIGNUP": "Whether the web app lets people sign up (make an account).",
     "KITH_LOG_LEVEL": "DEBUG, INFO, WARNING or ERROR.",
     "KITH_WORKERS": "Worker processes of `kith serve`; default from the cores.",
     "KITH_THREADS": "Threads per `kith serve` worker.",
@@ -175,6 +176,8 @@ DEBUG = env_bool("KITH_DEBUG", False)
 HTTPS = env_bool("KITH_HTTPS", False)
 DEFAULT_TIME_ZONE = env_time_zone("KITH_TIME_ZONE", "UTC")
 CLI_USERNAME = env_str("KITH_USER", "")
+# Off: accounts come from `kith init` only; the sign-up page and its POST are 404.
+SIGNUP = env_bool("KITH_SIGNUP", True)
 ALLOWED_HOSTS = [
     host.strip()
     for host in env_str("KITH_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",")

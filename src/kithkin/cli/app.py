@@ -53,6 +53,7 @@ def root(
 
 COMMANDS: dict[str, Callable[..., None]] = {
     "init": setup_commands.init,
+    "password": setup_commands.password,
     "today": agenda_commands.today,
     "add": people_commands.add,
     "log": agenda_commands.log,

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from kithkin.cli.context import err, handle_errors, out, setup_django
-from kithkin.cli.setup_commands import prepare_storage
+from kithkin.cli.setup_commands import cli_user_or_none, login_hint, prepare_storage
 
 DEMO_LOGIN_FILE = "demo-login.txt"
 
@@ -57,14 +57,15 @@ def serve(
 
     url = f"http://{'localhost' if host in {'127.0.0.1', '::1'} else host}:{port}/"
     out.print(f"Kithkin is running at {url}  (Ctrl+C to stop)")
-    out.print(
-        f"{workers} workers, {threads} thread{'' if threads == 1 else 's'} each; a request may spend {settings.REQUEST_TIMEOUT} s in the database."
-    )
     hint = demo_login_hint()
     if hint:
         out.print(f"Demo login: {hint}")
-    else:
-        out.print(f"Create your account at {url}signup/")
+    out.print(login_hint(cli_user_or_none(), url))
+    each = f"{threads} thread{'' if threads == 1 else 's'} each"
+    out.print(
+        f"{workers} workers, {each}; a request may spend {settings.REQUEST_TIMEOUT} s "
+        "in the database (KITH_WORKERS, KITH_THREADS, KITH_REQUEST_TIMEOUT)."
+    )
     if not _is_loopback(host):
         err.print(
             f"Listening on {host}: set KITH_ALLOWED_HOSTS to the names people use to reach "

@@ -1,4 +1,4 @@
-"""`kith init` and `kith demo`: getting started."""
+"""`kith init`, `kith password` and `kith demo`: getting started."""
 
 from __future__ import annotations
 
@@ -6,15 +6,30 @@ import getpass
 import os
 import pwd
 import secrets
+import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from kithkin import access
-from kithkin.cli.context import err, handle_errors, is_sqlite, migrate, out, setup_django
-from kithkin.errors import KithError
+from kithkin.cli.context import (
+    acting_user,
+    err,
+    handle_errors,
+    is_sqlite,
+    migrate,
+    out,
+    session,
+    setup_django,
+)
+from kithkin.errors import InvalidInput, KithError
 from kithkin.models import User
+
+
+def stdin_is_terminal() -> bool:
+    """Whether someone is typing: prompts only then, so a script never hangs."""
+    return sys.stdin.isatty()
 
 
 def _default_full_name() -> str:
@@ -62,14 +77,24 @@ def prepare_storage() -> None:
 
 
 def ensure_user(
-    name: str | None, username: str | None, email: str, time_zone: str | None
+    name: str | None,
+    username: str | None,
+    email: str,
+    time_zone: str | None,
+    *,
+    ask: bool = False,
 ) -> tuple[User, bool]:
+    """The first user (the one the command line acts as), created when there is none: as
+    ``name``, else (``ask``) as whoever answers at the terminal, else after the system's
+    user."""
     from kithkin.models import User
     from kithkin.services.accounts import create_user
 
     existing = User.objects.order_by("pk").first()
     if existing is not None:
         return existing, False
+    if name is None and ask:
+        name, email = _ask_who(email)
     full_name = name or _default_full_name()
     user = create_user(
         username=username or getpass.getuser() or "me",
@@ -80,26 +105,72 @@ def ensure_user(
     return user, True
 
 
+def _ask_who(email: str) -> tuple[str, str]:
+    """Your name and email, asked at the terminal (an email given as an option is kept)."""
+    from kithkin import normalize
+
+    def checked_email(typed: str) -> str:
+        try:
+            return normalize.email(typed, "email")[0] if typed.strip() else ""
+        except InvalidInput as exc:
+            raise typer.BadParameter(exc.message) from None  # asked again
+
+    out.print("Who are you? Drafts are signed with your name; the web app logs you in with it.")
+    name = typer.prompt("Your name", default=_default_full_name()).strip()
+    if not email:
+        email = typer.prompt(
+            "Your email (optional)", default="", show_default=False, value_proc=checked_email
+        )
+    return name, email
+
+
+def login_hint(user: User | None, url: str) -> str:
+    """How to log in to the web app at ``url``, for `kith init` and `kith serve`."""
+    from django.conf import settings
+
+    if user is None:
+        if settings.SIGNUP:
+            return f"Create your account at {url}signup/ (or run `kith init` first)."
+        return "No user yet: run `kith init`, then `kith password`."
+    if not user.has_usable_password():
+        return (
+            f"No web password for {user.username} yet: run `kith password` to set one, "
+            f"then log in as {user.username} at {url}"
+        )
+    return f"Log in as {user.username} at {url}"
+
+
+def cli_user_or_none() -> User | None:
+    """The user the command line acts as, if there is one yet."""
+    try:
+        return acting_user()
+    except KithError:
+        return None
+
+
 @handle_errors
 def init(
-    name: Annotated[str | None, typer.Option(help="Your name (default: from the system).")] = None,
+    name: Annotated[
+        str | None, typer.Option(help="Your name (default: asked, else from the system).")
+    ] = None,
     username: Annotated[
         str | None, typer.Option(help="Your login (default: your system user).")
     ] = None,
-    email: Annotated[str, typer.Option(help="Your email address.")] = "",
+    email: Annotated[str, typer.Option(help="Your email address (default: asked).")] = "",
     time_zone: Annotated[
         str | None, typer.Option("--time-zone", help="e.g. Europe/Paris (default: the system's).")
     ] = None,
 ) -> None:
-    """Set up Kithkin: the data directory, the database, your user and *me*.
+    """Set up Kithkin: the data directory, the database, you (your user) and *me*.
 
-    Safe to run again: it then only applies pending database upgrades.
+    On a terminal it asks your name and email, unless --name is given. Safe to run again:
+    it then only applies pending database upgrades.
     """
     setup_django()
     from django.conf import settings
 
     prepare_storage()
-    user, created = ensure_user(name, username, email, time_zone)
+    user, created = ensure_user(name, username, email, time_zone, ask=stdin_is_terminal())
     where = (
         settings.DATABASES["default"]["NAME"]
         if is_sqlite()
@@ -108,12 +179,41 @@ def init(
     if created:
         out.print(f"Kithkin is ready: {where}")
         out.print(
-            f"You are {user.username} ({user.time_zone}); your network is "
-            f"{access.current_network(user).name}."
+            f"You are {user.get_full_name() or user.username} ({user.username}, "
+            f"{user.time_zone}); your network is {access.current_network(user).name}."
         )
         out.print('Next: kith add "Ada Lovelace" --email ada@example.org --circle close')
     else:
         out.print(f"Kithkin is already set up: {where} (user {user.username}).")
+    out.print(f"Web app (`kith serve`): {login_hint(user, 'http://localhost:8000/')}")
+
+
+@handle_errors
+def password(
+    stdin: Annotated[
+        bool, typer.Option("--stdin", help="Read the password from one line of standard input.")
+    ] = False,
+) -> None:
+    """Set your password for the web app, so it logs you in as the same user as `kith`.
+
+    Asked twice, hidden, on a terminal; --stdin reads it from a script or a password
+    manager instead.
+    """
+    from kithkin.services.accounts import set_password
+
+    user = session().user
+    if stdin:
+        typed = sys.stdin.readline().rstrip("\r\n")
+    elif stdin_is_terminal():
+        typed = typer.prompt(
+            f"New web password for {user.username}", hide_input=True, confirmation_prompt=True
+        )
+    else:
+        raise InvalidInput(
+            "password", "no terminal to ask it at: pipe it in with `kith password --stdin`"
+        )
+    set_password(user, typed)
+    out.print(f"Password set. Log in to the web app (`kith serve`) as {user.username}.")
 
 
 @handle_errors

@@ -1,6 +1,6 @@
 """Kithkin's domain model, one module per aggregate (DESIGN.md §2)."""
 
-from kithkin.models.accounts import LoginFailure, User
+from kithkin.models.accounts import Attempt, User
 from kithkin.models.duplicates import DismissedDuplicate
 from kithkin.models.events import Attendance, Event
 from kithkin.models.followups import FollowUp
@@ -18,6 +18,7 @@ from kithkin.models.tags import Tag
 
 __all__ = [
     "Affiliation",
+    "Attempt",
     "Attendance",
     "Circle",
     "ContactPoint",
@@ -27,7 +28,6 @@ __all__ = [
     "Interaction",
     "InteractionParticipant",
     "Invitation",
-    "LoginFailure",
     "Membership",
     "Mentorship",
     "MessageTemplate",

@@ -24,18 +24,24 @@ class User(AbstractUser):
         db_table = "kithkin_user"
 
 
-class LoginFailure(models.Model):
-    """One failed sign-in, kept a day so repeated guessing can be slowed down."""
+class Attempt(models.Model):
+    """Something slowed down when repeated too fast, kept a day: a failed sign-in (password
+    guessing), a sign-up (accounts made in bulk)."""
 
+    class Kind(models.TextChoices):
+        FAILED_LOGIN = "failed_login", "failed sign-in"
+        SIGN_UP = "sign_up", "sign-up"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.FAILED_LOGIN)
     username = models.CharField(max_length=150)  # lower-cased, as typed
     ip = models.GenericIPAddressField(null=True, blank=True)
     at = models.DateTimeField(default=now)
 
     class Meta:
         indexes = [
-            models.Index(fields=["username", "at"], name="login_failure_username"),
-            models.Index(fields=["ip", "at"], name="login_failure_ip"),
+            models.Index(fields=["kind", "username", "at"], name="attempt_username"),
+            models.Index(fields=["kind", "ip", "at"], name="attempt_ip"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.username} from {self.ip or '?'} at {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.kind} {self.username} from {self.ip or '?'} at {self.at:%Y-%m-%d %H:%M}"

@@ -11,9 +11,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from kithkin import access, clock, normalize
-from kithkin.errors import InvalidInput
+from kithkin.errors import InvalidInput, Throttled
 from kithkin.models import Circle, Membership, Network, Person, Role, User
 from kithkin.models.networks import DEFAULT_CIRCLES
+from kithkin.services import throttle
 from kithkin.services.search_index import reindex_people
 
 # The personal network is named "<full name>'s network", at most 120 characters.
@@ -58,8 +59,9 @@ def create_user(
         raise InvalidInput("name", "must not be empty")
     if len(full_name.strip()) > MAX_FULL_NAME:
         raise InvalidInput("name", f"is longer than {MAX_FULL_NAME} characters")
+    address = normalize.email(email, "email")[0] if email.strip() else ""
     zone_name = _time_zone(time_zone, "time zone")
-    user = User(username=username, email=email.strip(), time_zone=zone_name)
+    user = User(username=username, email=address, time_zone=zone_name)
     given, _, family = full_name.strip().partition(" ")
     user.first_name, user.last_name = given[:150], family[:150]
     if password:
@@ -73,10 +75,21 @@ def create_user(
 
 @transaction.atomic
 def sign_up(
-    *, username: str, full_name: str, email: str, password: str, time_zone: str | None = None
+    *,
+    username: str,
+    full_name: str,
+    email: str,
+    password: str,
+    time_zone: str | None = None,
+    ip: str | None = None,
 ) -> User:
-    """Someone signs up on the web: every field checked, the password against
-    AUTH_PASSWORD_VALIDATORS; then a user with a network of their own."""
+    """Someone signs up on the web from the address ``ip``: every field checked, the
+    password against AUTH_PASSWORD_VALIDATORS; then a user with a network of their own.
+    Too many sign-ups from one address lately and it is refused (``Throttled``)."""
+    if throttle.sign_ups_throttled(ip):
+        raise Throttled(
+            "Too many accounts were made from your address lately. Try again in an hour."
+        )
     username = username.strip()
     if not _USERNAME.fullmatch(username):
         raise InvalidInput(
@@ -95,13 +108,15 @@ def sign_up(
         User(username=username, email=address, first_name=given, last_name=family),
         "password",
     )
-    return create_user(
+    user = create_user(
         username=username,
         full_name=full_name,
         email=address,
         time_zone=zone_name,
         password=password,
     )
+    throttle.record_sign_up(username, ip)
+    return user
 
 
 def change_password(user: User, *, old_password: str, new_password: str) -> None:
@@ -112,6 +127,16 @@ def change_password(user: User, *, old_password: str, new_password: str) -> None
         raise InvalidInput("old_password", "is not your current password")
     _check_password(new_password, user, "new_password")
     user.set_password(new_password)
+    user.save(update_fields=["password"])
+
+
+def set_password(user: User, password: str) -> None:
+    """Set the user's web password without the old one: `kith password`, run by whoever
+    has the command line (and so the data) of this user. Checked against
+    AUTH_PASSWORD_VALIDATORS and hashed with the first of PASSWORD_HASHERS (Argon2); the
+    user's signed-in sessions end, as with a change."""
+    _check_password(password, user, "password")
+    user.set_password(password)
     user.save(update_fields=["password"])
 
 

@@ -26,11 +26,13 @@ from kithkin.models import (
     Event,
     FollowUp,
     Interaction,
+    Membership,
     MessageTemplate,
     Milestone,
     Network,
     Opportunity,
     Person,
+    Role,
     User,
     ValueExchange,
 )
@@ -150,6 +152,7 @@ class DraftContext:
 
     person: Person
     me: Person | None = None
+    signer: str = ""  # my name as I sign (``signer_name``); else *me*'s name
     event: str = ""
     last_topic: str = ""
     last_kind: str = ""  # the last conversation's Interaction kind
@@ -176,7 +179,7 @@ class DraftContext:
             "first_name": first,
             "name": person.full_name,
             "my_first_name": my_first,
-            "my_name": me.full_name if me else "",
+            "my_name": self.signer or (me.full_name if me else ""),
             "what_matters": matters,
             "how_we_met": phrases.first_line(person.how_we_met),
             "event": self.event,
@@ -296,6 +299,7 @@ def draft_for(
     context = DraftContext(
         person=person,
         me=me_in(network),
+        signer=signer_name(network),
         event=event_name,
         last_topic=last.summary if last else "",
         last_kind=("session" if last.mentorship_id else last.kind) if last else "",
@@ -346,6 +350,26 @@ def occasion_words(found: Occasion) -> str:
     organization = found.title if found.source == "anniversary" else ""
     title = "" if organization else found.title
     return phrases.occasion(found.kind, title, found.years, organization)
+
+
+def signer_name(network: Network, user: User | None = None) -> str:
+    """The name everything written "from me" is signed with: the user's full name (by
+    default the network's first owner, whose *me* it is), else *me*'s name, else the
+    username."""
+    if user is None:
+        owner = (
+            Membership.objects.filter(network=network, role=Role.OWNER)
+            .select_related("user")
+            .order_by("pk")
+            .first()
+        )
+        user = owner.user if owner is not None else None
+    if user is not None and user.get_full_name().strip():
+        return user.get_full_name().strip()
+    me = me_in(network)
+    if me is not None and me.full_name.strip():
+        return me.full_name.strip()
+    return user.username if user is not None else ""
 
 
 def draft_for_follow_up(

@@ -1,17 +1,19 @@
-"""Signing up, in and out. Failed logins are throttled by username and address."""
+"""Signing up, in and out. Failed logins are throttled by username and address, sign-ups
+by address; sign-up exists only while KITH_SIGNUP is on."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from kithkin.errors import InvalidInput
+from kithkin.errors import InvalidInput, Throttled
 from kithkin.services.accounts import sign_up
-from kithkin.services.login_throttle import clear_failures, is_throttled, record_failure
+from kithkin.services.throttle import clear_failures, is_throttled, record_failure
 from kithkin.web.forms import LoginForm, SignUpForm, add_service_error
 
 
@@ -20,6 +22,8 @@ def _client_ip(request: HttpRequest) -> str | None:
 
 
 def signup(request: HttpRequest) -> HttpResponse:
+    if not settings.SIGNUP:
+        raise Http404("Sign-up is turned off on this server.")
     if request.user.is_authenticated:
         return redirect("today")
     form = SignUpForm(request.POST or None)
@@ -32,9 +36,13 @@ def signup(request: HttpRequest) -> HttpResponse:
                 email=data["email"],
                 password=data["password"],
                 time_zone=data["time_zone"],
+                ip=_client_ip(request),
             )
         except InvalidInput as exc:
             add_service_error(form, exc)
+        except Throttled as exc:
+            form.add_error(None, str(exc))
+            return render(request, "kithkin/signup.html", {"form": form}, status=429)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(
@@ -53,9 +61,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
         ip = _client_ip(request)
         if is_throttled(username, ip):
             form.add_error(None, "Too many failed attempts. Wait 15 minutes and try again.")
-            return render(
-                request, "kithkin/login.html", {"form": form, "next": next_url}, status=429
-            )
+            return render(request, "kithkin/login.html", _login_page(form, next_url), status=429)
         user = authenticate(request, username=username, password=form.cleaned_data["password"])
         if user is None:
             record_failure(username, ip)
@@ -67,7 +73,11 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
             )
             return redirect(next_url if next_url and safe else "today")
-    return render(request, "kithkin/login.html", {"form": form, "next": next_url})
+    return render(request, "kithkin/login.html", _login_page(form, next_url))
+
+
+def _login_page(form: LoginForm, next_url: str) -> dict[str, object]:
+    return {"form": form, "next": next_url, "signup_open": settings.SIGNUP}
 
 
 @require_POST
