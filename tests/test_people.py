@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from kithkin.errors import Ambiguous, InvalidInput, NotFound
 from kithkin.models import ContactPoint, Organization, Person, Tag
-from kithkin.queries.people import person_card, resolve_person
+from kithkin.queries.people import latest_interaction_ids, person_card, resolve_person
 from kithkin.services.people import NewPerson, add_person
 from tests.conftest import TODAY
 from tests.factories import log, make_follow_up, make_person
@@ -153,3 +157,22 @@ def test_person_card_shows_timeline_newest_first_and_open_follow_ups(network, pe
     ]
     assert [f.title for f in card.open_follow_ups] == ["Send the paper"]
     assert card.check_in.reason == "no check-in cadence"
+
+
+def test_the_timeline_reads_the_persons_interactions_first(network, owner):
+    ada, grace = make_person(network, "Ada Lovelace"), make_person(network, "Grace Hopper")
+    logged = [log(network, ada, on=dt.date(2026, 1, day)) for day in (3, 1, 2)]
+    log(network, grace, on=dt.date(2026, 1, 5))
+    assert latest_interaction_ids(network, ada, 2) == [logged[0].pk, logged[2].pk]
+
+    with CaptureQueriesContext(connection) as captured:
+        latest_interaction_ids(network, ada, 20)
+    explain = "EXPLAIN" if connection.vendor == "postgresql" else "EXPLAIN QUERY PLAN"
+    with connection.cursor() as cursor:
+        cursor.execute(f"{explain} {captured[0]['sql']}")
+        plan = " ".join(str(row) for row in cursor.fetchall())
+    assert "interaction_when" not in plan  # never a walk through the network's interactions
+    if connection.vendor == "postgresql":
+        assert "CTE Scan on mine" in plan
+    else:
+        assert "SEARCH kithkin_interactionparticipant USING COVERING INDEX" in plan

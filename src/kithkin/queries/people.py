@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Prefetch
 from rapidfuzz import fuzz, process
 
@@ -131,6 +132,28 @@ class PersonCard:
     open_follow_ups: list[FollowUp]
 
 
+def latest_interaction_ids(network: Network, person: Person, limit: int) -> list[int]:
+    """The ids of the person's ``limit`` latest interactions, newest first.
+
+    Read through the person's participant rows first, then sorted: walking the network's
+    interactions newest first until enough of them are the person's (the plan PostgreSQL
+    picks from average selectivity) read 364k rows for someone last seen a year ago. So
+    the plan is fixed: a materialised CTE on PostgreSQL, CROSS JOIN's order on SQLite, and
+    the network check (a guard: a person's interactions are in their network) written as
+    ``network_id + 0`` so that no index on it tempts either planner."""
+    materialized = "MATERIALIZED" if connection.vendor == "postgresql" else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""WITH mine AS {materialized} (
+                    SELECT interaction_id FROM kithkin_interactionparticipant WHERE person_id = %s)
+                SELECT i.id FROM mine CROSS JOIN kithkin_interaction i
+                WHERE i.id = mine.interaction_id AND i.network_id + 0 = %s
+                ORDER BY i.occurred_at DESC, i.id DESC LIMIT %s""",
+            [person.pk, network.pk, limit],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
 def person_card(
     network: Network, person: Person, today: dt.date, *, timeline_limit: int = 20
 ) -> PersonCard:
@@ -144,8 +167,9 @@ def person_card(
         )
         .get()
     )
+    latest = latest_interaction_ids(network, person, timeline_limit)
     interactions = (
-        Interaction.objects.filter(network=network, participants=person)
+        Interaction.objects.filter(network=network, pk__in=latest)
         .prefetch_related("participants")
         .order_by("-occurred_at", "-id")
     )
@@ -154,7 +178,7 @@ def person_card(
             interaction=interaction,
             others=[p.full_name for p in interaction.participants.all() if p.pk != person.pk],
         )
-        for interaction in interactions[:timeline_limit]
+        for interaction in interactions
     ]
     relationships = [
         f"{rel.get_kind_display()} of {rel.to_person.full_name}"
