@@ -176,3 +176,24 @@ def test_the_timeline_reads_the_persons_interactions_first(network, owner):
         assert "CTE Scan on mine" in plan
     else:
         assert "SEARCH kithkin_interactionparticipant USING COVERING INDEX" in plan
+
+
+@pytest.mark.parametrize("cap", [500, 1])  # through the index, and past its cap: every name
+def test_names_resolve_the_same_through_the_index_or_not(network, monkeypatch, cap):
+    from kithkin.queries import people as people_queries
+
+    monkeypatch.setattr(people_queries, "NAME_CANDIDATES", cap)
+    from kithkin.services.search_index import reindex_people
+
+    ada = make_person(network, "Ada Lovelace")
+    Person.objects.filter(pk=ada.pk).update(nickname="Countess")
+    reindex_people(network, [ada.pk])
+    make_person(network, "Adam Smith", notes="Ada's friend")
+    assert resolve_person(network, "ada lovelace") == ada
+    assert resolve_person(network, "countess") == ada
+    assert resolve_person(network, "love") == ada
+    with pytest.raises(Ambiguous):
+        resolve_person(network, "ada")  # Ada Lovelace and Adam Smith by prefix
+    with pytest.raises(NotFound) as missing:
+        resolve_person(network, "Ada Lovelase")
+    assert missing.value.suggestions == ["Ada Lovelace"]

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from rapidfuzz import fuzz, process
 
 from kithkin import refs
@@ -23,6 +23,7 @@ from kithkin.models import (
     Relationship,
 )
 from kithkin.queries.checkins import CheckInStatus, check_in_status
+from kithkin.queries.search import matching_person_ids
 
 MAX_CANDIDATES = 10
 
@@ -37,6 +38,10 @@ def describe(person: Person) -> str:
 def me_in(network: Network) -> Person:
     """The network's *me* (every network has exactly one, made with it)."""
     return Person.objects.get(network=network, is_self=True)
+
+
+# A name the index finds in more people than this is looked for among every name instead.
+NAME_CANDIDATES = 500
 
 
 def resolve_person(network: Network, text: str, *, include_archived: bool = False) -> Person:
@@ -68,7 +73,7 @@ def resolve_person(network: Network, text: str, *, include_archived: bool = Fals
             return by_email[0]
         if by_email:
             _ambiguous(query, [p.pk for p in by_email])
-    names = list(people.filter(is_self=False).values_list("pk", "full_name", "nickname"))
+    names = _name_candidates(network, people, query, include_archived)
     wanted = fold(" ".join(query.split()))
     exact = [pk for pk, full, nick in names if wanted in (fold(full), fold(nick))]
     if len(exact) == 1:
@@ -86,10 +91,25 @@ def resolve_person(network: Network, text: str, *, include_archived: bool = Fals
             return people.get(pk=prefix[0])
         if prefix:
             _ambiguous(query, prefix)
+    every_name = people.filter(is_self=False).values_list("pk", "full_name")
     closest = process.extract(
-        query, {pk: full for pk, full, _ in names}, scorer=fuzz.WRatio, limit=3, score_cutoff=70
+        query, dict(every_name.iterator()), scorer=fuzz.WRatio, limit=3, score_cutoff=70
     )
     raise NotFound(f"No one called {query!r}.", suggestions=[name for name, _, _ in closest])
+
+
+def _name_candidates(
+    network: Network, people: QuerySet[Person], query: str, include_archived: bool
+) -> list[tuple[int, str, str]]:
+    """(id, name, nickname) of everyone whose name the query could name exactly or by
+    prefix: those the full-text index finds (every word of a name is in it), unless it
+    finds more than NAME_CANDIDATES, when the names are read whole as before."""
+    found = matching_person_ids(
+        network, query, limit=NAME_CANDIDATES + 1, include_archived=include_archived
+    )
+    if len(found) <= NAME_CANDIDATES:
+        people = people.filter(pk__in=found)
+    return list(people.filter(is_self=False).values_list("pk", "full_name", "nickname"))
 
 
 def _words_prefix_match(query_words: list[str], name_words: list[str]) -> bool:
