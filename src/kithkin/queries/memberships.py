@@ -100,21 +100,32 @@ def with_people_counts(network: Network) -> QuerySet[Organization]:
     )
 
 
-def list_organizations(
-    network: Network, *, kind: str | None = None, text: str = ""
+def _narrowed(
+    organizations: QuerySet[Organization], kind: str | None, text: str
 ) -> QuerySet[Organization]:
-    """Organizations with their people counts, the most people first; ``kind`` and a
-    name fragment narrow them."""
-    found = with_people_counts(network)
     if kind:
         if kind not in Organization.Kind.values:
             raise InvalidInput(
                 "kind", f"{kind!r} is not one of: {', '.join(Organization.Kind.values)}"
             )
-        found = found.filter(kind=kind)
+        organizations = organizations.filter(kind=kind)
     if text.strip():
-        found = found.filter(name__icontains=text.strip())
+        organizations = organizations.filter(name__icontains=text.strip())
+    return organizations
+
+
+def list_organizations(
+    network: Network, *, kind: str | None = None, text: str = ""
+) -> QuerySet[Organization]:
+    """Organizations with their people counts, the most people first; ``kind`` and a
+    name fragment narrow them."""
+    found = _narrowed(with_people_counts(network), kind, text)
     return found.order_by(F("people_count").desc(), "name")
+
+
+def count_organizations(network: Network, *, kind: str | None = None, text: str = "") -> int:
+    """How many organizations ``list_organizations`` lists, without counting their people."""
+    return _narrowed(Organization.objects.filter(network=network), kind, text).count()
 
 
 @dataclass

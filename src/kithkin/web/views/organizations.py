@@ -41,7 +41,9 @@ def organizations(request: NetworkRequest) -> HttpResponse:
         "kithkin/organizations.html",
         {
             "organizations": found[:PAGE],
-            "total": found.count(),
+            "total": queries.count_organizations(
+                request.network, kind=kind or None, text=text
+            ),
             "q": text,
             "kind": kind,
             "kinds": Organization.Kind.choices,
