@@ -54,3 +54,18 @@ def viewer(network: factories.Network) -> factories.User:
 def outsider(db: None) -> factories.User:
     """Has a network of their own and no business in the owner's."""
     return factories.make_user("outsider", full_name="Oscar Outsider")
+
+
+@pytest.fixture
+def kith(owner: factories.User):
+    """Run `kith ARGS...` in-process as the owner; the result has exit_code, stdout, stderr."""
+    from typer.testing import CliRunner
+
+    from kithkin.cli.app import app
+
+    runner = CliRunner()
+
+    def run(*args: str):
+        return runner.invoke(app, list(args), catch_exceptions=False)
+
+    return run

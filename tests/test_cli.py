@@ -14,17 +14,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def kith(owner):
-    """Run `kith ARGS...` as the owner; returns the result (exit_code, stdout, stderr)."""
-    runner = CliRunner()
-
-    def run(*args: str):
-        return runner.invoke(app, list(args), catch_exceptions=False)
-
-    return run
-
-
-@pytest.fixture
 def ada(kith):
     result = kith(
         "add",

@@ -6,10 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from typer.testing import CliRunner
 
 from kithkin import refs
-from kithkin.cli.app import app
 from kithkin.errors import InvalidInput
 from kithkin.models import Attendance, Event, FollowUp, Interaction, ValueExchange
 from tests.conftest import TODAY
@@ -35,16 +33,6 @@ SECTIONS = (
     "Worth sharing",
     "Renew memberships",
 )
-
-
-@pytest.fixture
-def kith(owner):
-    runner = CliRunner()
-
-    def run(*args: str):
-        return runner.invoke(app, list(args), catch_exceptions=False)
-
-    return run
 
 
 @pytest.fixture

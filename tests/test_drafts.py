@@ -7,10 +7,8 @@ import datetime as dt
 import json
 
 import pytest
-from typer.testing import CliRunner
 
 from kithkin import clock
-from kithkin.cli.app import app
 from kithkin.dates import parse_every
 from kithkin.errors import Forbidden, InvalidInput, NotFound
 from kithkin.models import FollowUp, Interaction, MessageTemplate
@@ -39,16 +37,6 @@ def ada(network):
         emails=["ada@example.org"],
         what_matters="Her compiler project.\nAnd her kids",
     )
-
-
-@pytest.fixture
-def kith(owner):
-    runner = CliRunner()
-
-    def run(*args: str):
-        return runner.invoke(app, list(args), catch_exceptions=False)
-
-    return run
 
 
 # Templates -------------------------------------------------------------------------------

@@ -330,16 +330,6 @@ def test_the_day_is_the_networks_local_day(network, ada, frozen_time):
 # The commands -------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def kith(owner):
-    runner = CliRunner()
-
-    def run(*args: str):
-        return runner.invoke(app, list(args), catch_exceptions=False)
-
-    return run
-
-
 def test_kith_give_got_and_ledger(kith, network, ada):
     result = kith("give", "Ada", "advice", "Reviewed her conference talk", "--weight", "3")
     assert result.exit_code == 0, result.output

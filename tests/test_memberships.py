@@ -35,16 +35,6 @@ def my_memberships(network):
     ).order_by("pk")
 
 
-@pytest.fixture
-def kith(owner):
-    runner = CliRunner()
-
-    def run(*args: str):
-        return runner.invoke(app, list(args), catch_exceptions=False)
-
-    return run
-
-
 # Services
 
 

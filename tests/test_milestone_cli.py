@@ -6,9 +6,7 @@ import datetime as dt
 import json
 
 import pytest
-from typer.testing import CliRunner
 
-from kithkin.cli.app import app
 from kithkin.models import Interaction, Milestone
 from kithkin.queries.agenda import agenda
 from tests.conftest import TODAY
@@ -21,16 +19,6 @@ D = dt.date
 
 
 # -- the CLI -----------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def kith(owner):
-    runner = CliRunner()
-
-    def run(*args: str):
-        return runner.invoke(app, list(args), catch_exceptions=False)
-
-    return run
 
 
 @pytest.fixture

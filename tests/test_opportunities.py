@@ -9,9 +9,7 @@ import json
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from typer.testing import CliRunner
 
-from kithkin.cli.app import app
 from kithkin.errors import Forbidden, InvalidInput
 from kithkin.models import Interaction, Opportunity, OpportunityShare, Person
 from kithkin.queries.agenda import agenda
@@ -249,16 +247,6 @@ def test_the_person_panel_shows_what_they_brought_and_what_they_were_told(networ
 
 
 # --- the CLI -------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def kith(owner):
-    runner = CliRunner()
-
-    def run(*args: str):
-        return runner.invoke(app, list(args), catch_exceptions=False)
-
-    return run
 
 
 def test_kith_opp_add_match_share_and_outcome(kith, network, grace, ada):

@@ -8,9 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from kithkin.cli.app import app
 from kithkin.importers.apply import apply_plan
 from kithkin.importers.linkedin import parse_endorsements, parse_linkedin, parse_recommendations
 from kithkin.importers.plan import plan_import
@@ -54,16 +52,6 @@ def write_export(folder: Path, files: dict[str, str] = EXPORT) -> Path:
     for name, text in files.items():
         (folder / name).write_text(text, encoding="utf-8")
     return folder
-
-
-@pytest.fixture
-def kith(owner):
-    runner = CliRunner()
-
-    def run(*args: str):
-        return runner.invoke(app, list(args), catch_exceptions=False)
-
-    return run
 
 
 def test_parsing_endorsements_and_recommendations():

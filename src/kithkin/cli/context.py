@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
@@ -141,3 +142,14 @@ def parse_day(text: str | None, today: dt.date, field: str) -> dt.date | None:
     from kithkin.dates import parse_date
 
     return parse_date(text, today, field) if text is not None else None
+
+
+@contextmanager
+def options_named(names: dict[str, str]) -> Iterator[None]:
+    """Name a service's field as the user typed it: 'renews_on' is --renews here."""
+    try:
+        yield
+    except InvalidInput as exc:
+        if exc.field in names:
+            raise InvalidInput(names[exc.field], exc.message) from None
+        raise

@@ -4,8 +4,7 @@ and my memberships of them."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -14,7 +13,7 @@ from rich.text import Text
 
 from kithkin import refs
 from kithkin.cli import organization_commands
-from kithkin.cli.context import handle_errors, out, parse_day, print_json, session
+from kithkin.cli.context import handle_errors, options_named, out, parse_day, print_json, session
 from kithkin.cli.output import JsonOption
 from kithkin.errors import InvalidInput
 
@@ -31,17 +30,6 @@ org_app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode=None,
 )
-
-
-@contextmanager
-def _options(names: dict[str, str]) -> Iterator[None]:
-    """Name a service's field as the user typed it: 'renews_on' is --renews here."""
-    try:
-        yield
-    except InvalidInput as exc:
-        if exc.field in names:
-            raise InvalidInput(names[exc.field], exc.message) from None
-        raise
 
 
 # JSON shapes (documented in docs/cli.md)
@@ -122,7 +110,7 @@ def org_add(
     from kithkin.services.organizations import create_organization
 
     ctx = session()
-    with _options({"kind": "--kind", "website": "--website", "tag": "--tag", "name": "NAME"}):
+    with options_named({"kind": "--kind", "website": "--website", "tag": "--tag", "name": "NAME"}):
         organization = create_organization(
             ctx.network, ctx.user, name=name, kind=kind, website=website, tags=tag or [], notes=note
         )
@@ -231,7 +219,7 @@ def org_notice(
         text = days.strip().lower().removesuffix("d").strip()
         if not text.isdigit():
             raise InvalidInput("DAYS", f"{days!r} is not a number of days (e.g. 30 or 30d)")
-        with _options({"days": "DAYS"}):
+        with options_named({"days": "DAYS"}):
             set_renewal_notice(ctx.network, ctx.user, int(text))
         out.print(f"Renewals now show on the agenda {int(text)} days ahead.")
         return
@@ -268,7 +256,7 @@ def join(
         if organization.strip().startswith("#")
         else organization
     )
-    with _options({"renews_on": "--renews", "role": "--role", "organization": "ORG"}):
+    with options_named({"renews_on": "--renews", "role": "--role", "organization": "ORG"}):
         result = join_organization(
             ctx.network,
             ctx.user,
@@ -311,7 +299,7 @@ def renew(
     found = resolve_organization(ctx.user, ctx.network, organization)
     day = parse_day(until, ctx.today, "--until")
     assert day is not None
-    with _options({"until": "--until", "renews_on": "--until", "organization": "ORG"}):
+    with options_named({"until": "--until", "renews_on": "--until", "organization": "ORG"}):
         membership = renew_membership(ctx.network, ctx.user, found, until=day, today=ctx.today)
     out.print(f"Renewed my membership of {found.name} until {membership.renews_on}.")
 
@@ -324,7 +312,7 @@ def leave(organization: _Org) -> None:
 
     ctx = session()
     found = resolve_organization(ctx.user, ctx.network, organization)
-    with _options({"organization": "ORG"}):
+    with options_named({"organization": "ORG"}):
         membership = leave_organization(ctx.network, ctx.user, found, today=ctx.today)
     out.print(f"Left {found.name} on {membership.end_on}.")
 

@@ -4,17 +4,15 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.text import Text
 
 from kithkin import refs
-from kithkin.cli.context import handle_errors, out, print_json, session
+from kithkin.cli.context import handle_errors, options_named, out, print_json, session
 from kithkin.cli.output import JsonOption
-from kithkin.errors import InvalidInput, KithError
+from kithkin.errors import KithError
 
 if TYPE_CHECKING:
     from kithkin.models import Affiliation
@@ -23,17 +21,6 @@ if TYPE_CHECKING:
 _Org = Annotated[
     str, typer.Argument(help="The organization: its name (or a unique prefix) or #id.")
 ]
-
-
-@contextmanager
-def _options(names: dict[str, str]) -> Iterator[None]:
-    """Name a service's field as the user typed it."""
-    try:
-        yield
-    except InvalidInput as exc:
-        if exc.field in names:
-            raise InvalidInput(names[exc.field], exc.message) from None
-        raise
 
 
 def _can_ask() -> bool:
@@ -67,7 +54,9 @@ def org_edit(
     ctx = session()
     found = resolve_organization(ctx.user, ctx.network, organization)
     before = found.name
-    with _options({"name": "--name", "kind": "--kind", "website": "--website", "tags": "--tag"}):
+    with options_named(
+        {"name": "--name", "kind": "--kind", "website": "--website", "tags": "--tag"}
+    ):
         edited = edit_organization(
             ctx.network,
             ctx.user,
@@ -99,7 +88,7 @@ def org_rename(
     ctx = session()
     found = resolve_organization(ctx.user, ctx.network, organization)
     before = found.name
-    with _options({"name": "NEW"}):
+    with options_named({"name": "NEW"}):
         renamed = rename_organization(ctx.network, ctx.user, found, new_name)
     out.print(f"Renamed {before} to {renamed.name} ({refs.ORGANIZATION(renamed.pk)}).")
 
@@ -252,6 +241,6 @@ def org_delete(
             out.print("Nothing deleted.")
             return
         force = True
-    with _options({"force": "--force"}):
+    with options_named({"force": "--force"}):
         delete_organization(ctx.network, ctx.user, found, force=force)
     out.print(f"Deleted {found.name}.")

@@ -41,9 +41,7 @@ def organizations(request: NetworkRequest) -> HttpResponse:
         "kithkin/organizations.html",
         {
             "organizations": found[:PAGE],
-            "total": queries.count_organizations(
-                request.network, kind=kind or None, text=text
-            ),
+            "total": queries.count_organizations(request.network, kind=kind or None, text=text),
             "q": text,
             "kind": kind,
             "kinds": Organization.Kind.choices,
