@@ -13,6 +13,8 @@ from django_htmx.http import HttpResponseClientRedirect
 from kithkin import clock
 from kithkin.web.decorators import NetworkRequest
 
+AGENDA_CHANGED = "agenda-changed"  # the htmx event Today listens to
+
 
 def today_of(request: NetworkRequest) -> dt.date:
     return clock.today_in(request.user.time_zone)
@@ -34,9 +36,11 @@ def require_write(request: NetworkRequest) -> None:
 
 
 def done_or_redirect(request: NetworkRequest, to: str, *args: object) -> HttpResponse:
-    """An htmx action swaps its row out (empty body); a plain form goes back to the page."""
+    """An htmx action swaps its row out (empty body) and tells the page the agenda changed
+    (Today re-renders its plan and counts, with the message and Undo); a plain form goes
+    back to the page."""
     if getattr(request, "htmx", False):
-        return HttpResponse("")
+        return HttpResponse("", headers={"HX-Trigger": AGENDA_CHANGED})
     return redirect(to, *args)
 
 
