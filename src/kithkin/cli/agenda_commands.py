@@ -1,12 +1,14 @@
-"""`kith today`, `log`, `follow-up`, `done`, `snooze`: the daily practice."""
+"""`kith today`, `log`, `follow-up`, `done`, `snooze`, `undo`: the daily practice."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 from rich.text import Text
+from typer.core import TyperGroup
 
 from kithkin.cli import shapes
 from kithkin.cli.context import handle_errors, out, parse_day, print_json, session
@@ -14,7 +16,59 @@ from kithkin.errors import InvalidInput
 from kithkin.models import Person
 from kithkin.queries.agenda_items import PersonRef, Section
 
+if TYPE_CHECKING:
+    from kithkin.cli.context import Session
+    from kithkin.models import FollowUp
+    from kithkin.queries.plan import Plan, PlanRow
+
 FOLLOW_UPS_SHOWN = 20
+
+
+def follow_up_by_ref(ctx: Session, ref: str | int) -> FollowUp:
+    """The follow-up a reference names ("6", "#6" or "f6", as `kith today` prints it),
+    loaded through access.py. The one place the CLI parses a follow-up reference."""
+    from kithkin import access
+
+    text = str(ref).strip().lower().removeprefix("#").removeprefix("f")
+    if not text.isdigit():
+        raise InvalidInput("follow-up", f"{ref!r} is not a follow-up number (like 6 or f6)")
+    return access.follow_up_for(ctx.user, ctx.network, int(text))
+
+
+def is_follow_up_ref(text: str) -> bool:
+    return text.strip().lower().removeprefix("#").removeprefix("f").isdigit()
+
+
+def _plan_command(row: PlanRow) -> str:
+    """The command that does a plan row's one action."""
+    name = f'"{row.person.name}"' if row.person else ""
+    return {
+        "done": f"kith done {row.record_id}",
+        "follow_up": f"kith event follow-up {row.record_id} {name}",
+        "thank": f"kith thank {name}",
+        "help": f"kith celebrate --milestone {row.record_id}",
+        "celebrate": f"kith celebrate --milestone {row.record_id}"
+        if row.record_id
+        else f"kith celebrate {name}",
+        "log": f"kith log message {name}",
+    }[row.action]
+
+
+def _print_plan(result: Plan) -> None:
+    if not result.rows:
+        return
+    table = Table(
+        title=f"Your {result.size} for today (budget {result.budget} a day"
+        + (f"; {result.waiting} more can wait)" if result.waiting else ")"),
+        title_justify="left",
+        show_header=False,
+        box=None,
+        padding=(0, 1),
+    )
+    for number, row in enumerate(result.rows, 1):
+        table.add_row(f"{number}.", row.title, row.reason, _plan_command(row))
+    out.print()
+    out.print(table)
 
 
 def _names(people: list[Person]) -> str:
@@ -66,16 +120,19 @@ def today(
     """The agenda: follow-ups due, check-ins due within today's budget, what comes next."""
     from kithkin import clock
     from kithkin.queries.agenda import agenda
+    from kithkin.queries.plan import plan
 
     ctx = session()
     day = parse_day(on, clock.today_in(ctx.user.time_zone), "--on") or ctx.today
     result = agenda(ctx.network, day)
+    todays = plan(result)
     if as_json:
-        print_json(shapes.agenda(result, ctx.network.name))
+        print_json({**shapes.agenda(result, ctx.network.name), "plan": shapes.plan(todays)})
         return
     out.print(Text.assemble((f"{day:%A %-d %B %Y}", "bold"), f" · {ctx.network.name}"))
     if result.is_empty:
         out.print("\nNothing due. A good day to reach out to someone you admire.")
+    _print_plan(todays)
     if result.follow_ups_due:
         table = Table(
             title=f"Follow-ups due ({len(result.follow_ups_due)})",
@@ -178,6 +235,24 @@ def log(
     )
 
 
+class _AddUnlessSubcommand(TyperGroup):
+    """`kith follow-up PERSON TITLE` still adds one (as `kith follow-up add`); `edit` and
+    `delete` are subcommands."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("-h", "--help"):
+            args = ["add", *args]
+        return super().parse_args(ctx, args)
+
+
+follow_up_app = typer.Typer(
+    cls=_AddUnlessSubcommand,
+    help="Add, edit or delete something you owe someone.",
+    no_args_is_help=True,
+)
+
+
+@follow_up_app.command("add")
 @handle_errors
 def follow_up(
     person: Annotated[str, typer.Argument(help="Who it is owed to.")],
@@ -202,20 +277,87 @@ def follow_up(
     out.print(f"Follow-up #{item.pk} for {who.full_name}: {item.title} (due {due_on}{suffix}).")
 
 
+@follow_up_app.command("edit")
+@handle_errors
+def follow_up_edit(
+    ref: Annotated[str, typer.Argument(help="The follow-up (6 or f6, as `kith today` shows).")],
+    title: Annotated[str | None, typer.Option(help="What to do, reworded.")] = None,
+    due: Annotated[str | None, typer.Option(help="When (YYYY-MM-DD, tomorrow, +2d).")] = None,
+    every: Annotated[
+        str | None, typer.Option(help="Repeat: 1w, 2w, 1m...; `never` stops repeating.")
+    ] = None,
+    person: Annotated[
+        list[str] | None, typer.Option("--person", help="Whom it is owed to (repeatable).")
+    ] = None,
+) -> None:
+    """Change a follow-up's title, due date, recurrence or people."""
+    from kithkin.dates import parse_every
+    from kithkin.queries.people import resolve_person
+    from kithkin.services.followups import KEEP, edit_follow_up
+
+    ctx = session()
+    item = follow_up_by_ref(ctx, ref)
+    if title is None and due is None and every is None and not person:
+        raise InvalidInput("follow-up", "say what to change: --title, --due, --every or --person")
+    repeat: Any = KEEP
+    if every is not None:
+        repeat = None if every.strip().lower() in ("never", "none", "") else parse_every(every)
+    edit_follow_up(
+        ctx.network,
+        ctx.user,
+        item,
+        title=title,
+        due_on=parse_day(due, ctx.today, "--due") if due else None,
+        every=repeat,
+        people=[resolve_person(ctx.network, name) for name in person] if person else None,
+    )
+    people = _names(list(item.people.order_by("full_name", "pk")))
+    repeats = " (repeats)" if item.recurrence else ""
+    out.print(f"Follow-up #{item.pk} for {people}: {item.title} (due {item.due_on}){repeats}.")
+
+
+@follow_up_app.command("delete")
+@handle_errors
+def follow_up_delete(
+    ref: Annotated[str, typer.Argument(help="The follow-up (6 or f6, as `kith today` shows).")],
+) -> None:
+    """Delete a follow-up you no longer owe (done keeps it in the history instead)."""
+    from kithkin.services.followups import delete_follow_up
+
+    ctx = session()
+    item = follow_up_by_ref(ctx, ref)
+    number, title = item.pk, item.title
+    delete_follow_up(ctx.network, ctx.user, item)
+    out.print(f"Deleted follow-up #{number} {title}.")
+
+
+@handle_errors
+def undo() -> None:
+    """Revert your last action in this network: done, snooze, log, thank or celebrate."""
+    from kithkin import access
+    from kithkin.services import undo as undoing
+
+    ctx = session()
+    found = access.last_undoable_action(ctx.user, ctx.network)
+    undoing.undo(ctx.network, ctx.user, found)
+    out.print(f"Undone: {found.summary}.")
+
+
 @handle_errors
 def done(
-    follow_ups: Annotated[list[int], typer.Argument(help="Follow-up numbers, as in `kith today`.")],
+    follow_ups: Annotated[
+        list[str], typer.Argument(help="Follow-up numbers, as in `kith today` (6 or f6).")
+    ],
 ) -> None:
     """Mark follow-ups done; a recurring one is scheduled again."""
     from django.db import transaction
 
-    from kithkin import access
     from kithkin.services.followups import complete_follow_up
 
     ctx = session()
     with transaction.atomic():
-        for number in follow_ups:
-            item = access.follow_up_for(ctx.user, ctx.network, number)
+        for ref in follow_ups:
+            item = follow_up_by_ref(ctx, ref)
             following = complete_follow_up(ctx.network, ctx.user, item, today=ctx.today)
             message = f"Done: #{item.pk} {item.title}."
             if following is not None:
@@ -230,7 +372,6 @@ def snooze(
     for_: Annotated[str | None, typer.Option("--for", help="For how long (3d, 2w, 1m).")] = None,
 ) -> None:
     """Put off a check-in with a person, or a follow-up, until a later date."""
-    from kithkin import access
     from kithkin.dates import parse_every
     from kithkin.queries.people import resolve_person
     from kithkin.services.followups import snooze_follow_up
@@ -245,11 +386,15 @@ def snooze(
         else parse_every(for_ or "", "--for").after(ctx.today)
     )
     assert day is not None
-    if target.isdigit():
-        item = access.follow_up_for(ctx.user, ctx.network, int(target))
+    if is_follow_up_ref(target):
+        item = follow_up_by_ref(ctx, target)
         snooze_follow_up(ctx.network, ctx.user, item, day, today=ctx.today)
         out.print(f"Snoozed follow-up #{item.pk} {item.title} until {day}.")
     else:
         person = resolve_person(ctx.network, target)
         snooze_person(ctx.network, ctx.user, person, day, today=ctx.today)
         out.print(f"Snoozed {person.full_name} until {day}.")
+
+
+COMMANDS: dict[str, Callable[..., None]] = {"undo": undo}
+GROUPS: dict[str, typer.Typer] = {"follow-up": follow_up_app}
