@@ -14,9 +14,10 @@ The ranking rule (the only place it is written):
    Within a kind, rows keep the order their section gives them (most urgent first).
 2. **Bounded by the network's daily outreach budget** (``Network.daily_outreach_budget``):
    the plan holds at most that many rows.
-3. **No kind fills the plan alone** while another kind waits: a first pass takes at most
-   ``ceil(budget / 2)`` rows of each kind, in kind order; the slots left over go to the
-   remaining rows in rank order. The plan is then shown in rank order (kind, then position).
+3. **Every kind gets its turn, and none fills the plan alone**: first the most urgent row of
+   each kind (in kind order), then further rows in rank order with at most
+   ``ceil(budget / 2)`` of one kind, then any row left while slots remain. The plan is
+   shown in rank order (kind, then position within the kind).
 
 Each row carries its reason (why today) and one primary action (``PlanRow.action``).
 """
@@ -131,15 +132,21 @@ def rank(by_kind: dict[str, list[PlanRow]], budget: int) -> tuple[list[PlanRow],
     """The ranking rule (module docstring): the chosen rows in rank order, and how many
     candidates were left out."""
     budget = max(budget, 1)
+    ranked = [
+        (position, index)
+        for position, kind in enumerate(KINDS)
+        for index in range(len(by_kind.get(kind, [])))
+    ]
     share = math.ceil(budget / 2)
+    passes = (
+        lambda position, index: index == 0,  # the most urgent of each kind
+        lambda position, index: index < share,  # then no kind beyond its share
+        lambda position, index: True,  # then whatever is left
+    )
     chosen: set[tuple[int, int]] = set()
-    for position, kind in enumerate(KINDS):
-        for index in range(min(share, len(by_kind.get(kind, [])))):
-            if len(chosen) < budget:
-                chosen.add((position, index))
-    for position, kind in enumerate(KINDS):
-        for index in range(len(by_kind.get(kind, []))):
-            if len(chosen) < budget:
+    for admits in passes:
+        for position, index in ranked:
+            if len(chosen) < budget and admits(position, index):
                 chosen.add((position, index))
     total = sum(len(rows) for rows in by_kind.values())
     rows = [by_kind[KINDS[position]][index] for position, index in sorted(chosen)]
