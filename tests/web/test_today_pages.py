@@ -169,3 +169,20 @@ def test_outsiders_and_viewers_cannot_edit_or_delete_follow_ups(
     assert viewer_client.post(f"/follow-ups/{item.pk}/delete/").status_code == 403
     item.refresh_from_db()
     assert item.title == "Promise 1"
+
+
+def test_undo_is_offered_only_for_the_action_just_taken(owner_client, owner, network, promises):
+    complete_follow_up(network, owner, promises[0], today=TODAY)  # not from this page
+    assert "Undo" not in html(owner_client.get("/today/live/"))
+
+    owner_client.post(f"/follow-ups/{promises[1].pk}/done/", headers={"HX-Request": "true"})
+    action = UndoableAction.objects.get(summary="Done: Promise 2")
+    assert f'action="/undo/{action.pk}/"' in html(owner_client.get("/today/live/"))
+    assert "Undo" not in html(owner_client.get("/today/live/"))  # once, beside its message
+
+    # an action that records nothing to undo offers no older one
+    owner_client.post(f"/follow-ups/{promises[2].pk}/done/", headers={"HX-Request": "true"})
+    owner_client.post(f"/follow-ups/{promises[2].pk}/done/", headers={"HX-Request": "true"})
+    live = html(owner_client.get("/today/live/"))
+    assert "is already done" in live
+    assert "Undo" not in live

@@ -47,6 +47,8 @@ class _Pending:
 
 
 _current: ContextVar[_Pending | None] = ContextVar("kithkin_undo_action", default=None)
+# The action the current request or command recorded last (see :func:`recorded`).
+_recorded: ContextVar[int | None] = ContextVar("kithkin_undo_recorded", default=None)
 
 
 @contextmanager
@@ -68,13 +70,25 @@ def action(network: Network, actor: User, kind: str, summary: str = "") -> Itera
     UndoableAction.objects.filter(
         user=actor, network=network, created_at__lt=clock.now() - dt.timedelta(days=KEEP_DAYS)
     ).delete()
-    UndoableAction.objects.create(
+    stored = UndoableAction.objects.create(
         network=network,
         user=actor,
         kind=pending.kind,
         summary=pending.summary[:300],
         steps=pending.steps,
     )
+    _recorded.set(stored.pk)
+
+
+def forget_recorded() -> None:
+    """Start of a request: nothing recorded yet (a worker thread serves many requests)."""
+    _recorded.set(None)
+
+
+def recorded() -> int | None:
+    """The id of the action recorded last since :func:`forget_recorded`, if any: what an
+    interface offers to undo right after the action."""
+    return _recorded.get()
 
 
 @contextmanager

@@ -11,9 +11,11 @@ from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
 
 from kithkin import clock
+from kithkin.services import undo
 from kithkin.web.decorators import NetworkRequest
 
 AGENDA_CHANGED = "agenda-changed"  # the htmx event Today listens to
+UNDO_OFFER = "undo_offer"  # in the session: the action just taken, which Today offers to undo
 
 
 def today_of(request: NetworkRequest) -> dt.date:
@@ -39,6 +41,7 @@ def done_or_redirect(request: NetworkRequest, to: str, *args: object) -> HttpRes
     """An htmx action swaps its row out (empty body) and tells the page the agenda changed
     (Today re-renders its plan and counts, with the message and Undo); a plain form goes
     back to the page."""
+    request.session[UNDO_OFFER] = undo.recorded()
     if getattr(request, "htmx", False):
         return HttpResponse("", headers={"HX-Trigger": AGENDA_CHANGED})
     return redirect(to, *args)

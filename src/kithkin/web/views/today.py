@@ -20,7 +20,7 @@ from kithkin.services import undo
 from kithkin.services.followups import complete_follow_up, snooze_follow_up
 from kithkin.web.decorators import NetworkRequest, network_view
 from kithkin.web.forms import InteractionForm, SnoozeForm
-from kithkin.web.views.common import done_or_redirect, snooze_presets, today_of
+from kithkin.web.views.common import UNDO_OFFER, done_or_redirect, snooze_presets, today_of
 
 COLLAPSED_ROWS = 3  # each section shows its count and first rows; "show all" loads the rest
 # Sections slow enough on a large network (matching people to opportunities) that Today
@@ -33,17 +33,18 @@ UNDO_SECONDS = 60  # how recent an action must be for Today to offer its Undo
 
 
 def _recent_action(request: NetworkRequest) -> UndoableAction | None:
-    """The user's latest action here, if it is recent and not undone: Today offers Undo."""
-    found = (
-        UndoableAction.objects.filter(
-            user=request.user,
-            network=request.network,
-            created_at__gte=clock.now() - dt.timedelta(seconds=UNDO_SECONDS),
-        )
-        .order_by("-created_at", "-pk")
-        .first()
-    )
-    return found if found is not None and found.undone_at is None else None
+    """The action just taken in place (done_or_redirect keeps its id), if it is recent and
+    not undone: Today offers its Undo once, beside the message saying what happened."""
+    action_id = request.session.pop(UNDO_OFFER, None)
+    if action_id is None:
+        return None
+    return UndoableAction.objects.filter(
+        pk=action_id,
+        user=request.user,
+        network=request.network,
+        undone_at__isnull=True,
+        created_at__gte=clock.now() - dt.timedelta(seconds=UNDO_SECONDS),
+    ).first()
 
 
 def _live_context(request: NetworkRequest, day: dt.date, result: Agenda) -> dict[str, Any]:
