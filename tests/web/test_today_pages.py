@@ -4,6 +4,7 @@ re-render the counts with Undo, and follow-ups edited and deleted."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 
@@ -58,7 +59,7 @@ def test_an_action_in_place_tells_today_to_re_render_with_undo(owner_client, pro
         f"/follow-ups/{promises[0].pk}/done/", headers={"HX-Request": "true"}
     )
     assert response.status_code == 200
-    assert response["HX-Trigger"] == "agenda-changed"
+    assert json.loads(response["HX-Trigger"]) == {"agenda-changed": {"target": "body"}}
 
     live = html(owner_client.get("/today/live/", headers={"HX-Request": "true"}))
 
@@ -75,7 +76,7 @@ def test_undo_from_the_web_reverts_and_the_counts_come_back(owner_client, owner,
 
     response = owner_client.post(f"/undo/{action.pk}/", headers={"HX-Request": "true"})
 
-    assert response["HX-Trigger"] == "agenda-changed"
+    assert json.loads(response["HX-Trigger"]) == {"agenda-changed": {"target": "body"}}
     promises[0].refresh_from_db()
     assert promises[0].done_at is None
     live = html(owner_client.get("/today/live/"))

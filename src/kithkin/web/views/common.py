@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
@@ -15,6 +16,7 @@ from kithkin.services import undo
 from kithkin.web.decorators import NetworkRequest
 
 AGENDA_CHANGED = "agenda-changed"  # the htmx event Today listens to
+AGENDA_CHANGED_ON_BODY = json.dumps({AGENDA_CHANGED: {"target": "body"}})
 UNDO_OFFER = "undo_offer"  # in the session: the action just taken, which Today offers to undo
 
 
@@ -43,7 +45,8 @@ def done_or_redirect(request: NetworkRequest, to: str, *args: object) -> HttpRes
     back to the page."""
     request.session[UNDO_OFFER] = undo.recorded()
     if getattr(request, "htmx", False):
-        return HttpResponse("", headers={"HX-Trigger": AGENDA_CHANGED})
+        # Dispatched on the body: the element that acted may be gone by the time it answers.
+        return HttpResponse("", headers={"HX-Trigger": AGENDA_CHANGED_ON_BODY})
     return redirect(to, *args)
 
 
