@@ -187,3 +187,13 @@ def test_undo_is_offered_only_for_the_action_just_taken(owner_client, owner, net
     live = html(owner_client.get("/today/live/"))
     assert "is already done" in live
     assert "Undo" not in live
+
+
+def test_a_long_backlog_is_counted_not_read(owner_client, network, ada):
+    for day in range(1, 13):
+        make_follow_up(network, ada, f"Owed {day:02d}", due_on=TODAY - dt.timedelta(days=day))
+    page = html(owner_client.get("/today/"))
+    assert "Your 5 for today" in page and "7 more can wait" in page
+    assert '<span class="count">12</span>' in page and "Show all 12" in page
+    section = html(owner_client.get("/today/sections/follow-ups/?all=1"))
+    assert section.count('id="follow-up-') == 12

@@ -157,4 +157,5 @@ def plan(agenda: Agenda) -> Plan:
     """Today's plan from today's agenda, bounded by the network's daily outreach budget."""
     budget = agenda.backlog.budget
     rows, left_out = rank(candidates(agenda), budget)
-    return Plan(budget=budget, rows=rows, waiting=left_out + agenda.backlog.later)
+    unread = agenda.follow_ups_due_total - len(agenda.follow_ups_due)  # a long backlog
+    return Plan(budget=budget, rows=rows, waiting=left_out + unread + agenda.backlog.later)

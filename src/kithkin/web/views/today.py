@@ -47,6 +47,13 @@ def _recent_action(request: NetworkRequest) -> UndoableAction | None:
     ).first()
 
 
+def _agenda(request: NetworkRequest, day: dt.date) -> Agenda:
+    """Today's agenda, reading only the follow-ups the page can show (the plan's, up to the
+    budget, and the section's first rows) and counting the rest."""
+    shown = max(request.network.daily_outreach_budget, COLLAPSED_ROWS)
+    return agenda(request.network, day, defer=DEFERRED_SECTIONS, follow_ups_shown=shown)
+
+
 def _live_context(request: NetworkRequest, day: dt.date, result: Agenda) -> dict[str, Any]:
     return {
         "agenda": result,
@@ -63,16 +70,15 @@ def _live_context(request: NetworkRequest, day: dt.date, result: Agenda) -> dict
 @network_view()
 def today(request: NetworkRequest) -> HttpResponse:
     day = today_of(request)
-    result = agenda(request.network, day, defer=DEFERRED_SECTIONS)
-    return render(request, "kithkin/today.html", _live_context(request, day, result))
+    return render(request, "kithkin/today.html", _live_context(request, day, _agenda(request, day)))
 
 
 @network_view()
 def today_live(request: NetworkRequest) -> HttpResponse:
     """The plan and the sections' counts again, after an action in place (htmx)."""
     day = today_of(request)
-    result = agenda(request.network, day, defer=DEFERRED_SECTIONS)
-    return render(request, "kithkin/partials/today_live.html", _live_context(request, day, result))
+    context = _live_context(request, day, _agenda(request, day))
+    return render(request, "kithkin/partials/today_live.html", context)
 
 
 @network_view()
@@ -90,10 +96,13 @@ def today_section(request: NetworkRequest, key: str) -> HttpResponse:
         "presets": snooze_presets(day),
         "log_form": InteractionForm(initial={"on": day}),
         "limit": f":{SHOW_ALL_ROWS}" if show_all else f":{COLLAPSED_ROWS}",
+        "expanded": show_all,
         "collapsed_rows": COLLAPSED_ROWS,
     }
     if key in OWN_SECTIONS:
-        context["agenda"] = agenda(request.network, day, defer=frozenset(SECTIONS))
+        context["agenda"] = agenda(
+            request.network, day, defer=frozenset(SECTIONS), follow_ups_shown=SHOW_ALL_ROWS
+        )
         template = f"kithkin/partials/today_{key.replace('-', '_')}.html"
         return render(request, template, context)
     section: Section = agenda_section(request.network, day, key)
