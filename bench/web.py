@@ -130,7 +130,8 @@ def main() -> None:
         )
     print()
     for name, slowest in results:
-        target = 100 if name.lower().startswith("today") else 150
+        # Today and its in-place re-renders; its deferred "Worth sharing" keeps 150 ms
+        target = 100 if name.startswith("Today") and "Worth sharing" not in name else 150
         verdict = "met " if slowest <= target else "MISS"
         print(f"{verdict}  {name}: p95 {slowest:.1f} ms <= {target} ms")
 
