@@ -5,7 +5,10 @@
 Each page is requested in-process through Django's test client as the network's owner
 (whole request: middleware, session, queries, template). The baseline is the login page
 in the same run: the same stack with no query and a small template, so the ratio says what
-each page's own work costs. Target: p95 <= 150 ms per page.
+each page's own work costs. Target: p95 <= 150 ms per page; Today and what it re-renders
+after an action in place (the plan and the counts): p95 <= 100 ms, with a query count that
+does not grow with the network (tests/web/test_query_counts.py). `--only today` measures
+the pages whose name contains "today".
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=30_000)
     parser.add_argument("--interactions", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=50)
+    parser.add_argument("--only", default="", help="Only the pages whose name contains this.")
     args = parser.parse_args()
     prepare(args.people, args.interactions, allowed_hosts="testserver")
 
@@ -66,6 +70,12 @@ def main() -> None:
 
     pages = [
         ("Today", "/today/", {}),
+        (
+            "Today's plan and counts after an action (htmx)",
+            "/today/live/",
+            {"HTTP_HX_REQUEST": "true"},
+        ),
+        ("Today, a section in full (show all)", "/today/sections/celebrate/?all=1", {}),
         (
             "Today's 'Worth sharing', loaded after (htmx)",
             "/today/sections/opportunities/",
@@ -100,6 +110,7 @@ def main() -> None:
         ),
         ("Dashboard", "/dashboard/", {}),
     ]
+    pages = [page for page in pages if args.only.lower() in page[0].lower()]
     print(
         f"network: {Person.objects.filter(network=network).count():,} people; "
         f"{args.runs} requests per page after 3 warm-ups\n"
@@ -119,7 +130,10 @@ def main() -> None:
         )
     print()
     for name, slowest in results:
-        print(f"{'met ' if slowest <= 150 else 'MISS'}  {name}: p95 {slowest:.1f} ms <= 150 ms")
+        # Today and its in-place re-renders; its deferred "Worth sharing" keeps 150 ms
+        target = 100 if name.startswith("Today") and "Worth sharing" not in name else 150
+        verdict = "met " if slowest <= target else "MISS"
+        print(f"{verdict}  {name}: p95 {slowest:.1f} ms <= {target} ms")
 
 
 if __name__ == "__main__":

@@ -88,6 +88,7 @@ def test_today_json_has_the_documented_shape(kith, ada):
     kith("follow-up", "Ada", "Send the paper", "--due", "2026-02-19")
     data = json.loads(kith("today", "--json").stdout)
     assert set(data) == {
+        "plan",
         "date",
         "network",
         "follow_ups",

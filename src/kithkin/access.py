@@ -26,6 +26,7 @@ from kithkin.models import (
     Organization,
     Person,
     Role,
+    UndoableAction,
     User,
     ValueExchange,
 )
@@ -106,6 +107,24 @@ def person_for(user: User, network: Network, person_id: int) -> Person:
 
 def follow_up_for(user: User, network: Network, follow_up_id: int) -> FollowUp:
     return _in_network(user, network, FollowUp.objects.all(), follow_up_id, "follow-up")
+
+
+def undoable_action_for(user: User, network: Network, action_id: int) -> UndoableAction:
+    """One of the user's own actions in ``network``: another user's is not found."""
+    return _in_network(user, network, UndoableAction.objects.filter(user=user), action_id, "action")
+
+
+def last_undoable_action(user: User, network: Network) -> UndoableAction:
+    """The user's latest action in ``network`` that is not undone yet."""
+    membership(user, network)
+    found = (
+        UndoableAction.objects.filter(user=user, network=network, undone_at__isnull=True)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if found is None:
+        raise NotFound(f"Nothing to undo in {network.name}.")
+    return found
 
 
 def interaction_for(user: User, network: Network, interaction_id: int) -> Interaction:

@@ -133,6 +133,9 @@ def test_sign_up_add_a_person_follow_up_then_done_and_snooze(page):
     url_before = page.url
     rows.filter(has_text="Send her the paper").get_by_role("button", name="Done").click()
     expect(rows).to_have_count(1)
+    # Today re-renders its plan and counts in place and says what happened
+    expect(page.locator(".toast")).to_contain_text("Done: Send her the paper.")
+    expect(page.locator("#follow-ups-heading .count")).to_have_text("1")
     assert page.url == url_before  # updated in place, not a new page
     assert FollowUp.objects.get(title="Send her the paper").done_at is not None
 
@@ -176,7 +179,7 @@ def test_invite_a_viewer_who_then_cannot_change_anything(
     viewer_page.wait_for_url(re.compile(r".*/today/$"))
     assert Membership.objects.get(user=outsider, network=network).role == "viewer"
     assert viewer_page.get_by_text("view only").is_visible()
-    assert viewer_page.get_by_text("Send the paper").is_visible()
+    assert viewer_page.locator("#plan").get_by_text("Send the paper").is_visible()
     assert viewer_page.get_by_role("button", name="Done").count() == 0
     assert viewer_page.get_by_text("Add a person").count() == 0
     response = viewer_page.goto(f"/people/{ada.pk}/edit/")

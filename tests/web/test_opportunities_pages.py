@@ -212,8 +212,9 @@ def test_the_person_page_shows_the_panel(owner_client, network, job, grace, ada)
     assert "Shared with them" in page and "no answer yet" in page
 
 
-def test_only_deferred_sections_load_on_their_own(owner_client, viewer, network, job):
-    assert owner_client.get(reverse("today_section", args=["thanks"])).status_code == 404
+def test_sections_load_on_their_own(owner_client, viewer, network, job):
+    assert owner_client.get(reverse("today_section", args=["thanks"])).status_code == 200
+    assert owner_client.get(reverse("today_section", args=["nonsense"])).status_code == 404
     viewer.current_network = network
     viewer.save()
     viewer_client = client_for(viewer)

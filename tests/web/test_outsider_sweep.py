@@ -26,8 +26,10 @@ from kithkin.models import (
     OpportunityShare,
     Organization,
     Person,
+    UndoableAction,
     ValueExchange,
 )
+from kithkin.services.followups import snooze_follow_up
 from kithkin.services.sharing import invite
 from kithkin.web import urls as web_urls
 from tests.factories import log, make_follow_up, make_person
@@ -110,6 +112,8 @@ def victim(owner, network, viewer):
     share = OpportunityShare.objects.create(
         opportunity=opportunity, person=twin, note=f"share {SECRET}"
     )
+    # The owner's last action, which only the owner may undo: undone, the due date moves.
+    snooze_follow_up(network, owner, follow_up, dt.date(2026, 3, 5), today=dt.date(2026, 2, 20))
     return {
         "person_id": person.pk,
         "other_id": twin.pk,
@@ -127,6 +131,7 @@ def victim(owner, network, viewer):
         "milestone_id": milestone.pk,
         "opportunity_id": opportunity.pk,
         "share_id": share.pk,
+        "action_id": UndoableAction.objects.get(network=network, kind="snooze").pk,
         "kind": "follow-up",
         "key": "opportunities",
         "token": "not-a-real-token",

@@ -241,15 +241,17 @@ def test_dates_show_in_the_users_time_zone(owner_client, ada, owner, network):
     assert clock.today_in(owner.time_zone) == TODAY
 
 
-def test_a_wall_of_follow_ups_shows_the_oldest_twenty(owner_client, network):
+def test_a_wall_of_follow_ups_is_collapsed_until_show_all(owner_client, network):
     ada = make_person(network)
     for day in range(1, 26):
         make_follow_up(network, ada, f"Promise {day:02d}", due_on=dt.date(2026, 1, day))
     page = html(owner_client.get("/today/"))
-    assert "Promise 20" in page
+    assert "Promise 03" in page
     assert "Promise 21" not in page
-    assert "Show all 25 follow-ups due" in page
-    assert "Promise 25" in html(owner_client.get("/today/?all=1"))
+    assert "Show all 25" in page
+    section = html(owner_client.get("/today/sections/follow-ups/?all=1"))
+    assert "Promise 25" in section
+    assert "Show all" not in section
 
 
 def test_an_interaction_in_the_future_is_refused_as_in_the_cli(owner_client, ada):

@@ -39,6 +39,9 @@ def queries(client, url: str) -> int:
     "url",
     [
         "/today/",
+        "/today/live/",
+        "/today/sections/follow-ups/?all=1",
+        "/today/sections/check-ins/?all=1",
         "/people/",
         "/people/?q=person",
         "/people/?status=due",
@@ -65,3 +68,26 @@ def test_person_page_does_not_grow_with_the_timeline(owner_client, network):
         log(network, [ada, grace], on=dt.date(2026, 1, day))
         make_follow_up(network, ada, f"Promise {day}", due_on=dt.date(2026, 2, 19))
     assert queries(owner_client, f"/people/{ada.pk}/") == small
+
+
+def grow_every_section(network, start: int, count: int) -> None:
+    """People in every part of Today's plan: promises, thanks owed, challenges, occasions."""
+    from tests.factories_ledger import received
+    from tests.factories_milestones import make_milestone
+
+    for i in range(start, start + count):
+        person = make_person(network, f"Friend {i}", circle="close")
+        log(network, person, on=dt.date(2025, 6, 1) + dt.timedelta(days=i % 20))
+        make_follow_up(network, person, f"Owed {i}", due_on=dt.date(2026, 2, 10))
+        received(network, person, on=dt.date(2026, 2, 14))
+        make_milestone(network, person, "job-loss", on=dt.date(2026, 2, 18))
+        make_milestone(network, person, "promotion", on=dt.date(2026, 2, 20))
+
+
+def test_today_and_its_plan_do_not_grow_with_the_network(owner_client, network):
+    grow_every_section(network, 0, 3)
+    small = queries(owner_client, "/today/")
+    grow_every_section(network, 3, 12)
+    page = owner_client.get("/today/").content.decode()
+    assert "Your 5 for today" in page
+    assert queries(owner_client, "/today/") == small

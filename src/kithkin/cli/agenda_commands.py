@@ -1,12 +1,14 @@
-"""`kith today`, `log`, `follow-up`, `done`, `snooze`: the daily practice."""
+"""`kith today`, `log`, `follow-up`, `done`, `snooze`, `undo`: the daily practice."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 from rich.text import Text
+from typer.core import TyperGroup
 
 from kithkin import refs
 from kithkin.cli import agenda_refs, shapes
@@ -16,7 +18,40 @@ from kithkin.errors import InvalidInput
 from kithkin.models import Person
 from kithkin.queries.agenda_items import PersonRef, Section
 
+if TYPE_CHECKING:
+    from kithkin.cli.context import Session
+    from kithkin.models import FollowUp
+    from kithkin.queries.plan import Plan
+
 FOLLOW_UPS_SHOWN = 20
+
+
+def follow_up_by_ref(ctx: Session, ref: str | int) -> FollowUp:
+    """The follow-up a reference names ("6", "#6" or "f6", as `kith today` prints it),
+    loaded through access.py. The one place the CLI parses a follow-up reference."""
+    from kithkin import access
+
+    return access.follow_up_for(
+        ctx.user, ctx.network, refs.require_id(str(ref), refs.FOLLOW_UP, "follow-up")
+    )
+
+
+def _print_plan(result: Plan) -> None:
+    if not result.rows:
+        return
+    table = Table(
+        title=f"Your {result.size} for today (budget {result.budget} a day"
+        + (f"; {result.waiting} more can wait)" if result.waiting else ")"),
+        title_justify="left",
+        show_header=False,
+        box=None,
+        padding=(0, 1),
+    )
+    for row in result.rows:
+        action = agenda_refs.plan_row(row)
+        table.add_row(action.ref, row.title, _ref_names(row.people), row.reason, action.command)
+    out.print()
+    out.print(table)
 
 
 def _names(people: list[Person]) -> str:
@@ -70,16 +105,19 @@ def today(
     """The agenda: follow-ups due, check-ins due within today's budget, what comes next."""
     from kithkin import clock
     from kithkin.queries.agenda import agenda
+    from kithkin.queries.plan import plan
 
     ctx = session()
     day = parse_day(on, clock.today_in(ctx.user.time_zone), "--on") or ctx.today
     result = agenda(ctx.network, day)
+    todays = plan(result)
     if as_json:
-        print_json(shapes.agenda(result, ctx.network.name))
+        print_json({**shapes.agenda(result, ctx.network.name), "plan": shapes.plan(todays)})
         return
     out.print(Text.assemble((f"{day:%A %-d %B %Y}", "bold"), f" · {ctx.network.name}"))
     if result.is_empty:
         out.print("\nNothing due. A good day to reach out to someone you admire.")
+    _print_plan(todays)
     if result.follow_ups_due:
         table = Table(
             title=f"Follow-ups due ({len(result.follow_ups_due)})",
@@ -192,6 +230,24 @@ def log(
     )
 
 
+class _AddUnlessSubcommand(TyperGroup):
+    """`kith follow-up PERSON TITLE` still adds one (as `kith follow-up add`); `edit` and
+    `delete` are subcommands."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("-h", "--help"):
+            args = ["add", *args]
+        return super().parse_args(ctx, args)
+
+
+follow_up_app = typer.Typer(
+    cls=_AddUnlessSubcommand,
+    help="Add, edit or delete something you owe someone.",
+    no_args_is_help=True,
+)
+
+
+@follow_up_app.command("add")
 @handle_errors
 def follow_up(
     person: Annotated[str, typer.Argument(help="Who it is owed to.")],
@@ -218,6 +274,79 @@ def follow_up(
     )
 
 
+@follow_up_app.command("edit")
+@handle_errors
+def follow_up_edit(
+    ref: Annotated[
+        str, typer.Argument(metavar="REF", help="The follow-up (f6, as `kith today` shows).")
+    ],
+    title: Annotated[str | None, typer.Option(help="What to do, reworded.")] = None,
+    due: Annotated[str | None, typer.Option(help="When (YYYY-MM-DD, tomorrow, +2d).")] = None,
+    every: Annotated[
+        str | None, typer.Option(help="Repeat: 1w, 2w, 1m...; `never` stops repeating.")
+    ] = None,
+    person: Annotated[
+        list[str] | None, typer.Option("--person", help="Whom it is owed to (repeatable).")
+    ] = None,
+) -> None:
+    """Change a follow-up's title, due date, recurrence or people."""
+    from kithkin.dates import parse_every
+    from kithkin.queries.people import resolve_person
+    from kithkin.services.followups import KEEP, edit_follow_up
+
+    ctx = session()
+    item = follow_up_by_ref(ctx, ref)
+    if title is None and due is None and every is None and not person:
+        raise InvalidInput("follow-up", "say what to change: --title, --due, --every or --person")
+    repeat: Any = KEEP
+    if every is not None:
+        repeat = None if every.strip().lower() in ("never", "none", "") else parse_every(every)
+    edit_follow_up(
+        ctx.network,
+        ctx.user,
+        item,
+        title=title,
+        due_on=parse_day(due, ctx.today, "--due") if due else None,
+        every=repeat,
+        people=[resolve_person(ctx.network, name) for name in person] if person else None,
+    )
+    people = _names(list(item.people.order_by("full_name", "pk")))
+    repeats = " (repeats)" if item.recurrence else ""
+    out.print(
+        f"Follow-up {refs.FOLLOW_UP(item.pk)} for {people}: {item.title} "
+        f"(due {item.due_on}){repeats}."
+    )
+
+
+@follow_up_app.command("delete")
+@handle_errors
+def follow_up_delete(
+    ref: Annotated[
+        str, typer.Argument(metavar="REF", help="The follow-up (f6, as `kith today` shows).")
+    ],
+) -> None:
+    """Delete a follow-up you no longer owe (done keeps it in the history instead)."""
+    from kithkin.services.followups import delete_follow_up
+
+    ctx = session()
+    item = follow_up_by_ref(ctx, ref)
+    number, title = item.pk, item.title
+    delete_follow_up(ctx.network, ctx.user, item)
+    out.print(f"Deleted follow-up {refs.FOLLOW_UP(number)} {title}.")
+
+
+@handle_errors
+def undo() -> None:
+    """Revert your last action in this network: done, snooze, log, thank or celebrate."""
+    from kithkin import access
+    from kithkin.services import undo as undoing
+
+    ctx = session()
+    found = access.last_undoable_action(ctx.user, ctx.network)
+    undoing.undo(ctx.network, ctx.user, found)
+    out.print(f"Undone: {found.summary}.")
+
+
 @handle_errors
 def done(
     follow_ups: Annotated[
@@ -228,14 +357,12 @@ def done(
     """Mark follow-ups done; a recurring one is scheduled again."""
     from django.db import transaction
 
-    from kithkin import access
     from kithkin.services.followups import complete_follow_up
 
     ctx = session()
     with transaction.atomic():
         for text in follow_ups:
-            number = refs.require_id(text, refs.FOLLOW_UP, "follow-up")
-            item = access.follow_up_for(ctx.user, ctx.network, number)
+            item = follow_up_by_ref(ctx, text)
             following = complete_follow_up(ctx.network, ctx.user, item, today=ctx.today)
             message = f"Done: {refs.FOLLOW_UP(item.pk)} {item.title}."
             if following is not None:
@@ -252,7 +379,6 @@ def snooze(
     for_: Annotated[str | None, typer.Option("--for", help="For how long (3d, 2w, 1m).")] = None,
 ) -> None:
     """Put off a check-in with a person, or a follow-up, until a later date."""
-    from kithkin import access
     from kithkin.dates import parse_every
     from kithkin.queries.people import resolve_person
     from kithkin.services.followups import snooze_follow_up
@@ -268,16 +394,16 @@ def snooze(
     )
     assert day is not None
     typed = refs.parse(target)
-    follow_up_id = (
-        None
-        if typed is not None and typed[0] == refs.PERSON
-        else refs.id_of(target, refs.FOLLOW_UP, "target")
-    )
-    if follow_up_id is not None:
-        item = access.follow_up_for(ctx.user, ctx.network, follow_up_id)
+    person_named = typed is not None and typed[0] == refs.PERSON
+    if not person_named and refs.id_of(target, refs.FOLLOW_UP, "target") is not None:
+        item = follow_up_by_ref(ctx, target)
         snooze_follow_up(ctx.network, ctx.user, item, day, today=ctx.today)
         out.print(f"Snoozed follow-up {refs.FOLLOW_UP(item.pk)} {item.title} until {day}.")
     else:
         person = resolve_person(ctx.network, target)
         snooze_person(ctx.network, ctx.user, person, day, today=ctx.today)
         out.print(f"Snoozed {person.full_name} until {day}.")
+
+
+COMMANDS: dict[str, Callable[..., None]] = {"undo": undo}
+GROUPS: dict[str, typer.Typer] = {"follow-up": follow_up_app}

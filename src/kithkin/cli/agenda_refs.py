@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from kithkin import refs
 from kithkin.queries.agenda import FollowUpItem
 from kithkin.queries.agenda_items import AgendaItem
+from kithkin.queries.plan import PlanRow
 
 
 @dataclass(frozen=True)
@@ -18,8 +19,7 @@ class RowAction:
 
 
 def follow_up(item: FollowUpItem) -> RowAction:
-    ref = refs.FOLLOW_UP(item.id)
-    return RowAction(ref, f"kith done {ref}")
+    return follow_up_ref(item.id)
 
 
 def check_in(person_id: int) -> RowAction:
@@ -55,3 +55,24 @@ def section_item(section_key: str, item: AgendaItem) -> RowAction:
         return RowAction(ref, f"kith renew {ref} --until +1y")
     # a section added later without an entry here: its key, which is unique on the agenda
     return RowAction(item.key, "")
+
+
+def plan_row(row: PlanRow) -> RowAction:
+    """The reference and command of a row of "Your N for today": its one action."""
+    record = row.record_id
+    person = refs.PERSON(row.person.id) if row.person else ""
+    if row.action == "done" and record is not None:
+        return follow_up_ref(record)
+    if row.action == "follow_up" and record is not None:
+        return RowAction(person, f"kith event follow-up {refs.EVENT(record)} {person}")
+    if row.action == "thank" and record is not None:  # the row's record is the giver
+        return RowAction(refs.PERSON(record), f"kith thank {refs.PERSON(record)}")
+    if row.action in ("help", "celebrate"):
+        ref = refs.MILESTONE(record) if record is not None else person
+        return RowAction(ref, f"kith celebrate {ref}")
+    return RowAction(person, f"kith log message {person}")
+
+
+def follow_up_ref(follow_up_id: int) -> RowAction:
+    ref = refs.FOLLOW_UP(follow_up_id)
+    return RowAction(ref, f"kith done {ref}")

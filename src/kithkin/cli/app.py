@@ -57,7 +57,6 @@ COMMANDS: dict[str, Callable[..., None]] = {
     "today": agenda_commands.today,
     "add": people_commands.add,
     "log": agenda_commands.log,
-    "follow-up": agenda_commands.follow_up,
     "done": agenda_commands.done,
     "snooze": agenda_commands.snooze,
     "show": people_commands.show,
@@ -75,6 +74,7 @@ COMMANDS: dict[str, Callable[..., None]] = {
 }
 # The commands of each practice (DESIGN.md §1), in their own modules.
 SUBJECTS = (
+    agenda_commands,  # `undo`, and `follow-up add|edit|delete`
     event_commands,
     membership_commands,
     draft_commands,

@@ -11,6 +11,7 @@ from kithkin.queries.agenda import Agenda, FollowUpItem
 from kithkin.queries.agenda_items import Section
 from kithkin.queries.checkins import CheckInStatus
 from kithkin.queries.people import PersonCard
+from kithkin.queries.plan import Plan
 from kithkin.queries.search import SearchResults
 
 
@@ -87,6 +88,27 @@ def agenda(result: Agenda, network_name: str) -> dict[str, Any]:
         },
         "upcoming_follow_ups": [follow_up_item(item) for item in result.follow_ups_upcoming],
         "sections": [section(s) for s in result.sections],
+    }
+
+
+def plan(result: Plan) -> dict[str, Any]:
+    """`kith today --json`'s "plan": today's ranked rows within the budget (queries/plan.py)."""
+    return {
+        "budget": result.budget,
+        "waiting": result.waiting,
+        "items": [
+            {
+                "kind": row.kind,
+                "key": row.key,
+                "title": row.title,
+                "people": [{"id": ref.id, "name": ref.name} for ref in row.people],
+                "reason": row.reason,
+                "action": row.action,
+                "id": row.record_id,
+                "occasion": row.occasion or None,
+            }
+            for row in result.rows
+        ],
     }
 
 

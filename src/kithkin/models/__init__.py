@@ -15,6 +15,7 @@ from kithkin.models.organizations import Affiliation, Organization
 from kithkin.models.people import ContactPoint, Person
 from kithkin.models.relationships import Relationship
 from kithkin.models.tags import Tag
+from kithkin.models.undo import UndoableAction
 
 __all__ = [
     "Affiliation",
@@ -40,6 +41,7 @@ __all__ = [
     "Relationship",
     "Role",
     "Tag",
+    "UndoableAction",
     "User",
     "ValueExchange",
 ]

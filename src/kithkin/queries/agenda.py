@@ -108,6 +108,14 @@ class Agenda:
     follow_ups_upcoming: list[FollowUpItem]
     sections_first: list[Section] = field(default_factory=list)
     sections_later: list[Section] = field(default_factory=list)
+    # How many follow-ups are due in all, when ``follow_ups_due`` holds only the oldest.
+    follow_ups_due_count: int | None = None
+
+    @property
+    def follow_ups_due_total(self) -> int:
+        if self.follow_ups_due_count is not None:
+            return self.follow_ups_due_count
+        return len(self.follow_ups_due)
 
     @property
     def sections(self) -> list[Section]:
@@ -130,17 +138,25 @@ def _follow_up_reason(days_overdue: int, due_on: dt.date) -> str:
     return f"due in {-days_overdue} days ({due_on.isoformat()})"
 
 
-def _follow_up_items(network: Network, today: dt.date, until: dt.date) -> list[FollowUpItem]:
-    """Open follow-ups due on or before ``until``, oldest first.
+def _follow_up_items(
+    network: Network,
+    today: dt.date,
+    until: dt.date,
+    *,
+    since: dt.date | None = None,
+    limit: int | None = None,
+) -> list[FollowUpItem]:
+    """Open follow-ups due on or before ``until`` (and after ``since``), oldest first, the
+    first ``limit`` of them.
 
     Read as plain rows: a backlog can hold a thousand of them, and model instances with
     their related managers cost ten times more than the query.
     """
-    rows = list(
-        FollowUp.objects.filter(network=network, done_at__isnull=True, due_on__lte=until)
-        .order_by("due_on", "id")
-        .values_list("id", "title", "due_on", "recurrence")
-    )
+    query = FollowUp.objects.filter(network=network, done_at__isnull=True, due_on__lte=until)
+    if since is not None:
+        query = query.filter(due_on__gt=since)
+    ordered = query.order_by("due_on", "id").values_list("id", "title", "due_on", "recurrence")
+    rows = list(ordered[:limit] if limit is not None else ordered)
     people: dict[int, list[PersonRef]] = defaultdict(list)
     links = (
         FollowUp.people.through.objects.filter(followup_id__in=[row[0] for row in rows])
@@ -204,9 +220,16 @@ def due_check_ins(network: Network, today: dt.date) -> QuerySet[Person]:
     )
 
 
-def agenda(network: Network, today: dt.date, *, defer: frozenset[str] = frozenset()) -> Agenda:
+def agenda(
+    network: Network,
+    today: dt.date,
+    *,
+    defer: frozenset[str] = frozenset(),
+    follow_ups_shown: int | None = None,
+) -> Agenda:
     """The agenda of ``today``. Sections whose key is in ``defer`` are left uncomputed
-    (``Section.deferred``), for a page that loads them afterwards."""
+    (``Section.deferred``), for a page that loads them afterwards. ``follow_ups_shown``:
+    read only the oldest follow-ups due (and as many upcoming), and count the rest."""
     due = due_check_ins(network, today)
     due_total = due.count()
     budget = max(network.daily_outreach_budget, 1)
@@ -234,9 +257,19 @@ def agenda(network: Network, today: dt.date, *, defer: frozenset[str] = frozense
             break
         schedule.append((today + dt.timedelta(days=offset), min(budget, remaining)))
         remaining -= budget
-    follow_ups = _follow_up_items(network, today, today + dt.timedelta(days=UPCOMING_DAYS))
+    until = today + dt.timedelta(days=UPCOMING_DAYS)
+    due_count = None
+    if follow_ups_shown is None:
+        follow_ups = _follow_up_items(network, today, until)
+    else:
+        follow_ups = _follow_up_items(network, today, today, limit=follow_ups_shown)
+        follow_ups += _follow_up_items(network, today, until, since=today, limit=follow_ups_shown)
+        due_count = FollowUp.objects.filter(
+            network=network, done_at__isnull=True, due_on__lte=today
+        ).count()
     return Agenda(
         today=today,
+        follow_ups_due_count=due_count,
         follow_ups_due=[item for item in follow_ups if item.days_overdue >= 0],
         check_ins=check_ins,
         backlog=Backlog(

@@ -71,7 +71,7 @@ def _section(key: str, heading: str, note: str, items: list[AgendaItem]) -> Sect
     return Section(key=key, title=heading, note=note, items=items[:SECTION_ITEMS], total=len(items))
 
 
-def _celebrated_on_agenda(network: Network, occasions: list[Occasion]) -> list[Occasion]:
+def _celebrated_flags(network: Network, occasions: list[Occasion]) -> list[bool]:
     """``mark_celebrated`` for a thousand occasions at once. It goes by person (every
     interaction of each, tens of thousands of rows on a big network); this goes by
     occasion key, on the ``interaction_occasion`` index of the few interactions that
@@ -103,13 +103,7 @@ def _celebrated_on_agenda(network: Network, occasions: list[Occasion]) -> list[O
             .values_list("milestone_id", flat=True)
             .distinct()
         )
-    return [
-        replace(
-            o,
-            celebrated=(o.person.id, o.key) in done if o.key else o.milestone_id in linked,
-        )
-        for o in occasions
-    ]
+    return [(o.person.id, o.key) in done if o.key else o.milestone_id in linked for o in occasions]
 
 
 def celebrations(network: Network, today: dt.date) -> Section:
@@ -121,15 +115,25 @@ def celebrations(network: Network, today: dt.date) -> Section:
     assert yearly is not None
     found = birthdays_between(network, *yearly) + anniversaries_between(network, *yearly)
     found += milestones_between(network, replace(window, support=None))
+    # A big network has a thousand occasions in the window: flag them in one go, and build
+    # rows only for the few the section shows.
+    candidates = [o for o in found if not o.support]
     open_ = sorted(
-        (o for o in _celebrated_on_agenda(network, found) if not o.celebrated and not o.support),
+        (
+            o
+            for o, celebrated in zip(
+                candidates, _celebrated_flags(network, candidates), strict=True
+            )
+            if not celebrated
+        ),
         key=occasion_order,
     )
-    return _section(
-        "celebrate",
-        "Celebrate",
-        f"Birthdays, work anniversaries and milestones in the next {days} days.",
-        [agenda_item(o, today, "celebrate") for o in open_],
+    return Section(
+        key="celebrate",
+        title="Celebrate",
+        note=f"Birthdays, work anniversaries and milestones in the next {days} days.",
+        items=[agenda_item(o, today, "celebrate") for o in open_[:SECTION_ITEMS]],
+        total=len(open_),
     )
 
 

@@ -25,6 +25,7 @@ from kithkin.models import (
     Person,
     User,
 )
+from kithkin.services import undo
 from kithkin.services.affiliations import get_or_create_organization
 from kithkin.services.drafts import DraftContext, render_draft
 from kithkin.services.followups import add_follow_up
@@ -256,15 +257,16 @@ def meet_at_event(
     if not new_attendance and note and note not in attendance.note:
         attendance.note = f"{attendance.note}\n{note}".strip()
         attendance.save(update_fields=["note"])
-    interaction = log_interaction(
-        network,
-        actor,
-        kind=Interaction.Kind.EVENT,
-        people=[person],
-        occurred_at=occurred_at,
-        summary=note or how_we_met,
-        event=event,
-    )
+    with undo.unrecorded():  # meeting someone adds an attendance and a follow-up too
+        interaction = log_interaction(
+            network,
+            actor,
+            kind=Interaction.Kind.EVENT,
+            people=[person],
+            occurred_at=occurred_at,
+            summary=note or how_we_met,
+            event=event,
+        )
     follow_up = None if created else open_follow_up_from(network, event, person)
     follow_up_created = follow_up is None
     if follow_up is None:

@@ -11,11 +11,28 @@ from kithkin import access, clock
 from kithkin.dates import Every, every_from_rrule
 from kithkin.errors import InvalidInput, NotFound
 from kithkin.models import FollowUp, Interaction, Network, Person, User
+from kithkin.services import undo
 
 
 def _require_in_network(network: Network, follow_up: FollowUp) -> None:
     if follow_up.network_id != network.pk:
         raise NotFound(f"No follow-up #{follow_up.pk} in {network.name}.")
+
+
+def _title(title: str) -> str:
+    title = " ".join(title.split())
+    if not title:
+        raise InvalidInput("title", "must not be empty")
+    if len(title) > 300:
+        raise InvalidInput("title", "is longer than 300 characters")
+    return title
+
+
+def _people(network: Network, people: Sequence[Person]) -> None:
+    if not people:
+        raise InvalidInput("people", "a follow-up is owed to at least one person")
+    if any(person.network_id != network.pk for person in people):
+        raise InvalidInput("people", "everyone in a follow-up must be in this network")
 
 
 @transaction.atomic
@@ -31,15 +48,8 @@ def add_follow_up(
     draft: str = "",
 ) -> FollowUp:
     access.require_write(actor, network)
-    title = " ".join(title.split())
-    if not title:
-        raise InvalidInput("title", "must not be empty")
-    if len(title) > 300:
-        raise InvalidInput("title", "is longer than 300 characters")
-    if not people:
-        raise InvalidInput("people", "a follow-up is owed to at least one person")
-    if any(person.network_id != network.pk for person in people):
-        raise InvalidInput("people", "everyone in a follow-up must be in this network")
+    title = _title(title)
+    _people(network, people)
     follow_up = FollowUp.objects.create(
         network=network,
         title=title,
@@ -62,8 +72,19 @@ def complete_follow_up(
     _require_in_network(network, follow_up)
     if follow_up.done_at is not None:
         raise InvalidInput("follow-up", f"#{follow_up.pk} is already done")
-    follow_up.done_at = clock.now()
-    follow_up.save(update_fields=["done_at"])
+    with undo.action(network, actor, "done", f"Done: {follow_up.title}"):
+        follow_up.done_at = clock.now()
+        follow_up.save(update_fields=["done_at"])
+        undo.step("reopen_follow_up", id=follow_up.pk)
+        following = _schedule_next(network, actor, follow_up, today)
+        if following is not None:
+            undo.step("delete_follow_up", id=following.pk)
+    return following
+
+
+def _schedule_next(
+    network: Network, actor: User, follow_up: FollowUp, today: dt.date
+) -> FollowUp | None:
     if not follow_up.recurrence:
         return None
     every = every_from_rrule(follow_up.recurrence)
@@ -92,6 +113,55 @@ def snooze_follow_up(
         raise InvalidInput("follow-up", f"#{follow_up.pk} is already done")
     if until <= today:
         raise InvalidInput("until", f"{until.isoformat()} is not after today ({today.isoformat()})")
-    follow_up.due_on = until
-    follow_up.save(update_fields=["due_on"])
+    with undo.action(network, actor, "snooze", f"Snoozed “{follow_up.title}” until {until:%-d %b}"):
+        undo.step("set_follow_up_due", id=follow_up.pk, due_on=follow_up.due_on.isoformat())
+        follow_up.due_on = until
+        follow_up.save(update_fields=["due_on"])
     return follow_up
+
+
+class _Keep:
+    """The recurrence argument's default: leave it as it is."""
+
+
+KEEP = _Keep()
+
+
+@transaction.atomic
+def edit_follow_up(
+    network: Network,
+    actor: User,
+    follow_up: FollowUp,
+    *,
+    title: str | None = None,
+    due_on: dt.date | None = None,
+    every: Every | _Keep | None = KEEP,
+    people: Sequence[Person] | None = None,
+) -> FollowUp:
+    """Change what a follow-up says, when it is due, how it repeats (``None``: no more) or
+    whom it is owed to; what is not given stays."""
+    access.require_write(actor, network)
+    _require_in_network(network, follow_up)
+    changed = []
+    if title is not None:
+        follow_up.title = _title(title)
+        changed.append("title")
+    if due_on is not None:
+        follow_up.due_on = due_on
+        changed.append("due_on")
+    if not isinstance(every, _Keep):
+        follow_up.recurrence = every.rrule if every else ""
+        changed.append("recurrence")
+    if changed:
+        follow_up.save(update_fields=changed)
+    if people is not None:
+        _people(network, people)
+        follow_up.people.set(people)
+    return follow_up
+
+
+@transaction.atomic
+def delete_follow_up(network: Network, actor: User, follow_up: FollowUp) -> None:
+    access.require_write(actor, network)
+    _require_in_network(network, follow_up)
+    follow_up.delete()

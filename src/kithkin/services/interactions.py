@@ -19,6 +19,7 @@ from kithkin.models import (
     Person,
     User,
 )
+from kithkin.services import undo
 from kithkin.services.checkins import refresh_check_ins
 
 
@@ -73,6 +74,45 @@ def log_interaction(
         raise InvalidInput("people", "everyone in an interaction must be in this network")
     if occurred_at.tzinfo is None:
         raise ValueError("occurred_at must be timezone-aware")
+    names = ", ".join(person.full_name for person in people)
+    with undo.action(network, actor, "log", f"Logged a {kind} with {names}"):
+        return _create_interaction(
+            network,
+            actor,
+            kind=kind,
+            people=people,
+            occurred_at=occurred_at,
+            summary=summary,
+            learned=learned,
+            next_questions=next_questions,
+            direction=direction,
+            source=source,
+            external_id=external_id,
+            event=event,
+            mentorship=mentorship,
+            milestone=milestone,
+            occasion=occasion,
+        )
+
+
+def _create_interaction(
+    network: Network,
+    actor: User,
+    *,
+    kind: str,
+    people: Sequence[Person],
+    occurred_at: dt.datetime,
+    summary: str,
+    learned: str,
+    next_questions: str,
+    direction: str,
+    source: str,
+    external_id: str | None,
+    event: Event | None,
+    mentorship: Mentorship | None,
+    milestone: Milestone | None,
+    occasion: str,
+) -> Interaction:
     interaction = Interaction.objects.create(
         network=network,
         kind=kind,
@@ -93,22 +133,35 @@ def log_interaction(
         InteractionParticipant(interaction=interaction, person=person)
         for person in {person.pk: person for person in people}.values()
     )
-    _answer_earlier_questions(interaction, [person.pk for person in people])
+    undo.step("delete_interaction", id=interaction.pk)
+    answered = _answer_earlier_questions(interaction, [person.pk for person in people])
+    if answered:
+        undo.step("unanswer_questions", ids=answered)
     refresh_check_ins(network, [person.pk for person in people])
     return interaction
 
 
-def _answer_earlier_questions(interaction: Interaction, people: list[int]) -> None:
+def _answer_earlier_questions(interaction: Interaction, people: list[int]) -> list[int]:
     """Questions noted for next time with these people were asked in this conversation.
     Only conversations: an imported email or a note to self answers nothing."""
     if interaction.kind == Interaction.Kind.NOTE or interaction.source != Interaction.Source.MANUAL:
-        return
-    Interaction.objects.filter(
-        network_id=interaction.network_id,
-        participants__in=people,
-        occurred_at__lt=interaction.occurred_at,
-        questions_answered_at__isnull=True,
-    ).exclude(next_questions="").update(questions_answered_at=interaction.occurred_at)
+        return []
+    answered = list(
+        Interaction.objects.filter(
+            network_id=interaction.network_id,
+            participants__in=people,
+            occurred_at__lt=interaction.occurred_at,
+            questions_answered_at__isnull=True,
+        )
+        .exclude(next_questions="")
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+    if answered:
+        Interaction.objects.filter(pk__in=answered).update(
+            questions_answered_at=interaction.occurred_at
+        )
+    return answered
 
 
 @transaction.atomic

@@ -17,6 +17,7 @@ from kithkin import access, clock
 from kithkin.errors import InvalidInput
 from kithkin.models import Interaction, Network, Person, User, ValueExchange
 from kithkin.queries.people import me_in
+from kithkin.services import undo
 from kithkin.services.interactions import log_interaction, occurred_at_on
 
 DESCRIPTION_LENGTH = 1000
@@ -182,15 +183,16 @@ def introduce(
     day = _day(on, today)
     _weight(weight)
     summary = f"Introduced {first.full_name} and {second.full_name}" + (f": {note}" if note else "")
-    interaction = log_interaction(
-        network,
-        actor,
-        kind=Interaction.Kind.MESSAGE,
-        people=[first, second],
-        occurred_at=occurred_at_on(day, today=today, time_zone=network.time_zone),
-        summary=summary,
-        direction=Interaction.Direction.OUTBOUND,
-    )
+    with undo.unrecorded():
+        interaction = log_interaction(
+            network,
+            actor,
+            kind=Interaction.Kind.MESSAGE,
+            people=[first, second],
+            occurred_at=occurred_at_on(day, today=today, time_zone=network.time_zone),
+            summary=summary,
+            direction=Interaction.Direction.OUTBOUND,
+        )
     me = me_in(network)
     exchanges = [
         _create_exchange(
@@ -245,6 +247,18 @@ def thank(
     if not unthanked:
         raise InvalidInput("person", f"nothing from {person.full_name} is waiting to be thanked")
     summary = _thanked_for(unthanked) + (f"\n\n{note}" if note else "")
+    with undo.action(network, actor, "thank", f"Thanked {person.full_name}"):
+        return _thank(network, actor, person, unthanked, summary, today)
+
+
+def _thank(
+    network: Network,
+    actor: User,
+    person: Person,
+    unthanked: list[ValueExchange],
+    summary: str,
+    today: dt.date,
+) -> Thanks:
     interaction = log_interaction(
         network,
         actor,
@@ -258,6 +272,7 @@ def thank(
     ValueExchange.objects.filter(pk__in=[e.pk for e in unthanked]).update(
         thanked_at=now, thanked_in=interaction
     )
+    undo.step("unthank", ids=[e.pk for e in unthanked])
     for exchange in unthanked:
         exchange.thanked_at, exchange.thanked_in = now, interaction
     return Thanks(interaction, unthanked)

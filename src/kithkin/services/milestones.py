@@ -20,6 +20,7 @@ from kithkin.models import Affiliation, Interaction, Milestone, Network, Person,
 from kithkin.queries import occasions
 from kithkin.queries.milestones import person_occasions
 from kithkin.queries.occasions import Occasion
+from kithkin.services import undo
 from kithkin.services.interactions import log_interaction
 
 MAX_WINDOW_DAYS = 365
@@ -175,17 +176,20 @@ def _celebrate(
     milestone = None
     if occasion.milestone_id is not None:
         milestone = Milestone.objects.get(pk=occasion.milestone_id, network=network)
-    return log_interaction(
-        network,
-        actor,
-        kind=kind,
-        people=[person],
-        occurred_at=clock.now(),
-        summary=_summary(occasion, note),
-        direction=Interaction.Direction.OUTBOUND,
-        milestone=milestone,
-        occasion=occasion.key,
-    )
+    verb = "Offered help to" if occasion.support else "Celebrated"
+    summary = f"{verb} {person.full_name}: {occasion.label}"
+    with undo.action(network, actor, "celebrate", summary):
+        return log_interaction(
+            network,
+            actor,
+            kind=kind,
+            people=[person],
+            occurred_at=clock.now(),
+            summary=_summary(occasion, note),
+            direction=Interaction.Direction.OUTBOUND,
+            milestone=milestone,
+            occasion=occasion.key,
+        )
 
 
 def celebrate_milestone(

@@ -25,6 +25,7 @@ from kithkin.models import (
     Person,
     User,
 )
+from kithkin.services import undo
 from kithkin.services.affiliations import get_or_create_organization
 from kithkin.services.interactions import log_interaction
 from kithkin.services.people import get_or_create_tags, tag_names
@@ -159,16 +160,17 @@ def share_opportunity(
         on = clock.local_date(earlier.shared_at, network.time_zone)
         raise InvalidInput("person", f"already shared with {person.full_name} on {on.isoformat()}")
     now = clock.now()
-    interaction = log_interaction(
-        network,
-        actor,
-        kind=Interaction.Kind.MESSAGE,
-        people=[person],
-        occurred_at=now,
-        summary=f"Shared: {opportunity.title}",
-        learned="",
-        direction=Interaction.Direction.OUTBOUND,
-    )
+    with undo.unrecorded():  # the share stays: undoing it is not offered yet
+        interaction = log_interaction(
+            network,
+            actor,
+            kind=Interaction.Kind.MESSAGE,
+            people=[person],
+            occurred_at=now,
+            summary=f"Shared: {opportunity.title}",
+            learned="",
+            direction=Interaction.Direction.OUTBOUND,
+        )
     share = OpportunityShare.objects.create(
         opportunity=opportunity,
         person=person,

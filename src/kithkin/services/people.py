@@ -28,7 +28,7 @@ from kithkin.models import (
     Tag,
     User,
 )
-from kithkin.services import derived_state
+from kithkin.services import derived_state, undo
 from kithkin.services.accounts import is_time_zone
 from kithkin.services.affiliations import add_affiliation as add_affiliation
 from kithkin.services.affiliations import end_affiliation as end_affiliation
@@ -239,10 +239,13 @@ def snooze_person(
     access.require_in_network(network, person)
     if until <= today:
         raise InvalidInput("until", f"{until.isoformat()} is not after today ({today.isoformat()})")
-    person.snoozed_until = until
-    person.updated_at = clock.now()
-    person.save(update_fields=["snoozed_until", "updated_at"])
-    refresh_check_ins(network, [person.pk])
+    with undo.action(network, actor, "snooze", f"Snoozed {person.full_name} until {until:%-d %b}"):
+        previous = person.snoozed_until
+        undo.step("set_snooze", person=person.pk, until=previous.isoformat() if previous else None)
+        person.snoozed_until = until
+        person.updated_at = clock.now()
+        person.save(update_fields=["snoozed_until", "updated_at"])
+        refresh_check_ins(network, [person.pk])
     person.refresh_from_db()
     return person
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from kithkin import access
 from kithkin.errors import Forbidden, NotFound
 from kithkin.models import Membership, Network, User
+from kithkin.services import undo
 
 P = ParamSpec("P")
 
@@ -48,6 +49,7 @@ def network_view(
                 membership = access.membership(user, network)
                 if write and not membership.can_write:
                     raise PermissionDenied("You may view this network but not change it.")
+                undo.forget_recorded()
                 network_request: Any = request
                 network_request.network = network
                 network_request.membership = membership

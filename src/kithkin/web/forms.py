@@ -208,3 +208,16 @@ def add_service_error(form: forms.Form, error: InvalidInput) -> None:
 def error_text(form: forms.Form) -> str:
     """All of a form's errors in one line, for a flash message."""
     return "; ".join(str(error) for errors in form.errors.values() for error in errors)
+
+
+class FollowUpEditForm(FollowUpForm):
+    """Edit a follow-up: its title, due date, recurrence and the people it is owed to."""
+
+    title = forms.CharField(label="What do you owe them?", max_length=300)
+    people = forms.CharField(
+        label="Owed to",
+        max_length=2000,
+        help_text="Names or emails, separated by commas.",
+    )
+
+    field_order = ["title", "people", "due_on", "every"]

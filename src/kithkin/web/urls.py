@@ -8,6 +8,7 @@ from django.views.generic import RedirectView
 from kithkin.web.views import (
     accounts,
     duplicates,
+    followups,
     organizations,
     people,
     person,
@@ -23,9 +24,15 @@ urlpatterns = [
     path("login/", accounts.login_view, name="login"),
     path("logout/", accounts.logout_view, name="logout"),
     path("today/", today.today, name="today"),
+    path("today/live/", today.today_live, name="today_live"),
     path("today/sections/<str:key>/", today.today_section, name="today_section"),
+    path("undo/<int:action_id>/", today.undo_action, name="undo"),
     path("follow-ups/<int:follow_up_id>/done/", today.follow_up_done, name="follow_up_done"),
     path("follow-ups/<int:follow_up_id>/snooze/", today.follow_up_snooze, name="follow_up_snooze"),
+    path("follow-ups/<int:follow_up_id>/edit/", followups.follow_up_edit, name="follow_up_edit"),
+    path(
+        "follow-ups/<int:follow_up_id>/delete/", followups.follow_up_delete, name="follow_up_delete"
+    ),
     path("people/", people.people, name="people"),
     path("people/new/", person.person_new, name="person_new"),
     path("people/<int:person_id>/", person.person_detail, name="person"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
@@ -11,7 +12,12 @@ from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
 
 from kithkin import clock
+from kithkin.services import undo
 from kithkin.web.decorators import NetworkRequest
+
+AGENDA_CHANGED = "agenda-changed"  # the htmx event Today listens to
+AGENDA_CHANGED_ON_BODY = json.dumps({AGENDA_CHANGED: {"target": "body"}})
+UNDO_OFFER = "undo_offer"  # in the session: the action just taken, which Today offers to undo
 
 
 def today_of(request: NetworkRequest) -> dt.date:
@@ -34,9 +40,13 @@ def require_write(request: NetworkRequest) -> None:
 
 
 def done_or_redirect(request: NetworkRequest, to: str, *args: object) -> HttpResponse:
-    """An htmx action swaps its row out (empty body); a plain form goes back to the page."""
+    """An htmx action swaps its row out (empty body) and tells the page the agenda changed
+    (Today re-renders its plan and counts, with the message and Undo); a plain form goes
+    back to the page."""
+    request.session[UNDO_OFFER] = undo.recorded()
     if getattr(request, "htmx", False):
-        return HttpResponse("")
+        # Dispatched on the body: the element that acted may be gone by the time it answers.
+        return HttpResponse("", headers={"HX-Trigger": AGENDA_CHANGED_ON_BODY})
     return redirect(to, *args)
 
 

@@ -1,0 +1,176 @@
+"""Undo: the last actions a user took in place, and their real reversal.
+
+The services that act in place (``complete_follow_up``, ``snooze_follow_up``,
+``snooze_person``, ``log_interaction``, ``thank``, ``celebrate_*``) open an
+:func:`action` and note each change they make as a *step* that says how to revert it
+(``reopen_follow_up``, ``delete_interaction``...). Nested services add their steps to the
+outermost action (thanking someone logs an interaction: one "thank" action, two steps),
+which is stored as one :class:`~kithkin.models.UndoableAction` in the same transaction.
+
+:func:`undo` applies the steps last to first. Only the user who acted can undo, in the
+network they acted in (``access.undoable_action_for``); viewers never act, so never undo.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+
+from kithkin import access, clock
+from kithkin.errors import InvalidInput
+from kithkin.models import (
+    FollowUp,
+    Interaction,
+    Network,
+    Person,
+    UndoableAction,
+    User,
+    ValueExchange,
+)
+from kithkin.services.checkins import refresh_check_ins
+
+KEEP_DAYS = 7  # older actions are forgotten when the user acts again
+
+
+@dataclass
+class _Pending:
+    kind: str
+    summary: str
+    steps: list[dict[str, Any]] = field(default_factory=list)
+    discard: bool = False
+
+
+_current: ContextVar[_Pending | None] = ContextVar("kithkin_undo_action", default=None)
+# The action the current request or command recorded last (see :func:`recorded`).
+_recorded: ContextVar[int | None] = ContextVar("kithkin_undo_recorded", default=None)
+
+
+@contextmanager
+def action(network: Network, actor: User, kind: str, summary: str = "") -> Iterator[None]:
+    """Record what the block does as one undoable action of ``actor`` in ``network``; call
+    it inside the service's transaction. Nested inside another action, it adds its steps to
+    that one instead."""
+    if _current.get() is not None:
+        yield
+        return
+    pending = _Pending(kind, summary)
+    token = _current.set(pending)
+    try:
+        yield
+    finally:
+        _current.reset(token)
+    if not pending.steps:
+        return
+    UndoableAction.objects.filter(
+        user=actor, network=network, created_at__lt=clock.now() - dt.timedelta(days=KEEP_DAYS)
+    ).delete()
+    stored = UndoableAction.objects.create(
+        network=network,
+        user=actor,
+        kind=pending.kind,
+        summary=pending.summary[:300],
+        steps=pending.steps,
+    )
+    _recorded.set(stored.pk)
+
+
+def forget_recorded() -> None:
+    """Start of a request: nothing recorded yet (a worker thread serves many requests)."""
+    _recorded.set(None)
+
+
+def recorded() -> int | None:
+    """The id of the action recorded last since :func:`forget_recorded`, if any: what an
+    interface offers to undo right after the action."""
+    return _recorded.get()
+
+
+@contextmanager
+def unrecorded() -> Iterator[None]:
+    """For a service whose whole effect one undo could not revert yet (an introduction
+    records an exchange too, a share an opportunity share): what it logs is not undoable."""
+    if _current.get() is not None:
+        yield
+        return
+    token = _current.set(_Pending("", "", discard=True))
+    try:
+        yield
+    finally:
+        _current.reset(token)
+
+
+def step(op: str, **data: Any) -> None:
+    """Note how to revert one change of the current action (no action open: nothing)."""
+    pending = _current.get()
+    if pending is not None and not pending.discard:
+        pending.steps.append({"op": op, **data})
+
+
+def describe(summary: str) -> None:
+    """Say what the current outermost action did, once it is known."""
+    pending = _current.get()
+    if pending is not None:
+        pending.summary = summary
+
+
+def _day(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+def _revert(network: Network, data: dict[str, Any]) -> set[int]:
+    """Apply one step; returns the people whose check-in must be recomputed."""
+    op = data["op"]
+    follow_ups = FollowUp.objects.filter(network=network)
+    if op == "reopen_follow_up":
+        follow_ups.filter(pk=data["id"]).update(done_at=None)
+    elif op == "delete_follow_up":
+        follow_ups.filter(pk=data["id"]).delete()
+    elif op == "set_follow_up_due":
+        follow_ups.filter(pk=data["id"]).update(due_on=_day(data["due_on"]))
+    elif op == "set_snooze":
+        Person.objects.filter(network=network, pk=data["person"]).update(
+            snoozed_until=_day(data["until"])
+        )
+        return {data["person"]}
+    elif op == "unanswer_questions":
+        Interaction.objects.filter(network=network, pk__in=data["ids"]).update(
+            questions_answered_at=None
+        )
+    elif op == "unthank":
+        ValueExchange.objects.filter(network=network, pk__in=data["ids"]).update(
+            thanked_at=None, thanked_in=None
+        )
+    elif op == "delete_interaction":
+        interactions = Interaction.objects.filter(network=network, pk=data["id"])
+        people = set(interactions.values_list("participants", flat=True))
+        interactions.delete()
+        return {pk for pk in people if pk is not None}
+    else:  # pragma: no cover - a step this version does not know
+        raise InvalidInput("action", f"cannot undo a {op!r} step")
+    return set()
+
+
+@transaction.atomic
+def undo(network: Network, actor: User, found: UndoableAction) -> UndoableAction:
+    """Revert ``found`` (loaded through ``access.undoable_action_for`` or
+    ``access.last_undoable_action``): its steps last to first, in one transaction."""
+    access.require_write(actor, network)
+    if found.network_id != network.pk or found.user_id != actor.pk:
+        raise InvalidInput("action", "only the person who acted can undo it")
+    locked = UndoableAction.objects.select_for_update().get(pk=found.pk)
+    if locked.undone_at is not None:
+        raise InvalidInput("action", f"“{locked.summary}” is already undone")
+    touched: set[int] = set()
+    for data in reversed(locked.steps):
+        touched |= _revert(network, data)
+    if touched:
+        refresh_check_ins(network, touched)
+    locked.undone_at = clock.now()
+    locked.save(update_fields=["undone_at"])
+    return locked
