@@ -238,13 +238,20 @@ def _interaction_evidence(network: Network, people: QuerySet[Person]) -> dict[in
             i_invited=Count("pk", filter=_invitation() & Q(interaction__direction="outbound")),
         )
     )
-    found = {}
-    for row in rows:
-        person_id = row.pop("person_id")
-        row["they_invited"] = bool(row["they_invited"])
-        row["i_invited"] = bool(row["i_invited"])
-        found[person_id] = Evidence(**row)
-    return found
+    return {
+        row["person_id"]: Evidence(
+            interactions=row["interactions"],
+            messages=row["messages"],
+            meetings=row["meetings"],
+            inbound=row["inbound"],
+            outbound=row["outbound"],
+            last_at=row["last_at"],
+            last_meeting_at=row["last_meeting_at"],
+            they_invited=bool(row["they_invited"]),
+            i_invited=bool(row["i_invited"]),
+        )
+        for row in rows
+    }
 
 
 def _value_evidence(
@@ -275,9 +282,10 @@ def _value_evidence(
         ValueExchange.objects.filter(network=network, giver=me, receiver_id__in=people.values("pk"))
         .values("receiver_id")
         .annotate(count=Count("pk"))
+        .values_list("receiver_id", "count")
     )
-    for row in given:
-        evidence.setdefault(row["receiver_id"], Evidence()).value_given = row["count"]
+    for receiver_id, count in given:
+        evidence.setdefault(receiver_id, Evidence()).value_given = count
 
 
 def _organization_evidence(

@@ -32,7 +32,7 @@ def _chosen(network: Network, people: People, *, archived: bool = False) -> Quer
     if not archived:
         chosen = chosen.filter(archived_at__isnull=True)
     if isinstance(people, QuerySet):
-        return chosen.filter(pk__in=people.values("pk"))
+        return chosen.filter(pk__in=people.values_list("pk", flat=True))
     return chosen.filter(pk__in=list(set(people)))
 
 
