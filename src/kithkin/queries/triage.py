@@ -346,3 +346,22 @@ def by_circle(found: Sequence[Suggestion]) -> dict[Circle, list[int]]:
         if suggestion.circle is not None:
             grouped.setdefault(suggestion.circle, []).append(suggestion.person.pk)
     return grouped
+
+
+@dataclass(frozen=True)
+class Standing:
+    """How much of the network is on a rhythm: people with a cadence, people untriaged."""
+
+    with_cadence: int
+    untriaged: int
+
+
+def standing(network: Network) -> Standing:
+    active = Person.objects.filter(network=network, is_self=False, archived_at__isnull=True)
+    counts = active.aggregate(
+        with_cadence=Count(
+            "pk", filter=Q(cadence_days__isnull=False) | Q(circle__cadence_days__isnull=False)
+        ),
+        untriaged=Count("pk", filter=Q(circle__isnull=True, cadence_days__isnull=True)),
+    )
+    return Standing(with_cadence=counts["with_cadence"], untriaged=counts["untriaged"])
