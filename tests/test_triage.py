@@ -146,7 +146,7 @@ def test_query_count_does_not_grow_with_the_network(network, owner):
     grow(2, 10)
     with CaptureQueriesContext(connection) as large:
         assert len(suggestions(network, TODAY)) == 12
-    assert len(large) == len(small) <= 8
+    assert len(large) == len(small) <= 9
 
 
 # Bulk changes --------------------------------------------------------------------------

@@ -55,7 +55,7 @@ def set_circle(network: Network, actor: User, people: People, circle: Circle | s
     Person.objects.filter(pk__in=changing.values("pk")).update(
         circle=target, updated_at=clock.now()
     )
-    refresh_check_ins(network, ids)
+    refresh_check_ins(network, ids, cadence_only=True)
     return len(ids)
 
 
@@ -76,7 +76,7 @@ def accept_suggestions(
         moved += Person.objects.filter(network=network, pk__in=ids).update(
             circle=circle, updated_at=now
         )
-    refresh_check_ins(network, [s.person.pk for s in found])
+    refresh_check_ins(network, [s.person.pk for s in found], cadence_only=True)
     return moved
 
 
@@ -125,7 +125,7 @@ def archive(network: Network, actor: User, people: People) -> int:
     ids = list(_chosen(network, people).values_list("pk", flat=True))
     now = clock.now()
     Person.objects.filter(pk__in=ids).update(archived_at=now, updated_at=now)
-    refresh_check_ins(network, ids)
+    refresh_check_ins(network, ids, cadence_only=True)
     return len(ids)
 
 

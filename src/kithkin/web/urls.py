@@ -91,6 +91,7 @@ urlpatterns = [
             "ledger",
             "milestones",
             "opportunities",
+            "triage",
         )
     ),
 ]
