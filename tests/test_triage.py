@@ -226,3 +226,26 @@ def test_accept_suggestions_places_everyone(network, owner):
     assert placed == {"Bea": "close", "Eve": "acquaintance"}
     assert Person.objects.get(full_name="Bea").check_in_due_on == dt.date(2026, 2, 18)
     assert not untriaged(network).exists()
+
+
+def test_who_reached_out_and_help_received(network):
+    from tests.factories_ledger import received
+
+    gus = make_person(network, "Gus Both")
+    message(network, gus, on=dt.date(2026, 2, 19), direction="inbound")
+    message(network, gus, on=dt.date(2026, 2, 20), direction="outbound")
+    log(
+        network,
+        gus,
+        on=dt.date(2025, 1, 1),
+        kind="message",
+        direction="outbound",
+        source="linkedin",
+        external_id="invitation/me/gus/2025-01-01T10:00:00Z",
+    )
+    received(network, gus)
+    assert by_name(network)["Gus Both"].evidence == [
+        "2 messages, last today, both of you reached out",
+        "helped you once",
+        "you invited them to connect",
+    ]

@@ -210,3 +210,20 @@ def test_teammate_may_triage(network, teammate, people):
     teammate.save(update_fields=["current_network"])
     client_for(teammate).post("/triage/accept/")
     assert circle_of("Bea Met") == "close"
+
+
+def test_triage_page_queries_do_not_grow_with_the_people(owner_client, network):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert owner_client.get("/triage/").status_code == 200
+        return len(captured)
+
+    for i in range(2):
+        log(network, make_person(network, f"Early {i}"), on=dt.date(2026, 1, 1))
+    small = queries()
+    for i in range(8):
+        log(network, make_person(network, f"Later {i}"), on=dt.date(2026, 1, 2))
+    assert queries() == small
