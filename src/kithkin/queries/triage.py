@@ -115,8 +115,18 @@ class Evidence:
 
 
 @dataclass(frozen=True)
+class PersonRef:
+    """The little triage shows of a person: reading 30,000 whole Person rows as models
+    would cost more than every other step."""
+
+    pk: int
+    full_name: str
+    connected_on: dt.date | None
+
+
+@dataclass(frozen=True)
 class Suggestion:
-    person: Person
+    person: PersonRef
     circle: Circle | None  # None only in a network without circles
     score: int
     evidence: list[str]
@@ -328,10 +338,11 @@ def suggestions(network: Network, today: dt.date, *, limit: int | None = None) -
     circles = list(Circle.objects.filter(network=network).order_by("rank", "pk"))
     zone = network.time_zone
     found = []
-    for person in people.only("pk", "full_name", "connected_on", "network_id").order_by(
-        "full_name", "pk"
+    for pk, full_name, connected_on in people.order_by("full_name", "pk").values_list(
+        "pk", "full_name", "connected_on"
     ):
-        e = evidence.get(person.pk, Evidence())
+        person = PersonRef(pk, full_name, connected_on)
+        e = evidence.get(pk, Evidence())
         points = score(e, connected_on=person.connected_on, today=today, zone=zone)
         circle = circles[min(tier(points), len(circles) - 1)] if circles else None
         found.append(
