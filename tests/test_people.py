@@ -197,3 +197,10 @@ def test_names_resolve_the_same_through_the_index_or_not(network, monkeypatch, c
     with pytest.raises(NotFound) as missing:
         resolve_person(network, "Ada Lovelase")
     assert missing.value.suggestions == ["Ada Lovelace"]
+
+
+def test_an_empty_name_names_no_one(network):
+    make_person(network, "Ada Lovelace")  # no nickname: "" must not match it
+    for text in ("", "   "):
+        with pytest.raises(NotFound, match="give a name"):
+            resolve_person(network, text)

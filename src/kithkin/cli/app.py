@@ -25,6 +25,7 @@ from kithkin.cli import (
     people_commands,
     serve_commands,
     setup_commands,
+    triage_commands,
 )
 
 app = typer.Typer(
@@ -82,6 +83,7 @@ SUBJECTS = (
     ledger_commands,
     milestone_commands,
     opportunity_commands,
+    triage_commands,
 )
 for subject in SUBJECTS:
     COMMANDS.update(subject.COMMANDS)

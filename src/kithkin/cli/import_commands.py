@@ -89,6 +89,10 @@ def import_(
             "--create-people", help="Add people met in meetings or mail who are not known yet."
         ),
     ] = False,
+    circle: Annotated[
+        str,
+        typer.Option(help="The circle the new people join (default: the network's setting)."),
+    ] = "",
     as_json: JsonOption = False,
 ) -> None:
     """Import people and interactions: parse, plan (new, updated, merged, skipped, errors),
@@ -141,7 +145,7 @@ def import_(
                 done = APPLY_STEPS.index(step)
                 progress.update(task, completed=2 + done, description=f"Writing {step}…")
 
-            summary = apply_plan(ctx.network, ctx.user, plan, progress=writing)
+            summary = apply_plan(ctx.network, ctx.user, plan, progress=writing, circle=circle)
         progress.update(task, completed=steps)
     if as_json:
         print_json({**_plan_json(plan, format_name, path, dry_run), "applied": summary is not None})
@@ -186,3 +190,7 @@ def import_(
             f"{summary.interactions} interactions"
             + (f", {summary.values} value received." if summary.values else ".")
         )
+    if not dry_run:
+        from kithkin.cli.triage_commands import next_step
+
+        out.print(next_step(ctx.network))

@@ -75,6 +75,12 @@ def circles(
     name: Annotated[str | None, typer.Argument(help="A circle to change.")] = None,
     every: Annotated[str | None, typer.Option(help="Its new cadence (30d, 6w, 3m).")] = None,
     never: Annotated[bool, typer.Option("--never", help="People in it are never due.")] = False,
+    new_people: Annotated[
+        str | None,
+        typer.Option(
+            "--new-people", help="The circle people added without one join ('none': no circle)."
+        ),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Show the circles and their check-in cadences, or change one."""
@@ -82,9 +88,18 @@ def circles(
 
     from kithkin.dates import parse_every
     from kithkin.models import Circle
-    from kithkin.services.people import find_circle, set_circle_cadence
+    from kithkin.services.people import find_circle, set_circle_cadence, set_new_people_circle
 
     ctx = session()
+    if new_people is not None:
+        chosen = set_new_people_circle(ctx.network, ctx.user, new_people)
+        out.print(
+            f"People added without a circle now join {chosen.name}."
+            if chosen
+            else "People added without a circle stay without one until triaged."
+        )
+        if name is None:
+            return
     if name is not None:
         if every is None and not never:
             raise typer.BadParameter("give --every 30d or --never", param_hint="--every")
@@ -100,7 +115,13 @@ def circles(
         size=Count("people", filter=Q(people__archived_at__isnull=True))
     )
     data = [
-        {"name": c.name, "rank": c.rank, "cadence_days": c.cadence_days, "people": c.size}
+        {
+            "name": c.name,
+            "rank": c.rank,
+            "cadence_days": c.cadence_days,
+            "people": c.size,
+            "new_people_join": c.pk == ctx.network.new_people_circle_id,
+        }
         for c in rows
     ]
     if as_json:
@@ -111,7 +132,8 @@ def circles(
         table.add_column(column)
     for row in data:
         every_text = f"every {row['cadence_days']} days" if row["cadence_days"] else "never"
-        table.add_row(str(row["name"]), every_text, str(row["people"]))
+        joins = " (new people join)" if row["new_people_join"] else ""
+        table.add_row(f"{row['name']}{joins}", every_text, str(row["people"]))
     out.print(table)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
@@ -12,7 +12,7 @@ from rich.text import Text
 
 from kithkin import refs
 from kithkin.cli import shapes
-from kithkin.cli.context import handle_errors, out, parse_day, print_json, session
+from kithkin.cli.context import err, handle_errors, out, parse_day, print_json, session
 from kithkin.cli.output import JsonOption
 from kithkin.errors import InvalidInput
 
@@ -78,6 +78,12 @@ def add(
         return
     due = f"; first check-in due {person.check_in_due_on}" if person.check_in_due_on else ""
     out.print(f"Added {person.full_name} ({refs.PERSON(person.pk)}){due}.")
+    if person.effective_cadence_days is None and person.circle is None:
+        err.print(
+            f"Warning: {person.full_name} has no circle and will never be due for a check-in: "
+            f"`kith edit {refs.PERSON(person.pk)} --circle regular`, or choose the circle new people join "
+            "with `kith circles --new-people`."
+        )
 
 
 @handle_errors
@@ -197,12 +203,39 @@ def people(
     tag: Annotated[str | None, typer.Option(help="Only people with this tag.")] = None,
     due: Annotated[bool, typer.Option("--due", help="Only people due for a check-in.")] = False,
     limit: Annotated[int, typer.Option(min=1)] = 50,
+    set_circle: Annotated[
+        str | None,
+        typer.Option("--set-circle", help="Move everyone matching into this circle."),
+    ] = None,
+    add_tag: Annotated[str | None, typer.Option("--add-tag", help="Tag everyone matching.")] = None,
+    remove_tag: Annotated[
+        str | None, typer.Option("--remove-tag", help="Take this tag off everyone matching.")
+    ] = None,
+    archive: Annotated[bool, typer.Option("--archive", help="Archive everyone matching.")] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """List people, most overdue first when --due."""
+    """List people, most overdue first when --due; or change everyone matching at once."""
     from kithkin.queries.people_list import list_people
 
     ctx = session()
+    actions = [a for a in (set_circle, add_tag, remove_tag) if a is not None] + (
+        ["archive"] if archive else []
+    )
+    if len(actions) > 1:
+        raise InvalidInput("--set-circle", "give one change at a time")
+    if actions:
+        _change_everyone(
+            ctx,
+            circle=circle,
+            tag=tag,
+            due=due,
+            set_circle=set_circle,
+            add_tag=add_tag,
+            remove_tag=remove_tag,
+            archive=archive,
+            as_json=as_json,
+        )
+        return
     rows = list_people(ctx.network, ctx.today, circle=circle, tag=tag, due_only=due, limit=limit)
     if as_json:
         print_json(
@@ -230,6 +263,43 @@ def people(
             row.status.reason,
         )
     out.print(table)
+
+
+def _change_everyone(
+    ctx: Any,
+    *,
+    circle: str | None,
+    tag: str | None,
+    due: bool,
+    set_circle: str | None,
+    add_tag: str | None,
+    remove_tag: str | None,
+    archive: bool,
+    as_json: bool,
+) -> None:
+    """`kith people FILTERS --set-circle/--add-tag/--remove-tag/--archive`: one service
+    call on everyone the filters match (not only the first --limit)."""
+    from kithkin.queries.people_list import PeopleFilter, matching_people
+    from kithkin.services import people_bulk
+
+    filters = PeopleFilter(circle=circle or "", tag=tag or "", status="due" if due else "")
+    matching = matching_people(ctx.network, ctx.today, filters)
+    if set_circle is not None:
+        changed = people_bulk.set_circle(ctx.network, ctx.user, matching, set_circle)
+        done = f"moved to {set_circle}"
+    elif add_tag is not None:
+        changed = people_bulk.add_tag(ctx.network, ctx.user, matching, add_tag)
+        done = f"tagged {add_tag}"
+    elif remove_tag is not None:
+        changed = people_bulk.remove_tag(ctx.network, ctx.user, matching, remove_tag)
+        done = f"untagged {remove_tag}"
+    else:
+        changed = people_bulk.archive(ctx.network, ctx.user, matching)
+        done = "archived"
+    if as_json:
+        print_json({"changed": changed})
+        return
+    out.print(f"{changed} {'person' if changed == 1 else 'people'} {done}.")
 
 
 @handle_errors

@@ -15,6 +15,7 @@ from kithkin.importers.plan import ImportPlan, PlannedContact
 from kithkin.importers.rows import insert_rows
 from kithkin.models import (
     Affiliation,
+    Circle,
     ContactPoint,
     Interaction,
     InteractionParticipant,
@@ -27,6 +28,7 @@ from kithkin.models import (
 )
 from kithkin.queries.memberships import organization_key
 from kithkin.services.checkins import refresh_check_ins
+from kithkin.services.people import find_circle, joining_circle
 from kithkin.services.query_planner import refresh_statistics_after_commit
 from kithkin.services.search_index import reindex_people, search_document
 
@@ -92,11 +94,12 @@ PERSON_COLUMNS = [
     "created_at",
     "updated_at",
     "search_text",
+    "circle",
 ]
 
 
 def _new_person_row(
-    network: Network, planned: PlannedContact, now: dt.datetime
+    network: Network, planned: PlannedContact, now: dt.datetime, circle_id: int | None
 ) -> tuple[object, ...]:
     record = planned.record
     given, _, family = record.full_name.partition(" ")
@@ -139,17 +142,24 @@ def _new_person_row(
         now,
         now,
         document,
+        circle_id,
     )
 
 
-def _create_people(network: Network, creating: list[PlannedContact], now: dt.datetime) -> list[int]:
+def _create_people(
+    network: Network, creating: list[PlannedContact], now: dt.datetime, circle: Circle | None
+) -> list[int]:
     """Insert the new people as rows, then read their ids back in insertion order: everyone
     this import creates shares its ``created_at`` and comes after the highest id before it,
     inside this transaction."""
     if not creating:
         return []
     before = Person.objects.aggregate(highest=Max("pk"))["highest"] or 0
-    insert_rows(Person, PERSON_COLUMNS, [_new_person_row(network, c, now) for c in creating])
+    insert_rows(
+        Person,
+        PERSON_COLUMNS,
+        [_new_person_row(network, c, now, circle.pk if circle else None) for c in creating],
+    )
     ids = list(
         Person.objects.filter(network=network, created_at=now, is_self=False, pk__gt=before)
         .order_by("pk")
@@ -185,17 +195,21 @@ def apply_plan(
     actor: User,
     plan: ImportPlan,
     progress: Callable[[str], None] = _no_progress,
+    *,
+    circle: str = "",
 ) -> ImportSummary:
     """Write what the plan says, or nothing: the whole import is one transaction.
-    ``progress`` hears the name of each of ``APPLY_STEPS`` as it starts."""
+    ``progress`` hears the name of each of ``APPLY_STEPS`` as it starts. The people it
+    creates join ``circle`` (a name), else the network's circle for new people, else none."""
     access.require_write(actor, network)
+    joining = find_circle(network, circle) if circle.strip() else joining_circle(network)
     now = clock.now()
     progress("people")
     summary = ImportSummary()
     creating = [c for c in plan.contacts if c.action == "new"]
     updating = [c for c in plan.contacts if c.action == "update"]
 
-    summary.created = _create_people(network, creating, now)
+    summary.created = _create_people(network, creating, now, joining)
     summary.updated = [c.person_id for c in updating if c.person_id is not None]
 
     changing = creating + updating
@@ -277,13 +291,17 @@ def apply_plan(
     progress("value received")
     summary.values = _create_values(network, actor, plan, now)
 
-    touched = set(summary.updated) | {
-        pid
-        for planned in plan.interactions
-        if planned.action == "new"
-        for pid in (p if isinstance(p, int) else p.person_id for p in planned.people)
-        if pid
-    }
+    touched = (
+        set(summary.updated)
+        | set(summary.created if joining else ())
+        | {
+            pid
+            for planned in plan.interactions
+            if planned.action == "new"
+            for pid in (p if isinstance(p, int) else p.person_id for p in planned.people)
+            if pid
+        }
+    )
     progress("due dates")
     refresh_check_ins(network, touched)
     progress("search index")

@@ -26,6 +26,11 @@ class Network(models.Model):
     # How many days ahead birthdays, anniversaries and milestones show under "celebrate".
     celebrate_within_days = models.PositiveSmallIntegerField(default=14)
     phone_region = models.CharField(max_length=2, blank=True, default="")
+    # The circle people added without one join (by hand or by an import); None: no circle,
+    # so they are never due until triaged.
+    new_people_circle = models.ForeignKey(
+        "kithkin.Circle", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=now)
 
     def __str__(self) -> str:

@@ -51,6 +51,8 @@ def resolve_person(network: Network, text: str, *, include_archived: bool = Fals
     Raises Ambiguous with the candidates, or NotFound with the closest names.
     """
     query = text.strip()
+    if not query:
+        raise NotFound("No one named: give a name, an email or a reference (p12).")
     people = Person.objects.filter(network=network)
     if not include_archived:
         people = people.filter(archived_at__isnull=True)
@@ -75,7 +77,7 @@ def resolve_person(network: Network, text: str, *, include_archived: bool = Fals
             _ambiguous(query, [p.pk for p in by_email])
     names = _name_candidates(network, people, query, include_archived)
     wanted = fold(" ".join(query.split()))
-    exact = [pk for pk, full, nick in names if wanted in (fold(full), fold(nick))]
+    exact = [pk for pk, full, nick in names if wanted in (fold(full), fold(nick) or None)]
     if len(exact) == 1:
         return people.get(pk=exact[0])
     if exact:

@@ -103,6 +103,18 @@ def _clamp(page: int, total: int, per_page: int) -> int:
     return max(1, min(page, max(1, math.ceil(total / per_page))))
 
 
+def matching_people(network: Network, today: dt.date, filters: PeopleFilter) -> QuerySet[Person]:
+    """Everyone the filters match (a text search: its best ``SEARCH_LIMIT``), unordered:
+    what "select everything matching" acts on."""
+    people = _filtered(network, today, filters)
+    if filters.text.strip():
+        ranked_ids = matching_person_ids(
+            network, filters.text, limit=SEARCH_LIMIT, include_archived=filters.status == "archived"
+        )
+        people = people.filter(pk__in=ranked_ids)
+    return people
+
+
 def people_page(
     network: Network, today: dt.date, filters: PeopleFilter, *, page: int = 1, per_page: int = 50
 ) -> PeoplePage:

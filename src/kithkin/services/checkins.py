@@ -10,6 +10,7 @@ every write that changes an input calls :func:`refresh_check_ins`.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db.models import Max
@@ -33,8 +34,13 @@ def check_in_due_on(
     return due
 
 
-def refresh_check_ins(network: Network, person_ids: Iterable[int] | None = None) -> int:
+def refresh_check_ins(
+    network: Network, person_ids: Iterable[int] | None = None, *, cadence_only: bool = False
+) -> int:
     """Recompute last interaction and due date for some people (or all). Returns changes.
+
+    ``cadence_only``: only a cadence, circle, snooze or archiving changed, not anyone's
+    interactions, so the stored last interaction is used instead of aggregating them again.
 
     One grouped aggregate over the participants, then an update of the rows that changed:
     a correlated subquery per person is planned badly by PostgreSQL right after a bulk
@@ -47,14 +53,21 @@ def refresh_check_ins(network: Network, person_ids: Iterable[int] | None = None)
         if not ids:
             return 0
         people = people.filter(pk__in=ids)
-        participations = participations.filter(person_id__in=ids)
-    latest = dict(
-        participations.values("person_id")
-        .annotate(latest=Max("interaction__occurred_at"))
-        .values_list("person_id", "latest")
-    )
+        # By person only: with the network's condition too, SQLite walks every interaction
+        # of the network and probes each id (minutes for a few thousand people). Only the
+        # network's people are read below, so others' rows would be ignored anyway.
+        participations = InteractionParticipant.objects.filter(person_id__in=ids)
+    if cadence_only:  # the interactions did not change: their latest is stored and current
+        latest = dict(people.values_list("pk", "last_interaction_at"))
+    else:
+        latest = dict(
+            participations.values("person_id")
+            .annotate(latest=Max("interaction__occurred_at"))
+            .values_list("person_id", "latest")
+        )
     zone = network.time_zone
     changed = []
+    due_only: dict[dt.date | None, list[int]] = defaultdict(list)
     rows = people.values_list(
         "pk",
         "is_self",
@@ -89,7 +102,14 @@ def refresh_check_ins(network: Network, person_ids: Iterable[int] | None = None)
                 added_on=connected_on or clock.local_date(created_at, zone),
                 snoozed_until=snoozed_until,
             )
-        if due != stored_due or last_at != stored_last:
+        if last_at != stored_last:
             changed.append(Person(pk=pk, check_in_due_on=due, last_interaction_at=last_at))
+        elif due != stored_due:
+            due_only[due].append(pk)
     Person.objects.bulk_update(changed, ["check_in_due_on", "last_interaction_at"], batch_size=1000)
-    return len(changed)
+    # A new cadence (a circle set for thousands) moves due dates only: one UPDATE per
+    # distinct date, far cheaper than bulk_update's CASE over every row.
+    for due, pks in due_only.items():
+        for start in range(0, len(pks), 5000):
+            Person.objects.filter(pk__in=pks[start : start + 5000]).update(check_in_due_on=due)
+    return len(changed) + sum(len(pks) for pks in due_only.values())

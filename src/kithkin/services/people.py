@@ -189,7 +189,9 @@ def add_person(network: Network, actor: User, new: NewPerson) -> Person:
     if new.cadence_days is not None:
         cadence(new.cadence_days, "every")
     # Validate every input before the first write.
-    circle = find_circle(network, new.circle) if new.circle else None
+    circle = find_circle(network, new.circle) if new.circle else joining_circle(network)
+    if new.cadence_days is not None and not new.circle:
+        circle = None  # their own rhythm, no circle implied
     points = _contact_points(new, network)
     given, family = _split_name(full_name)
     now = clock.now()
@@ -274,6 +276,24 @@ def set_cadence(
     refresh_check_ins(network, [person.pk])
     person.refresh_from_db()
     return person
+
+
+def joining_circle(network: Network) -> Circle | None:
+    """The circle people added without one join: the network's setting, else none."""
+    if network.new_people_circle_id is None:
+        return None
+    return Circle.objects.filter(pk=network.new_people_circle_id, network=network).first()
+
+
+@transaction.atomic
+def set_new_people_circle(network: Network, actor: User, circle: str) -> Circle | None:
+    """Choose the circle people added without one join ("" or "none": no circle)."""
+    access.require_write(actor, network)
+    name = circle.strip()
+    chosen = None if name.lower() in {"", "none"} else find_circle(network, name)
+    network.new_people_circle = chosen
+    network.save(update_fields=["new_people_circle"])
+    return chosen
 
 
 @transaction.atomic

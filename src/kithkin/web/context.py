@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from kithkin.models import Membership
+from kithkin.queries.triage import has_untriaged
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -24,6 +25,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         )
     role = next((m.role for m in memberships if current and m.network_id == current.pk), None)
     return {
+        # People without a circle are never due: the nav offers to triage them.
+        "nav_untriaged": current is not None and has_untriaged(current),
         "nav_memberships": memberships,
         "nav_network": current,
         "nav_role": role,

@@ -35,6 +35,7 @@ urlpatterns = [
     ),
     path("people/", people.people, name="people"),
     path("people/new/", person.person_new, name="person_new"),
+    path("people/bulk/", people.people_bulk_action, name="people_bulk"),
     path("people/<int:person_id>/", person.person_detail, name="person"),
     path("people/<int:person_id>/edit/", person.person_edit, name="person_edit"),
     path("people/<int:person_id>/archive/", person.person_archive, name="person_archive"),
@@ -98,6 +99,7 @@ urlpatterns = [
             "ledger",
             "milestones",
             "opportunities",
+            "triage",
         )
     ),
 ]

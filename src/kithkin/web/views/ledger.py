@@ -86,11 +86,11 @@ def _record(request: NetworkRequest, form: ExchangeForm) -> str | None:
     """Record what a valid ledger form says; the message to show, or None on an error
     (added to the form)."""
     data = form.cleaned_data
-    person = _resolve(request, form, "person")
-    other = _resolve(request, form, "other") if data["action"] == "intro" else None
     if data["action"] == "intro" and not data["other"]:
         form.add_error("other", "Who did you introduce them to?")
         return None
+    person = _resolve(request, form, "person")
+    other = _resolve(request, form, "other") if data["action"] == "intro" else None
     if person is None or (data["action"] == "intro" and other is None):
         return None
     try:

@@ -24,6 +24,7 @@ from kithkin.services.people import (
     add_person,
     archive_person,
     delete_person,
+    joining_circle,
     snooze_person,
     unarchive_person,
     update_person,
@@ -97,7 +98,12 @@ def person_detail(request: NetworkRequest, person_id: int) -> HttpResponse:
 @network_view(form=True)
 def person_new(request: NetworkRequest) -> HttpResponse:
     require_write(request)
-    form = PersonForm(request.POST or None, circles=_circles(request))
+    joining = joining_circle(request.network)
+    form = PersonForm(
+        request.POST or None,
+        circles=_circles(request),
+        initial={"circle": joining.name if joining else ""},
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -125,6 +131,12 @@ def person_new(request: NetworkRequest) -> HttpResponse:
             add_service_error(form, exc)
         else:
             messages.success(request, f"Added {person.full_name}.")
+            if person.check_in_due_on is None:
+                messages.warning(
+                    request,
+                    f"{person.full_name} has no circle, so they will never be due for a "
+                    "check-in. Edit them to choose one.",
+                )
             return redirect("person", person.pk)
     return render(request, "kithkin/person_form.html", {"form": form, "person": None})
 

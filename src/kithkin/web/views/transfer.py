@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.text import slugify
 
 from kithkin import clock
+from kithkin.errors import InvalidInput
 from kithkin.exporters.csv_export import export_csv
 from kithkin.exporters.kithkin_json import export_json
 from kithkin.exporters.vcard import export_vcards
@@ -19,6 +20,9 @@ from kithkin.importers.apply import apply_plan
 from kithkin.importers.formats import FORMATS, ImportContext, context_for, parse
 from kithkin.importers.plan import ImportPlan, plan_import
 from kithkin.importers.records import ImportFileError
+from kithkin.models import Circle
+from kithkin.queries.triage import standing
+from kithkin.services.people import joining_circle
 from kithkin.web.decorators import NetworkRequest, network_view
 from kithkin.web.views.common import require_write
 
@@ -79,7 +83,12 @@ def _plan(request: NetworkRequest, format_name: str, path: Path) -> ImportPlan:
 @network_view(form=True)
 def import_page(request: NetworkRequest) -> HttpResponse:
     require_write(request)
-    context: dict[str, object] = {"formats": WEB_FORMATS, "max_mb": MAX_UPLOAD // 1024 // 1024}
+    context: dict[str, object] = {
+        "formats": WEB_FORMATS,
+        "max_mb": MAX_UPLOAD // 1024 // 1024,
+        "circles": Circle.objects.filter(network=request.network),
+        "joining": joining_circle(request.network),
+    }
     if request.method == "POST":
         _forget(request)
         _sweep_abandoned()
@@ -101,6 +110,7 @@ def import_page(request: NetworkRequest) -> HttpResponse:
                 "name": upload.name,
                 "network": request.network.pk,
                 "create_people": request.POST.get("create_people") == "on",
+                "circle": request.POST.get("circle", "")[:40],
             }
             return redirect("import_preview")
     return render(request, "kithkin/import.html", context)
@@ -130,12 +140,28 @@ def import_preview(request: NetworkRequest) -> HttpResponse:
         )
     if request.method == "POST":
         if request.POST.get("confirm") == "yes" and plan.changes_anything:
-            summary = apply_plan(request.network, request.user, plan)
+            circle = str(request.session.get(_SESSION_KEY, {}).get("circle", ""))
+            try:
+                summary = apply_plan(request.network, request.user, plan, circle=circle)
+            except InvalidInput as exc:
+                _forget(request)
+                messages.error(request, str(exc))
+                return redirect("import")
+            counts = standing(request.network)
             messages.success(
                 request,
                 f"Imported {name}: {len(summary.created)} new people, "
-                f"{len(summary.updated)} updated, {summary.interactions} interactions.",
+                f"{len(summary.updated)} updated, {summary.interactions} interactions. "
+                f"{counts.with_cadence} people now have a check-in cadence."
+                + (
+                    f" {counts.untriaged} have no circle and will never be due: "
+                    "choose theirs here, or accept the suggestions."
+                    if counts.untriaged
+                    else ""
+                ),
             )
+            _forget(request)
+            return redirect("triage" if counts.untriaged else "today")
         _forget(request)
         return redirect("people")
     shown = [c for c in plan.contacts if c.action != "unchanged"][:PLAN_ROWS_SHOWN]
