@@ -92,15 +92,18 @@ def test_representative_people_get_representative_circles(network, owner):
     dora = make_person(network, "Dora Old", connected_on=dt.date(2019, 1, 1))
     message(network, dora, on=dt.date(2024, 1, 1), direction="inbound")
     message(network, dora, on=dt.date(2024, 1, 2), direction="inbound", n=1)
-    # Only a connection: acquaintance.
+    # Only a connection, years ago: acquaintance; a connection of last year: occasional.
     make_person(network, "Eve Never", connected_on=dt.date(2018, 5, 5))
+    make_person(network, "Fay Fresh", connected_on=dt.date(2024, 6, 1))
     found = by_name(network)
     assert {name: s.circle.name for name, s in found.items()} == {
         "Bea Met": "close",
         "Carl Call": "regular",
         "Dora Old": "occasional",
+        "Fay Fresh": "occasional",
         "Eve Never": "acquaintance",
     }
+    assert found["Fay Fresh"].evidence == ["connected 20 months ago", "no conversation recorded"]
     assert found["Bea Met"].evidence[:2] == [
         "6 interactions, last 2 weeks ago, you reached out",
         "met 3 times, last 4 weeks ago",
@@ -119,6 +122,7 @@ def test_representative_people_get_representative_circles(network, owner):
             "Bea Met",
             "Carl Call",
             "Dora Old",
+            "Fay Fresh",
             "Eve Never",
         ]
     )

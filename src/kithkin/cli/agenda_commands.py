@@ -173,7 +173,11 @@ def today(
         if backlog.later:
             out.print(
                 f"{backlog.later} more due; at {backlog.budget} a day they are spread over "
-                f"the next {backlog.days_to_clear} days."
+                + (
+                    "tomorrow."
+                    if backlog.days_to_clear == 1
+                    else f"the next {backlog.days_to_clear} days."
+                )
             )
     _print_sections(result.sections_later)
     if result.follow_ups_upcoming:

@@ -26,13 +26,18 @@ they recommended me                                         2
 they endorsed me                                            1
 I gave them value (advice, an introduction...)              1
 we are both at an organization now                         1
-connected within the last 90 days                           1
+connected within the last 90 days / three years             3 / 2
 ==========================================================  ======
 
 7 points or more: the closest circle (close); 4 or more: the second (regular); 2 or more:
 the third (occasional); fewer: the fourth (acquaintance). Circles are taken by rank, so a
 network that renamed its circles gets the same tiers; with fewer circles, the last one.
 Invitations only say who reached out first ("they invited you to connect").
+
+A connection of the last three years with nothing else known lands in the third circle
+(occasional): a bare LinkedIn export then becomes a plan the daily budget spreads out,
+instead of a network of acquaintances that is never due. Older silent connections stay
+acquaintances until something shows they matter.
 """
 
 from __future__ import annotations
@@ -61,6 +66,8 @@ MEETING_KINDS = (
     Interaction.Kind.EVENT,
 )
 MESSAGE_KINDS = (Interaction.Kind.MESSAGE, Interaction.Kind.EMAIL)
+# A connection this recent earns points by itself (see the table above).
+RECENT_CONNECTION_DAYS = 3 * 365
 # Score thresholds for the closest circle, the second and the third; below: the fourth.
 TIER_THRESHOLDS = (7, 4, 2)
 
@@ -169,8 +176,8 @@ def score(evidence: Evidence, *, connected_on: dt.date | None, today: dt.date, z
         points += 1
     if any(now for _, now in evidence.shared_organizations):
         points += 1
-    if connected_on is not None and 0 <= (today - connected_on).days <= 90:
-        points += 1
+    if connected_on is not None and 0 <= (today - connected_on).days <= RECENT_CONNECTION_DAYS:
+        points += 3 if (today - connected_on).days <= 90 else 2
     return points
 
 
