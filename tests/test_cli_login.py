@@ -193,3 +193,17 @@ def test_serve_before_anyone_exists_points_to_sign_up(served, settings):
     )
     settings.SIGNUP = False
     assert served()[1] == "No user yet: run `kith init`, then `kith password`."
+
+
+@pytest.mark.parametrize(
+    ("name", "email", "login"),
+    [
+        ("Sam Writer", "", "sam"),
+        ("Sam Writer", "s.writer@example.org", "s.writer"),
+        ("Zoë Ärmel", "", "zoe"),
+    ],
+)
+def test_the_login_comes_from_who_you_said_you_are(name, email, login):
+    from kithkin.cli.setup_commands import login_for
+
+    assert login_for(name, email) == login

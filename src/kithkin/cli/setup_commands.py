@@ -5,6 +5,7 @@ from __future__ import annotations
 import getpass
 import os
 import pwd
+import re
 import secrets
 import sys
 from pathlib import Path
@@ -76,6 +77,20 @@ def prepare_storage() -> None:
     migrate()
 
 
+def login_for(name: str | None, email: str) -> str:
+    """The web login of someone who said who they are: their email's local part, else their
+    first name ("sam" for Sam Writer), else the system's user name."""
+    from kithkin.fulltext import fold
+
+    candidates = [email.partition("@")[0] if "@" in email else ""]
+    candidates.append(fold(name.split()[0]) if name and name.split() else "")
+    for candidate in candidates:
+        login = re.sub(r"[^a-z0-9_.+-]", "", candidate.lower())[:150]
+        if login:
+            return login
+    return getpass.getuser() or "me"
+
+
 def ensure_user(
     name: str | None,
     username: str | None,
@@ -97,7 +112,7 @@ def ensure_user(
         name, email = _ask_who(email)
     full_name = name or _default_full_name()
     user = create_user(
-        username=username or getpass.getuser() or "me",
+        username=username or login_for(name, email),
         full_name=full_name,
         email=email,
         time_zone=time_zone or _system_time_zone(),
