@@ -309,3 +309,17 @@ def test_a_wall_of_follow_ups_is_cut_to_the_oldest_twenty(kith, ada):
     assert "5 more follow-ups due" in text
     assert "Promise 25" in kith("today", "--all").stdout
     assert len(json.loads(kith("today", "--json").stdout)["follow_ups"]) == 25
+
+
+def test_commands_skip_the_migration_graph_only_when_the_newest_migrations_are_applied(db):
+    from django.db import connection
+
+    from kithkin.cli.context import _newest_migrations_applied
+
+    assert _newest_migrations_applied()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM django_migrations WHERE app = 'kithkin' AND name = "
+            "(SELECT max(name) FROM django_migrations WHERE app = 'kithkin')"
+        )
+    assert not _newest_migrations_applied()  # an upgrade waiting: the full check runs

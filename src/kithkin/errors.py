@@ -11,6 +11,12 @@ class KithError(Exception):
     exit_code = 1
 
 
+class Misconfigured(KithError):
+    """A KITH_* setting with a value Kithkin cannot use (a usage error: exit code 2)."""
+
+    exit_code = 2
+
+
 class InvalidInput(KithError):
     """A value the user gave is not acceptable. ``field`` names it as the user typed it."""
 

@@ -1,4 +1,9 @@
-"""The `kith` command: a thin layer over kithkin.services and kithkin.queries."""
+"""The `kith` command: a thin layer over kithkin.services and kithkin.queries.
+
+Start-up is kept light: `kith --version` answers before anything is imported, and
+`kith --help` builds the command tree without Django. Each command sets Django up when it
+runs (``context.handle_errors``), so only the work a command does is paid for.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +11,11 @@ import sys
 
 
 def main() -> None:
-    from kithkin.cli.context import setup_django
-    from kithkin.errors import KithError
+    if sys.argv[1:] == ["--version"]:
+        from kithkin import __version__
 
-    try:
-        setup_django()  # models must be importable before the commands load
-    except KithError as exc:
-        sys.stderr.write(f"Error: {exc}\n")
-        raise SystemExit(2) from None
+        sys.stdout.write(f"kith {__version__}\n")
+        return
     from kithkin.cli.app import app
 
     app(prog_name="kith")

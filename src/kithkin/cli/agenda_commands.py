@@ -15,12 +15,11 @@ from kithkin.cli import agenda_refs, shapes
 from kithkin.cli.context import handle_errors, out, parse_day, print_json, session
 from kithkin.cli.output import JsonOption
 from kithkin.errors import InvalidInput
-from kithkin.models import Person
-from kithkin.queries.agenda_items import PersonRef, Section
 
 if TYPE_CHECKING:
     from kithkin.cli.context import Session
-    from kithkin.models import FollowUp
+    from kithkin.models import FollowUp, Person
+    from kithkin.queries.agenda_items import PersonRef, Section
     from kithkin.queries.plan import Plan
 
 FOLLOW_UPS_SHOWN = 20

@@ -5,11 +5,14 @@ on the agenda always works with the command printed next to it."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from kithkin import refs
-from kithkin.queries.agenda import FollowUpItem
-from kithkin.queries.agenda_items import AgendaItem
-from kithkin.queries.plan import PlanRow
+
+if TYPE_CHECKING:
+    from kithkin.queries.agenda import FollowUpItem
+    from kithkin.queries.agenda_items import AgendaItem
+    from kithkin.queries.plan import PlanRow
 
 
 @dataclass(frozen=True)

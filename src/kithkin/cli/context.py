@@ -8,12 +8,13 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 import typer
 
 from kithkin.cli.output import err, out, print_json  # noqa: F401  (re-exported)
-from kithkin.errors import Ambiguous, InvalidInput, KithError, NotFound
+from kithkin.errors import Ambiguous, InvalidInput, KithError, Misconfigured, NotFound
 
 if TYPE_CHECKING:
     from kithkin.models import Network, User
@@ -34,7 +35,7 @@ def setup_django() -> None:
             from django.core.exceptions import ImproperlyConfigured
 
             if isinstance(exc, ImproperlyConfigured):
-                raise KithError(f"Configuration: {exc}") from exc
+                raise Misconfigured(f"Configuration: {exc}") from exc
             raise
 
 
@@ -58,12 +59,39 @@ def database_is_initialised() -> bool:
         raise KithError(f"Cannot open the database: {exc}".strip()) from exc
 
 
-def migrate(verbosity: int = 0) -> None:
-    """Apply any migrations not yet applied (first run, or after an upgrade)."""
+def _newest_migrations_applied() -> bool:
+    """Whether the newest migration file of every installed app is recorded as applied:
+    one query and a directory listing, where the full check loads the migration graph."""
+    from django.apps import apps
+    from django.db import DatabaseError, connection
+
+    newest = []
+    for config in apps.get_app_configs():
+        folder = Path(config.path) / "migrations"
+        names = sorted(p.stem for p in folder.glob("[0-9][0-9][0-9][0-9]_*.py"))
+        if names:
+            newest.append((config.label, names[-1]))
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT app, name FROM django_migrations WHERE "
+                + " OR ".join(["(app = %s AND name = %s)"] * len(newest)),
+                [value for pair in newest for value in pair],
+            )
+            return len(cursor.fetchall()) == len(newest)
+    except DatabaseError:
+        return False
+
+
+def migrate(verbosity: int = 0, *, quick: bool = False) -> None:
+    """Apply any migrations not yet applied (first run, or after an upgrade). ``quick``
+    (every command): trust the newest migration files being applied."""
     from django.core.management import call_command
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 
+    if quick and _newest_migrations_applied():
+        return
     executor = MigrationExecutor(connection)
     if executor.migration_plan(executor.loader.graph.leaf_nodes()):
         call_command("migrate", verbosity=verbosity, interactive=False)
@@ -87,7 +115,7 @@ def session(*, on: dt.date | None = None) -> Session:
         from django.conf import settings
 
         raise KithError(f"No Kithkin database in {settings.DATA_DIR}: run `kith init` first.")
-    migrate()
+    migrate(quick=True)
     from kithkin import access, clock
 
     user = acting_user()
@@ -113,11 +141,13 @@ def acting_user() -> User:
 
 
 def handle_errors(function: Callable[P, R]) -> Callable[P, R]:
-    """Turn Kithkin's errors into one clear line on stderr and the documented exit code."""
+    """Set Django up, then run the command, turning Kithkin's errors into one clear line on
+    stderr and the documented exit code."""
 
     @functools.wraps(function)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
+            setup_django()  # here, not at start-up: `kith --help` never needs it
             return function(*args, **kwargs)
         except Ambiguous as exc:
             err.print(f"Error: {exc}")

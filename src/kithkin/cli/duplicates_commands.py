@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import sys
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
@@ -14,9 +14,11 @@ from kithkin import refs
 from kithkin.cli import shapes
 from kithkin.cli.context import Session, handle_errors, out, print_json, session
 from kithkin.cli.output import JsonOption
-from kithkin.models import Affiliation, ContactPoint, Person
-from kithkin.queries.duplicates import DuplicatePair
-from kithkin.services.merge import MergePreview
+
+if TYPE_CHECKING:
+    from kithkin.models import Affiliation, ContactPoint, Person
+    from kithkin.queries.duplicates import DuplicatePair
+    from kithkin.services.merge import MergePreview
 
 _BY_ID = re.compile(r"#(\d+)")
 

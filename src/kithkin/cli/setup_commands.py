@@ -9,11 +9,10 @@ import re
 import secrets
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kithkin import access
 from kithkin.cli.context import (
     acting_user,
     err,
@@ -25,7 +24,9 @@ from kithkin.cli.context import (
     setup_django,
 )
 from kithkin.errors import InvalidInput, KithError
-from kithkin.models import User
+
+if TYPE_CHECKING:
+    from kithkin.models import User
 
 
 def stdin_is_terminal() -> bool:
@@ -184,6 +185,8 @@ def init(
     setup_django()
     from django.conf import settings
 
+    from kithkin.access import current_network
+
     prepare_storage()
     user, created = ensure_user(name, username, email, time_zone, ask=stdin_is_terminal())
     where = (
@@ -195,7 +198,7 @@ def init(
         out.print(f"Kithkin is ready: {where}")
         out.print(
             f"You are {user.get_full_name() or user.username} ({user.username}, "
-            f"{user.time_zone}); your network is {access.current_network(user).name}."
+            f"{user.time_zone}); your network is {current_network(user).name}."
         )
         out.print('Next: kith add "Ada Lovelace" --email ada@example.org --circle close')
     else:

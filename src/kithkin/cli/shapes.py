@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kithkin import clock
-from kithkin.models import ContactPoint, FollowUp, Interaction, Person
-from kithkin.queries.agenda import Agenda, FollowUpItem
-from kithkin.queries.agenda_items import Section
-from kithkin.queries.checkins import CheckInStatus
-from kithkin.queries.people import PersonCard
-from kithkin.queries.plan import Plan
-from kithkin.queries.search import SearchResults
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from kithkin.models import ContactPoint, FollowUp, Interaction, Person
+    from kithkin.queries.agenda import Agenda, FollowUpItem
+    from kithkin.queries.agenda_items import Section
+    from kithkin.queries.checkins import CheckInStatus
+    from kithkin.queries.people import PersonCard
+    from kithkin.queries.plan import Plan
+    from kithkin.queries.search import SearchResults
 
 
 def _day(value: dt.date | None) -> str | None:
@@ -147,7 +149,7 @@ def interaction(item: Interaction, time_zone: str) -> dict[str, Any]:
     return {
         "id": item.pk,
         "kind": item.kind,
-        "on": clock.local_date(item.occurred_at, time_zone).isoformat(),
+        "on": local_date(item.occurred_at, time_zone).isoformat(),
         "occurred_at": item.occurred_at.isoformat(),
         "direction": item.direction,
         "summary": item.summary,
@@ -212,3 +214,9 @@ def search(results: SearchResults, time_zone: str) -> dict[str, Any]:
         ],
         "organizations": [{"id": o.pk, "name": o.name} for o in results.organizations],
     }
+
+
+def local_date(instant: dt.datetime, time_zone: str) -> dt.date:
+    from kithkin import clock
+
+    return clock.local_date(instant, time_zone)
