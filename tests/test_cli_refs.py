@@ -102,6 +102,7 @@ def test_every_agenda_row_prints_a_reference_that_its_command_accepts(kith, busy
         assert not after.get(title), (title, after.get(title))
 
 
+@pytest.mark.django_db(transaction=True, reset_sequences=True)  # both are number 1
 def test_follow_up_and_event_with_the_same_number_print_apart(kith, busy_day):
     follow_up = FollowUp.objects.get(title="Send the paper")
     event = Event.objects.get(network=busy_day)
