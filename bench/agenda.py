@@ -29,28 +29,13 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from measure import summary, timed
 from network import TODAY, prepare
 
 KITH = str(Path(sys.executable).parent / "kith")
-
-
-def timed(function: Callable[[], object], runs: int) -> tuple[list[float], object]:
-    function()  # warm the caches once, as a long-running server would be
-    samples, result = [], None
-    for _ in range(runs):
-        start = time.perf_counter()
-        result = function()
-        samples.append((time.perf_counter() - start) * 1000)
-    return samples, result
-
-
-def summary(samples: list[float]) -> str:
-    p95 = sorted(samples)[max(0, round(len(samples) * 0.95) - 1)]
-    return f"median {statistics.median(samples):8.1f} ms   p95 {p95:8.1f} ms"
 
 
 BASELINE_STORED = """
@@ -128,12 +113,14 @@ def main() -> None:
     from kithkin.queries.agenda import SECTIONS
 
     every_section = frozenset(SECTIONS)
-    agenda_ms, result = timed(lambda: agenda(network, TODAY, defer=every_section), args.runs)
+    agenda_ms, result = timed(
+        lambda: agenda(network, TODAY, defer=every_section), args.runs, warm=True
+    )
     section_ms = {
-        key: timed(lambda query=query: query(network, TODAY), args.runs)[0]
+        key: timed(lambda query=query: query(network, TODAY), args.runs, warm=True)[0]
         for key, query in SECTIONS.items()
     }
-    whole_ms, _ = timed(lambda: agenda(network, TODAY), args.runs)
+    whole_ms, _ = timed(lambda: agenda(network, TODAY), args.runs, warm=True)
     raw = sqlite3.connect(data_dir / "kithkin.sqlite3")
     offset = "+1 hours"  # Europe/Paris in winter: interaction instants -> local dates
     params = {
@@ -152,9 +139,9 @@ def main() -> None:
         raw.execute(BASELINE_FOLLOW_UPS, params).fetchall()
         return todays
 
-    stored_ms, stored_rows = timed(lambda: raw_agenda(BASELINE_STORED), args.runs)
+    stored_ms, stored_rows = timed(lambda: raw_agenda(BASELINE_STORED), args.runs, warm=True)
     scan_ms, scan_rows = timed(
-        lambda: raw_agenda(BASELINE_FROM_INTERACTIONS), max(3, args.runs // 6)
+        lambda: raw_agenda(BASELINE_FROM_INTERACTIONS), max(3, args.runs // 6), warm=True
     )
 
     ids = [item.person.pk for item in result.check_ins]  # type: ignore[attr-defined]
@@ -162,7 +149,7 @@ def main() -> None:
     assert ids == [row[0] for row in scan_rows], "stored due dates disagree with interactions"  # type: ignore[union-attr]
     due_total = result.backlog.due_total  # type: ignore[attr-defined]
 
-    search_ms, _ = timed(lambda: search(network, "python"), args.runs)
+    search_ms, _ = timed(lambda: search(network, "python"), args.runs, warm=True)
 
     env = {**os.environ, "KITH_DATA_DIR": str(data_dir), "KITH_USER": "bench"}
     process_ms = []

@@ -26,31 +26,11 @@ import sqlite3
 import statistics
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from measure import summary, timed
 from network import TODAY, prepare
-
-
-def timed(
-    function: Callable[[], object], runs: int, before: Callable[[], object] | None = None
-) -> tuple[list[float], object]:
-    samples, result = [], None
-    for _ in range(runs):
-        if before is not None:
-            before()
-        start = time.perf_counter()
-        result = function()
-        samples.append((time.perf_counter() - start) * 1000)
-    return samples, result
-
-
-def summary(samples: list[float]) -> str:
-    p95 = sorted(samples)[max(0, round(len(samples) * 0.95) - 1)]
-    return f"median {statistics.median(samples):8.1f} ms   p95 {p95:8.1f} ms"
-
 
 UNTRIAGED = """
     p.network_id = :network AND NOT p.is_self AND p.archived_at IS NULL
