@@ -551,3 +551,24 @@ def test_the_demo_has_past_recent_and_upcoming_events_and_today_shows_the_met_se
     section = met_without_follow_up(network, TODAY)
     assert 2 <= section.total <= 3
     assert all("3 days ago, no follow-up yet" in item.reason for item in section.items)
+
+
+def test_met_reads_the_conversations_at_events_through_their_own_index(network, pycon):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    grace = meet(network, pycon, "Grace Hopper").person
+    for day in range(1, 15):  # conversations that were at no event
+        log(network, grace, on=TODAY - dt.timedelta(days=day % 14))
+    with CaptureQueriesContext(connection) as captured:
+        met_without_follow_up(network, TODAY)
+    first = captured.captured_queries[0]["sql"]
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"EXPLAIN QUERY PLAN {first}")
+            assert "interaction_at_event" in " ".join(str(row) for row in cursor.fetchall())
+        else:  # PostgreSQL picks by table sizes; the index must at least be there
+            cursor.execute(
+                "SELECT indexdef FROM pg_indexes WHERE indexname = 'interaction_at_event'"
+            )
+            assert "WHERE (event_id IS NOT NULL)" in cursor.fetchone()[0]

@@ -100,6 +100,13 @@ class Interaction(models.Model):
             models.Index(
                 fields=["occasion"], condition=~Q(occasion=""), name="interaction_occasion"
             ),
+            # The few conversations at an event, newest first, for the agenda's "Follow up
+            # after meeting": without it, 14 days of every interaction are walked.
+            models.Index(
+                fields=["network", "occurred_at"],
+                condition=Q(event__isnull=False),
+                name="interaction_at_event",
+            ),
         ]
 
     def __str__(self) -> str:
