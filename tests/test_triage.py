@@ -253,3 +253,23 @@ def test_who_reached_out_and_help_received(network):
         "helped you once",
         "you invited them to connect",
     ]
+
+
+def test_every_page_asks_for_people_to_triage_through_their_own_index(network, owner):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from kithkin.queries.triage import has_untriaged
+
+    make_person(network, "Ada Lovelace", circle="close")
+    with CaptureQueriesContext(connection) as captured:
+        assert not has_untriaged(network)
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"EXPLAIN QUERY PLAN {captured.captured_queries[0]['sql']}")
+            assert "person_untriaged" in " ".join(str(row) for row in cursor.fetchall())
+        else:  # PostgreSQL picks by table sizes; the index must at least be there
+            cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'person_untriaged'")
+            assert "circle_id IS NULL" in cursor.fetchone()[0]
+    make_person(network, "Bob Newcomer")
+    assert has_untriaged(network)

@@ -4,14 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('kithkin', '0008_new_people_circle'),
+        ("kithkin", "0008_new_people_circle"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='interaction',
-            index=models.Index(condition=models.Q(('event__isnull', False)), fields=['network', 'occurred_at'], name='interaction_at_event'),
+            model_name="interaction",
+            index=models.Index(
+                condition=models.Q(("event__isnull", False)),
+                fields=["network", "occurred_at"],
+                name="interaction_at_event",
+            ),
         ),
     ]

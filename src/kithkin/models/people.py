@@ -77,6 +77,18 @@ class Person(models.Model):
         indexes = [
             models.Index(fields=["network", "check_in_due_on"], name="person_due"),
             models.Index(fields=["network", "full_name"], name="person_name"),
+            # Those still to triage (no circle, no cadence of their own): every page asks
+            # whether there are any, and the answer is usually no among thousands.
+            models.Index(
+                fields=["network"],
+                condition=models.Q(
+                    circle__isnull=True,
+                    cadence_days__isnull=True,
+                    archived_at__isnull=True,
+                    is_self=False,
+                ),
+                name="person_untriaged",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -96,9 +96,8 @@ def untriaged_count(network: Network) -> int:
 
 
 def has_untriaged(network: Network) -> bool:
-    """Cheap enough for every page: nobody without a cadence has a due date, so the
-    (network, due date) index narrows the search first."""
-    return untriaged(network).filter(check_in_due_on__isnull=True).exists()
+    """Cheap enough for every page: the ``person_untriaged`` partial index holds just them."""
+    return untriaged(network).exists()
 
 
 @dataclass
