@@ -24,7 +24,7 @@ def data_dir_and_fast_hasher(settings, tmp_path):
 @pytest.fixture
 def terminal(monkeypatch):
     """Someone is typing: the commands may ask."""
-    monkeypatch.setattr(setup_commands, "stdin_is_terminal", lambda: True)
+    monkeypatch.setattr("kithkin.cli.context.can_ask", lambda: True)
 
 
 def kith(*args: str, input: str | None = None):

@@ -324,7 +324,7 @@ def test_kith_merge_without_yes_and_without_a_terminal_only_previews(kith, ada, 
 
 
 def test_kith_merge_asks_at_a_terminal(kith, ada, augusta, monkeypatch):
-    monkeypatch.setattr("kithkin.cli.duplicates_commands._can_ask", lambda: True)
+    monkeypatch.setattr("kithkin.cli.context.can_ask", lambda: True)
     result = kith("merge", "Ada Lovelace", f"#{augusta.pk}", input="n\n")
     assert "Merge Augusta Ada King into Ada Lovelace? [y/N]" in result.stdout
     assert result.stdout.endswith("Nothing changed.\n")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -183,3 +184,20 @@ def options_named(names: dict[str, str]) -> Iterator[None]:
         if exc.field in names:
             raise InvalidInput(names[exc.field], exc.message) from None
         raise
+
+
+def can_ask() -> bool:
+    """Whether someone is at the keyboard to answer a question (stdin is a terminal)."""
+    return sys.stdin.isatty()
+
+
+def confirmed(question: str, *, unasked: str) -> bool:
+    """Ask ``question``; without a terminal, print ``unasked`` (what to do instead) and
+    change nothing. Every destructive command asks through here."""
+    if not can_ask():
+        out.print(unasked)
+        return False
+    if not typer.confirm(question, default=False):
+        out.print("Nothing changed.")
+        return False
+    return True

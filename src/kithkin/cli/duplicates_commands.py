@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import sys
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -12,7 +11,7 @@ from rich.text import Text
 
 from kithkin import refs
 from kithkin.cli import shapes
-from kithkin.cli.context import Session, handle_errors, out, print_json, session
+from kithkin.cli.context import Session, confirmed, handle_errors, out, print_json, session
 from kithkin.cli.output import JsonOption
 
 if TYPE_CHECKING:
@@ -74,13 +73,10 @@ def merge(
             print_json({"merged": False, "preview": _preview(preview), "person": None})
             return
         _print_preview(preview)
-        if not _can_ask():
-            out.print("Nothing changed. Run again with --yes to merge.")
-            return
-        if not typer.confirm(
-            f"Merge {preview.other.full_name} into {preview.keep.full_name}?", default=False
+        if not confirmed(
+            f"Merge {preview.other.full_name} into {preview.keep.full_name}?",
+            unasked="Nothing changed. Run again with --yes to merge.",
         ):
-            out.print("Nothing changed.")
             return
     kept = merge_people(ctx.network, ctx.user, preview.keep, preview.other)
     if as_json:
@@ -89,11 +85,6 @@ def merge(
         )
         return
     out.print(f"Merged {preview.other.full_name} into {kept.full_name} ({refs.PERSON(kept.pk)}).")
-
-
-def _can_ask() -> bool:
-    """A confirmation needs someone at the keyboard."""
-    return sys.stdin.isatty()
 
 
 def _person(ctx: Session, text: str) -> Person:

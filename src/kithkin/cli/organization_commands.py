@@ -3,14 +3,14 @@
 
 from __future__ import annotations
 
-import sys
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.text import Text
 
 from kithkin import refs
-from kithkin.cli.context import handle_errors, options_named, out, print_json, session
+from kithkin.cli import context
+from kithkin.cli.context import confirmed, handle_errors, options_named, out, print_json, session
 from kithkin.cli.output import JsonOption
 from kithkin.errors import KithError
 
@@ -21,11 +21,6 @@ if TYPE_CHECKING:
 _Org = Annotated[
     str, typer.Argument(help="The organization: its name (or a unique prefix) or #id.")
 ]
-
-
-def _can_ask() -> bool:
-    """A confirmation needs someone at the keyboard."""
-    return sys.stdin.isatty()
 
 
 def _shape(organization: Any) -> dict[str, Any]:
@@ -177,13 +172,10 @@ def org_merge(
         if dry_run:
             out.print("Nothing changed (--dry-run).")
             return
-        if not _can_ask():
-            out.print("Nothing changed. Run again with --yes to merge.")
-            return
-        if not typer.confirm(
-            f"Merge {preview.other.name} into {preview.keep.name}?", default=False
+        if not confirmed(
+            f"Merge {preview.other.name} into {preview.keep.name}?",
+            unasked="Nothing changed. Run again with --yes to merge.",
         ):
-            out.print("Nothing changed.")
             return
     kept = merge_organizations(ctx.network, ctx.user, preview.keep, preview.other)
     if as_json:
@@ -232,7 +224,7 @@ def org_delete(
     preview = deletion_preview(ctx.network, ctx.user, found)
     _print_deletion(preview)
     if preview.affiliations and not force:
-        if not _can_ask():
+        if not context.can_ask():
             raise KithError(
                 f"Nothing deleted: people are affiliated with {found.name}. "
                 "Pass --force to delete it and their affiliations."

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from kithkin.cli import context
 from kithkin.cli.context import (
     acting_user,
     err,
@@ -27,11 +28,6 @@ from kithkin.errors import InvalidInput, KithError
 
 if TYPE_CHECKING:
     from kithkin.models import User
-
-
-def stdin_is_terminal() -> bool:
-    """Whether someone is typing: prompts only then, so a script never hangs."""
-    return sys.stdin.isatty()
 
 
 def _default_full_name() -> str:
@@ -188,7 +184,7 @@ def init(
     from kithkin.access import current_network
 
     prepare_storage()
-    user, created = ensure_user(name, username, email, time_zone, ask=stdin_is_terminal())
+    user, created = ensure_user(name, username, email, time_zone, ask=context.can_ask())
     where = (
         settings.DATABASES["default"]["NAME"]
         if is_sqlite()
@@ -222,7 +218,7 @@ def password(
     user = session().user
     if stdin:
         typed = sys.stdin.readline().rstrip("\r\n")
-    elif stdin_is_terminal():
+    elif context.can_ask():
         typed = typer.prompt(
             f"New web password for {user.username}", hide_input=True, confirmation_prompt=True
         )
