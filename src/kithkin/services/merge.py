@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -32,12 +32,15 @@ from kithkin.models import (
     Network,
     Opportunity,
     OpportunityShare,
+    Organization,
     Person,
     Relationship,
     User,
     ValueExchange,
 )
 from kithkin.services import derived_state
+
+M = TypeVar("M", Person, Organization)
 
 # Every relation that points at a Person, and so every one a merge moves. A test fails when
 # a model gains a link to Person that is not listed (and handled) here.
@@ -157,6 +160,23 @@ def dismiss_duplicate(network: Network, actor: User, a: Person, b: Person) -> No
     )
 
 
+def fresh_pair(
+    network: Network, model: type[M], keep: M, other: M, noun: str, *, lock: bool = False
+) -> tuple[M, M]:
+    """Two records to merge, fresh from the database (locked with ``lock``) and of this
+    network; never the same one. People and organizations merge through it."""
+    access.require_in_network(network, keep)
+    access.require_in_network(network, other)
+    if keep.pk == other.pk:
+        raise InvalidInput(noun, f"{keep} is one {noun} already")
+    rows = model._default_manager.filter(network=network, pk__in=[keep.pk, other.pk])
+    found = {row.pk: row for row in (rows.select_for_update() if lock else rows)}
+    for record in (keep, other):
+        if record.pk not in found:
+            raise NotFound(f"No {noun} #{record.pk} in {network.name}.")
+    return found[keep.pk], found[other.pk]
+
+
 def _the_two(
     network: Network,
     keep: Person,
@@ -166,20 +186,12 @@ def _the_two(
     either_may_be_me: bool = False,
 ) -> tuple[Person, Person]:
     """Both people, fresh from the database and of this network; never the same one."""
-    access.require_in_network(network, keep)
-    access.require_in_network(network, other)
-    if keep.pk == other.pk:
-        raise InvalidInput("person", f"{keep.full_name} is one person already")
-    people = Person.objects.filter(network=network, pk__in=[keep.pk, other.pk])
-    found = {p.pk: p for p in (people.select_for_update() if lock else people)}
-    for person in (keep, other):
-        if person.pk not in found:
-            raise NotFound(f"No person #{person.pk} in {network.name}.")
-    if found[other.pk].is_self and not either_may_be_me:
+    found_keep, found_other = fresh_pair(network, Person, keep, other, "person", lock=lock)
+    if found_other.is_self and not either_may_be_me:
         raise InvalidInput(
             "person", "you cannot be merged into someone else; merge them into you instead"
         )
-    return found[keep.pk], found[other.pk]
+    return found_keep, found_other
 
 
 def _plan(keep: Person, other: Person) -> MergePreview:

@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from kithkin import access, normalize
-from kithkin.errors import InvalidInput, NotFound
+from kithkin.errors import InvalidInput
 from kithkin.models import Affiliation, Event, Network, Opportunity, Organization, User
 from kithkin.queries.memberships import organization_named
 from kithkin.services.derived_state import mark_changed
-from kithkin.services.merge import combine_ties, same_tie
+from kithkin.services.merge import combine_ties, fresh_pair, same_tie
 from kithkin.services.people import get_or_create_tags
 
 NAME_LIMIT = 200
@@ -187,7 +187,7 @@ def preview_organization_merge(
 ) -> OrganizationMergePreview:
     """What merging ``other`` into ``keep`` would do. Reads only."""
     access.membership(actor, network)
-    keep, other = _the_two(network, keep, other)
+    keep, other = fresh_pair(network, Organization, keep, other, "organization")
     return _plan(keep, other)
 
 
@@ -199,7 +199,7 @@ def merge_organizations(
     ``other`` moves to ``keep`` (a tie recorded at both is kept once, its blanks filled);
     ``keep``'s own details win and ``other``'s fill its blanks; ``other`` is deleted."""
     access.require_write(actor, network)
-    keep, other = _the_two(network, keep, other, lock=True)
+    keep, other = fresh_pair(network, Organization, keep, other, "organization", lock=True)
     plan = _plan(keep, other)
     people = _affiliated_people(other)
     for affiliation in plan.affiliations_moved:
@@ -219,22 +219,6 @@ def merge_organizations(
     mark_changed(network, people)
     keep.refresh_from_db()
     return keep
-
-
-def _the_two(
-    network: Network, keep: Organization, other: Organization, *, lock: bool = False
-) -> tuple[Organization, Organization]:
-    """Both organizations, fresh from the database and of this network; never the same."""
-    access.require_in_network(network, keep)
-    access.require_in_network(network, other)
-    if keep.pk == other.pk:
-        raise InvalidInput("organization", f"{keep.name} is one organization already")
-    rows = Organization.objects.filter(network=network, pk__in=[keep.pk, other.pk])
-    found = {o.pk: o for o in (rows.select_for_update() if lock else rows)}
-    for organization in (keep, other):
-        if organization.pk not in found:
-            raise NotFound(f"No organization #{organization.pk} in {network.name}.")
-    return found[keep.pk], found[other.pk]
 
 
 def _plan(keep: Organization, other: Organization) -> OrganizationMergePreview:
