@@ -90,7 +90,8 @@ def with_password(user):
     return user
 
 
-def test_sign_up_add_a_person_follow_up_then_done_and_snooze(page):
+def sign_up(page) -> None:
+    """Sign up as Sam Writer (sam, Europe/Paris) and land on Today."""
     page.goto("/signup/")
     page.fill("#id_full_name", "Sam Writer")
     page.fill("#id_username", "sam")
@@ -99,6 +100,10 @@ def test_sign_up_add_a_person_follow_up_then_done_and_snooze(page):
     page.fill("#id_time_zone", "Europe/Paris")
     page.click("button[type=submit]")
     page.wait_for_url(re.compile(r".*/today/$"))
+
+
+def test_sign_up_add_a_person_follow_up_then_done_and_snooze(page):
+    sign_up(page)
     assert page.get_by_text("Nothing due today").is_visible()
 
     page.click("text=Add a person")

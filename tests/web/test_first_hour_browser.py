@@ -13,7 +13,7 @@ import time_machine
 from playwright.sync_api import expect
 
 from kithkin.models import Interaction, Person
-from tests.web.test_browser import PASSWORD, browser, page
+from tests.web.test_browser import browser, page, sign_up
 
 __all__ = ["browser", "page"]  # the fixtures, shared with test_browser
 
@@ -39,14 +39,7 @@ def frozen_time():
 
 
 def test_sign_up_import_triage_then_a_plan_to_act_on_and_undo(page):
-    page.goto("/signup/")
-    page.fill("#id_full_name", "Sam Writer")
-    page.fill("#id_username", "sam")
-    page.fill("#id_email", "sam@example.org")
-    page.fill("#id_password", PASSWORD)
-    page.fill("#id_time_zone", "Europe/Paris")
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r".*/today/$"))
+    sign_up(page)
 
     page.goto("/import/")
     page.select_option("#import-format", "linkedin")
