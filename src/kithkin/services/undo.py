@@ -36,6 +36,7 @@ from kithkin.models import (
 from kithkin.services.checkins import refresh_check_ins
 
 KEEP_DAYS = 7  # older actions are forgotten when the user acts again
+OFFER_SECONDS = 60  # how recent an action must be for an Undo to be offered beside it
 
 
 @dataclass
@@ -174,3 +175,11 @@ def undo(network: Network, actor: User, found: UndoableAction) -> UndoableAction
     locked.undone_at = clock.now()
     locked.save(update_fields=["undone_at"])
     return locked
+
+
+def still_offered(action: UndoableAction) -> bool:
+    """Whether Undo is still offered beside the message about ``action``: not undone yet,
+    and taken in the last OFFER_SECONDS (``kith undo`` has no such limit)."""
+    return action.undone_at is None and action.created_at >= clock.now() - dt.timedelta(
+        seconds=OFFER_SECONDS
+    )

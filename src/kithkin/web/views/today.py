@@ -10,8 +10,8 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
-from kithkin import access, clock
-from kithkin.errors import InvalidInput
+from kithkin import access
+from kithkin.errors import InvalidInput, NotFound
 from kithkin.models import UndoableAction
 from kithkin.queries.agenda import Agenda, agenda, agenda_section
 from kithkin.queries.agenda_items import Section
@@ -29,22 +29,19 @@ DEFERRED_SECTIONS = frozenset({"opportunities"})
 # The sections Today renders itself, beside the practices' (queries.agenda.SECTIONS).
 OWN_SECTIONS = ("follow-ups", "check-ins", "upcoming")
 SHOW_ALL_ROWS = 200  # "show all" of a section: a backlog of thousands stays one click from People
-UNDO_SECONDS = 60  # how recent an action must be for Today to offer its Undo
 
 
 def _recent_action(request: NetworkRequest) -> UndoableAction | None:
-    """The action just taken in place (done_or_redirect keeps its id), if it is recent and
-    not undone: Today offers its Undo once, beside the message saying what happened."""
+    """The action just taken in place (done_or_redirect keeps its id), if Undo is still
+    offered for it: Today offers it once, beside the message saying what happened."""
     action_id = request.session.pop(UNDO_OFFER, None)
     if action_id is None:
         return None
-    return UndoableAction.objects.filter(
-        pk=action_id,
-        user=request.user,
-        network=request.network,
-        undone_at__isnull=True,
-        created_at__gte=clock.now() - dt.timedelta(seconds=UNDO_SECONDS),
-    ).first()
+    try:
+        action = access.undoable_action_for(request.user, request.network, action_id)
+    except NotFound:
+        return None
+    return action if undo.still_offered(action) else None
 
 
 def _agenda(request: NetworkRequest, day: dt.date) -> Agenda:
