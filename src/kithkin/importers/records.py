@@ -53,6 +53,10 @@ class ContactRecord:
     emails: list[tuple[str, str]] = field(default_factory=list)  # (address, label)
     phones: list[tuple[str, str]] = field(default_factory=list)  # (number, label)
     urls: list[str] = field(default_factory=list)  # profiles and websites
+    # Postal addresses as the source writes them, one line per part ("street\ncity..."), label.
+    addresses: list[tuple[str, str]] = field(default_factory=list)
+    # Chat handles: (handle, service, label); service as DESIGN.md names it (skype, xmpp...).
+    chats: list[tuple[str, str, str]] = field(default_factory=list)
     organization: str = ""
     title: str = ""
     headline: str = ""
