@@ -4,7 +4,7 @@ from kithkin.models.accounts import Attempt, User
 from kithkin.models.duplicates import DismissedDuplicate
 from kithkin.models.events import Attendance, Event
 from kithkin.models.followups import FollowUp
-from kithkin.models.interactions import Interaction, InteractionParticipant
+from kithkin.models.interactions import Interaction, InteractionParticipant, InteractionTally
 from kithkin.models.ledger import ValueExchange
 from kithkin.models.mentorships import Mentorship
 from kithkin.models.messages import MessageTemplate
@@ -28,6 +28,7 @@ __all__ = [
     "FollowUp",
     "Interaction",
     "InteractionParticipant",
+    "InteractionTally",
     "Invitation",
     "Membership",
     "Mentorship",

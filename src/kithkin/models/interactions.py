@@ -113,6 +113,24 @@ class Interaction(models.Model):
         return f"{self.get_kind_display()} on {self.occurred_at:%Y-%m-%d}"
 
 
+# Kinds of interaction as triage and the tallies count them.
+MEETING_KINDS = (
+    Interaction.Kind.MEETING,
+    Interaction.Kind.CALL,
+    Interaction.Kind.VIDEO,
+    Interaction.Kind.EVENT,
+)
+MESSAGE_KINDS = (Interaction.Kind.MESSAGE, Interaction.Kind.EMAIL)
+
+
+def is_invitation(prefix: str = "") -> Q:
+    """A LinkedIn invitation to connect: it says who reached out first, not a conversation.
+    ``prefix``: ``interaction__`` for rows joined to an interaction."""
+    return Q(**{f"{prefix}source": Interaction.Source.LINKEDIN}) & Q(
+        **{f"{prefix}external_id__startswith": "invitation/"}
+    )
+
+
 class InteractionParticipant(models.Model):
     interaction = models.ForeignKey(Interaction, on_delete=models.CASCADE)
     # No index of its own: the unique constraint (person, interaction) serves lookups by
@@ -126,3 +144,38 @@ class InteractionParticipant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} in {self.interaction_id}"
+
+
+class InteractionTally(models.Model):
+    """What one person's interactions add up to, for triage: counted once when they change
+    (``kithkin.services.checkins.refresh_check_ins``) instead of grouping a million
+    participant rows each time the Triage page opens. Derived state: never set by hand.
+    A person with no interaction has no tally."""
+
+    person = models.OneToOneField(
+        "kithkin.Person", primary_key=True, on_delete=models.CASCADE, related_name="tally"
+    )
+    talks = models.PositiveIntegerField(default=0)  # interactions, invitations not counted
+    messages = models.PositiveIntegerField(default=0)
+    meetings = models.PositiveIntegerField(default=0)
+    inbound = models.PositiveIntegerField(default=0)  # talks they started
+    outbound = models.PositiveIntegerField(default=0)  # talks I started
+    last_talk_at = models.DateTimeField(null=True, blank=True)
+    last_meeting_at = models.DateTimeField(null=True, blank=True)
+    they_invited = models.BooleanField(default=False)
+    i_invited = models.BooleanField(default=False)
+
+    FIELDS = (
+        "talks",
+        "messages",
+        "meetings",
+        "inbound",
+        "outbound",
+        "last_talk_at",
+        "last_meeting_at",
+        "they_invited",
+        "i_invited",
+    )
+
+    def __str__(self) -> str:
+        return f"{self.person_id}: {self.talks} talks, {self.meetings} meetings"

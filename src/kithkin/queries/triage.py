@@ -4,13 +4,13 @@
 their own and no circle (:func:`untriaged`). Placing someone in a circle, even one that is
 never due (acquaintance), is a decision: it takes them off the list.
 
-*The evidence* is read in a fixed number of grouped queries, whatever the size of the
-network: one GROUP BY over their interactions,
-one over value they gave me, one over value I gave them, one join for organizations we
-share, plus the people themselves and the circles. Never a query per person. Each joins
-the person row and filters on it (never ``person_id IN (subquery)``, which SQLite
-plans as a probe per interaction and person), so the database walks the untriaged
-people's rows through the (person, interaction) index.
+*The evidence* is read in a fixed number of queries, whatever the size of the network:
+their stored interaction tallies (counted when interactions change, see
+``kithkin.services.tallies``: grouping a million interactions here took seconds), one
+GROUP BY over value they gave me, one over value I gave them, one join for organizations
+we share, plus the people themselves and the circles. Never a query per person. Each joins
+the person row and filters on it (never ``person_id IN (subquery)``, which SQLite plans as
+a probe per row and person).
 
 *The rules*, all here, deterministic: each piece of evidence earns points, and the points
 pick the circle.
@@ -46,26 +46,18 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from kithkin import clock
 from kithkin.models import (
     Affiliation,
     Circle,
-    Interaction,
-    InteractionParticipant,
+    InteractionTally,
     Network,
     Person,
     ValueExchange,
 )
 
-MEETING_KINDS = (
-    Interaction.Kind.MEETING,
-    Interaction.Kind.CALL,
-    Interaction.Kind.VIDEO,
-    Interaction.Kind.EVENT,
-)
-MESSAGE_KINDS = (Interaction.Kind.MESSAGE, Interaction.Kind.EMAIL)
 # A connection this recent earns points by itself (see the table above).
 RECENT_CONNECTION_DAYS = 3 * 365
 # Score thresholds for the closest circle, the second and the third; below: the fourth.
@@ -237,44 +229,36 @@ def describe(
     return lines
 
 
-def _invitation() -> Q:
-    return Q(interaction__source=Interaction.Source.LINKEDIN) & Q(
-        interaction__external_id__startswith="invitation/"
-    )
-
-
 def _interaction_evidence(network: Network) -> dict[int, Evidence]:
-    talk = ~_invitation()
-    rows = (
-        InteractionParticipant.objects.filter(_untriaged(network, "person__"))
-        .values("person_id")
-        .annotate(
-            interactions=Count("pk", filter=talk),
-            messages=Count("pk", filter=talk & Q(interaction__kind__in=MESSAGE_KINDS)),
-            meetings=Count("pk", filter=Q(interaction__kind__in=MEETING_KINDS)),
-            inbound=Count("pk", filter=talk & Q(interaction__direction="inbound")),
-            outbound=Count("pk", filter=talk & Q(interaction__direction="outbound")),
-            last_at=Max("interaction__occurred_at", filter=talk),
-            last_meeting_at=Max(
-                "interaction__occurred_at", filter=Q(interaction__kind__in=MEETING_KINDS)
-            ),
-            they_invited=Count("pk", filter=_invitation() & Q(interaction__direction="inbound")),
-            i_invited=Count("pk", filter=_invitation() & Q(interaction__direction="outbound")),
-        )
+    """The untriaged people's stored tallies: one row each, counted when their interactions
+    changed (``kithkin.services.tallies``), not a million participant rows grouped now."""
+    rows = InteractionTally.objects.filter(_untriaged(network, "person__")).values_list(
+        "person_id", *InteractionTally.FIELDS
     )
     return {
-        row["person_id"]: Evidence(
-            interactions=row["interactions"],
-            messages=row["messages"],
-            meetings=row["meetings"],
-            inbound=row["inbound"],
-            outbound=row["outbound"],
-            last_at=row["last_at"],
-            last_meeting_at=row["last_meeting_at"],
-            they_invited=bool(row["they_invited"]),
-            i_invited=bool(row["i_invited"]),
+        pk: Evidence(
+            interactions=talks,
+            messages=messages,
+            meetings=meetings,
+            inbound=inbound,
+            outbound=outbound,
+            last_at=last_talk_at,
+            last_meeting_at=last_meeting_at,
+            they_invited=they_invited,
+            i_invited=i_invited,
         )
-        for row in rows
+        for (
+            pk,
+            talks,
+            messages,
+            meetings,
+            inbound,
+            outbound,
+            last_talk_at,
+            last_meeting_at,
+            they_invited,
+            i_invited,
+        ) in rows
     }
 
 

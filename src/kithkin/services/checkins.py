@@ -12,11 +12,13 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import Any, cast
 
 from django.db.models import Max
 
 from kithkin import clock
 from kithkin.models import InteractionParticipant, Network, Person
+from kithkin.services import tallies
 
 
 def check_in_due_on(
@@ -37,7 +39,8 @@ def check_in_due_on(
 def refresh_check_ins(
     network: Network, person_ids: Iterable[int] | None = None, *, cadence_only: bool = False
 ) -> int:
-    """Recompute last interaction and due date for some people (or all). Returns changes.
+    """Recompute last interaction, due date and interaction tally for some people (or all).
+    Returns how many due dates or last interactions changed.
 
     ``cadence_only``: only a cadence, circle, snooze or archiving changed, not anyone's
     interactions, so the stored last interaction is used instead of aggregating them again.
@@ -48,6 +51,7 @@ def refresh_check_ins(
     """
     people = Person.objects.filter(network=network)
     participations = InteractionParticipant.objects.filter(interaction__network=network)
+    ids: list[int] | None = None
     if person_ids is not None:
         ids = list(set(person_ids))
         if not ids:
@@ -57,14 +61,21 @@ def refresh_check_ins(
         # of the network and probes each id (minutes for a few thousand people). Only the
         # network's people are read below, so others' rows would be ignored anyway.
         participations = InteractionParticipant.objects.filter(person_id__in=ids)
+    latest: dict[int, dt.datetime | None]
     if cadence_only:  # the interactions did not change: their latest is stored and current
         latest = dict(people.values_list("pk", "last_interaction_at"))
     else:
-        latest = dict(
-            participations.values("person_id")
-            .annotate(latest=Max("interaction__occurred_at"))
-            .values_list("person_id", "latest")
+        latest, counted = {}, {}
+        counts = cast(  # the tally's aggregates are built, so not typed
+            Iterable[dict[str, Any]],
+            participations.values("person_id").annotate(
+                latest=Max("interaction__occurred_at"), **tallies.aggregates()
+            ),
         )
+        for row in counts:
+            latest[row["person_id"]] = row["latest"]
+            counted[row["person_id"]] = tallies.from_row(row)
+        tallies.store(counted, ids, network.pk)
     zone = network.time_zone
     changed = []
     due_only: dict[dt.date | None, list[int]] = defaultdict(list)

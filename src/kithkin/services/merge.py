@@ -66,6 +66,9 @@ MERGED_RELATIONS = frozenset(
         "kithkin.Milestone.person",
         "kithkin.Opportunity.source",
         "kithkin.OpportunityShare.person",
+        # Derived, not moved: the kept person's tally is recounted (derived_state), the
+        # other's goes with them.
+        "kithkin.InteractionTally.person",
     }
 )
 
