@@ -18,12 +18,13 @@ from kithkin.queries.occasions import (
     CELEBRATE_AFTER_DAYS,
     SUPPORT_DAYS,
     Occasion,
+    Unbuilt,
     Window,
     anniversaries_between,
     anniversary_rows,
     birthday_occasion,
     birthday_rows,
-    birthdays_between,
+    built,
     detail,
     kind_groups,
     mark_celebrated,
@@ -34,6 +35,7 @@ from kithkin.queries.occasions import (
     occasions_in,
     reason,
     title,
+    unbuilt,
 )
 
 SECTION_ITEMS = 10
@@ -71,18 +73,18 @@ def _section(key: str, heading: str, note: str, items: list[AgendaItem]) -> Sect
     return Section(key=key, title=heading, note=note, items=items[:SECTION_ITEMS], total=len(items))
 
 
-def _celebrated_flags(network: Network, occasions: list[Occasion]) -> list[bool]:
-    """``mark_celebrated`` for a thousand occasions at once. It goes by person (every
-    interaction of each, tens of thousands of rows on a big network); this goes by
-    occasion key, on the ``interaction_occasion`` index of the few interactions that
-    celebrated something, then finds their people (no filter on the network: it would
-    steer the database to the network's index instead; only this network's people are
-    among the occasions' people). Three small queries."""
-    keyed = [o for o in occasions if o.key]
+def _celebrated_flags(rows: list[Unbuilt]) -> list[bool]:
+    """Whether each occasion was celebrated, for a thousand at once. It goes by occasion
+    key, on the ``interaction_occasion`` index of the few interactions that celebrated
+    something, then finds their people (no filter on the network: it would steer the
+    database to the network's index instead; only this network's people are among the
+    occasions' people). A once-only milestone goes by the interactions linked to it. Three
+    small queries; ``mark_celebrated`` does the same for occasions already built."""
     done: set[tuple[int, str]] = set()
-    if keyed:
+    keys = {row.key for row in rows if row.key}
+    if keys:
         celebrating = dict(
-            Interaction.objects.filter(occasion__in={o.key for o in keyed})
+            Interaction.objects.filter(occasion__in=keys)
             .exclude(occasion="")  # the index's condition, so the database uses it
             .order_by()
             .values_list("pk", "occasion")
@@ -94,7 +96,7 @@ def _celebrated_flags(network: Network, occasions: list[Occasion]) -> list[bool]
                     interaction_id__in=list(celebrating)
                 ).values_list("interaction_id", "person_id")
             }
-    linked_ids = {o.milestone_id for o in occasions if not o.key and o.milestone_id}
+    linked_ids = {row.milestone_id for row in rows if not row.key and row.milestone_id}
     linked: set[int | None] = set()
     if linked_ids:
         linked = set(
@@ -103,36 +105,34 @@ def _celebrated_flags(network: Network, occasions: list[Occasion]) -> list[bool]
             .values_list("milestone_id", flat=True)
             .distinct()
         )
-    return [(o.person.id, o.key) in done if o.key else o.milestone_id in linked for o in occasions]
+    return [
+        (row.person_id, row.key) in done if row.key else row.milestone_id in linked for row in rows
+    ]
 
 
 def celebrations(network: Network, today: dt.date) -> Section:
     """Birthdays, work anniversaries and milestones coming up within the network's window
-    (and once-only milestones of the last week), not yet celebrated, soonest first."""
+    (and once-only milestones of the last week), not yet celebrated, soonest first.
+
+    A big network has a thousand occasions in the window: they are read unbuilt, flagged
+    and counted in one go, and only the few the section shows are built."""
     days = network.celebrate_within_days
     window = Window.agenda(network, today)
-    yearly = window.yearly
-    assert yearly is not None
-    found = birthdays_between(network, *yearly) + anniversaries_between(network, *yearly)
-    found += milestones_between(network, replace(window, support=None))
-    # A big network has a thousand occasions in the window: flag them in one go, and build
-    # rows only for the few the section shows.
-    candidates = [o for o in found if not o.support]
-    open_ = sorted(
-        (
-            o
-            for o, celebrated in zip(
-                candidates, _celebrated_flags(network, candidates), strict=True
-            )
-            if not celebrated
-        ),
-        key=occasion_order,
-    )
+    assert window.yearly is not None
+    candidates = birthday_rows(network, *window.yearly)
+    candidates += anniversary_rows(network, *window.yearly)
+    candidates += [unbuilt(o) for o in milestones_between(network, replace(window, support=None))]
+    open_ = [
+        row
+        for row, celebrated in zip(candidates, _celebrated_flags(candidates), strict=True)
+        if not celebrated
+    ]
+    shown = heapq.nsmallest(SECTION_ITEMS, open_, key=itemgetter(0))
     return Section(
         key="celebrate",
         title="Celebrate",
         note=f"Birthdays, work anniversaries and milestones in the next {days} days.",
-        items=[agenda_item(o, today, "celebrate") for o in open_[:SECTION_ITEMS]],
+        items=[agenda_item(occasion, today, "celebrate") for occasion in built(shown)],
         total=len(open_),
     )
 
@@ -209,10 +209,6 @@ def upcoming(
     )
 
 
-def _same(occasion: Occasion) -> Occasion:
-    return occasion
-
-
 def _upcoming_page(network: Network, window: Window) -> tuple[list[Occasion], int]:
     """The first ``PAGE_ITEMS`` occasions in ``window``, soonest first, and how many
     there are. A month of a 30,000-person network holds a couple of thousand birthdays
@@ -221,13 +217,8 @@ def _upcoming_page(network: Network, window: Window) -> tuple[list[Occasion], in
     assert window.yearly is not None
     candidates = birthday_rows(network, *window.yearly)
     candidates += anniversary_rows(network, *window.yearly)
-    candidates += [(occasion_order(o), _same, (o,)) for o in milestones_between(network, window)]
-    first = []
-    for _, build, args in heapq.nsmallest(PAGE_ITEMS, candidates, key=itemgetter(0)):
-        occasion = build(*args)
-        assert occasion is not None  # checked when read
-        first.append(occasion)
-    return first, len(candidates)
+    candidates += [unbuilt(o) for o in milestones_between(network, window)]
+    return built(heapq.nsmallest(PAGE_ITEMS, candidates, key=itemgetter(0))), len(candidates)
 
 
 def milestones_page(network: Network, today: dt.date) -> MilestonesPage:

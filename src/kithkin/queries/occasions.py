@@ -30,7 +30,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import CharField, F, Func, Q
 
@@ -124,6 +124,15 @@ def dates_q(start: dt.date, end: dt.date) -> Q:
 # -- occasions --------------------------------------------------------------------------
 
 
+def birthday_key(year: int) -> str:
+    """The occasion key of a birthday in ``year`` (``Occasion.key``)."""
+    return f"{BIRTHDAY}:{year}"
+
+
+def anniversary_key(affiliation_id: int, year: int) -> str:
+    return f"{ANNIVERSARY}:{affiliation_id}:{year}"
+
+
 @dataclass(frozen=True)
 class Occasion:
     """One birthday, work anniversary, milestone or challenge, on the day it falls."""
@@ -148,9 +157,10 @@ class Occasion:
         """The occasion key an interaction celebrating it carries; "" for a once-only
         milestone or a challenge (the interaction links to the milestone instead)."""
         if self.source == BIRTHDAY:
-            return f"birthday:{self.on.year}"
+            return birthday_key(self.on.year)
         if self.source == ANNIVERSARY:
-            return f"anniversary:{self.affiliation_id}:{self.on.year}"
+            assert self.affiliation_id is not None
+            return anniversary_key(self.affiliation_id, self.on.year)
         if self.yearly:
             return f"milestone:{self.milestone_id}:{self.on.year}"
         return ""
@@ -363,8 +373,35 @@ def _month_days_q(start: dt.date, end: dt.date, field: str) -> Q:
 
 
 _Key = tuple[dt.date, str, int, str]  # an occasion's _order
-# An occasion not built yet: its occasion_order, and what builds it.
-Unbuilt = tuple[_Key, Callable[..., Occasion | None], tuple[Any, ...]]
+
+
+class Unbuilt(NamedTuple):
+    """An occasion not built yet: its ``occasion_order``, what builds it, and what says
+    whether it was celebrated (its person and ``Occasion.key``, or a once-only milestone's
+    id), so a thousand can be sorted, counted and flagged and only the few shown built."""
+
+    order: _Key
+    build: Callable[..., Occasion | None]
+    args: tuple[Any, ...]
+    person_id: int
+    key: str
+    milestone_id: int | None = None
+
+
+def unbuilt(occasion: Occasion) -> Unbuilt:
+    """An occasion already built, as a row among unbuilt ones."""
+    return Unbuilt(
+        occasion_order(occasion),
+        _same,
+        (occasion,),
+        occasion.person.id,
+        occasion.key,
+        occasion.milestone_id,
+    )
+
+
+def _same(occasion: Occasion) -> Occasion:
+    return occasion
 
 
 def birthday_rows(
@@ -398,7 +435,8 @@ def birthday_rows(
         on = occurrence_between(month, day, start, end) if month and day else None
         if on is not None:
             key = (on, name, pk, f"{BIRTHDAY}-{pk}-{on.year}")
-            found.append((key, birthday_occasion, (pk, name, year, month, day, on)))
+            args = (pk, name, year, month, day, on)
+            found.append(Unbuilt(key, birthday_occasion, args, pk, birthday_key(on.year)))
     return found
 
 
@@ -442,12 +480,13 @@ def anniversary_rows(
         on = occurrence_between(start_on.month, start_on.day, start, end) if start_on else None
         if start_on and on and on.year > start_on.year:  # a whole year, as _anniversary
             key = (on, name, owner, f"{ANNIVERSARY}-{pk}-{on.year}")
-            found.append((key, _anniversary, (pk, owner, name, organization, start_on, on)))
+            args = (pk, owner, name, organization, start_on, on)
+            found.append(Unbuilt(key, _anniversary, args, owner, anniversary_key(pk, on.year)))
     return found
 
 
 def built(rows: list[Unbuilt]) -> list[Occasion]:
-    return [occasion for _, build, args in rows if (occasion := build(*args)) is not None]
+    return [occasion for row in rows if (occasion := row.build(*row.args)) is not None]
 
 
 def birthdays_between(
