@@ -527,3 +527,35 @@ def test_the_person_panel(network, owner):
         ("2025-06-01", False),
     ]
     assert [o.label for o in panel.due] == ["launch", "birthday"]
+
+
+def test_celebrate_finds_birthdays_and_anniversaries_through_their_indexes(network):
+    """On a big network Celebrate reads the few birthdays and anniversaries of the next
+    days by index, not every person and job. PostgreSQL plans by table sizes, so there
+    sequential scans are turned off to check the indexes match the queries."""
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    ada = born(network, "Ada Lovelace", TODAY.month, TODAY.day, year=1986)
+    make_job(network, ada, "Babbage & Co", start_on=TODAY.replace(year=TODAY.year - 3))
+    with CaptureQueriesContext(connection) as captured:
+        section = queries.celebrations(network, TODAY)
+    assert [item.title for item in section.items] == [
+        "Congratulate Ada Lovelace on 3 years at Babbage & Co",  # same day: by occasion
+        "Wish Ada Lovelace a happy birthday",
+    ]
+    reads = {
+        index: next(
+            q["sql"] for q in captured.captured_queries if table in q["sql"].split("WHERE")[0]
+        )
+        for index, table in (
+            ("person_birthday", '"birthday_year"'),
+            ("affiliation_anniversary", '"kithkin_affiliation"'),
+        )
+    }
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")
+        for index, sql in reads.items():
+            cursor.execute(f"EXPLAIN {'QUERY PLAN ' if connection.vendor == 'sqlite' else ''}{sql}")
+            assert index in " ".join(str(row) for row in cursor.fetchall()), sql

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 
 from kithkin.clock import now
+from kithkin.models.functions import MonthDay
 
 
 class Organization(models.Model):
@@ -66,6 +67,15 @@ class Affiliation(models.Model):
                 | Q(end_on__gte=models.F("start_on")),
                 name="affiliation_ends_after_start",
             )
+        ]
+        indexes = [
+            # Work anniversaries falling in the next days, for the agenda's Celebrate:
+            # without it every job of the network is read to find the few dozen.
+            models.Index(
+                MonthDay("start_on"),
+                condition=Q(end_on__isnull=True, kind="employment"),
+                name="affiliation_anniversary",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -77,6 +77,12 @@ class Person(models.Model):
         indexes = [
             models.Index(fields=["network", "check_in_due_on"], name="person_due"),
             models.Index(fields=["network", "full_name"], name="person_name"),
+            # Birthdays falling in the next days, for the agenda's Celebrate.
+            models.Index(
+                fields=["birthday_month", "birthday_day"],
+                condition=Q(birthday_month__isnull=False),
+                name="person_birthday",
+            ),
             # Those still to triage (no circle, no cadence of their own): every page asks
             # whether there are any, and the answer is usually no among thousands.
             models.Index(

@@ -27,12 +27,13 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any, NamedTuple
 
-from django.db.models import CharField, F, Func, Q
+from django.db.models import F, Q
 
 from kithkin.models import (
     Affiliation,
@@ -42,6 +43,7 @@ from kithkin.models import (
     Network,
     Person,
 )
+from kithkin.models.functions import MonthDay
 from kithkin.queries.agenda_items import PersonRef
 
 CELEBRATE_AFTER_DAYS = 7  # a once-only milestone stays on the agenda a week after its date
@@ -64,9 +66,10 @@ def occurrence_in(year: int, month: int, day: int) -> dt.date:
     return dt.date(year, month, min(day, calendar.monthrange(year, month)[1]))
 
 
+@functools.lru_cache(maxsize=4096)
 def occurrence_between(month: int, day: int, start: dt.date, end: dt.date) -> dt.date | None:
     """The first day from ``start`` to ``end`` (both included) a yearly (month, day)
-    falls on, or None."""
+    falls on, or None. Cached: a window's thousand birthdays fall on a few dozen days."""
     for year in range(start.year, end.year + 1):
         on = occurrence_in(year, month, day)
         if start <= on <= end:
@@ -344,17 +347,6 @@ def _people(network: Network, include_self: bool, person_id: int | None) -> Q:
     return query
 
 
-class _MonthDay(Func):
-    """A date's "MM-DD", compared as text: on SQLite cut from the ISO text the date is
-    stored as, several times cheaper than two strftime calls on every job."""
-
-    output_field = CharField()
-    template = "to_char(%(expressions)s, 'MM-DD')"
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        return self.as_sql(compiler, connection, template="substr(%(expressions)s, 6, 5)")
-
-
 def _month_days_q(start: dt.date, end: dt.date, field: str) -> Q:
     """Rows whose "MM-DD" ``field`` falls from ``start`` to ``end`` in some year, as
     ``yearly_q`` has it (29 February with a 28 February of a year without one)."""
@@ -457,7 +449,7 @@ def anniversary_rows(
     strftime (29 ms to 5 ms)."""
     jobs = (
         Affiliation.objects.alias(
-            person_network=F("person__network_id") + 0, start_month_day=_MonthDay("start_on")
+            person_network=F("person__network_id") + 0, start_month_day=MonthDay("start_on")
         )
         .filter(
             _month_days_q(start, end, "start_month_day"),
