@@ -43,12 +43,13 @@ def prepare(
     import django
 
     django.setup()
-    from django.core.management import call_command
-
+    from kithkin.cli.context import migrate
     from kithkin.models import User
 
     directory.mkdir(parents=True, exist_ok=True)
-    call_command("migrate", verbosity=0)  # also brings an older cache up to date
+    # As `kith` does: also brings an older cache up to date, and then the planner's
+    # statistics, or new indexes are chosen on guesses.
+    migrate()
     if User.objects.filter(username="bench").exists():
         return directory
     from kithkin.demo import generate_network

@@ -204,3 +204,41 @@ def test_an_empty_name_names_no_one(network):
     for text in ("", "   "):
         with pytest.raises(NotFound, match="give a name"):
             resolve_person(network, text)
+
+
+@pytest.mark.parametrize(
+    ("sort", "index"), [("recent", "person_recent"), ("added", "person_added")]
+)
+def test_people_sorted_by_last_talked_or_added_are_read_in_order_from_an_index(
+    network, sort, index
+):
+    """A page of People sorted by last talked or recently added walks an index in order
+    instead of sorting the whole network. PostgreSQL plans by table sizes, so there
+    scans and sorts are turned off to check that the index serves the query."""
+    from django.db import transaction
+
+    from kithkin.queries.people_list import PeopleFilter, people_page
+    from kithkin.services.query_planner import refresh_statistics
+
+    ada, grace = make_person(network, "Ada Lovelace"), make_person(network, "Grace Hopper")
+    make_person(network, "Charles Babbage")  # never talked to: last
+    log(network, ada, on=TODAY - dt.timedelta(days=9))
+    log(network, grace, on=TODAY - dt.timedelta(days=2))
+    refresh_statistics()
+    with CaptureQueriesContext(connection) as captured:
+        page = people_page(network, TODAY, PeopleFilter(sort=sort))
+    names = [row.person.full_name for row in page.rows]
+    if sort == "recent":
+        assert names == ["Grace Hopper", "Ada Lovelace", "Charles Babbage"]
+    else:
+        assert names == ["Charles Babbage", "Grace Hopper", "Ada Lovelace"]
+    sql = next(q["sql"] for q in captured.captured_queries if "ORDER BY" in q["sql"])
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL enable_sort = off")
+            cursor.execute(f"EXPLAIN {sql}")
+        else:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+        plan = " ".join(str(row) for row in cursor.fetchall())
+    assert index in plan and "TEMP B-TREE" not in plan, plan

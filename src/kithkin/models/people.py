@@ -77,6 +77,11 @@ class Person(models.Model):
         indexes = [
             models.Index(fields=["network", "check_in_due_on"], name="person_due"),
             models.Index(fields=["network", "full_name"], name="person_name"),
+            # People by recently added, a page at a time, read backwards: without it every
+            # person of the network is sorted for each page. (By last talked: the index
+            # person_recent, made by migration 0013 because its NULLS LAST is said
+            # differently on each database.)
+            models.Index(fields=["network", "created_at", "id"], name="person_added"),
             # Birthdays falling in the next days, for the agenda's Celebrate.
             models.Index(
                 fields=["birthday_month", "birthday_day"],

@@ -94,8 +94,9 @@ def _filtered(network: Network, today: dt.date, filters: PeopleFilter) -> QueryS
 _ORDER = {
     "name": ("full_name", "pk"),
     "due": (F("check_in_due_on").asc(nulls_last=True), "full_name", "pk"),
+    # person_recent (migration 0013), read forwards
     "recent": (F("last_interaction_at").desc(nulls_last=True), "full_name", "pk"),
-    "added": ("-created_at", "-pk"),
+    "added": ("-created_at", "-pk"),  # person_added, read backwards
 }
 
 
