@@ -114,7 +114,7 @@ class PlannedContact:
     @property
     def merges(self) -> list[Merge]:
         """The records joined to this person, each with its reason."""
-        if self.person_id is not None:
+        if self.action != "new" and self.person_id is not None:
             who = f"{self.person_name} ({refs.PERSON(self.person_id)})"
             joined = [Merge(self.record, who, self.matched_by)]
         else:
