@@ -244,6 +244,7 @@ class _Existing:
     by_name: dict[str, list[int]]  # everyone, by folded full name
     holders: dict[Key, int]  # how many people hold each key
     names: dict[int, str]  # full name of everyone
+    by_name_key: dict[tuple[str, Key], list[int]]  # everyone, by folded name and each key
 
 
 _FILLABLE = ("connected_on", "headline", "location", "notes", "nickname")
@@ -275,11 +276,14 @@ def _load_existing(network: Network) -> _Existing:
     fields_of: dict[int, dict[str, object]] = {}
     by_name: dict[str, list[int]] = defaultdict(list)
     names: dict[int, str] = {}
+    by_name_key: dict[tuple[str, Key], list[int]] = defaultdict(list)
     rows = Person.objects.filter(network=network, is_self=False, archived_at__isnull=True)
     for pk, full_name, *values in rows.values_list("pk", "full_name", "birthday_month", *_FILLABLE):
         fields_of[pk] = dict(zip(("birthday_month", *_FILLABLE), values, strict=True))
         by_name[_name(full_name)].append(pk)
         names[pk] = full_name
+        for key in points_of.get(pk, ()):
+            by_name_key[(_name(full_name), key)].append(pk)
         for org in orgs_of.get(pk, set()):
             by_name_org.setdefault((_name(full_name), org), pk)
         if pk not in points_of and pk not in orgs_of:
@@ -295,6 +299,7 @@ def _load_existing(network: Network) -> _Existing:
         by_name,
         holders,
         names,
+        by_name_key,
     )
 
 
@@ -399,15 +404,18 @@ def _match_existing(
             profiles, _profiles(existing.points_of.get(candidate, set()))
         ):
             return candidate, "same name at the same organization"
-    supporting = [p for p in points if p not in identifying]
-    found: dict[int, PlannedPoint] = {}
-    for candidate in existing.by_name.get(name, []):
-        held = existing.points_of.get(candidate, set())
-        shared = next((p for p in supporting if p.key in held), None)
-        if shared is not None and not _conflict(profiles, _profiles(held)):
-            found[candidate] = shared
+    identifying_keys = {p.key for p in identifying}
+    seen: dict[int, PlannedPoint | None] = {}  # None: another profile, someone else
+    for point in points:
+        if point.key in identifying_keys:
+            continue
+        for candidate in existing.by_name_key.get((name, point.key), ()):
+            if candidate not in seen:
+                held = existing.points_of.get(candidate, set())
+                seen[candidate] = None if _conflict(profiles, _profiles(held)) else point
+    found = [(candidate, point) for candidate, point in seen.items() if point is not None]
     if len(found) == 1:  # two namesakes behind one switchboard: neither
-        candidate, shared = next(iter(found.items()))
+        [(candidate, shared)] = found
         return candidate, f"same name and {_what(shared)}"
     if not points and not record.organization.strip() and name in existing.by_name_only:
         # Nothing but a name on both sides, and nothing that tells them apart.
@@ -423,20 +431,20 @@ class _Planned:
     by_key: dict[Key, PlannedContact] = field(default_factory=dict)
     new_by_key: dict[Key, PlannedContact] = field(default_factory=dict)
     new_by_name_org: dict[tuple[str, str], PlannedContact] = field(default_factory=dict)
-    new_by_name: dict[str, list[PlannedContact]] = field(default_factory=dict)
+    new_by_name_key: dict[tuple[str, Key], PlannedContact] = field(default_factory=dict)
 
     def register(
         self, planned: PlannedContact, record: ContactRecord, points: list[PlannedPoint]
     ) -> None:
+        name = _name(planned.record.full_name)
         for point in points:
             self.by_key.setdefault(point.key, planned)
             if planned.person_id is None:
                 self.new_by_key.setdefault(point.key, planned)
-        if planned.person_id is None and planned.record is record:
-            name = _name(record.full_name)
-            self.new_by_name.setdefault(name, []).append(planned)
-            if record.organization.strip() or not (points or record.organization.strip()):
-                self.new_by_name_org.setdefault((name, fold(record.organization)), planned)
+                self.new_by_name_key.setdefault((name, point.key), planned)
+        name_only = not points and not record.organization.strip()
+        if planned.person_id is None and (record.organization.strip() or name_only):
+            self.new_by_name_org.setdefault((name, fold(record.organization)), planned)
 
     def match(
         self, record: ContactRecord, points: list[PlannedPoint], identifying: list[PlannedPoint]
@@ -446,10 +454,14 @@ class _Planned:
         name = _name(record.full_name)
         profiles = _profiles(p.key for p in points)
 
+        checked: dict[int, bool] = {}
+
         def same(planned: PlannedContact) -> bool:
-            return _name(planned.record.full_name) == name and not _conflict(
-                profiles, _profiles(p.key for p in planned.points)
-            )
+            if id(planned) not in checked:
+                checked[id(planned)] = _name(planned.record.full_name) == name and not _conflict(
+                    profiles, _profiles(p.key for p in planned.points)
+                )
+            return checked[id(planned)]
 
         for point in identifying:
             earlier = self.by_key.get(point.key)
@@ -464,12 +476,13 @@ class _Planned:
                     if name_only
                     else "same name at the same organization"
                 )
-        supporting = [p for p in points if p not in identifying]
-        for earlier in self.new_by_name.get(name, []):
-            have = {p.key for p in earlier.points}
-            shared = next((p for p in supporting if p.key in have), None)
-            if shared is not None and same(earlier):
-                return earlier, f"same name and {_what(shared)}"
+        identifying_keys = {p.key for p in identifying}
+        for point in points:
+            if point.key in identifying_keys:
+                continue
+            earlier = self.new_by_name_key.get((name, point.key))
+            if earlier is not None and same(earlier):
+                return earlier, f"same name and {_what(point)}"
         return None, ""
 
 
@@ -480,10 +493,9 @@ def plan_import(
     in the network yet becomes a new person (by default the interaction is 'unmatched')."""
     plan = ImportPlan(errors=list(parsed.errors), skipped=list(parsed.skipped))
     existing = _load_existing(network)
-    prepared = [
-        (record, contact_points(record, network.phone_region, plan.errors))
-        for record in parsed.contacts
-    ]
+    prepared: list[tuple[ContactRecord, list[PlannedPoint]]] = []
+    for record in parsed.contacts:
+        prepared.append((record, contact_points(record, network.phone_region, plan.errors)))
     identities = _Identities(existing, _names_by_key(prepared))
     file = _Planned()
     for record, points in prepared:
