@@ -5,7 +5,7 @@ naming the field."""
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
+from urllib.parse import quote, unquote_to_bytes, urlsplit
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
@@ -68,8 +68,39 @@ _HANDLE = re.compile(r"[^/?#]+")
 _MASTODON = re.compile(r"^@?(?P<user>[\w.]+)@(?P<host>[\w.-]+\.[a-z]{2,})$", re.IGNORECASE)
 
 
+_ESCAPES = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+# Decoded, these would change how the URL splits into host, path and query: kept escaped.
+_RESERVED = "/?#%&=+ "
+
+
+def _decoded(text: str) -> str:
+    """``text`` with its percent-escapes decoded when they spell UTF-8 (``%C2%AE`` -> ``®``),
+    so a URL written encoded in one file and raw in another gives one key. Escapes of
+    characters that delimit a URL stay escaped (upper-case); bytes that are not UTF-8 too."""
+
+    def decode(match: re.Match[str]) -> str:
+        try:
+            raw = unquote_to_bytes(match.group(0)).decode("utf-8")
+        except UnicodeDecodeError:
+            return match.group(0).upper()
+        return "".join(
+            quote(char, safe="") if char in _RESERVED or not char.isprintable() else char
+            for char in raw
+        )
+
+    return _ESCAPES.sub(decode, text)
+
+
 def url(value: str, field: str = "url") -> tuple[str, str, str]:
-    """(display, normalized, service). Profiles on known sites become canonical URLs."""
+    """(display, normalized, service): the one place a URL becomes a matching key.
+
+    Every key: percent-escapes decoded (``%C2%AE`` = ``®``), host in lower case without
+    ``www.``, no trailing slash, ``http`` and ``https`` alike (the key says ``https``). A
+    profile on a known site (LinkedIn in any locale subdomain, GitHub, X/Twitter, Bluesky,
+    Mastodon) becomes its canonical URL whatever its query or the case of its handle; any
+    other URL is a website, whose key keeps its path and query. The display of a website
+    is the URL as written.
+    """
     text = _fits(value.strip(), field)
     mastodon = _MASTODON.match(text)
     if mastodon:
@@ -85,12 +116,12 @@ def url(value: str, field: str = "url") -> tuple[str, str, str]:
     if not host or "." not in host or " " in text:
         raise InvalidInput(field, f"{value.strip()!r} is not a web address")
     bare_host = host.removeprefix("www.")
+    path, query = _decoded(parts.path), _decoded(parts.query)
     if bare_host.endswith(".linkedin.com"):  # de.linkedin.com, uk.linkedin.com ...
         bare_host = "linkedin.com"
     known = _PROFILE_HOSTS.get(bare_host)
     if known:
         service, canonical_host, prefix = known
-        path = parts.path
         if path.lower().startswith(prefix) and len(path) > len(prefix):
             handle = _HANDLE.match(path[len(prefix) :])
             # "twitter.com/@ada" is written as the handle is said; the profile is /ada.
@@ -101,11 +132,9 @@ def url(value: str, field: str = "url") -> tuple[str, str, str]:
             if handle:
                 canonical = f"https://{canonical_host}{prefix}{handle.group(0).lower()}"
                 return canonical, canonical, service
-    if parts.path.startswith("/@") and "/" not in parts.path[2:].rstrip("/"):
-        canonical = f"https://{host}{parts.path.rstrip('/').lower()}"
+    if path.startswith("/@") and "/" not in path[2:].rstrip("/"):
+        canonical = f"https://{host}{path.rstrip('/').lower()}"
         return canonical, canonical, "mastodon"
-    path = parts.path.rstrip("/")
-    normalized = f"{parts.scheme.lower()}://{host}{path}" + (
-        f"?{parts.query}" if parts.query else ""
-    )
-    return text, normalized, "website"
+    scheme = parts.scheme.lower()
+    normalized = f"{'https' if scheme == 'http' else scheme}://{bare_host}{path.rstrip('/')}"
+    return text, normalized + (f"?{query}" if query else ""), "website"

@@ -12,6 +12,7 @@ from kithkin.cli.context import err, handle_errors, out, print_json, session
 from kithkin.cli.output import JsonOption
 
 ERRORS_SHOWN = 20
+MERGES_SHOWN = 20
 
 
 def _restore_json(ctx: Any, path: Path, *, dry_run: bool, as_json: bool) -> None:
@@ -51,9 +52,19 @@ def _plan_json(plan: Any, format_name: str, path: Path, dry_run: bool) -> dict[s
                 "person_id": c.person_id,
                 "matched_by": c.matched_by or None,
                 "changes": c.changes,
-                "merged_lines": [r.line for r in c.merged],
+                "merged_lines": [m.record.line for m in c.merged],
             }
             for c in plan.contacts
+        ],
+        "merges": [
+            {
+                "path": m.record.path,
+                "line": m.record.line,
+                "name": m.record.full_name,
+                "into": m.into,
+                "reason": m.reason,
+            }
+            for m in plan.merges
         ],
         "errors": [
             {"path": e.path, "line": e.line, "field": e.field, "message": e.message}
@@ -176,6 +187,11 @@ def import_(
         if numbers[key]:
             table.add_row(label, str(numbers[key]))
     out.print(table)
+    merges = plan.merges
+    for merge in merges[:MERGES_SHOWN]:
+        out.print(f"  merge  {merge}", highlight=False, markup=False, soft_wrap=True)
+    if len(merges) > MERGES_SHOWN:
+        out.print(f"  … and {len(merges) - MERGES_SHOWN} more merges (--json lists them all)")
     for error in plan.errors[:ERRORS_SHOWN]:
         out.print(f"  error  {error}")
     if len(plan.errors) > ERRORS_SHOWN:

@@ -1,9 +1,26 @@
 """Plan an import: match each parsed record to the network, decide what would change.
 
-Matching (DESIGN.md §3): exact keys first — email, phone (E.164), LinkedIn profile — then
-the same name at the same organization. Records of one import that name the same person
-become one person. A matched person gets only what they lack (contact points, a job at a
-new organization, blank fields), so importing the same file twice changes nothing.
+Matching (DESIGN.md §3) never merges two people and never loses one: a duplicate can be
+merged later, a person merged into someone else is gone with their title and notes.
+
+- **Identity keys** make a match on their own: a personal email and a profile URL
+  (LinkedIn, GitHub, X, Bluesky, Mastodon), matched on their normalised key
+  (``kithkin.normalize``).
+- **Shared, not personal:** an email or profile that the file gives to records with
+  different names (a team's ``info@``, an assistant's address), that more than one person
+  of the network already holds, or whose mailbox names a role rather than a person
+  (``info@``, ``contact@``, ``office@``... see ROLE_MAILBOXES).
+- Phones, websites, postal addresses and chat handles are never identity keys: a company
+  switchboard, fax or website is shared by everyone who works there. These, and shared
+  emails, only **support** a match on the same name (folded: case and accents aside).
+
+In order: an identity key; the same name at the same organization; the same name and a
+supporting key; the same name when neither side knows anything else. Records of one
+import that name the same person become one person, and records of one file that carry
+different names are never merged, whatever they share. Every match and every merge is
+listed with its reason (``ImportPlan.merges``). A matched person gets only what they lack
+(contact points, a job at a new organization, blank fields), so importing the same file
+twice changes nothing.
 """
 
 from __future__ import annotations
@@ -13,7 +30,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from kithkin import normalize
+from kithkin import normalize, refs
 from kithkin.errors import InvalidInput
 from kithkin.fulltext import fold
 from kithkin.importers.records import (
@@ -43,19 +60,45 @@ class PlannedPoint:
         return (self.kind, self.normalized)
 
 
+@dataclass(frozen=True)
+class MergedRecord:
+    """Another record of this import that names the same person, and why we think so."""
+
+    record: ContactRecord
+    reason: str
+
+
+@dataclass(frozen=True)
+class Merge:
+    """One record joined to a person: one already in the network or one this import creates
+    from an earlier record. ``into`` names that person as the preview shows them."""
+
+    record: ContactRecord
+    into: str
+    reason: str
+
+    def __str__(self) -> str:
+        return (
+            f"{self.record.path}:{self.record.line}: {self.record.full_name} -> {self.into}: "
+            f"{self.reason}"
+        )
+
+
 @dataclass
 class PlannedContact:
-    """One person the import creates or adds to. ``person_id`` is set for existing people."""
+    """One person the import creates or adds to. ``person_id`` is set for existing people
+    (``person_name`` is theirs) and ``matched_by`` says why the record is them."""
 
     record: ContactRecord
     action: str  # new, update, unchanged
     person_id: int | None = None
     matched_by: str = ""
+    person_name: str = ""
     points: list[PlannedPoint] = field(default_factory=list)  # to add
     jobs: list[tuple[str, str]] = field(default_factory=list)  # (organization, title) to add
     fills: dict[str, object] = field(default_factory=dict)  # blank fields to fill
     tags: list[str] = field(default_factory=list)
-    merged: list[ContactRecord] = field(default_factory=list)  # same person, same import
+    merged: list[MergedRecord] = field(default_factory=list)  # same person, same import
 
     @property
     def changes(self) -> list[str]:
@@ -67,6 +110,17 @@ class PlannedContact:
         described += [f"{name.replace('_', ' ')}: {value}" for name, value in self.fills.items()]
         described += [f"+ tag {tag}" for tag in self.tags]
         return described
+
+    @property
+    def merges(self) -> list[Merge]:
+        """The records joined to this person, each with its reason."""
+        if self.action != "new" and self.person_id is not None:
+            who = f"{self.person_name} ({refs.PERSON(self.person_id)})"
+            joined = [Merge(self.record, who, self.matched_by)]
+        else:
+            who = f"{self.record.full_name} (new, line {self.record.line})"
+            joined = []
+        return joined + [Merge(m.record, who, m.reason) for m in self.merged]
 
 
 @dataclass
@@ -100,6 +154,17 @@ class ImportPlan:
     @property
     def merged(self) -> int:
         return sum(len(c.merged) for c in self.contacts)
+
+    @property
+    def merges(self) -> list[Merge]:
+        """Every record this plan joins to someone, with its reason -- leaving out a lone
+        record that matches someone and changes nothing (re-importing a file)."""
+        return [
+            merge
+            for contact in self.contacts
+            if contact.action != "unchanged" or contact.merged
+            for merge in contact.merges
+        ]
 
     @property
     def summary(self) -> dict[str, int]:
@@ -177,6 +242,9 @@ class _Existing:
     tags_of: dict[int, frozenset[str]]
     fields_of: dict[int, dict[str, object]]
     by_name: dict[str, list[int]]  # everyone, by folded full name
+    holders: dict[Key, int]  # how many people hold each key
+    names: dict[int, str]  # full name of everyone
+    by_name_key: dict[tuple[str, Key], list[int]]  # everyone, by folded name and each key
 
 
 _FILLABLE = ("connected_on", "headline", "location", "notes", "nickname")
@@ -185,10 +253,13 @@ _FILLABLE = ("connected_on", "headline", "location", "notes", "nickname")
 def _load_existing(network: Network) -> _Existing:
     by_key: dict[Key, int] = {}
     points_of: dict[int, set[Key]] = defaultdict(set)
+    holders: dict[Key, int] = defaultdict(int)
     for person_id, kind, normalized in ContactPoint.objects.filter(
         person__network=network, person__archived_at__isnull=True
     ).values_list("person_id", "kind", "normalized"):
         by_key.setdefault((kind, normalized), person_id)
+        if (kind, normalized) not in points_of[person_id]:
+            holders[(kind, normalized)] += 1
         points_of[person_id].add((kind, normalized))
     orgs_of: dict[int, set[str]] = defaultdict(set)
     for person_id, org in Affiliation.objects.filter(person__network=network).values_list(
@@ -204,14 +275,19 @@ def _load_existing(network: Network) -> _Existing:
     by_name_only: dict[str, int] = {}
     fields_of: dict[int, dict[str, object]] = {}
     by_name: dict[str, list[int]] = defaultdict(list)
+    names: dict[int, str] = {}
+    by_name_key: dict[tuple[str, Key], list[int]] = defaultdict(list)
     rows = Person.objects.filter(network=network, is_self=False, archived_at__isnull=True)
     for pk, full_name, *values in rows.values_list("pk", "full_name", "birthday_month", *_FILLABLE):
         fields_of[pk] = dict(zip(("birthday_month", *_FILLABLE), values, strict=True))
-        by_name[fold(full_name)].append(pk)
+        by_name[_name(full_name)].append(pk)
+        names[pk] = full_name
+        for key in points_of.get(pk, ()):
+            by_name_key[(_name(full_name), key)].append(pk)
         for org in orgs_of.get(pk, set()):
-            by_name_org.setdefault((fold(full_name), org), pk)
+            by_name_org.setdefault((_name(full_name), org), pk)
         if pk not in points_of and pk not in orgs_of:
-            by_name_only.setdefault(fold(full_name), pk)
+            by_name_only.setdefault(_name(full_name), pk)
     return _Existing(
         by_key,
         by_name_org,
@@ -221,6 +297,9 @@ def _load_existing(network: Network) -> _Existing:
         {pk: frozenset(names) for pk, names in tags.items()},
         fields_of,
         by_name,
+        holders,
+        names,
+        by_name_key,
     )
 
 
@@ -241,6 +320,172 @@ def _fills(record: ContactRecord, current: dict[str, object] | None) -> dict[str
     }
 
 
+IDENTITY_KINDS = frozenset({ContactPoint.Kind.EMAIL, ContactPoint.Kind.SOCIAL})
+# Mailboxes that name a role, not a person: shared by whoever holds the role.
+ROLE_MAILBOXES = frozenset(
+    {
+        "accounts",
+        "admin",
+        "billing",
+        "contact",
+        "enquiries",
+        "hello",
+        "help",
+        "hr",
+        "info",
+        "inquiries",
+        "jobs",
+        "mail",
+        "marketing",
+        "no-reply",
+        "noreply",
+        "office",
+        "press",
+        "reception",
+        "sales",
+        "support",
+        "team",
+    }
+)
+
+
+def _name(text: str) -> str:
+    """A name as matching compares it: case, accents and spacing aside."""
+    return fold(" ".join(text.split()))
+
+
+def _what(point: PlannedPoint) -> str:
+    return f"{point.service or point.kind} {point.normalized}"
+
+
+def _names_by_key(prepared: list[tuple[ContactRecord, list[PlannedPoint]]]) -> dict[Key, set[str]]:
+    """For each key of the file, the names of the records that carry it."""
+    names: dict[Key, set[str]] = defaultdict(set)
+    for record, points in prepared:
+        name = _name(record.full_name)
+        for point in points:
+            names[point.key].add(name)
+    return names
+
+
+@dataclass
+class _Identities:
+    """Which keys of this import identify one person on their own (see the module's doc)."""
+
+    existing: _Existing
+    names_in_file: dict[Key, set[str]]
+
+    def identify(self, key: Key) -> bool:
+        kind, normalized = key
+        if kind not in IDENTITY_KINDS:
+            return False
+        if len(self.names_in_file.get(key, ())) > 1 or self.existing.holders.get(key, 0) > 1:
+            return False
+        return not (
+            kind == ContactPoint.Kind.EMAIL and normalized.rsplit("@", 1)[0] in ROLE_MAILBOXES
+        )
+
+
+def _match_existing(
+    record: ContactRecord,
+    points: list[PlannedPoint],
+    identifying: list[PlannedPoint],
+    existing: _Existing,
+) -> tuple[int | None, str]:
+    """The person of the network ``record`` is, and why; (None, "") for no one."""
+    for point in identifying:
+        if point.key in existing.by_key:
+            return existing.by_key[point.key], f"same {_what(point)}"
+    name = _name(record.full_name)
+    profiles = _profiles(p.key for p in points)
+    if record.organization.strip():
+        candidate = existing.by_name_org.get((name, fold(record.organization)))
+        if candidate is not None and not _conflict(
+            profiles, _profiles(existing.points_of.get(candidate, set()))
+        ):
+            return candidate, "same name at the same organization"
+    identifying_keys = {p.key for p in identifying}
+    seen: dict[int, PlannedPoint | None] = {}  # None: another profile, someone else
+    for point in points:
+        if point.key in identifying_keys:
+            continue
+        for candidate in existing.by_name_key.get((name, point.key), ()):
+            if candidate not in seen:
+                held = existing.points_of.get(candidate, set())
+                seen[candidate] = None if _conflict(profiles, _profiles(held)) else point
+    found = [(candidate, point) for candidate, point in seen.items() if point is not None]
+    if len(found) == 1:  # two namesakes behind one switchboard: neither
+        [(candidate, shared)] = found
+        return candidate, f"same name and {_what(shared)}"
+    if not points and not record.organization.strip() and name in existing.by_name_only:
+        # Nothing but a name on both sides, and nothing that tells them apart.
+        return existing.by_name_only[name], "same name, nothing else known"
+    return None, ""
+
+
+@dataclass
+class _Planned:
+    """The people this import plans so far, found again by the records that follow."""
+
+    by_person: dict[int, PlannedContact] = field(default_factory=dict)  # existing people
+    by_key: dict[Key, PlannedContact] = field(default_factory=dict)
+    new_by_key: dict[Key, PlannedContact] = field(default_factory=dict)
+    new_by_name_org: dict[tuple[str, str], PlannedContact] = field(default_factory=dict)
+    new_by_name_key: dict[tuple[str, Key], PlannedContact] = field(default_factory=dict)
+
+    def register(
+        self, planned: PlannedContact, record: ContactRecord, points: list[PlannedPoint]
+    ) -> None:
+        name = _name(planned.record.full_name)
+        for point in points:
+            self.by_key.setdefault(point.key, planned)
+            if planned.person_id is None:
+                self.new_by_key.setdefault(point.key, planned)
+                self.new_by_name_key.setdefault((name, point.key), planned)
+        name_only = not points and not record.organization.strip()
+        if planned.person_id is None and (record.organization.strip() or name_only):
+            self.new_by_name_org.setdefault((name, fold(record.organization)), planned)
+
+    def match(
+        self, record: ContactRecord, points: list[PlannedPoint], identifying: list[PlannedPoint]
+    ) -> tuple[PlannedContact | None, str]:
+        """The person an earlier record of this import planned that ``record`` also is,
+        and why: never someone under another name."""
+        name = _name(record.full_name)
+        profiles = _profiles(p.key for p in points)
+
+        checked: dict[int, bool] = {}
+
+        def same(planned: PlannedContact) -> bool:
+            if id(planned) not in checked:
+                checked[id(planned)] = _name(planned.record.full_name) == name and not _conflict(
+                    profiles, _profiles(p.key for p in planned.points)
+                )
+            return checked[id(planned)]
+
+        for point in identifying:
+            earlier = self.by_key.get(point.key)
+            if earlier is not None and same(earlier):
+                return earlier, f"same {_what(point)}"
+        name_only = not points and not record.organization.strip()
+        if record.organization.strip() or name_only:
+            namesake = self.new_by_name_org.get((name, fold(record.organization)))
+            if namesake is not None and same(namesake):
+                return namesake, (
+                    "same name, nothing else known"
+                    if name_only
+                    else "same name at the same organization"
+                )
+        identifying_keys = {p.key for p in identifying}
+        for point in points:
+            if point.key in identifying_keys:
+                continue
+            earlier = self.new_by_name_key.get((name, point.key))
+            if earlier is not None and same(earlier):
+                return earlier, f"same name and {_what(point)}"
+        return None, ""
+
+
 def plan_import(
     network: Network, parsed: ParseResult, *, create_people: bool = False
 ) -> ImportPlan:
@@ -248,66 +493,56 @@ def plan_import(
     in the network yet becomes a new person (by default the interaction is 'unmatched')."""
     plan = ImportPlan(errors=list(parsed.errors), skipped=list(parsed.skipped))
     existing = _load_existing(network)
-    planned_by_person: dict[int, PlannedContact] = {}
-    new_by_key: dict[Key, PlannedContact] = {}
-    new_by_name_org: dict[tuple[str, str], PlannedContact] = {}
-
+    prepared: list[tuple[ContactRecord, list[PlannedPoint]]] = []
     for record in parsed.contacts:
-        points = contact_points(record, network.phone_region, plan.errors)
-        name_org = (fold(record.full_name), fold(record.organization))
-        person_id, matched_by = None, ""
-        for point in points:
-            if point.key in existing.by_key:
-                person_id = existing.by_key[point.key]
-                matched_by = f"same {point.service or point.kind} {point.normalized}"
-                break
-        profiles = _profiles(p.key for p in points)
-        name_only = not points and not record.organization.strip()
-        if person_id is None and name_org in existing.by_name_org and record.organization:
-            candidate = existing.by_name_org[name_org]
-            if not _conflict(profiles, _profiles(existing.points_of.get(candidate, set()))):
-                person_id = candidate
-                matched_by = "same name at the same organization"
-        if person_id is None and name_only and name_org[0] in existing.by_name_only:
-            # Nothing but a name on both sides, and nothing that tells them apart.
-            person_id = existing.by_name_only[name_org[0]]
-            matched_by = "same name, nothing else known"
-
-        if person_id is None:  # a person this import creates: maybe already planned
-            earlier = next((new_by_key[p.key] for p in points if p.key in new_by_key), None)
-            if earlier is None and (record.organization or name_only):
-                namesake = new_by_name_org.get(name_org)
-                if namesake and not _conflict(profiles, _profiles(p.key for p in namesake.points)):
-                    earlier = namesake
-            if earlier is not None:
-                earlier.merged.append(record)
+        prepared.append((record, contact_points(record, network.phone_region, plan.errors)))
+    identities = _Identities(existing, _names_by_key(prepared))
+    file = _Planned()
+    for record, points in prepared:
+        name = _name(record.full_name)
+        identifying = [p for p in points if identities.identify(p.key)]
+        person_id, matched_by = _match_existing(record, points, identifying, existing)
+        earlier_plan = file.by_person.get(person_id) if person_id is not None else None
+        if earlier_plan is not None and _name(earlier_plan.record.full_name) != name:
+            person_id, matched_by = None, ""  # two names in one file: two people
+        if person_id is None:
+            earlier, reason = file.match(record, points, identifying)
+            if earlier is not None and earlier.person_id is not None:
+                person_id, matched_by = earlier.person_id, reason
+            elif earlier is not None:
+                earlier.merged.append(MergedRecord(record, reason))
                 _add_to(earlier, record, points, known_points=set(), known_orgs=set())
+                file.register(earlier, record, points)
                 continue
+            else:
+                planned = PlannedContact(
+                    record=record,
+                    action="new",
+                    points=points,
+                    jobs=[(record.organization, record.title)]
+                    if record.organization.strip()
+                    else [],
+                    fills=_fills(record, None),
+                    tags=list(dict.fromkeys(record.tags)),
+                )
+                plan.contacts.append(planned)
+                file.register(planned, record, points)
+                continue
+
+        planned_for_person = file.by_person.get(person_id)
+        if planned_for_person is None:
             planned = PlannedContact(
                 record=record,
-                action="new",
-                points=points,
-                jobs=[(record.organization, record.title)] if record.organization.strip() else [],
-                fills=_fills(record, None),
-                tags=list(dict.fromkeys(record.tags)),
+                action="unchanged",
+                person_id=person_id,
+                matched_by=matched_by,
+                person_name=existing.names.get(person_id) or "you",
             )
-            plan.contacts.append(planned)
-            for point in points:
-                new_by_key.setdefault(point.key, planned)
-            if record.organization.strip() or name_only:
-                new_by_name_org.setdefault(name_org, planned)
-            continue
-
-        existing_plan = planned_by_person.get(person_id)
-        if existing_plan is None:
-            planned = PlannedContact(
-                record=record, action="unchanged", person_id=person_id, matched_by=matched_by
-            )
-            planned_by_person[person_id] = planned
+            file.by_person[person_id] = planned
             plan.contacts.append(planned)
         else:
-            planned = existing_plan
-            planned.merged.append(record)
+            planned = planned_for_person
+            planned.merged.append(MergedRecord(record, matched_by))
         _add_to(
             planned,
             record,
@@ -317,9 +552,11 @@ def plan_import(
             current=existing.fields_of.get(person_id),
             known_tags=existing.tags_of.get(person_id, frozenset()),
         )
+        file.register(planned, record, points)
         if planned.changes:
             planned.action = "update"
 
+    new_by_key = file.new_by_key
     _plan_interactions(network, parsed.interactions, plan, existing, new_by_key, create_people)
     _plan_values(network, parsed.values, plan, existing, new_by_key)
     plan.my_jobs = _new_jobs_of_mine(network, parsed.my_jobs)

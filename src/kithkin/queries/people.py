@@ -23,7 +23,7 @@ from kithkin.models import (
     Relationship,
 )
 from kithkin.queries.checkins import CheckInStatus, check_in_status
-from kithkin.queries.search import matching_person_ids
+from kithkin.queries.search import at_url, matching_person_ids
 
 MAX_CANDIDATES = 10
 
@@ -45,8 +45,8 @@ NAME_CANDIDATES = 500
 
 
 def resolve_person(network: Network, text: str, *, include_archived: bool = False) -> Person:
-    """The one person ``text`` names: their reference (``p12``, see kithkin.refs), an
-    email, an exact name, or a unique prefix of names.
+    """The one person ``text`` names: their reference (``p12``, see kithkin.refs), a
+    profile or web address, an email, an exact name, or a unique prefix of names.
 
     Raises Ambiguous with the candidates, or NotFound with the closest names.
     """
@@ -64,6 +64,11 @@ def resolve_person(network: Network, text: str, *, include_archived: bool = Fals
         return found
     if query.lower() == "me":
         return people.get(is_self=True)
+    by_url = list(at_url(people, query)[: MAX_CANDIDATES + 1])
+    if len(by_url) == 1:
+        return by_url[0]
+    if by_url:
+        _ambiguous(query, [p.pk for p in by_url])
     if "@" in query:
         by_email = list(
             people.filter(

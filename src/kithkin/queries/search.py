@@ -7,11 +7,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 
-from kithkin import fulltext
+from kithkin import fulltext, normalize
+from kithkin.errors import InvalidInput
 from kithkin.fulltext import words
-from kithkin.models import Affiliation, Interaction, Network, Organization, Person
+from kithkin.models import Affiliation, ContactPoint, Interaction, Network, Organization, Person
 
 INTERACTION_SCAN_LIMIT = 500
 # A common word matches most conversations of a large network: only the newest this many
@@ -152,12 +153,31 @@ def matching_person_ids(
     return _person_ids_sqlite(network, expression, limit, include_archived)
 
 
+def at_url(people: QuerySet[Person], text: str) -> QuerySet[Person]:
+    """Those of ``people`` with the web address or profile ``text``, however it is written
+    (percent-encoded or not, any scheme, locale subdomain...: kithkin.normalize.url); no
+    one when ``text`` is not a URL with a path."""
+    query = text.strip()
+    if "/" not in query or any(char.isspace() for char in query):
+        return people.none()
+    try:
+        _, key, _ = normalize.url(query)
+    except InvalidInput:
+        return people.none()
+    return people.filter(
+        contact_points__kind__in=(ContactPoint.Kind.URL, ContactPoint.Kind.SOCIAL),
+        contact_points__normalized=key,
+    ).distinct()
+
+
 def search(network: Network, text: str, *, limit: int = 25) -> SearchResults:
     results = SearchResults(query=text)
     query_words = words(text)
     if not query_words:
         return results
-    person_ids = matching_person_ids(network, text, limit=limit)
+    everyone = Person.objects.filter(network=network, archived_at__isnull=True, is_self=False)
+    by_url = list(at_url(everyone, text).values_list("pk", flat=True)[:limit])
+    person_ids = by_url + matching_person_ids(network, text, limit=limit)
     interaction_hits = _interaction_hits(network, text)
 
     best_interaction: dict[int, int] = {}

@@ -165,6 +165,7 @@ def import_preview(request: NetworkRequest) -> HttpResponse:
         _forget(request)
         return redirect("people")
     shown = [c for c in plan.contacts if c.action != "unchanged"][:PLAN_ROWS_SHOWN]
+    merges = plan.merges
     return render(
         request,
         "kithkin/import_preview.html",
@@ -176,6 +177,8 @@ def import_preview(request: NetworkRequest) -> HttpResponse:
             "shown": shown,
             "errors": [str(e).replace(str(path), name) for e in plan.errors[:PLAN_ROWS_SHOWN]],
             "more_errors": max(0, len(plan.errors) - PLAN_ROWS_SHOWN),
+            "merges": [str(m).replace(str(path), name) for m in merges[:PLAN_ROWS_SHOWN]],
+            "more_merges": max(0, len(merges) - PLAN_ROWS_SHOWN),
         },
     )
 
