@@ -325,7 +325,7 @@ def test_the_migration_gives_stored_urls_their_new_keys(network, owner):
 
     from kithkin.models import ContactPoint
 
-    migration = importlib.import_module("kithkin.migrations.0011_url_keys")
+    migration = importlib.import_module("kithkin.migrations.0014_url_keys")
     jurgen = make_person(network, "Jürgen Müller")
     encoded = "https://www.linkedin.com/in/j%c3%bcrgen"
     for kind, value, key, primary in (

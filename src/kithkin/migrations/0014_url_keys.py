@@ -109,7 +109,7 @@ def rekey(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("kithkin", "0010_index_people_to_triage"),
+        ("kithkin", "0013_index_people_sorts"),
     ]
 
     operations = [migrations.RunPython(rekey, migrations.RunPython.noop)]
