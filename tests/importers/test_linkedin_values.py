@@ -8,6 +8,8 @@ import json
 from pathlib import Path
 
 import pytest
+from django.db.models import Value
+from django.db.models.functions import Concat
 
 from kithkin.importers.apply import apply_plan
 from kithkin.importers.linkedin import parse_endorsements, parse_linkedin, parse_recommendations
@@ -114,6 +116,18 @@ def test_import_links_givers_then_a_reimport_changes_nothing(kith, tmp_path, net
     before = list(ValueExchange.objects.values_list("pk", "external_id"))
     again = kith("import", "linkedin", str(export))
     assert "Nothing to change" in again.stdout
+    assert list(ValueExchange.objects.values_list("pk", "external_id")) == before
+
+
+def test_value_imported_under_an_older_id_is_not_imported_twice(kith, tmp_path, network):
+    """Ids are derived from the giver's profile key, and keys were normalised differently
+    before (percent-escapes): the same value from the same giver is still found."""
+    export = write_export(tmp_path / "export")
+    assert kith("import", "linkedin", str(export)).exit_code == 0
+    ValueExchange.objects.update(external_id=Concat(Value("older/"), "pk"))
+    before = list(ValueExchange.objects.values_list("pk", "external_id"))
+    again = kith("import", "linkedin", str(export))
+    assert "Nothing to change" in again.stdout, again.stdout
     assert list(ValueExchange.objects.values_list("pk", "external_id")) == before
 
 

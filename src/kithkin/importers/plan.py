@@ -728,10 +728,12 @@ def _plan_values(
     reported, never a new person (unless this import creates them anyway)."""
     if not records:
         return
-    known = set(
-        ValueExchange.objects.filter(network=network, external_id__isnull=False).values_list(
-            "source", "external_id"
-        )
+    imported = ValueExchange.objects.filter(network=network, external_id__isnull=False)
+    known = set(imported.values_list("source", "external_id"))
+    # The same value from the same giver, whatever id an older version gave it (ids are
+    # derived from profile keys, and those were normalised differently before).
+    known_facts = set(
+        imported.values_list("source", "giver_id", "kind", "occurred_on", "description")
     )
     new_by_name: dict[str, list[PlannedContact]] = defaultdict(list)
     for planned in plan.contacts:
@@ -748,5 +750,9 @@ def _plan_values(
         if giver is None:
             plan.values.append(PlannedValue(record, "unmatched"))
             plan.skipped.append(RecordError(record.path, record.line, "giver", why))
+            continue
+        fact = (record.source, giver, record.kind, record.occurred_on, record.description)
+        if isinstance(giver, int) and fact in known_facts:
+            plan.values.append(PlannedValue(record, "exists"))
             continue
         plan.values.append(PlannedValue(record, "new", giver))
