@@ -15,7 +15,7 @@ from kithkin.cli.app import app
 from kithkin.errors import Forbidden, InvalidInput
 from kithkin.models import Interaction, Milestone, Network
 from kithkin.queries import milestones as queries
-from kithkin.queries import occasions
+from kithkin.queries import occasion_dates, occasions
 from kithkin.queries.agenda import agenda
 from kithkin.services import milestones as services
 from kithkin.services.people import archive_person
@@ -40,16 +40,18 @@ def support_rows(network, today=TODAY) -> list[tuple[str, str]]:
 
 
 def test_29_february_falls_on_the_28th_in_other_years():
-    assert occasions.occurrence_in(2027, 2, 29) == D(2027, 2, 28)
-    assert occasions.occurrence_in(2028, 2, 29) == D(2028, 2, 29)
-    assert occasions.next_occurrence(2, 29, D(2027, 3, 1)) == D(2028, 2, 29)
-    assert occasions.next_occurrence(2, 29, D(2026, 3, 1)) == D(2027, 2, 28)
+    assert occasion_dates.occurrence_in(2027, 2, 29) == D(2027, 2, 28)
+    assert occasion_dates.occurrence_in(2028, 2, 29) == D(2028, 2, 29)
+    assert occasion_dates.next_occurrence(2, 29, D(2027, 3, 1)) == D(2028, 2, 29)
+    assert occasion_dates.next_occurrence(2, 29, D(2026, 3, 1)) == D(2027, 2, 28)
 
 
 def test_windows_cross_the_end_of_the_year():
-    assert occasions.occurrence_between(1, 3, D(2026, 12, 28), D(2027, 1, 10)) == D(2027, 1, 3)
-    assert occasions.occurrence_between(12, 30, D(2026, 12, 28), D(2027, 1, 10)) == D(2026, 12, 30)
-    assert occasions.occurrence_between(1, 11, D(2026, 12, 28), D(2027, 1, 10)) is None
+    assert occasion_dates.occurrence_between(1, 3, D(2026, 12, 28), D(2027, 1, 10)) == D(2027, 1, 3)
+    assert occasion_dates.occurrence_between(12, 30, D(2026, 12, 28), D(2027, 1, 10)) == D(
+        2026, 12, 30
+    )
+    assert occasion_dates.occurrence_between(1, 11, D(2026, 12, 28), D(2027, 1, 10)) is None
 
 
 def test_the_month_day_filter_reads_29_february_on_a_28th_without_one(network):
@@ -65,8 +67,8 @@ def test_the_month_day_filter_reads_29_february_on_a_28th_without_one(network):
 
 
 def test_nearest_occurrence_looks_both_ways():
-    assert occasions.nearest_occurrence(12, 30, D(2027, 1, 2)) == D(2026, 12, 30)
-    assert occasions.nearest_occurrence(1, 5, D(2026, 12, 30)) == D(2027, 1, 5)
+    assert occasion_dates.nearest_occurrence(12, 30, D(2027, 1, 2)) == D(2026, 12, 30)
+    assert occasion_dates.nearest_occurrence(1, 5, D(2026, 12, 30)) == D(2027, 1, 5)
 
 
 # -- the Celebrate section -----------------------------------------------------------------

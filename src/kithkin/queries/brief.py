@@ -31,7 +31,8 @@ from kithkin.models import (
     Relationship,
 )
 from kithkin.queries.ledger import NO_BALANCE, Balance, balance_with
-from kithkin.queries.occasions import milestone_date, next_occurrence
+from kithkin.queries.occasion_dates import next_occurrence
+from kithkin.queries.occasions import milestone_date
 
 SHOWN = 3
 MILESTONE_DAYS = 60

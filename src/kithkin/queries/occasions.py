@@ -25,11 +25,8 @@ queries.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
-import functools
-from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any, NamedTuple
 
@@ -45,6 +42,16 @@ from kithkin.models import (
 )
 from kithkin.models.functions import MonthDay
 from kithkin.queries.agenda_items import PersonRef
+from kithkin.queries.occasion_dates import (
+    dates_q,
+    each_day,
+    month_days_q,
+    nearest_occurrence,
+    next_occurrence,
+    occurrence_between,
+    occurrence_in,
+    yearly_q,
+)
 
 CELEBRATE_AFTER_DAYS = 7  # a once-only milestone stays on the agenda a week after its date
 SUPPORT_DAYS = 30  # a challenge stays on the agenda for 30 days from its date
@@ -55,73 +62,6 @@ MILESTONE = "milestone"
 
 _BIRTHDAY_KIND = Milestone.Kind.BIRTHDAY.value
 _SUPPORT_KINDS = sorted(str(kind) for kind in Milestone.SUPPORT_KINDS)
-
-
-# -- occasion math ----------------------------------------------------------------------
-
-
-def occurrence_in(year: int, month: int, day: int) -> dt.date:
-    """When a yearly (month, day) falls in ``year``: 29 February on 28 February in a year
-    without one (and any day past a month's end on its last day)."""
-    return dt.date(year, month, min(day, calendar.monthrange(year, month)[1]))
-
-
-@functools.lru_cache(maxsize=4096)
-def occurrence_between(month: int, day: int, start: dt.date, end: dt.date) -> dt.date | None:
-    """The first day from ``start`` to ``end`` (both included) a yearly (month, day)
-    falls on, or None. Cached: a window's thousand birthdays fall on a few dozen days."""
-    for year in range(start.year, end.year + 1):
-        on = occurrence_in(year, month, day)
-        if start <= on <= end:
-            return on
-    return None
-
-
-def next_occurrence(month: int, day: int, today: dt.date) -> dt.date:
-    """The next time a yearly (month, day) falls, today included."""
-    on = occurrence_between(month, day, today, today + dt.timedelta(days=366))
-    assert on is not None  # every (month, day) falls within a year and a day
-    return on
-
-
-def nearest_occurrence(month: int, day: int, today: dt.date) -> dt.date:
-    """The occurrence closest to ``today``, before or after (after on a tie)."""
-    candidates = [occurrence_in(year, month, day) for year in range(today.year - 1, today.year + 2)]
-    return min(candidates, key=lambda on: (abs((on - today).days), on < today))
-
-
-def _days(start: dt.date, end: dt.date) -> Iterator[dt.date]:
-    day = start
-    while day <= end:
-        yield day
-        day += dt.timedelta(days=1)
-
-
-def yearly_q(start: dt.date, end: dt.date, month_field: str, day_field: str) -> Q:
-    """Rows whose yearly (month, day) falls from ``start`` to ``end``: one
-    ``month = m AND day IN (...)`` per month, with 29 February when the window holds the
-    28th of a February without a 29th."""
-    end = min(end, start + dt.timedelta(days=366))  # a longer window holds every day
-    by_month: dict[int, set[int]] = defaultdict(set)
-    for day in _days(start, end):
-        by_month[day.month].add(day.day)
-        if day.month == 2 and day.day == 28 and not calendar.isleap(day.year):
-            by_month[2].add(29)
-    query = Q(pk__in=[])
-    for month, days in sorted(by_month.items()):
-        query |= Q(**{month_field: month, f"{day_field}__in": sorted(days)})
-    return query
-
-
-def dates_q(start: dt.date, end: dt.date) -> Q:
-    """Milestones dated (year, month, day) from ``start`` to ``end``."""
-    by_month: dict[tuple[int, int], list[int]] = defaultdict(list)
-    for day in _days(start, end):
-        by_month[(day.year, day.month)].append(day.day)
-    query = Q(pk__in=[])
-    for (year, month), days in sorted(by_month.items()):
-        query |= Q(year=year, month=month, day__in=days)
-    return query
 
 
 # -- occasions --------------------------------------------------------------------------
@@ -347,23 +287,6 @@ def _people(network: Network, include_self: bool, person_id: int | None) -> Q:
     return query
 
 
-def _month_days_q(start: dt.date, end: dt.date, field: str) -> Q:
-    """Rows whose "MM-DD" ``field`` falls from ``start`` to ``end`` in some year, as
-    ``yearly_q`` has it (29 February with a 28 February of a year without one)."""
-    if end >= start + dt.timedelta(days=365):
-        return Q()
-    if start.year == end.year:
-        query = Q(**{f"{field}__range": (f"{start:%m-%d}", f"{end:%m-%d}")})
-    else:
-        query = Q(**{f"{field}__gte": f"{start:%m-%d}"}) | Q(**{f"{field}__lte": f"{end:%m-%d}"})
-    if any(
-        day.month == 2 and day.day == 28 and not calendar.isleap(day.year)
-        for day in _days(start, end)
-    ):
-        query |= Q(**{field: "02-29"})
-    return query
-
-
 _Key = tuple[dt.date, str, int, str]  # an occasion's _order
 
 
@@ -406,7 +329,7 @@ def birthday_rows(
     """The birthdays from ``start`` to ``end``, unbuilt. ``network_id + 0`` is no index's
     column: with the network as an indexed equality SQLite walks that index and fetches
     the 30,000 people one by one, twice as slow as reading the table through."""
-    months = sorted({day.month for day in _days(start, min(end, start + dt.timedelta(366)))})
+    months = sorted({day.month for day in each_day(start, min(end, start + dt.timedelta(366)))})
     people = (
         Person.objects.alias(in_network=F("network_id") + 0)
         .filter(
@@ -452,7 +375,7 @@ def anniversary_rows(
             person_network=F("person__network_id") + 0, start_month_day=MonthDay("start_on")
         )
         .filter(
-            _month_days_q(start, end, "start_month_day"),
+            month_days_q(start, end, "start_month_day"),
             person_network=network.pk,
             person__archived_at__isnull=True,
             kind=Affiliation.Kind.EMPLOYMENT,

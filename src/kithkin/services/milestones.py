@@ -17,7 +17,7 @@ from django.db import transaction
 from kithkin import access, clock
 from kithkin.errors import InvalidInput
 from kithkin.models import Affiliation, Interaction, Milestone, Network, Person, User
-from kithkin.queries import occasions
+from kithkin.queries import occasion_dates, occasions
 from kithkin.queries.milestones import person_occasions
 from kithkin.queries.occasions import Occasion
 from kithkin.services import undo
@@ -99,7 +99,7 @@ def add_milestone(
         raise InvalidInput("yearly", "a challenge (job loss, illness, move, loss) happens once")
     _check_date(on, recurs_yearly, today)
     if kind == Milestone.Kind.BIRTHDAY and person.birthday_month and person.birthday_day:
-        recorded = occasions.occurrence_in(2000, person.birthday_month, person.birthday_day)
+        recorded = occasion_dates.occurrence_in(2000, person.birthday_month, person.birthday_day)
         raise InvalidInput(
             "kind",
             f"{person.full_name}'s birthday is already on record ({recorded:%-d %B}); "
@@ -223,7 +223,7 @@ def _occasion_for_key(network: Network, person: Person, key: str, today: dt.date
     if match["birthday"]:
         if not (person.birthday_month and person.birthday_day):
             raise unknown
-        on = occasions.occurrence_in(year, person.birthday_month, person.birthday_day)
+        on = occasion_dates.occurrence_in(year, person.birthday_month, person.birthday_day)
         found = occasions.birthdays_between(network, on, on, person_id=person.pk, include_self=True)
     elif match["affiliation"]:
         job = Affiliation.objects.filter(
@@ -231,7 +231,7 @@ def _occasion_for_key(network: Network, person: Person, key: str, today: dt.date
         ).first()
         if job is None or job.start_on is None:
             raise unknown
-        on = occasions.occurrence_in(year, job.start_on.month, job.start_on.day)
+        on = occasion_dates.occurrence_in(year, job.start_on.month, job.start_on.day)
         found = [
             o
             for o in occasions.anniversaries_between(
@@ -246,7 +246,7 @@ def _occasion_for_key(network: Network, person: Person, key: str, today: dt.date
         if milestone is None:
             raise unknown
         milestone.person = person
-        on = occasions.occurrence_in(year, milestone.month, milestone.day)
+        on = occasion_dates.occurrence_in(year, milestone.month, milestone.day)
         found = [occasions.milestone_occasion(milestone, on)]
     if not found:
         raise unknown
