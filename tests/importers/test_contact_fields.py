@@ -361,6 +361,15 @@ def test_an_unverified_phone_is_shown_as_one(network, owner, kith, settings):
     assert "irene.adler (home)" in kith("show", "Irene Adler").stdout
 
 
+@pytest.mark.django_db
+def test_an_unverified_phone_is_removed_as_it_is_written(network, owner, kith):
+    import_file(network, owner, FILES / "phones_without_country_code.vcf")
+    result = kith("edit", "Martha Hudson", "--remove-phone", "ask at  the bakery")
+    assert result.stdout == "Removed phone ask at the bakery.\n"
+    hudson = person(network, "Martha Hudson")
+    assert not [p for p in hudson.contact_points.all() if p.value == "ask at the bakery"]
+
+
 def test_unverified_phone_keys_never_look_like_numbers():
     assert normalize.phone_or_unverified("06 12 34 56 78", "FR") == (
         "+33 6 12 34 56 78",
