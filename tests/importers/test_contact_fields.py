@@ -17,7 +17,7 @@ from kithkin.exporters.csv_export import export_csv
 from kithkin.exporters.vcard import export_vcards
 from kithkin.importers.apply import apply_plan
 from kithkin.importers.plan import ImportPlan, plan_import
-from kithkin.importers.records import ContactRecord
+from kithkin.importers.records import ContactRecord, ImportFileError
 from kithkin.importers.vcard import parse_vcards
 from kithkin.models import ContactPoint, Network, Person
 from kithkin.services.accounts import create_network
@@ -298,6 +298,40 @@ def test_a_label_that_only_names_the_service_is_no_label():
 def test_real_chat_handles_survive_an_export(network, owner, name):
     import_file(network, owner, corpus_file(name))
     assert ContactPoint.objects.filter(person__network=network, kind="chat").exists()
+    assert_round_trip(network, owner)
+
+
+@pytest.mark.django_db
+def test_addresses_chats_and_unverified_phones_survive_a_json_restore(network, owner):
+    from kithkin.exporters.kithkin_json import export_json
+    from kithkin.importers.kithkin_json import read_document, restore
+
+    for name in ("full_address.vcf", "chat_handles.vcf", "phones_without_country_code.vcf"):
+        import_file(network, owner, FILES / name)
+    first = export_json(network)
+    empty = create_network(owner, name="Restored")
+    restore(empty, owner, read_document(first.encode(), "export.json"), "export.json")
+    assert everything(empty) == everything(network)
+    assert [p.value for p in ContactPoint.objects.filter(person__network=empty) if p.is_unverified]
+
+
+VCARDS = sorted(p.name for p in (CORPUS / "vcard").glob("*.vcf")) or ["<absent>"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", VCARDS)
+def test_every_real_vcard_exported_and_imported_back_changes_nothing(network, owner, name):
+    """What an import kept, an export writes and a re-import finds: nothing new, nothing
+    changed, in the same network and in an empty one."""
+    network.phone_region = "US"  # the corpus's numbers without a country code are American
+    network.save()
+    path = corpus_file(name)
+    try:
+        import_file(network, owner, path)
+    except ImportFileError:
+        pytest.skip(f"{name} is refused as a whole (see test_corpus_import.py)")
+    if not Person.objects.filter(network=network, is_self=False).exists():
+        pytest.skip(f"{name} holds no person to export")
     assert_round_trip(network, owner)
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import vobject
 
-from kithkin import chat_services, normalize
+from kithkin import chat_services
 from kithkin.exporters.people_rows import exported_people
 from kithkin.models import ContactPoint, Network, Person
 
@@ -27,13 +27,13 @@ def _point_properties(
         yield prop
     elif point.kind == ContactPoint.Kind.PHONE:
         prop = card.add("tel")
-        verified = normalize.is_verified_phone(point.normalized)
-        # An unverified phone is written as it was found, so it reads back the same.
-        prop.value = point.normalized if version == "4.0" and verified else point.value
+        # As shown: "+1 418-656-9254 ext. 102" keeps its extension (E.164 has none), and an
+        # unverified phone is written as it was found; both read back the same.
+        prop.value = point.value
         yield prop
     elif point.kind in (ContactPoint.Kind.URL, ContactPoint.Kind.SOCIAL):
         prop = card.add("url")
-        prop.value = point.normalized
+        prop.value = point.value  # canonical for profiles; a website as it was given
         yield prop
     elif point.kind == ContactPoint.Kind.ADDRESS:
         prop = card.add("adr")
