@@ -199,6 +199,28 @@ def test_real_street_addresses_are_read_whole(name, addresses, location):
     assert (record.addresses, record.location) == (addresses, location)
 
 
+@pytest.mark.django_db
+@pytest.mark.xfail(
+    reason="plan_import still matches on every contact point; issue 11's 'never merge' part "
+    "makes only personal emails and profiles identity keys (another branch)",
+    strict=False,
+)
+def test_colleagues_sharing_an_office_address_stay_two_people(network, owner):
+    office = "ADR;TYPE=work:;;1 Infinite Loop;Cupertino;CA;95014;USA\r\nTEL:ask reception\r\n"
+    data = (
+        f"BEGIN:VCARD\r\nFN:Ada Lovelace\r\n{office}END:VCARD\r\n"
+        f"BEGIN:VCARD\r\nFN:Grace Hopper\r\n{office}END:VCARD\r\n"
+    ).encode()
+    import_vcard(network, owner, data)
+    import_vcard(
+        network, owner, b"BEGIN:VCARD\r\nFN:Alan Turing\r\n" + office.encode() + b"END:VCARD\r\n"
+    )
+    names = Person.objects.filter(network=network, is_self=False).values_list(
+        "full_name", flat=True
+    )
+    assert sorted(names) == ["Ada Lovelace", "Alan Turing", "Grace Hopper"]
+
+
 # --- Chat handles ---------------------------------------------------------------------------
 
 
