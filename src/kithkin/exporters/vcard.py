@@ -11,9 +11,9 @@ from kithkin import chat_services
 from kithkin.exporters.people_rows import exported_people
 from kithkin.models import ContactPoint, Network, Person
 
+_PLACE_PARTS = ("city", "region", "code", "country")  # vobject's names, in ADR's order
 # Label words the importer reads back from TYPE (importers/vcard.py); any other label is
 # written the way Apple does, as an X-ABLabel of the property's group.
-_PLACE_PARTS = ("city", "region", "code", "country")  # vobject's names, in ADR's order
 _TYPE_WORDS = {"home", "work", "other", "mobile", "cell", "iphone", "main", "fax", "pager", "car"}
 
 
@@ -48,13 +48,15 @@ def _address(lines: list[str], location: str) -> vobject.vcard.Address:
     parts in order). Its last lines are the locality, region, postal code and country when
     they are what the person's location says ("London, United Kingdom": the address it
     came from); else every line is the street. Both read back as the same lines."""
+    if not location:
+        return vobject.vcard.Address(street="\n".join(lines))
     for size in range(min(len(_PLACE_PARTS), len(lines)), 0, -1):
         for roles in itertools.combinations(_PLACE_PARTS, size):
             parts = dict(zip(roles, lines[-size:], strict=True))
             place = ", ".join(
                 parts[role] for role in ("city", "region", "country") if role in parts
             )
-            if location and place == location:
+            if place == location:
                 return vobject.vcard.Address(street="\n".join(lines[:-size]), **parts)
     return vobject.vcard.Address(street="\n".join(lines))
 
