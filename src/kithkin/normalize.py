@@ -1,6 +1,6 @@
 """Turn what people type into matching keys: E.164 phones, lower-case emails, canonical
-profile URLs. Each function returns (display value, normalized key) or raises InvalidInput
-naming the field."""
+profile URLs, folded postal addresses and chat handles. Each function returns (display
+value, normalized key, ...) or raises InvalidInput naming the field."""
 
 from __future__ import annotations
 
@@ -21,8 +21,21 @@ def _fits(text: str, field: str) -> str:
     return text
 
 
+# "Omega" <omega@example.com>, Omega <omega@example.com>, <omega@example.com>
+_NAMED_ADDRESS = re.compile(r"[^<>]*<\s*([^<>\s]+)\s*>")
+# The key of a phone kept as written starts with this; a read number's key is E.164 ("+...").
+UNVERIFIED_PHONE = "?"
+
+
 def email(value: str, field: str = "email") -> tuple[str, str]:
+    """An address, also when written with a name (``"Omega" <omega@example.com>``) or as
+    a mailto: URI."""
     text = _fits(value.strip(), field)
+    named = _NAMED_ADDRESS.fullmatch(text)
+    if named:
+        text = named.group(1)
+    if text[:7].lower() == "mailto:":
+        text = text[7:].strip()
     try:
         result = validate_email(text, check_deliverability=False)
     except EmailNotValidError as exc:
@@ -46,6 +59,47 @@ def phone(value: str, region: str = "", field: str = "phone") -> tuple[str, str]
     e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     shown = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
     return shown, e164
+
+
+def phone_or_unverified(value: str, region: str = "", field: str = "phone") -> tuple[str, str]:
+    """(shown, key) of a phone from a file: read as :func:`phone` does (a number without a
+    country code in ``region``), else kept as written and unverified -- a key that is not
+    E.164 (see :func:`is_verified_phone`), so it still matches the same text next time."""
+    try:
+        return phone(value, region, field)
+    except InvalidInput:
+        text = _fits(" ".join(value.split()), field)
+        if not text:
+            raise
+    compact = "".join(char for char in text.casefold() if char.isalnum() or char == "+")
+    return text, _fits(UNVERIFIED_PHONE + (compact or text.casefold()), field)
+
+
+def is_verified_phone(key: str) -> bool:
+    """Whether a phone's key is a number read as E.164 (not text kept as written)."""
+    return key.startswith("+")
+
+
+def address(value: str, field: str = "address") -> tuple[str, str]:
+    """A postal address, one line per part: blank lines dropped, single spaces; the key is
+    the same text case-folded."""
+    lines = (" ".join(line.split()) for line in value.splitlines())
+    text = _fits("\n".join(line for line in lines if line), field)
+    if not text:
+        raise InvalidInput(field, "is empty")
+    return text, text.casefold()
+
+
+def chat(handle: str, service: str, field: str = "chat") -> tuple[str, str, str]:
+    """(shown, key, service) of a chat handle on a service (skype, xmpp...; see
+    kithkin.chat_services). Handles are compared case-folded, per service."""
+    text = _fits(" ".join(handle.split()), field)
+    name = " ".join(service.split()).lower()[:30]
+    if not text:
+        raise InvalidInput(field, "is empty")
+    if not name:
+        raise InvalidInput(field, f"{text!r} names no chat service")
+    return text, _fits(f"{name}:{text.casefold()}", field), name
 
 
 def region(value: str, field: str = "region") -> str:

@@ -115,7 +115,7 @@ def show(
     facts = Table(show_header=False, box=None, padding=(0, 1))
     facts.add_column(style="dim")
     for point in card.contact_points:
-        facts.add_row(point.service or point.get_kind_display(), point.value)
+        facts.add_row(point.service_name or point.get_kind_display(), shapes.point_text(point))
     if card.tags:
         facts.add_row("tags", ", ".join(card.tags))
     facts.add_row("circle", card.circle or "none")

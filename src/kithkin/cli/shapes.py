@@ -136,13 +136,27 @@ def section(result: Section) -> dict[str, Any]:
 
 
 def contact_point(point: ContactPoint) -> dict[str, Any]:
-    return {
+    shape: dict[str, Any] = {
         "kind": point.kind,
         "service": point.service or None,
         "label": point.label or None,
         "value": point.value,
         "primary": point.is_primary,
     }
+    if point.kind == "phone":
+        shape["verified"] = not point.is_unverified
+    return shape
+
+
+def point_text(point: ContactPoint) -> str:
+    """A contact point on one line, as `kith show` prints it: an address's lines joined by
+    commas, a label in parentheses, an unverified phone said to be one."""
+    text = point.value.replace("\n", ", ")
+    if point.label and point.kind in ("address", "chat"):
+        text += f" ({point.label})"
+    if point.is_unverified:
+        text += " (unverified: not read as a phone number)"
+    return text
 
 
 def interaction(item: Interaction, time_zone: str) -> dict[str, Any]:

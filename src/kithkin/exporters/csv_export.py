@@ -15,6 +15,8 @@ COLUMNS = [
     "emails",
     "phones",
     "profiles",
+    "addresses",
+    "chats",
     "organization",
     "title",
     "circle",
@@ -56,6 +58,12 @@ def export_csv(network: Network) -> str:
             of(ContactPoint.Kind.EMAIL),
             of(ContactPoint.Kind.PHONE),
             of(ContactPoint.Kind.SOCIAL, ContactPoint.Kind.URL),
+            "; ".join(
+                p.value.replace("\n", ", ") for p in points if p.kind == ContactPoint.Kind.ADDRESS
+            ),
+            "; ".join(
+                f"{p.value} ({p.service_name})" for p in points if p.kind == ContactPoint.Kind.CHAT
+            ),
             current.organization.name if current else "",
             current.title if current else "",
             person.circle.name if person.circle else "",

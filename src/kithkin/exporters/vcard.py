@@ -2,10 +2,101 @@
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterator
+
 import vobject
 
+from kithkin import chat_services
 from kithkin.exporters.people_rows import exported_people
 from kithkin.models import ContactPoint, Network, Person
+
+_PLACE_PARTS = ("city", "region", "code", "country")  # vobject's names, in ADR's order
+# Label words the importer reads back from TYPE (importers/vcard.py); any other label is
+# written the way Apple does, as an X-ABLabel of the property's group.
+_TYPE_WORDS = {"home", "work", "other", "mobile", "cell", "iphone", "main", "fax", "pager", "car"}
+
+
+def _point_properties(
+    card: vobject.base.Component, point: ContactPoint, version: str, location: str
+) -> Iterator[vobject.base.ContentLine]:
+    """The properties that say one contact point: none for a kind vCard has no word for."""
+    if point.kind == ContactPoint.Kind.EMAIL:
+        prop = card.add("email")
+        prop.value = point.value
+        yield prop
+    elif point.kind == ContactPoint.Kind.PHONE:
+        prop = card.add("tel")
+        # As shown: "+1 418-656-9254 ext. 102" keeps its extension (E.164 has none), and an
+        # unverified phone is written as it was found; both read back the same.
+        prop.value = point.value
+        yield prop
+    elif point.kind in (ContactPoint.Kind.URL, ContactPoint.Kind.SOCIAL):
+        prop = card.add("url")
+        prop.value = point.value  # canonical for profiles; a website as it was given
+        yield prop
+    elif point.kind == ContactPoint.Kind.ADDRESS:
+        prop = card.add("adr")
+        prop.value = _address(point.value.split("\n"), location)
+        yield prop
+    elif point.kind == ContactPoint.Kind.CHAT:
+        yield from _chat_properties(card, point, version)
+
+
+def _address(lines: list[str], location: str) -> vobject.vcard.Address:
+    """ADR parts of an address kept as lines (importers/vcard.py: the card's non-empty
+    parts in order). Its last lines are the locality, region, postal code and country when
+    they are what the person's location says ("London, United Kingdom": the address it
+    came from); else every line is the street. Both read back as the same lines."""
+    if not location:
+        return vobject.vcard.Address(street="\n".join(lines))
+    for size in range(min(len(_PLACE_PARTS), len(lines)), 0, -1):
+        for roles in itertools.combinations(_PLACE_PARTS, size):
+            parts = dict(zip(roles, lines[-size:], strict=True))
+            place = ", ".join(
+                parts[role] for role in ("city", "region", "country") if role in parts
+            )
+            if place == location:
+                return vobject.vcard.Address(street="\n".join(lines[:-size]), **parts)
+    return vobject.vcard.Address(street="\n".join(lines))
+
+
+def _chat_properties(
+    card: vobject.base.Component, point: ContactPoint, version: str
+) -> Iterator[vobject.base.ContentLine]:
+    """IMPP with the service's scheme and Apple's X-SERVICE-TYPE (RFC 4770; what Apple,
+    Google, Nextcloud, eM Client and Thunderbird read). vCard 3.0 adds the service's own
+    X- property (X-SKYPE-USERNAME, X-JABBER...): Android's reader takes chat handles only
+    from those, and 3.0 is what Kithkin writes for older address books."""
+    impp = card.add("impp")
+    impp.value = chat_services.impp_value(point.value, point.service)
+    impp.params["X-SERVICE-TYPE"] = [chat_services.display_name(point.service)]
+    yield impp
+    known = chat_services.BY_KEY.get(point.service)
+    if version == "3.0" and known and known.x_property:
+        legacy = card.add(known.x_property.lower())
+        legacy.value = point.value
+        yield legacy
+
+
+def _label(
+    card: vobject.base.Component,
+    prop: vobject.base.ContentLine,
+    label: str,
+    groups: Iterator[int],
+) -> None:
+    """``label`` as TYPE values when the importer reads it back from them ("home mobile"
+    is TYPE=home,mobile), else as Apple's grouped X-ABLabel."""
+    words = label.split()
+    if not words:
+        return
+    if set(words) <= _TYPE_WORDS:
+        prop.params["TYPE"] = words
+        return
+    prop.group = f"item{next(groups)}"
+    apple_label = card.add("x-ablabel")
+    apple_label.value = label
+    apple_label.group = prop.group
 
 
 def _birthday(person: Person, version: str) -> str | None:
@@ -28,25 +119,17 @@ def person_card(person: Person, network: Network, version: str = "4.0") -> vobje
     card.add("n").value = vobject.vcard.Name(family=person.family_name, given=person.given_name)
     if person.nickname:
         card.add("nickname").value = person.nickname
+    groups = itertools.count(1)
     for point in person.contact_points.all():
-        if point.kind == ContactPoint.Kind.EMAIL:
-            prop = card.add("email")
-            prop.value = point.value
-        elif point.kind == ContactPoint.Kind.PHONE:
-            prop = card.add("tel")
-            prop.value = point.normalized if version == "4.0" else point.value
-        elif point.kind in (ContactPoint.Kind.URL, ContactPoint.Kind.SOCIAL):
-            prop = card.add("url")
-            prop.value = point.normalized
-        else:
-            continue
-        if point.label:
-            prop.type_param = point.label
+        for prop in _point_properties(card, point, version, person.location):
+            _label(card, prop, point.label, groups)
     current = [a for a in person.affiliations.all() if a.end_on is None]
     if current:
         card.add("org").value = [current[0].organization.name]
         if current[0].title:
             card.add("title").value = current[0].title
+    elif person.headline:  # what a card without ORG says the person does (TITLE:Detective)
+        card.add("title").value = person.headline
     birthday = _birthday(person, version)
     if birthday:
         card.add("bday").value = birthday

@@ -199,34 +199,53 @@ class ImportPlan:
 def contact_points(
     record: ContactRecord, region: str, errors: list[RecordError]
 ) -> list[PlannedPoint]:
-    """Validated, normalised contact points of a record; a bad one is an error, not a crash."""
+    """Validated, normalised contact points of a record; a bad one is an error, not a crash.
+    A phone that cannot be read, even in the network's ``region``, is kept as written and
+    unverified (normalize.phone_or_unverified): a contact never loses a number."""
     points: dict[Key, PlannedPoint] = {}
 
     def keep(point: PlannedPoint) -> None:
         points.setdefault(point.key, point)
 
+    def bad(field: str, exc: InvalidInput) -> None:
+        errors.append(RecordError(record.path, record.line, field, exc.message))
+
     for address, label in record.emails:
         try:
             shown, key = normalize.email(address, "email")
         except InvalidInput as exc:
-            errors.append(RecordError(record.path, record.line, "email", exc.message))
+            bad("email", exc)
             continue
         keep(PlannedPoint(ContactPoint.Kind.EMAIL, shown, key, label=label))
     for number, label in record.phones:
         try:
-            shown, key = normalize.phone(number, region, "phone")
+            shown, key = normalize.phone_or_unverified(number, region, "phone")
         except InvalidInput as exc:
-            errors.append(RecordError(record.path, record.line, "phone", exc.message))
+            bad("phone", exc)
             continue
         keep(PlannedPoint(ContactPoint.Kind.PHONE, shown, key, label=label))
     for url in record.urls:
         try:
             shown, key, service = normalize.url(url, "url")
         except InvalidInput as exc:
-            errors.append(RecordError(record.path, record.line, "url", exc.message))
+            bad("url", exc)
             continue
         kind = ContactPoint.Kind.URL if service == "website" else ContactPoint.Kind.SOCIAL
         keep(PlannedPoint(kind, shown, key, service=service))
+    for text, label in record.addresses:
+        try:
+            shown, key = normalize.address(text, "address")
+        except InvalidInput as exc:
+            bad("address", exc)
+            continue
+        keep(PlannedPoint(ContactPoint.Kind.ADDRESS, shown, key, label=label))
+    for handle, service, label in record.chats:
+        try:
+            shown, key, service = normalize.chat(handle, service, "chat")
+        except InvalidInput as exc:
+            bad("chat", exc)
+            continue
+        keep(PlannedPoint(ContactPoint.Kind.CHAT, shown, key, service=service, label=label))
     return list(points.values())
 
 

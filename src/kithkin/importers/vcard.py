@@ -6,6 +6,14 @@ card means for a person:
 - The name is FN, else N's given, additional and family names, else the first ORG
   component, else the local part of the first email. A card with none of these is an
   error; so is a card that never reaches END:VCARD (the file was cut short).
+- TITLE (else ROLE) is the title of the job at ORG; without an ORG there is no job to
+  hold it (an Affiliation needs an organization), so it is the person's headline.
+- Every ADR is a postal address, one line per non-empty part in the card's order (PO box,
+  extended, street, locality, region, postal code, country); the preferred one also gives
+  the location ("Locality, region, country").
+- Chat handles come from IMPP (its scheme, or Apple's X-SERVICE-TYPE, names the service)
+  and from the one-property-per-service X-SKYPE, X-JABBER, X-MS-IMADDRESS... (see
+  kithkin.chat_services); an IMPP that is a web link is a profile URL instead.
 - Labels are lower-case: Apple's grouped X-ABLabel first (item1.EMAIL + item1.X-ABLabel;
   built-ins like ``_$!<HomeFAX>!$_`` read "home fax"), else the TYPE parameters: the
   place (home, work, other) and the kind of phone (mobile, fax, pager...).
@@ -24,6 +32,7 @@ from collections.abc import Callable
 
 from vobject.base import VObjectError
 
+from kithkin import chat_services
 from kithkin.importers.records import ContactRecord, ImportFileError, ParseResult, RecordError
 from kithkin.importers.vcard_text import (
     CardText,
@@ -102,6 +111,7 @@ def _card_record(card: CardText, path: str, result: ParseResult) -> ContactRecor
     )
     labels = _apple_labels(properties)
     emails = _points(named.get("EMAIL", []), labels, _email)
+    title = _words(_first(named, "TITLE") or _first(named, "ROLE"))
     full_name = (
         _words(_first(named, "FN"))
         or _words(f"{given} {additional} {family}")
@@ -124,8 +134,11 @@ def _card_record(card: CardText, path: str, result: ParseResult) -> ContactRecor
         emails=emails,
         phones=_points(named.get("TEL", []), labels, _phone),
         urls=_urls(properties),
+        addresses=_addresses(named.get("ADR", []), labels),
+        chats=_chats(properties, labels),
         organization=organization,
-        title=_words(_first(named, "TITLE") or _first(named, "ROLE")),
+        title=title,
+        headline="" if organization else title,
         location=_location(named.get("ADR", [])),
         notes="\n\n".join(filter(None, (_note(p.value) for p in named.get("NOTE", [])))),
         birthday=_birthday(named.get("BDAY", []), path, result),
@@ -197,13 +210,13 @@ def _label(prop: Property, apple_labels: dict[str, str]) -> str:
 def _points(
     props: list[Property], apple_labels: dict[str, str], read: Callable[[str], str]
 ) -> list[tuple[str, str]]:
-    """(value, label) of each EMAIL or TEL, each once."""
-    points: list[tuple[str, str]] = []
+    """(value, label) of each EMAIL or TEL, each once, in the card's order."""
+    points: dict[tuple[str, str], None] = {}
     for prop in props:
         point = (read(unescape(prop.value).strip()), _label(prop, apple_labels))
-        if point[0] and point not in points:
-            points.append(point)
-    return points
+        if point[0]:
+            points.setdefault(point)
+    return list(points)
 
 
 def _email(text: str) -> str:
@@ -223,14 +236,61 @@ def _phone(text: str) -> str:
 
 def _urls(properties: list[Property]) -> list[str]:
     """Websites (URL) and profiles: X-SOCIALPROFILE and IMPP when they are web links."""
-    urls: list[str] = []
+    urls: dict[str, None] = {}
     for prop in properties:
+        if prop.name != "URL" and prop.name not in _PROFILES:
+            continue
         url = unescape(prop.value).strip()
-        is_link = url.lower().startswith(("http://", "https://"))
-        wanted = prop.name == "URL" or (prop.name in _PROFILES and is_link)
-        if url and wanted and url not in urls:
-            urls.append(url)
-    return urls
+        if url and (prop.name == "URL" or _is_link(url)):
+            urls.setdefault(url)
+    return list(urls)
+
+
+def _is_link(value: str) -> bool:
+    return value.lower().startswith(("http://", "https://"))
+
+
+def _addresses(addresses: list[Property], apple_labels: dict[str, str]) -> list[tuple[str, str]]:
+    """(address, label) of each ADR: one line per non-empty part, each once."""
+    found: dict[tuple[str, str], None] = {}
+    for prop in addresses:
+        lines = (_words(line) for part in _components(prop.value) for line in part.split("\n"))
+        text = "\n".join(filter(None, lines))
+        if text:
+            found.setdefault((text, _label(prop, apple_labels)))
+    return list(found)
+
+
+def _chats(properties: list[Property], apple_labels: dict[str, str]) -> list[tuple[str, str, str]]:
+    """(handle, service, label) of each chat handle, each (handle, service) once. A label
+    that only repeats the service's name (Apple's "Skype") is no label."""
+    chats: dict[tuple[str, str], tuple[str, str, str]] = {}
+    for prop in properties:
+        value = unescape(prop.value).strip()
+        if prop.name == "IMPP" and not _is_link(value):
+            service_type = next(iter(prop.params.get("X-SERVICE-TYPE", [])), "")
+            found = chat_services.read_impp(value, service_type.strip('"'))
+        elif prop.name in chat_services.BY_X_PROPERTY:
+            found = _x_chat(value, chat_services.BY_X_PROPERTY[prop.name])
+        else:
+            continue
+        if found is None:
+            continue
+        handle, service = found
+        label = _label(prop, apple_labels)
+        if chat_services.service_named(label) == service:
+            label = ""
+        chats.setdefault((handle.casefold(), service), (handle, service, label))
+    return list(chats.values())
+
+
+def _x_chat(value: str, service: str) -> tuple[str, str] | None:
+    """A handle of an X-SKYPE-like property; Outlook's X-MS-IMADDRESS may be a URI
+    (sip:ada@example.org) that names its service."""
+    if service == "im" and ":" in value:
+        return chat_services.read_impp(value)
+    handle = " ".join(value.split())
+    return (handle, service) if handle else None
 
 
 def _location(addresses: list[Property]) -> str:

@@ -121,21 +121,21 @@ def split_cards(text: str) -> Layout:
             else:
                 stray_ends.append(number)
     cards: list[CardText] = []
-    nested: list[tuple[int, int]] = []  # the outermost of the cards inside a card
+    inside: list[list[tuple[int, int]]] = []  # per card: the outermost cards nested in it
     for begin, end in sorted(pairs):
         if cards and begin < cards[-1].end:
-            if not nested or begin > nested[-1][1]:
+            if not inside[-1] or begin > inside[-1][-1][1]:
                 cards[-1].nested.append(begin)
-                nested.append((begin, end))
+                inside[-1].append((begin, end))
             continue
         cards.append(CardText(start=begin, end=end))
-    for card in cards:
-        inside = [(b, e) for b, e in nested if card.start < b < card.end]
-        card.lines = [
-            (number, lines[number - 1])
-            for number in range(card.start + 1, card.end)
-            if not any(b <= number <= e for b, e in inside)
-        ]
+        inside.append([])
+    for card, nested in zip(cards, inside, strict=True):
+        number = card.start + 1
+        for begin, end in nested:  # in order, apart: skip each one's lines
+            card.lines += [(n, lines[n - 1]) for n in range(number, begin)]
+            number = end + 1
+        card.lines += [(n, lines[n - 1]) for n in range(number, card.end)]
     return Layout(cards, open_begins, stray_ends)
 
 
@@ -163,9 +163,24 @@ def read_properties(card: CardText) -> tuple[list[Property], list[tuple[int, str
 
 @dataclass
 class _Unfolding:
+    """One logical line being unfolded. Its pieces are joined once at the end: adding to a
+    string for each of 100,000 folded lines would copy it each time (quadratic)."""
+
     number: int
-    text: str
+    pieces: list[str]  # none of them empty
     mode: str  # "qp": quoted-printable, "base64": vCard 2.1 base64, "": plain
+
+    def add(self, text: str) -> None:
+        if text:
+            self.pieces.append(text)
+
+    def soft_break(self) -> bool:
+        """A quoted-printable value that ends in "=": the next line continues it."""
+        return self.mode == "qp" and bool(self.pieces) and self.pieces[-1].endswith("=")
+
+    def drop_soft_break(self) -> None:
+        last = self.pieces.pop()[:-1]
+        self.add(last)
 
 
 def _logical_lines(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
@@ -177,14 +192,15 @@ def _logical_lines(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
     for number, line in lines:
         if out:
             current = out[-1]
-            if current.mode == "qp" and current.text.endswith("="):
-                current.text = current.text[:-1] + line
+            if current.soft_break():
+                current.drop_soft_break()
+                current.add(line)
                 continue
             if line[:1] in (" ", "\t"):
-                current.text += line[1:]
+                current.add(line[1:])
                 continue
             if current.mode == "base64" and _BASE64_LINE.fullmatch(line):
-                current.text += line
+                current.add(line)
                 continue
             if not line.strip():
                 current.mode = ""
@@ -196,8 +212,8 @@ def _logical_lines(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
         mode = "qp" if "QUOTED-PRINTABLE" in head_text else ""
         if not mode and _BASE64_PARAM.search(head_text):
             mode = "base64"
-        out.append(_Unfolding(number, line, mode))
-    return [(line.number, line.text) for line in out]
+        out.append(_Unfolding(number, [line], mode))
+    return [(unfolding.number, "".join(unfolding.pieces)) for unfolding in out]
 
 
 def _property(

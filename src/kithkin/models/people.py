@@ -5,6 +5,7 @@ import datetime as dt
 from django.db import models
 from django.db.models import Q
 
+from kithkin import chat_services, normalize
 from kithkin.clock import now
 
 
@@ -124,7 +125,12 @@ class Person(models.Model):
 
 
 class ContactPoint(models.Model):
-    """A way to reach a person. ``normalized`` is the matching key (E.164, lower-case...)."""
+    """A way to reach a person. ``normalized`` is the matching key (E.164, lower-case...).
+
+    A phone whose number could not be read (no country code and no network region, or no
+    number at all) is kept as written and *unverified*: its key is not E.164. That rule
+    lives in kithkin.normalize and needs no column, so every writer (imports, merges,
+    JSON restores) keeps it without knowing about it."""
 
     class Kind(models.TextChoices):
         EMAIL = "email"
@@ -154,3 +160,15 @@ class ContactPoint(models.Model):
 
     def __str__(self) -> str:
         return self.value
+
+    @property
+    def is_unverified(self) -> bool:
+        """A phone kept as written: no number could be read from it."""
+        return self.kind == self.Kind.PHONE and not normalize.is_verified_phone(self.normalized)
+
+    @property
+    def service_name(self) -> str:
+        """The service as people write it: "Skype", "Jabber", "linkedin"..."""
+        if self.kind == self.Kind.CHAT:
+            return chat_services.display_name(self.service)
+        return self.service

@@ -93,7 +93,10 @@ def remove_contact_value(
     ('ADA@example.org', '+33 6 12 34 56 78'); InvalidInput if they have no such one."""
     access.require_write(actor, network)
     access.require_in_network(network, person)
-    stored_kind, shown, key, _ = normalize_contact_point(network, kind, value)
+    if kind == ContactPoint.Kind.PHONE:  # an unverified phone is removed as it is written
+        stored_kind, (shown, key) = kind, normalize.phone_or_unverified(value, network.phone_region)
+    else:
+        stored_kind, shown, key, _ = normalize_contact_point(network, kind, value)
     kinds = (
         [stored_kind, ContactPoint.Kind.SOCIAL] if kind == ContactPoint.Kind.URL else [stored_kind]
     )
