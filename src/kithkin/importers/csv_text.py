@@ -283,8 +283,8 @@ _DAY_MONTH_YEAR = re.compile(
 _MONTH_DAY_YEAR = re.compile(
     r"([^\W\d_]{3,9})\.? (?:(\d{1,2}),? )?(\d{4})"
 )  # Nov 20, 2018; Jan 2020
-_NUMERIC = re.compile(  # 1/8/18, 6:14 PM -- 01/12/2024 -- 14.05.1990 -- 07/22/2026 04:02
-    r"(\d{1,2})([/.])(\d{1,2})\2(\d{4}|\d{2})"
+_NUMERIC = re.compile(  # 1/8/18, 6:14 PM -- 01/12/2024 -- 14.05.1990 -- 14-5-1990 (Dutch)
+    r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})"
     r"(?:,?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s*([AaPp])\.?[Mm]\.?)?)?"
 )
 _ZONE = re.compile(r"\s*(?:UTC|GMT|Z)$", re.IGNORECASE)
@@ -307,7 +307,7 @@ def _month(name: str) -> int:
 def _numeric_date(match: re.Match[str]) -> dt.date:
     first, separator, second, year = match.group(1, 2, 3, 4)
     a, b = int(first), int(second)
-    if separator == "." or a > 12:  # 14.05.1990, or 25/12/2024 that cannot be US
+    if separator in ".-" or a > 12:  # 14.05.1990, 14-5-1990, or 25/12/2024 that cannot be US
         day, month = a, b
     else:  # LinkedIn and English Outlook write US month/day
         month, day = a, b

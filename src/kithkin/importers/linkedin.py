@@ -175,7 +175,10 @@ def _connection(table: Table, line: int, cells: list[str], result: ParseResult) 
         family, headline = parts[0], parts[1]
     full_name = " ".join(part for part in (given, family) if part)
     if not full_name:
-        message = "no name (LinkedIn leaves it empty for members who hid or closed their profile)"
+        message = (
+            "no name (LinkedIn leaves it empty for members who hid or closed their profile; "
+            "a placeholder such as N/A or - is no name)"
+        )
         result.errors.append(RecordError(path, line, _FIRST, f"{message}; not imported"))
         return
     contact = ContactRecord(
