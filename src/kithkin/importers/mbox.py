@@ -114,8 +114,10 @@ def parse_mbox(path: Path, *, my_addresses: frozenset[str]) -> ParseResult:
                 text = data[:].replace(b"\r", b"\n")
             for line, from_line, block in _header_blocks(text, str(path)):
                 _read_message(line, from_line, block, str(path), me, seen, result)
-    if text is not data and not (result.interactions or result.skipped or result.errors):
-        message = "lines end with CR alone (classic Mac OS) and no message was found in it"
+    if not (result.interactions or result.skipped or result.errors):
+        message = "no message in it: it ends on its first From_ line"
+        if text is not data:
+            message += " (its lines end with CR alone, as classic Mac OS wrote them)"
         result.errors.append(RecordError(str(path), 1, "file", message))
     return result
 
