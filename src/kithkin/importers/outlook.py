@@ -440,7 +440,7 @@ _RECOGNISED = {
 
 
 def parse_outlook_csv(data: bytes, path: str) -> ParseResult:
-    """Contacts from an Outlook CSV export (any language the alias table knows)."""
+    """Contacts from an Outlook CSV export, in any of the LANGUAGES the alias table knows."""
     return parse_outlook_rows(data, path, source="outlook")
 
 
