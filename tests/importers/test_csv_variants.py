@@ -122,6 +122,14 @@ def test_google_legacy_addresses_and_chats_from_the_corpus() -> None:
         label in {"home", "work", "other", ""} for _, label in contact.addresses
     )
     assert all(text.strip() and "\n\n" not in text for text, _ in contact.addresses)
+    export = corpus_file("google", "google_legacy_export_2018_baneeishaque_pseudonymized.csv")
+    (chatty,) = [c for c in read(parse_google_csv, export).contacts if c.chats]
+    # one IM slot holding three handles: "AIM ::: MSN ::: Yahoo!" in the same order
+    assert [(service, label) for _, service, label in chatty.chats] == [
+        ("aim", "other"),
+        ("msn", "other"),
+        ("yahoo", "other"),
+    ]
     legacy = read(parse_google_csv, corpus_file("google", "google_legacy_tine20.csv"))
     assert any("\n" in text for c in legacy.contacts for text, _ in c.addresses)  # multi-line
 

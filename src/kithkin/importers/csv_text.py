@@ -434,6 +434,7 @@ _CHAT_SERVICES = {
     "aim": "aim",
     "yahoo": "yahoo",
     "yahoo messenger": "yahoo",
+    "yahoo!": "yahoo",
     "msn": "msn",
     "windows live": "msn",
     "icq": "icq",

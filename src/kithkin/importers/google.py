@@ -164,12 +164,23 @@ def _addresses(
 def _chats(
     table: Table, cells: list[str], slots: list[tuple[str, str]]
 ) -> list[tuple[str, str, str]]:
-    """(handle, service, label) from "IM 1 - Value" and its "IM 1 - Service"."""
+    """(handle, service, label) from "IM 1 - Value" and its "IM 1 - Service"; several
+    handles in one slot have their services and labels joined by " ::: " in the same
+    order ("AIM ::: Skype")."""
     found = []
     for prefix, label_column in slots:
-        label = _label(table, cells, label_column)
-        service = chat_service(table.get(cells, prefix + "service"))
-        found += [(handle, service, label) for handle in _split(table.get(cells, prefix + "value"))]
+        handles = table.get(cells, prefix + "value").split(SEPARATOR)
+        services = table.get(cells, prefix + "service").split(SEPARATOR)
+        labels = table.get(cells, label_column).split(SEPARATOR)
+        for index, handle in enumerate(handles):
+            if not handle.strip() or placeholder(handle):
+                continue
+            service = services[index] if index < len(services) else services[0]
+            label = labels[index] if index < len(labels) else labels[0]
+            label = label.lstrip("* ").strip().lower()
+            found.append(
+                (handle.strip(), chat_service(service), "" if label in _NO_LABEL else label)
+            )
     return found
 
 
