@@ -275,6 +275,15 @@ def test_another_programs_csv_is_refused_naming_what_it_looks_like(
         assert "looks like" in message and looks_like in message
 
 
+def test_google_current_without_email_columns_given_to_outlook_is_refused() -> None:
+    header = "First Name,Middle Name,Last Name,Phonetic First Name,Organization Name,Labels"
+    data = f"{header}\nAda,,Lovelace,,Engines,* myContacts\n".encode()
+    with pytest.raises(ImportFileError, match="looks like a Google Contacts CSV export"):
+        parse_outlook_csv(data, "contacts.csv")
+    (ada,) = parse_google_csv(data, "contacts.csv").contacts
+    assert (ada.full_name, ada.organization) == ("Ada Lovelace", "Engines")
+
+
 def test_outlook_english_given_to_linkedin_is_refused() -> None:
     path = corpus_file("outlook", "outlook2000_en_projectopen_sample.csv")
     with pytest.raises(ImportFileError, match="looks like an Outlook CSV export"):

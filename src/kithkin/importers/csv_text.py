@@ -35,6 +35,12 @@ from itertools import islice
 from kithkin.importers.records import ImportFileError, RecordError
 
 Row = tuple[int, list[str]]  # (1-based physical line the row starts on, cells)
+# Files of other formats given to a CSV importer: (how they begin, what they are, format).
+_OTHER_FORMATS = (
+    ("BEGIN:VCARD", "a vCard file", "vcard"),
+    ("BEGIN:VCALENDAR", "an iCalendar file", "ics"),
+    ("BEGIN:VEVENT", "an iCalendar file", "ics"),
+)
 
 _DAMAGED_UTF8 = re.compile(rb"\xef\xbf(?![\x80-\xbf])|\xfd\xfd")
 _DELIMITERS = (",", ";", "\t")
@@ -177,6 +183,18 @@ def read_rows(data: bytes, path: str) -> Rows:
     except csv.Error as exc:
         raise ImportFileError(path, f"not readable as CSV ({exc})", line=line) from None
     return Rows(path, rows, delimiter, notes)
+
+
+def refuse_other_formats(data: bytes, path: str) -> None:
+    """ImportFileError naming the format when ``data`` is a vCard or iCalendar file."""
+    start = data[:64].lstrip(codecs.BOM_UTF8 + b" \t\r\n").upper()
+    for opening, what, format_name in _OTHER_FORMATS:
+        if start.startswith(opening.encode()):
+            raise ImportFileError(
+                path,
+                f"this is {what}, not a CSV export (it begins with {opening!r}): "
+                f"import it as {format_name}",
+            )
 
 
 def sniff_delimiter(text: str) -> str:
@@ -389,6 +407,11 @@ PROGRAMS: tuple[tuple[str, str, frozenset[str]], ...] = (
         "a Google Contacts CSV export",
         "import it as google",
         frozenset({"e-mail 1 - value"}),
+    ),
+    (  # the current layout when no contact has an e-mail address (its columns then go)
+        "a Google Contacts CSV export",
+        "import it as google",
+        frozenset({"phonetic first name", "labels"}),
     ),
     (
         "a Google Contacts CSV export",

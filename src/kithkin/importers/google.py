@@ -33,6 +33,7 @@ from kithkin.importers.csv_text import (
     placeholder,
     read_rows,
     real,
+    refuse_other_formats,
     refuse_other_programs,
     table_at,
 )
@@ -67,6 +68,7 @@ _OUTLOOK_MARKS = {"e-mail address", "job title", "categories"}
 
 def parse_google_csv(data: bytes, path: str) -> ParseResult:
     """Contacts from a Google Contacts CSV export (current, legacy or Outlook flavour)."""
+    refuse_other_formats(data, path)
     rows = read_rows(data, path)
     header = find_header(rows, lambda keys: bool(keys & (_LAYOUT_MARKS | _OUTLOOK_MARKS)), search=5)
     if header is None:

@@ -34,6 +34,7 @@ from kithkin.importers.csv_text import (
     placeholder,
     read_rows,
     real,
+    refuse_other_formats,
     refuse_other_programs,
     table_at,
 )
@@ -445,6 +446,7 @@ def parse_outlook_csv(data: bytes, path: str) -> ParseResult:
 
 
 def parse_outlook_rows(data: bytes, path: str, source: str) -> ParseResult:
+    refuse_other_formats(data, path)
     rows = read_rows(data, path)
     header = find_header(rows, lambda keys: bool(keys & _RECOGNISED), search=5)
     expected = WHAT if source == "outlook" else "a Google Contacts CSV export"
