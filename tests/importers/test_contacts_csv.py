@@ -370,7 +370,8 @@ def test_rows_start_on_their_physical_line() -> None:
         (parse_google_csv, b"First Name,Last Name,URL,Email Address\nAda,L,,\n", "Google Contacts"),
         (parse_outlook_csv, b"Name,Given Name,E-mail 1 - Value\nAda,Ada,a@b\n", "Outlook CSV"),
         (parse_outlook_csv, b"\x00\x01\x02\x03\x00\x00binary\x00", "binary"),
-        (parse_google_csv, b"BEGIN:VCARD\r\nEND:VCARD\r\n", "Google Contacts"),
+        (parse_google_csv, b"BEGIN:VCARD\r\nEND:VCARD\r\n", "a vCard file.*import it as vcard"),
+        (parse_outlook_csv, b"\xef\xbb\xbfBEGIN:VCALENDAR\r\n", "iCalendar.*import it as ics"),
     ],
 )
 def test_not_this_format(parser: Parser, data: bytes, message: str) -> None:

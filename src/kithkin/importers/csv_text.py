@@ -6,7 +6,9 @@ Google and Outlook parsers say which header they expect.
 Encodings, in this order:
 
 * a byte-order mark decides (UTF-8, UTF-16 LE/BE); UTF-16 without a mark is recognised by
-  its zero bytes (ASCII text has every other byte zero);
+  its zero bytes (ASCII text has every other byte zero). A UTF-8 mark followed by bytes
+  that are not UTF-8 is what Google's "Outlook CSV" export writes (a mark, then
+  Windows-1252): the rest is read as below, as if the mark were not there;
 * otherwise strict UTF-8;
 * bytes that are not UTF-8 but carry the marks of UTF-8 that a program already damaged --
   a U+FFFD replacement character cut to ``EF BF``, or runs of ``FD`` where emoji were, as
@@ -33,6 +35,12 @@ from itertools import islice
 from kithkin.importers.records import ImportFileError, RecordError
 
 Row = tuple[int, list[str]]  # (1-based physical line the row starts on, cells)
+# Files of other formats given to a CSV importer: (how they begin, what they are, format).
+_OTHER_FORMATS = (
+    ("BEGIN:VCARD", "a vCard file", "vcard"),
+    ("BEGIN:VCALENDAR", "an iCalendar file", "ics"),
+    ("BEGIN:VEVENT", "an iCalendar file", "ics"),
+)
 
 _DAMAGED_UTF8 = re.compile(rb"\xef\xbf(?![\x80-\xbf])|\xfd\xfd")
 _DELIMITERS = (",", ";", "\t")
@@ -78,11 +86,38 @@ def one_line(value: str) -> str:
     return " ".join(value.split())
 
 
+# What people type into a spreadsheet cell to say "nothing here". Compared case-folded,
+# except that "Na" and "Nil" written as names (a Korean family name, a given name) stay.
+_PLACEHOLDERS = frozenset(
+    {"na", "n/a", "n.a.", "n. a.", "#n/a", "-", "--", "---", "\u2013", "\u2014", "none",
+     "(none)", "<none>", "null", "(null)", "nil", "nan", "?", "??", "???", ".", "x", "xx",
+     "xxx", "tbd", "unknown", "(unknown)", "not available", "not applicable", "no email",
+     "no e-mail", "keine", "k.a.", "k. a.", "aucun", "aucune", "ninguno", "nessuno"}
+)  # fmt: skip
+_NAMES_THAT_LOOK_LIKE_PLACEHOLDERS = frozenset({"Na", "Nil", "X"})
+
+
+def placeholder(value: str) -> bool:
+    """True for a cell that only says "nothing here": ``NA``, ``N/A``, ``-``, ``none``,
+    ``null``, ``#N/A`` (Excel), ``?``... Every CSV importer asks this of names, e-mails,
+    phones, titles and companies before keeping them."""
+    text = value.strip()
+    if text in _NAMES_THAT_LOOK_LIKE_PLACEHOLDERS:
+        return False
+    return " ".join(text.casefold().split()) in _PLACEHOLDERS
+
+
+def real(value: str) -> str:
+    """``value`` on one line, or "" when it is only a placeholder."""
+    text = one_line(value)
+    return "" if placeholder(text) else text
+
+
 def decode(data: bytes, path: str) -> tuple[str, list[RecordError]]:
     """The file's text, and a note when characters were lost before we got it."""
     if data.startswith(codecs.BOM_UTF8):
-        return _strict(data[3:], "utf-8", path), []
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        data = data[3:]
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return _strict(data, "utf-16", path), []
     utf16 = _utf16_without_bom(data)
     if utf16:
@@ -113,7 +148,8 @@ def _strict(data: bytes, encoding: str, path: str) -> str:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:
         raise ImportFileError(
-            path, f"not readable as {encoding.upper()} text ({exc.reason})"
+            path,
+            f"not readable as {encoding.upper()} text: {exc.reason} at byte offset {exc.start}",
         ) from None
 
 
@@ -149,6 +185,18 @@ def read_rows(data: bytes, path: str) -> Rows:
     return Rows(path, rows, delimiter, notes)
 
 
+def refuse_other_formats(data: bytes, path: str) -> None:
+    """ImportFileError naming the format when ``data`` is a vCard or iCalendar file."""
+    start = data[:64].lstrip(codecs.BOM_UTF8 + b" \t\r\n").upper()
+    for opening, what, format_name in _OTHER_FORMATS:
+        if start.startswith(opening.encode()):
+            raise ImportFileError(
+                path,
+                f"this is {what}, not a CSV export (it begins with {opening!r}): "
+                f"import it as {format_name}",
+            )
+
+
 def sniff_delimiter(text: str) -> str:
     """Comma, or the semicolon/tab a European Excel writes: the delimiter that gives the
     most rows of one same width (ties keep the comma)."""
@@ -180,8 +228,13 @@ def table_at(rows: Rows, header_index: int) -> Table:
     """The table whose header is ``rows.rows[header_index]``."""
     header = rows.rows[header_index][1]
     columns: dict[str, int] = {}
+    seen: Counter[str] = Counter()
     for index, name in enumerate(header):
-        columns.setdefault(header_key(name), index)
+        key = header_key(name)
+        seen[key] += 1
+        # French Outlook names two columns "Titre" (courtesy title, job title): the second
+        # is "titre#2".
+        columns.setdefault(key if seen[key] == 1 else f"{key}#{seen[key]}", index)
     body = content_rows(rows.rows[header_index + 1 :], len(header), rows.delimiter)
     return Table(rows.path, columns, body, rows.notes)
 
@@ -248,8 +301,8 @@ _DAY_MONTH_YEAR = re.compile(
 _MONTH_DAY_YEAR = re.compile(
     r"([^\W\d_]{3,9})\.? (?:(\d{1,2}),? )?(\d{4})"
 )  # Nov 20, 2018; Jan 2020
-_NUMERIC = re.compile(  # 1/8/18, 6:14 PM -- 01/12/2024 -- 14.05.1990 -- 07/22/2026 04:02
-    r"(\d{1,2})([/.])(\d{1,2})\2(\d{4}|\d{2})"
+_NUMERIC = re.compile(  # 1/8/18, 6:14 PM -- 01/12/2024 -- 14.05.1990 -- 14-5-1990 (Dutch)
+    r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})"
     r"(?:,?\s+(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s*([AaPp])\.?[Mm]\.?)?)?"
 )
 _ZONE = re.compile(r"\s*(?:UTC|GMT|Z)$", re.IGNORECASE)
@@ -272,7 +325,7 @@ def _month(name: str) -> int:
 def _numeric_date(match: re.Match[str]) -> dt.date:
     first, separator, second, year = match.group(1, 2, 3, 4)
     a, b = int(first), int(second)
-    if separator == "." or a > 12:  # 14.05.1990, or 25/12/2024 that cannot be US
+    if separator in ".-" or a > 12:  # 14.05.1990, 14-5-1990, or 25/12/2024 that cannot be US
         day, month = a, b
     else:  # LinkedIn and English Outlook write US month/day
         month, day = a, b
@@ -332,3 +385,92 @@ def parse_birthday(value: str) -> tuple[int | None, int, int] | None:
         return None, month, day
     day_ = parse_date(text)
     return day_.year, day_.month, day_.day
+
+
+# Whose export is this? -----------------------------------------------------------------
+
+# (what it is, what to do with it, columns only that program writes), most specific first.
+# A file given to the wrong importer is refused with this name instead of being imported
+# with most of its columns unread.
+PROGRAMS: tuple[tuple[str, str, frozenset[str]], ...] = (
+    (
+        "Thunderbird's address book CSV",
+        "export the address book as vCard (.vcf) from Thunderbird and import it as vcard",
+        frozenset({"primary email", "secondary email", "display name"}),
+    ),
+    (
+        "a LinkedIn Connections.csv",
+        "import it as linkedin",
+        frozenset({"first name", "last name", "connected on"}),
+    ),
+    (
+        "a Google Contacts CSV export",
+        "import it as google",
+        frozenset({"e-mail 1 - value"}),
+    ),
+    (  # the current layout when no contact has an e-mail address (its columns then go)
+        "a Google Contacts CSV export",
+        "import it as google",
+        frozenset({"phonetic first name", "labels"}),
+    ),
+    (
+        "a Google Contacts CSV export",
+        "import it as google",
+        frozenset({"given name", "family name", "group membership"}),
+    ),
+    (
+        "an Outlook CSV export",
+        "import it as outlook",
+        frozenset({"first name", "last name", "e-mail address"}),
+    ),
+    (
+        "an Outlook CSV export",
+        "import it as outlook",
+        frozenset({"vorname", "nachname", "e-mail-adresse"}),
+    ),
+)
+
+
+def refuse_other_programs(
+    keys: set[str], path: str, line: int, expected: str, *, also: tuple[str, ...] = ()
+) -> None:
+    """ImportFileError when the header ``keys`` are those of another program's export
+    than ``expected`` or ``also`` (names from ``PROGRAMS``)."""
+    for what, advice, columns in PROGRAMS:
+        if what != expected and what not in also and columns <= keys:
+            raise ImportFileError(
+                path,
+                f"this looks like {what}, not {expected} (it has the columns "
+                f"{', '.join(repr(c) for c in sorted(columns))}): {advice}",
+                line=line,
+            )
+
+
+_CHAT_SERVICES = {
+    "google talk": "xmpp",
+    "gtalk": "xmpp",
+    "hangouts": "xmpp",
+    "google_talk": "xmpp",
+    "jabber": "xmpp",
+    "xmpp": "xmpp",
+    "skype": "skype",
+    "aim": "aim",
+    "yahoo": "yahoo",
+    "yahoo messenger": "yahoo",
+    "yahoo!": "yahoo",
+    "msn": "msn",
+    "windows live": "msn",
+    "icq": "icq",
+    "qq": "qq",
+    "matrix": "matrix",
+    "telegram": "telegram",
+    "signal": "signal",
+    "whatsapp": "whatsapp",
+}
+
+
+def chat_service(name: str) -> str:
+    """The service of a chat handle as Kithkin names it ("Google Talk" -> xmpp), else the
+    name as written, lower-cased."""
+    key = " ".join(name.strip().lstrip("*").casefold().split())
+    return _CHAT_SERVICES.get(key, key)

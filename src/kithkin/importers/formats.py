@@ -87,10 +87,17 @@ def _mbox(path: Path, context: ImportContext) -> ParseResult:
 FORMATS: dict[str, tuple[str, Callable[[Path, ImportContext], ParseResult]]] = {
     "linkedin": ("LinkedIn data export: the folder, the ZIP, or Connections.csv", _linkedin),
     "google": ("Google Contacts CSV (current or legacy layout)", _google),
-    "outlook": ("Outlook CSV, any language", _outlook),
+    "outlook": (
+        "Outlook CSV: English, German, French, Spanish, Italian, Portuguese or Dutch",
+        _outlook,
+    ),
     "vcard": ("vCard 2.1, 3.0 or 4.0 (.vcf), one or many cards", _vcard),
     "ics": ("iCalendar (.ics): meetings become interactions", _ics),
-    "mbox": ("Mail archive (mbox): headers only, become email interactions", _mbox),
+    "mbox": (
+        "Mail archive (mbox, mboxrd, mboxcl2; Thunderbird, Gmail): headers only, become email "
+        "interactions",
+        _mbox,
+    ),
 }
 
 

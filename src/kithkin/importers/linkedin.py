@@ -51,6 +51,15 @@ from kithkin.importers.records import (
 SOURCE = "linkedin"
 SUMMARY_LENGTH = 200
 MAX_MEMBER_BYTES = 256 * 1024 * 1024  # a 30,000-connection export is a few MB
+# A ZIP member that unpacks to more than this many times its packed size is refused
+# unread (LinkedIn's CSVs pack about 3-6:1; a "ZIP bomb" packs 400:1 and more), once it
+# unpacks to more than RATIO_FREE_BYTES, below which any ratio is harmless.
+MAX_COMPRESSION_RATIO = 100
+RATIO_FREE_BYTES = 1024 * 1024
+# Lines per file (a row may span lines; a line never holds two rows): LinkedIn caps a
+# network at 30,000 connections; every other file gets the larger bound.
+MAX_LINES = {"connections.csv": 50_000}
+MAX_LINES_OTHER = 1_000_000
 
 _FIRST, _LAST, _URL, _EMAIL = "First Name", "Last Name", "URL", "Email Address"
 _COMPANY, _POSITION, _CONNECTED = "Company", "Position", "Connected On"
@@ -64,6 +73,11 @@ ENDORSEMENT_WEIGHT = 1
 RECOMMENDATION_WEIGHT = 3
 DESCRIPTION_LENGTH = 1000
 _SLASHED_DAY = re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})")  # 2023/06/05 15:47:58 UTC
+
+
+class TooLarge(ImportFileError):
+    """A file of the export is bigger than a real one can be (a ZIP bomb...): the whole
+    import is refused, not just that file."""
 
 
 @dataclass(frozen=True)
@@ -101,6 +115,9 @@ def parse_connections(data: bytes, path: str) -> ParseResult:
 def _connections_table(rows: Rows) -> Table:
     header = csv_text.find_header(rows, lambda keys: {"first name", "last name"} <= keys)
     if header is not None:
+        line, cells = rows.rows[header]
+        keys = {csv_text.header_key(cell) for cell in cells}
+        csv_text.refuse_other_programs(keys, rows.path, line, "a LinkedIn Connections.csv")
         return csv_text.table_at(rows, header)
     if csv_text.find_header(rows, lambda keys: "connected on" in keys) is not None:
         raise ImportFileError(
@@ -150,15 +167,18 @@ def _looks_like_connection(cells: list[str], layout: tuple[str, ...]) -> bool:
 
 def _connection(table: Table, line: int, cells: list[str], result: ParseResult) -> None:
     path = table.path
-    given = one_line(table.get(cells, _FIRST)).strip(" ,")
-    family = one_line(table.get(cells, _LAST)).strip(" ,")
+    given = csv_text.real(table.get(cells, _FIRST).strip(" ,"))
+    family = csv_text.real(table.get(cells, _LAST).strip(" ,"))
     headline = ""
     parts = _HEADLINE_SEPARATOR.split(family, maxsplit=1)
     if len(parts) == 2 and parts[0]:  # a headline typed into the last name
         family, headline = parts[0], parts[1]
     full_name = " ".join(part for part in (given, family) if part)
     if not full_name:
-        message = "no name (LinkedIn leaves it empty for members who hid or closed their profile)"
+        message = (
+            "no name (LinkedIn leaves it empty for members who hid or closed their profile; "
+            "a placeholder such as N/A or - is no name)"
+        )
         result.errors.append(RecordError(path, line, _FIRST, f"{message}; not imported"))
         return
     contact = ContactRecord(
@@ -172,8 +192,10 @@ def _connection(table: Table, line: int, cells: list[str], result: ParseResult) 
         organization=_text(table.get(cells, _COMPANY)),
         title=_text(table.get(cells, _POSITION)),
     )
+    if contact.title and not contact.organization and not contact.headline:
+        contact.headline, contact.title = contact.title, ""  # a position alone
     email = table.get(cells, _EMAIL)
-    if email:
+    if email and not csv_text.placeholder(email):
         contact.emails.append((email, ""))
     url = table.get(cells, _URL)
     if url:
@@ -195,8 +217,8 @@ def _connection(table: Table, line: int, cells: list[str], result: ParseResult) 
 
 def _text(value: str) -> str:
     """One line; empty when nothing readable is left (a title made only of characters
-    a spreadsheet destroyed leaves " - ")."""
-    text = one_line(value)
+    a spreadsheet destroyed leaves " - ") or only a placeholder ("N/A")."""
+    text = csv_text.real(value)
     return text if any(char.isalnum() for char in text) else ""
 
 
@@ -522,10 +544,26 @@ def parse_linkedin(path: Path) -> LinkedInResult:
     # One CSV, by its name; one LinkedIn did not give it ("messages (1).csv") by what it
     # says, else as Connections.csv.
     name, where = path.name.lower(), str(path)
-    parser = next((p for known, p in _PARSERS.items() if known[:-5] in name), parse_connections)
+    known, parser = next(
+        ((known, p) for known, p in _PARSERS.items() if known[:-5] in name),
+        ("connections.csv", parse_connections),
+    )
     result = LinkedInResult()
-    result.extend(parser(_file_reader(path)(), where))
+    result.extend(parser(_bounded(known, _file_reader(path)(), where), where))
     return result
+
+
+def _bounded(name: str, data: bytes, where: str) -> bytes:
+    """``data``, or ImportFileError when it has more lines than a real ``name`` can."""
+    limit = MAX_LINES.get(name, MAX_LINES_OTHER)
+    lines = data.count(b"\n") or data.count(b"\r")
+    if lines > limit:
+        raise TooLarge(
+            where,
+            f"{lines:,} lines: more than a LinkedIn {name} can hold (at most {limit:,} are "
+            "read); not imported",
+        )
+    return data
 
 
 def _parse_export(where: str, files: dict[str, tuple[str, Reader]]) -> LinkedInResult:
@@ -544,10 +582,13 @@ def _parse_export(where: str, files: dict[str, tuple[str, Reader]]) -> LinkedInR
             continue
         path, read = files[name]
         try:
+            data = _bounded(name, read(), path)
             if parser is parse_messages:
-                part = parse_messages(read(), path, result.contacts)
+                part = parse_messages(data, path, result.contacts)
             else:
-                part = parser(read(), path)
+                part = parser(data, path)
+        except TooLarge:
+            raise
         except ImportFileError as exc:  # one unreadable file does not lose the others
             result.errors.append(RecordError(path, exc.line or 1, "file", exc.message))
             continue
@@ -582,7 +623,16 @@ def _zip_members(archive: zipfile.ZipFile, where: str) -> dict[str, tuple[str, R
 def _member_reader(archive: zipfile.ZipFile, info: zipfile.ZipInfo, where: str) -> Reader:
     def read() -> bytes:
         if info.file_size > MAX_MEMBER_BYTES:
-            raise ImportFileError(where, f"larger than {MAX_MEMBER_BYTES // 2**20} MB unpacked")
+            raise TooLarge(where, f"larger than {MAX_MEMBER_BYTES // 2**20} MB unpacked")
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > RATIO_FREE_BYTES and ratio > MAX_COMPRESSION_RATIO:
+            raise TooLarge(
+                where,
+                f"would unpack from {info.compress_size:,} to {info.file_size:,} bytes "
+                f"({ratio:,.0f} times larger; LinkedIn's files grow about 5 times, at most "
+                f"{MAX_COMPRESSION_RATIO} is read): not a LinkedIn export (a ZIP bomb?), "
+                "not imported",
+            )
         try:
             return archive.read(info)
         except _UNPACK_ERRORS as exc:

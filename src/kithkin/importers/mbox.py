@@ -1,11 +1,20 @@
 """mbox archives -> e-mails: one InteractionRecord per message, read from its headers only.
 
 - Messages are found by scanning a memory-mapped file for From_ lines: a line
-  "From <sender> <asctime date>". Like mutt, the line's shape is checked rather than the
-  blank line before it: an unescaped "From here on..." in a body starts nothing, while a
-  From_ line right after a body line (Roundcube writes those) still starts a message.
-  Only each header block is decoded; bodies are skipped unread, except that their line
+  "From <sender> <asctime date>" (mboxo, mboxrd, Thunderbird's "From - <date>", Gmail's
+  "From 1844...@xxx <date>", or an RFC 2822 date). Like mutt, the line's shape is checked
+  rather than the blank line before it: an unescaped "From here on..." in a body starts
+  nothing, while a From_ line right after a body line (Roundcube writes those) still
+  starts a message. A From_ line without a date ("From 1844...@xxx" alone, as some Gmail
+  exports write) starts a message only when a header line follows it.
+- mboxcl and mboxcl2 write each body's length in a Content-Length header and do not escape
+  "From " lines in bodies: when the header's length lands on the next From_ line, the
+  body is skipped by it, so a quoted message in a body starts nothing.
+- Line ends: LF, CRLF, or CR alone (classic Mac OS), which is read as LF (the file is
+  then copied in memory).
+- Only each header block is decoded; bodies are skipped unread, except that their line
   ends are counted so every record points at the line of its From_ line.
+- A message without a Date header is dated by its From_ line.
 - Headers are bytes: decoded as latin-1 (lossless) for the email package, then every text
   taken from them is turned back into bytes and read as UTF-8, falling back to latin-1;
   RFC 2047 encoded words are decoded in the charset they name.
@@ -44,11 +53,34 @@ from kithkin.importers.records import (
     RecordError,
 )
 
-FROM_LINE = re.compile(
-    rb"From [^\r\n]*?\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun),? +"
-    rb"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +\d{1,2} +\d{1,2}:\d\d"
+_DAY, _MONTH = (
+    rb"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)",
+    rb"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)",
 )
+FROM_LINE = re.compile(  # asctime ("Mon Jan  1 10:00") or RFC 2822 ("Mon, 1 Jan 2024 10:00")
+    rb"From [^\r\n]*?\b"
+    + _DAY
+    + rb",? +(?:"
+    + _MONTH
+    + rb" +\d{1,2}|\d{1,2} +"
+    + _MONTH
+    + rb" +\d{4}) +\d{1,2}:\d\d"
+)
+# A From_ line without a date: one word, then a header line. Also how the first line of a
+# file is accepted whatever its date looks like.
+BARE_FROM_LINE = re.compile(rb"From (?:-|[^\s@]*@[^\s@]*)[ \t]*\r?\n[!-9;-~]+:")
+FIRST_FROM_LINE = re.compile(rb"From [^\r\n]*\r?\n[!-9;-~]+:")
+_ASCTIME = re.compile(
+    r"\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun) +(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +"
+    r"(\d{1,2}) +(\d{1,2}):(\d\d)(?::(\d\d))?(?: +([+-]\d{4}|[A-Za-z]{1,5}))? +(\d{4})"
+    r"(?: +([+-]\d{4}))?"
+)
+_RFC2822 = re.compile(r"\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), +\d{1,2} +\w{3} +\d{4} +[\d:]+.*$")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 HEADER_END = re.compile(rb"\n\r?\n|\nFrom ")
+CONTENT_LENGTH = re.compile(
+    rb"^Content-Length:[ \t]*(\d{1,12})[ \t]*\r?$", re.MULTILINE | re.IGNORECASE
+)
 MAX_HEADER = 256 * 1024  # a header block longer than this is cut (no blank line after it)
 BULK_PRECEDENCE = frozenset({"bulk", "list", "junk"})
 AUTOMATED = re.compile(  # matched at the start of a lower-cased address
@@ -76,15 +108,28 @@ def parse_mbox(path: Path, *, my_addresses: frozenset[str]) -> ParseResult:
         except (OSError, ValueError) as error:  # not a regular file (a pipe...)
             raise ImportFileError(str(path), f"cannot read the file: {error}") from error
         with data:
-            for line, block in _header_blocks(data, str(path)):
-                _read_message(line, block, str(path), me, seen, result)
+            text: mmap.mmap | bytes = data
+            head = data[:65536]
+            if b"\r" in head and b"\n" not in head:  # CR alone ends lines: classic Mac OS
+                text = data[:].replace(b"\r", b"\n")
+            for line, from_line, block in _header_blocks(text, str(path)):
+                _read_message(line, from_line, block, str(path), me, seen, result)
+    if not (result.interactions or result.skipped or result.errors):
+        message = "no message in it: it ends on its first From_ line"
+        if text is not data:
+            message += " (its lines end with CR alone, as classic Mac OS wrote them)"
+        result.errors.append(RecordError(str(path), 1, "file", message))
     return result
 
 
-def _header_blocks(data: mmap.mmap, path: str) -> Iterator[tuple[int, bytes]]:
-    """(line of the From_ line, header bytes) for every message, bodies left unread."""
+def _header_blocks(data: mmap.mmap | bytes, path: str) -> Iterator[tuple[int, bytes, bytes]]:
+    """(line of the From_ line, the From_ line, header bytes) for every message, bodies
+    left unread."""
     start = len(data[:4096]) - len(data[:4096].lstrip())  # blank lines before the first
-    if not FROM_LINE.match(data, start, start + 1024):
+    if not (
+        FROM_LINE.match(data, start, start + 1024)
+        or FIRST_FROM_LINE.match(data, start, start + 1024)
+    ):
         raise ImportFileError(path, 'not an mbox file (it does not begin with a "From " line)')
     line, counted = 1 + data[:start].count(b"\n"), start
     while start != -1:
@@ -95,20 +140,77 @@ def _header_blocks(data: mmap.mmap, path: str) -> Iterator[tuple[int, bytes]]:
             return  # a From_ line ending the file
         end = HEADER_END.search(data, headers, headers + MAX_HEADER)
         stop = end.start() + 1 if end else min(len(data), headers + MAX_HEADER)
-        yield line, data[headers + 1 : stop]
-        start = _next_from_line(data, stop - 1)
+        block = data[headers + 1 : stop]
+        yield line, data[start:headers], block
+        following = _after_content_length(data, block, end) if end else -1
+        start = following if following is not None else _next_from_line(data, stop - 1)
 
 
-def _next_from_line(data: mmap.mmap, position: int) -> int:
+def _after_content_length(
+    data: mmap.mmap | bytes, block: bytes, end: re.Match[bytes]
+) -> int | None:
+    """Where the next message starts by the block's Content-Length (mboxcl, mboxcl2): -1 at
+    the end of the file, None when there is no such header or it does not land on a
+    From_ line (then the From_ lines are looked for)."""
+    found = CONTENT_LENGTH.search(block)
+    if found is None or end.group().endswith(b"From "):
+        return None
+    body_end = end.end() + int(found[1])
+    if body_end > len(data):
+        return None
+    for blank in (b"", b"\n", b"\r\n", b"\n\n", b"\r\n\r\n"):
+        at = body_end + len(blank)
+        if data[body_end:at] != blank:
+            continue
+        if at == len(data):
+            return -1
+        if data[at : at + 5] == b"From " and _from_line_at(data, at):
+            return at
+    return None
+
+
+def _from_line_at(data: mmap.mmap | bytes, at: int) -> bool:
+    return bool(FROM_LINE.match(data, at, at + 1024) or BARE_FROM_LINE.match(data, at, at + 1024))
+
+
+def _next_from_line(data: mmap.mmap | bytes, position: int) -> int:
     while (found := data.find(b"\nFrom ", position)) != -1:
-        if FROM_LINE.match(data, found + 1, found + 1025):
+        if _from_line_at(data, found + 1):
             return found + 1
         position = found + 1
     return -1
 
 
+def _from_line_date(from_line: bytes) -> dt.datetime | None:
+    """The date a From_ line carries (asctime, else RFC 2822); UTC unless it names an
+    offset. None when it has none."""
+    text = from_line.decode("latin-1")
+    found = _ASCTIME.search(text)
+    if found is None:
+        rfc = _RFC2822.search(text)
+        return _date(rfc.group()) if rfc else None
+    zone = found[9] or found[7] or ""
+    try:
+        moment = dt.datetime(
+            int(found[8]),
+            _MONTHS.index(found[2]) + 1,
+            int(found[3]),
+            int(found[4]),
+            int(found[5]),
+            int(found[6] or 0),
+        )
+    except ValueError:
+        return None
+    offset = dt.timedelta(0)
+    if zone[:1] in ("+", "-"):
+        offset = dt.timedelta(hours=int(zone[1:3]), minutes=int(zone[3:5]))
+        offset = -offset if zone[0] == "-" else offset
+    return (moment - offset).replace(tzinfo=dt.UTC)
+
+
 def _read_message(
     line: int,
+    from_line: bytes,
     block: bytes,
     path: str,
     me: frozenset[str],
@@ -127,9 +229,13 @@ def _read_message(
         skip(*reason)
         return
     raw_date = str(headers.get("Date") or "").strip()
-    occurred_at = _date(raw_date)
+    occurred_at = _date(raw_date) if raw_date else _from_line_date(from_line)
     if occurred_at is None:
-        message = f"unreadable date {raw_date!r}" if raw_date else "no Date header"
+        message = (
+            f"unreadable date {raw_date!r}"
+            if raw_date
+            else "no Date header, and no date on its From line"
+        )
         result.errors.append(RecordError(path, line, "Date", message))
         return
     outbound = sender.email in me
