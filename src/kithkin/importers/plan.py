@@ -26,6 +26,7 @@ from kithkin.importers.records import (
     ValueRecord,
 )
 from kithkin.models import Affiliation, ContactPoint, Interaction, Network, Person, ValueExchange
+from kithkin.services.contact_rules import clean_record
 
 Key = tuple[str, str]  # (kind, normalized)
 
@@ -253,6 +254,8 @@ def plan_import(
     new_by_name_org: dict[tuple[str, str], PlannedContact] = {}
 
     for record in parsed.contacts:
+        if not clean_record(record, plan.errors):  # services.contact_rules: refused
+            continue
         points = contact_points(record, network.phone_region, plan.errors)
         name_org = (fold(record.full_name), fold(record.organization))
         person_id, matched_by = None, ""
