@@ -83,7 +83,7 @@ def apply_plan(
         Affiliation.objects.bulk_create(
             Affiliation(
                 person=me,
-                organization=jobs_at[organization_key(job.organization)],
+                organization_id=jobs_at[organization_key(job.organization)],
                 title=fitting(Affiliation, "title", one_line(job.title), "title"),
                 start_on=job.start,
                 end_on=job.end if job.end and (not job.start or job.end >= job.start) else None,

@@ -251,11 +251,20 @@ def _add_points(changing: list[ContactToWrite], known_people: list[int]) -> None
     )
 
 
-def organizations_by_key(network: Network, names: Iterable[str]) -> dict[str, Organization]:
-    """Every organization ``names`` name (by organization_key), created in one statement
-    where missing. Names were cleaned by ``contact_rules.organization_name``."""
+def organizations_by_key(network: Network, names: Iterable[str]) -> dict[str, int]:
+    """The id of every organization ``names`` name (by organization_key), created in one
+    statement where missing. Names were cleaned by ``contact_rules.organization_name``."""
     wanted = {organization_key(name): " ".join(name.split()) for name in names if name.strip()}
-    found = {organization_key(o.name): o for o in Organization.objects.filter(network=network)}
+    if not wanted:
+        return {}
+    organizations = Organization.objects.filter(network=network)
+    # Names as written first (one indexed lookup), then every name by its key.
+    found = {
+        organization_key(name): pk
+        for pk, name in organizations.filter(name__in=wanted.values()).values_list("pk", "name")
+    }
+    if not wanted.keys() <= found.keys():
+        found = {organization_key(name): pk for pk, name in organizations.values_list("pk", "name")}
     missing = [
         Organization(network=network, name=_fits_organization(name))
         for key, name in wanted.items()
@@ -264,9 +273,9 @@ def organizations_by_key(network: Network, names: Iterable[str]) -> dict[str, Or
     Organization.objects.bulk_create(missing, batch_size=BATCH)
     found.update(
         {
-            organization_key(o.name): o
-            for o in Organization.objects.filter(
-                network=network, name__in=[o.name for o in missing]
+            organization_key(name): pk
+            for pk, name in organizations.filter(name__in=[o.name for o in missing]).values_list(
+                "pk", "name"
             )
         }
     )
@@ -285,7 +294,7 @@ def _add_jobs(network: Network, changing: list[ContactToWrite], now: dt.datetime
         [
             (
                 c.person_id,
-                organizations[organization_key(org)].pk,
+                organizations[organization_key(org)],
                 Affiliation.Kind.EMPLOYMENT,
                 _fits(Affiliation, "title", title),
                 now,
@@ -298,7 +307,10 @@ def _add_jobs(network: Network, changing: list[ContactToWrite], now: dt.datetime
 
 
 def _add_tags(network: Network, changing: list[ContactToWrite]) -> None:
-    tags = ensure_tags(network, (tag for c in changing for tag in c.tags))
+    names = [tag for c in changing for tag in c.tags]
+    if not names:
+        return
+    tags = ensure_tags(network, names)
     insert_rows(
         Person.tags.through,
         ["person", "tag"],

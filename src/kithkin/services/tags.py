@@ -21,14 +21,16 @@ def tags_by_key(network: Network) -> dict[str, Tag]:
 
 def tag_named(network: Network, name: str) -> Tag | None:
     """The tag ``name`` names (case, accents and spacing aside), if the network has it."""
-    exact = Tag.objects.filter(network=network, name=name).first()
-    return exact or tags_by_key(network).get(tag_key(name))
+    return tags_by_key(network).get(tag_key(name))
 
 
 def ensure_tags(network: Network, names: Iterable[str]) -> dict[str, Tag]:
     """Every tag of ``names`` (already cleaned by ``contact_rules.tag_name``), created in
-    one statement where missing; the network's tags by key. For bulk writes."""
-    found = tags_by_key(network)
+    one statement where missing, by key. For bulk writes."""
+    names = list(names)
+    if not names:
+        return {}
+    found = tags_by_key(network)  # a network has hundreds of tags at most
     missing: dict[str, str] = {}
     for name in names:
         key = tag_key(name)
