@@ -30,7 +30,7 @@ from kithkin.importers.rows import insert_rows
 from kithkin.models import Affiliation, Circle, ContactPoint, Network, Organization, Person, User
 from kithkin.queries.memberships import organization_key
 from kithkin.services.checkins import refresh_check_ins
-from kithkin.services.contact_rules import clean_record, fitting, split_name, tag_key
+from kithkin.services.contact_rules import clean_record, fitting, person_name, split_name, tag_key
 from kithkin.services.people import joining_circle
 from kithkin.services.search_index import reindex_people, search_document
 from kithkin.services.tags import ensure_tags
@@ -142,8 +142,17 @@ PERSON_COLUMNS = [
 ]
 
 
-def _fits(model: type[Person | ContactPoint | Affiliation], name: str, value: str) -> str:
-    return fitting(model, name, value)
+def _fits(
+    record: ContactRecord, model: type[Person | ContactPoint | Affiliation], name: str, value: str
+) -> str:
+    """``value`` if it fits its column; else InvalidInput naming the record's file and line
+    (a value the rules did not clean, such as a name the planner made up)."""
+    try:
+        if model is Person and name == "full_name":
+            return person_name(value, name)
+        return fitting(model, name, value)
+    except InvalidInput as exc:
+        raise InvalidInput(f"{record.path}:{record.line}: {exc.field}", exc.message) from None
 
 
 def _new_person_row(
@@ -153,12 +162,12 @@ def _new_person_row(
     derived_given, derived_family = split_name(record.full_name)
     birthday = planned.fills.get("birthday")
     year, month, day_of_month = birthday if isinstance(birthday, tuple) else (None, None, None)
-    full_name = _fits(Person, "full_name", record.full_name)
-    nickname = _fits(Person, "nickname", record.nickname)
-    given_name = _fits(Person, "given_name", record.given_name) or derived_given
-    family_name = _fits(Person, "family_name", record.family_name) or derived_family
-    headline = _fits(Person, "headline", record.headline)
-    location = _fits(Person, "location", record.location)
+    full_name = _fits(record, Person, "full_name", record.full_name)
+    nickname = _fits(record, Person, "nickname", record.nickname)
+    given_name = _fits(record, Person, "given_name", record.given_name) or derived_given
+    family_name = _fits(record, Person, "family_name", record.family_name) or derived_family
+    headline = _fits(record, Person, "headline", record.headline)
+    location = _fits(record, Person, "location", record.location)
     document = search_document(
         full_name,
         given_name,
@@ -237,10 +246,10 @@ def _add_points(changing: list[ContactToWrite], known_people: list[int]) -> None
                 (
                     planned.person_id,
                     point.kind,
-                    _fits(ContactPoint, "service", point.service),
-                    _fits(ContactPoint, "label", point.label),
-                    _fits(ContactPoint, "value", point.value),
-                    _fits(ContactPoint, "normalized", point.normalized),
+                    _fits(planned.record, ContactPoint, "service", point.service),
+                    _fits(planned.record, ContactPoint, "label", point.label),
+                    _fits(planned.record, ContactPoint, "value", point.value),
+                    _fits(planned.record, ContactPoint, "normalized", point.normalized),
                     primary,
                 )
             )
@@ -296,7 +305,7 @@ def _add_jobs(network: Network, changing: list[ContactToWrite], now: dt.datetime
                 c.person_id,
                 organizations[organization_key(org)],
                 Affiliation.Kind.EMPLOYMENT,
-                _fits(Affiliation, "title", title),
+                _fits(c.record, Affiliation, "title", title),
                 now,
             )
             for c in changing
@@ -335,7 +344,7 @@ def _fill_fields(updating: list[ContactToWrite], now: dt.datetime) -> None:
                 person.birthday_year, person.birthday_month, person.birthday_day = value
             else:
                 if isinstance(value, str):
-                    _fits(Person, name, value)
+                    _fits(planned.record, Person, name, value)
                 setattr(person, name, value)
         person.updated_at = now
         changed.append(person)
