@@ -363,12 +363,23 @@ def test_a_restore_through_the_cli_is_refused_whole(owner, exported, tmp_path, k
     backup = tmp_path / "backup.json"
     backup.write_text(json.dumps(exported))
     kith("network", "new", "Restored")
+    dry = kith("import", "json", str(backup), "--dry-run")  # checked as a real restore is
+    assert dry.exit_code == 2
+    assert f"{backup}: organizations[0].name: is longer than 200 characters" in dry.stderr
     result = kith("import", "json", str(backup))
     assert result.exit_code == 2
     assert f"{backup}: organizations[0].name: is longer than 200 characters" in result.stderr
     restored = Network.objects.get(name="Restored")
     assert not Organization.objects.filter(network=restored).exists()
     assert not Person.objects.filter(network=restored, is_self=False).exists()
+
+
+def test_a_dry_run_restore_writes_nothing(owner, exported):
+    empty = create_network(owner, name="Restored")
+    summary = restore(empty, owner, exported, "backup.json", dry_run=True)
+    assert summary.people == 2  # Ada and me
+    assert not Person.objects.filter(network=empty, is_self=False).exists()
+    assert not Tag.objects.filter(network=empty).exists()
 
 
 def test_tags_an_older_kithkin_kept_apart_are_restored_as_one(owner, exported):

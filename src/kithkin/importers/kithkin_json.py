@@ -209,10 +209,13 @@ def _pick(refs: Mapping[Any, T], key: Any, where: str) -> T:
 
 
 @transaction.atomic
-def restore(network: Network, actor: User, document: dict[str, Any], path: str) -> RestoreSummary:
+def restore(
+    network: Network, actor: User, document: dict[str, Any], path: str, *, dry_run: bool = False
+) -> RestoreSummary:
     """Restore ``document`` into the empty ``network``, all or nothing. Every value is checked
     as any import checks it (names, lengths, URLs, contact point kinds, every choice): the
-    first bad one refuses the file with its JSON path ("people[3].contact_points[0].kind")."""
+    first bad one refuses the file with its JSON path ("people[3].contact_points[0].kind").
+    ``dry_run``: the same checks, then everything is rolled back."""
     access.require_write(actor, network)
     if (
         Person.objects.filter(network=network, is_self=False).exists()
@@ -225,13 +228,18 @@ def restore(network: Network, actor: User, document: dict[str, Any], path: str) 
         )
     try:
         with transaction.atomic():
-            return _restore(network, actor, _Reader(document))
+            summary = _restore(network, actor, _Reader(document))
+            if dry_run:
+                transaction.set_rollback(True)
     except _Refused as exc:
         network.refresh_from_db()
         raise ImportFileError(path, str(exc)) from None
     except (IntegrityError, DataError) as exc:
         network.refresh_from_db()
         raise ImportFileError(path, f"the database refused it: {exc}") from None
+    if dry_run:
+        network.refresh_from_db()
+    return summary
 
 
 def _restore(network: Network, actor: User, reader: _Reader) -> RestoreSummary:
