@@ -140,6 +140,17 @@ def test_a_name_of_only_invisible_characters_is_refused_everywhere(network, owne
         save_contact_record(network, owner, record(INVISIBLE))
 
 
+def test_my_own_name_follows_the_same_rule():
+    from kithkin.services.accounts import create_user
+
+    with pytest.raises(InvalidInput, match="name: has no visible character"):
+        create_user(username="ghost", full_name="\u200b\u200b")
+    user = create_user(username="ada", full_name="\ufeffAda  Lovelace")
+    assert Person.objects.get(network=user.current_network, is_self=True).full_name == (
+        "Ada Lovelace"
+    )
+
+
 def test_the_web_form_shows_the_refused_name_next_to_the_field(network, owner):
     from tests.web.conftest import client_for
 
