@@ -176,8 +176,8 @@ class _Reader:
     def list_of(item: dict[str, Any], name: str, where: str) -> list[tuple[str, Any]]:
         values = _need(item, name, where)
         if not isinstance(values, list):
-            raise _Refused(f"{where}.{name}", "must be a list")
-        return [(f"{where}.{name}[{index}]", value) for index, value in enumerate(values)]
+            raise _Refused(_at(where, name), "must be a list")
+        return [(f"{_at(where, name)}[{index}]", value) for index, value in enumerate(values)]
 
     @staticmethod
     def fields(
@@ -189,9 +189,14 @@ class _Reader:
         }
 
 
+def _at(where: str, name: str) -> str:
+    """The JSON path of ``name`` inside ``where`` ("" is the document itself)."""
+    return f"{where}.{name}" if where else name
+
+
 def _need(item: dict[str, Any], name: str, where: str) -> Any:
     if name not in item:
-        raise _Refused(f"{where}.{name}", "is missing")
+        raise _Refused(_at(where, name), "is missing")
     return item[name]
 
 
@@ -244,7 +249,7 @@ def restore(
 
 def _restore(network: Network, actor: User, reader: _Reader) -> RestoreSummary:
     document = reader.document
-    settings = _need(document, "network", "$")
+    settings = _need(document, "network", "")
     if not isinstance(settings, dict):
         raise _Refused("network", "is not an object")
     for name in NETWORK_FIELDS:
@@ -260,7 +265,7 @@ def _restore(network: Network, actor: User, reader: _Reader) -> RestoreSummary:
         values = reader.fields(Circle, item, ["name", "rank", "cadence_days"], where)
         circles[values["name"]] = Circle.objects.create(network=network, **values)
     tags: dict[str, Tag] = {}  # by tag_key: one tag per name, whatever its case or accents
-    for where, name in reader.list_of(document, "tags", "$"):
+    for where, name in reader.list_of(document, "tags", ""):
         cleaned = _rule(tag_name, name if isinstance(name, str) else "", where)
         if tag_key(cleaned) not in tags:
             tags[tag_key(cleaned)] = Tag.objects.create(network=network, name=cleaned)
