@@ -116,6 +116,64 @@ def linkedin_zip_bomb() -> None:
 SECTIONS["linkedin_zip_bomb"] = linkedin_zip_bomb
 
 
+# One write path (services.contact_records) -----------------------------------------------
+
+
+def write_path(people: int = 2000) -> None:
+    """The same ``people`` records written by the bulk importer (clean_record in the plan,
+    write_contacts in bulk) and one by one through save_contact_record (CardDAV's way);
+    then every record saved again onto its person (nothing changes)."""
+    from kithkin.importers.apply import apply_plan
+    from kithkin.importers.plan import plan_import
+    from kithkin.importers.records import ContactRecord, ParseResult
+    from kithkin.models import Person
+    from kithkin.services.accounts import create_network, create_user
+    from kithkin.services.contact_records import save_contact_record
+
+    def records() -> list[ContactRecord]:
+        return [
+            ContactRecord(
+                source="vcard",
+                path="bench.vcf",
+                line=index * 6 + 1,
+                full_name=f"Person {index:05d} Example",
+                emails=[(f"person{index}@example.org", "work")],
+                phones=[(f"+44 20 7946 {index:04d}", "")],
+                urls=[f"https://www.linkedin.com/in/person-{index}"],
+                organization=f"Organization {index % 300}",
+                title="Engineer",
+                tags=["bench", "Café" if index % 2 else "cafe"],
+                notes="Met at a conference.",
+            )
+            for index in range(people)
+        ]
+
+    user = create_user(username="bench-write", full_name="Bench Marker", time_zone="Europe/Paris")
+    bulk_network = user.current_network
+    assert bulk_network is not None
+    start = time.perf_counter()
+    plan = plan_import(bulk_network, ParseResult(contacts=records()))
+    apply_plan(bulk_network, user, plan)
+    bulk = time.perf_counter() - start
+
+    single_network = create_network(user, name="One by one")
+    start = time.perf_counter()
+    saved = [save_contact_record(single_network, user, r).person for r in records()]
+    one_by_one = time.perf_counter() - start
+    start = time.perf_counter()
+    for person, again in zip(saved, records(), strict=True):
+        save_contact_record(single_network, user, again, person=person)
+    unchanged = time.perf_counter() - start
+    assert Person.objects.filter(network=single_network, is_self=False).count() == people
+    print(f"write path, {people:,} contacts with an email, a phone, a profile, a job, tags:")
+    print(f"  bulk import (plan + apply)          {bulk:7.2f} s")
+    print(f"  save_contact_record one by one      {one_by_one:7.2f} s  ({one_by_one / bulk:.0f}x)")
+    print(f"  save_contact_record again (no-op)   {unchanged:7.2f} s")
+
+
+SECTIONS["write_path"] = write_path
+
+
 def main() -> None:
     _setup_django()
     for name in sys.argv[1:] or list(SECTIONS):

@@ -222,7 +222,7 @@ def test_a_broken_document_names_the_record_and_writes_nothing(full_network, own
     document = json.loads(export_json(full_network))
     del document["people"][5]["full_name"]
     empty = create_network(owner, name="Restored")
-    with pytest.raises(ImportFileError, match=r"people\[6\]"):
+    with pytest.raises(ImportFileError, match=r"people\[5\]\.full_name: is missing"):
         restore(empty, owner, document, "x.json")
     assert not empty.people.filter(is_self=False).exists()
 

@@ -94,7 +94,7 @@ def test_the_same_name_and_a_shared_phone_match_an_existing_person(network, owne
     assert (planned.person_id, planned.action) == (ada.pk, "update")
     assert planned.matched_by == "same name and phone +442079460000"
     assert [str(m) for m in plan.merges] == [
-        f"contacts.vcf:1: ADA  Lovélace -> Ada Lovelace (p{ada.pk}): "
+        f"contacts.vcf:1: ADA Lovélace -> Ada Lovelace (p{ada.pk}): "
         "same name and phone +442079460000"
     ]
     assert summary.created == []

@@ -306,7 +306,7 @@ def test_the_import_is_one_transaction(network, owner, monkeypatch):
     def explode(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(applier, "_fill_fields", explode)
+    monkeypatch.setattr(applier, "_create_interactions", explode)  # after people
     plan = plan_import(
         network, ParseResult(contacts=[contact("Ada Lovelace", organization="Analytical Engines")])
     )

@@ -26,8 +26,7 @@ def _restore_json(ctx: Any, path: Path, *, dry_run: bool, as_json: bool) -> None
         raise ImportFileError(str(path), f"cannot be read: {exc.strerror}") from exc
     document = read_document(data, str(path))
     counts = {key: len(document.get(key, [])) for key in ("people", "interactions", "follow_ups")}
-    if not dry_run:
-        restore(ctx.network, ctx.user, document, str(path))
+    restore(ctx.network, ctx.user, document, str(path), dry_run=dry_run)  # checked either way
     if as_json:
         print_json({"format": "json", "path": str(path), "dry_run": dry_run, "restored": counts})
         return

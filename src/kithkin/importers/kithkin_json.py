@@ -1,15 +1,24 @@
-"""Restore a Kithkin JSON export into an empty network, in one transaction."""
+"""Restore a Kithkin JSON export into an empty network, in one transaction.
+
+A restore is an import like any other: the file may come from anywhere, so every value is
+checked as the other importers check theirs (``services.contact_rules`` for names, tags
+and lengths; web addresses as ``normalize.url`` reads them; every kind, status and other
+choice against the model) and the first bad one refuses the whole file, naming its JSON
+path ("people[3].contact_points[0].kind"). Nothing is cut to fit and nothing is written
+unless everything is."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import DataError, IntegrityError, models, transaction
 
-from kithkin import access
+from kithkin import access, normalize
+from kithkin.errors import InvalidInput
 from kithkin.exporters.kithkin_json import (
     EVENT_FIELDS,
     EXCHANGE_FIELDS,
@@ -47,13 +56,12 @@ from kithkin.models import (
     User,
     ValueExchange,
 )
+from kithkin.services.accounts import is_time_zone
 from kithkin.services.checkins import refresh_check_ins
+from kithkin.services.contact_rules import organization_name, person_name, tag_key, tag_name
 from kithkin.services.search_index import reindex_people
 
-_DATES = {"snoozed_until", "connected_on", "start_on", "end_on", "renews_on", "due_on"}
-_DATES |= {"starts_on", "ends_on", "started_on", "ended_on", "occurred_on", "deadline"}
-_TIMES = {"archived_at", "created_at", "updated_at", "occurred_at", "done_at"}
-_TIMES |= {"questions_answered_at", "thanked_at", "shared_at"}
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -79,23 +87,140 @@ def read_document(data: bytes, path: str) -> dict[str, Any]:
     return document
 
 
-def _convert(name: str, value: Any) -> Any:
+class _Refused(Exception):
+    """A value of the document that may not be stored; ``where`` is its JSON path."""
+
+    def __init__(self, where: str, message: str) -> None:
+        super().__init__(f"{where}: {message}")
+
+
+def _shown(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else f"{text[:37]}..."
+
+
+def _clean(model: type[models.Model], name: str, value: Any, where: str) -> Any:
+    """``value`` for ``model.name`` as the column takes it, checked like any other import:
+    its type, its length (contact_rules: never cut), its choices, dates that exist."""
+    column: Any = model._meta.get_field(name)
     if value is None:
+        if not column.null:
+            raise _Refused(where, "must not be null")
         return None
-    if name in _DATES:
-        return dt.date.fromisoformat(value)
-    if name in _TIMES:
-        return dt.datetime.fromisoformat(value)
+    if isinstance(column, models.CharField | models.TextField):
+        if not isinstance(value, str):
+            raise _Refused(where, f"must be text, not {_shown(value)}")
+        value = value.replace("\x00", "")
+        if column.max_length is not None and len(value) > column.max_length:
+            raise _Refused(where, f"is longer than {column.max_length} characters")
+        choices = [str(key) for key, _ in column.flatchoices] if column.choices else []
+        if choices and value not in choices and (value or not column.blank):
+            raise _Refused(where, f"{_shown(value)} is not one of: {', '.join(choices)}")
+        if not value and not column.blank:
+            raise _Refused(where, "must not be empty")
+        return value
+    if isinstance(column, models.BooleanField) and not isinstance(value, bool):
+        raise _Refused(where, f"must be true or false, not {_shown(value)}")
+    if isinstance(column, models.IntegerField) and (
+        isinstance(value, bool) or not isinstance(value, int)
+    ):
+        raise _Refused(where, f"must be a whole number, not {_shown(value)}")
+    if isinstance(column, models.DateField | models.DateTimeField) and not isinstance(value, str):
+        raise _Refused(where, f"must be an ISO date, not {_shown(value)}")
+    try:
+        return column.clean(value, None)
+    except ValidationError as exc:
+        raise _Refused(where, "; ".join(exc.messages)[:200]) from None
+
+
+def _web_address(value: str, where: str) -> str:
+    """A URL stored as given, if it is a web address every importer would take."""
+    if value:
+        try:
+            _, normalized, _ = normalize.url(value)
+        except InvalidInput as exc:
+            raise _Refused(where, exc.message[:200]) from None
+        if not normalized.startswith(("https://", "http://")):
+            raise _Refused(where, f"{_shown(value)} is not an http or https address")
     return value
 
 
-def _fields(item: dict[str, Any], names: list[str]) -> dict[str, Any]:
-    """Every field an export writes is required: a missing one is a KeyError naming it."""
-    return {name: _convert(name, item[name]) for name in names}
+def _rule(check: Callable[[str, str], str], value: str, where: str) -> str:
+    try:
+        return check(value, "value")
+    except InvalidInput as exc:
+        raise _Refused(where, exc.message) from None
+
+
+class _Reader:
+    """Reads the document's records with their JSON paths, checking every value."""
+
+    def __init__(self, document: dict[str, Any]) -> None:
+        self.document = document
+
+    def table(self, name: str, *, optional: bool = False) -> list[tuple[str, dict[str, Any]]]:
+        """The records of a table, each with its path ("people[3]")."""
+        if optional and name not in self.document:
+            return []
+        items = self.document.get(name)
+        if not isinstance(items, list):
+            raise _Refused(name, "is missing or not a list")
+        rows = []
+        for index, item in enumerate(items):
+            if not isinstance(item, dict):
+                raise _Refused(f"{name}[{index}]", "is not an object")
+            rows.append((f"{name}[{index}]", item))
+        return rows
+
+    @staticmethod
+    def list_of(item: dict[str, Any], name: str, where: str) -> list[tuple[str, Any]]:
+        values = _need(item, name, where)
+        if not isinstance(values, list):
+            raise _Refused(_at(where, name), "must be a list")
+        return [(f"{_at(where, name)}[{index}]", value) for index, value in enumerate(values)]
+
+    @staticmethod
+    def fields(
+        model: type[models.Model], item: dict[str, Any], names: list[str], where: str
+    ) -> dict[str, Any]:
+        """Every field an export writes is required: a missing one is refused by name."""
+        return {
+            name: _clean(model, name, _need(item, name, where), f"{where}.{name}") for name in names
+        }
+
+
+def _at(where: str, name: str) -> str:
+    """The JSON path of ``name`` inside ``where`` ("" is the document itself)."""
+    return f"{where}.{name}" if where else name
+
+
+def _need(item: dict[str, Any], name: str, where: str) -> Any:
+    if name not in item:
+        raise _Refused(_at(where, name), "is missing")
+    return item[name]
+
+
+def _ref(refs: Mapping[Any, T], item: dict[str, Any], name: str, where: str) -> T | None:
+    """The record ``item[name]`` refers to by its local id (None when null)."""
+    key = _need(item, name, where)
+    return _pick(refs, key, f"{where}.{name}") if key is not None else None
+
+
+def _pick(refs: Mapping[Any, T], key: Any, where: str) -> T:
+    try:
+        return refs[key]
+    except (KeyError, TypeError):
+        raise _Refused(where, f"refers to {_shown(key)}, which the file does not hold") from None
 
 
 @transaction.atomic
-def restore(network: Network, actor: User, document: dict[str, Any], path: str) -> RestoreSummary:
+def restore(
+    network: Network, actor: User, document: dict[str, Any], path: str, *, dry_run: bool = False
+) -> RestoreSummary:
+    """Restore ``document`` into the empty ``network``, all or nothing. Every value is checked
+    as any import checks it (names, lengths, URLs, contact point kinds, every choice): the
+    first bad one refuses the file with its JSON path ("people[3].contact_points[0].kind").
+    ``dry_run``: the same checks, then everything is rolled back."""
     access.require_write(actor, network)
     if (
         Person.objects.filter(network=network, is_self=False).exists()
@@ -106,182 +231,227 @@ def restore(network: Network, actor: User, document: dict[str, Any], path: str) 
             "a Kithkin export is restored into an empty network: "
             "make one with `kith network new NAME` and switch to it",
         )
-    where = "network"
     try:
-        settings = document["network"]
-        for name in NETWORK_FIELDS:
-            if name in settings:  # version 1 had the first three only
-                setattr(network, name, settings[name])
-        network.save()
-        where = "circles"
-        Circle.objects.filter(network=network).delete()
-        circles = {
-            c["name"]: Circle.objects.create(
-                network=network, name=c["name"], rank=c["rank"], cadence_days=c["cadence_days"]
-            )
-            for c in document["circles"]
-        }
-        where = "tags"
-        tags = {name: Tag.objects.create(network=network, name=name) for name in document["tags"]}
-        where = "organizations"
-        orgs: dict[int, Organization] = {}
-        for item in document["organizations"]:
-            where = f"organizations[{item.get('id')}]"
-            org = Organization.objects.create(
-                network=network, **_fields(item, ["name", "kind", "website", "notes", "created_at"])
-            )
-            org.tags.set([tags[name] for name in item["tags"]])
-            orgs[item["id"]] = org
-        people: dict[int, Person] = {}
-        me = Person.objects.get(network=network, is_self=True)
-        for item in document["people"]:
-            where = f"people[{item.get('id')}]"
-            values = _fields(item, PERSON_FIELDS)
-            if not str(values["full_name"]).strip():
-                raise ValueError("full_name is empty")
-            values["circle"] = circles[item["circle"]] if item["circle"] else None
-            if item["is_self"]:
-                for name, value in values.items():
-                    setattr(me, name, value)
-                me.save()
-                person = me
-            else:
-                person = Person.objects.create(network=network, **values)
-            person.tags.set([tags[name] for name in item["tags"]])
-            ContactPoint.objects.bulk_create(
-                ContactPoint(
-                    person=person,
-                    kind=c["kind"],
-                    service=c["service"],
-                    label=c["label"],
-                    value=c["value"],
-                    normalized=c["normalized"],
-                    is_primary=c["primary"],
-                )
-                for c in item["contact_points"]
-            )
-            for job in item["affiliations"]:
-                Affiliation.objects.create(
-                    person=person,
-                    organization=orgs[job["organization"]],
-                    **_fields(
-                        job, ["kind", "title", "start_on", "end_on", "renews_on", "created_at"]
-                    ),
-                )
-            people[item["id"]] = person
-        for item in document["people"]:
-            if item["introduced_by"]:
-                Person.objects.filter(pk=people[item["id"]].pk).update(
-                    introduced_by=people[item["introduced_by"]]
-                )
-        where = "relationships"
-        Relationship.objects.bulk_create(
-            Relationship(
-                network=network,
-                from_person=people[r["from"]],
-                to_person=people[r["to"]],
-                kind=r["kind"],
-                note=r["note"],
-            )
-            for r in document["relationships"]
+        with transaction.atomic():
+            summary = _restore(network, actor, _Reader(document))
+            if dry_run:
+                transaction.set_rollback(True)
+    except _Refused as exc:
+        network.refresh_from_db()
+        raise ImportFileError(path, str(exc)) from None
+    except (IntegrityError, DataError) as exc:
+        network.refresh_from_db()
+        raise ImportFileError(path, f"the database refused it: {exc}") from None
+    if dry_run:
+        network.refresh_from_db()
+    return summary
+
+
+def _restore(network: Network, actor: User, reader: _Reader) -> RestoreSummary:
+    document = reader.document
+    settings = _need(document, "network", "")
+    if not isinstance(settings, dict):
+        raise _Refused("network", "is not an object")
+    for name in NETWORK_FIELDS:
+        if name in settings:  # version 1 had the first three only
+            setattr(network, name, _clean(Network, name, settings[name], f"network.{name}"))
+    if not is_time_zone(network.time_zone):
+        raise _Refused("network.time_zone", f"{_shown(network.time_zone)} is not a time zone")
+    network.phone_region = _rule(normalize.region, network.phone_region, "network.phone_region")
+    network.save()
+    Circle.objects.filter(network=network).delete()
+    circles: dict[str, Circle] = {}
+    for where, item in reader.table("circles"):
+        values = reader.fields(Circle, item, ["name", "rank", "cadence_days"], where)
+        circles[values["name"]] = Circle.objects.create(network=network, **values)
+    tags: dict[str, Tag] = {}  # by tag_key: one tag per name, whatever its case or accents
+    for where, name in reader.list_of(document, "tags", ""):
+        cleaned = _rule(tag_name, name if isinstance(name, str) else "", where)
+        if tag_key(cleaned) not in tags:
+            tags[tag_key(cleaned)] = Tag.objects.create(network=network, name=cleaned)
+
+    def tagged(item: dict[str, Any], where: str) -> list[Tag]:
+        return [
+            _pick(tags, tag_key(name) if isinstance(name, str) else name, at)
+            for at, name in reader.list_of(item, "tags", where)
+        ]
+
+    orgs: dict[int, Organization] = {}
+    for where, item in reader.table("organizations"):
+        values = reader.fields(
+            Organization, item, ["name", "kind", "website", "notes", "created_at"], where
         )
-        where = "events"
-        events, mentorships, milestones = _restore_before_interactions(
-            network, document, people, orgs, tags
+        values["name"] = _rule(organization_name, values["name"], f"{where}.name")
+        _web_address(values["website"], f"{where}.website")
+        org = Organization.objects.create(network=network, **values)
+        org.tags.set(tagged(item, where))
+        orgs[_need(item, "id", where)] = org
+    people = _restore_people(network, reader, circles, orgs, tagged)
+    Relationship.objects.bulk_create(
+        Relationship(
+            network=network,
+            from_person=_pick(people, _need(r, "from", where), f"{where}.from"),
+            to_person=_pick(people, _need(r, "to", where), f"{where}.to"),
+            **reader.fields(Relationship, r, ["kind", "note"], where),
         )
-        interactions: dict[int, Interaction] = {}
-        for item in document["interactions"]:
-            where = f"interactions[{item.get('id')}]"
-            interaction = Interaction.objects.create(
-                network=network,
-                created_by=actor,
-                questions_answered_at=_convert(
-                    "questions_answered_at", item.get("questions_answered_at")
-                ),
-                event=events[item["event"]] if item.get("event") else None,
-                mentorship=mentorships[item["mentorship"]] if item.get("mentorship") else None,
-                milestone=milestones[item["milestone"]] if item.get("milestone") else None,
-                occasion=item.get("occasion", ""),
-                **_fields(
-                    item,
-                    [
-                        "kind",
-                        "occurred_at",
-                        "direction",
-                        "summary",
-                        "learned",
-                        "next_questions",
-                        "source",
-                        "external_id",
-                        "created_at",
-                    ],
-                ),
-            )
-            InteractionParticipant.objects.bulk_create(
-                InteractionParticipant(interaction=interaction, person=people[ref])
-                for ref in item["participants"]
-            )
-            interactions[item["id"]] = interaction
-        for index, item in enumerate(document["follow_ups"]):
-            where = f"follow_ups[{index}]"
-            follow_up = FollowUp.objects.create(
-                network=network,
-                created_by=actor,
-                interaction=interactions[item["interaction"]] if item["interaction"] else None,
-                **_fields(
-                    item, ["title", "due_on", "recurrence", "done_at", "draft", "created_at"]
-                ),
-            )
-            follow_up.people.set([people[ref] for ref in item["people"]])
-        where = "value_exchanges"
-        _restore_after_interactions(network, actor, document, people, orgs, tags, interactions)
-    except (KeyError, TypeError, ValueError) as exc:
-        raise ImportFileError(path, f"{where}: {exc.__class__.__name__}: {exc}") from exc
+        for where, r in reader.table("relationships")
+    )
+    events, mentorships, milestones = _restore_before_interactions(
+        network, reader, people, orgs, tagged
+    )
+    interactions: dict[int, Interaction] = {}
+    for where, item in reader.table("interactions"):
+        values = reader.fields(Interaction, item, INTERACTION_FIELDS, where)
+        for name in ("questions_answered_at", "occasion"):  # absent from version 1
+            if name in item:
+                values[name] = _clean(Interaction, name, item[name], f"{where}.{name}")
+        interaction = Interaction.objects.create(
+            network=network,
+            created_by=actor,
+            event=_ref(events, item, "event", where) if "event" in item else None,
+            mentorship=_ref(mentorships, item, "mentorship", where)
+            if "mentorship" in item
+            else None,
+            milestone=_ref(milestones, item, "milestone", where) if "milestone" in item else None,
+            **values,
+        )
+        InteractionParticipant.objects.bulk_create(
+            InteractionParticipant(interaction=interaction, person=_pick(people, ref, at))
+            for at, ref in reader.list_of(item, "participants", where)
+        )
+        interactions[_need(item, "id", where)] = interaction
+    follow_ups = reader.table("follow_ups")
+    for where, item in follow_ups:
+        follow_up = FollowUp.objects.create(
+            network=network,
+            created_by=actor,
+            interaction=_ref(interactions, item, "interaction", where),
+            **reader.fields(
+                FollowUp,
+                item,
+                ["title", "due_on", "recurrence", "done_at", "draft", "created_at"],
+                where,
+            ),
+        )
+        follow_up.people.set(
+            [_pick(people, ref, at) for at, ref in reader.list_of(item, "people", where)]
+        )
+    _restore_after_interactions(network, actor, reader, people, orgs, tagged, interactions)
     refresh_check_ins(network)
     reindex_people(network)
-    return RestoreSummary(len(people), len(interactions), len(document["follow_ups"]))
+    return RestoreSummary(len(people), len(interactions), len(follow_ups))
+
+
+INTERACTION_FIELDS = ["kind", "occurred_at", "direction", "summary", "learned"]
+INTERACTION_FIELDS += ["next_questions", "source", "external_id", "created_at"]
+AFFILIATION_FIELDS = ["kind", "title", "start_on", "end_on", "renews_on", "created_at"]
+# What a contact point holds: the document's key and the column.
+POINT_FIELDS = {"kind": "kind", "service": "service", "label": "label", "value": "value"}
+POINT_FIELDS |= {"normalized": "normalized", "primary": "is_primary"}
+
+
+def _restore_people(
+    network: Network,
+    reader: _Reader,
+    circles: dict[str, Circle],
+    orgs: dict[int, Organization],
+    tagged: Callable[[dict[str, Any], str], list[Tag]],
+) -> dict[int, Person]:
+    """People with their contact points and affiliations; *me* is the network's own."""
+    people: dict[int, Person] = {}
+    me = Person.objects.get(network=network, is_self=True)
+    rows = reader.table("people")
+    for where, item in rows:
+        values = reader.fields(Person, item, PERSON_FIELDS, where)
+        values["full_name"] = _rule(person_name, values["full_name"], f"{where}.full_name")
+        if values["time_zone"] and not is_time_zone(values["time_zone"]):
+            raise _Refused(
+                f"{where}.time_zone", f"{_shown(values['time_zone'])} is not a time zone"
+            )
+        circle = _need(item, "circle", where)
+        values["circle"] = _pick(circles, circle, f"{where}.circle") if circle else None
+        if _need(item, "is_self", where) is True:
+            for name, value in values.items():
+                setattr(me, name, value)
+            me.save()
+            person = me
+        else:
+            person = Person.objects.create(network=network, **values)
+        person.tags.set(tagged(item, where))
+        ContactPoint.objects.bulk_create(
+            _contact_point(reader, person, point, at)
+            for at, point in reader.list_of(item, "contact_points", where)
+        )
+        for at, job in reader.list_of(item, "affiliations", where):
+            if not isinstance(job, dict):
+                raise _Refused(at, "is not an object")
+            Affiliation.objects.create(
+                person=person,
+                organization=_pick(orgs, _need(job, "organization", at), f"{at}.organization"),
+                **reader.fields(Affiliation, job, AFFILIATION_FIELDS, at),
+            )
+        people[_need(item, "id", where)] = person
+    for where, item in rows:
+        introducer = _ref(people, item, "introduced_by", where)
+        if introducer is not None:
+            Person.objects.filter(pk=people[item["id"]].pk).update(introduced_by=introducer)
+    return people
+
+
+def _contact_point(reader: _Reader, person: Person, point: Any, where: str) -> ContactPoint:
+    if not isinstance(point, dict):
+        raise _Refused(where, "is not an object")
+    values = {
+        column: _clean(ContactPoint, column, _need(point, key, where), f"{where}.{key}")
+        for key, column in POINT_FIELDS.items()
+    }
+    if values["kind"] in {ContactPoint.Kind.URL, ContactPoint.Kind.SOCIAL}:
+        _web_address(values["value"], f"{where}.value")
+    return ContactPoint(person=person, **values)
 
 
 def _restore_before_interactions(
     network: Network,
-    document: dict[str, Any],
+    reader: _Reader,
     people: dict[int, Person],
     orgs: dict[int, Organization],
-    tags: dict[str, Tag],
+    tagged: Callable[[dict[str, Any], str], list[Tag]],
 ) -> tuple[dict[int, Event], dict[int, Mentorship], dict[int, Milestone]]:
     """Events (with who I met there), mentorships and milestones: what interactions
     point at. Absent from version 1 files."""
     events: dict[int, Event] = {}
-    for item in document.get("events", []):
+    for where, item in reader.table("events", optional=True):
+        values = reader.fields(Event, item, EVENT_FIELDS, where)
+        _web_address(values["url"], f"{where}.url")
         event = Event.objects.create(
-            network=network,
-            organizer=orgs[item["organizer"]] if item["organizer"] else None,
-            **_fields(item, EVENT_FIELDS),
+            network=network, organizer=_ref(orgs, item, "organizer", where), **values
         )
-        event.tags.set([tags[name] for name in item["tags"]])
-        events[item["id"]] = event
+        event.tags.set(tagged(item, where))
+        events[_need(item, "id", where)] = event
     Attendance.objects.bulk_create(
         Attendance(
-            event=events[a["event"]],
-            person=people[a["person"]],
-            **_fields(a, ["note", "created_at"]),
+            event=_pick(events, _need(a, "event", where), f"{where}.event"),
+            person=_pick(people, _need(a, "person", where), f"{where}.person"),
+            **reader.fields(Attendance, a, ["note", "created_at"], where),
         )
-        for a in document.get("attendances", [])
+        for where, a in reader.table("attendances", optional=True)
     )
     mentorships = {
-        item["id"]: Mentorship.objects.create(
+        _need(item, "id", where): Mentorship.objects.create(
             network=network,
-            mentor=people[item["mentor"]],
-            mentee=people[item["mentee"]],
-            **_fields(item, MENTORSHIP_FIELDS),
+            mentor=_pick(people, _need(item, "mentor", where), f"{where}.mentor"),
+            mentee=_pick(people, _need(item, "mentee", where), f"{where}.mentee"),
+            **reader.fields(Mentorship, item, MENTORSHIP_FIELDS, where),
         )
-        for item in document.get("mentorships", [])
+        for where, item in reader.table("mentorships", optional=True)
     }
     milestones = {
-        item["id"]: Milestone.objects.create(
-            network=network, person=people[item["person"]], **_fields(item, MILESTONE_FIELDS)
+        _need(item, "id", where): Milestone.objects.create(
+            network=network,
+            person=_pick(people, _need(item, "person", where), f"{where}.person"),
+            **reader.fields(Milestone, item, MILESTONE_FIELDS, where),
         )
-        for item in document.get("milestones", [])
+        for where, item in reader.table("milestones", optional=True)
     }
     return events, mentorships, milestones
 
@@ -289,50 +459,48 @@ def _restore_before_interactions(
 def _restore_after_interactions(
     network: Network,
     actor: User,
-    document: dict[str, Any],
+    reader: _Reader,
     people: dict[int, Person],
     orgs: dict[int, Organization],
-    tags: dict[str, Tag],
+    tagged: Callable[[dict[str, Any], str], list[Tag]],
     interactions: dict[int, Interaction],
 ) -> None:
     """Message templates, the value ledger and opportunities with their shares."""
-
-    def interaction(ref: int | None) -> Interaction | None:
-        return interactions[ref] if ref else None
-
     MessageTemplate.objects.bulk_create(
-        MessageTemplate(network=network, **_fields(t, TEMPLATE_FIELDS))
-        for t in document.get("message_templates", [])
+        MessageTemplate(network=network, **reader.fields(MessageTemplate, t, TEMPLATE_FIELDS, w))
+        for w, t in reader.table("message_templates", optional=True)
     )
     ValueExchange.objects.bulk_create(
         ValueExchange(
             network=network,
             created_by=actor,
-            giver=people[v["giver"]],
-            receiver=people[v["receiver"]],
-            introduced_to=people[v["introduced_to"]] if v["introduced_to"] else None,
-            interaction=interaction(v["interaction"]),
-            thanked_in=interaction(v["thanked_in"]),
-            **_fields(v, EXCHANGE_FIELDS),
+            giver=_pick(people, _need(v, "giver", w), f"{w}.giver"),
+            receiver=_pick(people, _need(v, "receiver", w), f"{w}.receiver"),
+            introduced_to=_ref(people, v, "introduced_to", w),
+            interaction=_ref(interactions, v, "interaction", w),
+            thanked_in=_ref(interactions, v, "thanked_in", w),
+            **reader.fields(ValueExchange, v, EXCHANGE_FIELDS, w),
         )
-        for v in document.get("value_exchanges", [])
+        for w, v in reader.table("value_exchanges", optional=True)
     )
     opportunities: dict[int, Opportunity] = {}
-    for item in document.get("opportunities", []):
+    for where, item in reader.table("opportunities", optional=True):
+        values = reader.fields(Opportunity, item, OPPORTUNITY_FIELDS, where)
+        _web_address(values["url"], f"{where}.url")
         opportunity = Opportunity.objects.create(
             network=network,
-            organization=orgs[item["organization"]] if item["organization"] else None,
-            source=people[item["source"]] if item["source"] else None,
-            **_fields(item, OPPORTUNITY_FIELDS),
+            organization=_ref(orgs, item, "organization", where),
+            source=_ref(people, item, "source", where),
+            **values,
         )
-        opportunity.tags.set([tags[name] for name in item["tags"]])
-        opportunities[item["id"]] = opportunity
+        opportunity.tags.set(tagged(item, where))
+        opportunities[_need(item, "id", where)] = opportunity
     OpportunityShare.objects.bulk_create(
         OpportunityShare(
-            opportunity=opportunities[sh["opportunity"]],
-            person=people[sh["person"]],
-            interaction=interaction(sh["interaction"]),
-            **_fields(sh, SHARE_FIELDS),
+            opportunity=_pick(opportunities, _need(sh, "opportunity", w), f"{w}.opportunity"),
+            person=_pick(people, _need(sh, "person", w), f"{w}.person"),
+            interaction=_ref(interactions, sh, "interaction", w),
+            **reader.fields(OpportunityShare, sh, SHARE_FIELDS, w),
         )
-        for sh in document.get("opportunity_shares", [])
+        for w, sh in reader.table("opportunity_shares", optional=True)
     )

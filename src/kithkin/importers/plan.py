@@ -43,6 +43,7 @@ from kithkin.importers.records import (
     ValueRecord,
 )
 from kithkin.models import Affiliation, ContactPoint, Interaction, Network, Person, ValueExchange
+from kithkin.services.contact_rules import clean_record
 
 Key = tuple[str, str]  # (kind, normalized)
 
@@ -514,6 +515,8 @@ def plan_import(
     existing = _load_existing(network)
     prepared: list[tuple[ContactRecord, list[PlannedPoint]]] = []
     for record in parsed.contacts:
+        if not clean_record(record, plan.errors):  # services.contact_rules: refused
+            continue
         prepared.append((record, contact_points(record, network.phone_region, plan.errors)))
     identities = _Identities(existing, _names_by_key(prepared))
     file = _Planned()

@@ -15,6 +15,7 @@ from kithkin.errors import InvalidInput, Throttled
 from kithkin.models import Circle, Membership, Network, Person, Role, User
 from kithkin.models.networks import DEFAULT_CIRCLES
 from kithkin.services import throttle
+from kithkin.services.contact_rules import person_name
 from kithkin.services.search_index import reindex_people
 
 # The personal network is named "<full name>'s network", at most 120 characters.
@@ -55,21 +56,20 @@ def create_user(
         raise InvalidInput("username", "must not be empty")
     if User.objects.filter(username__iexact=username).exists():
         raise InvalidInput("username", f"{username!r} is taken")
-    if not full_name.strip():
-        raise InvalidInput("name", "must not be empty")
-    if len(full_name.strip()) > MAX_FULL_NAME:
+    full_name = person_name(full_name, "name")  # they are *me*: a person's name
+    if len(full_name) > MAX_FULL_NAME:  # shorter: it names their network too
         raise InvalidInput("name", f"is longer than {MAX_FULL_NAME} characters")
     address = normalize.email(email, "email")[0] if email.strip() else ""
     zone_name = _time_zone(time_zone, "time zone")
     user = User(username=username, email=address, time_zone=zone_name)
-    given, _, family = full_name.strip().partition(" ")
+    given, _, family = full_name.partition(" ")
     user.first_name, user.last_name = given[:150], family[:150]
     if password:
         user.set_password(password)
     else:
         user.set_unusable_password()
     user.save()
-    create_network(user, name=f"{full_name.strip()}'s network", time_zone=zone_name)
+    create_network(user, name=f"{full_name}'s network", time_zone=zone_name)
     return user
 
 
@@ -95,9 +95,7 @@ def sign_up(
         raise InvalidInput(
             "username", "use 1 to 150 letters, digits and the characters @ . + - _ (no spaces)"
         )
-    full_name = " ".join(full_name.split())
-    if not full_name:
-        raise InvalidInput("full_name", "must not be empty")
+    full_name = person_name(full_name, "full_name")
     if len(full_name) > MAX_FULL_NAME:
         raise InvalidInput("full_name", f"is longer than {MAX_FULL_NAME} characters")
     address = normalize.email(email, "email")[0]

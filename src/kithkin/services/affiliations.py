@@ -10,14 +10,18 @@ from kithkin import access
 from kithkin.errors import InvalidInput
 from kithkin.models import Affiliation, Network, Organization, Person, User
 from kithkin.queries.memberships import organization_named
+from kithkin.services.contact_rules import organization_name
+from kithkin.services.contact_rules import text as text_of
 from kithkin.services.derived_state import mark_changed
 
 
 def get_or_create_organization(network: Network, name: str) -> Organization:
     """The organization ``name`` names (queries.memberships.organization_key: case, accents
-    and spacing aside), created if the network does not know it yet."""
+    and spacing aside), created if the network does not know it yet. InvalidInput if the
+    name is empty, invisible or longer than 200 characters (contact_rules)."""
+    name = organization_name(name)
     organization = organization_named(network, name)
-    return organization or Organization.objects.create(network=network, name=" ".join(name.split()))
+    return organization or Organization.objects.create(network=network, name=name)
 
 
 @transaction.atomic
@@ -35,14 +39,8 @@ def add_affiliation(
     """Tie a person to an organization, created if the network does not know it yet."""
     access.require_write(actor, network)
     access.require_in_network(network, person)
-    name = " ".join(organization.split())
-    if not name:
-        raise InvalidInput("organization", "must not be empty")
-    if len(name) > 200:
-        raise InvalidInput("organization", "is longer than 200 characters")
-    title = title.strip()
-    if len(title) > 200:
-        raise InvalidInput("title", "is longer than 200 characters")
+    name = organization_name(organization)
+    title = text_of(Affiliation, "title", title)
     if kind not in Affiliation.Kind.values:
         raise InvalidInput("kind", f"{kind!r} is not one of: {', '.join(Affiliation.Kind.values)}")
     if start_on is not None and end_on is not None:

@@ -20,11 +20,12 @@ from kithkin import access, normalize
 from kithkin.errors import InvalidInput
 from kithkin.models import Affiliation, Event, Network, Opportunity, Organization, User
 from kithkin.queries.memberships import organization_named
+from kithkin.services.contact_rules import organization_name
 from kithkin.services.derived_state import mark_changed
 from kithkin.services.merge import combine_ties, fresh_pair, same_tie
-from kithkin.services.people import get_or_create_tags
+from kithkin.services.tags import get_or_create_tags
 
-NAME_LIMIT = 200
+NAME_LIMIT = 200  # Organization.name; contact_rules.organization_name holds names to it
 
 # Every relation that points at an Organization, and so every one a merge moves (and a
 # deletion reports). A test fails when a model gains one that is not listed here.
@@ -40,12 +41,8 @@ MERGED_LINKS = frozenset({"tags"})
 
 
 def clean_name(name: str, field: str = "name") -> str:
-    cleaned = " ".join(name.split())
-    if not cleaned:
-        raise InvalidInput(field, "must not be empty")
-    if len(cleaned) > NAME_LIMIT:
-        raise InvalidInput(field, f"is longer than {NAME_LIMIT} characters")
-    return cleaned
+    """An organization's name as stored (contact_rules.organization_name)."""
+    return organization_name(name, field)
 
 
 def clean_kind(kind: str) -> str:

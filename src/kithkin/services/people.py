@@ -25,7 +25,6 @@ from kithkin.models import (
     Network,
     Person,
     Relationship,
-    Tag,
     User,
 )
 from kithkin.services import derived_state, undo
@@ -37,7 +36,11 @@ from kithkin.services.checkins import refresh_check_ins
 from kithkin.services.contact_points import add_contact_point as add_contact_point
 from kithkin.services.contact_points import normalize_contact_point
 from kithkin.services.contact_points import remove_contact_point as remove_contact_point
+from kithkin.services.contact_rules import multi_line, organization_name, person_name, split_name
+from kithkin.services.contact_rules import tag_names as tag_names
+from kithkin.services.contact_rules import text as text_of
 from kithkin.services.search_index import reindex_people
+from kithkin.services.tags import get_or_create_tags as get_or_create_tags
 
 
 @dataclass
@@ -118,18 +121,13 @@ def cadence(days: int, field_name: str) -> int:
 
 
 def full_name_of(typed: str, field_name: str = "name") -> str:
-    full_name = " ".join(typed.split())
-    if not full_name:
-        raise InvalidInput(field_name, "must not be empty")
-    if len(full_name) > 200:
-        raise InvalidInput(field_name, "is longer than 200 characters")
-    return full_name
+    """A full name as stored (services.contact_rules.person_name: visible, within 200)."""
+    return person_name(typed, field_name)
 
 
 def _split_name(full_name: str) -> tuple[str, str]:
     """(given, family) as add_person derives them, held to their columns' lengths."""
-    given, _, family = full_name.partition(" ")
-    return given[:100], family[:100]
+    return split_name(full_name)
 
 
 def _contact_points(new: NewPerson, network: Network) -> list[ContactPoint]:
@@ -156,31 +154,6 @@ def _contact_points(new: NewPerson, network: Network) -> list[ContactPoint]:
     return points
 
 
-def tag_names(names: Sequence[str], field_name: str = "tag") -> list[str]:
-    """The tag names as they will be stored ('#ml' is 'ml'), each once; nothing written."""
-    if isinstance(names, str):  # a str is a Sequence[str] too: one letter per tag
-        raise TypeError("tags are a list of names, not one string")
-    cleaned: dict[str, str] = {}
-    for raw in names:
-        name = raw.strip().lstrip("#")
-        if not name:
-            raise InvalidInput(field_name, "must not be empty")
-        if len(name) > 60:
-            raise InvalidInput(field_name, f"{name[:20]!r}... is longer than 60 characters")
-        cleaned.setdefault(name.lower(), name)
-    return list(cleaned.values())
-
-
-def get_or_create_tags(
-    network: Network, names: Sequence[str], field_name: str = "tag"
-) -> list[Tag]:
-    tags = []
-    for name in tag_names(names, field_name):
-        tag = Tag.objects.filter(network=network, name__iexact=name).first()
-        tags.append(tag or Tag.objects.create(network=network, name=name))
-    return tags
-
-
 @transaction.atomic
 def add_person(network: Network, actor: User, new: NewPerson) -> Person:
     """Create a person with everything known about them, or change nothing at all."""
@@ -194,6 +167,11 @@ def add_person(network: Network, actor: User, new: NewPerson) -> Person:
         circle = None  # their own rhythm, no circle implied
     points = _contact_points(new, network)
     given, family = _split_name(full_name)
+    headline = text_of(Person, "headline", new.headline or "")
+    location = text_of(Person, "location", new.location or "")
+    organization = organization_name(new.organization) if new.organization.strip() else ""
+    title = text_of(Affiliation, "title", new.title or "", "title")
+    tags = tag_names(new.tags) if new.tags else []
     now = clock.now()
     person = Person.objects.create(
         network=network,
@@ -202,11 +180,11 @@ def add_person(network: Network, actor: User, new: NewPerson) -> Person:
         family_name=family,
         circle=circle,
         cadence_days=new.cadence_days,
-        headline=new.headline.strip(),
-        location=new.location.strip(),
-        how_we_met=new.how_we_met.strip(),
-        what_matters=new.what_matters.strip(),
-        notes=new.notes.strip(),
+        headline=headline,
+        location=location,
+        how_we_met=multi_line(new.how_we_met),
+        what_matters=multi_line(new.what_matters),
+        notes=multi_line(new.notes),
         connected_on=new.connected_on,
         introduced_by=new.introduced_by,
         created_at=now,
@@ -215,17 +193,17 @@ def add_person(network: Network, actor: User, new: NewPerson) -> Person:
     for point in points:
         point.person = person
     ContactPoint.objects.bulk_create(points)
-    if new.organization.strip():
+    if organization:
         Affiliation.objects.create(
             person=person,
-            organization=get_or_create_organization(network, new.organization),
-            title=new.title.strip(),
+            organization=get_or_create_organization(network, organization),
+            title=title,
         )
-    elif new.title.strip() and not person.headline:
-        person.headline = new.title.strip()
+    elif title and not person.headline:
+        person.headline = title
         person.save(update_fields=["headline"])
-    if new.tags:
-        person.tags.add(*get_or_create_tags(network, new.tags))
+    if tags:
+        person.tags.add(*get_or_create_tags(network, tags))
     refresh_check_ins(network, [person.pk])
     reindex_people(network, [person.pk])
     person.refresh_from_db()
@@ -342,7 +320,7 @@ def _edited_values(network: Network, person: Person, changes: PersonChanges) -> 
         if typed is not None:
             values[name] = _text(name, typed)
     if changes.notes is not None:
-        values["notes"] = changes.notes
+        values["notes"] = changes.notes.replace("\x00", "")
     if (
         changes.given_name is None
         and changes.family_name is None
@@ -366,11 +344,10 @@ def _edited_values(network: Network, person: Person, changes: PersonChanges) -> 
 
 
 def _text(name: str, typed: str) -> str:
-    value = typed.strip()
-    limit = _max_length(name)
-    if limit is not None and len(value) > limit:
-        raise InvalidInput(name, f"is longer than {limit} characters")
-    return value
+    """A one-line field held to its column, or multi-line text (a TextField) trimmed."""
+    if _max_length(name) is None:
+        return multi_line(typed)
+    return text_of(Person, name, typed)
 
 
 def _time_zone(typed: str) -> str:

@@ -17,11 +17,12 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from kithkin import access, clock
-from kithkin.models import Circle, Network, Person, Tag, User
+from kithkin.models import Circle, Network, Person, User
 from kithkin.queries.triage import by_circle, suggestions
 from kithkin.services.checkins import refresh_check_ins
 from kithkin.services.people import find_circle, get_or_create_tags, tag_names
 from kithkin.services.search_index import reindex_people
+from kithkin.services.tags import tag_named
 
 People = QuerySet[Person] | Iterable[int]
 
@@ -104,7 +105,7 @@ def remove_tag(network: Network, actor: User, people: People, tag: str) -> int:
     """Take a tag off people. Returns how many lost it (an unknown tag: none)."""
     access.require_write(actor, network)
     [name] = tag_names([tag])
-    label = Tag.objects.filter(network=network, name__iexact=name).first()
+    label = tag_named(network, name)
     if label is None:
         return 0
     through = Person.tags.through

@@ -9,6 +9,7 @@ from django import forms
 from kithkin.dates import parse_every
 from kithkin.errors import InvalidInput
 from kithkin.models import Interaction
+from kithkin.services.contact_rules import person_name
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -69,6 +70,13 @@ class PersonForm(forms.Form):
 
     def clean_cadence(self) -> int | None:
         return cadence_days(self.cleaned_data["cadence"])
+
+    def clean_full_name(self) -> str:
+        """The name as every write path takes it (contact_rules.person_name)."""
+        try:
+            return person_name(self.cleaned_data["full_name"], "full_name")
+        except InvalidInput as exc:
+            raise forms.ValidationError(exc.message) from exc
 
     @staticmethod
     def split(text: str) -> list[str]:

@@ -1,0 +1,491 @@
+"""The one write path for a person who comes from outside: a parsed ``ContactRecord``.
+
+Every importer writes its people through ``write_contacts`` (``importers.apply`` hands it
+thousands at once, in bulk statements), and ``save_contact_record`` creates or updates one
+person from one record (CardDAV, a single card) through the same function. Both apply the
+rules of ``services.contact_rules`` (names, lengths, what is invisible, tag identity) and
+``queries.memberships.organization_key`` (organization identity).
+
+What a record adds to someone already known is only what they lack: contact points they do
+not have, a job at an organization they are not tied to, tags, and the blank fields among
+headline, location, notes, nickname, the date we connected and the birthday. Nothing is
+removed or overwritten, so saving the same record twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Protocol
+
+from django.db import transaction
+from django.db.models import Max
+
+from kithkin import access, clock
+from kithkin.errors import InvalidInput
+from kithkin.importers.plan import contact_points
+from kithkin.importers.records import ContactRecord, RecordError
+from kithkin.importers.rows import insert_rows
+from kithkin.models import Affiliation, Circle, ContactPoint, Network, Organization, Person, User
+from kithkin.queries.memberships import organization_key
+from kithkin.services.checkins import refresh_check_ins
+from kithkin.services.contact_rules import clean_record, fitting, person_name, split_name, tag_key
+from kithkin.services.people import joining_circle
+from kithkin.services.search_index import reindex_people, search_document
+from kithkin.services.tags import ensure_tags
+
+BATCH = 2000
+
+# The blank fields a record may fill on someone known (besides the birthday).
+FILLABLE = ("connected_on", "headline", "location", "notes", "nickname")
+
+
+class PointToAdd(Protocol):
+    """A validated, normalised contact point (importers.plan.PlannedPoint)."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def value(self) -> str: ...
+    @property
+    def normalized(self) -> str: ...
+    @property
+    def service(self) -> str: ...
+    @property
+    def label(self) -> str: ...
+
+
+class ContactToWrite(Protocol):
+    """One person to create (``action`` "new") or add to (``person_id`` set), and what to
+    add (importers.plan.PlannedContact). ``person_id`` is set on the new ones once written."""
+
+    person_id: int | None
+
+    @property
+    def record(self) -> ContactRecord: ...
+    @property
+    def action(self) -> str: ...
+    @property
+    def points(self) -> Sequence[PointToAdd]: ...
+    @property
+    def jobs(self) -> Sequence[tuple[str, str]]: ...
+    @property
+    def fills(self) -> dict[str, object]: ...
+    @property
+    def tags(self) -> Sequence[str]: ...
+
+
+@dataclass
+class Written:
+    created: list[int] = field(default_factory=list)
+    updated: list[int] = field(default_factory=list)
+
+
+def _no_progress(step: str) -> None:
+    return None
+
+
+def write_contacts(
+    network: Network,
+    contacts: Sequence[ContactToWrite],
+    *,
+    now: dt.datetime,
+    circle: Circle | None,
+    progress: Callable[[str], None] = _no_progress,
+) -> Written:
+    """Write ``contacts`` in bulk statements: new people (joining ``circle``), then every
+    contact point, job, tag and blank field. The caller holds the transaction, has checked
+    access, and refreshes derived state. Values were cleaned by ``contact_rules``; one that
+    does not fit its column is refused here (InvalidInput), never cut."""
+    progress("people")
+    written = Written()
+    creating = [c for c in contacts if c.action == "new"]
+    updating = [c for c in contacts if c.action == "update"]
+    written.created = _create_people(network, creating, now, circle)
+    written.updated = [c.person_id for c in updating if c.person_id is not None]
+    changing = creating + updating
+    progress("contact points")
+    _add_points(changing, written.updated)
+    progress("jobs and tags")
+    _add_jobs(network, changing, now)
+    _add_tags(network, changing)
+    progress("details")
+    _fill_fields(updating, now)
+    return written
+
+
+# People -----------------------------------------------------------------------------------
+
+PERSON_COLUMNS = [
+    "network",
+    "is_self",
+    "full_name",
+    "given_name",
+    "family_name",
+    "nickname",
+    "pronouns",
+    "headline",
+    "location",
+    "time_zone",
+    "birthday_year",
+    "birthday_month",
+    "birthday_day",
+    "how_we_met",
+    "what_matters",
+    "notes",
+    "connected_on",
+    "created_at",
+    "updated_at",
+    "search_text",
+    "circle",
+]
+
+
+def _fits(
+    record: ContactRecord, model: type[Person | ContactPoint | Affiliation], name: str, value: str
+) -> str:
+    """``value`` if it fits its column; else InvalidInput naming the record's file and line
+    (a value the rules did not clean, such as a name the planner made up)."""
+    try:
+        if model is Person and name == "full_name":
+            return person_name(value, name)
+        return fitting(model, name, value)
+    except InvalidInput as exc:
+        raise InvalidInput(f"{record.path}:{record.line}: {exc.field}", exc.message) from None
+
+
+def _new_person_row(
+    network: Network, planned: ContactToWrite, now: dt.datetime, circle_id: int | None
+) -> tuple[object, ...]:
+    record = planned.record
+    derived_given, derived_family = split_name(record.full_name)
+    birthday = planned.fills.get("birthday")
+    year, month, day_of_month = birthday if isinstance(birthday, tuple) else (None, None, None)
+    full_name = _fits(record, Person, "full_name", record.full_name)
+    nickname = _fits(record, Person, "nickname", record.nickname)
+    given_name = _fits(record, Person, "given_name", record.given_name) or derived_given
+    family_name = _fits(record, Person, "family_name", record.family_name) or derived_family
+    headline = _fits(record, Person, "headline", record.headline)
+    location = _fits(record, Person, "location", record.location)
+    document = search_document(
+        full_name,
+        given_name,
+        family_name,
+        nickname,
+        headline,
+        location,
+        record.notes,
+        *(f"{org} {title}" for org, title in planned.jobs),
+        *planned.tags,
+        *(f"{p.value} {p.normalized}" for p in planned.points),
+    )
+    return (
+        network.pk,
+        False,
+        full_name,
+        given_name,
+        family_name,
+        nickname,
+        "",
+        headline,
+        location,
+        "",
+        year,
+        month,
+        day_of_month,
+        "",
+        "",
+        record.notes,
+        record.connected_on,
+        now,
+        now,
+        document,
+        circle_id,
+    )
+
+
+def _create_people(
+    network: Network, creating: list[ContactToWrite], now: dt.datetime, circle: Circle | None
+) -> list[int]:
+    """Insert the new people as rows, then read their ids back in insertion order: everyone
+    this write creates shares its ``created_at`` and comes after the highest id before it,
+    inside this transaction."""
+    if not creating:
+        return []
+    before = Person.objects.aggregate(highest=Max("pk"))["highest"] or 0
+    insert_rows(
+        Person,
+        PERSON_COLUMNS,
+        [_new_person_row(network, c, now, circle.pk if circle else None) for c in creating],
+    )
+    ids = list(
+        Person.objects.filter(network=network, created_at=now, is_self=False, pk__gt=before)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if len(ids) != len(creating):  # someone else created people at this very microsecond
+        raise RuntimeError("could not tell the imported people apart; run the import again")
+    for planned, pk in zip(creating, ids, strict=True):
+        planned.person_id = pk
+    return ids
+
+
+def _add_points(changing: list[ContactToWrite], known_people: list[int]) -> None:
+    """Each new contact point; the first of its kind a person has becomes the primary."""
+    kinds_held: set[tuple[int, str]] = set(
+        ContactPoint.objects.filter(person_id__in=known_people).values_list("person_id", "kind")
+    )
+    rows = []
+    for planned in changing:
+        assert planned.person_id is not None
+        for point in planned.points:
+            primary = (planned.person_id, point.kind) not in kinds_held
+            kinds_held.add((planned.person_id, point.kind))
+            rows.append(
+                (
+                    planned.person_id,
+                    point.kind,
+                    _fits(planned.record, ContactPoint, "service", point.service),
+                    _fits(planned.record, ContactPoint, "label", point.label),
+                    _fits(planned.record, ContactPoint, "value", point.value),
+                    _fits(planned.record, ContactPoint, "normalized", point.normalized),
+                    primary,
+                )
+            )
+    insert_rows(
+        ContactPoint,
+        ["person", "kind", "service", "label", "value", "normalized", "is_primary"],
+        rows,
+    )
+
+
+def organizations_by_key(network: Network, names: Iterable[str]) -> dict[str, int]:
+    """The id of every organization ``names`` name (by organization_key), created in one
+    statement where missing. Names were cleaned by ``contact_rules.organization_name``."""
+    wanted = {organization_key(name): " ".join(name.split()) for name in names if name.strip()}
+    if not wanted:
+        return {}
+    organizations = Organization.objects.filter(network=network)
+    # Names as written first (one indexed lookup), then every name by its key.
+    found = {
+        organization_key(name): pk
+        for pk, name in organizations.filter(name__in=wanted.values()).values_list("pk", "name")
+    }
+    if not wanted.keys() <= found.keys():
+        found = {organization_key(name): pk for pk, name in organizations.values_list("pk", "name")}
+    missing = [
+        Organization(network=network, name=_fits_organization(name))
+        for key, name in wanted.items()
+        if key not in found
+    ]
+    Organization.objects.bulk_create(missing, batch_size=BATCH)
+    found.update(
+        {
+            organization_key(name): pk
+            for pk, name in organizations.filter(name__in=[o.name for o in missing]).values_list(
+                "pk", "name"
+            )
+        }
+    )
+    return found
+
+
+def _fits_organization(name: str) -> str:
+    return fitting(Organization, "name", name, "organization")
+
+
+def _add_jobs(network: Network, changing: list[ContactToWrite], now: dt.datetime) -> None:
+    organizations = organizations_by_key(network, (org for c in changing for org, _ in c.jobs))
+    insert_rows(
+        Affiliation,
+        ["person", "organization", "kind", "title", "created_at"],
+        [
+            (
+                c.person_id,
+                organizations[organization_key(org)],
+                Affiliation.Kind.EMPLOYMENT,
+                _fits(c.record, Affiliation, "title", title),
+                now,
+            )
+            for c in changing
+            for org, title in c.jobs
+            if org.strip()
+        ],
+    )
+
+
+def _add_tags(network: Network, changing: list[ContactToWrite]) -> None:
+    names = [tag for c in changing for tag in c.tags]
+    if not names:
+        return
+    tags = ensure_tags(network, names)
+    insert_rows(
+        Person.tags.through,
+        ["person", "tag"],
+        [
+            (c.person_id, tags[key].pk)
+            for c in changing
+            for key in dict.fromkeys(tag_key(tag) for tag in c.tags)
+            if key in tags
+        ],
+    )
+
+
+def _fill_fields(updating: list[ContactToWrite], now: dt.datetime) -> None:
+    by_id = Person.objects.in_bulk([c.person_id for c in updating if c.fills])
+    changed = []
+    for planned in updating:
+        person = by_id.get(planned.person_id or 0)
+        if person is None:
+            continue
+        for name, value in planned.fills.items():
+            if name == "birthday" and isinstance(value, tuple):
+                person.birthday_year, person.birthday_month, person.birthday_day = value
+            else:
+                if isinstance(value, str):
+                    _fits(planned.record, Person, name, value)
+                setattr(person, name, value)
+        person.updated_at = now
+        changed.append(person)
+    Person.objects.bulk_update(
+        changed,
+        [
+            "connected_on",
+            "headline",
+            "location",
+            "notes",
+            "nickname",
+            "birthday_year",
+            "birthday_month",
+            "birthday_day",
+            "updated_at",
+        ],
+        batch_size=BATCH,
+    )
+
+
+# One record -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PointToSave:
+    kind: str
+    value: str
+    normalized: str
+    service: str = ""
+    label: str = ""
+
+
+@dataclass
+class ContactToSave:
+    """What one record adds to one person (a ContactToWrite)."""
+
+    record: ContactRecord
+    action: str  # new, update, unchanged
+    person_id: int | None = None
+    points: list[PointToSave] = field(default_factory=list)
+    jobs: list[tuple[str, str]] = field(default_factory=list)
+    fills: dict[str, object] = field(default_factory=dict)
+    tags: list[str] = field(default_factory=list)
+
+    @property
+    def changes(self) -> bool:
+        return bool(self.points or self.jobs or self.fills or self.tags)
+
+
+@dataclass(frozen=True)
+class SavedContact:
+    person: Person
+    created: bool
+    changed: bool  # False: the person already had everything the record says
+
+
+def fills(record: ContactRecord, current: Person | None) -> dict[str, object]:
+    """The fields a record fills: all it has for someone new, only the blank ones of
+    ``current``."""
+    wanted: dict[str, object] = {name: getattr(record, name) for name in FILLABLE}
+    if record.birthday and (current is None or not current.birthday_month):
+        wanted["birthday"] = record.birthday
+    return {
+        name: value
+        for name, value in wanted.items()
+        if value and (current is None or name == "birthday" or not getattr(current, name))
+    }
+
+
+def _points(network: Network, record: ContactRecord) -> list[PointToSave]:
+    """The record's contact points, validated and normalised as every importer does
+    (importers.plan.contact_points); the first bad one refuses the record."""
+    errors: list[RecordError] = []
+    planned = contact_points(record, network.phone_region, errors)
+    _refuse(errors)
+    return [PointToSave(p.kind, p.value, p.normalized, p.service, p.label) for p in planned]
+
+
+def _refuse(errors: list[RecordError]) -> None:
+    if errors:
+        raise InvalidInput(errors[0].field, errors[0].message)
+
+
+@transaction.atomic
+def save_contact_record(
+    network: Network, actor: User, record: ContactRecord, *, person: Person | None = None
+) -> SavedContact:
+    """Create a person from ``record``, or add to ``person`` what the record says and they
+    lack (see the module's docstring), in one transaction. Every value is checked by the
+    rules every importer applies before the first write; a bad one refuses the whole record
+    (InvalidInput naming the field). New people join the network's circle for new people."""
+    access.require_write(actor, network)
+    if person is not None:
+        access.require_in_network(network, person)
+        person = Person.objects.select_for_update().get(pk=person.pk)
+    record = replace(record)  # cleaned here; the caller's stays as it was
+    errors: list[RecordError] = []
+    clean_record(record, errors)
+    _refuse(errors)
+    points = _points(network, record)
+    if person is None:
+        planned = ContactToSave(
+            record=record,
+            action="new",
+            points=points,
+            jobs=[(record.organization, record.title)] if record.organization else [],
+            fills=fills(record, None),
+            tags=list(record.tags),
+        )
+    else:
+        planned = _additions(person, record, points)
+    now = clock.now()
+    written = write_contacts(network, [planned], now=now, circle=joining_circle(network))
+    touched = written.created + written.updated
+    if touched:
+        refresh_check_ins(network, touched)
+        reindex_people(network, touched)
+    assert planned.person_id is not None
+    return SavedContact(
+        person=Person.objects.get(pk=planned.person_id),
+        created=bool(written.created),
+        changed=bool(touched),
+    )
+
+
+def _additions(person: Person, record: ContactRecord, points: list[PointToSave]) -> ContactToSave:
+    """What ``record`` adds to ``person``: only what they lack."""
+    held = set(ContactPoint.objects.filter(person=person).values_list("kind", "normalized"))
+    orgs = {
+        organization_key(name)
+        for name in Affiliation.objects.filter(person=person).values_list(
+            "organization__name", flat=True
+        )
+    }
+    tags = {tag_key(name) for name in person.tags.values_list("name", flat=True)}
+    planned = ContactToSave(record=record, action="unchanged", person_id=person.pk)
+    planned.points = [p for p in points if (p.kind, p.normalized) not in held]
+    if record.organization and organization_key(record.organization) not in orgs:
+        planned.jobs.append((record.organization, record.title))
+    planned.fills = fills(record, person)
+    planned.tags = [tag for tag in record.tags if tag_key(tag) not in tags]
+    if planned.changes:
+        planned.action = "update"
+    return planned
