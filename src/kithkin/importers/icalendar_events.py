@@ -61,7 +61,7 @@ from kithkin.importers.records import (
 UTC = dt.UTC
 MAX_OCCURRENCES = 500  # per series, the latest up to `until`
 # Candidate occurrences dateutil may examine per file (every period it looks at, matching or
-# not, plus every slot it yields): ~0.6 s of work at worst (bench/imports_bounded.py); a
+# not, plus every slot it yields): ~0.8 s of work at worst (bench/imports_bounded.py); a
 # calendar of 150 weekly meetings held since 2014 spends 90,000.
 EXPANSION_BUDGET = 100_000
 NOT_MEETINGS = {"SECONDLY": "second", "MINUTELY": "minute"}  # rules no meeting follows
