@@ -4,16 +4,16 @@
 
 Every measurement runs in its own process under --timeout, so an input that still hangs
 prints "timed out after N s" instead of hanging the benchmark. Figures: median of --runs,
-all in the same run. The inputs (generated, nothing cached):
+all in the same run; building an input is not timed. The inputs (generated, not cached):
 
-- ics: a 283-byte calendar whose FREQ=SECONDLY rule never matches (36 s before the fix),
+- ics: a ~300-byte calendar whose FREQ=SECONDLY rule never matches (36 s before the fix),
   a DAILY rule with COUNT that never matches (dateutil searched to the year 9999), and the
   worst a file can cost (a rule that spends the whole expansion budget); baseline: a
   weekly meeting of the same size.
 - vcard: one card with 100,000 EMAIL lines (> 300 s before the fix); baseline: 20,000
   ordinary cards, the same 100,000 lines.
-- zip: a LinkedIn export ZIP of ~150 KB whose Connections.csv unpacks to 60 MB (117 s and
-  2.2 GB before the fix); baseline: an ordinary export ZIP of the same compressed size.
+- zip: a LinkedIn export ZIP of ~200 KB whose Connections.csv unpacks to 60 MB (the issue's
+  150 KB one took 117 s and 2.2 GB); baseline: an ordinary export ZIP of the same size.
 - markdown: a note of 400,000 `[` as the person page renders it (14.5 s before the fix)
   and as Markdown in full (the cost "render once on save" would move to every save);
   and the slowest note still rendered as Markdown; baselines: 400,000 characters of prose
