@@ -62,9 +62,7 @@ def test_rules_that_never_match_end_at_once_with_a_clear_error() -> None:
     )
     assert result.errors == [
         RecordError(name, 4, "RRULE", "a meeting does not repeat every second: rule ignored"),
-        RecordError(
-            name, 11, "RRULE", "the rule matches no date up to 2026-01-01: only DTSTART kept"
-        ),
+        RecordError(name, 11, "RRULE", "the rule matches no date at all: only DTSTART kept"),
     ]
     assert [(r.external_id, r.occurred_at) for r in result.interactions] == [
         ("never/1990-01-01T00:00:00+00:00", dt.datetime(1990, 1, 1, tzinfo=dt.UTC)),
@@ -101,6 +99,20 @@ def test_a_rule_bounded_by_count_that_never_matches_stops_at_until() -> None:
     result = parse_calendar(data, "x.ics", my_addresses=frozenset(), until=UNTIL)
     assert [r.line for r in result.errors] == [3]
     assert len(result.interactions) == 1
+
+
+def test_a_rule_whose_first_date_is_after_until_is_no_error() -> None:
+    data = calendar(
+        ["DTSTART:20251201T090000Z", "RRULE:FREQ=YEARLY;BYMONTH=6"],  # June 2026 onwards
+        ["DTSTART:20270101T090000Z", "RRULE:FREQ=WEEKLY"],  # a series to come
+        ["DTSTART:20251230T090000Z", "RRULE:FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29"],  # 2028
+    )
+    result = parse_calendar(data, "x.ics", my_addresses=frozenset(), until=UNTIL)
+    assert result.errors == []
+    assert [r.external_id for r in result.interactions] == [
+        "e0/2025-12-01T09:00:00+00:00",
+        "e2/2025-12-30T09:00:00+00:00",
+    ]
 
 
 # Markdown

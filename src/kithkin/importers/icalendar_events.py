@@ -25,9 +25,10 @@ icalendar reads the file and dateutil expands recurrences; this module decides:
 - Bounded work: dateutil stops at UNTIL only once an occurrence passes it, so a rule that
   never matches (BYMONTHDAY=30 in February) runs to the year 9999. Here every period it
   examines is charged to a budget per file (EXPANSION_BUDGET, with every slot it yields)
-  and a rule ends at `until` whether it matched or not; a rule with no date up to `until`
-  is reported, a series that overspends the budget is reported and left out, and rules
-  repeating every second or minute (no meeting does) are ignored.
+  and a rule ends after `until` whether it matched or not; a rule with no date at all
+  (none up to NEVER_AFTER past `until`) is reported, a series that overspends the budget
+  is reported and left out, and rules repeating every second or minute (no meeting does)
+  are ignored.
 - One UID (and RECURRENCE-ID) several times in a file (iTIP folders): the highest SEQUENCE,
   then DTSTAMP, then the later one wins; the others are skipped as superseded.
 """
@@ -65,6 +66,9 @@ MAX_OCCURRENCES = 500  # per series, the latest up to `until`
 # calendar of 150 weekly meetings held since 2014 spends 90,000.
 EXPANSION_BUDGET = 100_000
 NOT_MEETINGS = {"SECONDLY": "second", "MINUTELY": "minute"}  # rules no meeting follows
+# How far past `until` a rule with no date yet is followed, to tell "later" from "never":
+# every calendar pattern (29 February, week 53, a fifth Monday) recurs within 8 years.
+NEVER_AFTER = dt.timedelta(days=8 * 366)
 NOT_EVENTS = frozenset({"REPLY", "COUNTER", "DECLINECOUNTER", "REFRESH"})
 NOT_PEOPLE = frozenset({"ROOM", "RESOURCE", "GROUP"})
 ABSENT = frozenset({"DECLINED", "DELEGATED"})
@@ -410,7 +414,7 @@ class _CountedPeriods(dateutil.rrule._iterinfo):
             # The period's first day: a year, a month, else the day (the day dateutil keeps
             # for YEARLY and MONTHLY is DTSTART's, not the period's).
             parts = {dateutil.rrule.YEARLY: 1, dateutil.rrule.MONTHLY: 2}.get(rule._freq, 3)
-            end = rule.bound
+            end = rule.horizon
             if (year, month, day)[:parts] > (end.year, end.month, end.day)[:parts]:
                 raise _PastWindow
 
@@ -432,12 +436,12 @@ class _CountedPeriods(dateutil.rrule._iterinfo):
 
 
 class _ExaminedRule(rrule):
-    """A dateutil rule whose expansion is charged to a budget and ends at `bound`: its
+    """A dateutil rule whose expansion is charged to a budget and ends at `horizon`: its
     `_iter` is dateutil's own, run with _CountedPeriods in place of dateutil's helper (a
     copy of the function, so no other use of dateutil in the process is affected)."""
 
     examined: _Examined
-    bound: dt.datetime
+    horizon: dt.datetime
     line: int
 
     _iter = types.FunctionType(
@@ -450,24 +454,23 @@ class _ExaminedRule(rrule):
 
 
 def _examined(rule: rrule, bound: dt.datetime, run: _Run, line: int) -> Iterator[dt.datetime]:
-    """The rule's slots up to `bound`, each period looked at and each slot charged; a rule
-    with no slot at all in its window is reported."""
+    """The rule's slots up to `bound`, each period looked at and each slot charged. A rule
+    with no date up to `bound` is followed to NEVER_AFTER later: none there either, and it
+    is reported as one that never matches."""
     rule.__class__ = _ExaminedRule
     assert isinstance(rule, _ExaminedRule)
-    rule.examined, rule.bound, rule.line = run.examined, bound, line
+    rule.examined, rule.horizon, rule.line = run.examined, bound + NEVER_AFTER, line
     found = False
     try:
         for slot in rule:
             if slot > bound:
-                break
+                return  # its next date is after the window
             run.examined.charge(line)
             found = True
             yield slot
     except _PastWindow:
-        pass
-    if not found:
-        until = run.until.date().isoformat()
-        run.error(line, "RRULE", f"the rule matches no date up to {until}: only DTSTART kept")
+        if not found:
+            run.error(line, "RRULE", "the rule matches no date at all: only DTSTART kept")
 
 
 def _rule_text(prop: Any, start: dt.date, bound: dt.datetime) -> str:
