@@ -11,10 +11,17 @@ A request's database time is bounded by ``KITH_REQUEST_TIMEOUT``: PostgreSQL can
 statement that runs longer (``statement_timeout``), and SQLite interrupts a request whose
 queries run past its deadline (a progress handler). Gunicorn restarts a worker that stops
 answering its heartbeat for longer than that, plus a grace period.
+
+Housekeeping: every worker runs `housekeeping_step` in a daemon thread when it starts and
+then every HOUSEKEEPING_EVERY: uploads abandoned before confirmation are deleted on that
+schedule, not only when the next upload happens. Several workers (or servers sharing a
+data directory) sweeping the same folder is harmless: a file already gone is skipped.
+There is no task runner yet; when there is, this step becomes one of its periodic tasks.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -30,6 +37,8 @@ from gunicorn.app.base import BaseApplication
 # How often, in SQLite virtual-machine instructions, the deadline is checked.
 _SQLITE_CHECK_EVERY = 10_000
 _deadline = threading.local()
+HOUSEKEEPING_EVERY = 15 * 60  # seconds
+_log = logging.getLogger(__name__)
 
 
 def close_inherited_connections() -> None:
@@ -43,6 +52,37 @@ def _pre_fork(server: Any, worker: Any) -> None:
 
 def _post_fork(server: Any, worker: Any) -> None:
     bound_request_time()
+    start_housekeeping()
+
+
+def housekeeping_step() -> None:
+    """What a worker does on schedule: delete the uploads abandoned before confirmation."""
+    from kithkin import clock
+    from kithkin.web import uploads
+
+    deleted = uploads.sweep_abandoned(clock.now())
+    if deleted:
+        _log.info("housekeeping: deleted %d abandoned upload(s)", deleted)
+
+
+def run_housekeeping(stop: threading.Event, every: float = HOUSEKEEPING_EVERY) -> None:
+    """Run housekeeping_step now and then every `every` seconds until `stop` is set."""
+    while True:
+        try:
+            housekeeping_step()
+        except Exception:  # a failed sweep is logged and tried again next time
+            _log.exception("housekeeping failed")
+        if stop.wait(every):
+            return
+
+
+def start_housekeeping() -> threading.Event:
+    """In a worker: housekeeping in a daemon thread; set the returned event to stop it."""
+    stop = threading.Event()
+    threading.Thread(
+        target=run_housekeeping, args=(stop,), name="kithkin-housekeeping", daemon=True
+    ).start()
+    return stop
 
 
 def _start_request_clock(**_: Any) -> None:

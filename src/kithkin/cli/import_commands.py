@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, ParamSpec, TypeVar
 
 import typer
 from rich.table import Table
@@ -13,6 +15,23 @@ from kithkin.cli.output import JsonOption
 
 ERRORS_SHOWN = 20
 MERGES_SHOWN = 20
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _cancellable(function: Callable[P, R]) -> Callable[P, R]:
+    """Ctrl-C says so in one line and exits 130: the import is one transaction, so an
+    interrupted one wrote nothing."""
+
+    @functools.wraps(function)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return function(*args, **kwargs)
+        except KeyboardInterrupt:
+            err.print("Import cancelled: nothing was written.")
+            raise typer.Exit(130) from None
+
+    return wrapper
 
 
 def _restore_json(ctx: Any, path: Path, *, dry_run: bool, as_json: bool) -> None:
@@ -76,6 +95,7 @@ def _plan_json(plan: Any, format_name: str, path: Path, dry_run: bool) -> dict[s
     }
 
 
+@_cancellable
 @handle_errors
 def import_(
     format_name: Annotated[

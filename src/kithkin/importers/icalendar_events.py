@@ -9,9 +9,12 @@ icalendar reads the file and dateutil expands recurrences; this module decides:
   iTIP answers (REPLY, COUNTER...) are not events.
 - Time zones, per VCALENDAR: an IANA name (also the tail of ``/vendor/.../Europe/Paris``),
   a Windows name ("W. Europe Standard Time", icalendar's CLDR table), the file's own
-  VTIMEZONE (Outlook's "Canberra, Melbourne, Sydney"), else UTC. Resolved here, not by
-  icalendar's process-wide cache of file zones, so no file shapes another file's times.
-- Floating times (no TZID, no Z) are UTC: the file does not say where they happen.
+  VTIMEZONE (Outlook's "Canberra, Melbourne, Sydney"). Resolved here, not by icalendar's
+  process-wide cache of file zones, so no file shapes another file's times. An event in a
+  zone none of these names, or in a VTIMEZONE with an impossible offset (which icalendar
+  would refuse the whole file for), is reported and left out; the rest imports.
+- Floating times (no TZID, no Z) are UTC: the file does not say where they happen. But a
+  floating RDATE or EXDATE of a zoned series is on the series' wall clock (Exchange).
   All-day events happen at noon of their date in the calendar's X-WR-TIMEZONE (else UTC):
   the date stays the same wherever within 12 hours it is shown.
 - Series are expanded up to ``until`` (RRULE, RDATE, EXDATE; a RECURRENCE-ID override
@@ -19,6 +22,13 @@ icalendar reads the file and dateutil expands recurrences; this module decides:
   check-in. external_id: a single event's UID; ``UID/<slot>`` for an occurrence, the slot
   being the start it was scheduled at (ISO in UTC; a date in all-day series), so moving
   one meeting updates the same interaction.
+- Bounded work: dateutil stops at UNTIL only once an occurrence passes it, so a rule that
+  never matches (BYMONTHDAY=30 in February) runs to the year 9999. Here every period it
+  examines is charged to a budget per file (EXPANSION_BUDGET, with every slot it yields)
+  and a rule ends after `until` whether it matched or not; a rule with no date at all
+  (none up to NEVER_AFTER past `until`) is reported, a series that overspends the budget
+  is reported and left out, and rules repeating every second or minute (no meeting does)
+  are ignored.
 - One UID (and RECURRENCE-ID) several times in a file (iTIP folders): the highest SEQUENCE,
   then DTSTAMP, then the later one wins; the others are skipped as superseded.
 """
@@ -27,14 +37,18 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import heapq
 import re
+import types
 import zoneinfo
 from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+import dateutil.rrule
 import icalendar
-from dateutil.rrule import rruleset, rrulestr
+from dateutil.rrule import rrule, rrulestr
 from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
 from kithkin.importers.records import (
@@ -47,7 +61,14 @@ from kithkin.importers.records import (
 
 UTC = dt.UTC
 MAX_OCCURRENCES = 500  # per series, the latest up to `until`
-MAX_SLOTS = 10_000  # slots looked at per series before giving up (FREQ=MINUTELY since 1990)
+# Candidate occurrences dateutil may examine per file (every period it looks at, matching or
+# not, plus every slot it yields): ~0.8 s of work at worst (bench/imports_bounded.py); a
+# calendar of 150 weekly meetings held since 2014 spends 90,000.
+EXPANSION_BUDGET = 100_000
+NOT_MEETINGS = {"SECONDLY": "second", "MINUTELY": "minute"}  # rules no meeting follows
+# How far past `until` a rule with no date yet is followed, to tell "later" from "never":
+# every calendar pattern (29 February, week 53, a fifth Monday) recurs within 8 years.
+NEVER_AFTER = dt.timedelta(days=8 * 366)
 NOT_EVENTS = frozenset({"REPLY", "COUNTER", "DECLINECOUNTER", "REFRESH"})
 NOT_PEOPLE = frozenset({"ROOM", "RESOURCE", "GROUP"})
 ABSENT = frozenset({"DECLINED", "DELEGATED"})
@@ -60,6 +81,13 @@ VIDEO_URL = re.compile(
 VIDEO_PROPERTIES = ("CONFERENCE", "X-GOOGLE-CONFERENCE", "X-MICROSOFT-SKYPETEAMSMEETINGURL")
 # Alarms say nothing about meetings, and icalendar rejects a whole file for one bad alarm.
 ALARM = re.compile(r"^BEGIN:VALARM\r?\n.*?^END:VALARM\r?$\n?", re.MULTILINE | re.DOTALL)
+# icalendar also rejects a whole file for one time zone with an impossible offset (+9900):
+# such a VTIMEZONE is taken out, and only the events in that zone are reported.
+VTIMEZONE = re.compile(r"^BEGIN:VTIMEZONE\r?\n.*?^END:VTIMEZONE\r?$\n?", re.MULTILINE | re.DOTALL)
+OFFSET = re.compile(
+    r"^(TZOFFSET(?:FROM|TO))(?:;[^:\r\n]*)?:(.*?)\r?$", re.MULTILINE | re.IGNORECASE
+)
+VALID_OFFSET = re.compile(r"[+-]([01]\d|2[0-3])[0-5]\d([0-5]\d)?")
 
 
 def parse_calendar(
@@ -67,20 +95,47 @@ def parse_calendar(
 ) -> ParseResult:
     """Every meeting with someone in an .ics file, up to `until`; see the module docstring."""
     text = _text(data, path)
+    broken: dict[str, str] = {}  # TZID -> why it cannot be used
+    readable = VTIMEZONE.sub(lambda m: _checked_zone(m, broken), ALARM.sub("", text))
     try:
-        components = icalendar.Component.from_ical(ALARM.sub("", text), multiple=True)
+        components = icalendar.Component.from_ical(readable, multiple=True)
     except Exception as error:  # icalendar raises ValueError and, on garbage, others
         raise ImportFileError(path, f"not a readable iCalendar file: {error}") from error
     if not components:
         raise ImportFileError(path, "no complete calendar (is END:VCALENDAR missing?)")
     me = frozenset(address.lower() for address in my_addresses)
-    run = _Run(path, me, until if until.tzinfo else until.replace(tzinfo=UTC))
+    run = _Run(path, me, until if until.tzinfo else until.replace(tzinfo=UTC), broken)
     for master, overrides in _series(_events(components, _vevent_lines(text), run), run):
         try:
             _expand(master, overrides, run)
+        except _BadZone as error:
+            line = (master or overrides[0]).line
+            run.error(line, error.field, f"{error.reason}: event left out")
         except Exception as error:  # a bad record is reported, never a crash
             run.error((master or overrides[0]).line, "VEVENT", f"unreadable event: {error}")
     return run.result
+
+
+def _checked_zone(match: re.Match[str], broken: dict[str, str]) -> str:
+    """A VTIMEZONE block as it is, or "" (noted in `broken`) when an offset is impossible."""
+    block = match.group(0)
+    for name, value in OFFSET.findall(block):
+        if not VALID_OFFSET.fullmatch(value.strip()):
+            tzid = re.search(r"^TZID(?:;[^:\r\n]*)?:(.*?)\r?$", block, re.MULTILINE)
+            if tzid:
+                key = _clean_tzid(tzid.group(1))
+                broken[key] = f"time zone {key!r} has an invalid {name.upper()} {value.strip()!r}"
+            return ""
+    return block
+
+
+class _BadZone(Exception):
+    """A date-time in a time zone that cannot be used: the event is reported and left out."""
+
+    def __init__(self, field_name: str, reason: str) -> None:
+        super().__init__(reason)
+        self.field = field_name
+        self.reason = reason
 
 
 def _text(data: bytes, path: str) -> str:
@@ -107,7 +162,9 @@ class _Run:
     path: str
     me: frozenset[str]
     until: dt.datetime
+    broken_zones: dict[str, str] = field(default_factory=dict)
     result: ParseResult = field(default_factory=ParseResult)
+    examined: _Examined = field(default_factory=lambda: _Examined(EXPANSION_BUDGET))
     # by id(event): what the event is as an interaction, if anything
     admitted: dict[int, InteractionRecord | None] = field(default_factory=dict)
 
@@ -121,23 +178,32 @@ class _Run:
 class _Zones:
     """The time zones one VCALENDAR refers to, resolved as the module docstring says."""
 
-    def __init__(self, calendar: icalendar.Component | None) -> None:
-        self._resolved: dict[str, dt.tzinfo] = {}
+    def __init__(self, calendar: icalendar.Component | None, broken: dict[str, str]) -> None:
+        self._resolved: dict[str, dt.tzinfo | None] = {}
+        self._broken = broken
         self._defined = {
             _clean_tzid(str(vtimezone["TZID"])): vtimezone
             for vtimezone in (calendar.walk("VTIMEZONE") if calendar else [])
             if isinstance(vtimezone, icalendar.Timezone) and vtimezone.get("TZID")
         }
         wr_timezone = calendar.get("X-WR-TIMEZONE") if calendar else None
-        self.all_day = self.get(str(wr_timezone)) if wr_timezone else UTC
+        self.all_day = (self.find(str(wr_timezone)) if wr_timezone else None) or UTC
 
-    def get(self, tzid: str) -> dt.tzinfo:
+    def get(self, tzid: str, field_name: str) -> dt.tzinfo:
+        """The zone a TZID names; _BadZone (naming `field_name`) when none can be used."""
+        zone = self.find(tzid)
+        if zone is None:
+            key = _clean_tzid(tzid)
+            raise _BadZone(field_name, self._broken.get(key, f"unknown time zone {key!r}"))
+        return zone
+
+    def find(self, tzid: str) -> dt.tzinfo | None:
         key = _clean_tzid(tzid)
         if key not in self._resolved:
-            self._resolved[key] = self._resolve(key)
+            self._resolved[key] = None if key in self._broken else self._resolve(key)
         return self._resolved[key]
 
-    def _resolve(self, key: str) -> dt.tzinfo:
+    def _resolve(self, key: str) -> dt.tzinfo | None:
         parts = key.split("/") if key.startswith("/") else [key]  # /vendor/.../Europe/Paris
         names = ["/".join(parts[i:]) for i in range(len(parts))]
         for name in [*names, WINDOWS_TO_OLSON.get(key, "")]:
@@ -152,7 +218,7 @@ class _Zones:
                 return zone
             except Exception:  # a VTIMEZONE dateutil cannot model
                 pass
-        return UTC
+        return None
 
 
 def _clean_tzid(tzid: str) -> str:
@@ -178,7 +244,10 @@ class _Event:
             sequence = int(_first(self.vevent.get("SEQUENCE")) or 0)
         except (TypeError, ValueError):
             sequence = 0
-        stamp = _local(_first(self.vevent.get("DTSTAMP")), self.zones)
+        try:
+            stamp = _local(_first(self.vevent.get("DTSTAMP")), self.zones, "DTSTAMP")
+        except _BadZone:
+            stamp = None
         stamped = _utc(stamp, self.zones) if stamp else dt.datetime.min.replace(tzinfo=UTC)
         return sequence, stamped, self.line
 
@@ -187,7 +256,7 @@ def _events(components: list[icalendar.Component], lines: list[int], run: _Run) 
     events, count = [], 0
     for top in components:
         calendar = top if top.name == "VCALENDAR" else None
-        zones = _Zones(calendar)
+        zones = _Zones(calendar, run.broken_zones)
         method = str(calendar.get("METHOD", "")).strip().upper() if calendar else ""
         for vevent in top.walk("VEVENT"):
             line = lines[count] if count < len(lines) else 1
@@ -195,12 +264,16 @@ def _events(components: list[icalendar.Component], lines: list[int], run: _Run) 
             if method in NOT_EVENTS:
                 run.skip(line, "METHOD", f"{method}: an answer to an invitation, not an event")
                 continue
-            recurrence = _local(_first(vevent.get("RECURRENCE-ID")), zones)
+            try:
+                recurrence = _local(_first(vevent.get("RECURRENCE-ID")), zones, "RECURRENCE-ID")
+                start = _local(_first(vevent.get("DTSTART")), zones, "DTSTART")
+            except _BadZone as error:
+                run.error(line, error.field, f"{error.reason}: event left out")
+                continue
             if recurrence is None and "RECURRENCE-ID" in vevent:
                 run.error(line, "RECURRENCE-ID", "unreadable, event left out")
                 continue
             uid = str(_first(vevent.get("UID")) or "").strip() or _made_up_uid(vevent)
-            start = _local(_first(vevent.get("DTSTART")), zones)
             events.append(_Event(vevent, line, zones, method, uid, start, recurrence))
     return events
 
@@ -239,7 +312,13 @@ def _expand(master: _Event | None, overrides: list[_Event], run: _Run) -> None:
             _emit(override, override.when, _occurrence_id(override, override.recurrence), run)
         return
     start = master.start
-    slots, left_out = _slots(master, start, run)
+    try:
+        slots, left_out = _slots(master, start, run)
+    except _Spent:
+        spent = f"more than {EXPANSION_BUDGET} candidate occurrences examined in this file"
+        run.error(master.line, "RRULE", f"{spent} (a rule that never matches?): series left out")
+        run.examined.left = 0
+        return
     by_slot = {_in_frame(o.recurrence, start): o for o in overrides if o.recurrence}
     for slot in slots:
         when = _slot_when(slot, start)
@@ -260,34 +339,138 @@ def _cancelled(event: _Event) -> bool:
 
 def _slots(master: _Event, start: dt.date, run: _Run) -> tuple[list[dt.datetime], int]:
     """The series' slots (naive, in the start's zone) up to `until`, the latest kept; and
-    how many earlier ones were left out."""
+    how many earlier ones were left out. Raises _Spent when the file's budget runs out."""
     bound = _in_frame(run.until, start) + dt.timedelta(days=1)
-    rules = rruleset()
-    rules.rdate(_in_frame(start, start))  # DTSTART is an occurrence even if the rule misses it
+    first = _in_frame(start, start)
+    generators: list[Iterator[dt.datetime]] = [iter([first])]  # DTSTART is an occurrence
     for prop in _all(master.vevent.get("RRULE")):
         try:
-            rules.rrule(rrulestr(_rule_text(prop, start, bound), dtstart=_in_frame(start, start)))
+            rule = rrulestr(_rule_text(prop, start, bound), dtstart=first)
         except (ValueError, TypeError, KeyError, IndexError) as error:
             run.error(master.line, "RRULE", f"unreadable rule ignored ({error}): {prop}")
-    for name, add in (("RDATE", rules.rdate), ("EXDATE", rules.exdate)):
-        for value in _dates(master, name, run):
-            add(_in_frame(value, start))
+            continue
+        if not isinstance(rule, rrule):
+            continue
+        frequency = dateutil.rrule.FREQNAMES[rule._freq]
+        if frequency in NOT_MEETINGS:
+            every = NOT_MEETINGS[frequency]
+            run.error(
+                master.line, "RRULE", f"a meeting does not repeat every {every}: rule ignored"
+            )
+            continue
+        generators.append(_examined(rule, bound, run, master.line))
+    generators.append(
+        iter(sorted(_in_frame(value, start) for value in _dates(master, "RDATE", run)))
+    )
+    excluded = {_in_frame(value, start) for value in _dates(master, "EXDATE", run)}
     kept: deque[dt.datetime] = deque(maxlen=MAX_OCCURRENCES)
     seen = 0
     all_day = not isinstance(start, dt.datetime)
-    for slot in rules:
+    previous = None
+    for slot in heapq.merge(*generators):
+        if slot == previous or slot in excluded:
+            continue
+        previous = slot
         if all_day:  # an all-day series meets once a day, whatever its rule says (HOURLY)
             slot = slot.replace(hour=0, minute=0, second=0, microsecond=0)
             if kept and kept[-1] == slot:
                 continue
         if _utc(_slot_when(slot, start), master.zones) > run.until:
             break
-        if seen == MAX_SLOTS:
-            run.skip(master.line, "RRULE", f"series not expanded past {MAX_SLOTS} occurrences")
-            break
         seen += 1
         kept.append(slot)
     return list(kept), seen - len(kept)
+
+
+class _Spent(Exception):
+    """The file's recurrence budget is spent: this series and the next are left out."""
+
+
+@dataclass
+class _Examined:
+    """How many more candidate occurrences dateutil may look at in this file."""
+
+    left: int
+
+    def charge(self, line: int) -> None:
+        self.left -= 1
+        if self.left < 0:
+            raise _Spent(line)
+
+
+class _PastWindow(Exception):
+    """dateutil looked at a period after the window: the rule has nothing more to give."""
+
+
+class _CountedPeriods(dateutil.rrule._iterinfo):
+    """dateutil's per-period helper, charging each period it is asked for to the rule's
+    budget and ending the rule at the end of the window. dateutil alone stops at UNTIL
+    only when an occurrence passes it: a rule that never matches runs to the year 9999."""
+
+    def _period(self, year: int, month: int, day: int) -> None:
+        rule = self.rrule
+        if isinstance(rule, _ExaminedRule):
+            rule.examined.charge(rule.line)
+            # The period's first day: a year, a month, else the day (the day dateutil keeps
+            # for YEARLY and MONTHLY is DTSTART's, not the period's).
+            parts = {dateutil.rrule.YEARLY: 1, dateutil.rrule.MONTHLY: 2}.get(rule._freq, 3)
+            end = rule.horizon
+            if (year, month, day)[:parts] > (end.year, end.month, end.day)[:parts]:
+                raise _PastWindow
+
+    def ydayset(self, year: int, month: int, day: int) -> Any:
+        self._period(year, month, day)
+        return super().ydayset(year, month, day)
+
+    def mdayset(self, year: int, month: int, day: int) -> Any:
+        self._period(year, month, day)
+        return super().mdayset(year, month, day)
+
+    def wdayset(self, year: int, month: int, day: int) -> Any:
+        self._period(year, month, day)
+        return super().wdayset(year, month, day)
+
+    def ddayset(self, year: int, month: int, day: int) -> Any:
+        self._period(year, month, day)
+        return super().ddayset(year, month, day)
+
+
+class _ExaminedRule(rrule):
+    """A dateutil rule whose expansion is charged to a budget and ends at `horizon`: its
+    `_iter` is dateutil's own, run with _CountedPeriods in place of dateutil's helper (a
+    copy of the function, so no other use of dateutil in the process is affected)."""
+
+    examined: _Examined
+    horizon: dt.datetime
+    line: int
+
+    _iter = types.FunctionType(
+        rrule._iter.__code__,
+        {**vars(dateutil.rrule), "_iterinfo": _CountedPeriods},
+        "_iter",
+        rrule._iter.__defaults__,
+        rrule._iter.__closure__,
+    )
+
+
+def _examined(rule: rrule, bound: dt.datetime, run: _Run, line: int) -> Iterator[dt.datetime]:
+    """The rule's slots up to `bound`, each period looked at and each slot charged. A rule
+    with no date up to `bound` is followed to NEVER_AFTER later: none there either, and it
+    is reported as one that never matches."""
+    rule.__class__ = _ExaminedRule
+    assert isinstance(rule, _ExaminedRule)
+    rule.examined, rule.horizon, rule.line = run.examined, bound + NEVER_AFTER, line
+    found = False
+    try:
+        for slot in rule:
+            if slot > bound:
+                return  # its next date is after the window
+            run.examined.charge(line)
+            found = True
+            yield slot
+    except _PastWindow:
+        if not found:
+            run.error(line, "RRULE", "the rule matches no date at all: only DTSTART kept")
 
 
 def _rule_text(prop: Any, start: dt.date, bound: dt.datetime) -> str:
@@ -312,17 +495,23 @@ def _rule_text(prop: Any, start: dt.date, bound: dt.datetime) -> str:
 
 
 def _dates(event: _Event, name: str, run: _Run) -> list[dt.date]:
-    """The values of an RDATE/EXDATE property (a PERIOD counts by its start)."""
+    """The values of an RDATE/EXDATE property (a PERIOD counts by its start). A time with
+    no zone is on the wall clock of the series (Outlook and Evolution write EXDATEs so)."""
+    wall = event.start.tzinfo if isinstance(event.start, dt.datetime) else None
+    wall = wall or UTC
+    zones = event.zones
     found: list[dt.date | None] = []
     for prop in _all(event.vevent.get(name)):
         if not isinstance(prop, str):
             tzid = prop.params.get("TZID")
-            found += [_as_local(i.dt, i.params.get("TZID") or tzid, event.zones) for i in prop.dts]
+            found += [
+                _as_local(i.dt, i.params.get("TZID") or tzid, zones, name, wall) for i in prop.dts
+            ]
             continue
         for part in str(prop).split(","):  # vBroken, e.g. Google's RDATE:20131210Z
             try:  # a date with a stray Z is still that date
                 value = icalendar.vDDDTypes.from_ical(re.sub(r"^(\d{8})Z$", r"\1", part.strip()))
-                found.append(_as_local(value, None, event.zones))
+                found.append(_as_local(value, None, zones, name, wall))
             except ValueError:
                 run.error(event.line, name, f"unreadable value ignored: {part!r}")
     return [value for value in found if value is not None]
@@ -399,6 +588,8 @@ def _address(cal_address: str) -> str | None:
     """The e-mail address of a CAL-ADDRESS: "" when it is none (urn:uuid:...), None when
     it is a pseudo-address (no dotted domain) that names nobody."""
     raw = cal_address.strip()
+    if len(raw) > 1 and raw[0] == raw[-1] == '"':  # ORGANIZER:"mailto:a@example.com"
+        raw = raw[1:-1].strip()
     if raw.lower().startswith("mailto:"):
         raw = raw[len("mailto:") :].strip()
     elif ":" in raw or "@" not in raw:
@@ -414,19 +605,23 @@ def _all(value: Any) -> list[Any]:
     return [] if value is None else value if isinstance(value, list) else [value]
 
 
-def _local(prop: Any, zones: _Zones) -> dt.date | None:
+def _local(prop: Any, zones: _Zones, name: str) -> dt.date | None:
     if prop is None or isinstance(prop, str):  # absent, or vBroken: unreadable
         return None
-    return _as_local(getattr(prop, "dt", None), getattr(prop, "params", {}).get("TZID"), zones)
+    tzid = getattr(prop, "params", {}).get("TZID")
+    return _as_local(getattr(prop, "dt", None), tzid, zones, name)
 
 
-def _as_local(value: Any, tzid: Any, zones: _Zones) -> dt.date | None:
-    """A date, or a date-time made aware (TZID resolved; floating -> UTC); a PERIOD's start."""
+def _as_local(
+    value: Any, tzid: Any, zones: _Zones, name: str, floating: dt.tzinfo = UTC
+) -> dt.date | None:
+    """A date, or a date-time made aware (TZID resolved; floating -> `floating`); a PERIOD's
+    start."""
     value = value[0] if isinstance(value, tuple) and value else value
     if isinstance(value, dt.datetime):
         if tzid:
-            return value.replace(tzinfo=zones.get(str(tzid)))
-        return value if value.tzinfo else value.replace(tzinfo=UTC)
+            return value.replace(tzinfo=zones.get(str(tzid), name))
+        return value if value.tzinfo else value.replace(tzinfo=floating)
     return value if isinstance(value, dt.date) else None
 
 

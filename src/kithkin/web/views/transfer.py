@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from pathlib import Path
 
 from django.conf import settings
@@ -17,12 +16,14 @@ from kithkin.exporters.csv_export import export_csv
 from kithkin.exporters.kithkin_json import export_json
 from kithkin.exporters.vcard import export_vcards
 from kithkin.importers.apply import apply_plan
-from kithkin.importers.formats import FORMATS, ImportContext, context_for, parse
+from kithkin.importers.formats import FORMATS, ImportContext, context_for
+from kithkin.importers.isolated import parse_within
 from kithkin.importers.plan import ImportPlan, plan_import
 from kithkin.importers.records import ImportFileError
 from kithkin.models import Circle
 from kithkin.queries.triage import standing
 from kithkin.services.people import joining_circle
+from kithkin.web import uploads
 from kithkin.web.decorators import NetworkRequest, network_view
 from kithkin.web.views.common import require_write
 
@@ -34,21 +35,9 @@ WEB_FORMATS = {name: label for name, (label, _) in FORMATS.items() if name != "l
 _SESSION_KEY = "kithkin_upload"
 
 
-ABANDONED_AFTER_SECONDS = 24 * 60 * 60
-
-
-def _uploads() -> Path:
-    folder = Path(settings.DATA_DIR) / "uploads"
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return folder
-
-
-def _sweep_abandoned() -> None:
-    """Uploads nobody confirmed or cancelled within a day are deleted."""
-    oldest = clock.now().timestamp() - ABANDONED_AFTER_SECONDS
-    for path in _uploads().iterdir():
-        if path.is_file() and path.stat().st_mtime < oldest:
-            path.unlink(missing_ok=True)
+def _reading_seconds() -> float:
+    """Reading an upload gets half of a request's time; the plan and the apply the rest."""
+    return settings.REQUEST_TIMEOUT / 2
 
 
 def _context(request: NetworkRequest) -> ImportContext:
@@ -60,7 +49,7 @@ def _pending(request: NetworkRequest) -> tuple[str, Path, str] | None:
     stored = request.session.get(_SESSION_KEY)
     if not stored:
         return None
-    path = _uploads() / stored["file"]
+    path = uploads.folder() / stored["file"]
     if stored.get("network") != request.network.pk or not path.is_file():
         return None
     return stored["format"], path, stored["name"]
@@ -75,9 +64,8 @@ def _forget(request: NetworkRequest) -> None:
 
 def _plan(request: NetworkRequest, format_name: str, path: Path) -> ImportPlan:
     create_people = bool(request.session.get(_SESSION_KEY, {}).get("create_people"))
-    return plan_import(
-        request.network, parse(format_name, path, _context(request)), create_people=create_people
-    )
+    parsed = parse_within(format_name, path, _context(request), seconds=_reading_seconds())
+    return plan_import(request.network, parsed, create_people=create_people)
 
 
 @network_view(form=True)
@@ -91,7 +79,7 @@ def import_page(request: NetworkRequest) -> HttpResponse:
     }
     if request.method == "POST":
         _forget(request)
-        _sweep_abandoned()
+        uploads.sweep_abandoned(clock.now())
         upload = request.FILES.get("file")
         format_name = request.POST.get("format", "")
         if format_name not in WEB_FORMATS or upload is None:
@@ -99,11 +87,7 @@ def import_page(request: NetworkRequest) -> HttpResponse:
         elif upload.size is not None and upload.size > MAX_UPLOAD:
             context["error"] = f"That file is over {context['max_mb']} MB."
         else:
-            suffix = Path(upload.name or "").suffix.lower()[:10]
-            stored = f"{secrets.token_hex(16)}{suffix}"
-            with open(_uploads() / stored, "wb") as target:
-                for chunk in upload.chunks():
-                    target.write(chunk)
+            stored = uploads.store(upload.chunks(), upload.name or "")
             request.session[_SESSION_KEY] = {
                 "file": stored,
                 "format": format_name,
