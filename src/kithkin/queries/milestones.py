@@ -12,18 +12,16 @@ from operator import itemgetter
 
 from django.db.models import F
 
-from kithkin.models import Interaction, InteractionParticipant, Milestone, Network, Person
+from kithkin.models import Milestone, Network, Person
 from kithkin.queries.agenda_items import AgendaItem, Section
+from kithkin.queries.occasion_pages import celebrated_flags, first_occasions
 from kithkin.queries.occasions import (
     CELEBRATE_AFTER_DAYS,
     SUPPORT_DAYS,
     Occasion,
-    Unbuilt,
     Window,
     anniversaries_between,
-    anniversary_rows,
     birthday_occasion,
-    birthday_rows,
     built,
     detail,
     kind_groups,
@@ -73,67 +71,31 @@ def _section(key: str, heading: str, note: str, items: list[AgendaItem]) -> Sect
     return Section(key=key, title=heading, note=note, items=items[:SECTION_ITEMS], total=len(items))
 
 
-def _celebrated_flags(rows: list[Unbuilt]) -> list[bool]:
-    """Whether each occasion was celebrated, for a thousand at once. It goes by occasion
-    key, on the ``interaction_occasion`` index of the few interactions that celebrated
-    something, then finds their people (no filter on the network: it would steer the
-    database to the network's index instead; only this network's people are among the
-    occasions' people). A once-only milestone goes by the interactions linked to it. Three
-    small queries; ``mark_celebrated`` does the same for occasions already built."""
-    done: set[tuple[int, str]] = set()
-    keys = {row.key for row in rows if row.key}
-    if keys:
-        celebrating = dict(
-            Interaction.objects.filter(occasion__in=keys)
-            .exclude(occasion="")  # the index's condition, so the database uses it
-            .order_by()
-            .values_list("pk", "occasion")
-        )
-        if celebrating:
-            done = {
-                (person_id, celebrating[interaction_id])
-                for interaction_id, person_id in InteractionParticipant.objects.filter(
-                    interaction_id__in=list(celebrating)
-                ).values_list("interaction_id", "person_id")
-            }
-    linked_ids = {row.milestone_id for row in rows if not row.key and row.milestone_id}
-    linked: set[int | None] = set()
-    if linked_ids:
-        linked = set(
-            Interaction.objects.filter(milestone_id__in=linked_ids)  # by its index
-            .order_by()
-            .values_list("milestone_id", flat=True)
-            .distinct()
-        )
-    return [
-        (row.person_id, row.key) in done if row.key else row.milestone_id in linked for row in rows
-    ]
-
-
 def celebrations(network: Network, today: dt.date) -> Section:
     """Birthdays, work anniversaries and milestones coming up within the network's window
     (and once-only milestones of the last week), not yet celebrated, soonest first.
-
-    A big network has a thousand occasions in the window: they are read unbuilt, flagged
-    and counted in one go, and only the few the section shows are built."""
+    Birthdays and anniversaries are counted in SQL and only the shown ones built
+    (``queries.occasion_pages``); milestones are few."""
     days = network.celebrate_within_days
     window = Window.agenda(network, today)
     assert window.yearly is not None
-    candidates = birthday_rows(network, *window.yearly)
-    candidates += anniversary_rows(network, *window.yearly)
-    candidates += [unbuilt(o) for o in milestones_between(network, replace(window, support=None))]
-    open_ = [
-        row
-        for row, celebrated in zip(candidates, _celebrated_flags(candidates), strict=True)
-        if not celebrated
+    shown, total = first_occasions(network, *window.yearly, SECTION_ITEMS, open_only=True)
+    milestones = [
+        unbuilt(o)
+        for o in milestones_between(network, replace(window, support=None))
+        if not o.support
     ]
-    shown = heapq.nsmallest(SECTION_ITEMS, open_, key=itemgetter(0))
+    open_milestones = [
+        row for row, done in zip(milestones, celebrated_flags(milestones), strict=True) if not done
+    ]
+    candidates = [unbuilt(o) for o in shown] + open_milestones
+    first = built(heapq.nsmallest(SECTION_ITEMS, candidates, key=itemgetter(0)))
     return Section(
         key="celebrate",
         title="Celebrate",
         note=f"Birthdays, work anniversaries and milestones in the next {days} days.",
-        items=[agenda_item(occasion, today, "celebrate") for occasion in built(shown)],
-        total=len(open_),
+        items=[agenda_item(occasion, today, "celebrate") for occasion in first],
+        total=total + len(open_milestones),
     )
 
 
@@ -212,13 +174,13 @@ def upcoming(
 def _upcoming_page(network: Network, window: Window) -> tuple[list[Occasion], int]:
     """The first ``PAGE_ITEMS`` occasions in ``window``, soonest first, and how many
     there are. A month of a 30,000-person network holds a couple of thousand birthdays
-    and anniversaries: only the ones shown are built, and marked celebrated by the
-    caller."""
+    and anniversaries: they are counted in SQL and only the ones shown built
+    (``queries.occasion_pages``); the caller marks them celebrated."""
     assert window.yearly is not None
-    candidates = birthday_rows(network, *window.yearly)
-    candidates += anniversary_rows(network, *window.yearly)
-    candidates += [unbuilt(o) for o in milestones_between(network, window)]
-    return built(heapq.nsmallest(PAGE_ITEMS, candidates, key=itemgetter(0))), len(candidates)
+    yearly, total = first_occasions(network, *window.yearly, PAGE_ITEMS, open_only=False)
+    candidates = [unbuilt(o) for o in yearly + milestones_between(network, window)]
+    first = built(heapq.nsmallest(PAGE_ITEMS, candidates, key=itemgetter(0)))
+    return first, total + len(candidates) - len(yearly)
 
 
 def milestones_page(network: Network, today: dt.date) -> MilestonesPage:
