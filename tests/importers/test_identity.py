@@ -346,3 +346,35 @@ def test_the_migration_gives_stored_urls_their_new_keys(network, owner):
         ParseResult(contacts=[card("J. Müller", urls=["linkedin.com/in/J%C3%BCrgen/"])]),
     )
     assert (plan.contacts[0].person_id, plan.contacts[0].action) == (jurgen.pk, "unchanged")
+
+
+def test_two_records_of_one_person_in_a_file_lose_nothing(network, owner):
+    """The same person twice in one file (same name, same email) becomes one person
+    with everything either record says: what the second fills, and what it says
+    differently, in the notes."""
+    first = card(
+        "Grace Hopper",
+        emails=[("grace@navy.example", "")],
+        headline="Rear Admiral",
+        notes="Invented the first compiler.",
+    )
+    second = card(
+        "Grace Hopper",
+        line=9,
+        emails=[("grace@navy.example", "")],
+        headline="Computer scientist",
+        location="Arlington",
+        nickname="Amazing Grace",
+        notes="Keeps a clock that runs backwards.",
+    )
+    run(network, owner, first, second)
+    grace = Person.objects.get(network=network, full_name="Grace Hopper")
+    assert (grace.headline, grace.location, grace.nickname) == (
+        "Rear Admiral",
+        "Arlington",
+        "Amazing Grace",
+    )
+    assert grace.notes == (
+        "Invented the first compiler.\n\nKeeps a clock that runs backwards.\n\n"
+        "Also recorded with headline: Computer scientist."
+    )

@@ -215,10 +215,10 @@ def test_every_field_an_import_writes_is_held_to_its_column(network, owner, fiel
 
 def test_the_bulk_writer_refuses_what_the_rules_did_not_clean_never_cuts_it(network, owner):
     plan = plan_import(network, ParseResult(contacts=[record("Ada Lovelace", line=9)]))
-    plan.contacts[0].record.headline = "x" * 201  # as a planner bug would leave it
+    plan.contacts[0].fills["headline"] = "x" * 201  # as a planner bug would leave it
     with pytest.raises(InvalidInput, match=r"cards.vcf:9: headline: is longer than 200"):
         apply_plan(network, owner, plan)
-    plan.contacts[0].record.headline = ""
+    plan.contacts[0].fills.pop("headline")
     plan.contacts[0].record.full_name = "\u200b"
     with pytest.raises(InvalidInput, match=r"cards.vcf:9: full_name: has no visible character"):
         apply_plan(network, owner, plan)

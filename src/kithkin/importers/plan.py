@@ -43,7 +43,7 @@ from kithkin.importers.records import (
     ValueRecord,
 )
 from kithkin.models import Affiliation, ContactPoint, Interaction, Network, Person, ValueExchange
-from kithkin.services.contact_rules import clean_record
+from kithkin.services.contact_rules import CURRENT_FIELDS, clean_record, fills
 
 Key = tuple[str, str]  # (kind, normalized)
 
@@ -267,9 +267,6 @@ class _Existing:
     by_name_key: dict[tuple[str, Key], list[int]]  # everyone, by folded name and each key
 
 
-_FILLABLE = ("connected_on", "headline", "location", "notes", "nickname")
-
-
 def _load_existing(network: Network) -> _Existing:
     by_key: dict[Key, int] = {}
     points_of: dict[int, set[Key]] = defaultdict(set)
@@ -298,8 +295,8 @@ def _load_existing(network: Network) -> _Existing:
     names: dict[int, str] = {}
     by_name_key: dict[tuple[str, Key], list[int]] = defaultdict(list)
     rows = Person.objects.filter(network=network, is_self=False, archived_at__isnull=True)
-    for pk, full_name, *values in rows.values_list("pk", "full_name", "birthday_month", *_FILLABLE):
-        fields_of[pk] = dict(zip(("birthday_month", *_FILLABLE), values, strict=True))
+    for pk, full_name, *values in rows.values_list("pk", "full_name", *CURRENT_FIELDS):
+        fields_of[pk] = dict(zip(CURRENT_FIELDS, values, strict=True))
         by_name[_name(full_name)].append(pk)
         names[pk] = full_name
         for key in points_of.get(pk, ()):
@@ -321,23 +318,6 @@ def _load_existing(network: Network) -> _Existing:
         names,
         by_name_key,
     )
-
-
-def _fills(record: ContactRecord, current: dict[str, object] | None) -> dict[str, object]:
-    wanted: dict[str, object] = {
-        "connected_on": record.connected_on,
-        "headline": record.headline,
-        "location": record.location,
-        "notes": record.notes,
-        "nickname": record.nickname,
-    }
-    if record.birthday and (current is None or not current.get("birthday_month")):
-        wanted["birthday"] = record.birthday
-    return {
-        name: value
-        for name, value in wanted.items()
-        if value and (current is None or not current.get(name))
-    }
 
 
 IDENTITY_KINDS = frozenset({ContactPoint.Kind.EMAIL, ContactPoint.Kind.SOCIAL})
@@ -544,7 +524,7 @@ def plan_import(
                     jobs=[(record.organization, record.title)]
                     if record.organization.strip()
                     else [],
-                    fills=_fills(record, None),
+                    fills=fills(record, None),
                     tags=list(dict.fromkeys(record.tags)),
                 )
                 plan.contacts.append(planned)
@@ -635,6 +615,26 @@ def _conflict(mine: set[Key], theirs: set[Key]) -> bool:
     return bool(mine and theirs and not mine & theirs)
 
 
+def _keep_differences(planned: dict[str, object], found: dict[str, object]) -> None:
+    """Two records of one file becoming one new person: what the later one says
+    differently is kept in the notes, never lost (as a merge of two people does)."""
+    notes = [str(planned["notes"])] if planned.get("notes") else []
+    theirs = str(found.pop("notes", "") or "")
+    if theirs and theirs.strip() not in (note.strip() for note in notes):
+        notes.append(theirs)
+    aside = [
+        f"{name}: {found[name]}"
+        for name in ("headline", "location", "nickname")
+        if planned.get(name)
+        and found.get(name)
+        and fold(str(found[name])) != fold(str(planned[name]))
+    ]
+    if aside:
+        notes.append(f"Also recorded with {'; '.join(aside)}.")
+    if notes:
+        planned["notes"] = "\n\n".join(notes)
+
+
 def _add_to(
     planned: PlannedContact,
     record: ContactRecord,
@@ -651,7 +651,10 @@ def _add_to(
     planned_orgs = {fold(organization) for organization, _ in planned.jobs}
     if record.organization.strip() and fold(record.organization) not in known_orgs | planned_orgs:
         planned.jobs.append((record.organization, record.title))
-    for name, value in _fills(record, current).items():
+    found = fills(record, current)
+    if planned.action == "new" and planned.fills:
+        _keep_differences(planned.fills, found)
+    for name, value in found.items():
         planned.fills.setdefault(name, value)
     have_tags = set(known_tags) | {fold(tag) for tag in planned.tags}
     for tag in record.tags:

@@ -30,7 +30,15 @@ from kithkin.importers.rows import insert_rows
 from kithkin.models import Affiliation, Circle, ContactPoint, Network, Organization, Person, User
 from kithkin.queries.memberships import organization_key
 from kithkin.services.checkins import refresh_check_ins
-from kithkin.services.contact_rules import clean_record, fitting, person_name, split_name, tag_key
+from kithkin.services.contact_rules import (
+    clean_record,
+    current_fields,
+    fills,
+    fitting,
+    person_name,
+    split_name,
+    tag_key,
+)
 from kithkin.services.people import joining_circle
 from kithkin.services.search_index import reindex_people, search_document
 from kithkin.services.tags import ensure_tags
@@ -38,7 +46,6 @@ from kithkin.services.tags import ensure_tags
 BATCH = 2000
 
 # The blank fields a record may fill on someone known (besides the birthday).
-FILLABLE = ("connected_on", "headline", "location", "notes", "nickname")
 
 
 class PointToAdd(Protocol):
@@ -162,12 +169,16 @@ def _new_person_row(
     derived_given, derived_family = split_name(record.full_name)
     birthday = planned.fills.get("birthday")
     year, month, day_of_month = birthday if isinstance(birthday, tuple) else (None, None, None)
+    # What every record of the person fills (later records of one file fill what the
+    # first left blank, and add their notes), the first record's name.
+    filled = planned.fills
     full_name = _fits(record, Person, "full_name", record.full_name)
-    nickname = _fits(record, Person, "nickname", record.nickname)
+    nickname = _fits(record, Person, "nickname", str(filled.get("nickname") or ""))
     given_name = _fits(record, Person, "given_name", record.given_name) or derived_given
     family_name = _fits(record, Person, "family_name", record.family_name) or derived_family
-    headline = _fits(record, Person, "headline", record.headline)
-    location = _fits(record, Person, "location", record.location)
+    headline = _fits(record, Person, "headline", str(filled.get("headline") or ""))
+    location = _fits(record, Person, "location", str(filled.get("location") or ""))
+    notes = str(filled.get("notes") or "")
     document = search_document(
         full_name,
         given_name,
@@ -175,7 +186,7 @@ def _new_person_row(
         nickname,
         headline,
         location,
-        record.notes,
+        notes,
         *(f"{org} {title}" for org, title in planned.jobs),
         *planned.tags,
         *(f"{p.value} {p.normalized}" for p in planned.points),
@@ -196,8 +207,8 @@ def _new_person_row(
         day_of_month,
         "",
         "",
-        record.notes,
-        record.connected_on,
+        notes,
+        filled.get("connected_on"),
         now,
         now,
         document,
@@ -401,19 +412,6 @@ class SavedContact:
     changed: bool  # False: the person already had everything the record says
 
 
-def fills(record: ContactRecord, current: Person | None) -> dict[str, object]:
-    """The fields a record fills: all it has for someone new, only the blank ones of
-    ``current``."""
-    wanted: dict[str, object] = {name: getattr(record, name) for name in FILLABLE}
-    if record.birthday and (current is None or not current.birthday_month):
-        wanted["birthday"] = record.birthday
-    return {
-        name: value
-        for name, value in wanted.items()
-        if value and (current is None or name == "birthday" or not getattr(current, name))
-    }
-
-
 def _points(network: Network, record: ContactRecord) -> list[PointToSave]:
     """The record's contact points, validated and normalised as every importer does
     (importers.plan.contact_points); the first bad one refuses the record."""
@@ -484,7 +482,7 @@ def _additions(person: Person, record: ContactRecord, points: list[PointToSave])
     planned.points = [p for p in points if (p.kind, p.normalized) not in held]
     if record.organization and organization_key(record.organization) not in orgs:
         planned.jobs.append((record.organization, record.title))
-    planned.fills = fills(record, person)
+    planned.fills = fills(record, current_fields(person))
     planned.tags = [tag for tag in record.tags if tag_key(tag) not in tags]
     if planned.changes:
         planned.action = "update"

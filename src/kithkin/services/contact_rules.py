@@ -30,7 +30,7 @@ apply these, so the same value is accepted or refused the same way everywhere.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from django.db import models
 
@@ -240,3 +240,27 @@ def _labelled(
         except InvalidInput as exc:
             report(exc)
     return kept
+
+
+# -- what a record fills -------------------------------------------------------------------
+
+FILLABLE = ("connected_on", "headline", "location", "notes", "nickname")
+CURRENT_FIELDS = ("birthday_month", *FILLABLE)  # what ``fills`` reads of someone known
+
+
+def current_fields(person: Person) -> dict[str, object]:
+    return {name: getattr(person, name) for name in CURRENT_FIELDS}
+
+
+def fills(record: ContactRecord, current: Mapping[str, object] | None) -> dict[str, object]:
+    """The fields a record fills: all it has for someone new, only the blank ones of
+    someone known (``current``: their ``CURRENT_FIELDS``). The one rule for every
+    importer and for the single-record service."""
+    wanted: dict[str, object] = {name: getattr(record, name) for name in FILLABLE}
+    if record.birthday and (current is None or not current.get("birthday_month")):
+        wanted["birthday"] = record.birthday
+    return {
+        name: value
+        for name, value in wanted.items()
+        if value and (current is None or name == "birthday" or not current.get(name))
+    }
