@@ -266,7 +266,13 @@ def test_every_page_asks_for_people_to_triage_through_their_own_index(network, o
         assert not has_untriaged(network)
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            cursor.execute(f"EXPLAIN QUERY PLAN {captured.captured_queries[0]['sql']}")
+            # Which index the planner takes depends on its statistics (on the 30k bench
+            # network: this one); that the query can be answered from the partial index
+            # alone does not. SQLite refuses INDEXED BY an index that cannot serve it.
+            sql = captured.captured_queries[0]["sql"].replace(
+                'FROM "kithkin_person"', 'FROM "kithkin_person" INDEXED BY person_untriaged'
+            )
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
             assert "person_untriaged" in " ".join(str(row) for row in cursor.fetchall())
         else:  # PostgreSQL picks by table sizes; the index must at least be there
             cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'person_untriaged'")
