@@ -86,3 +86,16 @@ def test_normalizers_never_raise_anything_but_invalid_input(text):
     for function in (normalize.email, normalize.phone, normalize.url):
         with contextlib.suppress(InvalidInput):
             function(text)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "javascript://example.com/%0Aalert(1)",
+        "ftp://files.example.com/cv.pdf",
+        "file://host.example/x",
+    ],
+)
+def test_a_web_address_is_http_or_https_only(value):
+    with pytest.raises(InvalidInput, match="is not a web address"):
+        normalize.url(value)

@@ -242,3 +242,15 @@ def test_people_sorted_by_last_talked_or_added_are_read_in_order_from_an_index(
             cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
         plan = " ".join(str(row) for row in cursor.fetchall())
     assert index in plan and "TEMP B-TREE" not in plan, plan
+
+
+def test_the_tag_filter_finds_a_tag_by_the_rule_of_tag_identity(network):
+    """'#cafe' finds people tagged 'Café': tags are one tag case, accents and spacing
+    aside, in the filter as in the services."""
+    from kithkin.queries.people_list import PeopleFilter, people_page
+
+    make_person(network, "Ada Lovelace", tags=["Café"])
+    make_person(network, "Grace Hopper", tags=["coffee"])
+    for typed in ("#cafe", "CAFÉ", "café"):
+        page = people_page(network, TODAY, PeopleFilter(tag=typed))
+        assert [row.person.full_name for row in page.rows] == ["Ada Lovelace"], typed

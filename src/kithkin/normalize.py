@@ -169,6 +169,8 @@ def url(value: str, field: str = "url") -> tuple[str, str, str]:
         raise InvalidInput(field, f"{value.strip()!r} is not a web address") from None
     if not host or "." not in host or " " in text:
         raise InvalidInput(field, f"{value.strip()!r} is not a web address")
+    if parts.scheme.lower() not in ("http", "https"):  # javascript:, data:, file:, ftp:...
+        raise InvalidInput(field, f"{value.strip()!r} is not a web address (http or https)")
     bare_host = host.removeprefix("www.")
     path, query = _decoded(parts.path), _decoded(parts.query)
     if bare_host.endswith(".linkedin.com"):  # de.linkedin.com, uk.linkedin.com ...
@@ -189,6 +191,5 @@ def url(value: str, field: str = "url") -> tuple[str, str, str]:
     if path.startswith("/@") and "/" not in path[2:].rstrip("/"):
         canonical = f"https://{host}{path.rstrip('/').lower()}"
         return canonical, canonical, "mastodon"
-    scheme = parts.scheme.lower()
-    normalized = f"{'https' if scheme == 'http' else scheme}://{bare_host}{path.rstrip('/')}"
+    normalized = f"https://{bare_host}{path.rstrip('/')}"
     return text, normalized + (f"?{query}" if query else ""), "website"

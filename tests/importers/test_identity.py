@@ -255,7 +255,6 @@ def test_the_cli_preview_lists_every_merge_with_its_reason(kith, cards, network)
         ("https://acme.example/a%2fb%3fc%25", "https://acme.example/a%2Fb%3Fc%25"),
         # bytes that are not UTF-8 are kept as written
         ("https://acme.example/%ff", "https://acme.example/%FF"),
-        ("ftp://files.acme.example/", "ftp://files.acme.example"),
     ],
 )
 def test_one_key_for_every_way_of_writing_a_url(typed, key):

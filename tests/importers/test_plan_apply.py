@@ -242,6 +242,7 @@ def test_bad_values_are_reported_with_file_line_and_field_and_the_rest_imports(n
     assert [str(e) for e in plan.errors] == [
         "linkedin.csv:7: email: 'ada@' is not a valid email address (There must be something after the @-sign.)",
     ]
+    assert "+ phone 12 (unverified: not read as a phone number)" in plan.contacts[0].changes
     ada = Person.objects.get(pk=summary.created[0])
     assert ada.full_name == "Ada Lovelace"
     # A phone that is no number is never refused: it is kept as written, unverified.

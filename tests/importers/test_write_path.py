@@ -307,7 +307,7 @@ def _point(document, kind):
         (
             lambda d: _point(d, "url").update(value="javascript://example.org/%0aalert(1)"),
             "contact_points[2].value",
-            "is not an http or https address",
+            "is not a web address (http or https)",
         ),
         (
             lambda d: _point(d, "url").update(value="not a web address"),
@@ -317,7 +317,7 @@ def _point(document, kind):
         (
             lambda d: d["organizations"][0].update(website="ftp://files.example.org"),
             "organizations[0].website",
-            "is not an http or https address",
+            "is not a web address (http or https)",
         ),
         (
             lambda d: _point(d, "email").update(kind="fax"),
@@ -509,3 +509,67 @@ def test_one_record_does_not_change_what_it_was_given(network, owner):
     save_contact_record(network, owner, given)
     assert given.tags == ["#compilers", "Compilers"]
     assert given.full_name == "  Ada\u200b "
+
+
+@pytest.mark.parametrize(
+    ("said", "named"),
+    [
+        ("Grace Hopper", "Grace Hopper"),
+        ("\u200b\u200b", "grace.hopper"),  # a name of nothing visible: the address names her
+        ("G" * 300, "grace.hopper"),  # too long for a name: never cut
+    ],
+)
+def test_people_met_in_mail_or_meetings_are_named_by_the_rules_of_every_name(
+    network, owner, said, named
+):
+    import datetime as dt
+
+    from kithkin.importers.records import InteractionRecord, Participant
+
+    meeting = InteractionRecord(
+        source="calendar",
+        path="cal.ics",
+        line=4,
+        external_id="uid-1",
+        kind="meeting",
+        occurred_at=dt.datetime(2026, 11, 2, 10, tzinfo=dt.UTC),
+        direction="mutual",
+        summary="Compilers",
+        participants=[Participant(email="grace.hopper@navy.example", name=said)],
+    )
+    plan = plan_import(network, ParseResult(interactions=[meeting]), create_people=True)
+    apply_plan(network, owner, plan)
+    assert list(
+        Person.objects.filter(network=network, is_self=False).values_list("full_name", flat=True)
+    ) == [named]
+
+
+def test_an_id_longer_than_its_column_is_found_again_on_a_reimport(network, owner):
+    """A calendar UID or Message-ID over 500 characters is stored as a hash of itself,
+    never cut: cut ids could not be found again, and each import added the meeting anew."""
+    import datetime as dt
+
+    from kithkin.importers.records import InteractionRecord, Participant
+    from kithkin.models import Interaction
+
+    grace = make_person(network, "Grace Hopper", emails=["grace@navy.example"])
+    long_uid = "x" * 600
+
+    def meeting(uid: str) -> InteractionRecord:
+        return InteractionRecord(
+            source="calendar",
+            path="cal.ics",
+            line=4,
+            external_id=uid,
+            kind="meeting",
+            occurred_at=dt.datetime(2026, 11, 2, 10, tzinfo=dt.UTC),
+            direction="mutual",
+            summary="Compilers",
+            participants=[Participant(email="grace@navy.example")],
+        )
+
+    parsed = ParseResult(interactions=[meeting(long_uid), meeting(long_uid + "y")])
+    apply_plan(network, owner, plan_import(network, parsed))
+    again = plan_import(network, parsed)
+    assert [i.action for i in again.interactions] == ["exists", "exists"]
+    assert Interaction.objects.filter(participants=grace).count() == 2  # two ids, two rows

@@ -14,6 +14,7 @@ from django.db import transaction
 
 from kithkin import access, clock
 from kithkin.importers.plan import ImportPlan
+from kithkin.importers.records import stored_id
 from kithkin.models import (
     Affiliation,
     Interaction,
@@ -126,7 +127,7 @@ def _create_interactions(network: Network, actor: User, plan: ImportPlan, now: d
             direction=p.record.direction,
             summary=p.record.summary,
             source=p.record.source,
-            external_id=p.record.external_id[:500],
+            external_id=stored_id(p.record.external_id),
             created_by=actor,
             created_at=now,
         )
@@ -170,7 +171,7 @@ def _create_values(network: Network, actor: User, plan: ImportPlan, now: dt.date
                 occurred_on=record.occurred_on,
                 weight=min(max(record.weight, 1), 5),
                 source=record.source,
-                external_id=record.external_id[:500],
+                external_id=stored_id(record.external_id),
                 created_by=actor,
                 created_at=now,
             )

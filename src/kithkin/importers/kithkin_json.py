@@ -137,11 +137,9 @@ def _web_address(value: str, where: str) -> str:
     """A URL stored as given, if it is a web address every importer would take."""
     if value:
         try:
-            _, normalized, _ = normalize.url(value)
-        except InvalidInput as exc:
+            normalize.url(value)
+        except InvalidInput as exc:  # http and https only, like every importer and form
             raise _Refused(where, exc.message[:200]) from None
-        if not normalized.startswith(("https://", "http://")):
-            raise _Refused(where, f"{_shown(value)} is not an http or https address")
     return value
 
 

@@ -28,7 +28,7 @@ from __future__ import annotations
 import contextlib
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from kithkin import normalize, refs
 from kithkin.errors import InvalidInput
@@ -41,9 +41,10 @@ from kithkin.importers.records import (
     Participant,
     RecordError,
     ValueRecord,
+    stored_id,
 )
 from kithkin.models import Affiliation, ContactPoint, Interaction, Network, Person, ValueExchange
-from kithkin.services.contact_rules import CURRENT_FIELDS, clean_record, fills
+from kithkin.services.contact_rules import CURRENT_FIELDS, clean_record, fills, person_name
 
 Key = tuple[str, str]  # (kind, normalized)
 
@@ -59,6 +60,14 @@ class PlannedPoint:
     @property
     def key(self) -> Key:
         return (self.kind, self.normalized)
+
+    @property
+    def unverified_note(self) -> str:
+        """For a phone kept as written (not read as a number): say so in the plan."""
+        unread = self.kind == ContactPoint.Kind.PHONE and not normalize.is_verified_phone(
+            self.normalized
+        )
+        return " (unverified: not read as a phone number)" if unread else ""
 
 
 @dataclass(frozen=True)
@@ -103,7 +112,7 @@ class PlannedContact:
 
     @property
     def changes(self) -> list[str]:
-        described = [f"+ {p.kind} {p.value}" for p in self.points]
+        described = [f"+ {p.kind} {p.value}{p.unverified_note}" for p in self.points]
         described += [
             f"+ {title + ' at ' if title else ''}{organization}"
             for organization, title in self.jobs
@@ -197,6 +206,35 @@ class ImportPlan:
         )
 
 
+# No one has this many ways to be reached: a record with more is a broken or hostile file
+# (a card of 100,000 EMAIL lines), and validating each costs ~40 µs.
+MAX_CONTACT_POINTS = 200
+
+
+def _bounded(record: ContactRecord, errors: list[RecordError]) -> ContactRecord:
+    """The record with at most ``MAX_CONTACT_POINTS`` contact points, in its order (emails,
+    phones, web addresses, postal addresses, chats); one error says how many were left."""
+    kinds = ("emails", "phones", "urls", "addresses", "chats")
+    total = sum(len(getattr(record, kind)) for kind in kinds)
+    if total <= MAX_CONTACT_POINTS:
+        return record
+    room, kept = MAX_CONTACT_POINTS, {}
+    for kind in kinds:
+        values = getattr(record, kind)[:room]
+        kept[kind] = values
+        room -= len(values)
+    errors.append(
+        RecordError(
+            record.path,
+            record.line,
+            "contact points",
+            f"{total:,} of them; the first {MAX_CONTACT_POINTS} are kept, "
+            f"{total - MAX_CONTACT_POINTS:,} left out",
+        )
+    )
+    return replace(record, **kept)
+
+
 def contact_points(
     record: ContactRecord, region: str, errors: list[RecordError]
 ) -> list[PlannedPoint]:
@@ -210,6 +248,8 @@ def contact_points(
 
     def bad(field: str, exc: InvalidInput) -> None:
         errors.append(RecordError(record.path, record.line, field, exc.message))
+
+    record = _bounded(record, errors)
 
     for address, label in record.emails:
         try:
@@ -591,12 +631,15 @@ def _stranger(
         shown, key = normalize.email(participant.email, "email")
     except InvalidInput:
         return None
-    name = " ".join(participant.name.split()) or shown.split("@", 1)[0]
+    try:  # the name the mail or the meeting gives, by the rules of every name
+        name = person_name(participant.name)
+    except InvalidInput:  # none, invisible or too long: the address names them
+        name = person_name(shown.split("@", 1)[0])
     contact = ContactRecord(
         source=record.source,
         path=record.path,
         line=record.line,
-        full_name=name[:200],
+        full_name=name,
         emails=[(shown, "")],
     )
     return PlannedContact(
@@ -680,7 +723,7 @@ def _plan_interactions(
     )
     seen: set[tuple[str, str]] = set()
     for record in records:
-        key = (record.source, record.external_id)
+        key = (record.source, stored_id(record.external_id))
         if key in known or key in seen:
             plan.interactions.append(PlannedInteraction(record, "exists"))
             continue
@@ -766,7 +809,7 @@ def _plan_values(
             new_by_name[fold(" ".join(planned.record.full_name.split()))].append(planned)
     seen: set[tuple[str, str]] = set()
     for record in records:
-        key = (record.source, record.external_id)
+        key = (record.source, stored_id(record.external_id))
         if key in known or key in seen:
             plan.values.append(PlannedValue(record, "exists"))
             continue

@@ -7,6 +7,7 @@ the errors can point at it.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 
 from kithkin.errors import KithError
@@ -23,6 +24,18 @@ class ImportFileError(KithError):
         self.path = path
         self.line = line
         self.message = message
+
+
+EXTERNAL_ID_LENGTH = 500  # Interaction.external_id, ValueExchange.external_id
+
+
+def stored_id(external_id: str) -> str:
+    """A source's id as stored, to find the row again on a re-import: as it is, or, when
+    longer than the column, a hash of it (cutting it could make two ids one, and a
+    re-import would never find the row)."""
+    if len(external_id) <= EXTERNAL_ID_LENGTH:
+        return external_id
+    return "sha256/" + hashlib.sha256(external_id.encode()).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 
 from django.db.models import F, Prefetch, QuerySet
 
-from kithkin.models import Affiliation, Network, Person
+from kithkin.models import Affiliation, Network, Person, Tag
 from kithkin.queries.checkins import CheckInStatus, check_in_status
 from kithkin.queries.search import matching_person_ids
+from kithkin.services.contact_rules import tag_key
 
 STATUSES = {
     "": "everyone",
@@ -77,7 +78,7 @@ def _filtered(network: Network, today: dt.date, filters: PeopleFilter) -> QueryS
     if filters.circle:
         people = people.filter(circle__name__iexact=filters.circle)
     if filters.tag:
-        people = people.filter(tags__name__iexact=filters.tag.lstrip("#"))
+        people = people.filter(tags__in=_tags_named(network, filters.tag)).distinct()
     if filters.organization_id:
         people = people.filter(
             affiliations__organization_id=filters.organization_id, affiliations__end_on__isnull=True
@@ -89,6 +90,17 @@ def _filtered(network: Network, today: dt.date, filters: PeopleFilter) -> QueryS
     elif filters.status == "never":
         people = people.filter(last_interaction_at__isnull=True)
     return people
+
+
+def _tags_named(network: Network, name: str) -> list[int]:
+    """The network's tags ``name`` names, by the one rule of tag identity (case, accents
+    and spacing aside: "#cafe" finds "Café"); older versions may have stored two."""
+    wanted = tag_key(name.lstrip("#"))
+    return [
+        pk
+        for pk, tag in Tag.objects.filter(network=network).values_list("pk", "name")
+        if tag_key(tag) == wanted
+    ]
 
 
 _ORDER = {
