@@ -358,3 +358,25 @@ def test_first_of_several_language_versions() -> None:
         "Taro",
         "Yamada",
     )
+
+
+@pytest.mark.django_db
+def test_categories_are_tags_and_come_back_from_an_export(network, owner):
+    from kithkin.exporters.vcard import export_vcards
+    from kithkin.importers.apply import apply_plan
+    from kithkin.importers.plan import plan_import
+    from kithkin.models import Person
+
+    card = (
+        b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ada Lovelace\r\n"
+        b"CATEGORIES:Mathematics,Friends\\, old,mathematics\r\nCATEGORIES:Engines\r\n"
+        b"END:VCARD\r\n"
+    )
+    (record,) = parse_vcards(card, "ada.vcf").contacts
+    assert record.tags == ["Mathematics", "Friends, old", "mathematics", "Engines"]
+    apply_plan(network, owner, plan_import(network, parse_vcards(card, "ada.vcf")))
+    ada = Person.objects.get(network=network, full_name="Ada Lovelace")
+    tags = sorted(ada.tags.values_list("name", flat=True))
+    assert tags == ["Engines", "Friends, old", "Mathematics"]  # one tag, case aside
+    again = plan_import(network, parse_vcards(export_vcards(network).encode(), "out.vcf"))
+    assert [c.changes for c in again.contacts if c.changes] == []

@@ -142,8 +142,21 @@ def _card_record(card: CardText, path: str, result: ParseResult) -> ContactRecor
         location=_location(named.get("ADR", [])),
         notes="\n\n".join(filter(None, (_note(p.value) for p in named.get("NOTE", [])))),
         birthday=_birthday(named.get("BDAY", []), path, result),
+        tags=_categories(named.get("CATEGORIES", [])),
         external_id=_first(named, "UID") or None,
     )
+
+
+def _categories(properties: list[Property]) -> list[str]:
+    """CATEGORIES (Apple's and Google's groups, our own export's tags) are tags: each
+    comma-separated value once, in order."""
+    found: dict[str, None] = {}
+    for prop in properties:
+        for part in split_escaped(prop.value, ","):
+            name = " ".join(unescape(part).split())
+            if name:
+                found.setdefault(name)
+    return list(found)
 
 
 def _raw(named: dict[str, list[Property]], name: str) -> str:
