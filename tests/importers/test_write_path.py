@@ -573,3 +573,15 @@ def test_an_id_longer_than_its_column_is_found_again_on_a_reimport(network, owne
     again = plan_import(network, parsed)
     assert [i.action for i in again.interactions] == ["exists", "exists"]
     assert Interaction.objects.filter(participants=grace).count() == 2  # two ids, two rows
+
+
+@pytest.mark.parametrize(
+    ("headline", "kept_as"),
+    [("", ("Detective", "")), ("Doe - Founder", ("Doe - Founder", "Title: Detective"))],
+)
+def test_a_title_without_an_organization_is_never_dropped(network, owner, headline, kept_as):
+    """Whatever file it comes from: the headline if there is none, else in the notes."""
+    run(network, owner, record("Sherlock Holmes", title="Detective", headline=headline))
+    sherlock = Person.objects.get(network=network, full_name="Sherlock Holmes")
+    assert (sherlock.headline, sherlock.notes) == kept_as
+    assert not Affiliation.objects.filter(person=sherlock).exists()

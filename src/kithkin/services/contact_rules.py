@@ -193,6 +193,12 @@ def clean_record(record: ContactRecord, errors: list[RecordError]) -> bool:
             record.organization = ""
     else:
         record.organization = ""
+    if record.title and not record.organization:  # a title with no job to hold it
+        if not record.headline:
+            record.headline = record.title
+        elif fold(record.title) not in fold(record.headline):
+            record.notes = "\n\n".join(filter(None, [record.notes, f"Title: {record.title}"]))
+        record.title = ""
     record.notes = multi_line(record.notes)
     tags: dict[str, str] = {}
     for raw in record.tags:
