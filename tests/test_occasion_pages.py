@@ -11,8 +11,8 @@ from operator import itemgetter
 
 import pytest
 
-from kithkin.queries.occasion_pages import celebrated_flags, first_occasions
-from kithkin.queries.occasions import anniversary_rows, birthday_rows, built
+from kithkin.queries.occasion_pages import first_occasions
+from kithkin.queries.occasions import anniversary_rows, birthday_rows, built, celebrated_flags
 from kithkin.services.milestones import celebrate_occasion
 from tests.factories_milestones import born, make_job
 

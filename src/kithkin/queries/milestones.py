@@ -14,7 +14,7 @@ from django.db.models import F
 
 from kithkin.models import Milestone, Network, Person
 from kithkin.queries.agenda_items import AgendaItem, Section
-from kithkin.queries.occasion_pages import celebrated_flags, first_occasions
+from kithkin.queries.occasion_pages import first_occasions
 from kithkin.queries.occasions import (
     CELEBRATE_AFTER_DAYS,
     SUPPORT_DAYS,
@@ -23,6 +23,7 @@ from kithkin.queries.occasions import (
     anniversaries_between,
     birthday_occasion,
     built,
+    celebrated_flags,
     detail,
     kind_groups,
     mark_celebrated,

@@ -33,7 +33,7 @@ from django.db import connection
 from django.db.models import Case, CharField, F, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Cast, Collate
 
-from kithkin.models import Interaction, InteractionParticipant, Network, Person
+from kithkin.models import Interaction, Network, Person
 from kithkin.queries.occasions import (
     ANNIVERSARY,
     ANNIVERSARY_COLUMNS,
@@ -48,6 +48,8 @@ from kithkin.queries.occasions import (
     birthday_row,
     birthday_rows,
     built,
+    celebrated_flags,
+    participants,
 )
 
 WHOLE_YEAR_DAYS = 364  # from here on a window may hold a yearly occasion twice
@@ -72,48 +74,6 @@ class _Page:
     rows: list[Unbuilt] = field(default_factory=list)
 
 
-def celebrated_flags(rows: list[Unbuilt]) -> list[bool]:
-    """Whether each occasion was celebrated, for a thousand at once: by occasion key, on
-    the ``interaction_occasion`` index of the few interactions that celebrated something,
-    then their people (no filter on the network: it would steer the database to the
-    network's index; only this network's people are among the occasions' people). A
-    once-only milestone goes by the interactions linked to it. Three small queries."""
-    done: set[tuple[int, str]] = set()
-    keys = {row.key for row in rows if row.key}
-    if keys:
-        celebrating = dict(
-            Interaction.objects.filter(occasion__in=keys)
-            .exclude(occasion="")  # the index's condition, so the database uses it
-            .order_by()
-            .values_list("pk", "occasion")
-        )
-        done = _participants(celebrating)
-    linked_ids = {row.milestone_id for row in rows if not row.key and row.milestone_id}
-    linked: set[int | None] = set()
-    if linked_ids:
-        linked = set(
-            Interaction.objects.filter(milestone_id__in=linked_ids)  # by its index
-            .order_by()
-            .values_list("milestone_id", flat=True)
-            .distinct()
-        )
-    return [
-        (row.person_id, row.key) in done if row.key else row.milestone_id in linked for row in rows
-    ]
-
-
-def _participants(celebrating: dict[int, str]) -> set[tuple[int, str]]:
-    """(person, occasion key) for interactions id -> key."""
-    if not celebrating:
-        return set()
-    return {
-        (person_id, celebrating[interaction_id])
-        for interaction_id, person_id in InteractionParticipant.objects.filter(
-            interaction_id__in=list(celebrating)
-        ).values_list("interaction_id", "person_id")
-    }
-
-
 def celebrated_in(year: int) -> Celebrated:
     """The birthdays and work anniversaries celebrated in ``year``. Anniversary keys name
     their job, so every anniversary celebration is read (from the ``interaction_occasion``
@@ -130,7 +90,7 @@ def celebrated_in(year: int) -> Celebrated:
         .values_list("pk", "occasion")
     )
     celebrating = {pk: key for pk, key in keyed if key.endswith(f":{year}")}
-    pairs = _participants(celebrating)
+    pairs = participants(celebrating)
     return Celebrated(
         pairs=frozenset(pairs),
         people=frozenset(person for person, _ in pairs),

@@ -523,21 +523,23 @@ def milestones_between(
     return found
 
 
-def mark_celebrated(network: Network, occasions: list[Occasion]) -> list[Occasion]:
-    """The same occasions (all of ``network``), each with ``celebrated`` set. At most two
-    queries."""
-    keyed = [o for o in occasions if o.key]
+def celebrated_flags(rows: list[Unbuilt]) -> list[bool]:
+    """Whether each occasion was celebrated, for a thousand at once: by occasion key, on
+    the ``interaction_occasion`` index of the few interactions that celebrated something,
+    then their people (no filter on the network: it would steer the database to the
+    network's index; only this network's people are among the occasions' people). A
+    once-only milestone goes by the interactions linked to it. Three small queries."""
     done: set[tuple[int, str]] = set()
-    if keyed:
-        done = set(
-            # By person first (the participant index): these people are all in the
-            # network, and filtering on it would scan the network's interactions.
-            InteractionParticipant.objects.filter(
-                person_id__in={o.person.id for o in keyed},
-                interaction__occasion__in={o.key for o in keyed},
-            ).values_list("person_id", "interaction__occasion")
+    keys = {row.key for row in rows if row.key}
+    if keys:
+        celebrating = dict(
+            Interaction.objects.filter(occasion__in=keys)
+            .exclude(occasion="")  # the index's condition, so the database uses it
+            .order_by()
+            .values_list("pk", "occasion")
         )
-    linked_ids = {o.milestone_id for o in occasions if not o.key and o.milestone_id}
+        done = participants(celebrating)
+    linked_ids = {row.milestone_id for row in rows if not row.key and row.milestone_id}
     linked: set[int | None] = set()
     if linked_ids:
         linked = set(
@@ -547,12 +549,27 @@ def mark_celebrated(network: Network, occasions: list[Occasion]) -> list[Occasio
             .distinct()
         )
     return [
-        replace(
-            o,
-            celebrated=(o.person.id, o.key) in done if o.key else o.milestone_id in linked,
-        )
-        for o in occasions
+        (row.person_id, row.key) in done if row.key else row.milestone_id in linked for row in rows
     ]
+
+
+def participants(celebrating: dict[int, str]) -> set[tuple[int, str]]:
+    """(person, occasion key) for interactions id -> key."""
+    if not celebrating:
+        return set()
+    return {
+        (person_id, celebrating[interaction_id])
+        for interaction_id, person_id in InteractionParticipant.objects.filter(
+            interaction_id__in=list(celebrating)
+        ).values_list("interaction_id", "person_id")
+    }
+
+
+def mark_celebrated(network: Network, occasions: list[Occasion]) -> list[Occasion]:
+    """The same occasions (all of ``network``), each with ``celebrated`` set
+    (:func:`celebrated_flags`)."""
+    flags = celebrated_flags([unbuilt(o) for o in occasions])
+    return [replace(o, celebrated=done) for o, done in zip(occasions, flags, strict=True)]
 
 
 def occasion_order(occasion: Occasion) -> tuple[dt.date, str, int, str]:

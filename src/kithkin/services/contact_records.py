@@ -24,7 +24,7 @@ from django.db.models import Max
 
 from kithkin import access, clock
 from kithkin.errors import InvalidInput
-from kithkin.importers.plan import contact_points
+from kithkin.importers.plan import PlannedPoint, contact_points
 from kithkin.importers.records import ContactRecord, RecordError
 from kithkin.importers.rows import insert_rows
 from kithkin.models import Affiliation, Circle, ContactPoint, Network, Organization, Person, User
@@ -379,15 +379,6 @@ def _fill_fields(updating: list[ContactToWrite], now: dt.datetime) -> None:
 # One record -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class PointToSave:
-    kind: str
-    value: str
-    normalized: str
-    service: str = ""
-    label: str = ""
-
-
 @dataclass
 class ContactToSave:
     """What one record adds to one person (a ContactToWrite)."""
@@ -395,7 +386,7 @@ class ContactToSave:
     record: ContactRecord
     action: str  # new, update, unchanged
     person_id: int | None = None
-    points: list[PointToSave] = field(default_factory=list)
+    points: list[PlannedPoint] = field(default_factory=list)
     jobs: list[tuple[str, str]] = field(default_factory=list)
     fills: dict[str, object] = field(default_factory=dict)
     tags: list[str] = field(default_factory=list)
@@ -412,13 +403,13 @@ class SavedContact:
     changed: bool  # False: the person already had everything the record says
 
 
-def _points(network: Network, record: ContactRecord) -> list[PointToSave]:
+def _points(network: Network, record: ContactRecord) -> list[PlannedPoint]:
     """The record's contact points, validated and normalised as every importer does
     (importers.plan.contact_points); the first bad one refuses the record."""
     errors: list[RecordError] = []
     planned = contact_points(record, network.phone_region, errors)
     _refuse(errors)
-    return [PointToSave(p.kind, p.value, p.normalized, p.service, p.label) for p in planned]
+    return planned
 
 
 def _refuse(errors: list[RecordError]) -> None:
@@ -468,7 +459,7 @@ def save_contact_record(
     )
 
 
-def _additions(person: Person, record: ContactRecord, points: list[PointToSave]) -> ContactToSave:
+def _additions(person: Person, record: ContactRecord, points: list[PlannedPoint]) -> ContactToSave:
     """What ``record`` adds to ``person``: only what they lack."""
     held = set(ContactPoint.objects.filter(person=person).values_list("kind", "normalized"))
     orgs = {
