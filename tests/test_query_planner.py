@@ -59,3 +59,23 @@ def test_the_demo_network_arrives_with_statistics():
     _forget_statistics()
     generate_network(create_network(owner, name="Demo"), owner, people=30, interactions=50)
     assert _people_statistics() == pytest.approx(32, abs=1)  # 30, *me* in Demo, *me* at home
+
+
+def test_the_servers_schedule_keeps_sqlites_statistics_current():
+    """People added one at a time (no import) reach SQLite's planner on the server's
+    schedule; PostgreSQL's autovacuum does that itself, so the schedule leaves it be."""
+    from django.test.utils import CaptureQueriesContext
+
+    from kithkin.server import housekeeping_step
+
+    owner = factories.make_user("owner", full_name="Olive Owner")
+    network = factories.network_of(owner)
+    _forget_statistics()
+    for n in range(25):
+        factories.make_person(network, f"Person {n}")
+    with CaptureQueriesContext(connection) as captured:
+        housekeeping_step()
+    if connection.vendor == "sqlite":
+        assert _people_statistics() == pytest.approx(26, abs=1)  # 25 and *me*
+    else:
+        assert not [q for q in captured.captured_queries if "ANALYZE" in q["sql"]]
