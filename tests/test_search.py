@@ -142,3 +142,18 @@ def test_a_common_word_ranks_only_the_newest_conversations(network, ada, monkeyp
     newest_only = search_module._interaction_hits(network, "budget")
     assert [interaction_id for _, interaction_id in newest_only] == [newer[1].pk]
     assert old.pk not in {i for _, i in newest_only}
+
+
+def test_a_person_with_a_book_in_their_notes_is_saved_and_found(network, owner):
+    """The search document keeps its first 200,000 characters of distinct words: more is
+    a pasted book, and PostgreSQL refuses a search vector over 1 MB."""
+    from kithkin.services.people import PersonChanges, update_person
+    from kithkin.services.search_index import SEARCH_DOCUMENT_LIMIT
+
+    book = " ".join(f"word{i}" for i in range(150_000))  # ~1.3 MB of distinct words
+    ada = make_person(network, "Ada Lovelace")
+    update_person(network, owner, ada, PersonChanges(notes=f"compilers {book}"))
+    ada.refresh_from_db()
+    assert len(ada.search_text) <= SEARCH_DOCUMENT_LIMIT
+    assert not ada.search_text.endswith(" ")
+    assert [hit.person.pk for hit in search(network, "compilers").people] == [ada.pk]

@@ -23,9 +23,18 @@ _PERSON_FIELDS = (
 )
 
 
+# A document is searched, not read: past this many characters of distinct words (a book
+# pasted into the notes), the rest is not indexed. PostgreSQL refuses a tsvector over 1 MB.
+SEARCH_DOCUMENT_LIMIT = 200_000
+
+
 def search_document(*texts: str) -> str:
-    """A person's search document: the distinct folded words of everything known."""
-    return " ".join(dict.fromkeys(words(" ".join(texts))))
+    """A person's search document: the distinct folded words of everything known, the
+    first ``SEARCH_DOCUMENT_LIMIT`` characters of them."""
+    document = " ".join(dict.fromkeys(words(" ".join(texts))))
+    if len(document) <= SEARCH_DOCUMENT_LIMIT:
+        return document
+    return document[: document.rfind(" ", 0, SEARCH_DOCUMENT_LIMIT + 1)]
 
 
 def reindex_people(network: Network, person_ids: Iterable[int] | None = None) -> int:
