@@ -173,9 +173,17 @@ def _ordinary(compressed: int) -> Path:
 
 
 def _parse_linkedin(path: Path) -> Callable[[], object]:
+    """Read the export; refusing it (a ZIP bomb) is the outcome timed, not a failure."""
     from kithkin.importers.linkedin import parse_linkedin
+    from kithkin.importers.records import ImportFileError
 
-    return lambda: parse_linkedin(path)
+    def run() -> object:
+        try:
+            return parse_linkedin(path)
+        except ImportFileError as refused:
+            return refused
+
+    return run
 
 
 def zip_cases() -> dict[str, Callable[[], Callable[[], object]]]:

@@ -475,14 +475,21 @@ def many_emails(count: int) -> bytes:
 
 
 @pytest.mark.django_db
-def test_a_card_with_100000_emails_is_read_and_keeps_the_first_200(network, owner):
-    """Read in linear time (the parser's collections are dicts: bench/imports_scaling.py);
-    no one has 100,000 addresses, so the first 200 are kept and the file says so."""
+def test_a_card_with_100000_emails_is_bounded_and_says_so(network, owner):
+    """No one has 100,000 addresses: the card's first 1,000 properties are read (in
+    linear time: bench/imports_scaling.py), its first 200 contact points kept, and the
+    plan says both."""
     from kithkin.importers.plan import MAX_CONTACT_POINTS
+    from kithkin.importers.vcard_text import MAX_PROPERTIES
 
-    plan = plan_import(network, parse_vcards(many_emails(100_000), "many.vcf"))
+    parsed = parse_vcards(many_emails(100_000), "many.vcf")
+    assert [str(note) for note in parsed.skipped] == [
+        f"many.vcf:{MAX_PROPERTIES + 2}: vCard: the card holds more than 1,000 properties: "
+        "this one and the rest; left out"
+    ]
+    plan = plan_import(network, parsed)
     assert [str(error) for error in plan.errors] == [
-        "many.vcf:1: contact points: 100,000 of them; the first 200 are kept, 99,800 left out"
+        "many.vcf:1: contact points: 998 of them; the first 200 are kept, 798 left out"
     ]
     apply_plan(network, owner, plan)
     many = person(network, "Many Mails")
