@@ -35,10 +35,17 @@ def insert_rows(
     ]
     if dated:
         prepared = []
+        last: dict[int, tuple[object, object]] = {}  # a value every row shares (``now``)
         for row in rows:
             values = list(row)
             for index, field in dated:
-                values[index] = field.get_db_prep_save(values[index], connection)  # type: ignore[union-attr]
+                value = values[index]
+                seen = last.get(index)
+                if seen is not None and seen[0] is value:
+                    values[index] = seen[1]
+                    continue
+                values[index] = field.get_db_prep_save(value, connection)  # type: ignore[union-attr]
+                last[index] = (value, values[index])
             prepared.append(tuple(values))
         rows = prepared
     with connection.cursor() as cursor:
