@@ -157,3 +157,48 @@ def test_a_person_with_a_book_in_their_notes_is_saved_and_found(network, owner):
     assert len(ada.search_text) <= SEARCH_DOCUMENT_LIMIT
     assert not ada.search_text.endswith(" ")
     assert [hit.person.pk for hit in search(network, "compilers").people] == [ada.pk]
+
+
+def test_imported_conversations_are_searchable_and_later_ones_too(network, owner):
+    """A bulk import indexes its interactions in one statement at its end (SQLite), not
+    a trigger per row; what is logged afterwards is indexed by the trigger again."""
+    from django.db import connection
+
+    from kithkin.importers.apply import apply_plan
+    from kithkin.importers.plan import plan_import
+    from kithkin.importers.records import InteractionRecord, ParseResult, Participant
+
+    ada = make_person(network, "Ada Lovelace", emails=["ada@example.org"])
+    mail = [
+        InteractionRecord(
+            source="email",
+            path="mail.mbox",
+            line=n * 10 + 1,
+            external_id=f"<m{n}@example.org>",
+            kind="email",
+            occurred_at=dt.datetime(2026, 11, 1 + n, 9, tzinfo=dt.UTC),
+            direction="inbound",
+            summary=f"Analytical engine draft {n}",
+            participants=[Participant(email="ada@example.org")],
+        )
+        for n in range(3)
+    ]
+    apply_plan(network, owner, plan_import(network, ParseResult(interactions=mail)))
+    log(network, ada, on=dt.date(2026, 11, 20), summary="Bernoulli numbers")
+    [hit] = search(network, "analytical").people
+    assert hit.person == ada and hit.interaction is not None
+    assert hit.interaction.summary.startswith("Analytical engine draft")
+    assert [h.person for h in search(network, "bernoulli").people] == [ada]
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT COUNT(*) FROM kithkin_fts_paused")
+            assert cursor.fetchone()[0] == 0
+            cursor.execute(  # the index's own entries: every document is in it
+                "CREATE VIRTUAL TABLE temp.terms USING fts5vocab("
+                "main, kithkin_interaction_fts, 'instance')"
+            )
+            cursor.execute(
+                "SELECT term, COUNT(*) FROM temp.terms "
+                "WHERE term IN ('analytical', 'bernoulli') GROUP BY term ORDER BY term"
+            )
+            assert cursor.fetchall() == [("analytical", 3), ("bernoulli", 1)]

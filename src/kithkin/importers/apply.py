@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from kithkin import access, clock
+from kithkin.fulltext import interactions_indexed_in_bulk
 from kithkin.importers.plan import ImportPlan
 from kithkin.importers.records import stored_id
 from kithkin.importers.rows import insert_rows
@@ -96,7 +97,8 @@ def apply_plan(
         )
         summary.updated.append(me.pk)
     progress("interactions")
-    summary.interactions = _create_interactions(network, actor, plan, now)
+    with interactions_indexed_in_bulk():
+        summary.interactions = _create_interactions(network, actor, plan, now)
     progress("value received")
     summary.values = _create_values(network, actor, plan, now)
 
