@@ -26,6 +26,7 @@ twice changes nothing.
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -389,8 +390,10 @@ ROLE_MAILBOXES = frozenset(
 )
 
 
+@functools.lru_cache(maxsize=65_536)
 def _name(text: str) -> str:
-    """A name as matching compares it: case, accents and spacing aside."""
+    """A name as matching compares it: case, accents and spacing aside (cached: each
+    record's name is compared several times)."""
     return fold(" ".join(text.split()))
 
 

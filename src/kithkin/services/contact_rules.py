@@ -29,6 +29,7 @@ apply these, so the same value is accepted or refused the same way everywhere.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 
@@ -77,8 +78,9 @@ def multi_line(text: str) -> str:
     return text.replace("\x00", "").strip()
 
 
+@functools.lru_cache(maxsize=256)
 def limit(model: type[models.Model], name: str) -> int | None:
-    """The column's ``max_length``, None for a TextField."""
+    """The column's ``max_length``, None for a TextField (models do not change: cached)."""
     found: int | None = getattr(model._meta.get_field(name), "max_length", None)
     return found
 
@@ -94,6 +96,8 @@ def fitting(model: type[models.Model], name: str, value: str, field: str | None 
 
 def text(model: type[models.Model], name: str, value: str, field: str | None = None) -> str:
     """An optional one-line value of ``model.name`` cleaned and checked ("" is fine)."""
+    if not value:  # most optional fields of an imported row
+        return ""
     return fitting(model, name, one_line(value), field)
 
 
