@@ -15,7 +15,7 @@ from django.db.models import Max
 
 from kithkin import access, clock
 from kithkin.fulltext import interactions_indexed_in_bulk
-from kithkin.importers.plan import ImportPlan
+from kithkin.importers.planned import ImportPlan
 from kithkin.importers.records import stored_id
 from kithkin.importers.rows import insert_rows
 from kithkin.models import (

@@ -39,7 +39,6 @@ import datetime as dt
 import hashlib
 import heapq
 import re
-import types
 import zoneinfo
 from collections import deque
 from collections.abc import Iterator
@@ -58,17 +57,18 @@ from kithkin.importers.records import (
     Participant,
     RecordError,
 )
+from kithkin.importers.recurrence import (
+    EXPANSION_BUDGET,
+    NEVER_AFTER,
+    Examined,
+    ExaminedRule,
+    PastWindow,
+    Spent,
+)
 
 UTC = dt.UTC
 MAX_OCCURRENCES = 500  # per series, the latest up to `until`
-# Candidate occurrences dateutil may examine per file (every period it looks at, matching or
-# not, plus every slot it yields): ~0.8 s of work at worst (bench/imports_bounded.py); a
-# calendar of 150 weekly meetings held since 2014 spends 90,000.
-EXPANSION_BUDGET = 100_000
 NOT_MEETINGS = {"SECONDLY": "second", "MINUTELY": "minute"}  # rules no meeting follows
-# How far past `until` a rule with no date yet is followed, to tell "later" from "never":
-# every calendar pattern (29 February, week 53, a fifth Monday) recurs within 8 years.
-NEVER_AFTER = dt.timedelta(days=8 * 366)
 NOT_EVENTS = frozenset({"REPLY", "COUNTER", "DECLINECOUNTER", "REFRESH"})
 NOT_PEOPLE = frozenset({"ROOM", "RESOURCE", "GROUP"})
 ABSENT = frozenset({"DECLINED", "DELEGATED"})
@@ -164,7 +164,7 @@ class _Run:
     until: dt.datetime
     broken_zones: dict[str, str] = field(default_factory=dict)
     result: ParseResult = field(default_factory=ParseResult)
-    examined: _Examined = field(default_factory=lambda: _Examined(EXPANSION_BUDGET))
+    examined: Examined = field(default_factory=lambda: Examined(EXPANSION_BUDGET))
     # by id(event): what the event is as an interaction, if anything
     admitted: dict[int, InteractionRecord | None] = field(default_factory=dict)
 
@@ -314,7 +314,7 @@ def _expand(master: _Event | None, overrides: list[_Event], run: _Run) -> None:
     start = master.start
     try:
         slots, left_out = _slots(master, start, run)
-    except _Spent:
+    except Spent:
         spent = f"more than {EXPANSION_BUDGET} candidate occurrences examined in this file"
         run.error(master.line, "RRULE", f"{spent} (a rule that never matches?): series left out")
         run.examined.left = 0
@@ -339,7 +339,7 @@ def _cancelled(event: _Event) -> bool:
 
 def _slots(master: _Event, start: dt.date, run: _Run) -> tuple[list[dt.datetime], int]:
     """The series' slots (naive, in the start's zone) up to `until`, the latest kept; and
-    how many earlier ones were left out. Raises _Spent when the file's budget runs out."""
+    how many earlier ones were left out. Raises Spent when the file's budget runs out."""
     bound = _in_frame(run.until, start) + dt.timedelta(days=1)
     first = _in_frame(start, start)
     generators: list[Iterator[dt.datetime]] = [iter([first])]  # DTSTART is an occurrence
@@ -382,83 +382,12 @@ def _slots(master: _Event, start: dt.date, run: _Run) -> tuple[list[dt.datetime]
     return list(kept), seen - len(kept)
 
 
-class _Spent(Exception):
-    """The file's recurrence budget is spent: this series and the next are left out."""
-
-
-@dataclass
-class _Examined:
-    """How many more candidate occurrences dateutil may look at in this file."""
-
-    left: int
-
-    def charge(self, line: int) -> None:
-        self.left -= 1
-        if self.left < 0:
-            raise _Spent(line)
-
-
-class _PastWindow(Exception):
-    """dateutil looked at a period after the window: the rule has nothing more to give."""
-
-
-class _CountedPeriods(dateutil.rrule._iterinfo):
-    """dateutil's per-period helper, charging each period it is asked for to the rule's
-    budget and ending the rule at the end of the window. dateutil alone stops at UNTIL
-    only when an occurrence passes it: a rule that never matches runs to the year 9999."""
-
-    def _period(self, year: int, month: int, day: int) -> None:
-        rule = self.rrule
-        if isinstance(rule, _ExaminedRule):
-            rule.examined.charge(rule.line)
-            # The period's first day: a year, a month, else the day (the day dateutil keeps
-            # for YEARLY and MONTHLY is DTSTART's, not the period's).
-            parts = {dateutil.rrule.YEARLY: 1, dateutil.rrule.MONTHLY: 2}.get(rule._freq, 3)
-            end = rule.horizon
-            if (year, month, day)[:parts] > (end.year, end.month, end.day)[:parts]:
-                raise _PastWindow
-
-    def ydayset(self, year: int, month: int, day: int) -> Any:
-        self._period(year, month, day)
-        return super().ydayset(year, month, day)
-
-    def mdayset(self, year: int, month: int, day: int) -> Any:
-        self._period(year, month, day)
-        return super().mdayset(year, month, day)
-
-    def wdayset(self, year: int, month: int, day: int) -> Any:
-        self._period(year, month, day)
-        return super().wdayset(year, month, day)
-
-    def ddayset(self, year: int, month: int, day: int) -> Any:
-        self._period(year, month, day)
-        return super().ddayset(year, month, day)
-
-
-class _ExaminedRule(rrule):
-    """A dateutil rule whose expansion is charged to a budget and ends at `horizon`: its
-    `_iter` is dateutil's own, run with _CountedPeriods in place of dateutil's helper (a
-    copy of the function, so no other use of dateutil in the process is affected)."""
-
-    examined: _Examined
-    horizon: dt.datetime
-    line: int
-
-    _iter = types.FunctionType(
-        rrule._iter.__code__,
-        {**vars(dateutil.rrule), "_iterinfo": _CountedPeriods},
-        "_iter",
-        rrule._iter.__defaults__,
-        rrule._iter.__closure__,
-    )
-
-
 def _examined(rule: rrule, bound: dt.datetime, run: _Run, line: int) -> Iterator[dt.datetime]:
     """The rule's slots up to `bound`, each period looked at and each slot charged. A rule
     with no date up to `bound` is followed to NEVER_AFTER later: none there either, and it
     is reported as one that never matches."""
-    rule.__class__ = _ExaminedRule
-    assert isinstance(rule, _ExaminedRule)
+    rule.__class__ = ExaminedRule
+    assert isinstance(rule, ExaminedRule)
     rule.examined, rule.horizon, rule.line = run.examined, bound + NEVER_AFTER, line
     found = False
     try:
@@ -468,7 +397,7 @@ def _examined(rule: rrule, bound: dt.datetime, run: _Run, line: int) -> Iterator
             run.examined.charge(line)
             found = True
             yield slot
-    except _PastWindow:
+    except PastWindow:
         if not found:
             run.error(line, "RRULE", "the rule matches no date at all: only DTSTART kept")
 

@@ -28,16 +28,16 @@ import datetime as dt
 import hashlib
 import re
 import zipfile
-import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from kithkin import normalize
 from kithkin.errors import InvalidInput
 from kithkin.importers import csv_text
 from kithkin.importers.csv_text import Rows, Table, one_line
+from kithkin.importers.export_files import Reader, TooLarge, file_reader, is_csv, zip_members
 from kithkin.importers.records import (
     ContactRecord,
     ImportFileError,
@@ -50,12 +50,6 @@ from kithkin.importers.records import (
 
 SOURCE = "linkedin"
 SUMMARY_LENGTH = 200
-MAX_MEMBER_BYTES = 256 * 1024 * 1024  # a 30,000-connection export is a few MB
-# A ZIP member that unpacks to more than this many times its packed size is refused
-# unread (LinkedIn's CSVs pack about 3-6:1; a "ZIP bomb" packs 400:1 and more), once it
-# unpacks to more than RATIO_FREE_BYTES, below which any ratio is harmless.
-MAX_COMPRESSION_RATIO = 100
-RATIO_FREE_BYTES = 1024 * 1024
 # Lines per file (a row may span lines; a line never holds two rows): LinkedIn caps a
 # network at 30,000 connections; every other file gets the larger bound.
 MAX_LINES = {"connections.csv": 50_000}
@@ -73,11 +67,6 @@ ENDORSEMENT_WEIGHT = 1
 RECOMMENDATION_WEIGHT = 3
 DESCRIPTION_LENGTH = 1000
 _SLASHED_DAY = re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})")  # 2023/06/05 15:47:58 UTC
-
-
-class TooLarge(ImportFileError):
-    """A file of the export is bigger than a real one can be (a ZIP bomb...): the whole
-    import is refused, not just that file."""
 
 
 @dataclass(frozen=True)
@@ -506,7 +495,6 @@ def _table(data: bytes, path: str, required: tuple[str, ...], what: str) -> Tabl
     return csv_text.table_at(rows, header)
 
 
-Reader = Callable[[], bytes]
 _PARSERS: dict[str, Callable[[bytes, str], ParseResult]] = {
     "connections.csv": parse_connections,
     "messages.csv": parse_messages,
@@ -515,22 +503,14 @@ _PARSERS: dict[str, Callable[[bytes, str], ParseResult]] = {
     "endorsement_received_info.csv": parse_endorsements,
     "recommendations_received.csv": parse_recommendations,
 }
-_UNPACK_ERRORS = (
-    zipfile.BadZipFile,
-    zlib.error,
-    OSError,
-    RuntimeError,
-    NotImplementedError,
-    EOFError,
-)
 
 
 def parse_linkedin(path: Path) -> LinkedInResult:
     """Everything Kithkin reads from a LinkedIn export: its folder, its ZIP or one CSV."""
     if path.is_dir():
         # the export's own files, or one folder down (a ZIP unpacked into its own folder)
-        found = sorted(p for p in (*path.glob("*"), *path.glob("*/*")) if _is_csv(p))
-        files = {p.name.lower(): (str(p), _file_reader(p)) for p in reversed(found)}
+        found = sorted(p for p in (*path.glob("*"), *path.glob("*/*")) if is_csv(p))
+        files = {p.name.lower(): (str(p), file_reader(p)) for p in reversed(found)}
         return _parse_export(str(path), files)
     if path.is_file() and zipfile.is_zipfile(path):
         try:
@@ -538,7 +518,7 @@ def parse_linkedin(path: Path) -> LinkedInResult:
         except (zipfile.BadZipFile, OSError) as exc:
             raise ImportFileError(str(path), f"not a readable ZIP archive ({exc})") from None
         with archive:
-            return _parse_export(str(path), _zip_members(archive, str(path)))
+            return _parse_export(str(path), zip_members(archive, str(path)))
     if not path.is_file():
         raise ImportFileError(str(path), "no such file or folder")
     # One CSV, by its name; one LinkedIn did not give it ("messages (1).csv") by what it
@@ -549,7 +529,7 @@ def parse_linkedin(path: Path) -> LinkedInResult:
         ("connections.csv", parse_connections),
     )
     result = LinkedInResult()
-    result.extend(parser(_bounded(known, _file_reader(path)(), where), where))
+    result.extend(parser(_bounded(known, file_reader(path)(), where), where))
     return result
 
 
@@ -594,48 +574,3 @@ def _parse_export(where: str, files: dict[str, tuple[str, Reader]]) -> LinkedInR
             continue
         result.extend(part)
     return result
-
-
-def _is_csv(path: Path) -> bool:
-    return path.suffix.lower() == ".csv" and path.is_file()
-
-
-def _file_reader(path: Path) -> Reader:
-    def read() -> bytes:
-        try:
-            return path.read_bytes()
-        except OSError as exc:
-            raise ImportFileError(str(path), f"cannot be read ({exc.strerror})") from None
-
-    return read
-
-
-def _zip_members(archive: zipfile.ZipFile, where: str) -> dict[str, tuple[str, Reader]]:
-    files: dict[str, tuple[str, Reader]] = {}
-    for info in sorted(archive.infolist(), key=lambda info: info.filename, reverse=True):
-        name = PurePosixPath(info.filename).name.lower()
-        if not info.is_dir() and name.endswith(".csv"):
-            member = f"{where}/{info.filename}"
-            files[name] = (member, _member_reader(archive, info, member))
-    return files
-
-
-def _member_reader(archive: zipfile.ZipFile, info: zipfile.ZipInfo, where: str) -> Reader:
-    def read() -> bytes:
-        if info.file_size > MAX_MEMBER_BYTES:
-            raise TooLarge(where, f"larger than {MAX_MEMBER_BYTES // 2**20} MB unpacked")
-        ratio = info.file_size / max(info.compress_size, 1)
-        if info.file_size > RATIO_FREE_BYTES and ratio > MAX_COMPRESSION_RATIO:
-            raise TooLarge(
-                where,
-                f"would unpack from {info.compress_size:,} to {info.file_size:,} bytes "
-                f"({ratio:,.0f} times larger; LinkedIn's files grow about 5 times, at most "
-                f"{MAX_COMPRESSION_RATIO} is read): not a LinkedIn export (a ZIP bomb?), "
-                "not imported",
-            )
-        try:
-            return archive.read(info)
-        except _UNPACK_ERRORS as exc:
-            raise ImportFileError(where, f"cannot be unpacked ({exc})") from None
-
-    return read

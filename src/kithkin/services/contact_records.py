@@ -24,7 +24,7 @@ from django.db.models import Max
 
 from kithkin import access, clock
 from kithkin.errors import InvalidInput
-from kithkin.importers.plan import PlannedPoint, contact_points
+from kithkin.importers.planned import PlannedPoint, contact_points
 from kithkin.importers.records import ContactRecord, RecordError
 from kithkin.importers.rows import insert_rows
 from kithkin.models import Affiliation, Circle, ContactPoint, Network, Organization, Person, User

@@ -40,6 +40,11 @@ def _reading_seconds() -> float:
     return settings.REQUEST_TIMEOUT / 2
 
 
+def _planning_seconds() -> float:
+    """Matching the records to the network gets a quarter; the apply keeps the rest."""
+    return settings.REQUEST_TIMEOUT / 4
+
+
 def _context(request: NetworkRequest) -> ImportContext:
     return context_for(request.network, request.user, until=clock.now())
 
@@ -65,7 +70,9 @@ def _forget(request: NetworkRequest) -> None:
 def _plan(request: NetworkRequest, format_name: str, path: Path) -> ImportPlan:
     create_people = bool(request.session.get(_SESSION_KEY, {}).get("create_people"))
     parsed = parse_within(format_name, path, _context(request), seconds=_reading_seconds())
-    return plan_import(request.network, parsed, create_people=create_people)
+    return plan_import(
+        request.network, parsed, create_people=create_people, seconds=_planning_seconds()
+    )
 
 
 @network_view(form=True)
