@@ -239,3 +239,24 @@ def test_ctrl_c_during_an_import_prints_one_line_and_writes_nothing(tmp_path) ->
         [KITH, "people", "--json"], env=env, capture_output=True, text=True, timeout=120
     )
     assert people.stdout.strip() == "[]"
+
+
+@pytest.mark.django_db
+def test_matching_an_upload_past_its_time_budget_stops_it_and_writes_nothing(
+    web, network, owner, monkeypatch
+):
+    from kithkin.web.views import transfer
+
+    monkeypatch.setattr(transfer, "_planning_seconds", lambda: 0)  # any file takes longer
+    client = signed_in(owner)
+    cards = "".join(
+        f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Person {n}\r\nEND:VCARD\r\n" for n in range(600)
+    )
+    upload = SimpleUploadedFile("many.vcf", cards.encode())
+    client.post("/import/", {"format": "vcard", "file": upload})
+    response = client.get("/import/preview/")
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "many.vcf: matching it to the network took longer than 0 s, so it was stopped" in page
+    assert not Person.objects.filter(full_name="Person 1").exists()
+    assert list(uploads.folder().iterdir()) == []
