@@ -68,6 +68,24 @@ def log(
     )
 
 
+def linkedin_message(
+    network: Network, person: Person, *, on: dt.date, direction: str, invitation: bool = False
+) -> Interaction:
+    """A LinkedIn message with ``person`` (or, with ``invitation``, an invitation to
+    connect: it says who reached out first and is no conversation)."""
+    kind = "invitation" if invitation else "msg"
+    same_day = Interaction.objects.filter(network=network, participants=person).count()
+    return log(
+        network,
+        person,
+        on=on,
+        kind="message",
+        direction=direction,
+        source="linkedin",
+        external_id=f"{kind}/{person.pk}/{on}/{direction}/{same_day}",
+    )
+
+
 def make_follow_up(
     network: Network,
     people: Person | Sequence[Person],

@@ -14,7 +14,7 @@ from kithkin.services.interactions import delete_interaction
 from kithkin.services.merge import merge_people
 from kithkin.services.undo import undo
 from tests.conftest import TODAY
-from tests.factories import log, make_person
+from tests.factories import linkedin_message, log, make_person
 
 pytestmark = pytest.mark.django_db
 
@@ -24,21 +24,9 @@ def tally_of(person) -> dict[str, object] | None:
     return row
 
 
-def invitation(network, person, *, on: dt.date, direction: str):
-    return log(
-        network,
-        person,
-        on=on,
-        kind="message",
-        direction=direction,
-        source="linkedin",
-        external_id=f"invitation/{person.pk}/{direction}/{on}",
-    )
-
-
 def test_a_tally_counts_talks_meetings_and_who_reached_out(network, owner):
     ines = make_person(network, "Ines Duarte")
-    invitation(network, ines, on=dt.date(2024, 1, 15), direction="inbound")
+    linkedin_message(network, ines, on=dt.date(2024, 1, 15), direction="inbound", invitation=True)
     log(network, ines, on=dt.date(2025, 3, 1), kind="email", direction="inbound")
     log(network, ines, on=dt.date(2025, 6, 1), kind="message", direction="outbound")
     coffee = log(network, ines, on=dt.date(2025, 9, 1), kind="meeting", direction="mutual")
@@ -93,8 +81,8 @@ def test_the_migration_counts_what_the_service_counts(network, owner):
     """The migration that introduced tallies counts existing interactions in SQL of its
     own: it must agree with the service on every field."""
     ines, gus = make_person(network, "Ines Duarte"), make_person(network, "Gus Grant")
-    invitation(network, ines, on=dt.date(2024, 1, 15), direction="inbound")
-    invitation(network, gus, on=dt.date(2024, 2, 15), direction="outbound")
+    linkedin_message(network, ines, on=dt.date(2024, 1, 15), direction="inbound", invitation=True)
+    linkedin_message(network, gus, on=dt.date(2024, 2, 15), direction="outbound", invitation=True)
     for day, kind, direction in [
         (1, "email", "inbound"),
         (2, "video", "outbound"),

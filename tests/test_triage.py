@@ -15,7 +15,7 @@ from kithkin.services import people_bulk
 from kithkin.services.affiliations import add_affiliation
 from kithkin.services.people import archive_person
 from tests.conftest import TODAY
-from tests.factories import log, make_person, network_of
+from tests.factories import linkedin_message, log, make_person, network_of
 from tests.factories_ledger import gave, imported, me
 
 pytestmark = pytest.mark.django_db
@@ -23,18 +23,6 @@ pytestmark = pytest.mark.django_db
 
 def by_name(network) -> dict[str, object]:
     return {s.person.full_name: s for s in suggestions(network, TODAY)}
-
-
-def message(network, person, *, on: dt.date, direction: str, n: int = 0):
-    return log(
-        network,
-        person,
-        on=on,
-        kind="message",
-        direction=direction,
-        source="linkedin",
-        external_id=f"msg/{person.pk}/{on}/{direction}/{n}",
-    )
 
 
 def test_only_people_without_circle_or_cadence_are_triaged(network, owner):
@@ -50,10 +38,10 @@ def test_only_people_without_circle_or_cadence_are_triaged(network, owner):
 
 def test_evidence_reads_as_sentences(network, owner):
     ines = make_person(network, "Inês Costa", connected_on=dt.date(2020, 1, 15))
-    for n in range(9):
-        message(network, ines, on=dt.date(2026, 1, 30), direction="inbound", n=n)
-    for n in range(3):
-        message(network, ines, on=dt.date(2025, 12, 1), direction="outbound", n=n)
+    for _ in range(9):
+        linkedin_message(network, ines, on=dt.date(2026, 1, 30), direction="inbound")
+    for _ in range(3):
+        linkedin_message(network, ines, on=dt.date(2025, 12, 1), direction="outbound")
     log(
         network,
         ines,
@@ -82,16 +70,16 @@ def test_representative_people_get_representative_circles(network, owner):
     bea = make_person(network, "Bea Met")
     for day in (5, 12, 19):
         log(network, bea, on=dt.date(2026, 1, day), kind="meeting")
-    for n in range(3):
-        message(network, bea, on=dt.date(2026, 2, 1), direction="outbound", n=n)
+    for _ in range(3):
+        linkedin_message(network, bea, on=dt.date(2026, 2, 1), direction="outbound")
     # A call last autumn and an endorsement: regular.
     carl = make_person(network, "Carl Call")
     log(network, carl, on=dt.date(2025, 10, 1), kind="call")
     imported(network, carl, on=dt.date(2025, 3, 1), external_id="e/carl")
     # Two old messages years ago: occasional.
     dora = make_person(network, "Dora Old", connected_on=dt.date(2019, 1, 1))
-    message(network, dora, on=dt.date(2024, 1, 1), direction="inbound")
-    message(network, dora, on=dt.date(2024, 1, 2), direction="inbound", n=1)
+    linkedin_message(network, dora, on=dt.date(2024, 1, 1), direction="inbound")
+    linkedin_message(network, dora, on=dt.date(2024, 1, 2), direction="inbound")
     # Only a connection, years ago: acquaintance; a connection of last year: occasional.
     make_person(network, "Eve Never", connected_on=dt.date(2018, 5, 5))
     make_person(network, "Fay Fresh", connected_on=dt.date(2024, 6, 1))
@@ -141,7 +129,7 @@ def test_query_count_does_not_grow_with_the_network(network, owner):
     def grow(start: int, count: int) -> None:
         for i in range(start, start + count):
             person = make_person(network, f"Person {i}", organization="Acme")
-            message(network, person, on=dt.date(2026, 1, 1), direction="inbound")
+            linkedin_message(network, person, on=dt.date(2026, 1, 1), direction="inbound")
             imported(network, person, external_id=f"e/{i}", on=dt.date(2025, 1, 1))
 
     grow(0, 2)
@@ -236,8 +224,8 @@ def test_who_reached_out_and_help_received(network):
     from tests.factories_ledger import received
 
     gus = make_person(network, "Gus Both")
-    message(network, gus, on=dt.date(2026, 2, 19), direction="inbound")
-    message(network, gus, on=dt.date(2026, 2, 20), direction="outbound")
+    linkedin_message(network, gus, on=dt.date(2026, 2, 19), direction="inbound")
+    linkedin_message(network, gus, on=dt.date(2026, 2, 20), direction="outbound")
     log(
         network,
         gus,
