@@ -192,12 +192,15 @@ def test_the_scheduled_housekeeping_deletes_abandoned_uploads(web) -> None:
     assert not abandoned.exists() and fresh.exists()
 
 
-def test_every_worker_starts_the_housekeeping_schedule() -> None:
+def test_every_worker_starts_the_housekeeping_schedule(monkeypatch) -> None:
     options = server.gunicorn_options("127.0.0.1", 0, 1, 1)
     assert options["post_fork"] is server._post_fork
+    ran = threading.Event()
+    monkeypatch.setattr(server, "housekeeping_step", ran.set)  # what it does: tested above
     stop = server.start_housekeeping()
     try:
         assert "kithkin-housekeeping" in {thread.name for thread in threading.enumerate()}
+        assert ran.wait(10)  # at once, not only after the first interval
     finally:
         stop.set()
 
