@@ -91,22 +91,24 @@ _POSTGRES_SCHEMA = [
 
 
 @contextmanager
-def interactions_indexed_in_bulk() -> Iterator[None]:
+def interactions_indexed_in_bulk() -> Iterator[int]:
     """Inside a transaction: the interactions inserted within are indexed in one statement
     at the end instead of a trigger per row (SQLite). The pause is a row of the same
     transaction, so no other connection ever writes while it holds. PostgreSQL's
-    generated column needs nothing."""
+    generated column needs nothing. Yields the newest interaction id before the inserts:
+    every row above it is one of them (the write lock is held)."""
     from django.db import connection
 
-    if connection.vendor != "sqlite":
-        yield
-        return
-    assert connection.in_atomic_block, "the pause must end with its transaction"
     with connection.cursor() as cursor:
         cursor.execute("SELECT COALESCE(MAX(id), 0) FROM kithkin_interaction")
         (since,) = cursor.fetchone()
+    if connection.vendor != "sqlite":
+        yield since
+        return
+    assert connection.in_atomic_block, "the pause must end with its transaction"
+    with connection.cursor() as cursor:
         cursor.execute("INSERT INTO kithkin_fts_paused (since_id) VALUES (%s)", [since])
-    yield
+    yield since
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM kithkin_fts_paused")
         cursor.execute(

@@ -11,7 +11,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Max
 
 from kithkin import access, clock
 from kithkin.fulltext import interactions_indexed_in_bulk
@@ -97,8 +96,8 @@ def apply_plan(
         )
         summary.updated.append(me.pk)
     progress("interactions")
-    with interactions_indexed_in_bulk():
-        summary.interactions = _create_interactions(network, actor, plan, now)
+    with interactions_indexed_in_bulk() as newest_before:
+        summary.interactions = _create_interactions(network, actor, plan, now, newest_before)
     progress("value received")
     summary.values = _create_values(network, actor, plan, now)
 
@@ -121,17 +120,16 @@ def apply_plan(
     return summary
 
 
-def _create_interactions(network: Network, actor: User, plan: ImportPlan, now: dt.datetime) -> int:
+def _create_interactions(
+    network: Network, actor: User, plan: ImportPlan, now: dt.datetime, newest_before: int
+) -> int:
     """The new interactions and their participants, as plain rows (``importers.rows``):
     building a model per row made 200,000 of them hold the write lock four times as long
     as the database's own work. Every imported interaction has a source id, so the rows
-    written are found again by it (they are the network's newest) to link their people."""
+    written are found again by it (all are above ``newest_before``) to link their people."""
     planned = [p for p in plan.interactions if p.action == "new"]
     if not planned:
         return 0
-    newest_before = (
-        Interaction.objects.filter(network=network).aggregate(newest=Max("pk"))["newest"] or 0
-    )
     insert_rows(
         Interaction,
         (

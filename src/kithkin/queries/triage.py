@@ -325,7 +325,7 @@ def suggestions(network: Network, today: dt.date, *, limit: int | None = None) -
     evidence = _interaction_evidence(network)
     _value_evidence(network, me, evidence)
     _organization_evidence(network, me, evidence)
-    circles = list(Circle.objects.filter(network=network).order_by("rank", "pk"))
+    circles = circles_by_rank(network)
     zone = network.time_zone
     found = []
     for pk, full_name, connected_on in people.order_by("full_name", "pk").values_list(
@@ -345,6 +345,11 @@ def suggestions(network: Network, today: dt.date, *, limit: int | None = None) -
         )
     found.sort(key=lambda s: (s.circle.rank if s.circle else 0, -s.score))  # stable: by name
     return found[:limit] if limit is not None else found
+
+
+def circles_by_rank(network: Network) -> list[Circle]:
+    """The network's circles, closest first: the tiers triage suggests, in order."""
+    return list(Circle.objects.filter(network=network).order_by("rank", "pk"))
 
 
 def by_circle(found: Sequence[Suggestion]) -> dict[Circle, list[int]]:

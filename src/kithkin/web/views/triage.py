@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 
 from kithkin import access
 from kithkin.models import Circle
-from kithkin.queries.triage import standing, suggestions, untriaged
+from kithkin.queries.triage import circles_by_rank, standing, suggestions, untriaged
 from kithkin.services import people_bulk
 from kithkin.services.people import set_new_people_circle
 from kithkin.web.decorators import NetworkRequest, network_view
@@ -37,7 +37,7 @@ def _people(count: int) -> str:
 @network_view()
 def triage_page(request: NetworkRequest) -> HttpResponse:
     found = suggestions(request.network, today_of(request))
-    circles = list(Circle.objects.filter(network=request.network).order_by("rank", "pk"))
+    circles = circles_by_rank(request.network)
     return render(
         request,
         "kithkin/triage.html",
