@@ -15,6 +15,7 @@ from kithkin.models import (
     ContactPoint,
     Event,
     FollowUp,
+    ImportUpload,
     Interaction,
     Invitation,
     Membership,
@@ -125,6 +126,14 @@ def last_undoable_action(user: User, network: Network) -> UndoableAction:
     if found is None:
         raise NotFound(f"Nothing to undo in {network.name}.")
     return found
+
+
+def import_upload_for(user: User, network: Network, upload_id: int) -> ImportUpload:
+    """One of the user's own uploads in ``network``: another user's is not found (its
+    bytes may be their mailbox)."""
+    return _in_network(
+        user, network, ImportUpload.objects.filter(uploaded_by=user), upload_id, "upload"
+    )
 
 
 def interaction_for(user: User, network: Network, interaction_id: int) -> Interaction:

@@ -61,8 +61,8 @@ def housekeeping_step() -> None:
     and keep the query planner's statistics current as the data changes between imports
     (``services.query_planner.refresh_on_schedule``)."""
     from kithkin import clock
+    from kithkin.services import uploads
     from kithkin.services.query_planner import refresh_on_schedule
-    from kithkin.web import uploads
 
     deleted = uploads.sweep_abandoned(clock.now())
     if deleted:

@@ -21,7 +21,7 @@ from kithkin.importers import icalendar_events
 from kithkin.importers.icalendar_events import parse_calendar
 from kithkin.importers.records import RecordError
 from kithkin.models import Person
-from kithkin.web import uploads
+from kithkin.services import uploads
 from kithkin.web.markdown import MAX_MARKDOWN_CHARACTERS
 from tests.conftest import FROZEN_NOW
 from tests.factories import make_person
@@ -149,9 +149,9 @@ def test_a_short_note_of_unclosed_brackets_shows_as_plain_text(web, network, own
 def test_reading_an_upload_past_its_time_budget_stops_it_and_writes_nothing(
     web, network, owner, monkeypatch
 ):
-    from kithkin.web.views import transfer
+    from kithkin.services import transfer
 
-    monkeypatch.setattr(transfer, "_reading_seconds", lambda: 0)  # any file takes longer
+    monkeypatch.setattr(transfer, "reading_seconds", lambda: 0)  # any file takes longer
     client = signed_in(owner)
     vcard = b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ada Lovelace\r\nEND:VCARD\r\n"
     client.post("/import/", {"format": "vcard", "file": SimpleUploadedFile("a.vcf", vcard)})
@@ -179,6 +179,7 @@ def test_an_upload_parsed_in_the_child_process_is_planned_and_imported(web, netw
     }
 
 
+@pytest.mark.django_db
 def test_the_scheduled_housekeeping_deletes_abandoned_uploads(web) -> None:
     abandoned = uploads.folder() / uploads.store([b"BEGIN:VCARD"], "old.vcf")
     fresh = uploads.folder() / uploads.store([b"BEGIN:VCARD"], "new.vcf")
@@ -252,9 +253,9 @@ def test_ctrl_c_during_an_import_prints_one_line_and_writes_nothing(tmp_path) ->
 def test_matching_an_upload_past_its_time_budget_stops_it_and_writes_nothing(
     web, network, owner, monkeypatch
 ):
-    from kithkin.web.views import transfer
+    from kithkin.services import transfer
 
-    monkeypatch.setattr(transfer, "_planning_seconds", lambda: 0)  # any file takes longer
+    monkeypatch.setattr(transfer, "planning_seconds", lambda: 0)  # any file takes longer
     client = signed_in(owner)
     cards = "".join(
         f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Person {n}\r\nEND:VCARD\r\n" for n in range(600)

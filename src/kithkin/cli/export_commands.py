@@ -1,4 +1,4 @@
-"""`kith export FORMAT`: the current network as vCard, CSV or Kithkin JSON."""
+"""`kith export FORMAT`: the current network in any format of ``exporters.EXPORT_FORMATS``."""
 
 from __future__ import annotations
 
@@ -10,13 +10,15 @@ import typer
 
 from kithkin.cli.context import err, handle_errors, session
 from kithkin.errors import InvalidInput
+from kithkin.exporters import EXPORT_FORMATS
 
-FORMATS = ("vcard", "csv", "json")
+NAMES = f"{', '.join(list(EXPORT_FORMATS)[:-1])} or {list(EXPORT_FORMATS)[-1]}"
+VCARD_VERSIONS = {"3": "3.0", "4": "4.0", "3.0": "3.0", "4.0": "4.0"}
 
 
 @handle_errors
 def export(
-    format_name: Annotated[str, typer.Argument(metavar="FORMAT", help="vcard, csv or json.")],
+    format_name: Annotated[str, typer.Argument(metavar="FORMAT", help=f"{NAMES}.")],
     output: Annotated[
         Path | None,
         typer.Option("--output", "-o", help="Write to this file (default: standard output)."),
@@ -24,22 +26,16 @@ def export(
     vcard_version: Annotated[str, typer.Option("--vcard-version", help="4 (default) or 3.")] = "4",
 ) -> None:
     """Export the current network: vCard 4.0 (or 3.0), CSV, or lossless Kithkin JSON."""
-    from kithkin.exporters.csv_export import export_csv
-    from kithkin.exporters.kithkin_json import export_json
-    from kithkin.exporters.vcard import export_vcards
+    from kithkin.services.transfer import export_network
 
     fmt = format_name.lower()
-    if fmt not in FORMATS:
-        raise InvalidInput("FORMAT", f"{format_name!r} is not one of {', '.join(FORMATS)}")
-    if vcard_version not in {"3", "4", "3.0", "4.0"}:
+    if fmt not in EXPORT_FORMATS:
+        raise InvalidInput("FORMAT", f"{format_name!r} is not one of {', '.join(EXPORT_FORMATS)}")
+    if vcard_version not in VCARD_VERSIONS:
         raise InvalidInput("--vcard-version", f"{vcard_version!r}: use 4 or 3")
     ctx = session()
-    if fmt == "vcard":
-        text = export_vcards(ctx.network, version="3.0" if vcard_version.startswith("3") else "4.0")
-    elif fmt == "csv":
-        text = export_csv(ctx.network)
-    else:
-        text = export_json(ctx.network)
+    version = VCARD_VERSIONS[vcard_version] if fmt == "vcard" else ""
+    text = export_network(ctx.network, ctx.user, fmt, version=version).body
     if output is None:
         sys.stdout.write(text)
         return

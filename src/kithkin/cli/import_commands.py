@@ -36,16 +36,9 @@ def _cancellable(function: Callable[P, R]) -> Callable[P, R]:
 
 def _restore_json(ctx: Any, path: Path, *, dry_run: bool, as_json: bool) -> None:
     """Kithkin JSON is a whole network: it is restored, not matched, into an empty one."""
-    from kithkin.importers.kithkin_json import read_document, restore
-    from kithkin.importers.records import ImportFileError
+    from kithkin.services.transfer import restore_file
 
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ImportFileError(str(path), f"cannot be read: {exc.strerror}") from exc
-    document = read_document(data, str(path))
-    counts = {key: len(document.get(key, [])) for key in ("people", "interactions", "follow_ups")}
-    restore(ctx.network, ctx.user, document, str(path), dry_run=dry_run)  # checked either way
+    counts = restore_file(ctx.network, ctx.user, path, dry_run=dry_run)  # checked either way
     if as_json:
         print_json({"format": "json", "path": str(path), "dry_run": dry_run, "restored": counts})
         return
@@ -136,16 +129,14 @@ def import_(
         TimeElapsedColumn,
     )
 
-    from kithkin import clock
-    from kithkin.importers.apply import APPLY_STEPS, apply_plan
-    from kithkin.importers.formats import context_for, parse
-    from kithkin.importers.plan import plan_import
+    from kithkin.importers.apply import APPLY_STEPS
+    from kithkin.importers.records import ParseResult
+    from kithkin.services.transfer import import_file
 
     ctx = session()
     if format_name.lower() == "json":
         _restore_json(ctx, path, dry_run=dry_run, as_json=as_json)
         return
-    context = context_for(ctx.network, ctx.user, until=clock.now(), extra=me or [])
     # Reading, matching, then each step of writing: a bar that moves stage by stage.
     with Progress(
         SpinnerColumn(),
@@ -159,24 +150,33 @@ def import_(
     ) as progress:
         steps = 2 + (0 if dry_run else len(APPLY_STEPS))
         task = progress.add_task(f"Reading {path.name}…", total=steps)
-        parsed = parse(format_name.lower(), path, context)
-        progress.update(
-            task,
-            advance=1,
-            description=f"Matching {len(parsed.contacts)} people and "
-            f"{len(parsed.interactions)} interactions…",
+
+        def matching(parsed: ParseResult) -> None:
+            progress.update(
+                task,
+                advance=1,
+                description=f"Matching {len(parsed.contacts)} people and "
+                f"{len(parsed.interactions)} interactions…",
+            )
+
+        def writing(step: str) -> None:
+            done = APPLY_STEPS.index(step)
+            progress.update(task, completed=2 + done, description=f"Writing {step}…")
+
+        done = import_file(
+            ctx.network,
+            ctx.user,
+            format_name,
+            path,
+            dry_run=dry_run,
+            create_people=create_people,
+            circle=circle,
+            my_addresses=me or [],
+            on_parsed=matching,
+            progress=writing,
         )
-        plan = plan_import(ctx.network, parsed, create_people=create_people)
-        progress.advance(task)
-        summary = None
-        if not dry_run and plan.changes_anything:
-
-            def writing(step: str) -> None:
-                done = APPLY_STEPS.index(step)
-                progress.update(task, completed=2 + done, description=f"Writing {step}…")
-
-            summary = apply_plan(ctx.network, ctx.user, plan, progress=writing, circle=circle)
         progress.update(task, completed=steps)
+    plan, summary = done.plan, done.summary
     if as_json:
         print_json({**_plan_json(plan, format_name, path, dry_run), "applied": summary is not None})
         return

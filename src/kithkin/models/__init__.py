@@ -4,6 +4,7 @@ from kithkin.models.accounts import Attempt, User
 from kithkin.models.duplicates import DismissedDuplicate
 from kithkin.models.events import Attendance, Event
 from kithkin.models.followups import FollowUp
+from kithkin.models.imports import ImportUpload
 from kithkin.models.interactions import Interaction, InteractionParticipant, InteractionTally
 from kithkin.models.ledger import ValueExchange
 from kithkin.models.mentorships import Mentorship
@@ -26,6 +27,7 @@ __all__ = [
     "DismissedDuplicate",
     "Event",
     "FollowUp",
+    "ImportUpload",
     "Interaction",
     "InteractionParticipant",
     "InteractionTally",
