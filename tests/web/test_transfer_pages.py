@@ -132,3 +132,50 @@ def test_a_calendar_upload_may_add_the_people_it_names(owner_client, network):
         ).count()
         == 2
     )
+
+
+def test_a_plan_made_stale_by_a_teammate_is_shown_again_not_applied(
+    owner_client, network, teammate
+):
+    upload(owner_client)
+    owner_client.get("/import/preview/")  # the owner reviews: 2 new
+    make_person(network, "Ada Lovelace", emails=["ada@example.org"], by=teammate)
+    response = owner_client.post("/import/preview/", {"confirm": "yes"})
+    page = response.content.decode()
+    assert "the network changed since this plan was made" in page
+    assert "1 new" in page  # the new plan, to review
+    assert not Person.objects.filter(full_name="Grace Hopper").exists()
+    owner_client.post("/import/preview/", {"confirm": "yes"})
+    assert Person.objects.filter(network=network, full_name="Ada Lovelace").count() == 1
+    assert Person.objects.filter(network=network, full_name="Grace Hopper").count() == 1
+
+
+def test_an_expired_upload_says_so(owner_client, frozen_time):
+    import datetime as dt
+
+    from kithkin.services.uploads import ABANDONED_AFTER
+    from tests.conftest import FROZEN_NOW
+
+    upload(owner_client)
+    frozen_time.move_to(FROZEN_NOW + ABANDONED_AFTER + dt.timedelta(minutes=1))
+    response = owner_client.get("/import/preview/", follow=True)
+    assert "contacts.vcf: this upload has expired" in response.content.decode()
+
+
+def test_the_export_links_are_the_registrys(owner_client):
+    from kithkin.exporters import EXPORT_FORMATS
+
+    page = owner_client.get("/import/").content.decode()
+    for export in EXPORT_FORMATS.values():
+        assert f'href="/export/{export.name}/"' in page and export.label in page
+
+
+def test_an_upload_over_the_limit_is_refused(owner_client, monkeypatch, settings):
+    from pathlib import Path
+
+    from kithkin.services import transfer
+
+    monkeypatch.setattr(transfer, "MAX_UPLOAD_BYTES", 100)
+    response = upload(owner_client)
+    assert "contacts.vcf is over" in response.content.decode()
+    assert list((Path(settings.DATA_DIR) / "uploads").iterdir()) == []

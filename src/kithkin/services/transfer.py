@@ -182,7 +182,7 @@ def store_upload(
     )
 
 
-def upload_for(actor: User, network: Network, upload_id: int) -> ImportUpload:
+def upload_for(network: Network, actor: User, upload_id: int) -> ImportUpload:
     """The actor's own upload in ``network``, if it has not expired."""
     upload = access.import_upload_for(actor, network, upload_id)
     expired = upload.created_at < clock.now() - uploads.ABANDONED_AFTER
@@ -201,7 +201,7 @@ def plan_upload(network: Network, actor: User, upload_id: int) -> PlannedUpload:
     is stored, and is what ``apply_upload`` applies. A file that cannot be read is refused
     (``ImportFileError`` naming it as the user did) and the upload deleted."""
     access.require_write(actor, network)
-    upload = upload_for(actor, network, upload_id)
+    upload = upload_for(network, actor, upload_id)
     if upload.applied_at is not None:
         raise InvalidInput("upload", f"{upload.original_name} was imported already")
     stored = str(uploads.path_of(upload.stored_name))
@@ -227,7 +227,7 @@ def plan_upload(network: Network, actor: User, upload_id: int) -> PlannedUpload:
 
 def stored_plan(network: Network, actor: User, upload_id: int) -> PlannedUpload:
     """The plan last made for the upload, as stored (NotFound when it has none)."""
-    upload = upload_for(actor, network, upload_id)
+    upload = upload_for(network, actor, upload_id)
     return PlannedUpload(upload, _load_plan(upload)[1])
 
 
@@ -241,7 +241,7 @@ def apply_upload(
     """Apply the stored plan in one transaction, if planning again gives the same plan
     (else ``StalePlan``). Applied before: nothing is written, and the answer says so."""
     access.require_write(actor, network)
-    upload = upload_for(actor, network, upload_id)
+    upload = upload_for(network, actor, upload_id)
     if upload.applied_at is not None:
         return AppliedUpload(upload, None, already_applied=True)
     if upload.planned_at is None:

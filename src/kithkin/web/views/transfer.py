@@ -103,7 +103,7 @@ def import_preview(request: NetworkRequest) -> HttpResponse:
 
 
 def _confirm(request: NetworkRequest, upload_id: int) -> HttpResponse:
-    upload = transfer.upload_for(request.user, request.network, upload_id)
+    upload = transfer.upload_for(request.network, request.user, upload_id)
     if upload.planned_at is None:  # confirmed without the page: this plan is the one seen
         transfer.plan_upload(request.network, request.user, upload_id)
     try:
