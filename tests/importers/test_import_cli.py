@@ -155,3 +155,17 @@ def test_meetings_with_strangers_create_people_only_when_asked(kith, tmp_path, n
     ) == ["Ada Lovelace", "Grace Hopper"]
     again = kith("import", "ics", str(other), "--me", "owner@example.org", "--create-people")
     assert "Nothing to change" in again.stdout
+
+
+def test_a_viewer_is_refused_before_the_file_is_read(kith, viewer, network, settings, tmp_path):
+    viewer.current_network = network
+    viewer.save()
+    settings.CLI_USERNAME = "viewer"
+    missing = tmp_path / "never-read.vcf"  # refused for who runs it, not for the file
+    result = kith("import", "vcard", str(missing))
+    assert result.exit_code == 3
+    assert "viewer may view" in result.stderr and "never-read" not in result.stderr
+    path = tmp_path / "contacts.vcf"
+    path.write_text(CARDS)
+    assert kith("import", "vcard", str(path), "--dry-run").exit_code == 0  # looking is reading
+    assert not Person.objects.filter(is_self=False).exists()
