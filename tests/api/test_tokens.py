@@ -128,7 +128,9 @@ def test_one_revokes_only_ones_own_tokens(owner, teammate):
 
 
 def test_kith_token_create_prints_the_secret_once_and_list_shows_it_without(kith, owner, network):
-    result = kith("token", "create", "--name", "backup", "--scope", "read", "--network", network.name)
+    result = kith(
+        "token", "create", "--name", "backup", "--scope", "read", "--network", network.name
+    )
     assert result.exit_code == 0, result.stderr
     secret = result.stdout.strip().splitlines()[0]
     actor = authenticate(secret)

@@ -8,7 +8,7 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.urls import URLPattern, URLResolver, re_path
 from django.views.decorators.csrf import csrf_exempt
 
@@ -42,7 +42,10 @@ def guarded(view: Callable[..., Any]) -> Callable[..., HttpResponse]:
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if _declared_length(request) > MAX_BODY_BYTES:
             return problem(413, f"The request body is larger than {MAX_BODY_BYTES:,} bytes.")
-        response: HttpResponse = view(request, *args, **kwargs)
+        try:
+            response: HttpResponse = view(request, *args, **kwargs)
+        except Http404:  # Ninja's root address, which only names the API's base
+            return unknown_address(request)
         if isinstance(response, HttpResponseNotAllowed) and not is_problem(response):
             allowed = response["Allow"]
             response = problem(
