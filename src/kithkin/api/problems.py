@@ -5,6 +5,7 @@ Forbidden, InvalidInput...) and Ninja's become the status they mean; anything el
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterable, Mapping
 from http import HTTPStatus
@@ -50,7 +51,9 @@ def problem(
         errors=list(errors) if errors is not None else None,
     )
     response = HttpResponse(
-        body.model_dump_json(exclude_none=True), status=status, content_type=CONTENT_TYPE
+        json.dumps(body.model_dump(exclude_none=True), ensure_ascii=False),
+        status=status,
+        content_type=CONTENT_TYPE,
     )
     for name, value in (headers or {}).items():
         response[name] = value

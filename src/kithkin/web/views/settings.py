@@ -5,14 +5,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from kithkin import access
 from kithkin.errors import InvalidInput
-from kithkin.models import Circle, Network
+from kithkin.models import Network
+from kithkin.queries.circles import circles_with_sizes
 from kithkin.services.accounts import change_password, update_settings
 from kithkin.services.people import set_circle_cadence
 from kithkin.services.sessions import end_other_sessions, sessions_of
@@ -29,9 +29,7 @@ from kithkin.web.token_forms import TokenForm
 
 
 def _page(request: NetworkRequest, **forms: object) -> HttpResponse:
-    circles = Circle.objects.filter(network=request.network).annotate(
-        size=Count("people", filter=Q(people__archived_at__isnull=True))
-    )
+    circles = circles_with_sizes(request.network)
     context = {
         "preferences": PreferencesForm(
             initial={
