@@ -258,3 +258,20 @@ def test_the_docs_page_uses_only_the_apps_own_files_under_the_strict_csp(network
         assert 'src="/static/' in tag or 'type="application/json"' in tag, tag
     for asset in re.findall(r'(?:src|href)="(/static/[^"]+)"', html):
         assert Client().get(asset).status_code == 200, asset
+
+
+def test_a_body_that_is_not_json_is_a_400(owner_api, network):
+    circle = Circle.objects.filter(network=network).first()
+    response = Client().generic(
+        "PATCH",
+        f"/api/v1/networks/{network.pk}/circles/{circle.pk}",
+        "{",
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {owner_api.secret}",
+    )
+    problem(response, 400)
+
+
+def test_a_trailing_slash_is_named_in_the_404(owner_api):
+    body = problem(owner_api.get("/api/v1/networks/"), 404)
+    assert "without a slash" in body["detail"]

@@ -63,7 +63,8 @@ def guarded(view: Callable[..., Any]) -> Callable[..., HttpResponse]:
 
 @csrf_exempt
 def unknown_address(request: HttpRequest, rest: str = "") -> HttpResponse:
-    return problem(404, "No such address in the API: see /api/v1/docs.")
+    hint = " (addresses end without a slash)" if rest.endswith("/") else ""
+    return problem(404, f"No such address in the API{hint}: see /api/v1/docs.")
 
 
 def _guard(pattern: URLPattern | URLResolver) -> URLPattern | URLResolver:
