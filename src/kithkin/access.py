@@ -157,13 +157,21 @@ def current_network(user: User) -> Network:
     return networks[0]
 
 
-def can_write(user: User, network: Network) -> bool:
-    return membership(user, network).can_write
+def can_write(who: User | Actor, network: Network) -> bool:
+    actor = _as_actor(who)
+    return actor.may_write and membership(actor.user, network).can_write
 
 
-def require_write(user: User, network: Network) -> None:
-    if not can_write(user, network):
-        raise Forbidden(f"{user.username} may view {network.name} but not change it.")
+def require_write(who: User | Actor, network: Network) -> None:
+    """NotFound outside the network (or a token's reach), Forbidden for a viewer or a read
+    token: the check every service makes before it writes."""
+    actor = _as_actor(who)
+    if not actor.reaches(network.pk):
+        raise NotFound("No such network.")
+    if not can_write(actor, network):
+        if not actor.may_write:
+            raise Forbidden("This token may read but not write.")
+        raise Forbidden(f"{actor.user.username} may view {network.name} but not change it.")
 
 
 def is_owner(user: User, network: Network) -> bool:

@@ -70,3 +70,14 @@ def test_grants_list_every_reachable_network_with_the_role(network, viewer):
     grants = access.grants_of(Actor(user=viewer, scope="read"))
     by_network = {g.network.pk: (g.role, g.can_write) for g in grants}
     assert by_network == {network.pk: ("viewer", False), own.pk: ("owner", False)}
+
+
+def test_services_checks_take_an_actor_too(network, owner):
+    """``require_write`` (every service's check) knows a token's scope and reach."""
+    access.require_write(owner, network)
+    access.require_write(Actor.of(owner), network)
+    with pytest.raises(Forbidden, match="read but not write"):
+        access.require_write(Actor(user=owner, scope="read"), network)
+    with pytest.raises(NotFound):
+        access.require_write(Actor(user=owner, network_id=network.pk + 1000), network)
+    assert access.can_write(Actor(user=owner, scope="read"), network) is False

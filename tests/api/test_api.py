@@ -245,6 +245,8 @@ def test_openapi_3_1_schema(network):
     listing = schema["paths"]["/api/v1/networks/{network_id}/circles"]["get"]
     assert {p["name"]: p["in"] for p in listing["parameters"]} == {"network_id": "path"}
     assert {"401", "404", "429"} <= set(listing["responses"])
+    assert set(listing["responses"]["404"]["content"]) == {"application/problem+json"}
+    assert set(listing["responses"]["200"]["content"]) == {"application/json"}
 
 
 def test_the_docs_page_uses_only_the_apps_own_files_under_the_strict_csp(network):
@@ -275,3 +277,14 @@ def test_a_body_that_is_not_json_is_a_400(owner_api, network):
 def test_a_trailing_slash_is_named_in_the_404(owner_api):
     body = problem(owner_api.get("/api/v1/networks/"), 404)
     assert "without a slash" in body["detail"]
+
+
+def test_fixed_query_counts(owner_api, network, django_assert_num_queries):
+    """Token and user, the rate count (update, read), the network, then the operation's
+    own: however many circles and people there are."""
+    for index in range(5):
+        make_person(network, f"Person {index}", circle="close")
+    with django_assert_num_queries(5):
+        owner_api.get(f"/api/v1/networks/{network.pk}/circles")
+    with django_assert_num_queries(4):
+        owner_api.get("/api/v1/networks")

@@ -6,13 +6,30 @@ Network records live under ``/networks/{network_id}/``: a practice adds its rout
 
 from __future__ import annotations
 
+from typing import Any
+
 from ninja import NinjaAPI
 from ninja.openapi.docs import Swagger
+from ninja.openapi.schema import OpenAPISchema
 
 from kithkin.api import circles, networks, problems
 from kithkin.api.auth import TokenAuth
 
-api = NinjaAPI(
+
+class KithkinAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs: Any) -> OpenAPISchema:
+        """Ninja's schema, with every error answer served as a problem (RFC 9457)."""
+        schema = super().get_openapi_schema(**kwargs)
+        for item in schema["paths"].values():
+            for operation in item.values():
+                for status, answer in operation.get("responses", {}).items():
+                    content = answer.get("content", {})
+                    if int(status) >= 400 and "application/json" in content:
+                        answer["content"] = {problems.CONTENT_TYPE: content["application/json"]}
+        return schema
+
+
+api = KithkinAPI(
     title="Kithkin API",
     version="1",
     description=(
