@@ -1,9 +1,17 @@
 """Who may see or change what. The one door: every record loaded for a user comes through
 here, and anything outside the user's networks is NotFound (never "forbidden", which
-would confirm it exists)."""
+would confirm it exists).
+
+Who acts is an ``Actor``: a user and, when they come through a token, its scope and the
+one network it may be restricted to. A signed-in web session or the `kith` command is the
+user's own actor (``Actor.of(user)``: write scope, every network). ``grant_for`` answers
+what an actor may do in one network: outside their reach NotFound, a write asked by a read
+token or by a viewer Forbidden. The per-user functions below are the session actor's case.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TypeVar
 
 from django.db import models
@@ -27,12 +35,99 @@ from kithkin.models import (
     Organization,
     Person,
     Role,
+    Scope,
     UndoableAction,
     User,
     ValueExchange,
 )
 
 M = TypeVar("M", bound=models.Model)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts: a user, through a token of ``scope`` (a session: write) that may be limited
+    to the network ``network_id`` (None: every network of the user)."""
+
+    user: User
+    scope: str = Scope.WRITE
+    network_id: int | None = None
+    token_id: int | None = None  # the token it came through, if any
+
+    @classmethod
+    def of(cls, user: User) -> Actor:
+        """A signed-in user acting themselves (web session, `kith`): write scope."""
+        return cls(user=user)
+
+    @property
+    def may_write(self) -> bool:
+        """Whether the scope allows writes at all (the role in a network decides too)."""
+        return self.scope == Scope.WRITE
+
+    def reaches(self, network_id: int) -> bool:
+        return self.network_id is None or self.network_id == network_id
+
+
+@dataclass(frozen=True)
+class Grant:
+    """What an actor may do in one network: read, and write when ``can_write``."""
+
+    actor: Actor
+    network: Network
+    membership: Membership
+
+    @property
+    def role(self) -> str:
+        return self.membership.role
+
+    @property
+    def can_write(self) -> bool:
+        """Writes need both an editor's (or owner's) role and a write scope."""
+        return self.membership.can_write and self.actor.may_write
+
+    def require_write(self) -> None:
+        if not self.actor.may_write:
+            raise Forbidden("This token may read but not write.")
+        if not self.membership.can_write:
+            raise Forbidden(
+                f"{self.actor.user.username} may view {self.network.name} but not change it."
+            )
+
+
+def _as_actor(who: User | Actor) -> Actor:
+    return who if isinstance(who, Actor) else Actor.of(who)
+
+
+def grant_for(who: User | Actor, network_id: int, *, write: bool = False) -> Grant:
+    """The actor's grant in network ``network_id``: NotFound when it is outside their reach
+    (not a member, or a token limited to another network); with ``write``, Forbidden unless
+    they may change it."""
+    actor = _as_actor(who)
+    found = (
+        Membership.objects.select_related("network")
+        .filter(user=actor.user, network_id=network_id)
+        .first()
+        if actor.reaches(network_id)
+        else None
+    )
+    if found is None:
+        raise NotFound("No such network.")
+    grant = Grant(actor=actor, network=found.network, membership=found)
+    if write:
+        grant.require_write()
+    return grant
+
+
+def grants_of(who: User | Actor) -> list[Grant]:
+    """Every network the actor reaches, by name."""
+    actor = _as_actor(who)
+    found = Membership.objects.select_related("network").filter(user=actor.user)
+    if actor.network_id is not None:
+        found = found.filter(network_id=actor.network_id)
+    return [
+        Grant(actor=actor, network=m.network, membership=m)
+        for m in found.order_by("network__name", "network_id")
+    ]
 
 
 def membership(user: User, network: Network) -> Membership:
@@ -46,11 +141,9 @@ def networks_of(user: User) -> list[Network]:
     return list(Network.objects.filter(memberships__user=user).order_by("name", "id"))
 
 
-def network_for(user: User, network_id: int) -> Network:
-    network = Network.objects.filter(pk=network_id, memberships__user=user).first()
-    if network is None:
-        raise NotFound("No such network.")
-    return network
+def network_for(who: User | Actor, network_id: int, *, write: bool = False) -> Network:
+    """Network ``network_id`` as the user or actor may reach it (see ``grant_for``)."""
+    return grant_for(who, network_id, write=write).network
 
 
 def current_network(user: User) -> Network:
@@ -65,13 +158,21 @@ def current_network(user: User) -> Network:
     return networks[0]
 
 
-def can_write(user: User, network: Network) -> bool:
-    return membership(user, network).can_write
+def can_write(who: User | Actor, network: Network) -> bool:
+    actor = _as_actor(who)
+    return actor.may_write and membership(actor.user, network).can_write
 
 
-def require_write(user: User, network: Network) -> None:
-    if not can_write(user, network):
-        raise Forbidden(f"{user.username} may view {network.name} but not change it.")
+def require_write(who: User | Actor, network: Network) -> None:
+    """NotFound outside the network (or a token's reach), Forbidden for a viewer or a read
+    token: the check every service makes before it writes."""
+    actor = _as_actor(who)
+    if not actor.reaches(network.pk):
+        raise NotFound("No such network.")
+    if not can_write(actor, network):
+        if not actor.may_write:
+            raise Forbidden("This token may read but not write.")
+        raise Forbidden(f"{actor.user.username} may view {network.name} but not change it.")
 
 
 def is_owner(user: User, network: Network) -> bool:

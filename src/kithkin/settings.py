@@ -31,6 +31,7 @@ SETTINGS_DOC = {
     "KITH_WORKERS": "Worker processes of `kith serve`; default from the cores.",
     "KITH_THREADS": "Threads per `kith serve` worker.",
     "KITH_REQUEST_TIMEOUT": "Seconds a web request may spend in the database.",
+    "KITH_API_RATE_LIMIT": "Requests a minute one API token may make.",
 }
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -189,6 +190,8 @@ ALLOWED_HOSTS = [
 WEB_WORKERS = env_int("KITH_WORKERS", min(2 * usable_cores() + 1, 16), 1, 64)
 WEB_THREADS = env_int("KITH_THREADS", 4, 1, 32)
 REQUEST_TIMEOUT = env_int("KITH_REQUEST_TIMEOUT", 30, 1, 3600)
+# Per token, counted in the database so the limit holds across `kith serve`'s processes.
+API_RATE_LIMIT = env_int("KITH_API_RATE_LIMIT", 600, 1, 1_000_000)
 
 _database_url = env_str("KITH_DATABASE_URL", "")
 DATABASES = {
@@ -207,6 +210,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",  # the API's docs page from its own static files, not a CDN
     "kithkin.apps.KithkinConfig",
 ]
 AUTH_USER_MODEL = "kithkin.User"

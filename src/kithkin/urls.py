@@ -1,5 +1,8 @@
-"""URL routes: the web app at the root (the REST API will mount under /api/)."""
+"""URL routes: the REST API under /api/v1/, the web app at the root."""
 
 from django.urls import URLPattern, URLResolver, include, path
 
-urlpatterns: list[URLPattern | URLResolver] = [path("", include("kithkin.web.urls"))]
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("api/v1/", include("kithkin.api.urls")),
+    path("", include("kithkin.web.urls")),
+]

@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver
 
 from kithkin.models import (
+    AccessToken,
     Affiliation,
     Attendance,
     Circle,
@@ -31,6 +32,7 @@ from kithkin.models import (
 )
 from kithkin.services.followups import snooze_follow_up
 from kithkin.services.sharing import invite
+from kithkin.services.tokens import create_token
 from kithkin.web import urls as web_urls
 from tests.factories import log, make_follow_up, make_person
 from tests.web.conftest import client_for
@@ -46,6 +48,7 @@ PERSONAL = {
     "password_change",
     "sessions_end_others",
     "network_switch",
+    "token_create",  # a token of one's own
     "invitation",
     "home",
 }
@@ -132,6 +135,7 @@ def victim(owner, network, viewer):
         "opportunity_id": opportunity.pk,
         "share_id": share.pk,
         "action_id": UndoableAction.objects.get(network=network, kind="snooze").pk,
+        "token_id": create_token(owner, f"token {SECRET}", "write", network=network).token.pk,
         "kind": "follow-up",
         "key": "opportunities",
         "token": "not-a-real-token",
@@ -159,6 +163,7 @@ def snapshot(network: Network) -> tuple:
             Membership.objects.filter(network=network).order_by("pk").values_list("user_id", "role")
         ),
         Invitation.objects.filter(network=network).count(),
+        list(AccessToken.objects.filter(network=network).values_list("name", "revoked_at")),
         list(Circle.objects.filter(network=network).values_list("cadence_days", flat=True)),
         Network.objects.filter(pk=network.pk)
         .values_list("daily_outreach_budget", "name", "renewal_notice_days", "thanks_within_days")

@@ -25,6 +25,7 @@ from kithkin.cli import (
     people_commands,
     serve_commands,
     setup_commands,
+    token_commands,
     triage_commands,
 )
 
@@ -84,6 +85,7 @@ SUBJECTS = (
     milestone_commands,
     opportunity_commands,
     triage_commands,
+    token_commands,  # `token create|list|revoke`
 )
 for subject in SUBJECTS:
     COMMANDS.update(subject.COMMANDS)

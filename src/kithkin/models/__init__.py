@@ -16,9 +16,11 @@ from kithkin.models.organizations import Affiliation, Organization
 from kithkin.models.people import ContactPoint, Person
 from kithkin.models.relationships import Relationship
 from kithkin.models.tags import Tag
+from kithkin.models.tokens import AccessToken, Scope
 from kithkin.models.undo import UndoableAction
 
 __all__ = [
+    "AccessToken",
     "Affiliation",
     "Attempt",
     "Attendance",
@@ -43,6 +45,7 @@ __all__ = [
     "Person",
     "Relationship",
     "Role",
+    "Scope",
     "Tag",
     "UndoableAction",
     "User",

@@ -100,6 +100,7 @@ urlpatterns = [
             "milestones",
             "opportunities",
             "triage",
+            "tokens",
         )
     ),
 ]

@@ -5,16 +5,18 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from kithkin import access
 from kithkin.errors import InvalidInput
-from kithkin.models import Circle
+from kithkin.models import Network
+from kithkin.queries.circles import circles_with_sizes
 from kithkin.services.accounts import change_password, update_settings
 from kithkin.services.people import set_circle_cadence
 from kithkin.services.sessions import end_other_sessions, sessions_of
+from kithkin.services.tokens import create_token, revoke_token, tokens_of
 from kithkin.web.decorators import NetworkRequest, network_view
 from kithkin.web.forms import (
     CircleForm,
@@ -23,12 +25,11 @@ from kithkin.web.forms import (
     add_service_error,
     error_text,
 )
+from kithkin.web.token_forms import TokenForm
 
 
 def _page(request: NetworkRequest, **forms: object) -> HttpResponse:
-    circles = Circle.objects.filter(network=request.network).annotate(
-        size=Count("people", filter=Q(people__archived_at__isnull=True))
-    )
+    circles = circles_with_sizes(request.network)
     context = {
         "preferences": PreferencesForm(
             initial={
@@ -49,6 +50,8 @@ def _page(request: NetworkRequest, **forms: object) -> HttpResponse:
             for circle in circles
         ],
         "sessions": sessions_of(request.user, request.session.session_key),
+        "token_form": TokenForm(networks=_networks(request)),
+        "tokens": tokens_of(request.user),
         **forms,
     }
     return render(request, "kithkin/settings.html", context)
@@ -125,4 +128,42 @@ def sessions_end_others(request: NetworkRequest) -> HttpResponse:
     if request.method == "POST":
         ended = end_other_sessions(request.user, request.session.session_key)
         messages.success(request, f"Signed out {ended} other session{'s' if ended != 1 else ''}.")
+    return redirect("settings")
+
+
+def _networks(request: NetworkRequest) -> list[Network]:
+    return [grant.network for grant in access.grants_of(request.user)]
+
+
+@require_POST
+@network_view(form=True)
+def token_create(request: NetworkRequest) -> HttpResponse:
+    """Make a token and show its secret on this one answer (never stored, never redirected
+    to, so it is shown once). Any member may make one: a viewer's can only read."""
+    form = TokenForm(request.POST, networks=_networks(request))
+    if form.is_valid():
+        network_id = form.cleaned_data["network"]
+        try:
+            made = create_token(
+                request.user,
+                form.cleaned_data["name"],
+                form.cleaned_data["scope"],
+                network=access.network_for(request.user, network_id) if network_id else None,
+                expires_in_days=form.cleaned_data["days"],
+            )
+        except InvalidInput as exc:
+            add_service_error(form, exc)
+        else:
+            response = _page(request, new_token=made)
+            response["Cache-Control"] = "no-store"  # the secret stays out of every cache
+            return response
+    return _page(request, token_form=form)
+
+
+@require_POST
+@network_view(form=True)
+def token_revoke(request: NetworkRequest, token_id: int) -> HttpResponse:
+    """Revoke one of the user's own tokens (another user's is not found: 404)."""
+    revoked = revoke_token(request.user, token_id)
+    messages.success(request, f"Revoked the token {revoked.name!r}: it opens nothing now.")
     return redirect("settings")

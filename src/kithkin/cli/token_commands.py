@@ -1,0 +1,149 @@
+"""`kith token create|list|revoke`: personal access tokens for the API (docs/api.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.table import Table
+
+from kithkin.cli.context import handle_errors, out, print_json, session
+from kithkin.cli.output import JsonOption
+
+if TYPE_CHECKING:
+    from kithkin.models import AccessToken, Network, User
+
+token_app = typer.Typer(
+    help="Personal access tokens for the API: create, list, revoke.", no_args_is_help=True
+)
+
+
+class ScopeChoice(StrEnum):
+    read = "read"
+    write = "write"
+
+
+def _network_named(user: User, text: str) -> Network:
+    """One of the user's networks, by id or by name (any case)."""
+    from kithkin import access
+    from kithkin.errors import NotFound
+
+    grants = access.grants_of(user)
+    for grant in grants:
+        if text.strip().isdigit() and grant.network.pk == int(text):
+            return grant.network
+    for grant in grants:
+        if grant.network.name.casefold() == text.strip().casefold():
+            return grant.network
+    raise NotFound(
+        f"You belong to no network {text!r}.", suggestions=[g.network.name for g in grants]
+    )
+
+
+def _when(moment: dt.datetime | None, time_zone: str) -> str:
+    import zoneinfo
+
+    if moment is None:
+        return "never"
+    return moment.astimezone(zoneinfo.ZoneInfo(time_zone)).strftime("%Y-%m-%d %H:%M")
+
+
+def token_json(token: AccessToken) -> dict[str, object]:
+    return {
+        "id": token.pk,
+        "name": token.name,
+        "prefix": token.prefix,
+        "scope": token.scope,
+        "network": (
+            {"id": token.network.pk, "name": token.network.name} if token.network else None
+        ),
+        "created_at": token.created_at.isoformat(),
+        "expires_at": token.expires_at.isoformat() if token.expires_at else None,
+        "last_used_at": token.last_used_at.isoformat() if token.last_used_at else None,
+        "active": token.is_active,
+    }
+
+
+@token_app.command("create")
+@handle_errors
+def token_create(
+    name: Annotated[str, typer.Option("--name", help="What the token is for.")],
+    scope: Annotated[
+        ScopeChoice, typer.Option("--scope", help="read, or write (read and change).")
+    ],
+    network: Annotated[
+        str | None,
+        typer.Option("--network", help="Limit it to this network (id or name); else all."),
+    ] = None,
+    days: Annotated[
+        int | None, typer.Option("--days", min=1, help="Expire after this many days.")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Make a token and print its secret, once: it is stored only as a digest."""
+    from kithkin.services.tokens import create_token
+
+    ctx = session()
+    limited_to = _network_named(ctx.user, network) if network is not None else None
+    made = create_token(ctx.user, name, scope.value, network=limited_to, expires_in_days=days)
+    if as_json:
+        print_json({**token_json(made.token), "secret": made.secret})
+        return
+    out.print(made.secret)
+    if out.is_terminal:
+        where = made.token.network.name if made.token.network else "all your networks"
+        out.print(
+            f"Token {made.token.name!r} ({made.token.scope}, {where}). Copy it now: it is "
+            "shown only this once. Send it as `Authorization: Bearer <token>`."
+        )
+
+
+@token_app.command("list")
+@handle_errors
+def token_list(as_json: JsonOption = False) -> None:
+    """Your tokens: name, prefix, scope, network, created and last used."""
+    from kithkin.services.tokens import tokens_of
+
+    ctx = session()
+    found = tokens_of(ctx.user)
+    if as_json:
+        print_json([token_json(token) for token in found])
+        return
+    if not found:
+        out.print("No tokens. Make one with `kith token create --name NAME --scope read`.")
+        return
+    table = Table(box=None, padding=(0, 1))
+    for column in ("id", "name", "prefix", "scope", "network", "created", "last used"):
+        table.add_column(column, no_wrap=column != "name")
+    zone = ctx.user.time_zone
+    for token in found:
+        table.add_row(
+            str(token.pk),
+            token.name if token.is_active else f"{token.name} (expired)",
+            f"{token.prefix}…",
+            token.scope,
+            token.network.name if token.network else "all",
+            _when(token.created_at, zone),
+            _when(token.last_used_at, zone),
+        )
+    out.print(table)
+
+
+@token_app.command("revoke")
+@handle_errors
+def token_revoke(
+    token: Annotated[str, typer.Argument(help="The token's name or id.")],
+) -> None:
+    """Revoke a token: programs using it are refused from now on."""
+    from kithkin.services.tokens import revoke_token
+
+    ctx = session()
+    revoked = revoke_token(ctx.user, token)
+    out.print(f"Revoked {revoked.name!r} ({revoked.prefix}…).")
+
+
+COMMANDS: dict[str, Callable[..., None]] = {}
+GROUPS: dict[str, typer.Typer] = {"token": token_app}
