@@ -149,7 +149,7 @@ def test_a_short_note_of_unclosed_brackets_shows_as_plain_text(web, network, own
 def test_reading_an_upload_past_its_time_budget_stops_it_and_writes_nothing(
     web, network, owner, monkeypatch
 ):
-    from kithkin.services import transfer
+    from kithkin import transfer
 
     monkeypatch.setattr(transfer, "reading_seconds", lambda: 0)  # any file takes longer
     client = signed_in(owner)
@@ -253,7 +253,7 @@ def test_ctrl_c_during_an_import_prints_one_line_and_writes_nothing(tmp_path) ->
 def test_matching_an_upload_past_its_time_budget_stops_it_and_writes_nothing(
     web, network, owner, monkeypatch
 ):
-    from kithkin.services import transfer
+    from kithkin import transfer
 
     monkeypatch.setattr(transfer, "planning_seconds", lambda: 0)  # any file takes longer
     client = signed_in(owner)

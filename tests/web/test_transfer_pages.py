@@ -173,7 +173,7 @@ def test_the_export_links_are_the_registrys(owner_client):
 def test_an_upload_over_the_limit_is_refused(owner_client, monkeypatch, settings):
     from pathlib import Path
 
-    from kithkin.services import transfer
+    from kithkin import transfer
 
     monkeypatch.setattr(transfer, "MAX_UPLOAD_BYTES", 100)
     response = upload(owner_client)

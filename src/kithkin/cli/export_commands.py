@@ -26,7 +26,7 @@ def export(
     vcard_version: Annotated[str, typer.Option("--vcard-version", help="4 (default) or 3.")] = "4",
 ) -> None:
     """Export the current network: vCard 4.0 (or 3.0), CSV, or lossless Kithkin JSON."""
-    from kithkin.services.transfer import export_network
+    from kithkin.transfer import export_network
 
     fmt = format_name.lower()
     if fmt not in EXPORT_FORMATS:

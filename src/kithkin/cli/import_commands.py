@@ -36,7 +36,7 @@ def _cancellable(function: Callable[P, R]) -> Callable[P, R]:
 
 def _restore_json(ctx: Any, path: Path, *, dry_run: bool, as_json: bool) -> None:
     """Kithkin JSON is a whole network: it is restored, not matched, into an empty one."""
-    from kithkin.services.transfer import restore_file
+    from kithkin.transfer import restore_file
 
     counts = restore_file(ctx.network, ctx.user, path, dry_run=dry_run)  # checked either way
     if as_json:
@@ -131,7 +131,7 @@ def import_(
 
     from kithkin.importers.apply import APPLY_STEPS
     from kithkin.importers.records import ParseResult
-    from kithkin.services.transfer import import_file
+    from kithkin.transfer import import_file
 
     ctx = session()
     if format_name.lower() == "json":

@@ -1,7 +1,7 @@
 """Formats out: vCard, CSV and Kithkin's own lossless JSON. Each is read-only.
 
 ``EXPORT_FORMATS`` is the one list of what can be exported: `kith export FORMAT`, the web's
-download links and the API iterate it (through ``services.transfer.export_network``). A
+download links and the API iterate it (through ``transfer.export_network``). A
 writer module is imported only when its format is written, so listing the formats is cheap.
 """
 

@@ -8,7 +8,7 @@ from kithkin.clock import now
 
 class ImportUpload(models.Model):
     """A file uploaded for import into a network, waiting for its plan to be reviewed and
-    applied (``services.transfer``). The bytes and the plan live in the uploads folder
+    applied (``transfer``). The bytes and the plan live in the uploads folder
     (``services.uploads``) under ``stored_name``; the row says whose they are, what was
     planned (``plan_digest``: the plan applied must be the one stored) and what was applied.
     Deleted with its files once ``uploads.ABANDONED_AFTER`` old."""

@@ -1,5 +1,5 @@
 """Import (upload, see the plan, confirm) and export (download) in the web app: forms in,
-pages out; the steps and their rules are ``services.transfer``'s."""
+pages out; the steps and their rules are ``transfer``'s."""
 
 from __future__ import annotations
 
@@ -9,13 +9,13 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
+from kithkin import transfer
 from kithkin.errors import InvalidInput, NotFound
 from kithkin.exporters import EXPORT_FORMATS
 from kithkin.importers.plan import ImportPlan
 from kithkin.importers.records import ImportFileError
 from kithkin.models import Circle, ImportUpload
 from kithkin.queries.triage import standing
-from kithkin.services import transfer
 from kithkin.services.people import joining_circle
 from kithkin.web.decorators import NetworkRequest, network_view
 from kithkin.web.views.common import require_write

@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from kithkin import transfer
 from kithkin.errors import Forbidden, InvalidInput, NotFound
 from kithkin.exporters import EXPORT_FORMATS
 from kithkin.importers.records import ImportFileError
 from kithkin.models import ImportUpload, Person
-from kithkin.services import transfer, uploads
+from kithkin.services import uploads
 from tests.conftest import FROZEN_NOW
 from tests.factories import make_person
 

@@ -10,7 +10,7 @@ import kithkin.clock
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("kithkin", "0014_url_keys"),
+        ("kithkin", "0015_import_uploads"),
     ]
 
     operations = [
