@@ -349,9 +349,14 @@ def test_kith_merge_yes_json(kith, ada, augusta):
         "relationships_dropped", "introductions_moved", "fields_filled", "notes",
     }  # fmt: skip
     assert data["preview"]["tags_added"] == ["poetry"]
-    assert {"kind": "email", "service": None, "value": "augusta@example.org"} in data["preview"][
-        "contact_points_added"
-    ]
+    assert {
+        "kind": "email",
+        "service": None,
+        "label": None,
+        "value": "augusta@example.org",
+        "primary": True,
+        "verified": None,
+    } in data["preview"]["contact_points_added"]
     assert not Person.objects.filter(pk=augusta.pk).exists()
 
 
