@@ -51,3 +51,27 @@ def test_the_card_writes_instants_as_isoformat_and_with_by_its_name(network):
     entry = card.data()["timeline"][0]
     assert entry["occurred_at"].endswith("+00:00") and entry["on"] == "2026-01-10"
     assert entry["with"] == ["Grace Hopper"]
+
+
+def test_event_and_opportunity_in_feed_their_services(owner, network):
+    from kithkin.schemas.events import EventIn
+    from kithkin.schemas.opportunities import OpportunityIn
+    from kithkin.services.events import add_event
+    from kithkin.services.opportunities import add_opportunity
+
+    event = add_event(
+        network,
+        owner,
+        EventIn.model_validate(
+            {"name": "PyCon US 2027", "starts_on": "2027-05-14", "tags": ["python"]}
+        ).fields(),
+    )
+    assert (event.name, event.starts_on, list(event.tags.values_list("name", flat=True))) == (
+        "PyCon US 2027",
+        dt.date(2027, 5, 14),
+        ["python"],
+    )
+    grace = make_person(network, "Grace Hopper")
+    shape = OpportunityIn.model_validate({"title": "Staff engineer", "source": grace.pk})
+    opportunity = add_opportunity(network, owner, shape.new_opportunity(grace))
+    assert opportunity.source == grace and opportunity.kind == "job"

@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Self
 
+from pydantic import Field
+
 from kithkin.schemas.base import PersonRef, Shape
 
 if TYPE_CHECKING:
     from kithkin.models import Event
     from kithkin.queries.events import EventPage, EventRow, MetRow
+    from kithkin.services.events import EventFields
 
 
 class EventOut(Shape):
@@ -96,3 +99,25 @@ class EventDetailOut(EventOut):
             tags=page.tags,
             met=[MetOut.of(row) for row in page.met],
         )
+
+
+class EventIn(Shape):
+    """What adding an event takes (`kith event add`): ``organizer`` an organization's name,
+    found or added; ``kind`` and ``status`` as stored."""
+
+    name: str = Field(min_length=1)
+    starts_on: dt.date
+    ends_on: dt.date | None = None
+    kind: str = "meetup"
+    location: str = ""
+    url: str = ""
+    organizer: str = ""
+    status: str = "interested"
+    notes: str = ""
+    tags: list[str] = []
+
+    def fields(self) -> EventFields:
+        """What ``services.events.add_event`` takes."""
+        from kithkin.services.events import EventFields
+
+        return EventFields(**self.model_dump())

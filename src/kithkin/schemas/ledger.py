@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Self
 
+from pydantic import Field
+
 from kithkin.schemas.base import Instant, PersonRef, Shape
 
 if TYPE_CHECKING:
@@ -148,3 +150,14 @@ class NetworkLedgerOut(Shape):
             give_back_total=ledger.give_back_total,
             recent=[ExchangeOut.of(e) for e in ledger.recent],
         )
+
+
+class ValueExchangeIn(Shape):
+    """What recording value given (`kith give`) or received (`kith got`) takes: ``person``
+    is the other one's id; ``on`` defaults to today."""
+
+    person: int
+    kind: str
+    description: str = ""
+    on: dt.date | None = None
+    weight: int = Field(default=2, ge=1, le=5)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Self
 
+from pydantic import Field
+
 from kithkin.schemas.base import PersonRef, Shape
 from kithkin.schemas.interactions import InteractionOut
 
@@ -62,3 +64,14 @@ class MentorshipDetailOut(MentorshipOut):
             **MentorshipOut.of(detail.summary, today).model_dump(),
             sessions=[InteractionOut.of(item, time_zone) for item in detail.sessions],
         )
+
+
+class MentorshipIn(Shape):
+    """What adding a mentorship takes (`kith mentor add`, `kith mentee add`): person ids
+    (one of them may be me); ``cadence_days`` null: sessions are never due."""
+
+    mentor: int
+    mentee: int
+    goals: list[str] = []
+    cadence_days: int | None = Field(default=None, ge=1)
+    started_on: dt.date | None = None

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Self
 
+from pydantic import Field
+
 from kithkin.schemas.base import PersonRef, Shape
 
 if TYPE_CHECKING:
@@ -89,3 +91,15 @@ class CelebrateWindowOut(Shape):
     """`kith milestone window`: how many days ahead occasions show under Celebrate."""
 
     celebrate_within_days: int
+
+
+class MilestoneIn(Shape):
+    """What recording a milestone takes (`kith milestone add`): ``on`` is YYYY-MM-DD, or
+    MM-DD without a year for a yearly one (``services.milestones.parse_on`` reads it)."""
+
+    person: int
+    kind: str
+    on: str = Field(min_length=1)
+    yearly: bool = False
+    title: str = ""
+    note: str = ""

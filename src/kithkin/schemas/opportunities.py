@@ -5,12 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Self
 
+from pydantic import Field
+
 from kithkin.schemas.base import PersonRef, Shape
 
 if TYPE_CHECKING:
-    from kithkin.models import Opportunity, OpportunityShare
+    from kithkin.models import Opportunity, OpportunityShare, Person
     from kithkin.queries.dashboard import Report, Split
     from kithkin.queries.matching import Match
+    from kithkin.services.opportunities import NewOpportunity
 
 
 class ShareOut(Shape):
@@ -180,3 +183,32 @@ class ReportOut(Shape):
                 by_outcome={o.outcome: o.count for o in result.share_outcomes},
             ),
         )
+
+
+class OpportunityIn(Shape):
+    """What recording an opportunity takes (`kith opp add`): ``source`` the id of who
+    brought it."""
+
+    title: str = Field(min_length=1)
+    kind: str = "job"
+    organization: str = ""
+    tags: list[str] = []
+    url: str = ""
+    deadline: dt.date | None = None
+    source: int | None = None
+    for_me: bool = False
+    description: str = ""
+
+    def new_opportunity(self, source: Person | None) -> NewOpportunity:
+        """What ``services.opportunities.add_opportunity`` takes, with ``source`` loaded
+        (through access.py) by the interface."""
+        from kithkin.services.opportunities import NewOpportunity
+
+        return NewOpportunity(**{**self.model_dump(), "source": source})
+
+
+class ShareIn(Shape):
+    """What sharing an opportunity with someone takes (`kith share`)."""
+
+    person: int
+    note: str = ""

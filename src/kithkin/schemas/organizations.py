@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Self
 
+from pydantic import Field
+
 from kithkin.schemas.base import OrganizationRef, PersonRef, Shape
 from kithkin.schemas.memberships import MembershipOut
 
@@ -143,3 +145,14 @@ class OrganizationMergeOut(Shape):
     merged: bool
     preview: OrganizationMergePreviewOut
     organization: OrganizationOut | None
+
+
+class OrganizationIn(Shape):
+    """What adding an organization takes (`kith org add`); the keyword arguments of
+    ``services.organizations.create_organization``."""
+
+    name: str = Field(min_length=1)
+    kind: str = "company"
+    website: str = ""
+    tags: list[str] = []
+    notes: str = ""
