@@ -43,14 +43,14 @@ def test_input_shapes_refuse_what_the_services_would(shape, data):
         shape.model_validate(data)
 
 
-def test_the_card_writes_instants_as_isoformat_and_with_by_its_name(network):
+def test_the_card_writes_instants_as_isoformat(network):
     ada = make_person(network, "Ada Lovelace")
     grace = make_person(network, "Grace Hopper")
     log(network, [ada, grace], on=dt.date(2026, 1, 10))
     card = PersonCardOut.of(person_card(network, ada, dt.date(2026, 2, 20)), "Europe/Paris")
     entry = card.data()["timeline"][0]
     assert entry["occurred_at"].endswith("+00:00") and entry["on"] == "2026-01-10"
-    assert entry["with"] == ["Grace Hopper"]
+    assert entry["others"] == ["Grace Hopper"]
 
 
 def test_event_and_opportunity_in_feed_their_services(owner, network):

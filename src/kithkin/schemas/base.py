@@ -17,18 +17,20 @@ T = TypeVar("T")
 # An instant, written as Python's isoformat ("2026-01-10T11:00:00+00:00"), as Kithkin
 # always has (pydantic alone would write "Z").
 Instant = Annotated[
-    dt.datetime, PlainSerializer(lambda value: value.isoformat(), return_type=str, when_used="json")
+    dt.datetime,
+    PlainSerializer(lambda value: value.isoformat(), return_type=str, when_used="always"),
 ]
 
 
 class Shape(BaseModel):
     """A record as JSON. Unknown fields are refused, so a shape and its output cannot drift."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(extra="forbid")
 
     def data(self) -> dict[str, Any]:
-        """The JSON-ready dict: dates as ISO 8601, enums as their stored values."""
-        return self.model_dump(mode="json", by_alias=True)
+        """The JSON-ready dict: dates as ISO 8601, enums as their stored values. (No field
+        has an alias: Ninja dumps without them by default.)"""
+        return self.model_dump(mode="json")
 
 
 def dump(value: Shape | Sequence[Shape]) -> Any:

@@ -45,14 +45,16 @@ class InteractionOut(Shape):
 
 
 class TimelineEntryOut(InteractionOut):
-    """An interaction on a person's timeline, with the others who took part (names)."""
+    """An interaction on a person's timeline, with the names of the others who took part
+    (``others``: "with" would be a Python keyword, and an alias is one more thing every
+    interface must remember to honour)."""
 
-    with_: list[str] = Field(alias="with")
+    others: list[str]
 
     @classmethod
     def of_entry(cls, entry: TimelineEntry, time_zone: str) -> Self:
         shape = InteractionOut.of(entry.interaction, time_zone)
-        return cls.model_validate({**shape.model_dump(), "with": entry.others})
+        return cls(**shape.model_dump(), others=entry.others)
 
 
 class InteractionIn(Shape):
