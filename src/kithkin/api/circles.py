@@ -10,23 +10,12 @@ from ninja import Path, Router
 from kithkin import access
 from kithkin.api.auth import grant
 from kithkin.api.responses import reading, writing
-from kithkin.models import Circle
 from kithkin.queries.circles import circles_with_sizes
-from kithkin.schemas.api import CircleChange, CircleOut
+from kithkin.schemas.api import CircleChange
+from kithkin.schemas.networks import CircleOut
 from kithkin.services.people import set_circle_cadence
 
 router = Router(tags=["circles"])
-
-
-def circle_out(circle: Circle, size: int, new_people_circle_id: int | None) -> CircleOut:
-    return CircleOut(
-        id=circle.pk,
-        name=circle.name,
-        rank=circle.rank,
-        cadence_days=circle.cadence_days,
-        people=size,
-        new_people_join=circle.pk == new_people_circle_id,
-    )
 
 
 @router.get("/circles", response=reading(list[CircleOut]), summary="The network's circles")
@@ -34,7 +23,7 @@ def list_circles(request: HttpRequest, network_id: Path[int]) -> list[CircleOut]
     """Closest first, each with its check-in cadence and how many people are in it."""
     network = grant(request).network
     return [
-        circle_out(circle, circle.size, network.new_people_circle_id)  # type: ignore[attr-defined]
+        CircleOut.of(circle, size=circle.size, network=network)  # type: ignore[attr-defined]
         for circle in circles_with_sizes(network)
     ]
 
@@ -48,4 +37,4 @@ def change_circle(
     circle = access.circle_for(found.actor.user, found.network, circle_id)
     set_circle_cadence(found.network, found.actor.user, circle, change.cadence_days)
     sized = circles_with_sizes(found.network).get(pk=circle.pk)
-    return circle_out(sized, sized.size, found.network.new_people_circle_id)  # type: ignore[attr-defined]
+    return CircleOut.of(sized, size=sized.size, network=found.network)  # type: ignore[attr-defined]

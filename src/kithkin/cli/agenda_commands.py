@@ -11,9 +11,9 @@ from rich.text import Text
 from typer.core import TyperGroup
 
 from kithkin import refs
-from kithkin.cli import agenda_refs, shapes
-from kithkin.cli.context import handle_errors, out, parse_day, print_json, session
-from kithkin.cli.output import JsonOption
+from kithkin.cli import agenda_refs
+from kithkin.cli.context import handle_errors, out, parse_day, session
+from kithkin.cli.output import JsonOption, print_shape
 from kithkin.errors import InvalidInput
 
 if TYPE_CHECKING:
@@ -111,7 +111,9 @@ def today(
     result = agenda(ctx.network, day)
     todays = plan(result)
     if as_json:
-        print_json({**shapes.agenda(result, ctx.network.name), "plan": shapes.plan(todays)})
+        from kithkin.schemas.agenda import AgendaOut
+
+        print_shape(AgendaOut.of(result, todays, ctx.network.name))
         return
     out.print(Text.assemble((f"{day:%A %-d %B %Y}", "bold"), f" · {ctx.network.name}"))
     if result.is_empty:
@@ -155,9 +157,9 @@ def today(
             padding=(0, 1),
         )
         for check in result.check_ins:
-            role = shapes.current_role(check.person)
+            role = check.person.current_affiliation
             who = check.person.full_name + (
-                f" · {role['title'] or role['organization']}" if role else ""
+                f" · {role.title or role.organization.name}" if role else ""
             )
             action = agenda_refs.check_in(check.person.pk)
             table.add_row(

@@ -10,8 +10,8 @@ import typer
 from rich.text import Text
 
 from kithkin import refs
-from kithkin.cli.context import handle_errors, out, print_json, session
-from kithkin.cli.output import JsonOption
+from kithkin.cli.context import handle_errors, out, session
+from kithkin.cli.output import JsonOption, print_shape
 
 if TYPE_CHECKING:
     from kithkin.queries.brief import Brief, Some
@@ -83,15 +83,9 @@ def draft(
         ctx.network, who, kind=kind.lower() if kind else None, follow_up=item, words=words
     )
     if as_json:
-        print_json(
-            {
-                "person": {"id": who.pk, "name": who.full_name},
-                "kind": result.kind,
-                "follow_up": settles.pk if settles else None,
-                "subject": result.subject,
-                "body": result.body,
-            }
-        )
+        from kithkin.schemas.messages import DraftOut
+
+        print_shape(DraftOut.of(who, result, settles))
         return
     out.print(f"Subject: {result.subject}")
     out.print()
@@ -197,58 +191,6 @@ def _first(text: str) -> str:
     return text.strip().splitlines()[0].strip() if text.strip() else ""
 
 
-def _some_json(some: Some[T], shape: Callable[[T], Any]) -> dict[str, Any]:
-    return {"items": [shape(item) for item in some], "more": some.more}
-
-
-def brief_json(brief: Brief) -> dict[str, Any]:
-    person = brief.person
-    return {
-        "person": {"id": person.pk, "name": person.full_name},
-        "pronouns": person.pronouns,
-        "roles": brief.roles,
-        "headline": person.headline,
-        "location": person.location,
-        "circle": brief.circle,
-        "tags": _some_json(brief.tags, str),
-        "what_matters": person.what_matters,
-        "how_we_met": person.how_we_met,
-        "introduced_by": {"id": brief.introduced_by.pk, "name": brief.introduced_by.full_name}
-        if brief.introduced_by
-        else None,
-        "interaction_count": brief.interaction_count,
-        "last_interactions": [
-            {"on": c.on.isoformat(), "kind": c.kind, "summary": c.summary, "learned": c.learned}
-            for c in brief.conversations
-        ],
-        "questions": _some_json(
-            brief.questions, lambda q: {"noted_on": q.asked_on.isoformat(), "text": q.text}
-        ),
-        "follow_ups": _some_json(
-            brief.follow_ups,
-            lambda f: {"id": f.pk, "title": f.title, "due_on": f.due_on.isoformat()},
-        ),
-        "upcoming": _some_json(
-            brief.upcoming, lambda u: {"on": u.on.isoformat(), "title": u.title, "days": u.days}
-        ),
-        "organizations": _some_json(brief.organizations, lambda o: {"id": o.pk, "name": o.name}),
-        "events": _some_json(
-            brief.events,
-            lambda e: {"id": e.pk, "name": e.name, "starts_on": e.starts_on.isoformat()},
-        ),
-        "connections": _some_json(
-            brief.connections,
-            lambda c: {"id": c.person.pk, "name": c.person.full_name, "why": c.why},
-        ),
-        "value": {
-            "given": brief.balance.given,
-            "received": brief.balance.received,
-            "balance": brief.balance.balance,
-            "sentence": brief.balance.sentence,
-        },
-    }
-
-
 @handle_errors
 def brief(
     person: Annotated[str, typer.Argument(help="Who you are about to meet.")],
@@ -262,7 +204,9 @@ def brief(
     who = resolve_person(ctx.network, person, include_archived=True)
     result = prep_brief(ctx.network, who, ctx.today)
     if as_json:
-        print_json(brief_json(result))
+        from kithkin.schemas.brief import BriefOut
+
+        print_shape(BriefOut.of(result))
         return
     for line in _brief_lines(result):
         out.print(line)

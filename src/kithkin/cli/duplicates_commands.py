@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 from rich.text import Text
 
 from kithkin import refs
-from kithkin.cli import shapes
-from kithkin.cli.context import Session, confirmed, handle_errors, out, print_json, session
-from kithkin.cli.output import JsonOption
+from kithkin.cli.context import Session, confirmed, handle_errors, out, session
+from kithkin.cli.output import JsonOption, print_shape
 
 if TYPE_CHECKING:
-    from kithkin.models import Affiliation, ContactPoint, Person
-    from kithkin.queries.duplicates import DuplicatePair
+    from kithkin.models import Person
     from kithkin.services.merge import MergePreview
 
 _BY_ID = re.compile(r"#(\d+)")
@@ -34,7 +32,9 @@ def dupes(
     ctx = session()
     pairs = find_duplicates(ctx.network, limit=limit)
     if as_json:
-        print_json([_pair(pair) for pair in pairs])
+        from kithkin.schemas.duplicates import DuplicatePairOut
+
+        print_shape([DuplicatePairOut.of(pair) for pair in pairs])
         return
     if not pairs:
         out.print("No likely duplicates.")
@@ -70,7 +70,7 @@ def merge(
     preview = preview_merge(ctx.network, ctx.user, _person(ctx, keep), _person(ctx, other))
     if not yes:
         if as_json:
-            print_json({"merged": False, "preview": _preview(preview), "person": None})
+            _print_merge_json(preview, None)
             return
         _print_preview(preview)
         if not confirmed(
@@ -80,9 +80,7 @@ def merge(
             return
     kept = merge_people(ctx.network, ctx.user, preview.keep, preview.other)
     if as_json:
-        print_json(
-            {"merged": True, "preview": _preview(preview), "person": shapes.person_ref(kept)}
-        )
+        _print_merge_json(preview, kept)
         return
     out.print(f"Merged {preview.other.full_name} into {kept.full_name} ({refs.PERSON(kept.pk)}).")
 
@@ -143,47 +141,14 @@ def _counted(moved: int, other: int, what: str) -> str:
     return ", ".join(parts)
 
 
-def _person_shape(person: Person) -> dict[str, Any]:
-    return {**shapes.person_ref(person), "role": shapes.current_role(person)}
+def _print_merge_json(preview: MergePreview, kept: Person | None) -> None:
+    from kithkin.schemas.base import PersonRef
+    from kithkin.schemas.duplicates import MergeOut, MergePreviewOut
 
-
-def _pair(pair: DuplicatePair) -> dict[str, Any]:
-    return {
-        "score": pair.score,
-        "a": _person_shape(pair.a),
-        "b": _person_shape(pair.b),
-        "reasons": pair.reasons,
-    }
-
-
-def _point(point: ContactPoint) -> dict[str, Any]:
-    return {"kind": point.kind, "service": point.service or None, "value": point.value}
-
-
-def _affiliation(affiliation: Affiliation) -> dict[str, Any]:
-    return {
-        "organization": affiliation.organization.name,
-        "kind": affiliation.kind,
-        "title": affiliation.title,
-        "current": affiliation.is_current,
-    }
-
-
-def _preview(preview: MergePreview) -> dict[str, Any]:
-    return {
-        "keep": shapes.person_ref(preview.keep),
-        "other": shapes.person_ref(preview.other),
-        "contact_points_added": [_point(p) for p in preview.contact_points_added],
-        "contact_points_already_there": [_point(p) for p in preview.contact_points_already_there],
-        "tags_added": preview.tags_added,
-        "affiliations_added": [_affiliation(a) for a in preview.affiliations_added],
-        "affiliations_combined": [_affiliation(a) for a, _ in preview.affiliations_combined],
-        "interactions_moved": preview.interactions_moved,
-        "interactions_shared": preview.interactions_shared,
-        "follow_ups_moved": preview.follow_ups_moved,
-        "relationships_moved": preview.relationships_moved,
-        "relationships_dropped": preview.relationships_dropped,
-        "introductions_moved": preview.introductions_moved,
-        "fields_filled": preview.fields_filled,
-        "notes": preview.notes,
-    }
+    print_shape(
+        MergeOut(
+            merged=kept is not None,
+            preview=MergePreviewOut.of(preview),
+            person=PersonRef.maybe(kept),
+        )
+    )

@@ -10,15 +10,14 @@ from rich.table import Table
 from rich.text import Text
 
 from kithkin import refs
-from kithkin.cli.context import handle_errors, out, parse_day, print_json, session
-from kithkin.cli.output import JsonOption
+from kithkin.cli.context import handle_errors, out, parse_day, session
+from kithkin.cli.output import JsonOption, print_shape
 from kithkin.cli.person_choice import known_or_new
 from kithkin.errors import InvalidInput
 
 if TYPE_CHECKING:
     from kithkin.cli.context import Session
     from kithkin.models import Event
-    from kithkin.queries.events import EventPage
 
 event_app = typer.Typer(
     help="Events I go to (conferences, meetups, webinars...) and the people I met there.",
@@ -39,50 +38,6 @@ def _event(ctx: Session, text: str) -> Event:
     if number is not None:
         return access.event_for(ctx.user, ctx.network, number)
     return resolve_event(ctx.network, text)
-
-
-def _day(value: Any) -> str | None:
-    return value.isoformat() if value else None
-
-
-def _event_json(event: Event, met_count: int | None = None) -> dict[str, Any]:
-    data = {
-        "id": event.pk,
-        "name": event.name,
-        "kind": event.kind,
-        "starts_on": _day(event.starts_on),
-        "ends_on": _day(event.ends_on),
-        "location": event.location or None,
-        "url": event.url or None,
-        "organizer": event.organizer.name if event.organizer else None,
-        "status": event.status,
-    }
-    if met_count is not None:
-        data["people_met"] = met_count
-    return data
-
-
-def _page_json(page: EventPage) -> dict[str, Any]:
-    return {
-        **_event_json(page.event, len(page.met)),
-        "notes": page.event.notes,
-        "tags": page.tags,
-        "met": [
-            {
-                "person": {"id": row.person.id, "name": row.person.name},
-                "note": row.note,
-                "met_on": _day(row.met_on),
-                "follow_up": None
-                if row.follow_up is None
-                else {
-                    "id": row.follow_up.pk,
-                    "status": row.follow_up_status,
-                    "due_on": _day(row.follow_up.due_on),
-                },
-            }
-            for row in page.met
-        ],
-    }
 
 
 def _when(event: Event) -> str:
@@ -164,7 +119,9 @@ def add(
         ),
     )
     if as_json:
-        print_json(_event_json(event, 0))
+        from kithkin.schemas.events import EventOut
+
+        print_shape(EventOut.of(event, people_met=0))
         return
     where = f", {event.location}" if event.location else ""
     out.print(
@@ -237,12 +194,10 @@ def list_(
     if past:
         groups = groups[1:]
     if as_json:
-        print_json(
-            {
-                label.lower(): [_event_json(row.event, row.met_count) for row in rows]
-                for label, rows in groups
-            }
-        )
+        from kithkin.schemas.events import EventListOut, EventOut
+
+        shown = {label.lower(): [EventOut.of_row(row) for row in rows] for label, rows in groups}
+        print_shape(EventListOut(upcoming=shown.get("upcoming"), past=shown.get("past")))
         return
     if not any(rows for _, rows in groups):
         out.print("No events yet: `kith event add NAME --start DATE` adds one.")
@@ -280,7 +235,9 @@ def show(event: _EventArg, as_json: JsonOption = False) -> None:
     ctx = session()
     page = event_page(ctx.network, _event(ctx, event))
     if as_json:
-        print_json(_page_json(page))
+        from kithkin.schemas.events import EventDetailOut
+
+        print_shape(EventDetailOut.of_page(page))
         return
     e = page.event
     out.print(Text.assemble((e.name, "bold"), f" ({refs.EVENT(e.pk)})"))

@@ -10,8 +10,8 @@ from typing import Annotated, Any, ParamSpec, TypeVar
 import typer
 from rich.table import Table
 
-from kithkin.cli.context import err, handle_errors, out, print_json, session
-from kithkin.cli.output import JsonOption
+from kithkin.cli.context import err, handle_errors, out, session
+from kithkin.cli.output import JsonOption, print_shape
 
 ERRORS_SHOWN = 20
 MERGES_SHOWN = 20
@@ -40,52 +40,16 @@ def _restore_json(ctx: Any, path: Path, *, dry_run: bool, as_json: bool) -> None
 
     counts = restore_file(ctx.network, ctx.user, path, dry_run=dry_run)  # checked either way
     if as_json:
-        print_json({"format": "json", "path": str(path), "dry_run": dry_run, "restored": counts})
+        from kithkin.schemas.imports import RestoredCountsOut, RestoreOut
+
+        restored = RestoredCountsOut(**counts)
+        print_shape(RestoreOut(format="json", path=str(path), dry_run=dry_run, restored=restored))
         return
     verb = "Would restore" if dry_run else "Restored"
     out.print(
         f"{verb} {counts['people']} people (you included), {counts['interactions']} "
         f"interactions and {counts['follow_ups']} follow-ups into {ctx.network.name}."
     )
-
-
-def _plan_json(plan: Any, format_name: str, path: Path, dry_run: bool) -> dict[str, Any]:
-    return {
-        "format": format_name,
-        "path": str(path),
-        "dry_run": dry_run,
-        "summary": plan.summary,
-        "people": [
-            {
-                "name": c.record.full_name,
-                "line": c.record.line,
-                "action": c.action,
-                "person_id": c.person_id,
-                "matched_by": c.matched_by or None,
-                "changes": c.changes,
-                "merged_lines": [m.record.line for m in c.merged],
-            }
-            for c in plan.contacts
-        ],
-        "merges": [
-            {
-                "path": m.record.path,
-                "line": m.record.line,
-                "name": m.record.full_name,
-                "into": m.into,
-                "reason": m.reason,
-            }
-            for m in plan.merges
-        ],
-        "errors": [
-            {"path": e.path, "line": e.line, "field": e.field, "message": e.message}
-            for e in plan.errors
-        ],
-        "skipped": [
-            {"path": e.path, "line": e.line, "field": e.field, "message": e.message}
-            for e in plan.skipped
-        ],
-    }
 
 
 @_cancellable
@@ -178,7 +142,10 @@ def import_(
         progress.update(task, completed=steps)
     plan, summary = done.plan, done.summary
     if as_json:
-        print_json({**_plan_json(plan, format_name, path, dry_run), "applied": summary is not None})
+        from kithkin.schemas.imports import ImportPlanOut
+
+        applied = summary is not None
+        print_shape(ImportPlanOut.of(plan, format_name, path, dry_run=dry_run, applied=applied))
         return
     numbers = plan.summary
     table = Table(

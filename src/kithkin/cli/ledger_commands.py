@@ -4,20 +4,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 from rich.text import Text
 
 from kithkin import refs
-from kithkin.cli.context import handle_errors, out, parse_day, print_json, session
-from kithkin.cli.output import JsonOption
+from kithkin.cli.context import handle_errors, out, parse_day, session
+from kithkin.cli.output import JsonOption, print_shape
 from kithkin.errors import InvalidInput
 
 if TYPE_CHECKING:
     from kithkin.models import Person, ValueExchange
-    from kithkin.queries.agenda_items import PersonRef
     from kithkin.queries.ledger import NetworkLedger, PersonLedger
 
 KINDS = "advice, introduction, referral, resource, help, recommendation, endorsement, gift or opportunity"
@@ -29,93 +28,6 @@ OnOption = Annotated[
 WeightOption = Annotated[
     int, typer.Option("--weight", help="How much it mattered: 1 (small) to 5 (life-changing).")
 ]
-
-
-# JSON shapes (docs/cli.md) ---------------------------------------------------------------
-
-
-def _ref(person: Person | PersonRef | None) -> dict[str, Any] | None:
-    if person is None:
-        return None
-    name = getattr(person, "full_name", None) or getattr(person, "name", "")
-    return {"id": person.id, "name": name}
-
-
-def _direction(exchange: ValueExchange) -> str:
-    if exchange.giver.is_self:
-        return "given"
-    if exchange.receiver.is_self:
-        return "received"
-    return "between"
-
-
-def exchange_json(exchange: ValueExchange) -> dict[str, Any]:
-    return {
-        "id": exchange.pk,
-        "kind": exchange.kind,
-        "description": exchange.description,
-        "occurred_on": exchange.occurred_on.isoformat(),
-        "weight": exchange.weight,
-        "direction": _direction(exchange),
-        "giver": _ref(exchange.giver),
-        "receiver": _ref(exchange.receiver),
-        "introduced_to": _ref(exchange.introduced_to),
-        "thanked_at": exchange.thanked_at.isoformat() if exchange.thanked_at else None,
-        "source": exchange.source,
-    }
-
-
-def person_ledger_json(ledger: PersonLedger) -> dict[str, Any]:
-    b = ledger.balance
-    return {
-        "person": _ref(ledger.person),
-        "given": b.given,
-        "received": b.received,
-        "given_count": b.given_count,
-        "received_count": b.received_count,
-        "balance": b.balance,
-        "balance_words": b.words,
-        "balance_sentence": b.sentence,
-        "last_given": b.last_given.isoformat() if b.last_given else None,
-        "last_received": b.last_received.isoformat() if b.last_received else None,
-        "unthanked": b.unthanked,
-        "exchanges": [exchange_json(e) for e in ledger.exchanges],
-        "total": ledger.total,
-    }
-
-
-def network_ledger_json(ledger: NetworkLedger, network_name: str) -> dict[str, Any]:
-    return {
-        "network": network_name,
-        "given": ledger.given,
-        "received": ledger.received,
-        "given_count": ledger.given_count,
-        "received_count": ledger.received_count,
-        "balance": ledger.balance,
-        "thanks_within_days": ledger.thanks_within_days,
-        "thanks_due": ledger.thanks_due,
-        "helped_most": [
-            {
-                "person": _ref(h.person),
-                "received": h.received,
-                "count": h.count,
-                "last_received": h.last_received.isoformat(),
-            }
-            for h in ledger.helpers
-        ],
-        "helped_most_total": ledger.helpers_total,
-        "give_back": [
-            {
-                "person": _ref(g.person),
-                "received": g.received,
-                "last_received": g.last_received.isoformat(),
-                "last_given": g.last_given.isoformat() if g.last_given else None,
-            }
-            for g in ledger.give_back
-        ],
-        "give_back_total": ledger.give_back_total,
-        "recent": [exchange_json(e) for e in ledger.recent],
-    }
 
 
 # Writing ----------------------------------------------------------------------------------
@@ -255,7 +167,7 @@ def _when(day: object) -> str:
 
 
 def _exchange_row(exchange: ValueExchange, table: Table) -> None:
-    direction = _direction(exchange)
+    direction = exchange.direction
     if direction == "given":
         who = f"to {exchange.receiver.full_name}"
     elif direction == "received":
@@ -394,13 +306,17 @@ def ledger(
             raise InvalidInput("person", "that is you: ask for someone else's ledger, or none")
         result = person_ledger(ctx.network, who)
         if as_json:
-            print_json(person_ledger_json(result))
+            from kithkin.schemas.ledger import PersonLedgerOut
+
+            print_shape(PersonLedgerOut.of(result))
         else:
             _print_person(result)
         return
     network_result = network_ledger(ctx.network, ctx.today)
     if as_json:
-        print_json(network_ledger_json(network_result, ctx.network.name))
+        from kithkin.schemas.ledger import NetworkLedgerOut
+
+        print_shape(NetworkLedgerOut.of(network_result, ctx.network.name))
     else:
         _print_network(network_result, ctx.network.name)
 

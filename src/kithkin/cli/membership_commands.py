@@ -5,7 +5,7 @@ and my memberships of them."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -13,13 +13,12 @@ from rich.text import Text
 
 from kithkin import refs
 from kithkin.cli import organization_commands
-from kithkin.cli.context import handle_errors, options_named, out, parse_day, print_json, session
-from kithkin.cli.output import JsonOption
+from kithkin.cli.context import handle_errors, options_named, out, parse_day, session
+from kithkin.cli.output import JsonOption, print_shape
 from kithkin.errors import InvalidInput
 
 if TYPE_CHECKING:
-    from kithkin.models import Affiliation, Organization
-    from kithkin.queries.memberships import OrganizationDetail
+    from kithkin.models import Affiliation
 
 _Org = Annotated[
     str, typer.Argument(help="The organization: its name (or a unique prefix) or o12.")
@@ -30,56 +29,6 @@ org_app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode=None,
 )
-
-
-# JSON shapes (documented in docs/cli.md)
-
-
-def organization_shape(organization: Organization) -> dict[str, Any]:
-    shape: dict[str, Any] = {
-        "id": organization.pk,
-        "name": organization.name,
-        "kind": organization.kind,
-        "website": organization.website,
-    }
-    if hasattr(organization, "people_count"):
-        shape["people_count"] = organization.people_count
-    return shape
-
-
-def membership_shape(membership: Affiliation | None) -> dict[str, Any] | None:
-    if membership is None:
-        return None
-    return {
-        "id": membership.pk,
-        "organization": {"id": membership.organization_id, "name": membership.organization.name},
-        "role": membership.title,
-        "since": membership.start_on.isoformat() if membership.start_on else None,
-        "renews_on": membership.renews_on.isoformat() if membership.renews_on else None,
-        "until": membership.end_on.isoformat() if membership.end_on else None,
-    }
-
-
-def _person_tie(affiliation: Affiliation) -> dict[str, Any]:
-    return {
-        "id": affiliation.person_id,
-        "name": affiliation.person.full_name,
-        "kind": affiliation.kind,
-        "title": affiliation.title,
-        "since": affiliation.start_on.isoformat() if affiliation.start_on else None,
-        "until": affiliation.end_on.isoformat() if affiliation.end_on else None,
-    }
-
-
-def detail_shape(detail: OrganizationDetail) -> dict[str, Any]:
-    return {
-        **organization_shape(detail.organization),
-        "tags": detail.tags,
-        "notes": detail.organization.notes,
-        "people": [_person_tie(a) for a in detail.current],
-        "past_people": [_person_tie(a) for a in detail.past],
-        "membership": membership_shape(detail.membership),
-    }
 
 
 def _role_line(membership: Affiliation) -> str:
@@ -115,7 +64,9 @@ def org_add(
             ctx.network, ctx.user, name=name, kind=kind, website=website, tags=tag or [], notes=note
         )
     if as_json:
-        print_json(organization_shape(organization))
+        from kithkin.schemas.organizations import OrganizationOut
+
+        print_shape(OrganizationOut.of(organization))
         return
     out.print(
         f"Added {organization.name} ({refs.ORGANIZATION(organization.pk)}), {organization.get_kind_display()}."
@@ -133,7 +84,9 @@ def org_show(organization: _Org, as_json: JsonOption = False) -> None:
         ctx.network, resolve_organization(ctx.user, ctx.network, organization)
     )
     if as_json:
-        print_json(detail_shape(detail))
+        from kithkin.schemas.organizations import OrganizationDetailOut
+
+        print_shape(OrganizationDetailOut.of_detail(detail))
         return
     found = detail.organization
     out.print(
@@ -186,7 +139,9 @@ def org_list(
         list_organizations(ctx.network, kind=kind.strip().lower() if kind else None)[:limit]
     )
     if as_json:
-        print_json([organization_shape(o) for o in found])
+        from kithkin.schemas.organizations import OrganizationRowOut
+
+        print_shape([OrganizationRowOut.of_counted(o) for o in found])
         return
     if not found:
         out.print("No organizations" + (f" of kind {kind}." if kind else " yet."))
@@ -268,13 +223,9 @@ def join(
         )
     membership = result.membership
     if as_json:
-        print_json(
-            {
-                **(membership_shape(membership) or {}),
-                "new_membership": result.new_membership,
-                "new_organization": result.new_organization,
-            }
-        )
+        from kithkin.schemas.memberships import JoinOut
+
+        print_shape(JoinOut.of_result(result))
         return
     name = membership.organization.name
     added = (

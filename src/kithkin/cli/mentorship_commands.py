@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
 from kithkin import refs
-from kithkin.cli.context import handle_errors, out, parse_day, print_json, session
-from kithkin.cli.output import JsonOption
+from kithkin.cli.context import handle_errors, out, parse_day, session
+from kithkin.cli.output import JsonOption, print_shape
 from kithkin.cli.person_choice import known_or_new
 
 if TYPE_CHECKING:
@@ -41,29 +41,6 @@ _New = Annotated[
 _Since = Annotated[
     str | None, typer.Option("--since", help="When it started (YYYY-MM-DD); default today.")
 ]
-
-
-def _day(value: dt.date | None) -> str | None:
-    return value.isoformat() if value else None
-
-
-def mentorship_json(row: MentorshipSummary, today: dt.date) -> dict[str, Any]:
-    m = row.mentorship
-    return {
-        "id": m.pk,
-        "role": row.role,
-        "mentor": {"id": m.mentor.pk, "name": m.mentor.full_name},
-        "mentee": {"id": m.mentee.pk, "name": m.mentee.full_name},
-        "status": m.status,
-        "goals": row.goals,
-        "cadence_days": m.cadence_days,
-        "started_on": _day(m.started_on),
-        "ended_on": _day(m.ended_on),
-        "session_count": row.session_count,
-        "last_session_on": _day(row.last_session_on),
-        "next_session_on": _day(row.next_session_on),
-        "days_overdue": row.days_overdue(today),
-    }
 
 
 def _next_text(row: MentorshipSummary, today: dt.date) -> str:
@@ -207,7 +184,9 @@ def mentor_list(
     ctx = session()
     rows = list_mentorships(ctx.network, include_ended=show_all)
     if as_json:
-        print_json([mentorship_json(row, ctx.today) for row in rows])
+        from kithkin.schemas.mentorships import MentorshipOut
+
+        print_shape([MentorshipOut.of(row, ctx.today) for row in rows])
         return
     if not rows:
         out.print("No mentorships yet: `kith mentor add NAME` or `kith mentee add NAME`.")
@@ -230,7 +209,6 @@ def mentor_list(
 def mentor_show(which: _Which, as_json: JsonOption = False) -> None:
     """One mentorship: goals, status, cadence and the sessions, newest first."""
     from kithkin import clock
-    from kithkin.cli import shapes
     from kithkin.queries.mentorships import mentorship_detail, resolve_mentorship
 
     ctx = session()
@@ -238,14 +216,9 @@ def mentor_show(which: _Which, as_json: JsonOption = False) -> None:
     detail = mentorship_detail(ctx.network, mentorship)
     row = detail.summary
     if as_json:
-        print_json(
-            {
-                **mentorship_json(row, ctx.today),
-                "sessions": [
-                    shapes.interaction(session_, ctx.user.time_zone) for session_ in detail.sessions
-                ],
-            }
-        )
+        from kithkin.schemas.mentorships import MentorshipDetailOut
+
+        print_shape(MentorshipDetailOut.of_detail(detail, ctx.today, ctx.user.time_zone))
         return
     m = row.mentorship
     out.print(f"{refs.MENTORSHIP(m.pk)} {row.title}", style="bold")

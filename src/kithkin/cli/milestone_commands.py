@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
 from kithkin import refs
-from kithkin.cli.context import Session, handle_errors, out, print_json, session
-from kithkin.cli.output import JsonOption
+from kithkin.cli.context import Session, handle_errors, out, session
+from kithkin.cli.output import JsonOption, print_shape
 
 if TYPE_CHECKING:
-    from kithkin.models import Milestone
-    from kithkin.queries.occasions import Occasion
+    pass
 
 milestone_app = typer.Typer(
     help="Milestones to celebrate and challenges to help with.", no_args_is_help=True
@@ -41,44 +40,6 @@ def _days(text: str, field: str) -> int:
         return parse_every(value, field).approx_days
     except InvalidInput:
         raise InvalidInput(field, f"{text!r} is not a number of days: use 14, 14d or 2w") from None
-
-
-def occasion_shape(occasion: Occasion, today: dt.date) -> dict[str, Any]:
-    from kithkin.queries.occasions import reason
-
-    return {
-        "on": occasion.on.isoformat(),
-        "what": occasion.source,
-        "kind": occasion.kind,
-        "label": occasion.label,
-        "person": {"id": occasion.person.id, "name": occasion.person.name},
-        "title": occasion.title or None,
-        "years": occasion.years,
-        "yearly": occasion.yearly,
-        "support": occasion.support,
-        "milestone_id": occasion.milestone_id,
-        "affiliation_id": occasion.affiliation_id,
-        "occasion": occasion.key or None,
-        "celebrated": occasion.celebrated,
-        "reason": reason(occasion, today),
-    }
-
-
-def milestone_shape(milestone: Milestone) -> dict[str, Any]:
-    from kithkin.queries.milestones import date_text
-    from kithkin.queries.occasions import kind_label
-
-    return {
-        "id": milestone.pk,
-        "person": {"id": milestone.person_id, "name": milestone.person.full_name},
-        "kind": milestone.kind,
-        "label": kind_label(milestone.kind),
-        "title": milestone.title or None,
-        "date": date_text(milestone),
-        "yearly": milestone.recurs_yearly,
-        "support": milestone.is_support,
-        "note": milestone.note or None,
-    }
 
 
 @milestone_app.command("add")
@@ -155,7 +116,9 @@ def milestone_list(
         days = _days(upcoming, "--upcoming")
         found = queries.upcoming(ctx.network, today, days, person_id=who.pk if who else None)
         if as_json:
-            print_json([occasion_shape(o, today) for o in found])
+            from kithkin.schemas.milestones import OccasionOut
+
+            print_shape([OccasionOut.of(o, today) for o in found])
             return
         if not found:
             out.print(f"Nothing in the next {days} days.")
@@ -173,7 +136,9 @@ def milestone_list(
         return
     rows = queries.milestones_of(ctx.network, person=who)
     if as_json:
-        print_json([milestone_shape(m) for m in rows])
+        from kithkin.schemas.milestones import MilestoneOut
+
+        print_shape([MilestoneOut.of(m) for m in rows])
         return
     if not rows:
         out.print("No milestones yet: `kith milestone add PERSON KIND --on DATE` records one.")
@@ -227,7 +192,9 @@ def milestone_window(
     if days is not None:
         set_celebrate_window(ctx.network, ctx.user, _days(days, "window"))
     if as_json:
-        print_json({"celebrate_within_days": ctx.network.celebrate_within_days})
+        from kithkin.schemas.milestones import CelebrateWindowOut
+
+        print_shape(CelebrateWindowOut(celebrate_within_days=ctx.network.celebrate_within_days))
         return
     verb = "now shows" if days is not None else "shows"
     out.print(

@@ -7,8 +7,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from kithkin.cli.context import handle_errors, out, print_json, session
-from kithkin.cli.output import JsonOption
+from kithkin.cli.context import handle_errors, out, session
+from kithkin.cli.output import JsonOption, print_shape
 
 network_app = typer.Typer(help="List your networks and switch between them.", no_args_is_help=True)
 
@@ -25,21 +25,14 @@ def network_list(as_json: JsonOption = False) -> None:
         .select_related("network")
         .order_by("network__name", "network__pk")
     )
-    rows = [
-        {
-            "id": m.network.pk,
-            "name": m.network.name,
-            "role": m.role,
-            "current": m.network.pk == ctx.network.pk,
-        }
-        for m in memberships
-    ]
     if as_json:
-        print_json(rows)
+        from kithkin.schemas.networks import NetworkOut
+
+        print_shape([NetworkOut.of(m, ctx.network) for m in memberships])
         return
-    for row in rows:
-        marker = "*" if row["current"] else " "
-        out.print(f"{marker} {row['name']} ({row['role']})")
+    for m in memberships:
+        marker = "*" if m.network.pk == ctx.network.pk else " "
+        out.print(f"{marker} {m.network.name} ({m.role})")
 
 
 @network_app.command("new")
@@ -114,26 +107,18 @@ def circles(
     rows = Circle.objects.filter(network=ctx.network).annotate(
         size=Count("people", filter=Q(people__archived_at__isnull=True))
     )
-    data = [
-        {
-            "name": c.name,
-            "rank": c.rank,
-            "cadence_days": c.cadence_days,
-            "people": c.size,
-            "new_people_join": c.pk == ctx.network.new_people_circle_id,
-        }
-        for c in rows
-    ]
     if as_json:
-        print_json(data)
+        from kithkin.schemas.networks import CircleOut
+
+        print_shape([CircleOut.of(c, size=c.size, network=ctx.network) for c in rows])
         return
     table = Table(box=None, padding=(0, 1))
     for column in ("circle", "check in", "people"):
         table.add_column(column)
-    for row in data:
-        every_text = f"every {row['cadence_days']} days" if row["cadence_days"] else "never"
-        joins = " (new people join)" if row["new_people_join"] else ""
-        table.add_row(f"{row['name']}{joins}", every_text, str(row["people"]))
+    for c in rows:
+        every_text = f"every {c.cadence_days} days" if c.cadence_days else "never"
+        joins = " (new people join)" if c.pk == ctx.network.new_people_circle_id else ""
+        table.add_row(f"{c.name}{joins}", every_text, str(c.size))
     out.print(table)
 
 
@@ -165,15 +150,17 @@ def settings(
             time_zone=time_zone,
             phone_region=region,
         )
-    data = {
+    lines = {
         "network": ctx.network.name,
-        "daily_outreach_budget": ctx.network.daily_outreach_budget,
-        "time_zone": ctx.user.time_zone,
-        "network_time_zone": ctx.network.time_zone,
-        "phone_region": ctx.network.phone_region or None,
+        "daily outreach budget": ctx.network.daily_outreach_budget,
+        "time zone": ctx.user.time_zone,
+        "network time zone": ctx.network.time_zone,
+        "phone region": ctx.network.phone_region or "none",
     }
     if as_json:
-        print_json(data)
+        from kithkin.schemas.networks import SettingsOut
+
+        print_shape(SettingsOut.of(ctx.user, ctx.network))
         return
-    for key, value in data.items():
-        out.print(f"{key.replace('_', ' ')}: {'none' if value is None else value}")
+    for label, value in lines.items():
+        out.print(f"{label}: {value}")

@@ -7,20 +7,18 @@ again with `--outcome` to record what came of it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 from rich.text import Text
 
 from kithkin import refs
-from kithkin.cli.context import handle_errors, out, parse_day, print_json, session
-from kithkin.cli.output import JsonOption
+from kithkin.cli.context import handle_errors, out, parse_day, session
+from kithkin.cli.output import JsonOption, print_shape
 
 if TYPE_CHECKING:
-    from kithkin.models import Opportunity, OpportunityShare
-    from kithkin.queries.dashboard import Report
-    from kithkin.queries.matching import Match
+    from kithkin.models import Opportunity
 
 
 opp_app = typer.Typer(
@@ -36,83 +34,6 @@ GROUPS: dict[str, typer.Typer] = {"opp": opp_app}
 _OpportunityRef = Annotated[
     str, typer.Argument(metavar="REF", help="The opportunity's reference (op12, or its number).")
 ]
-
-
-# --- JSON shapes (documented in docs/cli.md) ---------------------------------------------
-
-
-def share_shape(share: OpportunityShare, time_zone: str) -> dict[str, Any]:
-    from kithkin import clock
-
-    return {
-        "id": share.pk,
-        "opportunity": share.opportunity_id,
-        "person": {"id": share.person.pk, "name": share.person.full_name},
-        "shared_on": clock.local_date(share.shared_at, time_zone).isoformat(),
-        "note": share.note,
-        "outcome": share.outcome,
-    }
-
-
-def opportunity_shape(
-    item: Opportunity,
-    time_zone: str,
-    *,
-    tags: list[str] | None = None,
-    shares: list[OpportunityShare] | None = None,
-) -> dict[str, Any]:
-    from kithkin import clock
-
-    shape: dict[str, Any] = {
-        "id": item.pk,
-        "kind": item.kind,
-        "title": item.title,
-        "organization": item.organization.name if item.organization else None,
-        "tags": tags if tags is not None else [tag.name for tag in item.tags.all()],
-        "url": item.url or None,
-        "deadline": item.deadline.isoformat() if item.deadline else None,
-        "status": item.status,
-        "for_me": item.for_me,
-        "source": {"id": item.source.pk, "name": item.source.full_name} if item.source else None,
-        "description": item.description,
-        "added_on": clock.local_date(item.created_at, time_zone).isoformat(),
-    }
-    if shares is not None:
-        shape["shares"] = [share_shape(share, time_zone) for share in shares]
-    return shape
-
-
-def match_shape(match: Match) -> dict[str, Any]:
-    return {
-        "person": {"id": match.person.pk, "name": match.person.full_name},
-        "score": match.score,
-        "reasons": match.reasons,
-        "already_shared": match.already_shared,
-    }
-
-
-def report_shape(result: Report) -> dict[str, Any]:
-    def split(s: Any) -> dict[str, Any]:
-        return {"through_network": s.through_network, "direct": s.direct, "total": s.total}
-
-    return {
-        "total": split(result.total),
-        "by_kind": {s.label: split(s) for s in result.by_kind},
-        "by_status": {s.label: split(s) for s in result.by_status},
-        "top_sources": [
-            {
-                "person": {"id": s.person.id, "name": s.person.name},
-                "brought": s.brought,
-                "won": s.won,
-            }
-            for s in result.top_sources
-        ],
-        "shares": {
-            "total": result.shares,
-            "taken_up": result.shares_taken_up,
-            "by_outcome": {o.outcome: o.count for o in result.share_outcomes},
-        },
-    }
 
 
 # --- commands -----------------------------------------------------------------------------
@@ -173,7 +94,9 @@ def add(
         ),
     )
     if as_json:
-        print_json(opportunity_shape(item, ctx.user.time_zone, shares=[]))
+        from kithkin.schemas.opportunities import OpportunityDetailOut
+
+        print_shape(OpportunityDetailOut.of_detail(item, ctx.user.time_zone, shares=[]))
         return
     out.print(f"Opportunity {refs.OPPORTUNITY(item.pk)}: {item.title} ({_describe(item)}).")
     if not item.for_me:
@@ -203,7 +126,9 @@ def list_(
         )
     items = list(board(ctx.network, status=wanted, show_all=show_all))
     if as_json:
-        print_json([opportunity_shape(item, ctx.user.time_zone) for item in items])
+        from kithkin.schemas.opportunities import OpportunityOut
+
+        print_shape([OpportunityOut.of(item, ctx.user.time_zone) for item in items])
         return
     if not items:
         out.print("No opportunities yet: `kith opp add TITLE` records one.")
@@ -239,8 +164,12 @@ def show(
     )
     detail = opportunity_detail(ctx.network, item)
     if as_json:
-        print_json(
-            opportunity_shape(item, ctx.user.time_zone, tags=detail.tags, shares=detail.shares)
+        from kithkin.schemas.opportunities import OpportunityDetailOut
+
+        print_shape(
+            OpportunityDetailOut.of_detail(
+                item, ctx.user.time_zone, tags=detail.tags, shares=detail.shares
+            )
         )
         return
     out.print(
@@ -303,12 +232,9 @@ def match(
     )
     matches = match_people(ctx.network, item, limit=limit)
     if as_json:
-        print_json(
-            {
-                "opportunity": {"id": item.pk, "title": item.title},
-                "matches": [match_shape(m) for m in matches],
-            }
-        )
+        from kithkin.schemas.opportunities import MatchesOut
+
+        print_shape(MatchesOut.of(item, matches))
         return
     if not matches:
         out.print(
@@ -349,7 +275,9 @@ def report(
     ctx = session()
     result = build_report(ctx.network)
     if as_json:
-        print_json(report_shape(result))
+        from kithkin.schemas.opportunities import ReportOut
+
+        print_shape(ReportOut.of(result))
         return
     total = result.total
     out.print(

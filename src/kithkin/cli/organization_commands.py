@@ -3,19 +3,19 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.text import Text
 
 from kithkin import refs
 from kithkin.cli import context
-from kithkin.cli.context import confirmed, handle_errors, options_named, out, print_json, session
-from kithkin.cli.output import JsonOption
+from kithkin.cli.context import confirmed, handle_errors, options_named, out, session
+from kithkin.cli.output import JsonOption, print_shape
 from kithkin.errors import KithError
 
 if TYPE_CHECKING:
-    from kithkin.models import Affiliation
+    from kithkin.models import Affiliation, Organization
     from kithkin.services.organizations import OrganizationDeletion, OrganizationMergePreview
 
 _Org = Annotated[
@@ -23,10 +23,20 @@ _Org = Annotated[
 ]
 
 
-def _shape(organization: Any) -> dict[str, Any]:
-    from kithkin.cli.membership_commands import organization_shape
+def _print_merge_json(preview: OrganizationMergePreview, kept: Organization | None) -> None:
+    from kithkin.schemas.organizations import (
+        OrganizationMergeOut,
+        OrganizationMergePreviewOut,
+        OrganizationOut,
+    )
 
-    return organization_shape(organization)
+    print_shape(
+        OrganizationMergeOut(
+            merged=kept is not None,
+            preview=OrganizationMergePreviewOut.of(preview),
+            organization=OrganizationOut.of(kept) if kept is not None else None,
+        )
+    )
 
 
 @handle_errors
@@ -63,7 +73,9 @@ def org_edit(
             tags=[] if no_tags else tag,
         )
     if as_json:
-        print_json(_shape(edited))
+        from kithkin.schemas.organizations import OrganizationOut
+
+        print_shape(OrganizationOut.of(edited))
         return
     renamed = f" (was {before})" if edited.name != before else ""
     out.print(
@@ -92,27 +104,6 @@ def _tie(affiliation: Affiliation) -> str:
     what = affiliation.title or affiliation.get_kind_display()
     until = f", until {affiliation.end_on}" if affiliation.end_on else ""
     return f"{affiliation.person.full_name} ({what}{until})"
-
-
-def merge_shape(preview: OrganizationMergePreview) -> dict[str, Any]:
-    return {
-        "keep": {"id": preview.keep.pk, "name": preview.keep.name},
-        "other": {"id": preview.other.pk, "name": preview.other.name},
-        "affiliations_moved": [
-            {"id": a.pk, "person": {"id": a.person_id, "name": a.person.full_name}}
-            for a in preview.affiliations_moved
-        ],
-        "affiliations_combined": [
-            {"id": a.pk, "person": {"id": a.person_id, "name": a.person.full_name}}
-            for a, _ in preview.affiliations_combined
-        ],
-        "tags_added": preview.tags_added,
-        "events_moved": [{"id": e.pk, "name": e.name} for e in preview.events_moved],
-        "opportunities_moved": [
-            {"id": o.pk, "title": o.title} for o in preview.opportunities_moved
-        ],
-        "fields_filled": preview.fields_filled,
-    }
 
 
 def _print_merge(preview: OrganizationMergePreview) -> None:
@@ -166,7 +157,7 @@ def org_merge(
     )
     if dry_run or not yes:
         if as_json:
-            print_json({"merged": False, "preview": merge_shape(preview), "organization": None})
+            _print_merge_json(preview, None)
             return
         _print_merge(preview)
         if dry_run:
@@ -179,7 +170,7 @@ def org_merge(
             return
     kept = merge_organizations(ctx.network, ctx.user, preview.keep, preview.other)
     if as_json:
-        print_json({"merged": True, "preview": merge_shape(preview), "organization": _shape(kept)})
+        _print_merge_json(preview, kept)
         return
     out.print(f"Merged {preview.other.name} into {kept.name} ({refs.ORGANIZATION(kept.pk)}).")
 

@@ -77,3 +77,11 @@ def is_piped() -> bool:
 
 def print_json(data: object) -> None:
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+def print_shape(value: Any) -> None:
+    """Print a shape of ``kithkin.schemas`` (or a list of them) as JSON: every `--json`
+    goes through here. The schemas (pydantic) are imported only now, never at start-up."""
+    from kithkin.schemas.base import dump
+
+    print_json(dump(value))

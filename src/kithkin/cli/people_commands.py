@@ -11,14 +11,13 @@ from rich.table import Table
 from rich.text import Text
 
 from kithkin import refs
-from kithkin.cli import shapes
-from kithkin.cli.context import err, handle_errors, out, parse_day, print_json, session
-from kithkin.cli.output import JsonOption
+from kithkin.cli.context import err, handle_errors, out, parse_day, session
+from kithkin.cli.output import JsonOption, print_shape
 from kithkin.errors import InvalidInput
 
 if TYPE_CHECKING:
     from kithkin.cli.context import Session
-    from kithkin.models import Person
+    from kithkin.models import ContactPoint, Person
 
 
 @handle_errors
@@ -72,9 +71,10 @@ def add(
         ),
     )
     if as_json:
-        print_json(
-            shapes.person_card(person_card(ctx.network, person, ctx.today), ctx.network.time_zone)
-        )
+        from kithkin.schemas.people import PersonCardOut
+
+        card = person_card(ctx.network, person, ctx.today)
+        print_shape(PersonCardOut.of(card, ctx.network.time_zone))
         return
     due = f"; first check-in due {person.check_in_due_on}" if person.check_in_due_on else ""
     out.print(f"Added {person.full_name} ({refs.PERSON(person.pk)}){due}.")
@@ -84,6 +84,25 @@ def add(
             f"`kith edit {refs.PERSON(person.pk)} --circle regular`, or choose the circle new people join "
             "with `kith circles --new-people`."
         )
+
+
+def _role_text(person: Person) -> str:
+    """'CTO at Analytical Engines': their current affiliation, or ''."""
+    current = person.current_affiliation
+    if current is None:
+        return ""
+    return " at ".join(x for x in (current.title, current.organization.name) if x)
+
+
+def _point_text(point: ContactPoint) -> str:
+    """A contact point on one line, as `kith show` prints it: an address's lines joined by
+    commas, a label in parentheses, an unverified phone said to be one."""
+    text = point.value.replace("\n", ", ")
+    if point.label and point.kind in ("address", "chat"):
+        text += f" ({point.label})"
+    if point.is_unverified:
+        text += " (unverified: not read as a phone number)"
+    return text
 
 
 @handle_errors
@@ -101,7 +120,9 @@ def show(
     )
     zone = ctx.network.time_zone
     if as_json:
-        print_json(shapes.person_card(card, zone))
+        from kithkin.schemas.people import PersonCardOut
+
+        print_shape(PersonCardOut.of(card, zone))
         return
     p = card.person
     out.print(Text.assemble((p.full_name, "bold"), f" ({p.pronouns})" if p.pronouns else ""))
@@ -115,7 +136,7 @@ def show(
     facts = Table(show_header=False, box=None, padding=(0, 1))
     facts.add_column(style="dim")
     for point in card.contact_points:
-        facts.add_row(point.service_name or point.get_kind_display(), shapes.point_text(point))
+        facts.add_row(point.service_name or point.get_kind_display(), _point_text(point))
     if card.tags:
         facts.add_row("tags", ", ".join(card.tags))
     facts.add_row("circle", card.circle or "none")
@@ -172,19 +193,16 @@ def find(
     ctx = session()
     results = search(ctx.network, query, limit=limit)
     if as_json:
-        print_json(shapes.search(results, ctx.network.time_zone))
+        from kithkin.schemas.search import SearchOut
+
+        print_shape(SearchOut.of(results, ctx.network.time_zone))
         return
     if not results.people and not results.organizations:
         out.print(f"Nothing matches {query!r}.")
         return
     table = Table(show_header=False, box=None, padding=(0, 1))
     for hit in results.people:
-        role = shapes.current_role(hit.person)
-        where = (
-            " at ".join(x for x in (role["title"], role["organization"]) if x)
-            if role
-            else hit.person.headline
-        )
+        where = _role_text(hit.person) or hit.person.headline
         because = ", ".join(hit.matched)
         if hit.interaction is not None:
             day = clock.local_date(hit.interaction.occurred_at, ctx.network.time_zone)
@@ -238,27 +256,18 @@ def people(
         return
     rows = list_people(ctx.network, ctx.today, circle=circle, tag=tag, due_only=due, limit=limit)
     if as_json:
-        print_json(
-            [
-                {
-                    **shapes.person_ref(row.person),
-                    "role": shapes.current_role(row.person),
-                    "circle": row.person.circle.name if row.person.circle else None,
-                    **shapes.check_in(row.status),
-                }
-                for row in rows
-            ]
-        )
+        from kithkin.schemas.people import PersonRowOut
+
+        print_shape([PersonRowOut.of_row(row) for row in rows])
         return
     table = Table(box=None, padding=(0, 1))
     for column in ("ref", "name", "role", "circle", "check-in"):
         table.add_column(column)
     for row in rows:
-        role = shapes.current_role(row.person)
         table.add_row(
             refs.PERSON(row.person.pk),
             row.person.full_name,
-            " at ".join(x for x in (role["title"], role["organization"]) if x) if role else "",
+            _role_text(row.person),
             row.person.circle.name if row.person.circle else "",
             row.status.reason,
         )
@@ -297,7 +306,9 @@ def _change_everyone(
         changed = people_bulk.archive(ctx.network, ctx.user, matching)
         done = "archived"
     if as_json:
-        print_json({"changed": changed})
+        from kithkin.schemas.people import ChangedOut
+
+        print_shape(ChangedOut(changed=changed))
         return
     out.print(f"{changed} {'person' if changed == 1 else 'people'} {done}.")
 

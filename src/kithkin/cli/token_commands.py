@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from kithkin.cli.context import handle_errors, out, print_json, session
-from kithkin.cli.output import JsonOption
+from kithkin.cli.context import handle_errors, out, session
+from kithkin.cli.output import JsonOption, print_shape
 
 if TYPE_CHECKING:
-    from kithkin.models import AccessToken, Network, User
+    from kithkin.models import Network, User
 
 token_app = typer.Typer(
     help="Personal access tokens for the API: create, list, revoke.", no_args_is_help=True
@@ -51,22 +51,6 @@ def _when(moment: dt.datetime | None, time_zone: str) -> str:
     return moment.astimezone(zoneinfo.ZoneInfo(time_zone)).strftime("%Y-%m-%d %H:%M")
 
 
-def token_json(token: AccessToken) -> dict[str, object]:
-    return {
-        "id": token.pk,
-        "name": token.name,
-        "prefix": token.prefix,
-        "scope": token.scope,
-        "network": (
-            {"id": token.network.pk, "name": token.network.name} if token.network else None
-        ),
-        "created_at": token.created_at.isoformat(),
-        "expires_at": token.expires_at.isoformat() if token.expires_at else None,
-        "last_used_at": token.last_used_at.isoformat() if token.last_used_at else None,
-        "active": token.is_active,
-    }
-
-
 @token_app.command("create")
 @handle_errors
 def token_create(
@@ -90,7 +74,9 @@ def token_create(
     limited_to = _network_named(ctx.user, network) if network is not None else None
     made = create_token(ctx.user, name, scope.value, network=limited_to, expires_in_days=days)
     if as_json:
-        print_json({**token_json(made.token), "secret": made.secret})
+        from kithkin.schemas.tokens import TokenCreatedOut
+
+        print_shape(TokenCreatedOut.made(made.token, made.secret))
         return
     out.print(made.secret)
     if out.is_terminal:
@@ -110,7 +96,9 @@ def token_list(as_json: JsonOption = False) -> None:
     ctx = session()
     found = tokens_of(ctx.user)
     if as_json:
-        print_json([token_json(token) for token in found])
+        from kithkin.schemas.tokens import TokenOut
+
+        print_shape([TokenOut.of(token) for token in found])
         return
     if not found:
         out.print("No tokens. Make one with `kith token create --name NAME --scope read`.")

@@ -9,7 +9,8 @@ import typer
 from rich.table import Table
 
 from kithkin import refs
-from kithkin.cli.context import handle_errors, out, print_json, session
+from kithkin.cli.context import handle_errors, out, session
+from kithkin.cli.output import JsonOption, print_shape
 
 
 def next_step(network: Any) -> str:
@@ -30,7 +31,7 @@ def triage(
         bool, typer.Option("--accept", help="Put everyone in the circle suggested for them.")
     ] = False,
     limit: Annotated[int | None, typer.Option(min=1, help="List at most this many.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (see docs/cli.md).")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """People with no circle: the circle suggested for each and the evidence for it."""
     from kithkin.queries.triage import suggestions
@@ -40,7 +41,9 @@ def triage(
     if accept:
         moved = accept_suggestions(ctx.network, ctx.user, ctx.today)
         if as_json:
-            print_json({"accepted": moved})
+            from kithkin.schemas.networks import AcceptedOut
+
+            print_shape(AcceptedOut(accepted=moved))
             return
         out.print(
             f"Placed {moved} {'person' if moved == 1 else 'people'} in their suggested circle."
@@ -49,18 +52,9 @@ def triage(
         return
     found = suggestions(ctx.network, ctx.today, limit=limit)
     if as_json:
-        print_json(
-            [
-                {
-                    "id": s.person.pk,
-                    "name": s.person.full_name,
-                    "suggested_circle": s.circle.name if s.circle else None,
-                    "score": s.score,
-                    "evidence": s.evidence,
-                }
-                for s in found
-            ]
-        )
+        from kithkin.schemas.networks import TriageSuggestionOut
+
+        print_shape([TriageSuggestionOut.of(s) for s in found])
         return
     if not found:
         out.print("Everyone has a circle: nothing to triage.")

@@ -93,3 +93,13 @@ class ValueExchange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} from {self.giver_id} to {self.receiver_id}"
+
+    @property
+    def direction(self) -> str:
+        """From my point of view: "given" (by me), "received" (by me), or "between" two
+        other people (an introduction's other half)."""
+        if self.giver.is_self:
+            return "given"
+        if self.receiver.is_self:
+            return "received"
+        return "between"

@@ -1,12 +1,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.db import models
 from django.db.models import Q
 
 from kithkin import chat_services, normalize
 from kithkin.clock import now
+
+if TYPE_CHECKING:
+    from kithkin.models.organizations import Affiliation
 
 
 class Person(models.Model):
@@ -116,6 +120,12 @@ class Person(models.Model):
         if self.birthday_year and self.birthday_month and self.birthday_day:
             return dt.date(self.birthday_year, self.birthday_month, self.birthday_day)
         return None
+
+    @property
+    def current_affiliation(self) -> Affiliation | None:
+        """Where they are now (a current job, membership...): the first current affiliation,
+        read through ``affiliations.all()`` so that a prefetch serves it."""
+        return next((a for a in self.affiliations.all() if a.is_current), None)
 
     @property
     def effective_cadence_days(self) -> int | None:

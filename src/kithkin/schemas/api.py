@@ -41,17 +41,6 @@ class NetworkGrant(BaseModel):
     can_write: bool = Field(description="Whether this token may change this network.")
 
 
-class CircleOut(BaseModel):
-    """A circle: how close people are, and how often to check in with them."""
-
-    id: int
-    name: str
-    rank: int = Field(description="0 is the closest circle.")
-    cadence_days: int | None = Field(description="None: people in it are never due.")
-    people: int = Field(description="People in it, archived ones aside.")
-    new_people_join: bool = Field(description="Whether people added without a circle join it.")
-
-
 class CircleChange(BaseModel):
     """A circle's new cadence (null: never due)."""
 

@@ -1,0 +1,70 @@
+"""Interactions: one touchpoint with one or more people."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Self
+
+from pydantic import Field
+
+from kithkin.schemas.base import Instant, Shape
+
+if TYPE_CHECKING:
+    from kithkin.models import Interaction
+    from kithkin.queries.people import TimelineEntry
+
+
+class InteractionOut(Shape):
+    """``on`` is the local date in the time zone given; ``occurred_at`` the instant (UTC)."""
+
+    id: int
+    kind: str
+    on: dt.date
+    occurred_at: Instant
+    direction: str
+    summary: str
+    learned: str
+    next_questions: str
+    source: str
+
+    @classmethod
+    def of(cls, item: Interaction, time_zone: str) -> Self:
+        from kithkin import clock
+
+        return cls(
+            id=item.pk,
+            kind=item.kind,
+            on=clock.local_date(item.occurred_at, time_zone),
+            occurred_at=item.occurred_at,
+            direction=item.direction,
+            summary=item.summary,
+            learned=item.learned,
+            next_questions=item.next_questions,
+            source=item.source,
+        )
+
+
+class TimelineEntryOut(InteractionOut):
+    """An interaction on a person's timeline, with the names of the others who took part
+    (``others``: "with" would be a Python keyword, and an alias is one more thing every
+    interface must remember to honour)."""
+
+    others: list[str]
+
+    @classmethod
+    def of_entry(cls, entry: TimelineEntry, time_zone: str) -> Self:
+        shape = InteractionOut.of(entry.interaction, time_zone)
+        return cls(**shape.model_dump(), others=entry.others)
+
+
+class InteractionIn(Shape):
+    """What logging an interaction takes (`kith log`): ``people`` are person ids; without
+    ``occurred_at``, now."""
+
+    kind: str
+    people: list[int] = Field(min_length=1)
+    occurred_at: dt.datetime | None = None
+    summary: str = ""
+    learned: str = ""
+    next_questions: str = ""
+    direction: str = "mutual"

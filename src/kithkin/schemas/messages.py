@@ -1,0 +1,52 @@
+"""Message templates and the drafts filled from them (`kith draft`)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Self
+
+from kithkin.schemas.base import Instant, PersonRef, Shape
+
+if TYPE_CHECKING:
+    from kithkin.models import FollowUp, MessageTemplate, Person
+    from kithkin.services.drafts import Draft
+
+
+class MessageTemplateOut(Shape):
+    """A network's wording of one kind of draft (``kind``: follow-up, thank-you,
+    congratulations, check-in, offer-help, opportunity)."""
+
+    id: int
+    kind: str
+    subject: str
+    body: str
+    updated_at: Instant
+
+    @classmethod
+    def of(cls, template: MessageTemplate) -> Self:
+        return cls(
+            id=template.pk,
+            kind=template.kind,
+            subject=template.subject,
+            body=template.body,
+            updated_at=template.updated_at,
+        )
+
+
+class DraftOut(Shape):
+    """A message ready to copy; ``follow_up`` is the follow-up it settles, or null."""
+
+    person: PersonRef
+    kind: str
+    follow_up: int | None
+    subject: str
+    body: str
+
+    @classmethod
+    def of(cls, person: Person, draft: Draft, settles: FollowUp | None) -> Self:
+        return cls(
+            person=PersonRef.of(person),
+            kind=draft.kind,
+            follow_up=settles.pk if settles else None,
+            subject=draft.subject,
+            body=draft.body,
+        )
