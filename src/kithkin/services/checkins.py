@@ -17,6 +17,7 @@ from typing import Any, cast
 from django.db.models import Max, QuerySet
 
 from kithkin import clock
+from kithkin.importers.rows import update_rows
 from kithkin.models import InteractionParticipant, Network, Person
 from kithkin.services import tallies
 
@@ -113,7 +114,7 @@ def _store_due_dates(
     """Store each person's last interaction (``latest_of(pk, stored)``) and due date where
     they changed; how many did."""
     zone = network.time_zone
-    changed = []
+    changed: list[tuple[int, dt.date | None, dt.datetime | None]] = []
     due_only: dict[dt.date | None, list[int]] = defaultdict(list)
     rows = people.values_list(
         "pk",
@@ -150,19 +151,14 @@ def _store_due_dates(
                 snoozed_until=snoozed_until,
             )
         if last_at != stored_last:
-            changed.append(Person(pk=pk, check_in_due_on=due, last_interaction_at=last_at))
+            changed.append((pk, due, last_at))
         elif due != stored_due:
             due_only[due].append(pk)
-    if len(changed) > 3:
-        Person.objects.bulk_update(
-            changed, ["check_in_due_on", "last_interaction_at"], batch_size=1000
-        )
+    if len(changed) > 3:  # one statement, many rows (bulk_update's CASE grows quadratically)
+        update_rows(Person, ("check_in_due_on", "last_interaction_at"), changed)
     else:  # one person logged with: a plain UPDATE compiles in a fraction of bulk_update's
-        for person in changed:
-            Person.objects.filter(pk=person.pk).update(
-                check_in_due_on=person.check_in_due_on,
-                last_interaction_at=person.last_interaction_at,
-            )
+        for pk, due, last_at in changed:
+            Person.objects.filter(pk=pk).update(check_in_due_on=due, last_interaction_at=last_at)
     # A new cadence (a circle set for thousands) moves due dates only: one UPDATE per
     # distinct date, far cheaper than bulk_update's CASE over every row.
     for due, pks in due_only.items():

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import Count, Max, Q
 
@@ -19,6 +19,7 @@ from kithkin.models import Interaction, InteractionTally
 from kithkin.models.interactions import MEETING_KINDS, MESSAGE_KINDS, is_invitation
 
 Tally = tuple[Any, ...]  # InteractionTally.FIELDS, in order
+K = TypeVar("K")
 
 
 def aggregates() -> dict[str, Any]:
@@ -120,8 +121,14 @@ def add(added: dict[int, Tally]) -> None:
             )
             for row in stored
         ]
-        if len(changed) > 3:
-            InteractionTally.objects.bulk_update(changed, InteractionTally.FIELDS, batch_size=1000)
+        if len(changed) > 3:  # an import: one upsert (bulk_update's CASE grows quadratically)
+            InteractionTally.objects.bulk_create(
+                changed,
+                batch_size=1000,
+                update_conflicts=True,
+                unique_fields=["person"],
+                update_fields=list(InteractionTally.FIELDS),
+            )
             continue
         for (
             tally
@@ -131,12 +138,12 @@ def add(added: dict[int, Tally]) -> None:
             )
 
 
-def added_by(rows: Iterable[tuple[Iterable[int], Tally]]) -> dict[int, Tally]:
-    """Each person's part of new interactions: ``rows`` of (their people, what it adds)."""
-    added: dict[int, Tally] = {}
+def added_by(rows: Iterable[tuple[Iterable[K], Tally]]) -> dict[K, Tally]:
+    """Each one's part of new interactions: ``rows`` of (their people, what it adds)."""
+    added: dict[K, Tally] = {}
     for people, tally in rows:
-        for pk in people:
-            added[pk] = combine(added[pk], tally) if pk in added else tally
+        for key in people:
+            added[key] = combine(added[key], tally) if key in added else tally
     return added
 
 
