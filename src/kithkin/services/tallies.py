@@ -10,6 +10,7 @@ tally (:func:`add`), so logging with someone of 2,000 interactions reads one row
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
@@ -52,12 +53,22 @@ def of_interaction(
     invitation = source == Interaction.Source.LINKEDIN and (external_id or "").startswith(
         "invitation/"
     )
+    counts, dated = _shape(kind, direction, invitation)
+    if not dated:
+        return counts
+    values = list(counts)
+    for index in dated:
+        values[index] = occurred_at
+    return tuple(values)
+
+
+@functools.lru_cache(maxsize=256)
+def _shape(kind: str, direction: str, invitation: bool) -> tuple[Tally, tuple[int, ...]]:
+    """The counts one interaction of this shape adds, and which instants take its time
+    (an import adds 200,000: the rules are applied once per shape)."""
     talk = not invitation
     meeting = kind in MEETING_KINDS
-    at: dict[str, dt.datetime | None] = {
-        "last_talk_at": occurred_at if talk else None,
-        "last_meeting_at": occurred_at if meeting else None,
-    }
+    at = {"last_talk_at": talk, "last_meeting_at": meeting}
     counted = {
         "talks": talk,
         "messages": talk and kind in MESSAGE_KINDS,
@@ -67,23 +78,44 @@ def of_interaction(
         "they_invited": invitation and direction == Interaction.Direction.INBOUND,
         "i_invited": invitation and direction == Interaction.Direction.OUTBOUND,
     }
-    return tuple(
-        at[name]
-        if name in at
-        else (counted[name] if name.endswith("invited") else int(counted[name]))
+    counts = tuple(
+        None if name in at else (counted[name] if name.endswith("invited") else int(counted[name]))
         for name in InteractionTally.FIELDS
     )
+    dated = tuple(i for i, name in enumerate(InteractionTally.FIELDS) if at.get(name))
+    return counts, dated
 
 
 def _later(a: dt.datetime | None, b: dt.datetime | None) -> dt.datetime | None:
     return b if a is None or (b is not None and b > a) else a
 
 
+# combine() below spells the fields out, in this order.
+assert InteractionTally.FIELDS == (
+    "talks",
+    "messages",
+    "meetings",
+    "inbound",
+    "outbound",
+    "last_talk_at",
+    "last_meeting_at",
+    "they_invited",
+    "i_invited",
+)
+
+
 def combine(a: Tally, b: Tally) -> Tally:
     """The tally of two sets of interactions: counts added, the later instant, either flag."""
-    return tuple(
-        _later(x, y) if name.endswith("_at") else (x or y if name.endswith("invited") else x + y)
-        for name, x, y in zip(InteractionTally.FIELDS, a, b, strict=True)
+    return (
+        a[0] + b[0],
+        a[1] + b[1],
+        a[2] + b[2],
+        a[3] + b[3],
+        a[4] + b[4],
+        _later(a[5], b[5]),
+        _later(a[6], b[6]),
+        a[7] or b[7],
+        a[8] or b[8],
     )
 
 
