@@ -5,7 +5,9 @@
 Each import is the whole pipeline — parse, plan, apply in one transaction — into a fresh
 SQLite database. The baseline, in the same run: the same rows inserted by Python's sqlite3
 `executemany` into one plain table (no matching, no normalisation, no indexes). Targets:
-first import <= 5 s, re-import <= 5 s.
+first import <= 5 s, re-import <= 5 s, and (issue #12) the first import <= 30x the raw
+executemany. Each phase is timed as wall time and as this process's CPU time
+(``time.process_time``): on a shared machine the CPU ratio is the one to compare.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import itertools
 import os
 import random
 import sqlite3
@@ -59,16 +62,23 @@ def connections_csv(rows: int, seed: int = 7) -> bytes:
     return out.getvalue().encode()
 
 
-def baseline(data: bytes) -> float:
+def baseline(data: bytes) -> tuple[float, float]:
+    """The raw floor: (wall, CPU) seconds, the best of three."""
     rows = list(csv.reader(io.StringIO(data.decode())))[4:]
-    with tempfile.TemporaryDirectory() as folder:
-        db = sqlite3.connect(Path(folder) / "baseline.sqlite3")
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("CREATE TABLE people (first, last, url, email, company, position, connected_on)")
-        start = time.perf_counter()
-        db.executemany("INSERT INTO people VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
-        db.commit()
-        return time.perf_counter() - start
+    runs = []
+    for _ in range(3):
+        with tempfile.TemporaryDirectory() as folder:
+            db = sqlite3.connect(Path(folder) / "baseline.sqlite3")
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute(
+                "CREATE TABLE people (first, last, url, email, company, position, connected_on)"
+            )
+            start, start_cpu = time.perf_counter(), time.process_time()
+            db.executemany("INSERT INTO people VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+            db.commit()
+            runs.append((time.perf_counter() - start, time.process_time() - start_cpu))
+            db.close()
+    return min(runs)
 
 
 def main() -> None:
@@ -99,43 +109,47 @@ def main() -> None:
     network = user.current_network
     assert network is not None
 
-    def run() -> tuple[float, float, float, dict[str, int]]:
-        start = time.perf_counter()
+    def clocks() -> tuple[float, float]:
+        return time.perf_counter(), time.process_time()
+
+    def run() -> tuple[list[tuple[float, float]], dict[str, int]]:
+        """(wall, CPU) of parse, plan and apply, and the plan's summary."""
+        start = clocks()
         parsed = parse_connections(data, str(source))
-        parsed_at = time.perf_counter()
+        parsed_at = clocks()
         plan = plan_import(network, parsed)
-        planned_at = time.perf_counter()
+        planned_at = clocks()
         if plan.changes_anything:
             apply_plan(network, user, plan)
-        return (
-            parsed_at - start,
-            planned_at - parsed_at,
-            time.perf_counter() - planned_at,
-            plan.summary,
-        )
+        end = clocks()
+        marks = [start, parsed_at, planned_at, end]
+        return [(b[0] - a[0], b[1] - a[1]) for a, b in itertools.pairwise(marks)], plan.summary
 
-    raw = baseline(data)
+    raw, raw_cpu = baseline(data)
     first = run()
     people = Person.objects.filter(network=network, is_self=False).count()
     second = run()
     print(
         f"{args.rows:,} rows ({len(data) / 1e6:.1f} MB); {people:,} people after the first import\n"
     )
-    print(f"{'':28}{'parse':>8}{'plan':>8}{'apply':>8}{'total':>9}  vs raw")
-    print(f"{'baseline: sqlite3 executemany':28}{'':>24}{raw:8.2f}s  1.0x")
-    for name, (parse_s, plan_s, apply_s, summary) in (
-        ("first import", first),
-        ("re-import", second),
-    ):
-        total = parse_s + plan_s + apply_s
+    print(f"{'wall / CPU seconds':28}{'parse':>12}{'plan':>12}{'apply':>12}{'total':>12}  vs raw")
+    print(f"{'baseline: sqlite3 executemany':28}{'':>36}{raw:5.2f}/{raw_cpu:5.2f}  1x / 1x")
+    totals = {}
+    for name, (phases, summary) in (("first import", first), ("re-import", second)):
+        total = sum(wall for wall, _ in phases)
+        total_cpu = sum(cpu for _, cpu in phases)
+        totals[name] = (total, total_cpu)
+        cells = "".join(f"{wall:6.2f}/{cpu:5.2f}" for wall, cpu in phases)
         print(
-            f"{name:28}{parse_s:7.2f}s{plan_s:7.2f}s{apply_s:7.2f}s{total:8.2f}s  {total / raw:5.0f}x"
+            f"{name:28}{cells}{total:6.2f}/{total_cpu:5.2f}  {total / raw:.0f}x / "
+            f"{total_cpu / raw_cpu:.0f}x"
             f"   new {summary['new']}, unchanged {summary['unchanged']}, errors {summary['errors']}"
         )
     print()
-    for name, (parse_s, plan_s, apply_s, _) in (("first import", first), ("re-import", second)):
-        total = parse_s + plan_s + apply_s
+    for name, (total, _cpu) in totals.items():
         print(f"{'met ' if total <= 5 else 'MISS'}  {name}: {total:.2f} s <= 5 s")
+    ratio = totals["first import"][1] / raw_cpu
+    print(f"{'met ' if ratio <= 30 else 'MISS'}  first import: {ratio:.0f}x the raw CPU <= 30x")
 
 
 if __name__ == "__main__":

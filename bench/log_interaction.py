@@ -9,7 +9,9 @@ person's due date and interaction tally recounted, the undo record) inside a tra
 that is rolled back, so every run starts from the same network. Two people: a typical one
 and the busiest (the most interactions: their tally is the largest to recount). The
 baseline inserts the same interaction and participant rows with raw SQL and rolls back.
-Target (issue #12): <= 20 ms at 30k/1M.
+Each is timed as wall time and as this process's CPU time (``time.process_time``): on a
+shared machine the wall time measures the neighbours too. Target (issue #12): <= 20 ms
+at 30k/1M.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -77,13 +81,24 @@ def main() -> None:
         except Rollback:
             pass
 
+    def cpu_ms(function: Callable[[], None]) -> float:
+        """The median CPU milliseconds of ``function`` over the runs."""
+        samples = []
+        for _ in range(args.runs):
+            start = time.process_time()
+            function()
+            samples.append((time.process_time() - start) * 1000)
+        return statistics.median(samples)
+
     print(f"network: {people.count():,} people; busiest has {busiest.n:,} interactions\n")
-    results = {}
+    results, cpu = {}, {}
     for name, person in (("typical person", typical), ("busiest person", busiest)):
         results[name], _ = timed(lambda p=person: log_with(p), args.runs, warm=True)
-        print(f"log a call, {name:15}   {summary(results[name])}")
+        cpu[name] = cpu_ms(lambda p=person: log_with(p))
+        print(f"log a call, {name:15}   {summary(results[name])}   CPU {cpu[name]:6.1f} ms")
     raw_ms, _ = timed(lambda: raw_insert(typical), args.runs, warm=True)
-    print(f"  baseline: raw SQL insert      {summary(raw_ms)}")
+    raw_cpu = cpu_ms(lambda: raw_insert(typical))
+    print(f"  baseline: raw SQL insert      {summary(raw_ms)}   CPU {raw_cpu:6.1f} ms")
     for name, samples in results.items():
         ratio = statistics.median(samples) / statistics.median(raw_ms)
         print(f"  {name}: {ratio:.1f}x the raw insert")
@@ -91,6 +106,8 @@ def main() -> None:
     for name, samples in results.items():
         met = statistics.median(samples) <= 20
         print(f"{'met ' if met else 'MISS'}  log a call with the {name} <= 20 ms (median)")
+        met = cpu[name] <= 20
+        print(f"{'met ' if met else 'MISS'}  log a call with the {name} <= 20 ms of CPU (median)")
 
 
 if __name__ == "__main__":

@@ -97,3 +97,49 @@ def test_the_migration_counts_what_the_service_counts(network, owner):
     by_migration = {row.pop("person_id"): row for row in InteractionTally.objects.values()}
     assert by_migration == by_service
     assert set(by_service) == {ines.pk, gus.pk}
+
+
+def test_what_one_interaction_adds_is_what_the_recount_counts(network, owner):
+    """Logging adds each interaction to the stored tally instead of recounting: for every
+    kind, direction and LinkedIn invitation or not, both give the same tallies, due dates
+    and last interactions."""
+    from kithkin.models import Interaction, Person
+    from kithkin.services.checkins import refresh_check_ins
+
+    people = []
+    day = dt.date(2024, 1, 1)
+    for kind in Interaction.Kind.values:
+        for direction in Interaction.Direction.values:
+            person = make_person(network, f"Person {kind} {direction}")
+            people.append(person)
+            for invitation in (False, True):
+                day += dt.timedelta(days=1)
+                if invitation:
+                    linkedin_message(network, person, on=day, direction=direction, invitation=True)
+                else:
+                    log(network, person, on=day, kind=kind, direction=direction)
+    # An older one logged after a newer: the latest stays the newer.
+    log(network, people, on=dt.date(2023, 6, 1), kind="meeting")
+    stored = {
+        row["person"]: row
+        for row in InteractionTally.objects.values("person", *InteractionTally.FIELDS)
+    }
+    dates = list(
+        Person.objects.filter(network=network)
+        .order_by("pk")
+        .values_list("pk", "last_interaction_at", "check_in_due_on")
+    )
+    assert refresh_check_ins(network) == 0  # the recount changes nothing
+    assert {
+        row["person"]: row
+        for row in InteractionTally.objects.values("person", *InteractionTally.FIELDS)
+    } == stored
+    assert (
+        list(
+            Person.objects.filter(network=network)
+            .order_by("pk")
+            .values_list("pk", "last_interaction_at", "check_in_due_on")
+        )
+        == dates
+    )
+    assert len(stored) == len(people)

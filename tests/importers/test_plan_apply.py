@@ -366,3 +366,77 @@ def test_the_apply_reports_each_step_in_order_for_the_progress_bar(network, owne
     heard: list[str] = []
     apply_plan(network, owner, plan, progress=heard.append)
     assert heard == list(APPLY_STEPS)
+
+
+def _mail(n: int, email: str, *, day: int, kind: str = "email") -> InteractionRecord:
+    return InteractionRecord(
+        source="email",
+        path="mail.mbox",
+        line=n * 10 + 1,
+        external_id=f"<{n}@example.org>",
+        kind=kind,
+        occurred_at=dt.datetime(2026, 1, day, 9, tzinfo=dt.UTC),
+        direction="inbound" if n % 2 else "outbound",
+        summary=f"Message {n}",
+        participants=[Participant(email=email)],
+    )
+
+
+def _derived_state(network) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    from kithkin.models import InteractionTally
+
+    return (
+        list(
+            Person.objects.filter(network=network)
+            .order_by("pk")
+            .values_list("pk", "last_interaction_at", "check_in_due_on")
+        ),
+        list(
+            InteractionTally.objects.order_by("person").values_list(
+                "person", *InteractionTally.FIELDS
+            )
+        ),
+    )
+
+
+def test_imported_interactions_are_counted_as_a_recount_would(network, owner):
+    """The import adds its interactions to each person's stored tally and last
+    interaction; a recount of everyone's finds nothing to change."""
+    from kithkin.services.checkins import refresh_check_ins
+    from tests.factories import log
+
+    ada = make_person(network, "Ada Lovelace", emails=["ada@example.org"], circle="close")
+    make_person(network, "Alan Turing", emails=["alan@example.org"])
+    log(network, ada, on=dt.date(2026, 1, 20), kind="meeting")  # newer than the mail
+    grace = contact("Grace Hopper", source="vcard", emails=[("grace@example.org", "")])
+    mail = [
+        _mail(n, email, day=1 + n, kind="meeting" if n == 4 else "email")
+        for n, email in enumerate(
+            ["ada@example.org", "alan@example.org", "grace@example.org"] * 3, start=1
+        )
+    ]
+    run(network, owner, grace, interactions=mail)
+    assert Interaction.objects.filter(source="email").count() == 9
+    before = _derived_state(network)
+    assert refresh_check_ins(network) == 0
+    assert _derived_state(network) == before
+    ada.refresh_from_db()
+    assert ada.last_interaction_at == dt.datetime(2026, 1, 20, 11, tzinfo=dt.UTC)  # local noon
+
+
+def test_interactions_written_meanwhile_by_another_import_are_skipped_and_recounted(network, owner):
+    """Two imports of the same mail planned at once: the second to apply skips what the
+    first wrote, links only its own, and everyone's tally stays exact."""
+    from kithkin.services.checkins import refresh_check_ins
+
+    make_person(network, "Ada Lovelace", emails=["ada@example.org"])
+    mail = [_mail(n, "ada@example.org", day=n) for n in range(1, 5)]
+    late = plan_import(network, ParseResult(interactions=mail))
+    run(network, owner, interactions=mail[:2])
+    summary = apply_plan(network, owner, late)
+    assert summary.interactions == 4  # as planned
+    assert Interaction.objects.count() == 4
+    assert all(i.participants.count() == 1 for i in Interaction.objects.all())
+    before = _derived_state(network)
+    assert refresh_check_ins(network) == 0
+    assert _derived_state(network) == before

@@ -10,13 +10,13 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from kithkin import access, clock
 from kithkin.fulltext import interactions_indexed_in_bulk
-from kithkin.importers.planned import ImportPlan
+from kithkin.importers.planned import ImportPlan, PlannedContact, PlannedInteraction
 from kithkin.importers.records import stored_id
-from kithkin.importers.rows import insert_rows
+from kithkin.importers.rows import PreparedRows, insert_prepared, insert_rows, prepare_rows
 from kithkin.models import (
     Affiliation,
     Interaction,
@@ -27,7 +27,8 @@ from kithkin.models import (
     ValueExchange,
 )
 from kithkin.queries.memberships import organization_key
-from kithkin.services.checkins import refresh_check_ins
+from kithkin.services import tallies
+from kithkin.services.checkins import count_added_interactions, refresh_check_ins
 from kithkin.services.contact_records import organizations_by_key, write_contacts
 from kithkin.services.contact_rules import fitting, one_line
 from kithkin.services.people import find_circle, joining_circle
@@ -62,7 +63,6 @@ def _no_progress(step: str) -> None:
     return None
 
 
-@transaction.atomic
 def apply_plan(
     network: Network,
     actor: User,
@@ -73,10 +73,28 @@ def apply_plan(
 ) -> ImportSummary:
     """Write what the plan says, or nothing: the whole import is one transaction.
     ``progress`` hears the name of each of ``APPLY_STEPS`` as it starts. The people it
-    creates join ``circle`` (a name), else the network's circle for new people, else none."""
+    creates join ``circle`` (a name), else the network's circle for new people, else none.
+
+    The rows of new interactions are built before the transaction begins: on SQLite it
+    holds the database's only write lock, which every other writer waits for."""
+    access.require_write(actor, network)
+    now = clock.now()
+    interactions = _interaction_rows(network, actor, plan, now)
+    with transaction.atomic():
+        return _apply(network, actor, plan, progress, circle, now, interactions)
+
+
+def _apply(
+    network: Network,
+    actor: User,
+    plan: ImportPlan,
+    progress: Callable[[str], None],
+    circle: str,
+    now: dt.datetime,
+    interactions: NewInteractions,
+) -> ImportSummary:
     access.require_write(actor, network)
     joining = find_circle(network, circle) if circle.strip() else joining_circle(network)
-    now = clock.now()
     summary = ImportSummary()
     written = write_contacts(network, plan.contacts, now=now, circle=joining, progress=progress)
     summary.created, summary.updated = written.created, written.updated
@@ -97,88 +115,197 @@ def apply_plan(
         summary.updated.append(me.pk)
     progress("interactions")
     with interactions_indexed_in_bulk() as newest_before:
-        summary.interactions = _create_interactions(network, actor, plan, now, newest_before)
+        counted = _create_interactions(network, interactions, newest_before)
+    summary.interactions = len(interactions.planned)
     progress("value received")
     summary.values = _create_values(network, actor, plan, now)
 
-    touched = (
-        set(summary.updated)
-        | set(summary.created if joining else ())
-        | {
-            pid
-            for planned in plan.interactions
-            if planned.action == "new"
-            for pid in (p if isinstance(p, int) else p.person_id for p in planned.people)
-            if pid
-        }
-    )
+    touched = set(summary.updated) | set(summary.created if joining else ())
     progress("due dates")
-    refresh_check_ins(network, touched)
+    if counted is None:  # some were written meanwhile: count everyone's again
+        refresh_check_ins(network, touched | interactions.person_ids())
+    else:  # only added: counted onto what is stored
+        refresh_check_ins(network, touched - set(counted.latest))
+        count_added_interactions(network, counted.added, counted.latest)
     progress("search index")
     reindex_people(network, summary.updated)
     refresh_statistics_after_commit()
     return summary
 
 
-def _create_interactions(
-    network: Network, actor: User, plan: ImportPlan, now: dt.datetime, newest_before: int
-) -> int:
-    """The new interactions and their participants, as plain rows (``importers.rows``):
-    building a model per row made 200,000 of them hold the write lock four times as long
-    as the database's own work. Every imported interaction has a source id, so the rows
-    written are found again by it (all are above ``newest_before``) to link their people."""
+Who = int | tuple[str, int]  # an existing person's id, or ("new", id of a PlannedContact)
+
+
+@dataclass
+class NewInteractions:
+    """The new interactions of a plan, built before the transaction: their rows ready for
+    the database, their people, and what they add to each one's tally (tallies.of_interaction)
+    and newest interaction. People the import creates are known by their PlannedContact
+    until written."""
+
+    planned: list[PlannedInteraction]
+    rows: PreparedRows
+    people: list[list[Who]]
+    added: dict[Who, tallies.Tally]
+    latest: dict[Who, dt.datetime]
+    new_people: dict[Who, PlannedContact]
+
+    def person_id(self, who: Who) -> int | None:
+        return who if isinstance(who, int) else self.new_people[who].person_id
+
+    def person_ids(self) -> set[int]:
+        return {pid for who in self.latest if (pid := self.person_id(who))}
+
+
+@dataclass
+class Counted:
+    """What new interactions add to each of their people's tally, and the newest of each."""
+
+    added: dict[int, tallies.Tally]
+    latest: dict[int, dt.datetime]
+
+
+INTERACTION_COLUMNS = (
+    "id",
+    "network",
+    "kind",
+    "occurred_at",
+    "direction",
+    "summary",
+    "learned",
+    "next_questions",
+    "occasion",
+    "source",
+    "external_id",
+    "created_by",
+    "created_at",
+)
+
+
+def _interaction_rows(
+    network: Network, actor: User, plan: ImportPlan, now: dt.datetime
+) -> NewInteractions:
+    """The new interactions, without their ids (given in the transaction). Building a
+    model per row made 200,000 of them hold the write lock four times as long as the
+    database's own work."""
     planned = [p for p in plan.interactions if p.action == "new"]
-    if not planned:
-        return 0
-    insert_rows(
-        Interaction,
-        (
-            "network",
-            "kind",
-            "occurred_at",
-            "direction",
-            "summary",
-            "learned",
-            "next_questions",
-            "occasion",
-            "source",
-            "external_id",
-            "created_by",
-            "created_at",
-        ),
-        [
+    rows = []
+    people: list[list[Who]] = []
+    new_people: dict[Who, PlannedContact] = {}
+    counted: list[tuple[list[Who], tallies.Tally]] = []
+    latest: dict[Who, dt.datetime] = {}
+    for p in planned:
+        record = p.record
+        external_id = stored_id(record.external_id)
+        rows.append(
             (
+                None,
                 network.pk,
-                p.record.kind,
-                p.record.occurred_at,
-                p.record.direction,
-                p.record.summary,
+                record.kind,
+                record.occurred_at,
+                record.direction,
+                record.summary,
                 "",
                 "",
                 "",
-                p.record.source,
-                stored_id(p.record.external_id),
+                record.source,
+                external_id,
                 actor.pk,
                 now,
             )
-            for p in planned
+        )
+        whos: list[Who] = []
+        for person in p.people:
+            if isinstance(person, int):
+                who: Who = person
+            else:
+                who = ("new", id(person))
+                new_people[who] = person
+            if who not in whos:
+                whos.append(who)
+            if who not in latest or record.occurred_at > latest[who]:
+                latest[who] = record.occurred_at
+        people.append(whos)
+        counted.append(
+            (
+                whos,
+                tallies.of_interaction(
+                    kind=record.kind,
+                    direction=record.direction,
+                    source=record.source,
+                    external_id=external_id,
+                    occurred_at=record.occurred_at,
+                ),
+            )
+        )
+    return NewInteractions(
+        planned=planned,
+        rows=prepare_rows(Interaction, INTERACTION_COLUMNS, rows),
+        people=people,
+        added=tallies.added_by(counted),
+        latest=latest,
+        new_people=new_people,
+    )
+
+
+def _reserve_ids(count: int, newest_before: int) -> list[int]:
+    """``count`` ids no interaction has had or will get: on SQLite, above the table's
+    AUTOINCREMENT high-water mark (the write lock is held); on PostgreSQL, from its
+    sequence."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence('kithkin_interaction', 'id')) "
+                "FROM generate_series(1, %s)",
+                [count],
+            )
+            return [row[0] for row in cursor.fetchall()]
+        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = 'kithkin_interaction'")
+        found = cursor.fetchone()
+        first = max(found[0] if found else 0, newest_before) + 1
+        return list(range(first, first + count))
+
+
+def _create_interactions(
+    network: Network, new: NewInteractions, newest_before: int
+) -> Counted | None:
+    """Insert the new interactions under ids reserved for them, and link their people.
+    What they add to each person's tally, or None when some were not inserted because
+    someone else's import wrote them meanwhile (then their people must be recounted)."""
+    if not new.planned:
+        return Counted({}, {})
+    ids = _reserve_ids(len(new.planned), newest_before)
+    rows = [(pk, *row[1:]) for pk, row in zip(ids, new.rows.rows, strict=True)]
+    inserted = insert_prepared(PreparedRows(Interaction, INTERACTION_COLUMNS, rows))
+    complete = inserted == len(rows)
+    if not complete:  # found again by their source ids: theirs are above newest_before
+        written = {
+            (source, external_id): pk
+            for pk, source, external_id in Interaction.objects.filter(
+                network=network, pk__gt=newest_before
+            ).values_list("pk", "source", "external_id")
+        }
+        ids = [
+            written.get((p.record.source, stored_id(p.record.external_id)), 0) for p in new.planned
+        ]
+    person_of = {who: new.person_id(who) for who in new.latest}
+    insert_rows(
+        InteractionParticipant,
+        ("interaction", "person"),
+        [
+            (interaction_id, person_id)
+            for interaction_id, whos in zip(ids, new.people, strict=True)
+            if interaction_id
+            for who in whos
+            if (person_id := person_of[who])
         ],
     )
-    written = {
-        (source, external_id): pk
-        for pk, source, external_id in Interaction.objects.filter(
-            network=network, pk__gt=newest_before
-        ).values_list("pk", "source", "external_id")
-    }
-    links = []
-    for p in planned:
-        interaction_id = written.get((p.record.source, stored_id(p.record.external_id)))
-        if interaction_id is None:  # written meanwhile by someone else's import of it
-            continue
-        people = dict.fromkeys(x if isinstance(x, int) else x.person_id for x in p.people)
-        links += [(interaction_id, person_id) for person_id in people if person_id]
-    insert_rows(InteractionParticipant, ("interaction", "person"), links)
-    return len(planned)
+    if not complete:
+        return None
+    return Counted(
+        {pid: new.added[who] for who, pid in person_of.items() if pid},
+        {pid: new.latest[who] for who, pid in person_of.items() if pid},
+    )
 
 
 def _create_values(network: Network, actor: User, plan: ImportPlan, now: dt.datetime) -> int:

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, cast
 
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 
 from kithkin import clock
+from kithkin.importers.rows import update_rows
 from kithkin.models import InteractionParticipant, Network, Person
 from kithkin.services import tallies
 
@@ -76,8 +77,44 @@ def refresh_check_ins(
             latest[row["person_id"]] = row["latest"]
             counted[row["person_id"]] = tallies.from_row(row)
         tallies.store(counted, ids, network.pk)
+    return _store_due_dates(network, people, lambda pk, _stored: latest.get(pk))
+
+
+def count_added_interactions(
+    network: Network, added: dict[int, tallies.Tally], latest: dict[int, dt.datetime]
+) -> int:
+    """After interactions were only added (logged, imported): ``added`` says what they add
+    to each person's tally, ``latest`` the newest of each person's. Combined with what is
+    stored instead of aggregating everyone's interactions again; the same result as
+    :func:`refresh_check_ins`. Returns how many due dates or last interactions changed."""
+    if not latest:
+        return 0
+    tallies.add(added)
+    # Locked while read (PostgreSQL), as the tallies: a writer adding at the same time
+    # waits and then reads this one's last interaction.
+    people = Person.objects.filter(network=network).select_for_update(of=("self",))
+
+    def later(pk: int, stored: dt.datetime | None) -> dt.datetime | None:
+        new = latest.get(pk)
+        return new if stored is None or (new is not None and new > stored) else stored
+
+    changed = 0
+    ids = list(latest)
+    for start in range(0, len(ids), 5000):
+        chunk = people.filter(pk__in=ids[start : start + 5000])
+        changed += _store_due_dates(network, chunk, later)
+    return changed
+
+
+def _store_due_dates(
+    network: Network,
+    people: QuerySet[Person],
+    latest_of: Callable[[int, dt.datetime | None], dt.datetime | None],
+) -> int:
+    """Store each person's last interaction (``latest_of(pk, stored)``) and due date where
+    they changed; how many did."""
     zone = network.time_zone
-    changed = []
+    changed: list[tuple[int, dt.date | None, dt.datetime | None]] = []
     due_only: dict[dt.date | None, list[int]] = defaultdict(list)
     rows = people.values_list(
         "pk",
@@ -103,7 +140,7 @@ def refresh_check_ins(
         snoozed_until,
         stored_due,
     ) in rows.iterator(chunk_size=5000):
-        last_at = latest.get(pk)
+        last_at = latest_of(pk, stored_last)
         cadence = own_cadence if own_cadence is not None else circle_cadence
         due = None
         if not is_self and archived_at is None:
@@ -114,10 +151,14 @@ def refresh_check_ins(
                 snoozed_until=snoozed_until,
             )
         if last_at != stored_last:
-            changed.append(Person(pk=pk, check_in_due_on=due, last_interaction_at=last_at))
+            changed.append((pk, due, last_at))
         elif due != stored_due:
             due_only[due].append(pk)
-    Person.objects.bulk_update(changed, ["check_in_due_on", "last_interaction_at"], batch_size=1000)
+    if len(changed) > 3:  # one statement, many rows (bulk_update's CASE grows quadratically)
+        update_rows(Person, ("check_in_due_on", "last_interaction_at"), changed)
+    else:  # one person logged with: a plain UPDATE compiles in a fraction of bulk_update's
+        for pk, due, last_at in changed:
+            Person.objects.filter(pk=pk).update(check_in_due_on=due, last_interaction_at=last_at)
     # A new cadence (a circle set for thousands) moves due dates only: one UPDATE per
     # distinct date, far cheaper than bulk_update's CASE over every row.
     for due, pks in due_only.items():

@@ -154,6 +154,8 @@ def _fits(
 ) -> str:
     """``value`` if it fits its column; else InvalidInput naming the record's file and line
     (a value the rules did not clean, such as a name the planner made up)."""
+    if not value and name != "full_name":  # most optional values of an imported row
+        return value
     try:
         if model is Person and name == "full_name":
             return person_name(value, name)
@@ -271,10 +273,18 @@ def _add_points(changing: list[ContactToWrite], known_people: list[int]) -> None
     )
 
 
-def organizations_by_key(network: Network, names: Iterable[str]) -> dict[str, int]:
+def organizations_by_key(
+    network: Network, names: Iterable[str], keys: dict[str, str] | None = None
+) -> dict[str, int]:
     """The id of every organization ``names`` name (by organization_key), created in one
-    statement where missing. Names were cleaned by ``contact_rules.organization_name``."""
-    wanted = {organization_key(name): " ".join(name.split()) for name in names if name.strip()}
+    statement where missing. Names were cleaned by ``contact_rules.organization_name``.
+    ``keys``: their keys when the caller has them."""
+    keys = keys or {}
+    wanted = {
+        keys.get(name) or organization_key(name): " ".join(name.split())
+        for name in names
+        if name.strip()
+    }
     if not wanted:
         return {}
     organizations = Organization.objects.filter(network=network)
@@ -307,14 +317,20 @@ def _fits_organization(name: str) -> str:
 
 
 def _add_jobs(network: Network, changing: list[ContactToWrite], now: dt.datetime) -> None:
-    organizations = organizations_by_key(network, (org for c in changing for org, _ in c.jobs))
+    # Thousands of jobs at a few hundred organizations: each name's key found once.
+    key_of: dict[str, str] = {}
+    for c in changing:
+        for org, _ in c.jobs:
+            if org not in key_of:
+                key_of[org] = organization_key(org)
+    organizations = organizations_by_key(network, key_of, key_of)
     insert_rows(
         Affiliation,
         ["person", "organization", "kind", "title", "created_at"],
         [
             (
                 c.person_id,
-                organizations[organization_key(org)],
+                organizations[key_of[org]],
                 Affiliation.Kind.EMPLOYMENT,
                 _fits(c.record, Affiliation, "title", title),
                 now,

@@ -19,8 +19,8 @@ from kithkin.models import (
     Person,
     User,
 )
-from kithkin.services import undo
-from kithkin.services.checkins import refresh_check_ins
+from kithkin.services import tallies, undo
+from kithkin.services.checkins import count_added_interactions, refresh_check_ins
 
 
 def occurred_at_on(
@@ -137,7 +137,19 @@ def _create_interaction(
     answered = _answer_earlier_questions(interaction, [person.pk for person in people])
     if answered:
         undo.step("unanswer_questions", ids=answered)
-    refresh_check_ins(network, [person.pk for person in people])
+    # Only added: counted onto each person's stored tally and last interaction.
+    added = tallies.of_interaction(
+        kind=kind,
+        direction=direction,
+        source=source,
+        external_id=external_id,
+        occurred_at=occurred_at,
+    )
+    count_added_interactions(
+        network,
+        {person.pk: added for person in people},
+        {person.pk: occurred_at for person in people},
+    )
     return interaction
 
 
