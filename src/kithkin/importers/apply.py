@@ -16,7 +16,6 @@ from kithkin import access, clock
 from kithkin.fulltext import interactions_indexed_in_bulk
 from kithkin.importers.planned import ImportPlan, PlannedContact, PlannedInteraction
 from kithkin.importers.records import stored_id
-from kithkin.importers.rows import PreparedRows, insert_prepared, insert_rows, prepare_rows
 from kithkin.models import (
     Affiliation,
     Interaction,
@@ -26,6 +25,7 @@ from kithkin.models import (
     User,
     ValueExchange,
 )
+from kithkin.models.rows import PreparedRows, insert_prepared, insert_rows, prepare_rows
 from kithkin.queries.memberships import organization_key
 from kithkin.services import tallies
 from kithkin.services.checkins import count_added_interactions, refresh_check_ins

@@ -17,8 +17,8 @@ from typing import Any, cast
 from django.db.models import Max, QuerySet
 
 from kithkin import clock
-from kithkin.importers.rows import update_rows
 from kithkin.models import InteractionParticipant, Network, Person
+from kithkin.models.rows import update_rows
 from kithkin.services import tallies
 
 

@@ -26,8 +26,8 @@ from kithkin import access, clock
 from kithkin.errors import InvalidInput
 from kithkin.importers.planned import PlannedPoint, contact_points
 from kithkin.importers.records import ContactRecord, RecordError
-from kithkin.importers.rows import insert_rows
 from kithkin.models import Affiliation, Circle, ContactPoint, Network, Organization, Person, User
+from kithkin.models.rows import insert_rows
 from kithkin.queries.memberships import organization_key
 from kithkin.services.checkins import refresh_check_ins
 from kithkin.services.contact_rules import (

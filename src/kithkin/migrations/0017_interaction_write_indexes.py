@@ -30,7 +30,7 @@ def create_single_column_indexes(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("kithkin", "0014_url_keys"),
+        ("kithkin", "0016_api_tokens"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
