@@ -98,8 +98,8 @@ def ensure_current(network: Network, *, wait: bool = False) -> ScanStatus:
     found = status(network)
     if found.current:
         return found
-    people = Person.objects.filter(network=network, archived_at__isnull=True).count()
-    if wait or people <= INLINE_UP_TO:
+    people = Person.objects.filter(network=network, archived_at__isnull=True)
+    if wait or not people.order_by()[INLINE_UP_TO:].exists():  # counts to INLINE_UP_TO at most
         refresh_duplicates(network)
         return status(network)
     _start_in_background(network.pk)
