@@ -11,7 +11,9 @@ machine do not inflate). The floors, measured in the same run:
 - ``python -c "import django; django.setup()"`` with the project's settings and the same
   KITH_DATA_DIR for `kith today` on the cached 30,000-person network (target ≤ 1.5x).
 
-The network is the cached benchmark network (bench/network.py), copied first.
+The network is the cached benchmark network (bench/network.py), copied first. With
+``--before SRC`` (the ``src`` directory of another checkout, e.g. a `git worktree` of the
+commit before), `kith --help` and `kith today` of that code are measured in the same run.
 """
 
 from __future__ import annotations
@@ -48,7 +50,19 @@ COMMANDS: list[tuple[str, list[str], str, float]] = [
 ]
 
 
+def before(src: str) -> list[tuple[str, list[str], str, float]]:
+    """`kith --help` and `kith today` run from another checkout's source."""
+    kith = [PYTHON, "-c", "import sys; from kithkin.cli import main; main()"]
+    return [
+        (f"kith --help (before: {src})", [f"PYTHONPATH={src}", *kith, "--help"], "typer", 0),
+        (f"kith today (before: {src})", [f"PYTHONPATH={src}", *kith, "today"], "django", 0),
+    ]
+
+
 def run_once(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+    if command[0].startswith("PYTHONPATH="):
+        env = {**env, "PYTHONPATH": command[0].partition("=")[2]}
+        command = command[1:]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL)
@@ -63,7 +77,9 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=30_000)
     parser.add_argument("--interactions", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--before", default="", help="src/ of the code to compare with")
     args = parser.parse_args()
+    commands = COMMANDS + (before(args.before) if args.before else [])
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
 
     source = data_dir(args.people, args.interactions)
@@ -78,11 +94,11 @@ def main() -> None:
             "KITH_USER": "bench",
         }
         env.pop("KITH_DATABASE_URL", None)
-        samples: dict[str, list[tuple[float, float]]] = {label: [] for label, *_ in COMMANDS}
-        for _label, command, *_ in COMMANDS:
+        samples: dict[str, list[tuple[float, float]]] = {label: [] for label, *_ in commands}
+        for _label, command, *_ in commands:
             run_once(command, env)  # warm-up: the file cache, .pyc files
         for _ in range(args.runs):
-            for label, command, *_ in COMMANDS:
+            for label, command, *_ in commands:
                 samples[label].append(run_once(command, env))
     medians = {
         label: (
@@ -94,7 +110,7 @@ def main() -> None:
     floors = {"typer": medians[COMMANDS[0][0]], "django": medians[COMMANDS[3][0]]}
     print(f"{args.runs} runs each, interleaved; medians\n")
     print(f"{'':36} {'wall':>8} {'cpu':>8} {'x floor (wall / cpu)':>22}   target")
-    for label, _, floor, target in COMMANDS:
+    for label, _, floor, target in commands:
         wall, cpu = medians[label]
         ratio = ""
         verdict = ""
