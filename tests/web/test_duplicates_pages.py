@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from kithkin.models import DismissedDuplicate, Person
+from kithkin.services import duplicates
 from tests.factories import log, make_person, network_of
 
 pytestmark = pytest.mark.django_db
@@ -148,7 +149,27 @@ def grow(network, start: int, count: int) -> None:
 
 
 def test_the_duplicates_page_does_not_grow_with_the_network(owner_client, network):
+    """Reading the stored pairs; the first visit after a change computes them again."""
     grow(network, 0, 2)
+    owner_client.get("/duplicates/")
     small = queries(owner_client, "/duplicates/")
     grow(network, 2, 8)
+    owner_client.get("/duplicates/")
     assert queries(owner_client, "/duplicates/") == small
+
+
+def test_a_large_network_is_computed_in_the_background_and_the_page_says_so(
+    network, owner_client, monkeypatch
+):
+    make_person(network, "Ada Lovelace", emails=["ada@example.org"])
+    make_person(network, "Augusta King", emails=["ADA@example.org"])
+    duplicates.ensure_current(network)
+    started: list[int] = []
+    monkeypatch.setattr(duplicates, "INLINE_UP_TO", 1)
+    monkeypatch.setattr(duplicates, "_start_in_background", started.append)
+    make_person(network, "Augusta Ada King", emails=["ada@example.org"])
+    page = owner_client.get("/duplicates/").content.decode()
+    assert started == [network.pk]
+    assert "Checking the latest changes" in page
+    assert "Ada Lovelace" in page  # the stored pairs, meanwhile
+    assert duplicates.status(network).pending

@@ -1,14 +1,11 @@
 """The `kith` command tree. Each command lives in a module by subject; this file only
-registers them, in the order `kith --help` shows."""
+registers them, in the order `kith --help` shows. The `kith` process loads the tree lazily
+from ``commands.INDEX``, which a test keeps equal to this one."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated
 
-import typer
-
-from kithkin import __version__
 from kithkin.cli import (
     agenda_commands,
     draft_commands,
@@ -28,29 +25,9 @@ from kithkin.cli import (
     token_commands,
     triage_commands,
 )
+from kithkin.cli.commands import new_app
 
-app = typer.Typer(
-    help="Kithkin: keep your professional relationships alive.",
-    no_args_is_help=True,
-    add_completion=False,
-    rich_markup_mode=None,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
-
-
-def _version(value: bool) -> None:
-    if value:
-        typer.echo(f"kith {__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
-def root(
-    version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
-    ] = False,
-) -> None:
-    """Kithkin: keep your professional relationships alive."""
+app = new_app()
 
 
 COMMANDS: dict[str, Callable[..., None]] = {

@@ -170,9 +170,11 @@ def handle_errors(function: Callable[P, R]) -> Callable[P, R]:
 
 
 def parse_day(text: str | None, today: dt.date, field: str) -> dt.date | None:
-    from kithkin.dates import parse_date
+    if text is None:
+        return None
+    from kithkin.dates import parse_date  # parsedatetime: only when there is a date to read
 
-    return parse_date(text, today, field) if text is not None else None
+    return parse_date(text, today, field)
 
 
 @contextmanager

@@ -26,11 +26,13 @@ def dupes(
     as_json: JsonOption = False,
 ) -> None:
     """People who may be recorded twice, likeliest first, and why."""
-    from kithkin.queries.duplicates import find_duplicates
+    from kithkin.queries.duplicates import stored_duplicates
     from kithkin.queries.people import describe
+    from kithkin.services.duplicates import ensure_current
 
     ctx = session()
-    pairs = find_duplicates(ctx.network, limit=limit)
+    ensure_current(ctx.network, wait=True)
+    pairs = stored_duplicates(ctx.network, limit=limit)
     if as_json:
         from kithkin.schemas.duplicates import DuplicatePairOut
 

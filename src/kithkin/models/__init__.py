@@ -1,7 +1,7 @@
 """Kithkin's domain model, one module per aggregate (DESIGN.md §2)."""
 
 from kithkin.models.accounts import Attempt, User
-from kithkin.models.duplicates import DismissedDuplicate
+from kithkin.models.duplicates import DismissedDuplicate, DuplicateCandidate, DuplicateScan
 from kithkin.models.events import Attendance, Event
 from kithkin.models.followups import FollowUp
 from kithkin.models.imports import ImportUpload
@@ -27,6 +27,8 @@ __all__ = [
     "Circle",
     "ContactPoint",
     "DismissedDuplicate",
+    "DuplicateCandidate",
+    "DuplicateScan",
     "Event",
     "FollowUp",
     "ImportUpload",

@@ -17,11 +17,18 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import combinations
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from rapidfuzz import fuzz, process
 
 from kithkin.fulltext import fold, words
-from kithkin.models import Affiliation, ContactPoint, DismissedDuplicate, Network, Person
+from kithkin.models import (
+    Affiliation,
+    ContactPoint,
+    DismissedDuplicate,
+    DuplicateCandidate,
+    Network,
+    Person,
+)
 
 # Scores (0..1). Several signals for one pair add CORROBORATION each beyond the strongest.
 SAME_KEY = 0.95  # same email, phone or social profile
@@ -165,7 +172,32 @@ class _Evidence:
 
 def find_duplicates(network: Network, *, limit: int = 200) -> list[DuplicatePair]:
     """The ``limit`` likeliest pairs of people who may be one person, best first, each
-    explained. Archived people, *me* and dismissed pairs are left out."""
+    explained, computed now (every comparison: seconds at 30,000 people; the page and `kith
+    dupes` read ``stored_duplicates`` instead). Archived people, *me* and dismissed pairs
+    are left out."""
+    dismissed = set(
+        DismissedDuplicate.objects.filter(network=network).values_list("person_a", "person_b")
+    )
+    best = [pair for pair in ranked_pairs(network) if pair.pair not in dismissed][:limit]
+    loaded = _load_people({pk for pair in best for pk in pair.pair})
+    return [
+        DuplicatePair(loaded[item.pair[0]], loaded[item.pair[1]], item.score, item.reasons)
+        for item in best
+    ]
+
+
+@dataclass(frozen=True)
+class RankedPair:
+    """A pair as found, by ids: what ``services.duplicates`` stores."""
+
+    pair: tuple[int, int]
+    score: float
+    reasons: list[str]
+
+
+def ranked_pairs(network: Network) -> list[RankedPair]:
+    """Every pair of the network's people who may be one person, best first, dismissed
+    ones included (they are left out when read)."""
     people = Person.objects.filter(network=network, archived_at__isnull=True, is_self=False)
     names = {
         pk: _name(pk, full, given, family)
@@ -177,21 +209,36 @@ def find_duplicates(network: Network, *, limit: int = 200) -> list[DuplicatePair
     evidence: dict[tuple[int, int], _Evidence] = defaultdict(_Evidence)
     _shared_keys(network, evidence)
     _compare_names(names, organizations, evidence)
-    dismissed = set(
-        DismissedDuplicate.objects.filter(network=network).values_list("person_a", "person_b")
-    )
     scored = [
         (item.score(), pair)
         for pair, item in evidence.items()
-        if pair not in dismissed and pair[0] in names and pair[1] in names
+        if pair[0] in names and pair[1] in names
     ]
     scored = [(score, pair) for score, pair in scored if score > 0]
     scored.sort(key=lambda row: (-row[0], names[row[1][0]].full, row[1]))
-    best = scored[:limit]
-    loaded = _load_people({pk for _, pair in best for pk in pair})
+    return [RankedPair(pair, score, evidence[pair].reasons()) for score, pair in scored]
+
+
+def stored_duplicates(network: Network, *, limit: int = 200) -> list[DuplicatePair]:
+    """The ``limit`` likeliest pairs as last stored (``services.duplicates``), best first:
+    what ``find_duplicates`` answered then, less the pairs dismissed and the people
+    archived or merged away since."""
+    dismissed = DismissedDuplicate.objects.filter(
+        person_a=OuterRef("person_a"), person_b=OuterRef("person_b")
+    )
+    rows = list(
+        DuplicateCandidate.objects.filter(
+            network=network,
+            person_a__archived_at__isnull=True,
+            person_b__archived_at__isnull=True,
+        )
+        .exclude(Exists(dismissed))
+        .order_by("rank")
+        .values_list("person_a", "person_b", "score", "reasons")[:limit]
+    )
+    loaded = _load_people({pk for a, b, _, _ in rows for pk in (a, b)})
     return [
-        DuplicatePair(loaded[a], loaded[b], score, evidence[(a, b)].reasons())
-        for score, (a, b) in best
+        DuplicatePair(loaded[a], loaded[b], score, list(reasons)) for a, b, score, reasons in rows
     ]
 
 

@@ -69,6 +69,10 @@ MERGED_RELATIONS = frozenset(
         # Derived, not moved: the kept person's tally is recounted (derived_state), the
         # other's goes with them.
         "kithkin.InteractionTally.person",
+        # Derived: the stored duplicate pairs of the other go with them; the merge marks the
+        # network's pairs stale (search_index), and they are computed again.
+        "kithkin.DuplicateCandidate.person_a",
+        "kithkin.DuplicateCandidate.person_b",
     }
 )
 

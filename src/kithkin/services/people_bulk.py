@@ -19,6 +19,7 @@ from django.db.models import QuerySet
 from kithkin import access, clock
 from kithkin.models import Circle, Network, Person, User
 from kithkin.queries.triage import by_circle, suggestions
+from kithkin.services import duplicates
 from kithkin.services.checkins import refresh_check_ins
 from kithkin.services.people import find_circle, get_or_create_tags, tag_names
 from kithkin.services.search_index import reindex_people
@@ -127,6 +128,7 @@ def archive(network: Network, actor: User, people: People) -> int:
     now = clock.now()
     Person.objects.filter(pk__in=ids).update(archived_at=now, updated_at=now)
     refresh_check_ins(network, ids, cadence_only=True)
+    duplicates.mark_stale(network)
     return len(ids)
 
 

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 
 from kithkin.fulltext import words
 from kithkin.models import Affiliation, ContactPoint, Network, Person
+from kithkin.services import duplicates
 
 _PERSON_FIELDS = (
     "full_name",
@@ -38,6 +39,7 @@ def search_document(*texts: str) -> str:
 
 
 def reindex_people(network: Network, person_ids: Iterable[int] | None = None) -> int:
+    duplicates.mark_stale(network)  # what changes a person's document may change who looks alike
     people = Person.objects.filter(network=network)
     if person_ids is not None:
         people = people.filter(pk__in=list(set(person_ids)))

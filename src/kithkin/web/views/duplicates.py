@@ -9,7 +9,8 @@ from django.shortcuts import redirect, render
 
 from kithkin import access
 from kithkin.errors import InvalidInput
-from kithkin.queries.duplicates import find_duplicates
+from kithkin.queries.duplicates import stored_duplicates
+from kithkin.services.duplicates import ensure_current
 from kithkin.services.merge import dismiss_duplicate, merge_people, preview_merge
 from kithkin.web.decorators import NetworkRequest, network_view
 from kithkin.web.views.common import done_or_redirect, require_write
@@ -19,9 +20,13 @@ PAIRS_SHOWN = 100
 
 @network_view()
 def duplicates(request: NetworkRequest) -> HttpResponse:
-    pairs = find_duplicates(request.network, limit=PAIRS_SHOWN)
+    """The stored pairs (services.duplicates); stale ones are being computed again."""
+    scan = ensure_current(request.network)
+    pairs = stored_duplicates(request.network, limit=PAIRS_SHOWN)
     return render(
-        request, "kithkin/duplicates.html", {"pairs": pairs, "limit": PAIRS_SHOWN, "preview": None}
+        request,
+        "kithkin/duplicates.html",
+        {"pairs": pairs, "limit": PAIRS_SHOWN, "preview": None, "scan": scan},
     )
 
 
