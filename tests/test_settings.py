@@ -65,6 +65,12 @@ def test_sqlite_is_the_default_with_wal_and_a_busy_timeout(tmp_path):
     assert db["OPTIONS"]["timeout"] == 20
 
 
+def test_both_databases_keep_a_connection_across_requests(tmp_path):
+    postgres = kith_settings.database_from_url("KITH_DATABASE_URL", "postgres://u@h/kithkin")
+    sqlite = kith_settings.sqlite_database(tmp_path)
+    assert postgres["CONN_MAX_AGE"] == sqlite["CONN_MAX_AGE"] == 60
+
+
 def test_the_kith_command_reports_a_bad_setting_in_one_line(tmp_path):
     result = subprocess.run(
         [str(Path(sys.executable).parent / "kith"), "today"],

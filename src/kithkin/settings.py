@@ -151,6 +151,10 @@ def sqlite_database(data_dir: Path) -> dict[str, object]:
             "timeout": 20,
             "transaction_mode": "IMMEDIATE",
         },
+        # Each server thread keeps its connection across requests, as on PostgreSQL:
+        # reopening one per request re-read the schema and started from an empty page
+        # cache (the People page: 48 -> 64 ms of CPU at 30,000 people).
+        "CONN_MAX_AGE": 60,
         "TEST": {"NAME": None},  # in memory
     }
 
