@@ -22,7 +22,8 @@ share is split in two, as a shared machine needs: "efficiency", the CPU per requ
 concurrency 1 over that at the highest level (what the server loses to concurrency:
 contention, worker count, connections), and "got", the share of the cores the server and
 its database actually had at the highest level (what other processes, this client
-included, took). share = efficiency x got. The machine's load average is printed at the
+included, took). share = efficiency x got; "client" is the share of the cores this
+benchmark's own requests took at that level. The machine's load average is printed at the
 start and the end. Every request loop is bounded by count and time and sends traffic to
 127.0.0.1 only.
 """
@@ -181,6 +182,7 @@ class Level:
     latencies: list[float]
     errors: int
     cpu: float = 0.0  # the server's CPU seconds over the level (its database's included)
+    client_cpu: float = 0.0  # this benchmark's own, on the same cores
 
     @property
     def cpu_per_request(self) -> float:
@@ -225,13 +227,15 @@ def _drive(
             latencies.extend(mine)
             errors += failed
 
-    started = time.monotonic()
+    started, client_cpu = time.monotonic(), time.process_time()
     threads = [threading.Thread(target=worker, args=(i,)) for i in range(concurrency)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    return Level(concurrency, time.monotonic() - started, latencies, errors)
+    level = Level(concurrency, time.monotonic() - started, latencies, errors)
+    level.client_cpu = time.process_time() - client_cpu
+    return level
 
 
 def main() -> None:
@@ -332,7 +336,7 @@ def main() -> None:
             summary.append((name, results[0], results[-1]))
         print(
             f"\n{'page':<14}{'cpu ms/req':>11}{'cores allow':>13}{'at ' + str(levels[-1]):>9}"
-            f"{'share':>8}{'efficiency':>12}{'got':>6}"
+            f"{'share':>8}{'efficiency':>12}{'got':>6}{'client':>8}"
         )
         for name, first, last in summary:
             capacity = cores / first.cpu_per_request if first.cpu_per_request else float("nan")
@@ -341,7 +345,7 @@ def main() -> None:
             print(
                 f"{name:<14}{first.cpu_per_request * 1000:>11.1f}{capacity:>13.1f}"
                 f"{last.throughput:>9.1f}{last.throughput / capacity:>8.0%}"
-                f"{efficiency:>12.0%}{got:>6.0%}"
+                f"{efficiency:>12.0%}{got:>6.0%}{last.client_cpu / last.seconds / cores:>8.0%}"
             )
         print(f"\nerrors: {errors}; load average at the end {_load_average()}")
     finally:
