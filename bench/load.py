@@ -149,11 +149,11 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _server_cpu_seconds(pid: int, database: str | None = None) -> float:
-    """User + system CPU of the server's process group (master and workers) and, with
-    ``database``, of the PostgreSQL backends connected to that database."""
+def _server_cpu(pid: int, database: str | None = None) -> dict[int, float]:
+    """User + system CPU seconds of each process of the server's process group (master
+    and workers) and, with ``database``, of each PostgreSQL backend connected to it."""
     ticks = os.sysconf("SC_CLK_TCK")
-    total = 0.0
+    found = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -165,8 +165,34 @@ def _server_cpu_seconds(pid: int, database: str | None = None) -> float:
         except OSError:
             continue
         if ours:
-            total += (int(fields[11]) + int(fields[12])) / ticks
-    return total
+            found[int(entry.name)] = (int(fields[11]) + int(fields[12])) / ticks
+    return found
+
+
+class CpuMeter:
+    """The server's CPU seconds over a stretch of time. Sampled every SAMPLE_EVERY
+    seconds, so that a process ending within it (a worker recycled, a backend whose
+    connection reached CONN_MAX_AGE) still counts what it used up to its last sample."""
+
+    SAMPLE_EVERY = 0.25
+
+    def __init__(self, pid: int, database: str | None) -> None:
+        self.pid, self.database = pid, database
+        self.start = _server_cpu(pid, database)
+        self.latest = dict(self.start)
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._sample, daemon=True)
+        self.thread.start()
+
+    def _sample(self) -> None:
+        while not self.stop.wait(self.SAMPLE_EVERY):
+            self.latest |= _server_cpu(self.pid, self.database)
+
+    def seconds(self) -> float:
+        self.stop.set()
+        self.thread.join()
+        self.latest |= _server_cpu(self.pid, self.database)
+        return sum(cpu - self.start.get(pid, 0.0) for pid, cpu in self.latest.items())
 
 
 def _is_backend_of(entry: Path, database: str) -> bool:
@@ -322,9 +348,9 @@ def main() -> None:
         for name, call in pages.items():
             results = []
             for concurrency in levels:
-                cpu_before = _server_cpu_seconds(server.pid, database)
+                meter = CpuMeter(server.pid, database)
                 level = _drive(clients, concurrency, args.seconds, call)
-                level.cpu = _server_cpu_seconds(server.pid, database) - cpu_before
+                level.cpu = meter.seconds()
                 results.append(level)
                 errors += level.errors
                 print(
