@@ -1,6 +1,7 @@
 """Benchmark: the agenda on a large network, beside raw-SQL baselines measured in the same run.
 
     .venv/bin/python bench/agenda.py [--people 30000] [--interactions 1000000] [--runs 30]
+        [--database-url postgres://…] [--compare]
 
 The network is generated once by the same generator as `kith demo` and cached under
 bench/.cache/ (delete it to regenerate). Figures printed:
@@ -17,6 +18,11 @@ bench/.cache/ (delete it to regenerate). Figures printed:
 - `kith today` as a whole process (interpreter, Django, query, rendering).
 
 Both baselines are checked to return the same people in the same order as the agenda.
+
+With ``--database-url`` the network is the one in that PostgreSQL database (the raw
+baselines, written for SQLite, are then left out); with ``--compare`` as well, the
+benchmark runs on SQLite and then on PostgreSQL in processes of their own and prints both
+side by side with CPU per run including the PostgreSQL backend's (bench/engines.py).
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from engines import compare, emit, figures, measured
 from measure import summary, timed
 from network import TODAY, prepare
 
@@ -94,9 +101,21 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=30_000)
     parser.add_argument("--interactions", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--database-url", default="", help="A PostgreSQL database instead.")
+    parser.add_argument("--compare", action="store_true", help="SQLite, then PostgreSQL.")
+    parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.compare:
+        if not args.database_url:
+            parser.error("--compare needs --database-url")
+        arguments = ["--people", str(args.people), "--interactions", str(args.interactions)]
+        compare(__file__, [*arguments, "--runs", str(args.runs)], args.database_url)
+        return
 
-    data_dir = prepare(args.people, args.interactions)
+    data_dir = prepare(args.people, args.interactions, database_url=args.database_url or None)
+    if args.database_url or args.json:
+        both_engines(args, data_dir)
+        return
 
     from kithkin.models import Interaction, Network, Person
     from kithkin.queries.agenda import agenda
@@ -185,6 +204,50 @@ def main() -> None:
     print()
     for name, met in targets:
         print(f"{'met ' if met else 'MISS'}  {name}")
+
+
+def engine_figures(network, runs: int, data_dir: Path) -> dict:  # type: ignore[no-untyped-def]
+    """What both engines are compared on, with CPU per run (bench/engines.py)."""
+    from kithkin.queries.agenda import SECTIONS, agenda
+    from kithkin.queries.search import search
+
+    rows = {}
+    every_section = frozenset(SECTIONS)
+    samples, cpu, _ = measured(lambda: agenda(network, TODAY, defer=every_section), runs)
+    rows["agenda query (no sections)"] = figures(samples, cpu)
+    for key, query in SECTIONS.items():
+        samples, cpu, _ = measured(lambda query=query: query(network, TODAY), runs)
+        rows[f"section {key}"] = figures(samples, cpu)
+    samples, cpu, _ = measured(lambda: agenda(network, TODAY), runs)
+    rows["whole agenda, every section"] = figures(samples, cpu)
+    samples, cpu, _ = measured(lambda: search(network, "python"), runs)
+    rows["search 'python'"] = figures(samples, cpu)
+    env = {**os.environ, "KITH_DATA_DIR": str(data_dir), "KITH_USER": "bench"}
+    command = [KITH, "today", "--on", TODAY.isoformat()]
+    samples, _, _ = measured(
+        lambda: subprocess.run(command, env=env, check=True, capture_output=True), 5
+    )
+    rows["`kith today` process (wall only)"] = figures(samples, 0.0)
+    return rows
+
+
+def both_engines(args: argparse.Namespace, data_dir: Path) -> None:
+    """The figures compared across engines, on either."""
+    from django.db import connection
+
+    from kithkin.models import Interaction, Network, Person
+
+    network = Network.objects.get(name__startswith="Bench")
+    print(
+        f"{connection.vendor}: {Person.objects.filter(network=network).count():,} people, "
+        f"{Interaction.objects.filter(network=network).count():,} interactions; "
+        f"agenda for {TODAY}\n"
+    )
+    rows = engine_figures(network, args.runs, data_dir)
+    for name, row in rows.items():
+        print(f"{name:36} median {row['median']:8.1f} ms   cpu {row['cpu']:8.1f} ms")
+    if args.json:
+        emit(rows)
 
 
 if __name__ == "__main__":

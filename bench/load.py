@@ -12,11 +12,20 @@ benchmark network (bench/network.py; SQLite, or PostgreSQL with --database-url),
 - today, people, search (/people/?q=), person (one person's page), and log (POST a
   logged call with a person: a write through the service, redirect not followed).
 
-Printed per page and level: requests per second, p50/p95/p99 latency and errors (any
-status but 200/302, or a dropped connection). Then, per page, the server's CPU time per
-request (all server processes, from /proc, at concurrency 1), what the cores allow
-(cores / that CPU time), and throughput at the highest level as a share of it. Every
-request loop is bounded by count and time and sends traffic to 127.0.0.1 only.
+Printed per page and level: requests per second, p50/p95/p99 latency, errors (any
+status but 200/302, or a dropped connection) and the server's CPU per request. The
+server's CPU is that of its processes (from /proc) and, on PostgreSQL, of the database's
+backends serving it (the processes of that database; run it on a database of its own).
+Then, per page: the CPU per request at concurrency 1, what the cores allow (cores / that
+CPU time), and throughput at the highest level as a share of it (target: >= 70%). The
+share is split in two, as a shared machine needs: "efficiency", the CPU per request at
+concurrency 1 over that at the highest level (what the server loses to concurrency:
+contention, worker count, connections), and "got", the share of the cores the server and
+its database actually had at the highest level (what other processes, this client
+included, took). share = efficiency x got; "client" is the share of the cores this
+benchmark's own requests took at that level. The machine's load average is printed at the
+start and the end. Every request loop is bounded by count and time and sends traffic to
+127.0.0.1 only.
 """
 
 from __future__ import annotations
@@ -130,26 +139,66 @@ def _users(count: int) -> tuple[list[str], int, str]:
     return names, person[0], person[1] or "a"
 
 
+def _load_average() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
 
 
-def _server_cpu_seconds(pid: int) -> float:
-    """User + system CPU of the server's process group (master and workers)."""
+def _server_cpu(pid: int, database: str | None = None) -> dict[int, float]:
+    """User + system CPU seconds of each process of the server's process group (master
+    and workers) and, with ``database``, of each PostgreSQL backend connected to it."""
     ticks = os.sysconf("SC_CLK_TCK")
-    total = 0.0
+    found = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
             fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            ours = int(fields[2]) == pid or (
+                database is not None and _is_backend_of(entry, database)
+            )
         except OSError:
             continue
-        if int(fields[2]) == pid:  # process group id
-            total += (int(fields[11]) + int(fields[12])) / ticks
-    return total
+        if ours:
+            found[int(entry.name)] = (int(fields[11]) + int(fields[12])) / ticks
+    return found
+
+
+class CpuMeter:
+    """The server's CPU seconds over a stretch of time. Sampled every SAMPLE_EVERY
+    seconds, so that a process ending within it (a worker recycled, a backend whose
+    connection reached CONN_MAX_AGE) still counts what it used up to its last sample."""
+
+    SAMPLE_EVERY = 0.25
+
+    def __init__(self, pid: int, database: str | None) -> None:
+        self.pid, self.database = pid, database
+        self.start = _server_cpu(pid, database)
+        self.latest = dict(self.start)
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._sample, daemon=True)
+        self.thread.start()
+
+    def _sample(self) -> None:
+        while not self.stop.wait(self.SAMPLE_EVERY):
+            self.latest |= _server_cpu(self.pid, self.database)
+
+    def seconds(self) -> float:
+        self.stop.set()
+        self.thread.join()
+        self.latest |= _server_cpu(self.pid, self.database)
+        return sum(cpu - self.start.get(pid, 0.0) for pid, cpu in self.latest.items())
+
+
+def _is_backend_of(entry: Path, database: str) -> bool:
+    """A PostgreSQL backend's title: "postgres: USER DATABASE HOST(PORT) STATE"."""
+    title = (entry / "cmdline").read_bytes().replace(b"\0", b" ").split()
+    return len(title) > 2 and title[0] == b"postgres:" and title[2] == database.encode()
 
 
 @dataclass
@@ -158,6 +207,12 @@ class Level:
     seconds: float
     latencies: list[float]
     errors: int
+    cpu: float = 0.0  # the server's CPU seconds over the level (its database's included)
+    client_cpu: float = 0.0  # this benchmark's own, on the same cores
+
+    @property
+    def cpu_per_request(self) -> float:
+        return self.cpu / len(self.latencies) if self.latencies else float("nan")
 
     @property
     def throughput(self) -> float:
@@ -198,13 +253,15 @@ def _drive(
             latencies.extend(mine)
             errors += failed
 
-    started = time.monotonic()
+    started, client_cpu = time.monotonic(), time.process_time()
     threads = [threading.Thread(target=worker, args=(i,)) for i in range(concurrency)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    return Level(concurrency, time.monotonic() - started, latencies, errors)
+    level = Level(concurrency, time.monotonic() - started, latencies, errors)
+    level.client_cpu = time.process_time() - client_cpu
+    return level
 
 
 def main() -> None:
@@ -215,6 +272,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--users", type=int, default=4)
     parser.add_argument("--levels", default="1,4,16")
+    parser.add_argument("--only", default="", help="Only the pages whose name contains this.")
+    parser.add_argument("--workers", type=int, help="Passed to `kith serve` (default: its own).")
+    parser.add_argument("--threads", type=int, help="Passed to `kith serve` (default: its own).")
     args = parser.parse_args()
     levels = [int(level) for level in args.levels.split(",")]
 
@@ -224,13 +284,15 @@ def main() -> None:
     from django.db import connections
 
     engine = "PostgreSQL" if args.database_url else "SQLite"
-    workers, threads = settings.WEB_WORKERS, settings.WEB_THREADS
+    workers = args.workers or settings.WEB_WORKERS
+    threads = args.threads or settings.WEB_THREADS
+    database = str(settings.DATABASES["default"]["NAME"]) if args.database_url else None
     connections.close_all()
 
     port = _free_port()
     env = os.environ | {"KITH_DATA_DIR": str(directory), "KITH_ALLOWED_HOSTS": "127.0.0.1"}
     server = subprocess.Popen(
-        [KITH, "serve", "--port", str(port)],
+        [KITH, "serve", "--port", str(port), "--workers", str(workers), "--threads", str(threads)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -269,41 +331,49 @@ def main() -> None:
             "person": lambda c, n: c.request("GET", f"/people/{person_id}/")[0],
             "log (write)": log,
         }
+        pages = {name: call for name, call in pages.items() if args.only in name}
         cores = len(os.sched_getaffinity(0))
         print(
             f"kith serve on {engine}, {args.people:,} people / {args.interactions:,} "
             f"interactions; {workers} workers x {threads} threads on {cores} cores; "
-            f"{len(usernames)} users; {args.seconds:g} s per level"
+            f"{len(usernames)} users; {args.seconds:g} s per level; load average "
+            f"{_load_average()}"
         )
         print(
-            f"{'page':<14}{'conc':>5}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}"
+            f"{'page':<14}{'conc':>5}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
+            f"{'errors':>8}{'cpu ms/req':>12}"
         )
         summary = []
+        errors = 0
         for name, call in pages.items():
             results = []
-            cpu_per_request = float("nan")
             for concurrency in levels:
-                cpu_before = _server_cpu_seconds(server.pid)
+                meter = CpuMeter(server.pid, database)
                 level = _drive(clients, concurrency, args.seconds, call)
-                cpu = _server_cpu_seconds(server.pid) - cpu_before
-                if concurrency == 1 and level.latencies:
-                    cpu_per_request = cpu / len(level.latencies)
+                level.cpu = meter.seconds()
                 results.append(level)
+                errors += level.errors
                 print(
                     f"{name:<14}{concurrency:>5}{level.throughput:>9.1f}"
                     f"{level.quantile(0.5) * 1000:>9.1f}{level.quantile(0.95) * 1000:>9.1f}"
                     f"{level.quantile(0.99) * 1000:>9.1f}{level.errors:>8}"
+                    f"{level.cpu_per_request * 1000:>12.1f}"
                 )
-            capacity = cores / cpu_per_request if cpu_per_request > 0 else float("nan")
-            summary.append((name, cpu_per_request, capacity, results[-1].throughput))
+            summary.append((name, results[0], results[-1]))
         print(
-            f"\n{'page':<14}{'cpu ms/req':>11}{'cores allow':>13}{'at ' + str(levels[-1]):>9}{'share':>8}"
+            f"\n{'page':<14}{'cpu ms/req':>11}{'cores allow':>13}{'at ' + str(levels[-1]):>9}"
+            f"{'share':>8}{'efficiency':>12}{'got':>6}{'client':>8}"
         )
-        for name, cpu_per_request, capacity, throughput in summary:
+        for name, first, last in summary:
+            capacity = cores / first.cpu_per_request if first.cpu_per_request else float("nan")
+            efficiency = first.cpu_per_request / last.cpu_per_request
+            got = last.cpu / last.seconds / cores
             print(
-                f"{name:<14}{cpu_per_request * 1000:>11.1f}{capacity:>13.1f}{throughput:>9.1f}"
-                f"{throughput / capacity:>8.0%}"
+                f"{name:<14}{first.cpu_per_request * 1000:>11.1f}{capacity:>13.1f}"
+                f"{last.throughput:>9.1f}{last.throughput / capacity:>8.0%}"
+                f"{efficiency:>12.0%}{got:>6.0%}{last.client_cpu / last.seconds / cores:>8.0%}"
             )
+        print(f"\nerrors: {errors}; load average at the end {_load_average()}")
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:

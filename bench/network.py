@@ -1,9 +1,19 @@
-"""The benchmark network: generated once by the demo generator, cached under bench/.cache/."""
+"""The benchmark network: generated once by the demo generator, cached under bench/.cache/.
+
+    .venv/bin/python bench/network.py --people 100000 --interactions 3000000 [--database-url …]
+
+generates (or brings up to date) one network ahead of the benchmarks that use it, printing
+each generator stage as it goes, the time it took and the SQLite file's size. Generating
+100,000 people / 3,000,000 interactions takes about half an hour of one core; run it
+niced (`nice -n 19`) on a shared machine.
+"""
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import os
+import sys
 import time
 from pathlib import Path
 
@@ -26,6 +36,7 @@ def prepare(
     *,
     allowed_hosts: str | None = None,
     database_url: str | None = None,
+    verbose: bool = False,
 ) -> Path:
     """Set Django up on the cached network's SQLite file, generating it the first time.
 
@@ -58,11 +69,50 @@ def prepare(
     user = create_user(username="bench", full_name="Bench Marker", time_zone="Europe/Paris")
     assert user.current_network is not None
     start = time.perf_counter()
+    reported: dict[str, int] = {}
+
+    def progress(stage: str, done: int, total: int) -> None:
+        # at most every tenth of a stage, flushed: a long run shows how far it got
+        step = max(1, total // 10)
+        if done == total or done // step != reported.get(stage, -1):
+            reported[stage] = done // step
+            print(
+                f"  {time.perf_counter() - start:7.0f} s  {stage}: {done:,} / {total:,}",
+                file=sys.stderr,
+                flush=True,
+            )
+
     stats = generate_network(
-        user.current_network, user, people=people, interactions=interactions, seed=7, today=TODAY
+        user.current_network,
+        user,
+        people=people,
+        interactions=interactions,
+        seed=7,
+        today=TODAY,
+        progress=progress if verbose else None,
     )
     print(
         f"generated {stats.people} people, {stats.interactions} interactions in "
         f"{time.perf_counter() - start:.0f} s"
     )
     return directory
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--people", type=int, default=30_000)
+    parser.add_argument("--interactions", type=int, default=1_000_000)
+    parser.add_argument("--database-url", default="")
+    args = parser.parse_args()
+    start = time.perf_counter()
+    directory = prepare(
+        args.people, args.interactions, database_url=args.database_url or None, verbose=True
+    )
+    print(f"ready in {time.perf_counter() - start:.0f} s: {directory}")
+    database = directory / "kithkin.sqlite3"
+    if not args.database_url and database.exists():
+        print(f"SQLite file: {database.stat().st_size / 1e9:.2f} GB")
+
+
+if __name__ == "__main__":
+    main()

@@ -65,6 +65,23 @@ def test_sqlite_is_the_default_with_wal_and_a_busy_timeout(tmp_path):
     assert db["OPTIONS"]["timeout"] == 20
 
 
+def test_both_databases_keep_a_connection_across_requests(tmp_path):
+    postgres = kith_settings.database_from_url("KITH_DATABASE_URL", "postgres://u@h/kithkin")
+    sqlite = kith_settings.sqlite_database(tmp_path)
+    assert postgres["CONN_MAX_AGE"] == sqlite["CONN_MAX_AGE"] == 60
+
+
+@pytest.mark.django_db
+def test_postgresql_connections_compile_no_query_just_in_time():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("JIT is PostgreSQL's")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)
+
+
 def test_the_kith_command_reports_a_bad_setting_in_one_line(tmp_path):
     result = subprocess.run(
         [str(Path(sys.executable).parent / "kith"), "today"],

@@ -7,7 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, IntegerField, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from kithkin import access, clock, refs
 from kithkin.errors import Ambiguous, NotFound
@@ -92,8 +93,19 @@ def next_session_on(mentorship: Mentorship, last_session_on: dt.date | None) -> 
 
 
 def _with_sessions(queryset: QuerySet[Mentorship]) -> QuerySet[Mentorship]:
+    """Each mentorship's last session and session count, read per mentorship through the
+    sessions' index. Not a join grouped over the interactions: sessions are a few among a
+    million interactions, so PostgreSQL's sample sees none, it plans the join for a million
+    rows and took 50 ms (300 ms with JIT) for six mentorships."""
+    sessions = Interaction.objects.filter(mentorship=OuterRef("pk")).order_by()
+    per_mentorship = sessions.values("mentorship")
     return queryset.select_related("mentor", "mentee").annotate(
-        last_session_at=Max("sessions__occurred_at"), session_count=Count("sessions")
+        last_session_at=Subquery(per_mentorship.annotate(at=Max("occurred_at")).values("at")),
+        session_count=Coalesce(
+            Subquery(per_mentorship.annotate(n=Count("pk")).values("n")),
+            0,
+            output_field=IntegerField(),
+        ),
     )
 
 
