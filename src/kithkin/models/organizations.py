@@ -76,6 +76,13 @@ class Affiliation(models.Model):
                 condition=Q(end_on__isnull=True, kind="employment"),
                 name="affiliation_anniversary",
             ),
+            # Organizations by how many people are there now: each one's current ties are
+            # counted from this index alone.
+            models.Index(
+                fields=["organization", "person"],
+                condition=Q(end_on__isnull=True),
+                name="affiliation_current",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,0 +1,42 @@
+"""Indexes for pages that grow less than the network: People by name and its count read
+only the listed people (person_listed); Organizations count each one's current ties from
+one index (affiliation_current) and leave out the few archived people and me
+(person_put_away)."""
+
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("kithkin", "0014_url_keys"),
+    ]
+
+    operations = [
+        migrations.RemoveIndex(model_name="person", name="person_name"),
+        migrations.AddIndex(
+            model_name="affiliation",
+            index=models.Index(
+                condition=models.Q(("end_on__isnull", True)),
+                fields=["organization", "person"],
+                name="affiliation_current",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="person",
+            index=models.Index(
+                condition=models.Q(("archived_at__isnull", True), ("is_self", False)),
+                fields=["network", "full_name", "id"],
+                name="person_listed",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="person",
+            index=models.Index(
+                condition=models.Q(
+                    ("archived_at__isnull", False), ("is_self", True), _connector="OR"
+                ),
+                fields=["network"],
+                name="person_put_away",
+            ),
+        ),
+    ]
