@@ -191,6 +191,11 @@ def people_page(
     page = max(1, page)
     start = (page - 1) * per_page
     page_ids = list(ids[start : start + per_page + 1])
+    if not page_ids and page > 1:  # a page typed past the end: the last one, counted
+        total, exact = people.count(), True
+        page = _clamp(page, total, per_page)
+        start = (page - 1) * per_page
+        page_ids = list(ids[start : start + per_page + 1])
     has_next = len(page_ids) > per_page
     if not exact and not has_next and (page_ids or page == 1):
         total, exact = start + len(page_ids), True  # the last page: the count is known
