@@ -16,9 +16,7 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="affiliation",
             index=models.Index(
-                condition=models.Q(("end_on__isnull", True)),
-                fields=["organization", "person"],
-                name="affiliation_current",
+                fields=["organization", "end_on", "person"], name="affiliation_current"
             ),
         ),
         migrations.AddIndex(
