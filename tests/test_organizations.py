@@ -246,3 +246,64 @@ def test_kith_org_delete_says_what_goes_and_needs_force(kith, network, acm, acm_
     result = kith("org", "delete", "ACM")
     assert "No one is affiliated with it." in result.stdout
     assert not Organization.objects.filter(network=network).exists()
+
+
+def test_organizations_count_the_people_there_now_and_list_the_most_first(network, owner):
+    """People there now: current ties only, each person once however many ties, the
+    archived and me left out; organizations nobody is at now come last, by name."""
+    import datetime as dt
+
+    from kithkin.queries.memberships import list_organizations
+    from kithkin.services.people import archive_person
+
+    ada = make_person(network, "Ada Lovelace", organization="Acme")
+    add_affiliation(network, owner, ada, organization="Acme", title="Second role")
+    make_person(network, "Grace Hopper", organization="Acme")
+    archive_person(network, owner, make_person(network, "Charles Babbage", organization="Acme"))
+    alan = make_person(network, "Alan Turing")
+    add_affiliation(
+        network,
+        owner,
+        alan,
+        organization="Acme",
+        start_on=dt.date(2020, 1, 1),
+        end_on=dt.date(2021, 1, 1),
+    )
+    add_affiliation(network, owner, alan, organization="Bletchley")
+    make_membership(network, "Acme")  # me
+    make_membership(network, "Guild")  # only me there
+    make_organization(network, "Empty Co", kind="company")
+    assert [(o.name, o.people_count) for o in list_organizations(network)] == [
+        ("Acme", 2),
+        ("Bletchley", 1),
+        ("Empty Co", 0),
+        ("Guild", 0),
+    ]
+
+
+def test_organizations_count_their_people_from_the_index_of_current_ties(network, owner):
+    """Counting every organization's people joined each tie to its person: the whole
+    network read on each Organizations page. The count reads the index of current ties."""
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from kithkin.queries.memberships import list_organizations
+    from kithkin.services.query_planner import refresh_statistics
+
+    make_person(network, "Ada Lovelace", organization="Acme")
+    make_person(network, "Grace Hopper", organization="Navy")
+    refresh_statistics()
+    with CaptureQueriesContext(connection) as captured:
+        assert len(list(list_organizations(network))) == 2
+    sql = captured.captured_queries[-1]["sql"]
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute(f"EXPLAIN {sql}")
+        else:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+        plan = " ".join(str(row) for row in cursor.fetchall())
+    assert "person_put_away" in plan, plan  # the few left out, read once
+    assert "kithkin_person_pkey" not in plan, plan  # no tie joined to its person
+    if connection.vendor == "sqlite":  # PostgreSQL picks by the tiny test tables' sizes
+        assert "COVERING INDEX affiliation_current" in plan, plan

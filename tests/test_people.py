@@ -207,7 +207,8 @@ def test_an_empty_name_names_no_one(network):
 
 
 @pytest.mark.parametrize(
-    ("sort", "index"), [("recent", "person_recent"), ("added", "person_added")]
+    ("sort", "index"),
+    [("name", "person_listed"), ("recent", "person_recent"), ("added", "person_added")],
 )
 def test_people_sorted_by_last_talked_or_added_are_read_in_order_from_an_index(
     network, sort, index
@@ -228,7 +229,9 @@ def test_people_sorted_by_last_talked_or_added_are_read_in_order_from_an_index(
     with CaptureQueriesContext(connection) as captured:
         page = people_page(network, TODAY, PeopleFilter(sort=sort))
     names = [row.person.full_name for row in page.rows]
-    if sort == "recent":
+    if sort == "name":
+        assert names == ["Ada Lovelace", "Charles Babbage", "Grace Hopper"]
+    elif sort == "recent":
         assert names == ["Grace Hopper", "Ada Lovelace", "Charles Babbage"]
     else:
         assert names == ["Charles Babbage", "Grace Hopper", "Ada Lovelace"]
@@ -254,3 +257,76 @@ def test_the_tag_filter_finds_a_tag_by_the_rule_of_tag_identity(network):
     for typed in ("#cafe", "CAFÉ", "café"):
         page = people_page(network, TODAY, PeopleFilter(tag=typed))
         assert [row.person.full_name for row in page.rows] == ["Ada Lovelace"], typed
+
+
+def test_a_deep_page_by_name_reads_only_the_listed_peoples_index(network):
+    """Page 300 of 90,000 people skipped 15,000 rows reading each one to leave out the
+    archived and me; the page's ids now come from the index of listed people alone (no
+    table row, no sort) and only the page's rows are loaded."""
+    from django.db import transaction
+
+    from kithkin.queries.people_list import PeopleFilter, people_page
+    from kithkin.services.query_planner import refresh_statistics
+
+    for name in ("Ada Lovelace", "Grace Hopper", "Charles Babbage", "Alan Turing"):
+        make_person(network, name)
+    refresh_statistics()
+    with CaptureQueriesContext(connection) as captured:
+        page = people_page(network, TODAY, PeopleFilter(), page=2, per_page=2)
+    assert [row.person.full_name for row in page.rows] == ["Charles Babbage", "Grace Hopper"]
+    sql = next(q["sql"] for q in captured.captured_queries if "OFFSET" in q["sql"])
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL enable_sort = off")
+            cursor.execute(f"EXPLAIN {sql}")
+        else:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+        plan = " ".join(str(row) for row in cursor.fetchall())
+    assert "person_listed" in plan and "TEMP B-TREE" not in plan, plan
+    if connection.vendor == "sqlite":
+        assert "COVERING INDEX person_listed" in plan, plan
+
+
+def test_people_are_counted_up_to_a_bound_and_paged_on_past_it(network, monkeypatch):
+    """Past COUNT_LIMIT the list says "more than" and pages on without a last page; the
+    last page knows the exact count again."""
+    from kithkin.queries import people_list
+    from kithkin.queries.people_list import PeopleFilter, people_page
+
+    monkeypatch.setattr(people_list, "COUNT_LIMIT", 3)
+    for i in range(7):
+        make_person(network, f"Person {i}")
+    first = people_page(network, TODAY, PeopleFilter(), per_page=2)
+    assert (first.total, first.total_exact, first.pages, first.has_next) == (3, False, None, True)
+    assert [row.person.full_name for row in first.rows] == ["Person 0", "Person 1"]
+    last = people_page(network, TODAY, PeopleFilter(), page=4, per_page=2)
+    assert [row.person.full_name for row in last.rows] == ["Person 6"]
+    assert (last.total, last.total_exact, last.pages, last.has_next) == (7, True, 4, False)
+    beyond = people_page(network, TODAY, PeopleFilter(), page=9, per_page=2)  # typed
+    assert [row.person.full_name for row in beyond.rows] == ["Person 6"]
+    assert (beyond.page, beyond.total, beyond.total_exact) == (4, 7, True)
+
+
+def test_the_people_list_leaves_out_the_archived_and_me_and_filters_by_tag_and_organization(
+    network, owner
+):
+    from kithkin.queries.people_list import PeopleFilter, people_page
+    from kithkin.services.affiliations import add_affiliation
+    from kithkin.services.people import archive_person
+
+    make_person(network, "Ada Lovelace", organization="Analytical Engines", tags=["math"])
+    grace = make_person(network, "Grace Hopper", tags=["math", "navy"])
+    add_affiliation(network, owner, grace, organization="Analytical Engines", title="Advisor")
+    add_affiliation(network, owner, grace, organization="Analytical Engines", title="Admiral")
+    archive_person(network, owner, make_person(network, "Charles Babbage", tags=["math"]))
+    engines = Organization.objects.get(network=network, name="Analytical Engines")
+
+    def names(**filters):
+        page = people_page(network, TODAY, PeopleFilter(**filters))
+        return [row.person.full_name for row in page.rows], page.total
+
+    assert names() == (["Ada Lovelace", "Grace Hopper"], 2)
+    assert names(tag="math") == (["Ada Lovelace", "Grace Hopper"], 2)  # once each
+    assert names(organization_id=engines.pk) == (["Ada Lovelace", "Grace Hopper"], 2)
+    assert names(status="archived") == (["Charles Babbage"], 1)

@@ -29,11 +29,11 @@ def _people_statistics() -> float | None:
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute(
-                "SELECT stat FROM sqlite_stat1 WHERE tbl = 'kithkin_person' "
-                "AND idx IS NOT NULL LIMIT 1"
+                "SELECT stat FROM sqlite_stat1 WHERE tbl = 'kithkin_person' AND idx IS NOT NULL"
             )
-            row = cursor.fetchone()
-            return float(row[0].split()[0]) if row else None
+            # The largest: a partial index (person_put_away) counts only its own rows.
+            counts = [float(stat.split()[0]) for (stat,) in cursor.fetchall()]
+            return max(counts) if counts else None
         cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'kithkin_person'")
         (estimate,) = cursor.fetchone()
         return None if estimate < 0 else float(estimate)

@@ -183,6 +183,18 @@ def test_people_paginates(owner_client, network):
     assert "Person 54" in html(owner_client.get("/people/?page=2"))
 
 
+def test_people_past_the_count_limit_say_more_than_and_page_on(owner_client, network, monkeypatch):
+    from kithkin.queries import people_list
+
+    monkeypatch.setattr(people_list, "COUNT_LIMIT", 52)
+    for i in range(105):
+        make_person(network, f"Person {i:03d}")
+    first = html(owner_client.get("/people/"))
+    assert "More than 52 people." in first and "Page 1</span>" in first and 'rel="next"' in first
+    last = html(owner_client.get("/people/?page=3"))
+    assert "Person 104" in last and "Page 3 of 3" in last and 'rel="next"' not in last
+
+
 def test_organizations_tags_and_settings_pages(owner_client, ada):
     organization = ada.affiliations.get().organization
     assert "Analytical Engines" in html(owner_client.get("/organizations/"))

@@ -56,6 +56,27 @@ def test_list_pages_do_not_grow_with_the_network(owner_client, network, url):
     assert queries(owner_client, url) == small
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/people/?page=2",
+        "/people/?sort=recent",
+        "/people/?sort=added",
+        "/people/?tag=tag1",
+        "/people/?status=archived",
+        "/organizations/?q=org",
+        "/milestones/",
+    ],
+)
+def test_people_organizations_and_milestones_do_not_grow_with_the_network(
+    owner_client, network, url
+):
+    grow(network, 0, 3)
+    small = queries(owner_client, url)
+    grow(network, 3, 60)  # past the first page of People
+    assert queries(owner_client, url) == small
+
+
 def test_person_page_does_not_grow_with_the_timeline(owner_client, network):
     ada = make_person(
         network, "Ada Lovelace", organization="Analytical Engines", emails=["ada@example.org"]

@@ -77,10 +77,8 @@ def circles(
     as_json: JsonOption = False,
 ) -> None:
     """Show the circles and their check-in cadences, or change one."""
-    from django.db.models import Count, Q
-
     from kithkin.dates import parse_every
-    from kithkin.models import Circle
+    from kithkin.queries.circles import circles_with_sizes
     from kithkin.services.people import find_circle, set_circle_cadence, set_new_people_circle
 
     ctx = session()
@@ -104,13 +102,11 @@ def circles(
             f"({changed} due dates moved).",
         )
         return
-    rows = Circle.objects.filter(network=ctx.network).annotate(
-        size=Count("people", filter=Q(people__archived_at__isnull=True))
-    )
+    rows = circles_with_sizes(ctx.network)
     if as_json:
         from kithkin.schemas.networks import CircleOut
 
-        print_shape([CircleOut.of(c, size=c.size, network=ctx.network) for c in rows])
+        print_shape([CircleOut.of(c, size=c.size, network=ctx.network) for c in rows])  # type: ignore[attr-defined]
         return
     table = Table(box=None, padding=(0, 1))
     for column in ("circle", "check in", "people"):
@@ -118,7 +114,7 @@ def circles(
     for c in rows:
         every_text = f"every {c.cadence_days} days" if c.cadence_days else "never"
         joins = " (new people join)" if c.pk == ctx.network.new_people_circle_id else ""
-        table.add_row(f"{c.name}{joins}", every_text, str(c.size))
+        table.add_row(f"{c.name}{joins}", every_text, str(c.size))  # type: ignore[attr-defined]
     out.print(table)
 
 

@@ -98,11 +98,35 @@ def resolve_person(network: Network, text: str, *, include_archived: bool = Fals
             return people.get(pk=prefix[0])
         if prefix:
             _ambiguous(query, prefix)
-    every_name = people.filter(is_self=False).values_list("pk", "full_name")
-    closest = process.extract(
-        query, dict(every_name.iterator()), scorer=fuzz.WRatio, limit=3, score_cutoff=70
+    raise NotFound(
+        f"No one called {query!r}.", suggestions=_closest(network, people, query, include_archived)
     )
-    raise NotFound(f"No one called {query!r}.", suggestions=[name for name, _, _ in closest])
+
+
+# Suggestions for a name not found are looked for among the names sharing the first
+# letters of one of its words (a typo is seldom in them): matching every name of the
+# network cost 130 ms at 90,000 people.
+SUGGESTION_STEM = 3
+SUGGESTION_CANDIDATES = 200
+
+
+def _closest(
+    network: Network, people: QuerySet[Person], query: str, include_archived: bool
+) -> list[str]:
+    """The (at most three) names closest to ``query``."""
+    stems = " ".join(word[:SUGGESTION_STEM] for word in words(query) if len(word) > 1)
+    if not stems:
+        return []
+    found = matching_person_ids(
+        network,
+        stems,
+        limit=SUGGESTION_CANDIDATES,
+        include_archived=include_archived,
+        any_word=True,
+    )
+    names = dict(people.filter(pk__in=found, is_self=False).values_list("pk", "full_name"))
+    closest = process.extract(query, names, scorer=fuzz.WRatio, limit=3, score_cutoff=70)
+    return [name for name, _, _ in closest]
 
 
 def _name_candidates(

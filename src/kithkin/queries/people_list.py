@@ -28,6 +28,9 @@ SORTS = {
     "added": "recently added",
 }
 SEARCH_LIMIT = 500
+# People are counted up to this many: an exact count of a 90,000-person network reads
+# every row of it on each page. Past it the list says "more than 1000" and pages on.
+COUNT_LIMIT = 1000
 # Search as you type starts at the second character: one letter matches most of a large
 # network by prefix and ranking all of it costs more than it tells.
 MIN_SEARCH_LENGTH = 2
@@ -56,17 +59,16 @@ class PersonRow:
 @dataclass(frozen=True)
 class PeoplePage:
     rows: list[PersonRow]
-    total: int
+    total: int  # exact, or COUNT_LIMIT when there are more (``total_exact`` False)
     page: int
     per_page: int
-    pages: int = field(init=False)
+    has_next: bool = False
+    total_exact: bool = True
+    pages: int | None = field(init=False)  # None: more than COUNT_LIMIT, not counted
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "pages", max(1, math.ceil(self.total / self.per_page)))
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
+        pages = max(1, math.ceil(self.total / self.per_page)) if self.total_exact else None
+        object.__setattr__(self, "pages", pages)
 
 
 def _filtered(network: Network, today: dt.date, filters: PeopleFilter) -> QuerySet[Person]:
@@ -77,12 +79,15 @@ def _filtered(network: Network, today: dt.date, filters: PeopleFilter) -> QueryS
         people = people.filter(archived_at__isnull=True)
     if filters.circle:
         people = people.filter(circle__name__iexact=filters.circle)
+    # Through subqueries rather than joins: no DISTINCT, so a page's ids are read alone.
     if filters.tag:
-        people = people.filter(tags__in=_tags_named(network, filters.tag)).distinct()
+        tagged = Person.tags.through.objects.filter(tag_id__in=_tags_named(network, filters.tag))
+        people = people.filter(pk__in=tagged.values("person_id"))
     if filters.organization_id:
-        people = people.filter(
-            affiliations__organization_id=filters.organization_id, affiliations__end_on__isnull=True
-        ).distinct()
+        there = Affiliation.objects.filter(
+            organization_id=filters.organization_id, end_on__isnull=True
+        )
+        people = people.filter(pk__in=there.values("person_id"))
     if filters.status == "due":
         people = people.filter(check_in_due_on__lte=today)
     elif filters.status == "overdue":
@@ -128,9 +133,34 @@ def matching_people(network: Network, today: dt.date, filters: PeopleFilter) -> 
     return people
 
 
+def _details(ids: list[int]) -> list[Person]:
+    """The people ``ids`` names, in that order, with what a row shows: only the page's rows
+    are loaded and their tags and affiliations prefetched."""
+    found = (
+        Person.objects.filter(pk__in=ids)
+        .defer("search_text")
+        .select_related("circle")
+        .prefetch_related(
+            "tags", Prefetch("affiliations", Affiliation.objects.select_related("organization"))
+        )
+    )
+    by_id = {p.pk: p for p in found}
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def _counted(people: QuerySet[Person]) -> tuple[int, bool]:
+    """How many ``people`` holds, counted up to COUNT_LIMIT (a bounded subquery), and
+    whether that is all of them."""
+    counted = people.order_by()[: COUNT_LIMIT + 1].count()
+    return min(counted, COUNT_LIMIT), counted <= COUNT_LIMIT
+
+
 def people_page(
     network: Network, today: dt.date, filters: PeopleFilter, *, page: int = 1, per_page: int = 50
 ) -> PeoplePage:
+    """One page of the list: the page's ids are read from an index in order (people_listed,
+    migration 0015, for the default sort by name), then only those rows are loaded; the
+    matching people are counted up to COUNT_LIMIT. Five queries, whatever the network."""
     people = _filtered(network, today, filters)
     ranked_ids: list[int] | None = None
     if len(filters.text.strip()) >= MIN_SEARCH_LENGTH:
@@ -138,38 +168,49 @@ def people_page(
             network, filters.text, limit=SEARCH_LIMIT, include_archived=filters.status == "archived"
         )
         people = people.filter(pk__in=ranked_ids)
-    details = (
-        Person.objects.defer("search_text")
-        .select_related("circle")
-        .prefetch_related(
-            "tags", Prefetch("affiliations", Affiliation.objects.select_related("organization"))
-        )
-    )
     if ranked_ids is not None and filters.sort == "relevance":
-        # Rank by the search engine's order, then load only this page's rows.
+        # Rank by the search engine's order (at most SEARCH_LIMIT), then load the page.
         allowed = set(people.values_list("pk", flat=True))
         ordered = [pk for pk in ranked_ids if pk in allowed]
         total = len(ordered)
         page = _clamp(page, total, per_page)
         start = (page - 1) * per_page
-        page_ids = ordered[start : start + per_page]
-        by_id = {p.pk: p for p in details.filter(pk__in=page_ids)}
-        found = [by_id[pk] for pk in page_ids]
-    else:
-        total = people.count()
+        rows = _details(ordered[start : start + per_page])
+        return PeoplePage(
+            rows=_rows(rows, today, network),
+            total=total,
+            page=page,
+            per_page=per_page,
+            has_next=start + per_page < total,
+        )
+    order = _ORDER.get(filters.sort, _ORDER["name"])
+    ids = people.order_by(*order).values_list("pk", flat=True)
+    total, exact = _counted(people)
+    if exact:
+        page = _clamp(page, total, per_page)
+    page = max(1, page)
+    start = (page - 1) * per_page
+    page_ids = list(ids[start : start + per_page + 1])
+    if not page_ids and page > 1:  # a page typed past the end: the last one, counted
+        total, exact = people.count(), True
         page = _clamp(page, total, per_page)
         start = (page - 1) * per_page
-        order = _ORDER.get(filters.sort, _ORDER["name"])
-        rows_query = (
-            people.defer("search_text")
-            .select_related("circle")
-            .prefetch_related(
-                "tags", Prefetch("affiliations", Affiliation.objects.select_related("organization"))
-            )
-        )
-        found = list(rows_query.order_by(*order)[start : start + per_page])
-    rows = [PersonRow(p, check_in_status(p, today, network.time_zone)) for p in found]
-    return PeoplePage(rows=rows, total=total, page=page, per_page=per_page)
+        page_ids = list(ids[start : start + per_page + 1])
+    has_next = len(page_ids) > per_page
+    if not exact and not has_next and (page_ids or page == 1):
+        total, exact = start + len(page_ids), True  # the last page: the count is known
+    return PeoplePage(
+        rows=_rows(_details(page_ids[:per_page]), today, network),
+        total=total,
+        page=page,
+        per_page=per_page,
+        has_next=has_next,
+        total_exact=exact,
+    )
+
+
+def _rows(people: list[Person], today: dt.date, network: Network) -> list[PersonRow]:
+    return [PersonRow(p, check_in_status(p, today, network.time_zone)) for p in people]
 
 
 def list_people(
