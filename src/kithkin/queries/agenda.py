@@ -233,7 +233,7 @@ def agenda(
     due = due_check_ins(network, today)
     due_total = due.count()
     budget = max(network.daily_outreach_budget, 1)
-    # Ranked from the ``person_due_rank`` index alone (the subquery); only the budget's
+    # Ranked from the ``person_due`` index alone (the subquery); only the budget's
     # people are then read whole.
     todays = (
         due.filter(pk__in=due.values("pk")[:budget])
