@@ -84,6 +84,9 @@ class Person(models.Model):
                     *("network", "check_in_due_on", "archived_at", "is_self"),
                     *("cadence_days", "circle"),
                 ],
+                # only the people with a due date: an index over everyone with these
+                # columns was the one PostgreSQL chose to read birthdays through
+                condition=Q(check_in_due_on__isnull=False),
                 name="person_due",
             ),
             models.Index(fields=["network", "full_name"], name="person_name"),
