@@ -4,14 +4,16 @@
 
 1. *Candidates*, from bounded queries only: people sharing one of the opportunity's tags
    (the best ``TAG_CANDIDATES`` by how many tags they share), people whose full-text
-   document names one of its keywords (SQLite FTS5 or PostgreSQL: one query for any of
-   at most ``MAX_KEYWORDS`` keywords, the ``FULLTEXT_CANDIDATES`` newest), people at its
-   organization, and the people it was already shared with.
+   document names all of its keywords, then any of them (SQLite FTS5 or PostgreSQL: a
+   query each over at most ``MAX_KEYWORDS`` keywords, the ``FULLTEXT_CANDIDATES`` newest),
+   people at its organization, and the people it was already shared with.
 
    The full-text candidates are capped *before* any ranking: a common keyword names a
    quarter of the network, and ranking every document that names it (bm25) cost 38 ms an
    opportunity at 90,000 people, three times what it cost at 30,000. The database reads
    the matching documents newest first and stops at the cap; scoring (below) ranks them.
+   Those naming every keyword come first: they are what bm25 ranked first (someone with
+   the opportunity's tags beyond the tag cap, whose title names it too).
    On a network with fewer matches than the cap every one of them is a candidate.
 2. *Scores*, in Python, for those candidates only:
 
@@ -150,8 +152,9 @@ def _candidate_ids(
             .order_by("-shared_tags", "person_id")
         )
         ids.update((row["person_id"], None) for row in by_tags[:TAG_CANDIDATES])
-    if terms:  # one query for every keyword, capped before any ranking
-        ids.update((pk, None) for pk in naming_any(network, terms, FULLTEXT_CANDIDATES))
+    if terms:  # capped before any ranking: those naming every keyword, then any of them
+        ids.update((pk, None) for pk in naming(network, terms, FULLTEXT_CANDIDATES, every=True))
+        ids.update((pk, None) for pk in naming(network, terms, FULLTEXT_CANDIDATES))
     if opportunity.organization_id:
         at_organization = (
             Affiliation.objects.filter(organization_id=opportunity.organization_id)
@@ -164,27 +167,30 @@ def _candidate_ids(
     return list(ids)
 
 
-def naming_any(network: Network, terms: list[str], limit: int) -> list[int]:
+def naming(network: Network, terms: list[str], limit: int, *, every: bool = False) -> list[int]:
     """The ``limit`` newest people of ``network`` (not archived, not *me*) whose full-text
-    document names any of ``terms`` (as a prefix), newest first. Unranked, so the database
-    walks the matches in id order and stops at ``limit``, whatever their number."""
+    document names any of ``terms`` (as a prefix), or with ``every`` all of them, newest
+    first. Unranked, so the database walks the matches in id order and stops at ``limit``,
+    whatever their number."""
     text = " ".join(terms)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            tsquery = fulltext.postgres_tsquery if every else fulltext.postgres_tsquery_any
             cursor.execute(
                 f"""SELECT p.id FROM kithkin_person p
                     WHERE p.{fulltext.SEARCH_VECTOR} @@ to_tsquery('simple', %s)
                       AND p.network_id = %s AND p.archived_at IS NULL AND NOT p.is_self
                     ORDER BY p.id DESC LIMIT %s""",
-                [fulltext.postgres_tsquery_any(text), network.pk, limit],
+                [tsquery(text), network.pk, limit],
             )
         else:
-            cursor.execute(NAMING_ANY_SQLITE, [fulltext.sqlite_match_any(text), network.pk, limit])
+            match = fulltext.sqlite_match if every else fulltext.sqlite_match_any
+            cursor.execute(NAMING_SQLITE, [match(text), network.pk, limit])
         return [row[0] for row in cursor.fetchall()]
 
 
 # FTS5 hands its matches over in rowid order: newest first, and no sort, up to the limit.
-NAMING_ANY_SQLITE = """
+NAMING_SQLITE = """
     SELECT f.rowid FROM kithkin_person_fts f JOIN kithkin_person p ON p.id = f.rowid
     WHERE kithkin_person_fts MATCH %s
       AND p.network_id = %s AND p.archived_at IS NULL AND NOT p.is_self
