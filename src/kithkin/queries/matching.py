@@ -66,7 +66,7 @@ STRONG_MATCH = 3.0  # one tag in common, or a title word and what matters to the
 
 MAX_KEYWORDS = 6
 TAG_CANDIDATES = 500
-FULLTEXT_CANDIDATES = 200  # the newest naming any keyword, from one query
+FULLTEXT_CANDIDATES = 100  # the newest naming every keyword, then as many naming any
 ORGANIZATION_CANDIDATES = 200
 QUOTE_LENGTH = 60
 LONG_TEXTS = ("search_text", "notes", "what_matters", "how_we_met")
