@@ -163,3 +163,52 @@ def test_matching_runs_a_bounded_number_of_queries(network, people, job):
             what_matters="compilers",
         )
     assert count() == few
+
+
+def test_full_text_candidates_are_the_newest_naming_the_keywords_up_to_the_cap(
+    network, outsider, people
+):
+    from kithkin.queries.matching import naming
+    from tests.factories import network_of
+
+    newer = [make_person(network, f"Compiler Fan {i}", what_matters="compilers") for i in range(3)]
+    make_person(network_of(outsider), "Elsewhere", what_matters="compilers")
+    # newest first, at most the cap: the database stops there, unranked
+    assert naming(network, ["compiler"], 2) == [newer[2].pk, newer[1].pk]
+    everyone = naming(network, ["compiler", "sailing"], 100)
+    # grace (what matters), linus, the three fans and sam (his tag); never the archived
+    # person, *me* or another network's
+    assert set(everyone) == {p.pk for p in newer} | {
+        people["grace"].pk,
+        people["linus"].pk,
+        people["sam"].pk,
+    }
+    assert everyone == sorted(everyone, reverse=True)
+    # those naming every keyword, which matching reads first
+    assert naming(network, ["compiler", "sailing"], 100, every=True) == [people["linus"].pk]
+
+
+def test_full_text_candidates_are_read_in_index_order_without_a_sort(network):
+    """The cap is what keeps matching sublinear: the database must walk the full-text
+    matches in id order and stop, not rank or sort every document naming a keyword."""
+    from kithkin import fulltext
+    from kithkin.queries.matching import NAMING_SQLITE
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute(
+                f"EXPLAIN SELECT p.id FROM kithkin_person p WHERE p.{fulltext.SEARCH_VECTOR}"
+                " @@ to_tsquery('simple', 'rust:*') AND p.network_id = %s ORDER BY p.id DESC"
+                " LIMIT 10",
+                [network.pk],
+            )
+            assert "Limit" in " ".join(str(row) for row in cursor.fetchall())
+            return
+        cursor.execute(
+            "EXPLAIN QUERY PLAN " + NAMING_SQLITE,
+            [fulltext.sqlite_match_any("rust compilers"), network.pk, 10],
+        )
+        plan = " ".join(str(row[3]) for row in cursor.fetchall())
+    assert "VIRTUAL TABLE INDEX" in plan
+    assert "TEMP B-TREE" not in plan, plan

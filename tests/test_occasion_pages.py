@@ -78,3 +78,26 @@ def test_celebrated_ones_leave_the_count_and_the_page(network, owner, crowd):
     celebrated = {o.html_id for o in all_of_them} - {o.html_id for o in still_open}
     assert celebrated and every - open_count == len(celebrated)
     assert all(o.key == "birthday:2026" for o in all_of_them if o.html_id in celebrated)
+
+
+def test_anniversaries_are_read_in_index_order_and_stop_at_the_page(network, crowd):
+    """The first anniversaries of a window come from walking ``affiliation_anniversary``
+    in its "MM-DD" order, each day's jobs sorted by name, and stopping at the page: not
+    from sorting every job of the window (3,300 at 90,000 people)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's plan; PostgreSQL plans these few rows by its statistics")
+    with CaptureQueriesContext(connection) as captured:
+        first_occasions(network, D(2026, 12, 1), D(2026, 12, 31), 3, open_only=True)
+    sql = next(
+        q["sql"]
+        for q in captured.captured_queries
+        if q["sql"].startswith('SELECT "kithkin_affiliation"."id"') and "ORDER BY" in q["sql"]
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+        plan = " ".join(str(row[3]) for row in cursor.fetchall())
+    assert "affiliation_anniversary" in plan
+    assert "TEMP B-TREE FOR RIGHT PART OF ORDER BY" in plan, plan

@@ -80,7 +80,19 @@ class Person(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["network", "check_in_due_on"], name="person_due"),
+            # Due dates, and what ranking the check-ins due reads beside them: Today counts
+            # and ranks everyone due from this index alone (reading 8,000 person rows at
+            # 90,000 people for their cadence and circle cost 25 ms, the index 2 ms).
+            models.Index(
+                fields=[
+                    *("network", "check_in_due_on", "archived_at", "is_self"),
+                    *("cadence_days", "circle"),
+                ],
+                # only the people with a due date: an index over everyone with these
+                # columns was the one PostgreSQL chose to read birthdays through
+                condition=Q(check_in_due_on__isnull=False),
+                name="person_due",
+            ),
             # The People list by name, a page of ids at a time: whether a person is
             # listed (not archived, not me) is read from the index too, so no table row
             # is read for the pages before. (It replaces person_name, which SQLite's

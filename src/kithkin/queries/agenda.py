@@ -233,12 +233,15 @@ def agenda(
     due = due_check_ins(network, today)
     due_total = due.count()
     budget = max(network.daily_outreach_budget, 1)
+    # Ranked from the ``person_due`` index alone (the subquery); only the budget's
+    # people are then read whole.
     todays = (
-        due.defer("search_text", "notes", "what_matters", "how_we_met")
+        due.filter(pk__in=due.values("pk")[:budget])
+        .defer("search_text", "notes", "what_matters", "how_we_met")
         .select_related("circle")
         .prefetch_related(
             Prefetch("affiliations", Affiliation.objects.select_related("organization"))
-        )[:budget]
+        )
     )
     check_ins = [
         CheckInItem(
