@@ -12,7 +12,7 @@ from ninja import NinjaAPI
 from ninja.openapi.docs import Swagger
 from ninja.openapi.schema import OpenAPISchema
 
-from kithkin.api import circles, networks, problems
+from kithkin.api import circles, networks, people, problems
 from kithkin.api.auth import TokenAuth
 
 
@@ -48,6 +48,9 @@ api = KithkinAPI(
 problems.install(api)
 api.add_router("", networks.router)
 
-NETWORK_ROUTERS = (circles.router,)
+NETWORK_ROUTERS = (
+    circles.router,
+    people.router,
+)
 for router in NETWORK_ROUTERS:
     api.add_router("/networks/{network_id}", router)

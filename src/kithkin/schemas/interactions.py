@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Self
 
 from pydantic import Field
 
-from kithkin.schemas.base import Instant, Shape
+from kithkin.schemas.base import Instant, PersonRef, Shape
 
 if TYPE_CHECKING:
     from kithkin.models import Interaction
@@ -68,3 +68,16 @@ class InteractionIn(Shape):
     learned: str = ""
     next_questions: str = ""
     direction: str = "mutual"
+
+
+class InteractionDetailOut(InteractionOut):
+    """An interaction on its own (the API's interactions): with everyone who took part."""
+
+    people: list[PersonRef]
+
+    @classmethod
+    def of_interaction(cls, item: Interaction, time_zone: str) -> Self:
+        """``item.participants`` prefetched (ordered by name)."""
+        people = sorted(item.participants.all(), key=lambda p: (p.full_name, p.pk))
+        shape = InteractionOut.of(item, time_zone)
+        return cls(**shape.model_dump(), people=[PersonRef.of(p) for p in people])
