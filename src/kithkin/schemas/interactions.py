@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Self
 
-from pydantic import Field
+from pydantic import AwareDatetime, Field
 
 from kithkin.schemas.base import Instant, PersonRef, Shape
 
@@ -58,12 +58,14 @@ class TimelineEntryOut(InteractionOut):
 
 
 class InteractionIn(Shape):
-    """What logging an interaction takes (`kith log`): ``people`` are person ids; without
-    ``occurred_at``, now."""
+    """What logging an interaction takes (`kith log`): ``people`` are person ids; ``on`` a
+    day as `kith log --on` takes it (noon there, now for today), or ``occurred_at`` an
+    instant with its offset; neither: now. Never in the future."""
 
     kind: str
     people: list[int] = Field(min_length=1)
-    occurred_at: dt.datetime | None = None
+    on: dt.date | None = None
+    occurred_at: AwareDatetime | None = None
     summary: str = ""
     learned: str = ""
     next_questions: str = ""
