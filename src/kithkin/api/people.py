@@ -53,7 +53,7 @@ def card_of(network: Network, person: Person, today: dt.date) -> PersonCardOut:
     return PersonCardOut.of(person_card(network, person, today), network.time_zone)
 
 
-@router.get("/people", response=reading(Page[PersonRowOut]), summary="List people")
+@router.get("/people", response=paging.queried(Page[PersonRowOut]), summary="List people")
 def list_people(
     request: HttpRequest,
     network_id: Path[int],
@@ -153,7 +153,7 @@ def archive(
 
 @router.get(
     "/people/{int:person_id}/timeline",
-    response=reading(Page[TimelineEntryOut]),
+    response=paging.queried(Page[TimelineEntryOut]),
     summary="A person's timeline",
 )
 def timeline(
