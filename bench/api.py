@@ -32,7 +32,7 @@ def p95(samples: list[float]) -> float:
 def line(name: str, samples: list[float], cpu: list[float]) -> str:
     return (
         f"{name:44} {statistics.median(samples):7.1f}ms {p95(samples):7.1f}ms "
-        f"{statistics.median(cpu):7.1f}ms"
+        f"{statistics.median(cpu):7.1f}ms {p95(cpu):7.1f}ms"
     )
 
 
@@ -93,14 +93,14 @@ def main() -> None:
             f"network: {Person.objects.filter(network=network).count():,} people; "
             f"{args.pages} pages of 50 per sort, following next\n"
         )
-        print(f"{'request':44} {'median':>9} {'p95':>9} {'CPU med':>9}")
+        print(f"{'request':44} {'median':>9} {'p95':>9} {'CPU med':>9} {'CPU p95':>9}")
         results = []
         for sort in ("name", "due", "recent", "added"):
             samples, cpu = walk(api, f"{base}&sort={sort}", args.pages, headers)
-            results.append((f"API people, sort={sort}", samples))
+            results.append((f"API people, sort={sort}", samples, cpu))
             print(line(f"API people, sort={sort} ({len(samples)} pages)", samples, cpu))
         samples, cpu = walk(api, f"{base}&status=due&sort=due", args.pages, headers)
-        results.append(("API people, status=due", samples))
+        results.append(("API people, status=due", samples, cpu))
         print(line(f"API people, status=due&sort=due ({len(samples)} pages)", samples, cpu))
         runs = min(args.pages, 50)
         samples, cpu = repeat(web, "/people/", runs)
@@ -108,9 +108,13 @@ def main() -> None:
         samples, cpu = repeat(web, f"/people/?page={args.pages}", runs)
         print(line(f"web People page, page {args.pages} ({runs} runs)", samples, cpu))
         print()
-        for name, samples in results:
+        # Wall time counts the waits of a shared machine; CPU time is this process's work.
+        for name, samples, cpu in results:
             verdict = "met " if p95(samples) <= TARGET_MS else "MISS"
-            print(f"{verdict}  {name}: p95 {p95(samples):.1f} ms <= {TARGET_MS} ms")
+            print(
+                f"{verdict}  {name}: p95 {p95(samples):.1f} ms <= {TARGET_MS} ms "
+                f"(CPU p95 {p95(cpu):.1f} ms)"
+            )
     finally:
         revoke_token(user, made.token.pk)
 

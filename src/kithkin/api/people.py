@@ -86,7 +86,11 @@ def list_people(
         .defer("search_text")
         .select_related("circle")
         .prefetch_related(
-            Prefetch("affiliations", Affiliation.objects.select_related("organization"))
+            # only where they are now: all a row shows (Role)
+            Prefetch(
+                "affiliations",
+                Affiliation.objects.filter(end_on__isnull=True).select_related("organization"),
+            )
         )
     )
     people, following = paging.page_of(rows, ORDERINGS[sort], cursor, limit)
