@@ -12,7 +12,16 @@ from ninja import NinjaAPI
 from ninja.openapi.docs import Swagger
 from ninja.openapi.schema import OpenAPISchema
 
-from kithkin.api import circles, networks, problems
+from kithkin.api import (
+    agenda,
+    circles,
+    followups,
+    interactions,
+    networks,
+    organizations,
+    people,
+    problems,
+)
 from kithkin.api.auth import TokenAuth
 
 
@@ -48,6 +57,13 @@ api = KithkinAPI(
 problems.install(api)
 api.add_router("", networks.router)
 
-NETWORK_ROUTERS = (circles.router,)
+NETWORK_ROUTERS = (
+    circles.router,
+    people.router,
+    organizations.router,
+    interactions.router,
+    followups.router,
+    agenda.router,
+)
 for router in NETWORK_ROUTERS:
     api.add_router("/networks/{network_id}", router)

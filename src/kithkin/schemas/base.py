@@ -90,3 +90,11 @@ class SomeOut(Shape, Generic[T]):
 
     items: list[T]
     more: int
+
+
+class Page(Shape, Generic[T]):
+    """One page of a list in the API: its rows, and the cursor of the next page (null on
+    the last). Pass ``next`` back as ``?cursor=`` for the following page."""
+
+    items: list[T]
+    next: str | None
