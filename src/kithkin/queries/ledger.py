@@ -190,7 +190,6 @@ class PersonLedger:
 
 
 def person_ledger(network: Network, person: Person, me: int | None = None) -> PersonLedger:
-    balance = balance_with(network, person, me)
     with_them = ValueExchange.objects.filter(network=network).filter(
         Q(giver_id=person.pk) | Q(receiver_id=person.pk)
     )
@@ -200,6 +199,8 @@ def person_ledger(network: Network, person: Person, me: int | None = None) -> Pe
         )[:PANEL_EXCHANGES]
     )
     total = len(exchanges) if len(exchanges) < PANEL_EXCHANGES else with_them.count()
+    # Nothing exchanged with them at all: nothing between us either, and no query to ask.
+    balance = balance_with(network, person, me) if exchanges else NO_BALANCE
     return PersonLedger(person, balance, exchanges, total)
 
 
