@@ -14,7 +14,20 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
-from django.db.models import BooleanField, ExpressionWrapper, Model, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Model,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 
 from kithkin import access
 from kithkin.models import (
@@ -120,22 +133,18 @@ class Brief:
 
 def prep_brief(network: Network, person: Person, today: dt.date) -> Brief:
     access.require_in_network(network, person)
+    # Who *me* is comes with the person (a query less: on PostgreSQL each costs a round trip).
     person = (
         Person.objects.filter(network=network, pk=person.pk)
         .select_related("circle", "introduced_by")
+        .annotate(
+            me_id=Subquery(Person.objects.filter(network=network, is_self=True).values("pk")[:1])
+        )
         .get()
     )
-    me = Person.objects.filter(network=network, is_self=True).only("pk").first()
-    me_id = me.pk if me is not None else None
+    me_id: int | None = person.me_id
     tags = list(person.tags.order_by("name").values_list("name", flat=True))
-    roles = [
-        str(affiliation)
-        for affiliation in Affiliation.objects.filter(
-            person=person, end_on__isnull=True, kind=Affiliation.Kind.EMPLOYMENT
-        )
-        .select_related("organization")
-        .order_by("-start_on", "id")[:SHOWN]
-    ]
+    roles, organizations = _jobs(network, person, me_id)
     conversations, count, questions = _history(network, person)
     return Brief(
         person=person,
@@ -149,7 +158,7 @@ def prep_brief(network: Network, person: Person, today: dt.date) -> Brief:
         questions=questions,
         follow_ups=_follow_ups(network, person),
         upcoming=_upcoming(network, person, today),
-        organizations=_shared_organizations(network, person, me_id),
+        organizations=organizations,
         events=_shared_events(network, person),
         connections=_connections(network, person, me_id),
         balance=balance_with(network, person, me_id) if me_id is not None else NO_BALANCE,
@@ -238,18 +247,27 @@ def _upcoming(network: Network, person: Person, today: dt.date) -> Some[Upcoming
     return _some(found)
 
 
-def _shared_organizations(
+def _jobs(
     network: Network, person: Person, me_id: int | None
-) -> Some[Organization]:
-    if me_id is None:
-        return Some()
-    rows, total = _bounded(
-        Organization.objects.filter(network=network, affiliations__person=person)
-        .filter(affiliations__person_id=me_id)
-        .distinct()
-        .order_by("name")
+) -> tuple[list[str], Some[Organization]]:
+    """Their current jobs (the latest few) and the organizations we were both part of, in
+    one query over their affiliations, each marked with whether I was part of it too."""
+    mine = Affiliation.objects.filter(person_id=me_id or 0, organization=OuterRef("organization"))
+    rows = list(
+        Affiliation.objects.filter(person=person, organization__network=network)
+        .select_related("organization")
+        .annotate(shared=Exists(mine) if me_id is not None else Value(False))
+        .order_by("-start_on", "id")
     )
-    return _some(rows, total)
+    roles = [str(a) for a in rows if a.end_on is None and a.kind == Affiliation.Kind.EMPLOYMENT][
+        :SHOWN
+    ]
+    shared: dict[int, Organization] = {}
+    for affiliation in rows:
+        if affiliation.shared:
+            shared.setdefault(affiliation.organization_id, affiliation.organization)
+    organizations = sorted(shared.values(), key=lambda org: (org.name, org.pk))
+    return roles, _some(organizations)
 
 
 def _shared_events(network: Network, person: Person) -> Some[Event]:
@@ -273,31 +291,56 @@ _REVERSED: dict[str, str] = {
 
 def _tie(relationship: Relationship, other_id: int) -> str:
     """What ``other_id`` is to the person on the other side of ``relationship``."""
-    if relationship.kind in _REVERSED and relationship.to_person_id == other_id:
-        return _REVERSED[relationship.kind]
-    if relationship.kind == Relationship.Kind.INTRODUCED:
+    return _tie_of(relationship.kind, relationship.to_person_id, other_id)
+
+
+def _tie_of(kind: str, to_person_id: int, other_id: int) -> str:
+    if kind in _REVERSED and to_person_id == other_id:
+        return _REVERSED[kind]
+    if kind == Relationship.Kind.INTRODUCED:
         return "introduced"
-    return str(relationship.get_kind_display()).lower()
+    return str(dict(Relationship.Kind.choices).get(kind, kind)).lower()
 
 
 def _connections(network: Network, person: Person, me_id: int | None) -> Some[Connection]:
     """People we both know: related to them and to me, who introduced us, whom they
-    introduced to me."""
+    introduced to me.
+
+    Their relationships come in one query, each with my own relationship to the person on
+    the other side (its kind and direction, the first one's), read by subqueries."""
+    rels = (
+        Relationship.objects.filter(network=network)
+        .filter(Q(from_person=person) | Q(to_person=person))
+        .annotate(
+            other=Case(
+                When(from_person_id=person.pk, then=F("to_person_id")),
+                default=F("from_person_id"),
+            )
+        )
+    )
+    if me_id is not None:
+        with_me = (
+            Relationship.objects.filter(network=network)
+            .filter(
+                Q(from_person_id=me_id, to_person_id=OuterRef("other"))
+                | Q(to_person_id=me_id, from_person_id=OuterRef("other"))
+            )
+            .order_by("pk")
+        )
+        rels = rels.annotate(
+            my_kind=Subquery(with_me.values("kind")[:1]),
+            my_to=Subquery(with_me.values("to_person_id")[:1]),
+        )
     theirs: dict[int, str] = {}
-    for rel in Relationship.objects.filter(network=network).filter(
-        Q(from_person=person) | Q(to_person=person)
-    ):
-        other = rel.to_person_id if rel.from_person_id == person.pk else rel.from_person_id
-        if other != me_id:
-            theirs.setdefault(other, _tie(rel, other))
     mine: dict[int, str] = {}
-    if me_id is not None and theirs:
-        for rel in Relationship.objects.filter(network=network).filter(
-            Q(from_person_id=me_id, to_person_id__in=list(theirs))
-            | Q(to_person_id=me_id, from_person_id__in=list(theirs))
-        ):
-            other = rel.to_person_id if rel.from_person_id == me_id else rel.from_person_id
-            mine.setdefault(other, _tie(rel, other))
+    for rel in rels:
+        other = rel.other
+        if other == me_id:
+            continue
+        theirs.setdefault(other, _tie(rel, other))
+        my_kind = getattr(rel, "my_kind", None)
+        if my_kind:
+            mine.setdefault(other, _tie_of(my_kind, rel.my_to, other))  # type: ignore[attr-defined]
     whys: dict[int, str] = {
         pk: f"their {theirs[pk]}, your {mine[pk]}" for pk in theirs if pk in mine
     }

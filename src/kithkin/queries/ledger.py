@@ -12,7 +12,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum
 
 from kithkin.models import Network, Person, ValueExchange
 from kithkin.queries.agenda_items import AgendaItem, PersonRef, Section
@@ -154,11 +154,16 @@ NO_BALANCE = Balance(0, 0, 0, 0, None, None, 0)
 def balance_with(network: Network, person: Person, me: int | None = None) -> Balance:
     """The value balance between me and ``person`` (weights summed), in one query: the one
     definition the person page, the prep brief and `kith ledger` read."""
-    me = me if me is not None else me_id(network)
-    if person.pk == me:
+    if person.is_self or person.pk == me:
         return NO_BALANCE
-    gave = Q(giver_id=me, receiver_id=person.pk)
-    got = Q(giver_id=person.pk, receiver_id=me)
+    # Without ``me``, who *me* is is read in the same query (a query less per page).
+    mine: int | Subquery = (
+        me
+        if me is not None
+        else Subquery(Person.objects.filter(network=network, is_self=True).values("pk")[:1])
+    )
+    gave = Q(giver_id=mine, receiver_id=person.pk)
+    got = Q(giver_id=person.pk, receiver_id=mine)
     numbers = ValueExchange.objects.filter(network=network).aggregate(
         given=Sum("weight", filter=gave, default=0),
         received=Sum("weight", filter=got, default=0),
@@ -185,7 +190,6 @@ class PersonLedger:
 
 
 def person_ledger(network: Network, person: Person, me: int | None = None) -> PersonLedger:
-    balance = balance_with(network, person, me)
     with_them = ValueExchange.objects.filter(network=network).filter(
         Q(giver_id=person.pk) | Q(receiver_id=person.pk)
     )
@@ -195,6 +199,8 @@ def person_ledger(network: Network, person: Person, me: int | None = None) -> Pe
         )[:PANEL_EXCHANGES]
     )
     total = len(exchanges) if len(exchanges) < PANEL_EXCHANGES else with_them.count()
+    # Nothing exchanged with them at all: nothing between us either, and no query to ask.
+    balance = balance_with(network, person, me) if exchanges else NO_BALANCE
     return PersonLedger(person, balance, exchanges, total)
 
 
