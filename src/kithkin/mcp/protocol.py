@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from kithkin import __version__, access
 from kithkin.mcp.tools import Outcome, Tool, tools_for
 from mcp import types
@@ -15,6 +17,7 @@ INSTRUCTIONS = (
 )
 
 
+@functools.cache  # a tool never changes: its schema is built once per process
 def as_mcp_tool(tool: Tool) -> types.Tool:
     return types.Tool(
         name=tool.name,
