@@ -180,6 +180,14 @@ def test_the_endpoint_answers_json_rpc_errors_and_refuses_streams(client, owner,
     auth = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
 
     assert client.get("/mcp/", **auth).status_code == 405
+    too_new = client.post(
+        "/mcp/",
+        json.dumps({"jsonrpc": "2.0", "id": 6, "method": "ping"}),
+        content_type="application/json",
+        HTTP_MCP_PROTOCOL_VERSION="2099-01-01",
+        **auth,
+    )
+    assert too_new.status_code == 400
     unknown = client.post(
         "/mcp/",
         json.dumps({"jsonrpc": "2.0", "id": 7, "method": "resources/list"}),

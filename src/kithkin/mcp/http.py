@@ -3,7 +3,8 @@ token (``Authorization: Bearer``; a session cookie opens nothing, so no CSRF).
 
 Stateless and JSON-only: every POST carries one JSON-RPC message and gets one JSON answer
 (or 202 for a notification), no session id, no SSE stream (GET and DELETE are 405, which
-the protocol allows). So it is an ordinary synchronous Django view: a gunicorn thread
+the protocol allows). DNS rebinding is stopped where every request is: Django refuses a
+Host outside ALLOWED_HOSTS. So it is an ordinary synchronous Django view: a gunicorn thread
 answers it like any page, with its own database connection and no event loop. Messages
 are parsed and answered with the SDK's protocol types. A read token lists only the tools
 that read and is refused the others; the network of each call goes through access.py.
@@ -58,6 +59,14 @@ def endpoint(request: HttpRequest) -> HttpResponse:
     allowance = tokens.spend_request(actor.token_id, settings.API_RATE_LIMIT)
     if not allowance.allowed:
         return HttpResponse(status=429, headers={"Retry-After": str(allowance.reset_seconds)})
+    from mcp.shared.version import SUPPORTED_PROTOCOL_VERSIONS
+    from mcp.types import INVALID_REQUEST
+
+    version = request.headers.get("Mcp-Protocol-Version")
+    if version is not None and version not in SUPPORTED_PROTOCOL_VERSIONS:
+        return _error(
+            None, INVALID_REQUEST, f"Unsupported MCP-Protocol-Version: {version}", status=400
+        )
     return _answer(actor, request.body)
 
 
