@@ -4,5 +4,6 @@ from django.urls import URLPattern, URLResolver, include, path
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("api/v1/", include("kithkin.api.urls")),
+    path("mcp/", include("kithkin.mcp.urls")),
     path("", include("kithkin.web.urls")),
 ]

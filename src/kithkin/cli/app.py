@@ -14,6 +14,7 @@ from kithkin.cli import (
     export_commands,
     import_commands,
     ledger_commands,
+    mcp_commands,
     membership_commands,
     mentorship_commands,
     milestone_commands,
@@ -63,6 +64,7 @@ SUBJECTS = (
     opportunity_commands,
     triage_commands,
     token_commands,  # `token create|list|revoke`
+    mcp_commands,  # `mcp`: the MCP tools over stdio
 )
 for subject in SUBJECTS:
     COMMANDS.update(subject.COMMANDS)
