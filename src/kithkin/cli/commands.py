@@ -192,6 +192,11 @@ INDEX: dict[str, tuple[str, str, str]] = {
         "triage",
         "People with no circle: the circle suggested for each and the evidence for it.",
     ),
+    "mcp": (
+        "mcp_commands",
+        "mcp",
+        "Serve the MCP tools on stdin/stdout for a local assistant, as you (docs/mcp.md).",
+    ),
     "network": ("network_commands", "network_app", "List your networks and switch between them."),
     "follow-up": (
         "agenda_commands",
