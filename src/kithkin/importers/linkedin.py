@@ -46,6 +46,7 @@ from kithkin.importers.records import (
     Participant,
     RecordError,
     ValueRecord,
+    collecting_later,
 )
 
 SOURCE = "linkedin"
@@ -94,11 +95,27 @@ class LinkedInResult(ParseResult):
 
 def parse_connections(data: bytes, path: str) -> ParseResult:
     """Contacts from one Connections.csv, whatever LinkedIn or a spreadsheet made of it."""
-    table = _connections_table(csv_text.read_rows(data, path))
-    result = ParseResult(skipped=list(table.notes))
-    for line, cells in table.rows:
-        _connection(table, line, cells, result)
-    return result
+    with collecting_later():
+        table = _connections_table(csv_text.read_rows(data, path))
+        result = ParseResult(skipped=list(table.notes))
+        cell = _Cells(table)
+        for line, cells in table.rows:
+            _connection(table.path, cell, line, cells, result)
+        return result
+
+
+class _Cells:
+    """``Table.get`` for Connections.csv's columns, each column's place found once."""
+
+    def __init__(self, table: Table) -> None:
+        names = (_FIRST, _LAST, _URL, _EMAIL, _COMPANY, _POSITION, _CONNECTED)
+        self.index = {name: table.columns.get(csv_text.header_key(name)) for name in names}
+
+    def get(self, cells: list[str], name: str) -> str:
+        index = self.index[name]
+        if index is None or index >= len(cells):
+            return ""
+        return cells[index].strip()
 
 
 def _connections_table(rows: Rows) -> Table:
@@ -154,8 +171,7 @@ def _looks_like_connection(cells: list[str], layout: tuple[str, ...]) -> bool:
     return True
 
 
-def _connection(table: Table, line: int, cells: list[str], result: ParseResult) -> None:
-    path = table.path
+def _connection(path: str, table: _Cells, line: int, cells: list[str], result: ParseResult) -> None:
     given = csv_text.real(table.get(cells, _FIRST).strip(" ,"))
     family = csv_text.real(table.get(cells, _LAST).strip(" ,"))
     headline = ""

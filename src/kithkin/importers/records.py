@@ -7,7 +7,10 @@ the errors can point at it.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from kithkin.errors import KithError
@@ -24,6 +27,22 @@ class ImportFileError(KithError):
         self.path = path
         self.line = line
         self.message = message
+
+
+@contextmanager
+def collecting_later() -> Iterator[None]:
+    """Parse, plan or apply without the cyclic garbage collector's passes: an import
+    makes several objects per row that all live until it ends, and the collector walked
+    them again and again -- a fifth of a 30,000-row LinkedIn import's CPU. Memory is
+    still freed as usual (reference counting); cycles wait for the next collection after
+    the block. Nested blocks leave the collector as the outermost found it."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 EXTERNAL_ID_LENGTH = 500  # Interaction.external_id, ValueExchange.external_id

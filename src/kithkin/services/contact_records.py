@@ -20,10 +20,10 @@ from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from django.db import transaction
-from django.db.models import Max
 
 from kithkin import access, clock
 from kithkin.errors import InvalidInput
+from kithkin.fulltext import people_indexed_in_bulk
 from kithkin.importers.planned import PlannedPoint, contact_points
 from kithkin.importers.records import ContactRecord, RecordError
 from kithkin.models import Affiliation, Circle, ContactPoint, Network, Organization, Person, User
@@ -226,12 +226,9 @@ def _create_people(
     inside this transaction."""
     if not creating:
         return []
-    before = Person.objects.aggregate(highest=Max("pk"))["highest"] or 0
-    insert_rows(
-        Person,
-        PERSON_COLUMNS,
-        [_new_person_row(network, c, now, circle.pk if circle else None) for c in creating],
-    )
+    rows = [_new_person_row(network, c, now, circle.pk if circle else None) for c in creating]
+    with people_indexed_in_bulk() as before:
+        insert_rows(Person, PERSON_COLUMNS, rows)
     ids = list(
         Person.objects.filter(network=network, created_at=now, is_self=False, pk__gt=before)
         .order_by("pk")

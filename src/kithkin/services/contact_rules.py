@@ -52,16 +52,36 @@ def _invisible(ch: str) -> bool:
     return ch in _BLANK_GLYPHS or unicodedata.category(ch) in _INVISIBLE_CATEGORIES
 
 
+# An import cleans the same names, organizations and titles thousands of times: values
+# this short are cleaned once each (the rules are pure functions of the text).
+_CACHED_LENGTH = 200
+
+
 def has_visible(text: str) -> bool:
     """Whether anything in ``text`` shows: a character that is neither invisible nor a
     combining mark on nothing."""
+    if len(text) <= _CACHED_LENGTH:
+        return _has_visible_cached(text)
+    return _has_visible(text)
+
+
+def _has_visible(text: str) -> bool:
     return any(not _invisible(ch) and unicodedata.category(ch) not in {"Mn", "Me"} for ch in text)
+
+
+_has_visible_cached = functools.lru_cache(maxsize=65_536)(_has_visible)
 
 
 def one_line(text: str) -> str:
     """A one-line value as stored: see the module's docstring (what is invisible)."""
     if text.isascii() and text.isprintable():  # most values: only spaces to tidy
         return " ".join(text.split())
+    if len(text) <= _CACHED_LENGTH:
+        return _one_line_cached(text)
+    return _one_line(text)
+
+
+def _one_line(text: str) -> str:
     text = text.translate(_DROPPED)
     text = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in text)
     text = " ".join(text.split())
@@ -71,6 +91,9 @@ def one_line(text: str) -> str:
     while end > start and _invisible(text[end - 1]):
         end -= 1
     return text[start:end]
+
+
+_one_line_cached = functools.lru_cache(maxsize=65_536)(_one_line)
 
 
 def multi_line(text: str) -> str:
@@ -184,11 +207,16 @@ def clean_record(record: ContactRecord, errors: list[RecordError]) -> bool:
         report(exc)
         return False
     for attribute, model, column in _RECORD_TEXT:
+        value = getattr(record, attribute)
+        if not value:  # most optional fields of a record: nothing to clean
+            continue
         try:
-            setattr(record, attribute, text(model, column, getattr(record, attribute), attribute))
+            cleaned = text(model, column, value, attribute)
         except InvalidInput as exc:
             report(exc)
-            setattr(record, attribute, "")
+            cleaned = ""
+        if cleaned != value:
+            setattr(record, attribute, cleaned)
     if record.organization.strip():
         try:
             record.organization = organization_name(record.organization)

@@ -4,10 +4,12 @@ Interaction notes are indexed on the interaction itself (see kithkin.fulltext)."
 
 from __future__ import annotations
 
+import functools
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 
-from kithkin.fulltext import words
+from kithkin.fulltext import fold
 from kithkin.models import Affiliation, ContactPoint, Network, Person
 
 _PERSON_FIELDS = (
@@ -28,10 +30,38 @@ _PERSON_FIELDS = (
 SEARCH_DOCUMENT_LIMIT = 200_000
 
 
+# The words of one folded text. fold works character by character (case folding and
+# decomposition are per character; the combining marks it drops are the only ones
+# canonical reordering moves), so folding each part of a document is folding the whole.
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+class _FoldedCharacters(dict[int, str]):
+    """Each character folded (fulltext.fold), found once: a table for str.translate."""
+
+    def __missing__(self, code: int) -> str:
+        folded = self[code] = fold(chr(code))
+        return folded
+
+
+_FOLDED_CHARACTERS = _FoldedCharacters()
+
+
+@functools.lru_cache(maxsize=65_536)
+def _folded(text: str) -> str:
+    """fulltext.fold(text). Cached: an import's names, organizations and titles come
+    back thousands of times."""
+    return text.lower() if text.isascii() else text.translate(_FOLDED_CHARACTERS)
+
+
 def search_document(*texts: str) -> str:
     """A person's search document: the distinct folded words of everything known, the
-    first ``SEARCH_DOCUMENT_LIMIT`` characters of them."""
-    document = " ".join(dict.fromkeys(words(" ".join(texts))))
+    first ``SEARCH_DOCUMENT_LIMIT`` characters of them (the words of
+    ``fulltext.words``)."""
+    folded = " ".join(
+        _folded(text) if len(text) < 200 else text.translate(_FOLDED_CHARACTERS) for text in texts
+    )
+    document = " ".join(dict.fromkeys(_WORD.findall(folded)))
     if len(document) <= SEARCH_DOCUMENT_LIMIT:
         return document
     return document[: document.rfind(" ", 0, SEARCH_DOCUMENT_LIMIT + 1)]
