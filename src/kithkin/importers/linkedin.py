@@ -25,6 +25,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import re
 import zipfile
@@ -172,8 +173,8 @@ def _looks_like_connection(cells: list[str], layout: tuple[str, ...]) -> bool:
 
 
 def _connection(path: str, table: _Cells, line: int, cells: list[str], result: ParseResult) -> None:
-    given = csv_text.real(table.get(cells, _FIRST).strip(" ,"))
-    family = csv_text.real(table.get(cells, _LAST).strip(" ,"))
+    given = _real(table.get(cells, _FIRST).strip(" ,"))
+    family = _real(table.get(cells, _LAST).strip(" ,"))
     headline = ""
     parts = _HEADLINE_SEPARATOR.split(family, maxsplit=1)
     if len(parts) == 2 and parts[0]:  # a headline typed into the last name
@@ -220,11 +221,28 @@ def _connection(path: str, table: _Cells, line: int, cells: list[str], result: P
     result.contacts.append(contact)
 
 
+# Names, companies and positions repeat across thousands of rows: each short one is
+# read once.
+_CACHED_LENGTH = 200
+_real_cached = functools.lru_cache(maxsize=65_536)(csv_text.real)
+
+
+def _real(value: str) -> str:
+    return _real_cached(value) if len(value) <= _CACHED_LENGTH else csv_text.real(value)
+
+
 def _text(value: str) -> str:
+    return _text_cached(value) if len(value) <= _CACHED_LENGTH else _readable(value)
+
+
+def _readable(value: str) -> str:
     """One line; empty when nothing readable is left (a title made only of characters
     a spreadsheet destroyed leaves " - ") or only a placeholder ("N/A")."""
     text = csv_text.real(value)
     return text if any(char.isalnum() for char in text) else ""
+
+
+_text_cached = functools.lru_cache(maxsize=65_536)(_readable)
 
 
 def _profile_key(url: str) -> str:

@@ -35,6 +35,7 @@ from kithkin.services.contact_rules import (
     current_fields,
     fills,
     fitting,
+    limit,
     person_name,
     split_name,
     tag_key,
@@ -156,6 +157,10 @@ def _fits(
     (a value the rules did not clean, such as a name the planner made up)."""
     if not value and name != "full_name":  # most optional values of an imported row
         return value
+    if name != "full_name" or model is not Person:
+        most = limit(model, name)
+        if most is None or len(value) <= most:  # what fitting checks, without a call
+            return value
     try:
         if model is Person and name == "full_name":
             return person_name(value, name)

@@ -121,10 +121,23 @@ def text(model: type[models.Model], name: str, value: str, field: str | None = N
     """An optional one-line value of ``model.name`` cleaned and checked ("" is fine)."""
     if not value:  # most optional fields of an imported row
         return ""
+    if len(value) <= _CACHED_LENGTH:
+        return _text_cached(model, name, value, field)
     return fitting(model, name, one_line(value), field)
 
 
+@functools.lru_cache(maxsize=65_536)
+def _text_cached(model: type[models.Model], name: str, value: str, field: str | None) -> str:
+    return fitting(model, name, one_line(value), field)  # a refusal raises, is not cached
+
+
 def _named(value: str, field: str, model: type[models.Model], column: str) -> str:
+    if len(value) <= _CACHED_LENGTH:
+        return _named_cached(value, field, model, column)
+    return _check_named(value, field, model, column)
+
+
+def _check_named(value: str, field: str, model: type[models.Model], column: str) -> str:
     cleaned = one_line(value)
     if not cleaned and value.strip():
         raise InvalidInput(field, "has no visible character (only zero-width or blank ones)")
@@ -133,6 +146,9 @@ def _named(value: str, field: str, model: type[models.Model], column: str) -> st
     if not has_visible(cleaned):
         raise InvalidInput(field, "has no visible character (only zero-width or blank ones)")
     return fitting(model, column, cleaned, field)
+
+
+_named_cached = functools.lru_cache(maxsize=65_536)(_check_named)
 
 
 def person_name(value: str, field: str = "name") -> str:

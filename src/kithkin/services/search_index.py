@@ -30,10 +30,12 @@ _PERSON_FIELDS = (
 SEARCH_DOCUMENT_LIMIT = 200_000
 
 
-# The words of one folded text. fold works character by character (case folding and
+# The words of a document are the words of each of its parts, in order (the parts are
+# joined by spaces), and fold works character by character (case folding and
 # decomposition are per character; the combining marks it drops are the only ones
-# canonical reordering moves), so folding each part of a document is folding the whole.
-_WORD = re.compile(r"\w+", re.UNICODE)
+# canonical reordering moves): so each part is folded and split on its own, and the
+# parts an import repeats (names, organizations, titles) only once.
+_WORD = re.compile(r"\w+", re.UNICODE)  # as fulltext.words
 
 
 class _FoldedCharacters(dict[int, str]):
@@ -47,21 +49,21 @@ class _FoldedCharacters(dict[int, str]):
 _FOLDED_CHARACTERS = _FoldedCharacters()
 
 
-@functools.lru_cache(maxsize=65_536)
-def _folded(text: str) -> str:
-    """fulltext.fold(text). Cached: an import's names, organizations and titles come
-    back thousands of times."""
-    return text.lower() if text.isascii() else text.translate(_FOLDED_CHARACTERS)
+def _words(text: str) -> list[str]:
+    """fulltext.words(text)."""
+    return _WORD.findall(text.lower() if text.isascii() else text.translate(_FOLDED_CHARACTERS))
+
+
+_words_cached = functools.lru_cache(maxsize=65_536)(_words)
 
 
 def search_document(*texts: str) -> str:
     """A person's search document: the distinct folded words of everything known, the
-    first ``SEARCH_DOCUMENT_LIMIT`` characters of them (the words of
-    ``fulltext.words``)."""
-    folded = " ".join(
-        _folded(text) if len(text) < 200 else text.translate(_FOLDED_CHARACTERS) for text in texts
-    )
-    document = " ".join(dict.fromkeys(_WORD.findall(folded)))
+    first ``SEARCH_DOCUMENT_LIMIT`` characters of them."""
+    seen: dict[str, None] = {}
+    for text in texts:
+        seen.update(dict.fromkeys(_words_cached(text) if len(text) < 200 else _words(text)))
+    document = " ".join(seen)
     if len(document) <= SEARCH_DOCUMENT_LIMIT:
         return document
     return document[: document.rfind(" ", 0, SEARCH_DOCUMENT_LIMIT + 1)]
