@@ -4,6 +4,7 @@ value, normalized key, ...) or raises InvalidInput naming the field."""
 
 from __future__ import annotations
 
+import functools
 import re
 from urllib.parse import quote, unquote_to_bytes, urlsplit
 
@@ -145,6 +146,11 @@ def _decoded(text: str) -> str:
     return _ESCAPES.sub(decode, text)
 
 
+# A LinkedIn profile as LinkedIn itself writes it (Connections.csv, messages.csv): its key
+# is read without splitting the URL. Anything else takes the general way below.
+_PLAIN_LINKEDIN = re.compile(r"https://www\.linkedin\.com/in/([A-Za-z0-9_.\-]+)/?")
+
+
 def url(value: str, field: str = "url") -> tuple[str, str, str]:
     """(display, normalized, service): the one place a URL becomes a matching key.
 
@@ -154,8 +160,20 @@ def url(value: str, field: str = "url") -> tuple[str, str, str]:
     Mastodon) becomes its canonical URL whatever its query or the case of its handle; any
     other URL is a website, whose key keeps its path and query. The display of a website
     is the URL as written.
+
+    Cached per distinct value: an import reads each profile URL when parsing and again
+    when planning.
     """
+    return _url(value, field)
+
+
+@functools.lru_cache(maxsize=65_536)
+def _url(value: str, field: str) -> tuple[str, str, str]:
     text = _fits(value.strip(), field)
+    plain = _PLAIN_LINKEDIN.fullmatch(text)
+    if plain:  # what the general way gives it, without urlsplit (most of an import's time)
+        canonical = f"https://www.linkedin.com/in/{plain.group(1).lower()}"
+        return canonical, canonical, "linkedin"
     mastodon = _MASTODON.match(text)
     if mastodon:
         canonical = f"https://{mastodon['host'].lower()}/@{mastodon['user'].lower()}"

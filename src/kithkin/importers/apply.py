@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from kithkin import access, clock
 from kithkin.fulltext import interactions_indexed_in_bulk
 from kithkin.importers.planned import ImportPlan, PlannedContact, PlannedInteraction
-from kithkin.importers.records import stored_id
+from kithkin.importers.records import collecting_later, stored_id
 from kithkin.models import (
     Affiliation,
     Interaction,
@@ -79,9 +79,10 @@ def apply_plan(
     holds the database's only write lock, which every other writer waits for."""
     access.require_write(actor, network)
     now = clock.now()
-    interactions = _interaction_rows(network, actor, plan, now)
-    with transaction.atomic():
-        return _apply(network, actor, plan, progress, circle, now, interactions)
+    with collecting_later():
+        interactions = _interaction_rows(network, actor, plan, now)
+        with transaction.atomic():
+            return _apply(network, actor, plan, progress, circle, now, interactions)
 
 
 def _apply(

@@ -25,6 +25,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import re
 import zipfile
@@ -46,6 +47,7 @@ from kithkin.importers.records import (
     Participant,
     RecordError,
     ValueRecord,
+    collecting_later,
 )
 
 SOURCE = "linkedin"
@@ -94,11 +96,27 @@ class LinkedInResult(ParseResult):
 
 def parse_connections(data: bytes, path: str) -> ParseResult:
     """Contacts from one Connections.csv, whatever LinkedIn or a spreadsheet made of it."""
-    table = _connections_table(csv_text.read_rows(data, path))
-    result = ParseResult(skipped=list(table.notes))
-    for line, cells in table.rows:
-        _connection(table, line, cells, result)
-    return result
+    with collecting_later():
+        table = _connections_table(csv_text.read_rows(data, path))
+        result = ParseResult(skipped=list(table.notes))
+        cell = _Cells(table)
+        for line, cells in table.rows:
+            _connection(table.path, cell, line, cells, result)
+        return result
+
+
+class _Cells:
+    """``Table.get`` for Connections.csv's columns, each column's place found once."""
+
+    def __init__(self, table: Table) -> None:
+        names = (_FIRST, _LAST, _URL, _EMAIL, _COMPANY, _POSITION, _CONNECTED)
+        self.index = {name: table.columns.get(csv_text.header_key(name)) for name in names}
+
+    def get(self, cells: list[str], name: str) -> str:
+        index = self.index[name]
+        if index is None or index >= len(cells):
+            return ""
+        return cells[index].strip()
 
 
 def _connections_table(rows: Rows) -> Table:
@@ -154,10 +172,9 @@ def _looks_like_connection(cells: list[str], layout: tuple[str, ...]) -> bool:
     return True
 
 
-def _connection(table: Table, line: int, cells: list[str], result: ParseResult) -> None:
-    path = table.path
-    given = csv_text.real(table.get(cells, _FIRST).strip(" ,"))
-    family = csv_text.real(table.get(cells, _LAST).strip(" ,"))
+def _connection(path: str, table: _Cells, line: int, cells: list[str], result: ParseResult) -> None:
+    given = _real(table.get(cells, _FIRST).strip(" ,"))
+    family = _real(table.get(cells, _LAST).strip(" ,"))
     headline = ""
     parts = _HEADLINE_SEPARATOR.split(family, maxsplit=1)
     if len(parts) == 2 and parts[0]:  # a headline typed into the last name
@@ -204,11 +221,28 @@ def _connection(table: Table, line: int, cells: list[str], result: ParseResult) 
     result.contacts.append(contact)
 
 
+# Names, companies and positions repeat across thousands of rows: each short one is
+# read once.
+_CACHED_LENGTH = 200
+_real_cached = functools.lru_cache(maxsize=65_536)(csv_text.real)
+
+
+def _real(value: str) -> str:
+    return _real_cached(value) if len(value) <= _CACHED_LENGTH else csv_text.real(value)
+
+
 def _text(value: str) -> str:
+    return _text_cached(value) if len(value) <= _CACHED_LENGTH else _readable(value)
+
+
+def _readable(value: str) -> str:
     """One line; empty when nothing readable is left (a title made only of characters
     a spreadsheet destroyed leaves " - ") or only a placeholder ("N/A")."""
     text = csv_text.real(value)
     return text if any(char.isalnum() for char in text) else ""
+
+
+_text_cached = functools.lru_cache(maxsize=65_536)(_readable)
 
 
 def _profile_key(url: str) -> str:

@@ -47,7 +47,7 @@ from kithkin.importers.planned import (
     load_existing,
     name_key,
 )
-from kithkin.importers.records import ContactRecord, MyJob, ParseResult
+from kithkin.importers.records import ContactRecord, MyJob, ParseResult, collecting_later
 from kithkin.models import Affiliation, ContactPoint, Network
 from kithkin.services.contact_rules import clean_record, fills
 
@@ -132,13 +132,14 @@ def _match_existing(
     points: list[PlannedPoint],
     identifying: list[PlannedPoint],
     existing: Existing,
+    profiles: set[Key],
 ) -> tuple[int | None, str]:
-    """The person of the network ``record`` is, and why; (None, "") for no one."""
+    """The person of the network ``record`` is, and why; (None, "") for no one.
+    ``profiles``: the record's LinkedIn profiles (``_profiles``)."""
     for point in identifying:
         if point.key in existing.by_key:
             return existing.by_key[point.key], f"same {_what(point)}"
     name = name_key(record.full_name)
-    profiles = _profiles(p.key for p in points)
     if record.organization.strip():
         candidate = existing.by_name_org.get((name, fold(record.organization)))
         if candidate is not None and not _conflict(
@@ -188,12 +189,15 @@ class _Planned:
             self.new_by_name_org.setdefault((name, fold(record.organization)), planned)
 
     def match(
-        self, record: ContactRecord, points: list[PlannedPoint], identifying: list[PlannedPoint]
+        self,
+        record: ContactRecord,
+        points: list[PlannedPoint],
+        identifying: list[PlannedPoint],
+        profiles: set[Key],
     ) -> tuple[PlannedContact | None, str]:
         """The person an earlier record of this import planned that ``record`` also is,
         and why: never someone under another name."""
         name = name_key(record.full_name)
-        profiles = _profiles(p.key for p in points)
 
         checked: dict[int, bool] = {}
 
@@ -237,6 +241,13 @@ def plan_import(
     """The plan for ``parsed``. ``create_people``: someone in a meeting or an email who is not
     in the network yet becomes a new person (by default the interaction is 'unmatched').
     ``seconds``: stop with ImportFileError past that much time (the web's budget)."""
+    with collecting_later():
+        return _plan_import(network, parsed, create_people, seconds)
+
+
+def _plan_import(
+    network: Network, parsed: ParseResult, create_people: bool, seconds: float | None
+) -> ImportPlan:
     budget = Budget(seconds, parsed)
     plan = ImportPlan(errors=list(parsed.errors), skipped=list(parsed.skipped))
     existing = load_existing(network)
@@ -252,12 +263,13 @@ def plan_import(
         budget.tick()
         name = name_key(record.full_name)
         identifying = [p for p in points if identities.identify(p.key)]
-        person_id, matched_by = _match_existing(record, points, identifying, existing)
+        profiles = _profiles(p.key for p in points)
+        person_id, matched_by = _match_existing(record, points, identifying, existing, profiles)
         earlier_plan = file.by_person.get(person_id) if person_id is not None else None
         if earlier_plan is not None and name_key(earlier_plan.record.full_name) != name:
             person_id, matched_by = None, ""  # two names in one file: two people
         if person_id is None:
-            earlier, reason = file.match(record, points, identifying)
+            earlier, reason = file.match(record, points, identifying, profiles)
             if earlier is not None and earlier.person_id is not None:
                 person_id, matched_by = earlier.person_id, reason
             elif earlier is not None:

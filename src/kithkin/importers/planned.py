@@ -42,10 +42,11 @@ class PlannedPoint:
     normalized: str
     service: str = ""
     label: str = ""
+    # (kind, normalized): matching reads it a dozen times per point, so it is built once.
+    key: Key = field(init=False, repr=False, compare=False)
 
-    @property
-    def key(self) -> Key:
-        return (self.kind, self.normalized)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "key", (self.kind, self.normalized))
 
     @property
     def unverified_note(self) -> str:
@@ -200,10 +201,16 @@ MAX_CONTACT_POINTS = 200
 def _bounded(record: ContactRecord, errors: list[RecordError]) -> ContactRecord:
     """The record with at most ``MAX_CONTACT_POINTS`` contact points, in its order (emails,
     phones, web addresses, postal addresses, chats); one error says how many were left."""
-    kinds = ("emails", "phones", "urls", "addresses", "chats")
-    total = sum(len(getattr(record, kind)) for kind in kinds)
-    if total <= MAX_CONTACT_POINTS:
+    total = (
+        len(record.emails)
+        + len(record.phones)
+        + len(record.urls)
+        + len(record.addresses)
+        + len(record.chats)
+    )
+    if total <= MAX_CONTACT_POINTS:  # every record but a broken or hostile one
         return record
+    kinds = ("emails", "phones", "urls", "addresses", "chats")
     room, kept = MAX_CONTACT_POINTS, {}
     for kind in kinds:
         values = getattr(record, kind)[:room]

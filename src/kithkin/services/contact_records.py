@@ -20,10 +20,10 @@ from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from django.db import transaction
-from django.db.models import Max
 
 from kithkin import access, clock
 from kithkin.errors import InvalidInput
+from kithkin.fulltext import people_indexed_in_bulk
 from kithkin.importers.planned import PlannedPoint, contact_points
 from kithkin.importers.records import ContactRecord, RecordError
 from kithkin.models import Affiliation, Circle, ContactPoint, Network, Organization, Person, User
@@ -35,6 +35,7 @@ from kithkin.services.contact_rules import (
     current_fields,
     fills,
     fitting,
+    limit,
     person_name,
     split_name,
     tag_key,
@@ -156,6 +157,10 @@ def _fits(
     (a value the rules did not clean, such as a name the planner made up)."""
     if not value and name != "full_name":  # most optional values of an imported row
         return value
+    if name != "full_name" or model is not Person:
+        most = limit(model, name)
+        if most is None or len(value) <= most:  # what fitting checks, without a call
+            return value
     try:
         if model is Person and name == "full_name":
             return person_name(value, name)
@@ -226,12 +231,9 @@ def _create_people(
     inside this transaction."""
     if not creating:
         return []
-    before = Person.objects.aggregate(highest=Max("pk"))["highest"] or 0
-    insert_rows(
-        Person,
-        PERSON_COLUMNS,
-        [_new_person_row(network, c, now, circle.pk if circle else None) for c in creating],
-    )
+    rows = [_new_person_row(network, c, now, circle.pk if circle else None) for c in creating]
+    with people_indexed_in_bulk() as before:
+        insert_rows(Person, PERSON_COLUMNS, rows)
     ids = list(
         Person.objects.filter(network=network, created_at=now, is_self=False, pk__gt=before)
         .order_by("pk")

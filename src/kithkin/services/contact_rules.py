@@ -52,16 +52,36 @@ def _invisible(ch: str) -> bool:
     return ch in _BLANK_GLYPHS or unicodedata.category(ch) in _INVISIBLE_CATEGORIES
 
 
+# An import cleans the same names, organizations and titles thousands of times: values
+# this short are cleaned once each (the rules are pure functions of the text).
+_CACHED_LENGTH = 200
+
+
 def has_visible(text: str) -> bool:
     """Whether anything in ``text`` shows: a character that is neither invisible nor a
     combining mark on nothing."""
+    if len(text) <= _CACHED_LENGTH:
+        return _has_visible_cached(text)
+    return _has_visible(text)
+
+
+def _has_visible(text: str) -> bool:
     return any(not _invisible(ch) and unicodedata.category(ch) not in {"Mn", "Me"} for ch in text)
+
+
+_has_visible_cached = functools.lru_cache(maxsize=65_536)(_has_visible)
 
 
 def one_line(text: str) -> str:
     """A one-line value as stored: see the module's docstring (what is invisible)."""
     if text.isascii() and text.isprintable():  # most values: only spaces to tidy
         return " ".join(text.split())
+    if len(text) <= _CACHED_LENGTH:
+        return _one_line_cached(text)
+    return _one_line(text)
+
+
+def _one_line(text: str) -> str:
     text = text.translate(_DROPPED)
     text = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in text)
     text = " ".join(text.split())
@@ -71,6 +91,9 @@ def one_line(text: str) -> str:
     while end > start and _invisible(text[end - 1]):
         end -= 1
     return text[start:end]
+
+
+_one_line_cached = functools.lru_cache(maxsize=65_536)(_one_line)
 
 
 def multi_line(text: str) -> str:
@@ -98,10 +121,23 @@ def text(model: type[models.Model], name: str, value: str, field: str | None = N
     """An optional one-line value of ``model.name`` cleaned and checked ("" is fine)."""
     if not value:  # most optional fields of an imported row
         return ""
+    if len(value) <= _CACHED_LENGTH:
+        return _text_cached(model, name, value, field)
     return fitting(model, name, one_line(value), field)
 
 
+@functools.lru_cache(maxsize=65_536)
+def _text_cached(model: type[models.Model], name: str, value: str, field: str | None) -> str:
+    return fitting(model, name, one_line(value), field)  # a refusal raises, is not cached
+
+
 def _named(value: str, field: str, model: type[models.Model], column: str) -> str:
+    if len(value) <= _CACHED_LENGTH:
+        return _named_cached(value, field, model, column)
+    return _check_named(value, field, model, column)
+
+
+def _check_named(value: str, field: str, model: type[models.Model], column: str) -> str:
     cleaned = one_line(value)
     if not cleaned and value.strip():
         raise InvalidInput(field, "has no visible character (only zero-width or blank ones)")
@@ -110,6 +146,9 @@ def _named(value: str, field: str, model: type[models.Model], column: str) -> st
     if not has_visible(cleaned):
         raise InvalidInput(field, "has no visible character (only zero-width or blank ones)")
     return fitting(model, column, cleaned, field)
+
+
+_named_cached = functools.lru_cache(maxsize=65_536)(_check_named)
 
 
 def person_name(value: str, field: str = "name") -> str:
@@ -184,11 +223,16 @@ def clean_record(record: ContactRecord, errors: list[RecordError]) -> bool:
         report(exc)
         return False
     for attribute, model, column in _RECORD_TEXT:
+        value = getattr(record, attribute)
+        if not value:  # most optional fields of a record: nothing to clean
+            continue
         try:
-            setattr(record, attribute, text(model, column, getattr(record, attribute), attribute))
+            cleaned = text(model, column, value, attribute)
         except InvalidInput as exc:
             report(exc)
-            setattr(record, attribute, "")
+            cleaned = ""
+        if cleaned != value:
+            setattr(record, attribute, cleaned)
     if record.organization.strip():
         try:
             record.organization = organization_name(record.organization)

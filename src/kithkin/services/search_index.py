@@ -4,10 +4,12 @@ Interaction notes are indexed on the interaction itself (see kithkin.fulltext)."
 
 from __future__ import annotations
 
+import functools
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 
-from kithkin.fulltext import words
+from kithkin.fulltext import fold
 from kithkin.models import Affiliation, ContactPoint, Network, Person
 from kithkin.services import duplicates
 
@@ -29,10 +31,40 @@ _PERSON_FIELDS = (
 SEARCH_DOCUMENT_LIMIT = 200_000
 
 
+# The words of a document are the words of each of its parts, in order (the parts are
+# joined by spaces), and fold works character by character (case folding and
+# decomposition are per character; the combining marks it drops are the only ones
+# canonical reordering moves): so each part is folded and split on its own, and the
+# parts an import repeats (names, organizations, titles) only once.
+_WORD = re.compile(r"\w+", re.UNICODE)  # as fulltext.words
+
+
+class _FoldedCharacters(dict[int, str]):
+    """Each character folded (fulltext.fold), found once: a table for str.translate."""
+
+    def __missing__(self, code: int) -> str:
+        folded = self[code] = fold(chr(code))
+        return folded
+
+
+_FOLDED_CHARACTERS = _FoldedCharacters()
+
+
+def _words(text: str) -> list[str]:
+    """fulltext.words(text)."""
+    return _WORD.findall(text.lower() if text.isascii() else text.translate(_FOLDED_CHARACTERS))
+
+
+_words_cached = functools.lru_cache(maxsize=65_536)(_words)
+
+
 def search_document(*texts: str) -> str:
     """A person's search document: the distinct folded words of everything known, the
     first ``SEARCH_DOCUMENT_LIMIT`` characters of them."""
-    document = " ".join(dict.fromkeys(words(" ".join(texts))))
+    seen: dict[str, None] = {}
+    for text in texts:
+        seen.update(dict.fromkeys(_words_cached(text) if len(text) < 200 else _words(text)))
+    document = " ".join(seen)
     if len(document) <= SEARCH_DOCUMENT_LIMIT:
         return document
     return document[: document.rfind(" ", 0, SEARCH_DOCUMENT_LIMIT + 1)]
