@@ -12,7 +12,21 @@ from ninja import NinjaAPI
 from ninja.openapi.docs import Swagger
 from ninja.openapi.schema import OpenAPISchema
 
-from kithkin.api import circles, networks, problems
+from kithkin.api import (
+    circles,
+    dashboard,
+    duplicates,
+    events,
+    ledger,
+    memberships,
+    mentorships,
+    messages,
+    milestones,
+    networks,
+    opportunities,
+    problems,
+    transfer,
+)
 from kithkin.api.auth import TokenAuth
 
 
@@ -48,6 +62,18 @@ api = KithkinAPI(
 problems.install(api)
 api.add_router("", networks.router)
 
-NETWORK_ROUTERS = (circles.router,)
+NETWORK_ROUTERS = (
+    circles.router,
+    events.router,
+    memberships.router,
+    mentorships.router,
+    milestones.router,
+    ledger.router,
+    opportunities.router,
+    messages.router,
+    duplicates.router,
+    dashboard.router,
+    transfer.router,
+)
 for router in NETWORK_ROUTERS:
     api.add_router("/networks/{network_id}", router)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, Literal, Self
 
 from pydantic import Field
 
@@ -161,3 +161,18 @@ class ValueExchangeIn(Shape):
     description: str = ""
     on: dt.date | None = None
     weight: int = Field(default=2, ge=1, le=5)
+
+
+class ValueExchangeNew(ValueExchangeIn):
+    """What recording an exchange through the API takes: ``direction`` given (I gave
+    ``person``) or received (they gave me), then what `kith give` / `kith got` take."""
+
+    direction: Literal["given", "received"]
+
+
+class ThanksIn(Shape):
+    """Thanking someone (`kith thank`): everything they gave me not yet thanked is marked
+    thanked in one logged message; ``note`` is added to it."""
+
+    person: int
+    note: str = ""

@@ -75,3 +75,26 @@ class MentorshipIn(Shape):
     goals: list[str] = []
     cadence_days: int | None = Field(default=None, ge=1)
     started_on: dt.date | None = None
+
+
+class MentorshipChange(Shape):
+    """A mentorship's new ``status``: paused (from active), active (resumed from paused)
+    or ended (today; for good)."""
+
+    status: str
+
+
+class GoalIn(Shape):
+    """One more goal (`kith mentor goal`)."""
+
+    goal: str
+
+
+class SessionIn(Shape):
+    """A session (`kith mentor session`): ``on`` defaults to now; ``ask`` what to ask next
+    time."""
+
+    on: dt.date | None = None
+    note: str = ""
+    learned: str = ""
+    ask: str = ""

@@ -103,3 +103,11 @@ class MilestoneIn(Shape):
     yearly: bool = False
     title: str = ""
     note: str = ""
+
+
+class CelebrationIn(Shape):
+    """Celebrating a milestone, or offering help with a challenge (`kith celebrate`):
+    ``kind`` is how (message, call, email, meeting...); ``note`` what was said or done."""
+
+    note: str = ""
+    kind: str = "message"

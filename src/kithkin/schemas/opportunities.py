@@ -212,3 +212,16 @@ class ShareIn(Shape):
 
     person: int
     note: str = ""
+
+
+class OpportunityChange(Shape):
+    """What changes on an opportunity (as the web's status form): its ``status``, one of
+    open, shared, pursuing, won, lost, closed."""
+
+    status: str
+
+
+class ShareChange(Shape):
+    """What a share led to: ``outcome`` pending, interested, applied, declined, won or lost."""
+
+    outcome: str
