@@ -4,8 +4,12 @@ so an answer that leaks one of them shows."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from kithkin import transfer
 from kithkin.models import Network, User
@@ -47,7 +51,9 @@ def practice_records(network: Network, owner: User, secret: str) -> dict[str, in
         "event_id": event.pk,
         "membership_id": make_membership(network, f"Guild {secret}").pk,
         "mentorship_id": make_mentorship(network, mentor=ada, goals=[secret]).pk,
-        "milestone_id": make_milestone(network, ada, on=TODAY - dt.timedelta(days=2), note=secret).pk,
+        "milestone_id": make_milestone(
+            network, ada, on=TODAY - dt.timedelta(days=2), note=secret
+        ).pk,
         "exchange_id": gave(network, ada, description=secret).pk,
         "opportunity_id": opportunity.pk,
         "share_id": share.pk,
@@ -57,3 +63,17 @@ def practice_records(network: Network, owner: User, secret: str) -> dict[str, in
     }
 
 
+def queries_of(call: Callable[[], Any]) -> int:
+    """How many SQL queries ``call`` makes (a list endpoint's must not grow with its rows)."""
+    with CaptureQueriesContext(connection) as captured:
+        response = call()
+    assert response.status_code == 200, response.content
+    return len(captured)
+
+
+def items(response: Any) -> list[dict[str, Any]]:
+    """A page's rows, checked to be a page."""
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert set(body) == {"items", "next"}
+    return body["items"]

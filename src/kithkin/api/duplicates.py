@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Path, Query, Router
+from ninja import Path, Query, Router, Status
 from pydantic import BaseModel, Field
 
 from kithkin import access
@@ -75,9 +75,11 @@ def merge(request: HttpRequest, network_id: Path[int], person_id: int, other_id:
     response=writing(None, 204),
     summary="Not duplicates",
 )
-def dismiss(request: HttpRequest, network_id: Path[int], person_id: int, other_id: int) -> tuple:
+def dismiss(
+    request: HttpRequest, network_id: Path[int], person_id: int, other_id: int
+) -> Status[None]:
     """Remember that the two are two people: the pair is never suggested again."""
     found = grant(request)
     first, second = _pair(request, person_id, other_id)
     dismiss_duplicate(found.network, found.actor.user, first, second)
-    return 204, None
+    return Status(204, None)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Literal
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Path, Query, Router
+from ninja import Path, Query, Router, Status
 from pydantic import BaseModel, Field
 
 from kithkin import access, clock
@@ -63,12 +63,12 @@ def list_events(
 @router.post("/events", response=writing(EventDetailOut, 201), summary="Add an event")
 def add_event(
     request: HttpRequest, network_id: Path[int], response: HttpResponse, new: EventIn
-) -> tuple[int, EventDetailOut]:
+) -> Status[EventDetailOut]:
     """A conference, workshop, seminar, meetup, webinar or social; ``organizer`` an
     organization's name, found or added."""
     found = grant(request)
     event = service.add_event(found.network, found.actor.user, new.fields())
-    return 201, tagged(response, _detail(found.network, event))
+    return Status(201, tagged(response, _detail(found.network, event)))
 
 
 @router.get("/events/{int:event_id}", response=reading(EventDetailOut), summary="One event")
@@ -104,7 +104,7 @@ def change_event(
 )
 def meet(
     request: HttpRequest, network_id: Path[int], event_id: int, met: MetIn
-) -> tuple[int, MetOut] | HttpResponse:
+) -> Status[MetOut] | HttpResponse:
     """Records the attendance, logs an event conversation and owes them a follow-up within
     48 hours with a draft. A name close to people already known is 409, naming them (pass
     ``person``, or ``new`` true)."""
@@ -129,7 +129,7 @@ def meet(
         named = "; ".join(f"{p.full_name} (#{p.pk})" for p in near.candidates)
         return problem(409, f"{near}: {named}. Send person (one of them) or new: true.")
     rows = event_page(found.network, event).met
-    return 201, next(MetOut.of(r) for r in rows if r.person.id == done.person.pk)
+    return Status(201, next(MetOut.of(r) for r in rows if r.person.id == done.person.pk))
 
 
 @router.post(
@@ -139,7 +139,7 @@ def meet(
 )
 def follow_up(
     request: HttpRequest, network_id: Path[int], event_id: int, person_id: int
-) -> tuple[int, FollowUpOut]:
+) -> Status[FollowUpOut]:
     """Owe someone met there a follow-up within 48 hours, with a draft; one already open
     from this event is answered as it is (200)."""
     found = grant(request)
@@ -147,4 +147,4 @@ def follow_up(
     event = access.event_for(user, found.network, event_id)
     person = access.person_for(user, found.network, person_id)
     item, created = service.follow_up_after_meeting(found.network, user, event, person)
-    return (201 if created else 200), FollowUpOut.of(item)
+    return Status(201 if created else 200, FollowUpOut.of(item))

@@ -8,7 +8,7 @@ from typing import Literal
 
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
-from ninja import Path, Query, Router
+from ninja import Path, Query, Router, Status
 from pydantic import BaseModel, Field
 
 from kithkin import access, clock
@@ -109,7 +109,7 @@ def list_exchanges(
 )
 def add_exchange(
     request: HttpRequest, network_id: Path[int], response: HttpResponse, new: ValueExchangeNew
-) -> tuple[int, ExchangeOut]:
+) -> Status[ExchangeOut]:
     """Value I gave someone (``direction`` given, `kith give`) or received from them
     (received, `kith got`: it waits on the agenda to be thanked)."""
     found = grant(request)
@@ -125,7 +125,7 @@ def add_exchange(
         weight=new.weight,
         today=clock.today_in(found.actor.user.time_zone),
     )
-    return 201, tagged(response, ExchangeOut.of(exchange))
+    return Status(201, tagged(response, ExchangeOut.of(exchange)))
 
 
 @router.get(
@@ -144,15 +144,13 @@ def get_exchange(
     response=guarded(None, 204),
     summary="Delete an exchange",
 )
-def delete_exchange(
-    request: HttpRequest, network_id: Path[int], exchange_id: int
-) -> tuple[int, None]:
+def delete_exchange(request: HttpRequest, network_id: Path[int], exchange_id: int) -> Status[None]:
     """Honours ``If-Match`` (412 when it changed since it was read)."""
     found = grant(request)
     exchange = access.value_exchange_for(found.actor.user, found.network, exchange_id)
     require(request, lambda: of_shape(ExchangeOut.of(exchange)))
     ledger.delete_exchange(found.network, found.actor.user, exchange)
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/ledger/thanks", response=writing(list[ExchangeOut]), summary="Say thanks")

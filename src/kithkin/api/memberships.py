@@ -6,7 +6,7 @@ deleted."""
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Path, Query, Router
+from ninja import Path, Query, Router, Status
 from pydantic import BaseModel, Field
 
 from kithkin import access, clock
@@ -88,7 +88,7 @@ def list_memberships(
 )
 def join(
     request: HttpRequest, network_id: Path[int], response: HttpResponse, new: JoinIn
-) -> tuple[int, JoinOut]:
+) -> Status[JoinOut]:
     """Make me a member (201), or update my current membership of it (200)."""
     found = grant(request)
     user = found.actor.user
@@ -109,7 +109,9 @@ def join(
         start_on=new.since,
         today=clock.today_in(user.time_zone),
     )
-    return (201 if joined.new_membership else 200), tagged(response, JoinOut.of_result(joined))
+    return Status(
+        201 if joined.new_membership else 200, tagged(response, JoinOut.of_result(joined))
+    )
 
 
 @router.get(

@@ -5,7 +5,7 @@ the web's Mentorships pages and `kith mentor|mentee` do: added, paused, resumed 
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Path, Query, Router
+from ninja import Path, Query, Router, Status
 from pydantic import BaseModel, Field
 
 from kithkin import access, clock
@@ -68,7 +68,7 @@ def list_mentorships(
 @router.post("/mentorships", response=writing(MentorshipDetailOut, 201), summary="Add a mentorship")
 def add_mentorship(
     request: HttpRequest, network_id: Path[int], response: HttpResponse, new: MentorshipIn
-) -> tuple[int, MentorshipDetailOut]:
+) -> Status[MentorshipDetailOut]:
     """``mentor`` mentors ``mentee`` (person ids; one of them may be me) from
     ``started_on`` (default today); 422 when the two already have one open."""
     found = grant(request)
@@ -84,7 +84,7 @@ def add_mentorship(
         started_on=new.started_on or today,
         today=today,
     )
-    return 201, tagged(response, _detail(found.network, user, made))
+    return Status(201, tagged(response, _detail(found.network, user, made)))
 
 
 @router.get(
@@ -146,7 +146,7 @@ def add_goal(
 )
 def log_session(
     request: HttpRequest, network_id: Path[int], mentorship_id: int, new: SessionIn
-) -> tuple[int, InteractionOut]:
+) -> Status[InteractionOut]:
     """A meeting with the mentor and mentee (but me), linked to the mentorship: the next
     session is due a cadence later."""
     found = grant(request)
@@ -163,4 +163,4 @@ def log_session(
         learned=new.learned,
         ask=new.ask,
     )
-    return 201, InteractionOut.of(logged, user.time_zone)
+    return Status(201, InteractionOut.of(logged, user.time_zone))

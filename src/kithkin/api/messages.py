@@ -6,7 +6,7 @@ goes back to the default that ships."""
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Path, Router
+from ninja import Path, Router, Status
 
 from kithkin.api.auth import grant
 from kithkin.api.responses import reading, writing
@@ -73,9 +73,9 @@ def change_template(
 @router.delete(
     "/message-templates/{kind}", response=writing(None, 204), summary="Back to the default"
 )
-def reset(request: HttpRequest, network_id: Path[int], kind: str) -> tuple[int, None]:
+def reset(request: HttpRequest, network_id: Path[int], kind: str) -> Status[None]:
     """Forget the network's wording: drafts use the default that ships again."""
     found = grant(request)
     _entry(found.network, kind)
     reset_template(found.network, found.actor.user, kind)
-    return 204, None
+    return Status(204, None)

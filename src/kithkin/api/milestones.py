@@ -5,7 +5,7 @@ celebrating and removing one, as the web's Milestones page and `kith milestone` 
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Path, Query, Router
+from ninja import Path, Query, Router, Status
 from pydantic import BaseModel, Field
 
 from kithkin import access, clock
@@ -75,7 +75,7 @@ def list_upcoming(
 @router.post("/milestones", response=writing(MilestoneOut, 201), summary="Record a milestone")
 def add_milestone(
     request: HttpRequest, network_id: Path[int], response: HttpResponse, new: MilestoneIn
-) -> tuple[int, MilestoneOut]:
+) -> Status[MilestoneOut]:
     """A milestone to celebrate (new job, promotion, launch...) or a challenge to offer
     help with (layoff, illness, move): ``on`` YYYY-MM-DD, or MM-DD for a yearly one."""
     found = grant(request)
@@ -91,7 +91,7 @@ def add_milestone(
         title=new.title,
         note=new.note,
     )
-    return 201, tagged(response, MilestoneOut.of(milestone))
+    return Status(201, tagged(response, MilestoneOut.of(milestone)))
 
 
 @router.get(
@@ -110,13 +110,13 @@ def get_milestone(
 )
 def remove_milestone(
     request: HttpRequest, network_id: Path[int], milestone_id: int
-) -> tuple[int, None]:
+) -> Status[None]:
     """Honours ``If-Match`` (412 when it changed since it was read)."""
     found = grant(request)
     milestone = access.milestone_for(found.actor.user, found.network, milestone_id)
     require(request, lambda: of_shape(MilestoneOut.of(milestone)))
     service.remove_milestone(found.network, found.actor.user, milestone)
-    return 204, None
+    return Status(204, None)
 
 
 @router.post(
@@ -126,7 +126,7 @@ def remove_milestone(
 )
 def celebrate(
     request: HttpRequest, network_id: Path[int], milestone_id: int, celebration: CelebrationIn
-) -> tuple[int, InteractionOut]:
+) -> Status[InteractionOut]:
     """Congratulate them (a yearly one: its occurrence nearest today) or offer help with a
     challenge; the interaction logged is the answer."""
     found = grant(request)
@@ -139,4 +139,4 @@ def celebrate(
         note=celebration.note,
         kind=celebration.kind,
     )
-    return 201, InteractionOut.of(logged, found.actor.user.time_zone)
+    return Status(201, InteractionOut.of(logged, found.actor.user.time_zone))

@@ -5,7 +5,7 @@ Dates are shown in the caller's time zone, as `kith opp` shows them."""
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Path, Query, Router
+from ninja import Path, Query, Router, Status
 from pydantic import BaseModel, Field
 
 from kithkin import access
@@ -91,14 +91,14 @@ def list_opportunities(
 )
 def add_opportunity(
     request: HttpRequest, network_id: Path[int], response: HttpResponse, new: OpportunityIn
-) -> tuple[int, OpportunityDetailOut]:
+) -> Status[OpportunityDetailOut]:
     """A job, client, event, speaking slot or grant; ``source`` who brought it (the
     dashboard counts what came through the network)."""
     found = grant(request)
     user = found.actor.user
     source = None if new.source is None else access.person_for(user, found.network, new.source)
     item = service.add_opportunity(found.network, user, new.new_opportunity(source))
-    return 201, tagged(response, _detail(found.network, user, item))
+    return Status(201, tagged(response, _detail(found.network, user, item)))
 
 
 @router.get(
@@ -158,7 +158,7 @@ def matches(
 )
 def share(
     request: HttpRequest, network_id: Path[int], opportunity_id: int, new: ShareIn
-) -> tuple[int, ShareOut]:
+) -> Status[ShareOut]:
     """Logs an outbound message with them ("Shared: …"); an open opportunity becomes
     shared. Sharing twice with the same person is 422."""
     found = grant(request)
@@ -166,7 +166,7 @@ def share(
     item = access.opportunity_for(user, found.network, opportunity_id)
     person = access.person_for(user, found.network, new.person)
     made = service.share_opportunity(found.network, user, item, person, note=new.note)
-    return 201, ShareOut.of(made, user.time_zone)
+    return Status(201, ShareOut.of(made, user.time_zone))
 
 
 @router.get("/opportunity-shares/{int:share_id}", response=reading(ShareOut), summary="One share")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path as FilePath
 
 from django.http import HttpRequest, HttpResponse
-from ninja import File, Form, Path, Query, Router
+from ninja import File, Form, Path, Query, Router, Status
 from ninja.files import UploadedFile
 from pydantic import BaseModel, Field
 
@@ -66,7 +66,7 @@ def upload(
     network_id: Path[int],
     file: File[UploadedFile],
     form: Form[UploadForm],
-) -> tuple[int, UploadOut]:
+) -> Status[UploadOut]:
     """Keep a file (multipart ``file``) for import; nothing is read yet. Next: its plan."""
     found = grant(request)
     stored = transfer.store_upload(
@@ -80,7 +80,7 @@ def upload(
         circle=form.circle,
         my_addresses=form.my_addresses.split(","),
     )
-    return 201, UploadOut.of(stored)
+    return Status(201, UploadOut.of(stored))
 
 
 @router.get("/imports/{int:upload_id}", response=reading(UploadOut), summary="One upload")
@@ -132,11 +132,11 @@ def apply(request: HttpRequest, network_id: Path[int], upload_id: int) -> Applie
 
 
 @router.delete("/imports/{int:upload_id}", response=writing(None, 204), summary="Discard")
-def discard(request: HttpRequest, network_id: Path[int], upload_id: int) -> tuple[int, None]:
+def discard(request: HttpRequest, network_id: Path[int], upload_id: int) -> Status[None]:
     """Delete the upload and its plan."""
     found = grant(request)
     transfer.discard_upload(found.network, found.actor.user, upload_id)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get(
