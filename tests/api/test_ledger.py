@@ -69,7 +69,9 @@ def test_recording_value_given_and_received(teammate_api, network):
     assert made.status_code == 201, made.content
     assert (made.json()["direction"], made.json()["giver"]["name"]) == ("received", "Ada Lovelace")
     wrong = teammate_api.call(
-        "POST", url(network, "/value-exchanges"), {"direction": "given", "person": ada.pk, "kind": "hug"}
+        "POST",
+        url(network, "/value-exchanges"),
+        {"direction": "given", "person": ada.pk, "kind": "hug"},
     )
     assert wrong.status_code == 422 and wrong.json()["errors"][0]["field"] == "kind"
     future = teammate_api.call(
@@ -96,7 +98,9 @@ def test_an_exchange_with_someone_of_another_network_is_404(owner_api, network, 
 def test_thanking_marks_what_they_gave(owner_api, network):
     ada = make_person(network, "Ada Lovelace")
     received(network, ada)
-    thanked = owner_api.call("POST", url(network, "/ledger/thanks"), {"person": ada.pk, "note": "Merci"})
+    thanked = owner_api.call(
+        "POST", url(network, "/ledger/thanks"), {"person": ada.pk, "note": "Merci"}
+    )
     assert thanked.status_code == 200, thanked.content
     assert thanked.json()[0]["thanked_at"]
     again = owner_api.call("POST", url(network, "/ledger/thanks"), {"person": ada.pk})

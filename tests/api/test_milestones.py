@@ -46,7 +46,9 @@ def test_the_milestones_list_costs_the_same_queries_for_two_rows_or_ten(owner_ap
 def test_upcoming_occasions_include_birthdays(owner_api, network):
     soon = TODAY + dt.timedelta(days=3)
     born(network, "Ada Lovelace", soon.month, soon.day)
-    make_milestone(network, make_person(network, "Bob Kahn"), "launch", on=TODAY + dt.timedelta(days=5))
+    make_milestone(
+        network, make_person(network, "Bob Kahn"), "launch", on=TODAY + dt.timedelta(days=5)
+    )
     body = owner_api.get(url(network, "/upcoming?days=7")).json()
     assert [(o["what"], o["person"]["name"]) for o in body] == [
         ("birthday", "Ada Lovelace"),
@@ -58,7 +60,9 @@ def test_upcoming_occasions_include_birthdays(owner_api, network):
 def test_recording_a_milestone_and_celebrating_it(teammate_api, network):
     ada = make_person(network, "Ada Lovelace")
     made = teammate_api.call(
-        "POST", url(network), {"person": ada.pk, "kind": "promotion", "on": "2026-02-10", "title": "CTO"}
+        "POST",
+        url(network),
+        {"person": ada.pk, "kind": "promotion", "on": "2026-02-10", "title": "CTO"},
     )
     assert made.status_code == 201, made.content
     assert (made.json()["title"], made.json()["date"]) == ("CTO", "2026-02-10")
@@ -72,9 +76,13 @@ def test_recording_a_milestone_and_celebrating_it(teammate_api, network):
 
 def test_a_bad_milestone_is_422_naming_the_field(owner_api, network):
     ada = make_person(network, "Ada Lovelace")
-    bad_kind = owner_api.call("POST", url(network), {"person": ada.pk, "kind": "party", "on": "2026-01-01"})
+    bad_kind = owner_api.call(
+        "POST", url(network), {"person": ada.pk, "kind": "party", "on": "2026-01-01"}
+    )
     assert bad_kind.json()["errors"][0]["field"] == "kind"
-    bad_day = owner_api.call("POST", url(network), {"person": ada.pk, "kind": "award", "on": "soon-ish"})
+    bad_day = owner_api.call(
+        "POST", url(network), {"person": ada.pk, "kind": "award", "on": "soon-ish"}
+    )
     assert bad_day.status_code == 422 and bad_day.json()["errors"][0]["field"] == "on"
 
 
