@@ -6,6 +6,7 @@ differ from run to run), or the header fields listed."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -18,6 +19,7 @@ import pytest
 
 from kithkin.models import Circle
 from kithkin.services.tokens import create_token
+from tests.factories import log, make_follow_up, make_person
 
 ROOT = Path(__file__).resolve().parents[2]
 VARYING = {"id", "name", "r", "t"}  # differ from run to run
@@ -54,6 +56,22 @@ def test_there_are_examples_of_every_kind():
     assert any("-X PATCH" in c for c in commands) and any("-D -" in c for c in commands)
 
 
+def records(network) -> dict[str, str]:
+    """The records the examples name: PERSON (with a job at ORGANIZATION), one
+    INTERACTION with them, one FOLLOW_UP owed to them."""
+    ada = make_person(
+        network, "Ada Lovelace", emails=["ada@example.org"], organization="Analytical Engines"
+    )
+    talk = log(network, ada, on=dt.date(2026, 2, 10), summary="The difference engine")
+    owed = make_follow_up(network, ada, "Send the notes", due_on=dt.date(2026, 2, 18))
+    return {
+        "PERSON": str(ada.pk),
+        "ORGANIZATION": str(ada.affiliations.get().organization_id),
+        "INTERACTION": str(talk.pk),
+        "FOLLOW_UP": str(owed.pk),
+    }
+
+
 def test_the_curl_examples_answer_as_documented(live_server, owner, network, settings):
     if shutil.which("curl") is None:
         if os.environ.get("CI"):
@@ -68,6 +86,7 @@ def test_the_curl_examples_answer_as_documented(live_server, owner, network, set
         "TOKEN": made.secret,
         "NETWORK": str(network.pk),
         "CIRCLE": str(circle.pk),
+        **records(network),
     }
     for command, answer in examples():
         run = subprocess.run(

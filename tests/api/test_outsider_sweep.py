@@ -5,6 +5,7 @@ token. Nothing of the network may appear in an answer, and nothing may change.""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -12,10 +13,11 @@ from django.urls import URLPattern
 
 from kithkin.api import urls as api_urls
 from kithkin.api.app import api
-from kithkin.models import Circle, Network
+from kithkin.models import Circle, FollowUp, Interaction, Network, Organization, Person
 from kithkin.services.accounts import create_network
 from tests.api.conftest import Caller, caller
 from tests.api.practices import practice_records
+from tests.factories import log, make_follow_up, make_person
 
 pytestmark = pytest.mark.django_db
 
@@ -34,9 +36,17 @@ def victim(network, owner):
     circle = Circle.objects.filter(network=network).first()
     circle.name = f"circle {SECRET}"
     circle.save()
-    return {"network_id": network.pk, "circle_id": circle.pk} | practice_records(
-        network, owner, SECRET
-    )
+    person = make_person(network, f"Ada {SECRET}", organization=f"Org {SECRET}")
+    talk = log(network, person, on=dt.date(2025, 12, 1), summary=f"about {SECRET}")
+    owed = make_follow_up(network, person, f"send {SECRET}", due_on=dt.date(2026, 1, 1))
+    return practice_records(network, owner, SECRET) | {
+        "network_id": network.pk,
+        "circle_id": circle.pk,
+        "person_id": person.pk,
+        "organization_id": person.affiliations.get().organization_id,
+        "interaction_id": talk.pk,
+        "follow_up_id": owed.pk,
+    }
 
 
 def operations() -> list[tuple[str, str]]:
@@ -70,6 +80,10 @@ def snapshot(network: Network) -> tuple:
     return (
         Network.objects.filter(pk=network.pk).values_list("name", "time_zone").get(),
         list(Circle.objects.filter(network=network).order_by("pk").values()),
+        *(
+            list(model.objects.filter(network=network).order_by("pk").values())
+            for model in (Person, Organization, Interaction, FollowUp)
+        ),
     )
 
 

@@ -13,10 +13,13 @@ from ninja.openapi.docs import Swagger
 from ninja.openapi.schema import OpenAPISchema
 
 from kithkin.api import (
+    agenda,
     circles,
     dashboard,
     duplicates,
     events,
+    followups,
+    interactions,
     ledger,
     memberships,
     mentorships,
@@ -24,6 +27,8 @@ from kithkin.api import (
     milestones,
     networks,
     opportunities,
+    organizations,
+    people,
     problems,
     transfer,
 )
@@ -64,15 +69,20 @@ api.add_router("", networks.router)
 
 NETWORK_ROUTERS = (
     circles.router,
+    agenda.router,
+    dashboard.router,
+    duplicates.router,
     events.router,
+    followups.router,
+    interactions.router,
+    ledger.router,
     memberships.router,
     mentorships.router,
-    milestones.router,
-    ledger.router,
-    opportunities.router,
     messages.router,
-    duplicates.router,
-    dashboard.router,
+    milestones.router,
+    opportunities.router,
+    organizations.router,
+    people.router,
     transfer.router,
 )
 for router in NETWORK_ROUTERS:

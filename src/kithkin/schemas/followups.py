@@ -62,3 +62,27 @@ class FollowUpIn(Shape):
     people: list[int] = Field(min_length=1)
     due_on: dt.date | None = None
     every: str | None = None
+
+
+class FollowUpChange(Shape):
+    """What editing a follow-up takes (PATCH): only the fields sent change; ``every`` null
+    stops it repeating; ``people`` (person ids) replaces whom it is owed to."""
+
+    title: str | None = Field(default=None, min_length=1)
+    due_on: dt.date | None = None
+    every: str | None = None
+    people: list[int] | None = Field(default=None, min_length=1)
+
+
+class SnoozeIn(Shape):
+    """Until when: a date (``2026-12-24``) or words as the CLI reads them (``tomorrow``,
+    ``+2w``, ``next monday``)."""
+
+    until: str = Field(min_length=1)
+
+
+class FollowUpDoneOut(Shape):
+    """A follow-up marked done, and the next one when it repeats."""
+
+    done: FollowUpOut
+    next: FollowUpOut | None

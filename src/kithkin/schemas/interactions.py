@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Self
 
-from pydantic import Field
+from pydantic import AwareDatetime, Field
 
-from kithkin.schemas.base import Instant, Shape
+from kithkin.schemas.base import Instant, PersonRef, Shape
 
 if TYPE_CHECKING:
     from kithkin.models import Interaction
@@ -58,13 +58,28 @@ class TimelineEntryOut(InteractionOut):
 
 
 class InteractionIn(Shape):
-    """What logging an interaction takes (`kith log`): ``people`` are person ids; without
-    ``occurred_at``, now."""
+    """What logging an interaction takes (`kith log`): ``people`` are person ids; ``on`` a
+    day as `kith log --on` takes it (noon there, now for today), or ``occurred_at`` an
+    instant with its offset; neither: now. Never in the future."""
 
     kind: str
     people: list[int] = Field(min_length=1)
-    occurred_at: dt.datetime | None = None
+    on: dt.date | None = None
+    occurred_at: AwareDatetime | None = None
     summary: str = ""
     learned: str = ""
     next_questions: str = ""
     direction: str = "mutual"
+
+
+class InteractionDetailOut(InteractionOut):
+    """An interaction on its own (the API's interactions): with everyone who took part."""
+
+    people: list[PersonRef]
+
+    @classmethod
+    def of_interaction(cls, item: Interaction, time_zone: str) -> Self:
+        """``item.participants`` prefetched (ordered by name)."""
+        people = sorted(item.participants.all(), key=lambda p: (p.full_name, p.pk))
+        shape = InteractionOut.of(item, time_zone)
+        return cls(**shape.model_dump(), people=[PersonRef.of(p) for p in people])

@@ -156,3 +156,14 @@ class OrganizationIn(Shape):
     website: str = ""
     tags: list[str] = []
     notes: str = ""
+
+
+class OrganizationChange(Shape):
+    """What editing an organization takes (PATCH): only the fields sent change; ``tags``
+    replaces them all. A name another organization has is refused: merge them instead."""
+
+    name: str | None = Field(default=None, min_length=1)
+    kind: str | None = None
+    website: str | None = None
+    notes: str | None = None
+    tags: list[str] | None = None

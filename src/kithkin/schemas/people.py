@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from kithkin.queries.checkins import CheckInStatus
     from kithkin.queries.people import PersonCard
     from kithkin.queries.people_list import PersonRow
-    from kithkin.services.people import NewPerson
+    from kithkin.services.people import NewPerson, PersonChanges
 
 
 class CheckInFields(Shape):
@@ -199,3 +199,48 @@ class PersonIn(Shape):
         from kithkin.services.people import NewPerson
 
         return NewPerson(**self.model_dump())
+
+
+class PersonChange(Shape):
+    """What editing someone takes (the web's edit form, PATCH in the API): only the fields
+    sent change. ``cadence_days`` null goes back to the circle's; ``circle`` "" leaves every
+    circle; ``tags`` replaces them all; ``birthday`` is ``YYYY-MM-DD`` or ``--MM-DD`` (no
+    year), null forgets it."""
+
+    full_name: str | None = Field(default=None, min_length=1)
+    given_name: str | None = None
+    family_name: str | None = None
+    nickname: str | None = None
+    pronouns: str | None = None
+    headline: str | None = None
+    location: str | None = None
+    time_zone: str | None = None
+    how_we_met: str | None = None
+    what_matters: str | None = None
+    notes: str | None = None
+    circle: str | None = None
+    cadence_days: int | None = Field(default=None, ge=1)
+    tags: list[str] | None = None
+    birthday: str | None = Field(default=None, pattern=r"^(\d{4}|-)-\d{2}-\d{2}$")
+
+    def changes(self) -> PersonChanges:
+        """What ``services.people.update_person`` takes (None there: leave as is)."""
+        from kithkin.services.people import PersonChanges
+
+        sent = self.model_fields_set
+        values = {
+            name: getattr(self, name)
+            for name in sent - {"cadence_days", "birthday"}
+            if getattr(self, name) is not None
+        }
+        changes = PersonChanges(**values)
+        if "cadence_days" in sent:
+            changes.cadence_days = self.cadence_days
+            changes.clear_cadence = self.cadence_days is None
+        if "birthday" in sent:
+            if self.birthday is None:
+                changes.clear_birthday = True
+            else:
+                year, month, day = self.birthday.removeprefix("-").split("-")
+                changes.birthday = (int(year) if year else None, int(month), int(day))
+        return changes
