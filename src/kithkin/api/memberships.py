@@ -162,7 +162,11 @@ def change_membership(
     summary="Renew my membership",
 )
 def renew(
-    request: HttpRequest, network_id: Path[int], membership_id: int, renewal: RenewalIn
+    request: HttpRequest,
+    network_id: Path[int],
+    membership_id: int,
+    response: HttpResponse,
+    renewal: RenewalIn,
 ) -> MembershipRowOut:
     """It now renews on ``until`` (after today)."""
     found = grant(request)
@@ -175,7 +179,9 @@ def renew(
         until=renewal.until,
         today=clock.today_in(user.time_zone),
     )
-    return MembershipRowOut.of_row(_membership(user, found.network, membership_id))
+    return tagged(
+        response, MembershipRowOut.of_row(_membership(user, found.network, membership_id))
+    )
 
 
 @router.post(
@@ -183,7 +189,9 @@ def renew(
     response=writing(MembershipRowOut),
     summary="Leave an organization",
 )
-def leave(request: HttpRequest, network_id: Path[int], membership_id: int) -> MembershipRowOut:
+def leave(
+    request: HttpRequest, network_id: Path[int], membership_id: int, response: HttpResponse
+) -> MembershipRowOut:
     """End my membership today; it stays as a past membership (``until`` set)."""
     found = grant(request)
     user = found.actor.user
@@ -191,4 +199,6 @@ def leave(request: HttpRequest, network_id: Path[int], membership_id: int) -> Me
     service.leave_organization(
         found.network, user, _mine(membership), today=clock.today_in(user.time_zone)
     )
-    return MembershipRowOut.of_row(_membership(user, found.network, membership_id))
+    return tagged(
+        response, MembershipRowOut.of_row(_membership(user, found.network, membership_id))
+    )

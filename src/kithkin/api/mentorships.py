@@ -130,13 +130,17 @@ def change_mentorship(
     summary="Add a goal",
 )
 def add_goal(
-    request: HttpRequest, network_id: Path[int], mentorship_id: int, new: GoalIn
+    request: HttpRequest,
+    network_id: Path[int],
+    mentorship_id: int,
+    response: HttpResponse,
+    new: GoalIn,
 ) -> MentorshipDetailOut:
     found = grant(request)
     user = found.actor.user
     mentorship = access.mentorship_for(user, found.network, mentorship_id)
     service.add_goal(found.network, user, mentorship, new.goal)
-    return _detail(found.network, user, mentorship)
+    return tagged(response, _detail(found.network, user, mentorship))
 
 
 @router.post(

@@ -157,7 +157,11 @@ def matches(
     summary="Share it with someone",
 )
 def share(
-    request: HttpRequest, network_id: Path[int], opportunity_id: int, new: ShareIn
+    request: HttpRequest,
+    network_id: Path[int],
+    opportunity_id: int,
+    response: HttpResponse,
+    new: ShareIn,
 ) -> Status[ShareOut]:
     """Logs an outbound message with them ("Shared: …"); an open opportunity becomes
     shared. Sharing twice with the same person is 422."""
@@ -166,7 +170,7 @@ def share(
     item = access.opportunity_for(user, found.network, opportunity_id)
     person = access.person_for(user, found.network, new.person)
     made = service.share_opportunity(found.network, user, item, person, note=new.note)
-    return Status(201, ShareOut.of(made, user.time_zone))
+    return Status(201, tagged(response, ShareOut.of(made, user.time_zone)))
 
 
 @router.get("/opportunity-shares/{int:share_id}", response=reading(ShareOut), summary="One share")
