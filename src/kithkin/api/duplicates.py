@@ -5,21 +5,21 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from ninja import Path, Query, Router, Status
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from kithkin import access
 from kithkin.api.auth import grant
 from kithkin.api.responses import reading, writing
 from kithkin.models import Person
 from kithkin.queries.duplicates import find_duplicates
-from kithkin.schemas.base import PersonRef
+from kithkin.schemas.base import Clean, PersonRef
 from kithkin.schemas.duplicates import DuplicatePairOut, MergeOut, MergePreviewOut
 from kithkin.services.merge import dismiss_duplicate, merge_people, preview_merge
 
 router = Router(tags=["duplicates"])
 
 
-class DuplicatesFilter(BaseModel):
+class DuplicatesFilter(Clean):
     limit: int = Field(default=50, ge=1, le=10_000, description="At most this many pairs.")
 
 

@@ -7,7 +7,7 @@ from typing import Literal
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Path, Query, Router, Status
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from kithkin import access, clock
 from kithkin.api.auth import grant
@@ -17,7 +17,7 @@ from kithkin.api.problems import problem
 from kithkin.api.responses import reading, writing
 from kithkin.models import Event, Network
 from kithkin.queries.events import event_page, events_of, row_of
-from kithkin.schemas.base import Page
+from kithkin.schemas.base import Clean, Page
 from kithkin.schemas.events import EventChange, EventDetailOut, EventIn, EventOut, MetIn, MetOut
 from kithkin.schemas.followups import FollowUpOut
 from kithkin.services import events as service
@@ -29,7 +29,7 @@ SOONEST = Ordering("soonest", (Key("starts_on"), Key("name")))
 LATEST = Ordering("latest", (Key("starts_on", descending=True), Key("name")))
 
 
-class EventFilter(BaseModel):
+class EventFilter(Clean):
     when: Literal["upcoming", "past", "all"] = Field(
         default="all",
         description="upcoming (to come or going on; soonest first), past (over; latest "

@@ -9,7 +9,7 @@ from typing import Literal
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from ninja import Path, Query, Router, Status
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from kithkin import access, clock
 from kithkin.api.auth import grant
@@ -18,7 +18,7 @@ from kithkin.api.paging import Cursor, Key, Limit, Ordering, page, page_of
 from kithkin.api.responses import reading, writing
 from kithkin.models import Network, ValueExchange
 from kithkin.queries.ledger import me_id, network_ledger, person_ledger
-from kithkin.schemas.base import Page
+from kithkin.schemas.base import Clean, Page
 from kithkin.schemas.ledger import (
     ExchangeOut,
     NetworkLedgerOut,
@@ -33,7 +33,7 @@ router = Router(tags=["ledger"])
 NEWEST = Ordering("newest", (Key("occurred_on", descending=True),), descending_id=True)
 
 
-class ExchangeFilter(BaseModel):
+class ExchangeFilter(Clean):
     person: int | None = Field(default=None, description="Only exchanges with this person.")
     direction: Literal["given", "received", "between"] | None = Field(
         default=None, description="given (by me), received (by me) or between (neither is me)."

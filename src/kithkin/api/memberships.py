@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Path, Query, Router, Status
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from kithkin import access, clock
 from kithkin.api.auth import grant
@@ -16,7 +16,7 @@ from kithkin.api.paging import Cursor, Key, Limit, Ordering, page, page_of
 from kithkin.api.responses import reading, writing
 from kithkin.errors import InvalidInput, NotFound
 from kithkin.models import Affiliation, Network, Organization, User
-from kithkin.schemas.base import Page
+from kithkin.schemas.base import Clean, Page
 from kithkin.schemas.memberships import (
     JoinIn,
     JoinOut,
@@ -32,7 +32,7 @@ router = Router(tags=["memberships"])
 BY_RENEWAL = Ordering("renewal", (Key("renews_on", nullable=True),))
 
 
-class MembershipFilter(BaseModel):
+class MembershipFilter(Clean):
     person: int | None = Field(default=None, description="Only this person's.")
     mine: bool | None = Field(default=None, description="Only mine (true) or only others'.")
     organization: int | None = Field(default=None, description="Only of this organization.")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Path, Query, Router, Status
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from kithkin import access, clock
 from kithkin.api.auth import grant
@@ -15,7 +15,7 @@ from kithkin.api.paging import Cursor, Key, Limit, Ordering, page, page_of
 from kithkin.api.responses import reading, writing
 from kithkin.models import Mentorship, Network, User
 from kithkin.queries.mentorships import mentorship_detail, mentorships_of, summary_of
-from kithkin.schemas.base import Page
+from kithkin.schemas.base import Clean, Page
 from kithkin.schemas.interactions import InteractionOut
 from kithkin.schemas.mentorships import (
     GoalIn,
@@ -33,7 +33,7 @@ router = Router(tags=["mentorships"])
 NEWEST = Ordering("started", (Key("started_on", descending=True),), descending_id=True)
 
 
-class MentorshipFilter(BaseModel):
+class MentorshipFilter(Clean):
     all: bool = Field(default=False, description="Ended mentorships too.")
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Path, Query, Router, Status
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from kithkin import access, clock
 from kithkin.api.auth import grant
@@ -15,7 +15,7 @@ from kithkin.api.paging import Cursor, Key, Limit, Ordering, page, page_of
 from kithkin.api.responses import reading, writing
 from kithkin.models import Milestone
 from kithkin.queries import milestones as queries
-from kithkin.schemas.base import Page
+from kithkin.schemas.base import Clean, Page
 from kithkin.schemas.interactions import InteractionOut
 from kithkin.schemas.milestones import CelebrationIn, MilestoneIn, MilestoneOut, OccasionOut
 from kithkin.services import milestones as service
@@ -29,11 +29,11 @@ BY_PERSON = Ordering(
 )
 
 
-class MilestoneFilter(BaseModel):
+class MilestoneFilter(Clean):
     person: int | None = Field(default=None, description="Only this person's.")
 
 
-class UpcomingFilter(BaseModel):
+class UpcomingFilter(Clean):
     days: int = Field(default=14, ge=1, le=366, description="How many days ahead.")
     person: int | None = Field(default=None, description="Only this person's.")
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Path, Query, Router, Status
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from kithkin import access
 from kithkin.api.auth import grant
@@ -16,7 +16,7 @@ from kithkin.api.responses import reading, writing
 from kithkin.models import Network, Opportunity, User
 from kithkin.queries.matching import match_people
 from kithkin.queries.opportunities import board, opportunity_detail
-from kithkin.schemas.base import Page
+from kithkin.schemas.base import Clean, Page
 from kithkin.schemas.opportunities import (
     MatchesOut,
     OpportunityChange,
@@ -39,7 +39,7 @@ BOARD = Ordering(
 )
 
 
-class BoardFilter(BaseModel):
+class BoardFilter(Clean):
     status: str = Field(
         default="", description="Only this status: " + ", ".join(Opportunity.Status.values)
     )
@@ -50,7 +50,7 @@ class BoardFilter(BaseModel):
     all: bool = Field(default=False, description="Won, lost and closed ones too.")
 
 
-class MatchFilter(BaseModel):
+class MatchFilter(Clean):
     limit: int = Field(default=10, ge=1, le=100, description="How many people.")
 
 

@@ -11,7 +11,7 @@ from pathlib import Path as FilePath
 from django.http import HttpRequest, HttpResponse
 from ninja import File, Form, Path, Query, Router, Status
 from ninja.files import UploadedFile
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from kithkin import transfer
 from kithkin.api.auth import grant
@@ -22,12 +22,13 @@ from kithkin.importers.plan import ImportPlan
 from kithkin.importers.records import ImportFileError
 from kithkin.models import ImportUpload
 from kithkin.schemas.api import FieldError
+from kithkin.schemas.base import Clean
 from kithkin.schemas.imports import AppliedOut, ImportPlanOut, UploadOut
 
 router = Router(tags=["import and export"])
 
 
-class UploadForm(BaseModel):
+class UploadForm(Clean):
     """What an upload takes besides the file (multipart form fields)."""
 
     format: str = Field(
@@ -45,7 +46,7 @@ class UploadForm(BaseModel):
     )
 
 
-class ExportQuery(BaseModel):
+class ExportQuery(Clean):
     version: str = Field(default="", description="One of the format's versions (vCard: 4.0, 3.0).")
 
 

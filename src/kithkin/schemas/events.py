@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Self
 
 from pydantic import Field
 
-from kithkin.schemas.base import PersonRef, Shape
+from kithkin.schemas.base import Input, PersonRef, Shape
 
 if TYPE_CHECKING:
     from kithkin.models import Event
@@ -102,7 +102,7 @@ class EventDetailOut(EventOut):
         )
 
 
-class EventIn(Shape):
+class EventIn(Input):
     """What adding an event takes (`kith event add`): ``organizer`` an organization's name,
     found or added; ``kind`` and ``status`` as stored."""
 
@@ -124,7 +124,7 @@ class EventIn(Shape):
         return EventFields(**self.model_dump())
 
 
-class EventChange(Shape):
+class EventChange(Input):
     """What changes on an event (`kith event edit`): what is left out stays as it is;
     ``ends_on`` null makes it a one-day event; ``tags`` replaces the tags."""
 
@@ -159,7 +159,7 @@ class EventChange(Shape):
         return dataclasses.replace(current, **given)
 
 
-class MetIn(Shape):
+class MetIn(Input):
     """Meeting someone at an event (`kith met NAME --at EVENT`): ``person`` someone known
     (their id), or ``name`` — found by ``email`` or exact name, else added (with ``email``
     and ``organization``), unless the name is close to people known: then 409 lists them,

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Literal, Self
 
 from pydantic import Field
 
-from kithkin.schemas.base import Instant, PersonRef, Shape
+from kithkin.schemas.base import Input, Instant, PersonRef, Shape
 
 if TYPE_CHECKING:
     from kithkin.models import ValueExchange
@@ -152,7 +152,7 @@ class NetworkLedgerOut(Shape):
         )
 
 
-class ValueExchangeIn(Shape):
+class ValueExchangeIn(Input):
     """What recording value given (`kith give`) or received (`kith got`) takes: ``person``
     is the other one's id; ``on`` defaults to today."""
 
@@ -170,7 +170,7 @@ class ValueExchangeNew(ValueExchangeIn):
     direction: Literal["given", "received"]
 
 
-class ThanksIn(Shape):
+class ThanksIn(Input):
     """Thanking someone (`kith thank`): everything they gave me not yet thanked is marked
     thanked in one logged message; ``note`` is added to it."""
 

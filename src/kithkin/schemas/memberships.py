@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Self
 
-from kithkin.schemas.base import OrganizationRef, PersonRef, Shape
+from kithkin.schemas.base import Input, OrganizationRef, PersonRef, Shape
 
 if TYPE_CHECKING:
     from kithkin.models import Affiliation
@@ -70,7 +70,7 @@ class MembershipRowOut(MembershipOut):
         )
 
 
-class JoinIn(Shape):
+class JoinIn(Input):
     """Joining an organization (`kith join`): ``organization`` a name (found whatever the
     case, else added as a professional association) or ``organization_id``; my current
     membership of it, if any, is updated with what is given."""
@@ -82,7 +82,7 @@ class JoinIn(Shape):
     renews_on: dt.date | None = None
 
 
-class MembershipChange(Shape):
+class MembershipChange(Input):
     """What changes on my current membership: what is left out stays as it is."""
 
     role: str | None = None
@@ -90,7 +90,7 @@ class MembershipChange(Shape):
     renews_on: dt.date | None = None
 
 
-class RenewalIn(Shape):
+class RenewalIn(Input):
     """Renewing (`kith renew ORG --until DATE`): the new renewal date, after today."""
 
     until: dt.date

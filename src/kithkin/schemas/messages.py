@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Self
 
-from kithkin.schemas.base import Instant, PersonRef, Shape
+from kithkin.schemas.base import Input, Instant, PersonRef, Shape
 
 if TYPE_CHECKING:
     from kithkin.models import FollowUp, MessageTemplate, Person
@@ -74,7 +74,7 @@ class MessageTemplateEntryOut(Shape):
         )
 
 
-class MessageTemplateChange(Shape):
+class MessageTemplateChange(Input):
     """A new wording (``PATCH``): what is left out stays as it is. Placeholders in braces,
     ``{first_name}``; an unknown one is refused, naming it."""
 
