@@ -73,7 +73,7 @@ def upload(
     stored = transfer.store_upload(
         found.network,
         found.actor.user,
-        name=file.name or "upload",
+        name=(file.name or "").replace("\x00", "") or "upload",
         chunks=file.chunks(),
         size=file.size,
         format_name=form.format.strip().lower(),
