@@ -10,6 +10,7 @@ from ninja import Path, Query, Router
 
 from kithkin import access
 from kithkin.api.auth import grant
+from kithkin.api.paging import queried
 from kithkin.api.people import today_of
 from kithkin.api.responses import reading
 from kithkin.queries.agenda import agenda as agenda_of
@@ -23,7 +24,7 @@ from kithkin.schemas.search import SearchOut
 router = Router(tags=["agenda"])
 
 
-@router.get("/agenda", response=reading(AgendaOut), summary="The agenda of a day")
+@router.get("/agenda", response=queried(AgendaOut), summary="The agenda of a day")
 def agenda(
     request: HttpRequest,
     network_id: Path[int],
@@ -36,7 +37,7 @@ def agenda(
     return AgendaOut.of(result, plan(result), found.network.name)
 
 
-@router.get("/search", response=reading(SearchOut), summary="Search")
+@router.get("/search", response=queried(SearchOut), summary="Search")
 def search(
     request: HttpRequest,
     network_id: Path[int],

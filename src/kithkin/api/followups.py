@@ -49,7 +49,7 @@ def _people(found: access.Grant, ids: list[int]) -> list[Any]:
     return [access.person_for(found.actor.user, found.network, pk) for pk in dict.fromkeys(ids)]
 
 
-@router.get("/follow-ups", response=reading(Page[FollowUpOut]), summary="List follow-ups")
+@router.get("/follow-ups", response=paging.queried(Page[FollowUpOut]), summary="List follow-ups")
 def list_all(
     request: HttpRequest,
     network_id: Path[int],

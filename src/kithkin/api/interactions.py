@@ -32,7 +32,9 @@ def _midnight(day: dt.date, zone: str) -> dt.datetime:
 
 
 @router.get(
-    "/interactions", response=reading(Page[InteractionDetailOut]), summary="List interactions"
+    "/interactions",
+    response=paging.queried(Page[InteractionDetailOut]),
+    summary="List interactions",
 )
 def list_all(
     request: HttpRequest,

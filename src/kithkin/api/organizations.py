@@ -36,7 +36,9 @@ def detail_of(network: Network, organization: Organization) -> OrganizationDetai
 
 
 @router.get(
-    "/organizations", response=reading(Page[OrganizationRowOut]), summary="List organizations"
+    "/organizations",
+    response=paging.queried(Page[OrganizationRowOut]),
+    summary="List organizations",
 )
 def list_all(
     request: HttpRequest,

@@ -30,9 +30,11 @@ from urllib.parse import urlencode
 from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from ninja import Query
+from ninja.errors import ValidationError
 from pydantic import Field
 
-from kithkin.errors import InvalidInput
+from kithkin.api.responses import reading
+from kithkin.schemas.api import Problem
 from kithkin.schemas.base import Page
 
 M = TypeVar("M", bound=Model)
@@ -103,6 +105,19 @@ class Ordering:
         return condition
 
 
+def queried(shape: Any) -> dict[int, Any]:
+    """The answers of a read that takes query parameters: ``reading`` and 422 (an invalid
+    filter, limit or cursor)."""
+    return {**reading(shape), 422: Problem}
+
+
+class BadCursor(ValidationError):
+    """A cursor this list did not give out: a 422 naming the query's ``cursor``."""
+
+    def __init__(self, detail: str = "not a cursor this list gave out") -> None:
+        super().__init__([{"loc": ("query", "cursor"), "msg": detail}])
+
+
 def _jsonable(value: Any) -> Any:
     if hasattr(value, "isoformat"):
         return value.isoformat()
@@ -118,7 +133,7 @@ def _from_json(model: type[Model], field: str, raw: Any) -> Any:
     try:
         return target.to_python(raw)  # type: ignore[union-attr]
     except Exception as exc:
-        raise InvalidInput("cursor", "not a cursor this list gave out") from exc
+        raise BadCursor() from exc
 
 
 def encode(ordering: Ordering, values: Sequence[Any]) -> str:
@@ -127,17 +142,17 @@ def encode(ordering: Ordering, values: Sequence[Any]) -> str:
 
 
 def decode(ordering: Ordering, cursor: str) -> list[Any]:
-    """The key values a cursor carries; InvalidInput (422 naming ``cursor``) for one that
-    this list under this ordering did not give out."""
+    """The key values a cursor carries; BadCursor (422 naming ``cursor``) for one that this
+    list under this ordering did not give out."""
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         name, values = json.loads(base64.urlsafe_b64decode(padded.encode()))
     except (ValueError, TypeError, binascii.Error) as exc:
-        raise InvalidInput("cursor", "not a cursor this list gave out") from exc
+        raise BadCursor() from exc
     if name != ordering.name:
-        raise InvalidInput("cursor", "given out for another ordering: start again without it")
+        raise BadCursor("given out for another ordering: start again without it")
     if not isinstance(values, list) or len(values) != len(ordering.keys) + 1:
-        raise InvalidInput("cursor", "not a cursor this list gave out")
+        raise BadCursor()
     return values
 
 

@@ -53,7 +53,7 @@ def card_of(network: Network, person: Person, today: dt.date) -> PersonCardOut:
     return PersonCardOut.of(person_card(network, person, today), network.time_zone)
 
 
-@router.get("/people", response=reading(Page[PersonRowOut]), summary="List people")
+@router.get("/people", response=paging.queried(Page[PersonRowOut]), summary="List people")
 def list_people(
     request: HttpRequest,
     network_id: Path[int],
@@ -86,7 +86,11 @@ def list_people(
         .defer("search_text")
         .select_related("circle")
         .prefetch_related(
-            Prefetch("affiliations", Affiliation.objects.select_related("organization"))
+            # only where they are now: all a row shows (Role)
+            Prefetch(
+                "affiliations",
+                Affiliation.objects.filter(end_on__isnull=True).select_related("organization"),
+            )
         )
     )
     people, following = paging.page_of(rows, ORDERINGS[sort], cursor, limit)
@@ -153,7 +157,7 @@ def archive(
 
 @router.get(
     "/people/{int:person_id}/timeline",
-    response=reading(Page[TimelineEntryOut]),
+    response=paging.queried(Page[TimelineEntryOut]),
     summary="A person's timeline",
 )
 def timeline(
