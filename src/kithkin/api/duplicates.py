@@ -9,6 +9,7 @@ from pydantic import Field
 
 from kithkin import access
 from kithkin.api.auth import grant
+from kithkin.api.paging import queried
 from kithkin.api.responses import reading, writing
 from kithkin.models import Person
 from kithkin.queries.duplicates import find_duplicates
@@ -29,7 +30,7 @@ def _pair(request: HttpRequest, person_id: int, other_id: int) -> tuple[Person, 
     return access.person_for(user, network, person_id), access.person_for(user, network, other_id)
 
 
-@router.get("/duplicates", response=reading(list[DuplicatePairOut]), summary="Likely duplicates")
+@router.get("/duplicates", response=queried(list[DuplicatePairOut]), summary="Likely duplicates")
 def list_duplicates(
     request: HttpRequest, network_id: Path[int], filters: Query[DuplicatesFilter]
 ) -> list[DuplicatePairOut]:

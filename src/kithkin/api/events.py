@@ -12,7 +12,7 @@ from pydantic import Field
 from kithkin import access, clock
 from kithkin.api.auth import grant
 from kithkin.api.etags import guarded, of_shape, require, tagged
-from kithkin.api.paging import Cursor, Key, Limit, Ordering, page, page_of
+from kithkin.api.paging import Cursor, Key, Limit, Ordering, page, page_of, queried
 from kithkin.api.problems import problem
 from kithkin.api.responses import reading, writing
 from kithkin.models import Event, Network
@@ -41,7 +41,7 @@ def _detail(network: Network, event: Event) -> EventDetailOut:
     return EventDetailOut.of_page(event_page(network, event))
 
 
-@router.get("/events", response=reading(Page[EventOut]), summary="Events")
+@router.get("/events", response=queried(Page[EventOut]), summary="Events")
 def list_events(
     request: HttpRequest,
     network_id: Path[int],

@@ -14,7 +14,7 @@ from pydantic import Field
 from kithkin import access, clock
 from kithkin.api.auth import grant
 from kithkin.api.etags import guarded, of_shape, require, tagged
-from kithkin.api.paging import Cursor, Key, Limit, Ordering, page, page_of
+from kithkin.api.paging import Cursor, Key, Limit, Ordering, page, page_of, queried
 from kithkin.api.responses import reading, writing
 from kithkin.models import Network, ValueExchange
 from kithkin.queries.ledger import me_id, network_ledger, person_ledger
@@ -82,7 +82,7 @@ def get_person_ledger(
 
 
 @router.get(
-    "/value-exchanges", response=reading(Page[ExchangeOut]), summary="Value given and received"
+    "/value-exchanges", response=queried(Page[ExchangeOut]), summary="Value given and received"
 )
 def list_exchanges(
     request: HttpRequest,

@@ -12,7 +12,7 @@ from pydantic import Field
 from kithkin import access, clock
 from kithkin.api.auth import grant
 from kithkin.api.etags import guarded, of_shape, require, tagged
-from kithkin.api.paging import Cursor, Key, Limit, Ordering, page, page_of
+from kithkin.api.paging import Cursor, Key, Limit, Ordering, page, page_of, queried
 from kithkin.api.responses import reading, writing
 from kithkin.errors import InvalidInput, NotFound
 from kithkin.models import Affiliation, Network, Organization, User
@@ -55,7 +55,7 @@ def _mine(membership: Affiliation) -> Organization:
     return membership.organization
 
 
-@router.get("/memberships", response=reading(Page[MembershipRowOut]), summary="Memberships")
+@router.get("/memberships", response=queried(Page[MembershipRowOut]), summary="Memberships")
 def list_memberships(
     request: HttpRequest,
     network_id: Path[int],

@@ -11,7 +11,7 @@ from pydantic import Field
 from kithkin import access, clock
 from kithkin.api.auth import grant
 from kithkin.api.etags import guarded, of_shape, require, tagged
-from kithkin.api.paging import Cursor, Key, Limit, Ordering, page, page_of
+from kithkin.api.paging import Cursor, Key, Limit, Ordering, page, page_of, queried
 from kithkin.api.responses import reading, writing
 from kithkin.models import Mentorship, Network, User
 from kithkin.queries.mentorships import mentorship_detail, mentorships_of, summary_of
@@ -44,7 +44,7 @@ def _detail(network: Network, user: User, mentorship: Mentorship) -> MentorshipD
     )
 
 
-@router.get("/mentorships", response=reading(Page[MentorshipOut]), summary="Mentorships")
+@router.get("/mentorships", response=queried(Page[MentorshipOut]), summary="Mentorships")
 def list_mentorships(
     request: HttpRequest,
     network_id: Path[int],

@@ -11,7 +11,7 @@ from pydantic import Field
 from kithkin import access, clock
 from kithkin.api.auth import grant
 from kithkin.api.etags import guarded, of_shape, require, tagged
-from kithkin.api.paging import Cursor, Key, Limit, Ordering, page, page_of
+from kithkin.api.paging import Cursor, Key, Limit, Ordering, page, page_of, queried
 from kithkin.api.responses import reading, writing
 from kithkin.models import Milestone
 from kithkin.queries import milestones as queries
@@ -38,7 +38,7 @@ class UpcomingFilter(Clean):
     person: int | None = Field(default=None, description="Only this person's.")
 
 
-@router.get("/milestones", response=reading(Page[MilestoneOut]), summary="Milestones")
+@router.get("/milestones", response=queried(Page[MilestoneOut]), summary="Milestones")
 def list_milestones(
     request: HttpRequest,
     network_id: Path[int],
@@ -58,7 +58,7 @@ def list_milestones(
 
 
 @router.get(
-    "/milestones/upcoming", response=reading(list[OccasionOut]), summary="Occasions coming up"
+    "/milestones/upcoming", response=queried(list[OccasionOut]), summary="Occasions coming up"
 )
 def list_upcoming(
     request: HttpRequest, network_id: Path[int], filters: Query[UpcomingFilter]

@@ -11,7 +11,7 @@ from pydantic import Field
 from kithkin import access
 from kithkin.api.auth import grant
 from kithkin.api.etags import guarded, of_shape, require, tagged
-from kithkin.api.paging import Cursor, Key, Limit, Ordering, page, page_of
+from kithkin.api.paging import Cursor, Key, Limit, Ordering, page, page_of, queried
 from kithkin.api.responses import reading, writing
 from kithkin.models import Network, Opportunity, User
 from kithkin.queries.matching import match_people
@@ -61,7 +61,7 @@ def _detail(network: Network, user: User, item: Opportunity) -> OpportunityDetai
     )
 
 
-@router.get("/opportunities", response=reading(Page[OpportunityOut]), summary="The board")
+@router.get("/opportunities", response=queried(Page[OpportunityOut]), summary="The board")
 def list_opportunities(
     request: HttpRequest,
     network_id: Path[int],
@@ -138,7 +138,7 @@ def change_opportunity(
 
 @router.get(
     "/opportunities/{int:opportunity_id}/matches",
-    response=reading(MatchesOut),
+    response=queried(MatchesOut),
     summary="Who would want it",
 )
 def matches(

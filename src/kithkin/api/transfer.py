@@ -15,6 +15,7 @@ from pydantic import Field
 
 from kithkin import transfer
 from kithkin.api.auth import grant
+from kithkin.api.paging import queried
 from kithkin.api.problems import problem
 from kithkin.api.responses import reading, writing
 from kithkin.errors import NotFound
@@ -142,14 +143,18 @@ def discard(request: HttpRequest, network_id: Path[int], upload_id: int) -> Stat
 
 @router.get(
     "/export/{format_name}",
-    response=reading(str),
+    response=queried(str),
     summary="Export the network",
     openapi_extra={
         "responses": {
-            200: {
+            "200": {
                 "description": "The file, as an attachment named after the network.",
                 "content": {
-                    f.content_type: {"schema": {"type": "string"}}
+                    f.content_type: {
+                        "schema": {
+                            "type": "object" if f.content_type.endswith("json") else "string"
+                        }
+                    }
                     for f in transfer.EXPORT_FORMATS.values()
                 },
             }

@@ -125,8 +125,8 @@ class EventIn(Input):
 
 
 class EventChange(Input):
-    """What changes on an event (`kith event edit`): what is left out stays as it is;
-    ``ends_on`` null makes it a one-day event; ``tags`` replaces the tags."""
+    """What changes on an event (`kith event edit`): what is left out (or null) stays as
+    it is; ``ends_on`` null makes it a one-day event; ``tags`` replaces the tags."""
 
     name: str | None = Field(default=None, min_length=1)
     starts_on: dt.date | None = None
@@ -143,7 +143,11 @@ class EventChange(Input):
         """``services.events.update_event``'s fields: the event's own, changed by these."""
         from kithkin.services.events import EventFields
 
-        given = self.model_dump(exclude_unset=True)
+        given = {
+            name: value
+            for name, value in self.model_dump(exclude_unset=True).items()
+            if value is not None or name == "ends_on"  # null: unchanged, but for ends_on
+        }
         current = EventFields(
             name=event.name,
             starts_on=event.starts_on,
