@@ -147,7 +147,7 @@ def discard(request: HttpRequest, network_id: Path[int], upload_id: int) -> Stat
     summary="Export the network",
     openapi_extra={
         "responses": {
-            "200": {
+            200: {
                 "description": "The file, as an attachment named after the network.",
                 "content": {
                     f.content_type: {
