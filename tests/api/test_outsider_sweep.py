@@ -16,6 +16,7 @@ from kithkin.api.app import api
 from kithkin.models import Circle, FollowUp, Interaction, Network, Organization, Person
 from kithkin.services.accounts import create_network
 from tests.api.conftest import Caller, caller
+from tests.api.practices import practice_records
 from tests.factories import log, make_follow_up, make_person
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +30,7 @@ PUBLIC = {"/api/v1/openapi.json", "/api/v1/docs", "/api/v1/"}
 
 
 @pytest.fixture
-def victim(network):
+def victim(network, owner):
     network.name = f"Network {SECRET}"
     network.save()
     circle = Circle.objects.filter(network=network).first()
@@ -38,7 +39,7 @@ def victim(network):
     person = make_person(network, f"Ada {SECRET}", organization=f"Org {SECRET}")
     talk = log(network, person, on=dt.date(2025, 12, 1), summary=f"about {SECRET}")
     owed = make_follow_up(network, person, f"send {SECRET}", due_on=dt.date(2026, 1, 1))
-    return {
+    return practice_records(network, owner, SECRET) | {
         "network_id": network.pk,
         "circle_id": circle.pk,
         "person_id": person.pk,
@@ -71,7 +72,7 @@ def test_the_schema_lists_every_route_the_resolver_knows():
     assert len(documented) >= 3
 
 
-def address(path: str, ids: dict[str, int]) -> str:
+def address(path: str, ids: dict[str, int | str]) -> str:
     return re.sub(r"\{(\w+)\}", lambda m: str(ids[m.group(1)]), path)
 
 
@@ -93,14 +94,16 @@ def assert_no_leak(response, who: str, url: str) -> None:
 
 def sweep(
     api_caller: Caller,
-    ids: dict[str, int],
+    ids: dict[str, int | str],
     who: str,
     expect: dict[str, int | None],
     *,
     member: bool = False,
+    uploader: bool = True,
 ) -> None:
     """Call every operation; ``expect`` maps "read"/"write" to the status each must get
-    (None: anything but a 5xx). Unless ``member``, nothing of the network may show."""
+    (None: anything but a 5xx). Unless ``member``, nothing of the network may show. An
+    upload is its uploader's own: unless ``uploader``, a member reads none (404)."""
     for method, path in operations():
         url = address(path, ids)
         response = api_caller.call(method.upper(), url, BODY if method in WRITES else None)
@@ -108,6 +111,8 @@ def sweep(
             assert_no_leak(response, who, f"{method} {url}")
         assert response.status_code < 500, (who, method, url, response.content)
         wanted = expect["write" if method in WRITES else "read"]
+        if not uploader and "{upload_id}" in path and method not in WRITES:
+            wanted = 404
         if wanted is not None and ("{network_id}" in path or wanted == 401):
             assert response.status_code == wanted, (who, method, url, response.content)
             if wanted >= 400:
@@ -169,5 +174,6 @@ def test_a_viewers_tokens_only_read(victim, network, viewer):
         "viewer (read)",
         {"read": 200, "write": 403},
         member=True,
+        uploader=False,
     )
     assert snapshot(network) == before

@@ -15,12 +15,22 @@ from ninja.openapi.schema import OpenAPISchema
 from kithkin.api import (
     agenda,
     circles,
+    dashboard,
+    duplicates,
+    events,
     followups,
     interactions,
+    ledger,
+    memberships,
+    mentorships,
+    messages,
+    milestones,
     networks,
+    opportunities,
     organizations,
     people,
     problems,
+    transfer,
 )
 from kithkin.api.auth import TokenAuth
 
@@ -59,11 +69,21 @@ api.add_router("", networks.router)
 
 NETWORK_ROUTERS = (
     circles.router,
-    people.router,
-    organizations.router,
-    interactions.router,
-    followups.router,
     agenda.router,
+    dashboard.router,
+    duplicates.router,
+    events.router,
+    followups.router,
+    interactions.router,
+    ledger.router,
+    memberships.router,
+    mentorships.router,
+    messages.router,
+    milestones.router,
+    opportunities.router,
+    organizations.router,
+    people.router,
+    transfer.router,
 )
 for router in NETWORK_ROUTERS:
     api.add_router("/networks/{network_id}", router)

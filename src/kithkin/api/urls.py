@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllow
 from django.urls import URLPattern, URLResolver, re_path
 from django.views.decorators.csrf import csrf_exempt
 
+from kithkin import transfer
 from kithkin.api.app import api
 from kithkin.api.auth import ALLOWANCE
 from kithkin.api.problems import is_problem, problem
@@ -20,6 +21,8 @@ from kithkin.services.tokens import Allowance
 app_name = "api"
 
 MAX_BODY_BYTES = 1024 * 1024  # one record's JSON; an upload endpoint raises its own
+# Addresses that take a file, and how large a body each accepts.
+UPLOADS = {"networks/<network_id>/imports": transfer.MAX_UPLOAD_BYTES}
 POLICY = "per-token"  # the name of the one quota policy (RateLimit header fields)
 
 
@@ -37,11 +40,11 @@ def _declared_length(request: HttpRequest) -> int:
         return 0
 
 
-def guarded(view: Callable[..., Any]) -> Callable[..., HttpResponse]:
+def guarded(view: Callable[..., Any], limit: int = MAX_BODY_BYTES) -> Callable[..., HttpResponse]:
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if _declared_length(request) > MAX_BODY_BYTES:
-            return problem(413, f"The request body is larger than {MAX_BODY_BYTES:,} bytes.")
+        if _declared_length(request) > limit:
+            return problem(413, f"The request body is larger than {limit:,} bytes.")
         try:
             response: HttpResponse = view(request, *args, **kwargs)
         except Http404:  # Ninja's root address, which only names the API's base
@@ -69,8 +72,9 @@ def unknown_address(request: HttpRequest, rest: str = "") -> HttpResponse:
 
 def _guard(pattern: URLPattern | URLResolver) -> URLPattern | URLResolver:
     if isinstance(pattern, URLPattern):
+        limit = UPLOADS.get(str(pattern.pattern), MAX_BODY_BYTES)
         return URLPattern(
-            pattern.pattern, guarded(pattern.callback), pattern.default_args, pattern.name
+            pattern.pattern, guarded(pattern.callback, limit), pattern.default_args, pattern.name
         )
     return pattern
 

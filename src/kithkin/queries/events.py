@@ -165,17 +165,32 @@ def _upcoming(today: dt.date) -> Q:
     return Q(ends_on__gte=today) | Q(ends_on__isnull=True, starts_on__gte=today)
 
 
-def list_events(network: Network, today: dt.date, *, limit: int = LIST_LIMIT) -> EventList:
+def events_of(network: Network, today: dt.date, when: str = "") -> QuerySet[Event]:
+    """The network's events with how many people I met at each (``met_count``), unordered:
+    ``when`` "upcoming" (to come or going on), "past" (over), or "" for all."""
     events = (
         Event.objects.filter(network=network)
         .select_related("organizer")
         .annotate(met_count=Count("attendances"))
     )
-    upcoming = events.filter(_upcoming(today))
-    past = events.exclude(_upcoming(today))
+    if when == "upcoming":
+        return events.filter(_upcoming(today))
+    if when == "past":
+        return events.exclude(_upcoming(today))
+    return events
+
+
+def row_of(event: Event) -> EventRow:
+    """An event of ``events_of`` as the list shows it."""
+    return EventRow(event, getattr(event, "met_count", 0))
+
+
+def list_events(network: Network, today: dt.date, *, limit: int = LIST_LIMIT) -> EventList:
+    upcoming = events_of(network, today, "upcoming")
+    past = events_of(network, today, "past")
     return EventList(
-        upcoming=[EventRow(e, e.met_count) for e in upcoming.order_by("starts_on", "name")[:limit]],
-        past=[EventRow(e, e.met_count) for e in past.order_by("-starts_on", "name")[:limit]],
+        upcoming=[row_of(e) for e in upcoming.order_by("starts_on", "name")[:limit]],
+        past=[row_of(e) for e in past.order_by("-starts_on", "name")[:limit]],
         upcoming_total=upcoming.count(),
         past_total=past.count(),
     )

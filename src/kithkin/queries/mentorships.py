@@ -140,12 +140,24 @@ def _ordered(rows: list[MentorshipSummary]) -> list[MentorshipSummary]:
     )
 
 
-def list_mentorships(network: Network, *, include_ended: bool = False) -> list[MentorshipSummary]:
-    """Every mentorship in the network (ended ones only when asked), active first."""
+def mentorships_of(network: Network, *, include_ended: bool = False) -> QuerySet[Mentorship]:
+    """The network's mentorships (ended ones only when asked), unordered, each with what
+    ``summary_of`` needs (its sessions counted, the last one's date)."""
     queryset = Mentorship.objects.filter(network=network)
     if not include_ended:
         queryset = queryset.exclude(status=Status.ENDED)
-    return _ordered([_summary(m, network.time_zone) for m in _with_sessions(queryset)])
+    return _with_sessions(queryset)
+
+
+def summary_of(mentorship: Mentorship, time_zone: str) -> MentorshipSummary:
+    """A mentorship of ``mentorships_of`` as lists show it."""
+    return _summary(mentorship, time_zone)
+
+
+def list_mentorships(network: Network, *, include_ended: bool = False) -> list[MentorshipSummary]:
+    """Every mentorship in the network (ended ones only when asked), active first."""
+    found = mentorships_of(network, include_ended=include_ended)
+    return _ordered([_summary(m, network.time_zone) for m in found])
 
 
 def mentorship_detail(network: Network, mentorship: Mentorship) -> MentorshipDetail:

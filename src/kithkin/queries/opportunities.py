@@ -37,10 +37,11 @@ def board(
     kind: str = "",
     for_me: bool | None = None,
     show_all: bool = False,
-    limit: int = LIST_LIMIT,
+    limit: int | None = LIST_LIMIT,
 ) -> QuerySet[Opportunity]:
     """The opportunity board, soonest deadline first, then the newest. Active ones only
-    (open, shared, pursuing) unless ``show_all`` or a ``status`` says otherwise."""
+    (open, shared, pursuing) unless ``show_all`` or a ``status`` says otherwise.
+    ``limit`` None: not cut (the API pages it by its own keys)."""
     found = Opportunity.objects.filter(network=network)
     if status:
         found = found.filter(status=status)
@@ -50,11 +51,12 @@ def board(
         found = found.filter(kind=kind)
     if for_me is not None:
         found = found.filter(for_me=for_me)
-    return (
+    found = (
         found.select_related("organization", "source")
         .prefetch_related(Prefetch("tags", Tag.objects.order_by("name")))
-        .order_by(F("deadline").asc(nulls_last=True), "-created_at", "-id")[:limit]
+        .order_by(F("deadline").asc(nulls_last=True), "-created_at", "-id")
     )
+    return found if limit is None else found[:limit]
 
 
 @dataclass

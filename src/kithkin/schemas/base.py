@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Annotated, Any, Generic, Self, TypeVar
 
-from pydantic import BaseModel, ConfigDict, PlainSerializer
+from pydantic import BaseModel, ConfigDict, PlainSerializer, field_validator
 
 if TYPE_CHECKING:
     from kithkin.models import Person
@@ -98,3 +98,25 @@ class Page(Shape, Generic[T]):
 
     items: list[T]
     next: str | None
+
+
+def _without_nul(value: Any) -> Any:
+    texts = value if isinstance(value, list) else [value]
+    if any(isinstance(text, str) and "\x00" in text for text in texts):
+        raise ValueError("must not contain a NUL character")
+    return value
+
+
+class Clean(BaseModel):
+    """Values a client sends (a body, a query's filters): no text may hold a NUL
+    character, which PostgreSQL cannot store and the web's forms refuse too (a 422 naming
+    the field, instead of a fault deep in the database)."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        return _without_nul(value)
+
+
+class Input(Shape, Clean):
+    """What creating or changing a record takes (``...In``, ``...Change``)."""

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import TYPE_CHECKING, Self
 
 from pydantic import Field
 
-from kithkin.schemas.base import PersonRef, Shape
+from kithkin.schemas.base import Input, PersonRef, Shape
 
 if TYPE_CHECKING:
     from kithkin.models import Event
@@ -101,7 +102,7 @@ class EventDetailOut(EventOut):
         )
 
 
-class EventIn(Shape):
+class EventIn(Input):
     """What adding an event takes (`kith event add`): ``organizer`` an organization's name,
     found or added; ``kind`` and ``status`` as stored."""
 
@@ -121,3 +122,58 @@ class EventIn(Shape):
         from kithkin.services.events import EventFields
 
         return EventFields(**self.model_dump())
+
+
+class EventChange(Input):
+    """What changes on an event (`kith event edit`): what is left out (or null) stays as
+    it is; ``ends_on`` null makes it a one-day event; ``tags`` replaces the tags."""
+
+    name: str | None = Field(default=None, min_length=1)
+    starts_on: dt.date | None = None
+    ends_on: dt.date | None = None
+    kind: str | None = None
+    location: str | None = None
+    url: str | None = None
+    organizer: str | None = None
+    status: str | None = None
+    notes: str | None = None
+    tags: list[str] | None = None
+
+    def fields(self, event: Event, tags: list[str]) -> EventFields:
+        """``services.events.update_event``'s fields: the event's own, changed by these."""
+        from kithkin.services.events import EventFields
+
+        given = {
+            name: value
+            for name, value in self.model_dump(exclude_unset=True).items()
+            if value is not None or name == "ends_on"  # null: unchanged, but for ends_on
+        }
+        current = EventFields(
+            name=event.name,
+            starts_on=event.starts_on,
+            ends_on=event.ends_on,
+            kind=event.kind,
+            location=event.location,
+            url=event.url,
+            organizer=event.organizer.name if event.organizer else "",
+            status=event.status,
+            notes=event.notes,
+            tags=tags,
+        )
+        return dataclasses.replace(current, **given)
+
+
+class MetIn(Input):
+    """Meeting someone at an event (`kith met NAME --at EVENT`): ``person`` someone known
+    (their id), or ``name`` — found by ``email`` or exact name, else added (with ``email``
+    and ``organization``), unless the name is close to people known: then 409 lists them,
+    and ``new`` true says it is someone new. ``on`` defaults to today, or the event's last
+    day once it is over."""
+
+    person: int | None = None
+    name: str = ""
+    note: str = ""
+    email: str = ""
+    organization: str = ""
+    on: dt.date | None = None
+    new: bool = False

@@ -10,6 +10,7 @@ from kithkin.schemas.base import Shape
 if TYPE_CHECKING:
     from kithkin.importers.planned import ImportPlan, Merge, PlannedContact
     from kithkin.importers.records import RecordError
+    from kithkin.models import ImportUpload
 
 
 class ImportSummaryOut(Shape):
@@ -130,3 +131,54 @@ class RestoreOut(Shape):
     path: str
     dry_run: bool
     restored: RestoredCountsOut
+
+
+class UploadOut(Shape):
+    """A file uploaded for import (the API's ``POST …/imports``): nothing is read until its
+    plan is asked for; ``planned`` and ``applied`` say how far it went."""
+
+    id: int
+    name: str
+    format: str
+    size: int
+    create_people: bool
+    circle: str
+    planned: bool
+    applied: bool
+
+    @classmethod
+    def of(cls, upload: ImportUpload) -> Self:
+        return cls(
+            id=upload.pk,
+            name=upload.original_name,
+            format=upload.format,
+            size=upload.size,
+            create_people=upload.create_people,
+            circle=upload.circle,
+            planned=upload.planned_at is not None,
+            applied=upload.applied_at is not None,
+        )
+
+
+class AppliedOut(Shape):
+    """What applying an upload's plan wrote (``already_applied``: an earlier apply did, and
+    these are its counts)."""
+
+    upload: int
+    already_applied: bool
+    created: int
+    updated: int
+    interactions: int
+    values: int
+
+    @classmethod
+    def of(cls, upload: ImportUpload, *, already_applied: bool) -> Self:
+        counts = upload.applied or {}
+        return cls(
+            upload=upload.pk,
+            already_applied=already_applied,
+            created=counts.get("created", 0),
+            updated=counts.get("updated", 0),
+            interactions=counts.get("interactions", 0),
+            values=counts.get("values", 0),
+        )

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, Literal, Self
 
 from pydantic import Field
 
-from kithkin.schemas.base import Instant, PersonRef, Shape
+from kithkin.schemas.base import Input, Instant, PersonRef, Shape
 
 if TYPE_CHECKING:
     from kithkin.models import ValueExchange
@@ -152,7 +152,7 @@ class NetworkLedgerOut(Shape):
         )
 
 
-class ValueExchangeIn(Shape):
+class ValueExchangeIn(Input):
     """What recording value given (`kith give`) or received (`kith got`) takes: ``person``
     is the other one's id; ``on`` defaults to today."""
 
@@ -161,3 +161,18 @@ class ValueExchangeIn(Shape):
     description: str = ""
     on: dt.date | None = None
     weight: int = Field(default=2, ge=1, le=5)
+
+
+class ValueExchangeNew(ValueExchangeIn):
+    """What recording an exchange through the API takes: ``direction`` given (I gave
+    ``person``) or received (they gave me), then what `kith give` / `kith got` take."""
+
+    direction: Literal["given", "received"]
+
+
+class ThanksIn(Input):
+    """Thanking someone (`kith thank`): everything they gave me not yet thanked is marked
+    thanked in one logged message; ``note`` is added to it."""
+
+    person: int
+    note: str = ""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Self
 
-from kithkin.schemas.base import OrganizationRef, Shape
+from kithkin.schemas.base import Input, OrganizationRef, PersonRef, Shape
 
 if TYPE_CHECKING:
     from kithkin.models import Affiliation
@@ -53,3 +53,44 @@ class JoinOut(MembershipOut):
             new_membership=result.new_membership,
             new_organization=result.new_organization,
         )
+
+
+class MembershipRowOut(MembershipOut):
+    """A membership of anyone in the network (``person``: whose; ``mine``: mine)."""
+
+    person: PersonRef
+    mine: bool
+
+    @classmethod
+    def of_row(cls, membership: Affiliation) -> Self:
+        return cls(
+            **MembershipOut.of(membership).model_dump(),
+            person=PersonRef(id=membership.person_id, name=membership.person.full_name),
+            mine=membership.person.is_self,
+        )
+
+
+class JoinIn(Input):
+    """Joining an organization (`kith join`): ``organization`` a name (found whatever the
+    case, else added as a professional association) or ``organization_id``; my current
+    membership of it, if any, is updated with what is given."""
+
+    organization: str = ""
+    organization_id: int | None = None
+    role: str | None = None
+    since: dt.date | None = None
+    renews_on: dt.date | None = None
+
+
+class MembershipChange(Input):
+    """What changes on my current membership: what is left out stays as it is."""
+
+    role: str | None = None
+    since: dt.date | None = None
+    renews_on: dt.date | None = None
+
+
+class RenewalIn(Input):
+    """Renewing (`kith renew ORG --until DATE`): the new renewal date, after today."""
+
+    until: dt.date

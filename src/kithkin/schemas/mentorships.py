@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Self
 
 from pydantic import Field
 
-from kithkin.schemas.base import PersonRef, Shape
+from kithkin.schemas.base import Input, PersonRef, Shape
 from kithkin.schemas.interactions import InteractionOut
 
 if TYPE_CHECKING:
@@ -66,7 +66,7 @@ class MentorshipDetailOut(MentorshipOut):
         )
 
 
-class MentorshipIn(Shape):
+class MentorshipIn(Input):
     """What adding a mentorship takes (`kith mentor add`, `kith mentee add`): person ids
     (one of them may be me); ``cadence_days`` null: sessions are never due."""
 
@@ -75,3 +75,26 @@ class MentorshipIn(Shape):
     goals: list[str] = []
     cadence_days: int | None = Field(default=None, ge=1)
     started_on: dt.date | None = None
+
+
+class MentorshipChange(Input):
+    """A mentorship's new ``status``: paused (from active), active (resumed from paused)
+    or ended (today; for good)."""
+
+    status: str
+
+
+class GoalIn(Input):
+    """One more goal (`kith mentor goal`)."""
+
+    goal: str
+
+
+class SessionIn(Input):
+    """A session (`kith mentor session`): ``on`` defaults to now; ``ask`` what to ask next
+    time."""
+
+    on: dt.date | None = None
+    note: str = ""
+    learned: str = ""
+    ask: str = ""

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Self
 
-from kithkin.schemas.base import Instant, PersonRef, Shape
+from kithkin.schemas.base import Input, Instant, PersonRef, Shape
 
 if TYPE_CHECKING:
     from kithkin.models import FollowUp, MessageTemplate, Person
     from kithkin.services.drafts import Draft
+    from kithkin.services.message_templates import TemplateEntry
 
 
 class MessageTemplateOut(Shape):
@@ -50,3 +51,32 @@ class DraftOut(Shape):
             subject=draft.subject,
             body=draft.body,
         )
+
+
+class MessageTemplateEntryOut(Shape):
+    """One kind of draft as the network words it: its own wording (``customised``) or the
+    default that ships."""
+
+    kind: str
+    label: str
+    subject: str
+    body: str
+    customised: bool
+
+    @classmethod
+    def of(cls, entry: TemplateEntry) -> Self:
+        return cls(
+            kind=entry.kind,
+            label=str(entry.label),
+            subject=entry.template.subject,
+            body=entry.template.body,
+            customised=entry.customised,
+        )
+
+
+class MessageTemplateChange(Input):
+    """A new wording (``PATCH``): what is left out stays as it is. Placeholders in braces,
+    ``{first_name}``; an unknown one is refused, naming it."""
+
+    subject: str | None = None
+    body: str | None = None

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Self
 
 from pydantic import Field
 
-from kithkin.schemas.base import PersonRef, Shape
+from kithkin.schemas.base import Input, PersonRef, Shape
 
 if TYPE_CHECKING:
     from kithkin.models import Milestone
@@ -93,7 +93,7 @@ class CelebrateWindowOut(Shape):
     celebrate_within_days: int
 
 
-class MilestoneIn(Shape):
+class MilestoneIn(Input):
     """What recording a milestone takes (`kith milestone add`): ``on`` is YYYY-MM-DD, or
     MM-DD without a year for a yearly one (``services.milestones.parse_on`` reads it)."""
 
@@ -103,3 +103,11 @@ class MilestoneIn(Shape):
     yearly: bool = False
     title: str = ""
     note: str = ""
+
+
+class CelebrationIn(Input):
+    """Celebrating a milestone, or offering help with a challenge (`kith celebrate`):
+    ``kind`` is how (message, call, email, meeting...); ``note`` what was said or done."""
+
+    note: str = ""
+    kind: str = "message"

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Self
 
 from pydantic import Field
 
-from kithkin.schemas.base import PersonRef, Shape
+from kithkin.schemas.base import Input, PersonRef, Shape
 
 if TYPE_CHECKING:
     from kithkin.models import Opportunity, OpportunityShare, Person
@@ -185,7 +185,7 @@ class ReportOut(Shape):
         )
 
 
-class OpportunityIn(Shape):
+class OpportunityIn(Input):
     """What recording an opportunity takes (`kith opp add`): ``source`` the id of who
     brought it."""
 
@@ -207,8 +207,21 @@ class OpportunityIn(Shape):
         return NewOpportunity(**{**self.model_dump(), "source": source})
 
 
-class ShareIn(Shape):
+class ShareIn(Input):
     """What sharing an opportunity with someone takes (`kith share`)."""
 
     person: int
     note: str = ""
+
+
+class OpportunityChange(Input):
+    """What changes on an opportunity (as the web's status form): its ``status``, one of
+    open, shared, pursuing, won, lost, closed."""
+
+    status: str
+
+
+class ShareChange(Input):
+    """What a share led to: ``outcome`` pending, interested, applied, declined, won or lost."""
+
+    outcome: str
