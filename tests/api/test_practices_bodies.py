@@ -63,3 +63,17 @@ def test_a_nul_character_is_refused_naming_the_field(owner_api, network):
     assert tags.status_code == 422 and tags.json()["errors"][0]["field"] == "tags"
     query = owner_api.get(f"{base}/value-exchanges?kind=ad%00vice")
     assert query.status_code == 422 and query.json()["errors"][0]["field"] == "kind"
+
+
+def test_a_nul_character_is_refused_in_people_and_their_records(owner_api, network):
+    base = f"/api/v1/networks/{network.pk}"
+    person = owner_api.call("POST", f"{base}/people", {"full_name": "Ada\x00 Lovelace"})
+    assert person.status_code == 422, person.content
+    assert person.json()["errors"][0]["field"] == "full_name"
+    assert (
+        "NUL" in person.json()["errors"][0]["detail"]
+        or "nul" in person.json()["errors"][0]["detail"].lower()
+    )
+    organization = owner_api.call("POST", f"{base}/organizations", {"name": "Bab\x00bage"})
+    assert organization.status_code == 422, organization.content
+    assert organization.json()["errors"][0]["field"] == "name"

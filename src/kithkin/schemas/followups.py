@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Self
 
 from pydantic import Field
 
-from kithkin.schemas.base import PersonRef, Shape
+from kithkin.schemas.base import Input, PersonRef, Shape
 
 if TYPE_CHECKING:
     from kithkin.models import FollowUp, Person
@@ -54,7 +54,7 @@ class DueFollowUpOut(FollowUpOut):
         )
 
 
-class FollowUpIn(Shape):
+class FollowUpIn(Input):
     """What adding a follow-up takes (`kith follow-up add`): ``people`` are person ids;
     ``every`` an interval as the CLI reads it (``2w``, ``monthly``)."""
 
@@ -64,7 +64,7 @@ class FollowUpIn(Shape):
     every: str | None = None
 
 
-class FollowUpChange(Shape):
+class FollowUpChange(Input):
     """What editing a follow-up takes (PATCH): only the fields sent change; ``every`` null
     stops it repeating; ``people`` (person ids) replaces whom it is owed to."""
 
@@ -74,7 +74,7 @@ class FollowUpChange(Shape):
     people: list[int] | None = Field(default=None, min_length=1)
 
 
-class SnoozeIn(Shape):
+class SnoozeIn(Input):
     """Until when: a date (``2026-12-24``) or words as the CLI reads them (``tomorrow``,
     ``+2w``, ``next monday``)."""
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Self
 
 from pydantic import AwareDatetime, Field
 
-from kithkin.schemas.base import Instant, PersonRef, Shape
+from kithkin.schemas.base import Input, Instant, PersonRef, Shape
 
 if TYPE_CHECKING:
     from kithkin.models import Interaction
@@ -57,7 +57,7 @@ class TimelineEntryOut(InteractionOut):
         return cls(**shape.model_dump(), others=entry.others)
 
 
-class InteractionIn(Shape):
+class InteractionIn(Input):
     """What logging an interaction takes (`kith log`): ``people`` are person ids; ``on`` a
     day as `kith log --on` takes it (noon there, now for today), or ``occurred_at`` an
     instant with its offset; neither: now. Never in the future."""

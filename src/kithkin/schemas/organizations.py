@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Self
 
 from pydantic import Field
 
-from kithkin.schemas.base import OrganizationRef, PersonRef, Shape
+from kithkin.schemas.base import Input, OrganizationRef, PersonRef, Shape
 from kithkin.schemas.memberships import MembershipOut
 
 if TYPE_CHECKING:
@@ -147,7 +147,7 @@ class OrganizationMergeOut(Shape):
     organization: OrganizationOut | None
 
 
-class OrganizationIn(Shape):
+class OrganizationIn(Input):
     """What adding an organization takes (`kith org add`); the keyword arguments of
     ``services.organizations.create_organization``."""
 
@@ -158,7 +158,7 @@ class OrganizationIn(Shape):
     notes: str = ""
 
 
-class OrganizationChange(Shape):
+class OrganizationChange(Input):
     """What editing an organization takes (PATCH): only the fields sent change; ``tags``
     replaces them all. A name another organization has is refused: merge them instead."""
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Self
 
 from pydantic import Field
 
-from kithkin.schemas.base import Role, Shape
+from kithkin.schemas.base import Input, Role, Shape
 from kithkin.schemas.followups import FollowUpOut
 from kithkin.schemas.interactions import TimelineEntryOut
 
@@ -174,7 +174,7 @@ class ChangedOut(Shape):
     changed: int
 
 
-class PersonIn(Shape):
+class PersonIn(Input):
     """What adding someone takes (`kith add`, the web's add form): only the name is
     required; ``cadence_days`` overrides the circle's."""
 
@@ -201,7 +201,7 @@ class PersonIn(Shape):
         return NewPerson(**self.model_dump())
 
 
-class PersonChange(Shape):
+class PersonChange(Input):
     """What editing someone takes (the web's edit form, PATCH in the API): only the fields
     sent change. ``cadence_days`` null goes back to the circle's; ``circle`` "" leaves every
     circle; ``tags`` replaces them all; ``birthday`` is ``YYYY-MM-DD`` or ``--MM-DD`` (no
