@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -285,3 +286,36 @@ def test_a_contact_point_of_someone_else_cannot_be_removed_through_another_perso
         owner_client.post(f"/people/{ada.pk}/contact-points/{point.pk}/remove/").status_code == 404
     )
     assert grace.contact_points.exists()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/today/",
+        "/people/",
+        "/people/new/",
+        "/organizations/",
+        "/tags/",
+        "/events/",
+        "/ledger/",
+        "/milestones/",
+        "/mentorships/",
+        "/opportunities/",
+        "/dashboard/",
+        "/duplicates/",
+        "/triage/",
+        "/import/",
+        "/network/",
+        "/settings/",
+        "/settings/message-templates/",
+    ],
+)
+def test_every_page_title_is_a_few_plain_words(owner_client, ada, url):
+    """The title is what a tab, a bookmark and a screen reader say first: a block of page
+    markup leaking into it (as a section once did on Settings) reads as garbage there."""
+    page = html(owner_client.get(url))
+    title = re.search(r"<title>(.*?)</title>", page, re.S)
+    assert title is not None, url
+    text = title.group(1)
+    assert "<" not in text and "&lt;" not in text, (url, text[:200])
+    assert text.endswith(" · Kithkin") and len(text) < 80, (url, text[:200])
