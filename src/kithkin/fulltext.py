@@ -95,59 +95,52 @@ _POSTGRES_SCHEMA = [
 ]
 
 
-@contextmanager
-def interactions_indexed_in_bulk() -> Iterator[int]:
-    """Inside a transaction: the interactions inserted within are indexed in one statement
-    at the end instead of a trigger per row (SQLite). The pause is a row of the same
-    transaction, so no other connection ever writes while it holds. PostgreSQL's
-    generated column needs nothing. Yields the newest interaction id before the inserts:
-    every row above it is one of them (the write lock is held)."""
+def _indexed_in_bulk(table: str, paused: str, index: str, columns: str) -> Iterator[int]:
+    """Inside a transaction: the rows of ``table`` inserted within are indexed in one
+    statement at the end instead of a trigger per row (SQLite; the trigger skips rows
+    above the id in ``paused``). The pause is a row of the same transaction, so no other
+    connection ever writes while it holds. PostgreSQL's generated column needs nothing.
+    Yields the newest id before the inserts: every row above it is new (the write lock is
+    held)."""
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("SELECT COALESCE(MAX(id), 0) FROM kithkin_interaction")
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")
         (since,) = cursor.fetchone()
     if connection.vendor != "sqlite":
         yield since
         return
     assert connection.in_atomic_block, "the pause must end with its transaction"
     with connection.cursor() as cursor:
-        cursor.execute("INSERT INTO kithkin_fts_paused (since_id) VALUES (%s)", [since])
+        cursor.execute(f"INSERT INTO {paused} (since_id) VALUES (%s)", [since])
     yield since
     with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM kithkin_fts_paused")
+        cursor.execute(f"DELETE FROM {paused}")
         cursor.execute(
-            "INSERT INTO kithkin_interaction_fts(rowid, summary, learned, next_questions) "
-            "SELECT id, summary, learned, next_questions FROM kithkin_interaction WHERE id > %s",
+            f"INSERT INTO {index}(rowid, {columns}) SELECT id, {columns} FROM {table} "
+            "WHERE id > %s",
             [since],
         )
+
+
+@contextmanager
+def interactions_indexed_in_bulk() -> Iterator[int]:
+    """The interactions inserted within are indexed at the end (``_indexed_in_bulk``)."""
+    yield from _indexed_in_bulk(
+        "kithkin_interaction",
+        "kithkin_fts_paused",
+        "kithkin_interaction_fts",
+        "summary, learned, next_questions",
+    )
 
 
 @contextmanager
 def people_indexed_in_bulk() -> Iterator[int]:
-    """Inside a transaction: the people inserted within are indexed in one statement at
-    the end instead of a trigger per row (SQLite), as ``interactions_indexed_in_bulk``
-    does for interactions. Change no one's ``search_text`` within: only the new rows are
-    indexed at the end. Yields the newest person id before the inserts."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT COALESCE(MAX(id), 0) FROM kithkin_person")
-        (since,) = cursor.fetchone()
-    if connection.vendor != "sqlite":
-        yield since
-        return
-    assert connection.in_atomic_block, "the pause must end with its transaction"
-    with connection.cursor() as cursor:
-        cursor.execute("INSERT INTO kithkin_person_fts_paused (since_id) VALUES (%s)", [since])
-    yield since
-    with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM kithkin_person_fts_paused")
-        cursor.execute(
-            "INSERT INTO kithkin_person_fts(rowid, search_text) "
-            "SELECT id, search_text FROM kithkin_person WHERE id > %s",
-            [since],
-        )
+    """The people inserted within are indexed at the end (``_indexed_in_bulk``). Change no
+    one's ``search_text`` within: only the new rows are indexed at the end."""
+    yield from _indexed_in_bulk(
+        "kithkin_person", "kithkin_person_fts_paused", "kithkin_person_fts", "search_text"
+    )
 
 
 def ensure_schema(connection: BaseDatabaseWrapper) -> None:
