@@ -6,12 +6,16 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Mapping
+from typing import TypeVar
 from urllib.parse import quote, unquote_to_bytes, urlsplit
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
 from kithkin.errors import InvalidInput
+
+K = TypeVar("K")
 
 MAX_LENGTH = 500  # ContactPoint.value and .normalized
 
@@ -211,3 +215,27 @@ def _url(value: str, field: str) -> tuple[str, str, str]:
         return canonical, canonical, "mastodon"
     normalized = f"https://{bare_host}{path.rstrip('/')}"
     return text, normalized + (f"?{query}" if query else ""), "website"
+
+
+def closest(
+    query: str,
+    choices: Mapping[K, str],
+    *,
+    limit: int = 3,
+    score_cutoff: float = 70,
+    processed: bool = False,
+) -> list[tuple[str, float, K]]:
+    """The choices spelled closest to ``query`` (rapidfuzz's WRatio), best first, as
+    (name, score, key): what "did you mean" suggests and what fuzzy matching of typed
+    names reads. ``processed``: compare case- and punctuation-folded (rapidfuzz's
+    default_process). Rapidfuzz is imported here, only when a name is being matched."""
+    from rapidfuzz import fuzz, process, utils
+
+    return process.extract(
+        query,
+        choices,
+        scorer=fuzz.WRatio,
+        processor=utils.default_process if processed else None,
+        limit=limit,
+        score_cutoff=score_cutoff,
+    )

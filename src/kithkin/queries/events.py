@@ -9,7 +9,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
-from rapidfuzz import fuzz, process, utils
 
 from kithkin import clock, normalize, refs
 from kithkin.errors import Ambiguous, InvalidInput, NotFound
@@ -75,13 +74,8 @@ def similar_people(network: Network, full_name: str) -> list[Person]:
     ]
     close = [
         pk
-        for _, _, pk in process.extract(
-            full_name,
-            names,
-            scorer=fuzz.WRatio,
-            processor=utils.default_process,
-            limit=NEAR_LIMIT,
-            score_cutoff=NEAR_SCORE,
+        for _, _, pk in normalize.closest(
+            full_name, names, limit=NEAR_LIMIT, score_cutoff=NEAR_SCORE, processed=True
         )
     ]
     ranked = list(dict.fromkeys(close + prefix))[:NEAR_LIMIT]
@@ -115,13 +109,8 @@ def resolve_event(network: Network, text: str) -> Event:
         ],
         [
             pk
-            for _, _, pk in process.extract(
-                query,
-                dict(events),
-                scorer=fuzz.WRatio,
-                processor=utils.default_process,
-                limit=10,
-                score_cutoff=EVENT_MATCH_SCORE,
+            for _, _, pk in normalize.closest(
+                query, dict(events), limit=10, score_cutoff=EVENT_MATCH_SCORE, processed=True
             )
         ],
     ):
@@ -133,15 +122,8 @@ def resolve_event(network: Network, text: str) -> Event:
                 f"{query!r} matches {len(matches)} events; say which (a name or e12):",
                 [describe_event(event) for event in candidates],
             )
-    closest = process.extract(
-        query,
-        dict(events),
-        scorer=fuzz.WRatio,
-        processor=utils.default_process,
-        limit=3,
-        score_cutoff=60,
-    )
-    raise NotFound(f"No event called {query!r}.", suggestions=[name for name, _, _ in closest])
+    nearest = normalize.closest(query, dict(events), score_cutoff=60, processed=True)
+    raise NotFound(f"No event called {query!r}.", suggestions=[name for name, _, _ in nearest])
 
 
 # -- the events list -------------------------------------------------------------------

@@ -9,12 +9,12 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from rapidfuzz import fuzz, process
 
 from kithkin import access, refs
 from kithkin.errors import Ambiguous, InvalidInput, NotFound
 from kithkin.fulltext import fold, words
 from kithkin.models import Affiliation, Network, Organization, Person, User
+from kithkin.normalize import closest
 from kithkin.queries.agenda_items import AgendaItem, Section
 
 SECTION_SHOWN = 10
@@ -81,8 +81,9 @@ def resolve_organization(user: User, network: Network, text: str) -> Organizatio
             f"{query!r} names {len(shown)} organizations{more}; which one?",
             shown[:MAX_CANDIDATES],
         )
-    closest = process.extract(query, names, scorer=fuzz.WRatio, limit=3, score_cutoff=70)
-    raise NotFound(f"No organization called {query!r}.", suggestions=[n for n, _, _ in closest])
+    raise NotFound(
+        f"No organization called {query!r}.", suggestions=[n for n, _, _ in closest(query, names)]
+    )
 
 
 def with_people_counts(network: Network) -> QuerySet[Organization]:

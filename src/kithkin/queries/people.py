@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import Prefetch, QuerySet
-from rapidfuzz import fuzz, process
 
 from kithkin import refs
 from kithkin.errors import Ambiguous, NotFound
@@ -22,6 +21,7 @@ from kithkin.models import (
     Person,
     Relationship,
 )
+from kithkin.normalize import closest
 from kithkin.queries.checkins import CheckInStatus, check_in_status
 from kithkin.queries.search import at_url, matching_person_ids
 
@@ -125,8 +125,7 @@ def _closest(
         any_word=True,
     )
     names = dict(people.filter(pk__in=found, is_self=False).values_list("pk", "full_name"))
-    closest = process.extract(query, names, scorer=fuzz.WRatio, limit=3, score_cutoff=70)
-    return [name for name, _, _ in closest]
+    return [name for name, _, _ in closest(query, names)]
 
 
 def _name_candidates(
