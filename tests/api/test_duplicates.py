@@ -59,3 +59,15 @@ def test_people_of_another_network_are_404(owner_api, network, outsider):
         owner_api.call("POST", url(network, f"/{grace.pk}/{stranger.pk}/merge")).status_code == 404
     )
     assert Person.objects.filter(pk=stranger.pk).exists()
+
+
+def test_pairs_cost_the_same_queries_for_one_pair_or_four(owner_api, network):
+    from tests.api.practices import queries_of
+
+    make_person(network, "Grace Hopper"), make_person(network, "Grace Hopper")
+    owner_api.get(url(network))  # the pairs are computed and stored on the first read
+    few = queries_of(lambda: owner_api.get(url(network)))
+    for name in ("Alan Turing", "Barbara Liskov", "Edsger Dijkstra"):
+        make_person(network, name), make_person(network, name)
+    assert len(owner_api.get(url(network)).json()) == 4
+    assert queries_of(lambda: owner_api.get(url(network))) == few

@@ -93,3 +93,17 @@ def test_removing_a_milestone(owner_api, viewer_api, outsider_api, network):
     assert viewer_api.call("DELETE", path).status_code == 403
     assert owner_api.call("DELETE", path).status_code == 204
     assert not Milestone.objects.exists()
+
+
+def test_upcoming_occasions_cost_the_same_queries_for_three_or_eight(owner_api, network):
+    soon = TODAY + dt.timedelta(days=3)
+    for name in ("Ada Lovelace", "Bob Kahn"):
+        born(network, name, soon.month, soon.day)
+    make_milestone(network, make_person(network, "Vint Cerf"), "launch", on=soon)
+    few = queries_of(lambda: owner_api.get(url(network, "/upcoming?days=7")))
+    for name in ("Grace Hopper", "Alan Turing"):
+        born(network, name, soon.month, soon.day)
+        make_milestone(network, make_person(network, f"{name} Jr"), "launch", on=soon)
+    born(network, "Barbara Liskov", soon.month, soon.day)
+    assert len(owner_api.get(url(network, "/upcoming?days=7")).json()) == 8
+    assert queries_of(lambda: owner_api.get(url(network, "/upcoming?days=7"))) == few

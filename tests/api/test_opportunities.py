@@ -130,3 +130,14 @@ def test_a_viewer_shares_nothing(viewer_api, network):
     assert viewer_api.call("POST", path, {"person": bob.pk}).status_code == 403
     assert not OpportunityShare.objects.exists()
     assert Opportunity.objects.get().status == "open"
+
+
+def test_matches_cost_the_same_queries_for_one_match_or_six(owner_api, network):
+    opportunity = make_opportunity(network, "Python engineer at Babbage", tags=["python"])
+    make_person(network, "Ada Lovelace", headline="Python engineer")
+    address = url(network, f"/opportunities/{opportunity.pk}/matches?limit=10")
+    few = queries_of(lambda: owner_api.get(address))
+    for name in ("Grace Hopper", "Alan Turing", "Barbara Liskov", "Edsger Dijkstra", "Bob Kahn"):
+        make_person(network, name, headline="Python engineer")
+    assert len(owner_api.get(address).json()["matches"]) == 6
+    assert queries_of(lambda: owner_api.get(address)) == few
