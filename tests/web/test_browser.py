@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import re
@@ -72,6 +73,11 @@ def page(browser, live_server):
     page.dialogs = []
     page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
     yield page
+    # Let the requests the page still has in flight (Today loads a section after itself)
+    # finish before the database is flushed: a live-server thread still reading holds a
+    # table lock on the shared in-memory database, and the flush fails.
+    with contextlib.suppress(Exception):
+        page.wait_for_load_state("networkidle", timeout=10_000)
     context.close()
 
 
