@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import os
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -72,12 +72,19 @@ def page(browser, live_server):
     )
     page.dialogs = []
     page.on("dialog", lambda dialog: (page.dialogs.append(dialog.message), dialog.dismiss()))
+    in_flight: set[object] = set()
+    page.on("request", lambda request: in_flight.add(request))
+    page.on("requestfinished", lambda request: in_flight.discard(request))
+    page.on("requestfailed", lambda request: in_flight.discard(request))
     yield page
-    # Let the requests the page still has in flight (Today loads a section after itself)
-    # finish before the database is flushed: a live-server thread still reading holds a
-    # table lock on the shared in-memory database, and the flush fails.
-    with contextlib.suppress(Exception):
-        page.wait_for_load_state("networkidle", timeout=10_000)
+    # Let the requests the page still has in flight finish before the database is flushed
+    # (after an htmx swap Today loads its deferred sections again): a live-server thread
+    # still in a transaction holds the shared in-memory database, and the flush fails.
+    # ("networkidle" cannot tell: it was reached once and stays reached.)
+    deadline = time.monotonic() + 20
+    while in_flight and time.monotonic() < deadline:
+        page.wait_for_timeout(50)
+    page.wait_for_timeout(100)  # the server thread commits after the response is sent
     context.close()
 
 
