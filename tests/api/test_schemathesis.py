@@ -38,7 +38,9 @@ def pinned(raw: dict, ids: dict[str, int]) -> dict:
     return {**raw, "paths": paths}
 
 
-def test_no_answer_is_a_5xx_and_every_answer_conforms(owner, network, settings_fixture):
+def test_no_answer_is_a_5xx_and_every_answer_conforms(
+    owner, network, settings_fixture, connection_kept
+):
     from django.core.wsgi import get_wsgi_application
     from schemathesis.checks import not_a_server_error
     from schemathesis.specs.openapi.checks import (
@@ -93,3 +95,18 @@ def test_no_answer_is_a_5xx_and_every_answer_conforms(owner, network, settings_f
 def settings_fixture(settings):
     settings.API_RATE_LIMIT = 1_000_000
     return settings
+
+
+@pytest.fixture
+def connection_kept():
+    """As Django's test client does: the WSGI app called directly would otherwise close the
+    connection at each request's end (on PostgreSQL a connection inside the test's
+    transaction looks unusable), and the next request would find it closed."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
