@@ -239,6 +239,18 @@ def table_at(rows: Rows, header_index: int) -> Table:
     return Table(rows.path, columns, body, rows.notes)
 
 
+def required_table(data: bytes, path: str, required: tuple[str, ...], what: str) -> Table:
+    """The table under the first row naming every ``required`` column; else the file is
+    refused as not being ``what``."""
+    rows = read_rows(data, path)
+    keys = {header_key(name) for name in required}
+    header = find_header(rows, lambda found: keys <= found)
+    if header is None:
+        columns = ", ".join(f"'{name}'" for name in required)
+        raise ImportFileError(path, f"no {columns} columns: is this {what}?")
+    return table_at(rows, header)
+
+
 def table_with_layout(rows: Rows, layout: Sequence[str]) -> Table:
     """A header-less file read with a known column layout."""
     columns = {header_key(name): index for index, name in enumerate(layout)}

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import hashlib
 import re
 import zipfile
 from collections import Counter
@@ -34,11 +33,16 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kithkin import normalize
-from kithkin.errors import InvalidInput
 from kithkin.importers import csv_text
-from kithkin.importers.csv_text import Rows, Table, one_line
+from kithkin.importers.csv_text import Rows, Table, one_line, required_table
 from kithkin.importers.export_files import Reader, TooLarge, file_reader, is_csv, zip_members
+from kithkin.importers.linkedin_values import (
+    SOURCE,
+    parse_endorsements,
+    parse_recommendations,
+    participant_key,
+    profile_key,
+)
 from kithkin.importers.records import (
     ContactRecord,
     ImportFileError,
@@ -46,11 +50,9 @@ from kithkin.importers.records import (
     ParseResult,
     Participant,
     RecordError,
-    ValueRecord,
     collecting_later,
 )
 
-SOURCE = "linkedin"
 SUMMARY_LENGTH = 200
 # Lines per file (a row may span lines; a line never holds two rows): LinkedIn caps a
 # network at 30,000 connections; every other file gets the larger bound.
@@ -65,10 +67,6 @@ _LAYOUTS = {
     7: (_FIRST, _LAST, _URL, _EMAIL, _COMPANY, _POSITION, _CONNECTED),
 }
 _HEADLINE_SEPARATOR = re.compile(r"\s+[-\u2013|]\s+")  # "Doe - Founder at Acme" in Last Name
-ENDORSEMENT_WEIGHT = 1
-RECOMMENDATION_WEIGHT = 3
-DESCRIPTION_LENGTH = 1000
-_SLASHED_DAY = re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})")  # 2023/06/05 15:47:58 UTC
 
 
 @dataclass(frozen=True)
@@ -206,7 +204,7 @@ def _connection(path: str, table: _Cells, line: int, cells: list[str], result: P
     url = table.get(cells, _URL)
     if url:
         contact.urls.append(url)
-        contact.external_id = _profile_key(url)
+        contact.external_id = profile_key(url)
     connected = table.get(cells, _CONNECTED)
     if connected:
         try:
@@ -245,14 +243,6 @@ def _readable(value: str) -> str:
 _text_cached = functools.lru_cache(maxsize=65_536)(_readable)
 
 
-def _profile_key(url: str) -> str:
-    """The canonical profile URL, or the URL as written when it is not one."""
-    try:
-        return normalize.url(url)[1]
-    except InvalidInput:
-        return url
-
-
 # messages.csv -------------------------------------------------------------------------
 
 
@@ -260,7 +250,9 @@ def parse_messages(
     data: bytes, path: str, connections: Iterable[ContactRecord] = ()
 ) -> ParseResult:
     """One inbound or outbound message interaction per row of messages.csv."""
-    table = _table(data, path, ("CONVERSATION ID", "FROM", "DATE"), "a LinkedIn messages.csv")
+    table = required_table(
+        data, path, ("CONVERSATION ID", "FROM", "DATE"), "a LinkedIn messages.csv"
+    )
     result = ParseResult(skipped=list(table.notes))
     people: list[tuple[Participant, list[Participant]]] = []  # (sender, recipients) per record
     seen: Counter[str] = Counter()
@@ -273,7 +265,7 @@ def parse_messages(
             continue
         sender = _person(table.get(cells, "FROM"), table.get(cells, "SENDER PROFILE URL"))
         to, urls = table.get(cells, "TO"), table.get(cells, "RECIPIENT PROFILE URLS")
-        base = f"{table.get(cells, 'CONVERSATION ID') or _key(sender)}/{when:%Y-%m-%dT%H:%M:%SZ}"
+        base = f"{table.get(cells, 'CONVERSATION ID') or participant_key(sender)}/{when:%Y-%m-%dT%H:%M:%SZ}"
         seen[base] += 1
         text = table.get(cells, "SUBJECT") or table.get(cells, "CONTENT")
         people.append((sender, _recipients(to, urls)))
@@ -282,8 +274,10 @@ def parse_messages(
         result.interactions.append(_message(path, line, external_id, when, summary))
     owner = _owner(people, {c.external_id for c in connections if c.external_id})
     for record, (sender, recipients) in zip(result.interactions, people, strict=True):
-        record.direction = "outbound" if _key(sender) == owner else "inbound"
-        others = {_key(p): p for p in (sender, *recipients) if _key(p) != owner}
+        record.direction = "outbound" if participant_key(sender) == owner else "inbound"
+        others = {
+            participant_key(p): p for p in (sender, *recipients) if participant_key(p) != owner
+        }
         record.participants = [p for p in others.values() if p.name or p.profile_url]
     return result
 
@@ -322,18 +316,12 @@ def _recipients(names: str, urls: str) -> list[Participant]:
     return [_person(name, url) for name, url in zip(parts, links, strict=True)]
 
 
-def _key(person: Participant) -> str:
-    if person.profile_url:
-        return _profile_key(person.profile_url)
-    return "name:" + person.name.casefold()
-
-
 def _owner(people: list[tuple[Participant, list[Participant]]], connections: set[str]) -> str:
     taking_part: Counter[str] = Counter()
     sent: Counter[str] = Counter()
     for sender, recipients in people:
-        taking_part.update(dict.fromkeys(_key(p) for p in (sender, *recipients)).keys())
-        sent[_key(sender)] += 1
+        taking_part.update(dict.fromkeys(participant_key(p) for p in (sender, *recipients)).keys())
+        sent[participant_key(sender)] += 1
     ranking = {
         key: (count, key not in connections, sent[key]) for key, count in taking_part.items()
     }
@@ -347,7 +335,9 @@ _DIRECTIONS = {"outgoing": "outbound", "sent": "outbound", "incoming": "inbound"
 
 def parse_invitations(data: bytes, path: str) -> ParseResult:
     """One message interaction per connection invitation, sent or received."""
-    table = _table(data, path, ("From", "To", "Sent At", "Direction"), "a LinkedIn Invitations.csv")
+    table = required_table(
+        data, path, ("From", "To", "Sent At", "Direction"), "a LinkedIn Invitations.csv"
+    )
     result = ParseResult(skipped=list(table.notes))
     for line, cells in table.rows:
         raw_direction = table.get(cells, "Direction")
@@ -364,7 +354,7 @@ def parse_invitations(data: bytes, path: str) -> ParseResult:
         other = invitee if direction == "outbound" else inviter
         text = one_line(table.get(cells, "Message"))
         summary = f"LinkedIn invitation: {text}"[:SUMMARY_LENGTH] if text else "LinkedIn invitation"
-        external_id = f"invitation/{_key(inviter)}/{_key(invitee)}/{when:%Y-%m-%dT%H:%M:%SZ}"
+        external_id = f"invitation/{participant_key(inviter)}/{participant_key(invitee)}/{when:%Y-%m-%dT%H:%M:%SZ}"
         record = _message(path, line, external_id, when, summary)
         record.direction = direction
         record.participants = [other] if other.name or other.profile_url else []
@@ -377,7 +367,7 @@ def parse_invitations(data: bytes, path: str) -> ParseResult:
 
 def parse_positions(data: bytes, path: str) -> LinkedInResult:
     """The export owner's own jobs; "Jan 2020" is read as 1 January 2020."""
-    table = _table(data, path, ("Company Name", "Title"), "a LinkedIn Positions.csv")
+    table = required_table(data, path, ("Company Name", "Title"), "a LinkedIn Positions.csv")
     result = LinkedInResult(skipped=list(table.notes))
     for line, cells in table.rows:
         company = one_line(table.get(cells, "Company Name"))
@@ -407,126 +397,7 @@ def _month(
         return None
 
 
-# Endorsement_Received_Info.csv and Recommendations_Received.csv ------------------------
-
-
-def _stable_id(kind: str, *parts: str) -> str:
-    digest = hashlib.sha256("\x00".join(part.casefold() for part in parts).encode()).hexdigest()
-    return f"{kind}/{digest[:32]}"
-
-
-def _day(
-    table: Table, cells: list[str], column: str, line: int, result: ParseResult
-) -> dt.date | None:
-    """The UTC date of a LinkedIn date ("2023/06/05 15:47:58 UTC", "06/22/21", "2024-01-15")."""
-    text = table.get(cells, column)
-    try:
-        return csv_text.parse_datetime(_SLASHED_DAY.sub(r"\1-\2-\3", text)).date()
-    except ValueError:
-        result.errors.append(RecordError(table.path, line, column, f"{text!r} is not a date"))
-        return None
-
-
-def _giver(table: Table, cells: list[str], first: str, last: str, url: str) -> Participant:
-    name = " ".join(one_line(table.get(cells, c)).strip(" ,") for c in (first, last)).strip()
-    link = table.get(cells, url).strip() if url else ""
-    return Participant(name=name, profile_url=link)
-
-
-def parse_endorsements(data: bytes, path: str) -> ParseResult:
-    """One endorsement received per accepted row of Endorsement_Received_Info.csv."""
-    table = _table(
-        data,
-        path,
-        ("Endorsement Date", "Skill Name", "Endorser First Name"),
-        "a LinkedIn Endorsement_Received_Info.csv",
-    )
-    result = ParseResult(skipped=list(table.notes))
-    for line, cells in table.rows:
-        status = table.get(cells, "Endorsement Status").strip().upper()
-        if status and status != "ACCEPTED":
-            result.skipped.append(
-                RecordError(path, line, "Endorsement Status", f"{status.lower()}, not accepted")
-            )
-            continue
-        giver = _giver(
-            table, cells, "Endorser First Name", "Endorser Last Name", "Endorser Public Url"
-        )
-        if not (giver.name or giver.profile_url):
-            result.errors.append(RecordError(path, line, "Endorser First Name", "no endorser"))
-            continue
-        day = _day(table, cells, "Endorsement Date", line, result)
-        if day is None:
-            continue
-        skill = one_line(table.get(cells, "Skill Name"))
-        result.values.append(
-            ValueRecord(
-                source=SOURCE,
-                path=path,
-                line=line,
-                external_id=_stable_id("endorsement", _key(giver), skill),
-                kind="endorsement",
-                occurred_on=day,
-                description=skill,
-                giver=giver,
-                weight=ENDORSEMENT_WEIGHT,
-            )
-        )
-    return result
-
-
-def parse_recommendations(data: bytes, path: str) -> ParseResult:
-    """One recommendation received per visible (or hidden) row of
-    Recommendations_Received.csv; LinkedIn gives the recommender's name, not their URL."""
-    table = _table(
-        data,
-        path,
-        ("First Name", "Last Name", "Text", "Creation Date"),
-        "a LinkedIn Recommendations_Received.csv",
-    )
-    result = ParseResult(skipped=list(table.notes))
-    for line, cells in table.rows:
-        status = table.get(cells, "Status").strip().upper()
-        if status and status not in {"VISIBLE", "HIDDEN"}:
-            result.skipped.append(RecordError(path, line, "Status", f"{status.lower()}"))
-            continue
-        giver = _giver(table, cells, "First Name", "Last Name", "")
-        if not giver.name:
-            result.errors.append(RecordError(path, line, "First Name", "no recommender"))
-            continue
-        day = _day(table, cells, "Creation Date", line, result)
-        if day is None:
-            continue
-        text = one_line(table.get(cells, "Text"))
-        if len(text) > DESCRIPTION_LENGTH:
-            text = text[: DESCRIPTION_LENGTH - 1].rstrip() + "…"
-        result.values.append(
-            ValueRecord(
-                source=SOURCE,
-                path=path,
-                line=line,
-                external_id=_stable_id("recommendation", _key(giver), day.isoformat()),
-                kind="recommendation",
-                occurred_on=day,
-                description=text,
-                giver=giver,
-                weight=RECOMMENDATION_WEIGHT,
-            )
-        )
-    return result
-
-
 # The export as a whole ----------------------------------------------------------------
-
-
-def _table(data: bytes, path: str, required: tuple[str, ...], what: str) -> Table:
-    rows = csv_text.read_rows(data, path)
-    keys = {csv_text.header_key(name) for name in required}
-    header = csv_text.find_header(rows, lambda found: keys <= found)
-    if header is None:
-        columns = ", ".join(f"'{name}'" for name in required)
-        raise ImportFileError(path, f"no {columns} columns: is this {what}?")
-    return csv_text.table_at(rows, header)
 
 
 _PARSERS: dict[str, Callable[[bytes, str], ParseResult]] = {
