@@ -15,6 +15,7 @@ from kithkin.api.people import today_of
 from kithkin.api.responses import reading, writing
 from kithkin.dates import parse_date, parse_every
 from kithkin.models import FollowUp, Network
+from kithkin.queries.followups import follow_ups_listed
 from kithkin.schemas.base import Page
 from kithkin.schemas.followups import (
     FollowUpChange,
@@ -62,12 +63,8 @@ def list_all(
     limit: paging.Limit = paging.DEFAULT_LIMIT,
 ) -> Page[FollowUpOut]:
     found = grant(request)
-    rows = FollowUp.objects.filter(network=found.network).prefetch_related("people")
-    if person is not None:
-        rows = rows.filter(people=access.person_for(found.actor.user, found.network, person))
-    rows = rows.filter(done_at__isnull=status != "done")
-    if status == "due":
-        rows = rows.filter(due_on__lte=today_of(found))
+    who = access.person_for(found.actor.user, found.network, person) if person is not None else None
+    rows = follow_ups_listed(found.network, status=status, today=today_of(found), person=who)
     ordering = LATEST_DONE if status == "done" else SOONEST
     follow_ups, following = paging.page_of(rows, ordering, cursor, limit)
     return paging.page(request, response, [FollowUpOut.of(f) for f in follow_ups], following)

@@ -15,7 +15,8 @@ from kithkin.api.auth import grant
 from kithkin.api.people import today_of
 from kithkin.api.responses import reading, writing
 from kithkin.errors import InvalidInput
-from kithkin.models import Interaction, InteractionParticipant
+from kithkin.models import Interaction
+from kithkin.queries.interactions import interactions_listed
 from kithkin.schemas.base import Page
 from kithkin.schemas.interactions import InteractionDetailOut, InteractionIn
 from kithkin.services.interactions import log_interaction, occurred_at_on
@@ -25,10 +26,6 @@ router = Router(tags=["interactions"])
 NEWEST_FIRST = paging.Ordering(
     "newest", (paging.Key("occurred_at", descending=True),), descending_id=True
 )
-
-
-def _midnight(day: dt.date, zone: str) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time.min, tzinfo=clock.zone(zone))
 
 
 @router.get(
@@ -50,18 +47,8 @@ def list_all(
     """Newest first, each with everyone who took part."""
     found = grant(request)
     network, zone = found.network, found.network.time_zone
-    rows = Interaction.objects.filter(network=network).prefetch_related("participants")
-    if person is not None:
-        who = access.person_for(found.actor.user, network, person)
-        rows = rows.filter(
-            pk__in=InteractionParticipant.objects.filter(person=who).values("interaction_id")
-        )
-    if kind is not None:
-        rows = rows.filter(kind=kind)
-    if since is not None:
-        rows = rows.filter(occurred_at__gte=_midnight(since, zone))
-    if until is not None:
-        rows = rows.filter(occurred_at__lt=_midnight(until + dt.timedelta(days=1), zone))
+    who = access.person_for(found.actor.user, network, person) if person is not None else None
+    rows = interactions_listed(network, person=who, kind=kind, since=since, until=until)
     interactions, following = paging.page_of(rows, NEWEST_FIRST, cursor, limit)
     items = [InteractionDetailOut.of_interaction(item, zone) for item in interactions]
     return paging.page(request, response, items, following)

@@ -14,8 +14,9 @@ from kithkin import access, clock
 from kithkin.api import etags, paging
 from kithkin.api.auth import grant
 from kithkin.api.responses import reading, writing
-from kithkin.models import Affiliation, Interaction, InteractionParticipant, Network, Person
+from kithkin.models import Affiliation, Network, Person
 from kithkin.queries.checkins import check_in_status
+from kithkin.queries.interactions import interactions_listed
 from kithkin.queries.people import TimelineEntry, person_card
 from kithkin.queries.people_list import PeopleFilter, PersonRow, matching_people
 from kithkin.schemas.base import Page
@@ -171,10 +172,7 @@ def timeline(
     """Their interactions, newest first, each with the others who took part."""
     found = grant(request)
     person = access.person_for(found.actor.user, found.network, person_id)
-    rows = Interaction.objects.filter(
-        network=found.network,
-        pk__in=InteractionParticipant.objects.filter(person=person).values("interaction_id"),
-    ).prefetch_related("participants")
+    rows = interactions_listed(found.network, person=person)
     interactions, following = paging.page_of(rows, TIMELINE, cursor, limit)
     zone = found.network.time_zone
     items = [
