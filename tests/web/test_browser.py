@@ -117,7 +117,7 @@ def sign_up(page) -> None:
 
 def test_sign_up_add_a_person_follow_up_then_done_and_snooze(page):
     sign_up(page)
-    assert page.get_by_text("Nothing due today").is_visible()
+    expect(page.get_by_text("Nothing due today")).to_be_visible()
 
     page.click("text=Add a person")
     page.fill("#id_full_name", "Ada Lovelace")
@@ -128,13 +128,13 @@ def test_sign_up_add_a_person_follow_up_then_done_and_snooze(page):
     page.fill("#id_what_matters", "Her compiler project")
     page.locator("main").get_by_role("button", name="Add", exact=True).click()
     page.wait_for_url(re.compile(r".*/people/\d+/$"))
-    assert page.get_by_role("heading", name="Ada Lovelace").is_visible()
-    assert page.get_by_text("CTO at Analytical Engines").first.is_visible()
+    expect(page.get_by_role("heading", name="Ada Lovelace")).to_be_visible()
+    expect(page.get_by_text("CTO at Analytical Engines").first).to_be_visible()
 
     page.fill("#id_summary", "Talked about her compiler project")
-    page.click("text=Log it")
-    page.wait_for_load_state("networkidle")
-    assert page.locator(".timeline").get_by_text("Talked about her compiler project").is_visible()
+    with page.expect_navigation():
+        page.click("text=Log it")
+    expect(page.locator(".timeline").get_by_text("Talked about her compiler project")).to_be_visible()
 
     today = local_today().isoformat()
     for title in ("Send her the paper", "Book a coffee"):
@@ -170,10 +170,10 @@ def test_search_as_you_type(page, owner, network):
     make_person(network, "Grace Hopper", organization="US Navy")
     log_in(page, with_password(owner).username)
     page.goto("/people/")
-    assert page.locator("#people-results").get_by_text("Grace Hopper").is_visible()
+    expect(page.locator("#people-results").get_by_text("Grace Hopper")).to_be_visible()
     page.fill("#people-q", "engines")
     expect(page.locator("#people-results")).not_to_contain_text("Grace Hopper")
-    assert page.locator("#people-results").get_by_text("Ada Lovelace").is_visible()
+    expect(page.locator("#people-results").get_by_text("Ada Lovelace")).to_be_visible()
     assert "q=engines" in page.url  # the search is in the address, shareable and back-able
 
 
@@ -196,13 +196,13 @@ def test_invite_a_viewer_who_then_cannot_change_anything(
     viewer_page.click("button:has-text('Join')")
     viewer_page.wait_for_url(re.compile(r".*/today/$"))
     assert Membership.objects.get(user=outsider, network=network).role == "viewer"
-    assert viewer_page.get_by_text("view only").is_visible()
-    assert viewer_page.locator("#plan").get_by_text("Send the paper").is_visible()
+    expect(viewer_page.get_by_text("view only")).to_be_visible()
+    expect(viewer_page.locator("#plan").get_by_text("Send the paper")).to_be_visible()
     assert viewer_page.get_by_role("button", name="Done").count() == 0
     assert viewer_page.get_by_text("Add a person").count() == 0
     response = viewer_page.goto(f"/people/{ada.pk}/edit/")
     assert response.status == 403
-    assert viewer_page.get_by_role("heading", name="Not allowed").is_visible()
+    expect(viewer_page.get_by_role("heading", name="Not allowed")).to_be_visible()
     other.close()
 
 
@@ -262,7 +262,7 @@ def test_every_main_page_fits_a_phone(browser, live_server, owner, network):
         width = phone.evaluate("document.documentElement.scrollWidth")
         assert width <= 375, f"{url} is {width}px wide on a 375px phone"
     phone.goto("/today/")
-    assert phone.get_by_role("button", name="Done").first.is_visible()
+    expect(phone.get_by_role("button", name="Done").first).to_be_visible()
     phone.wait_for_load_state("networkidle")
     context.close()
 

@@ -52,8 +52,8 @@ def test_sign_up_import_triage_then_a_plan_to_act_on_and_undo(page):
     page.wait_for_url(re.compile(r".*/triage/$"))
     expect(page.locator("main")).to_contain_text("no conversation recorded")
     expect(page.locator("main")).to_contain_text("connected 2 years ago")
-    page.get_by_role("button", name=re.compile(r"Accept all 28 suggestions")).click()
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():  # the POST, its redirect and the page after it
+        page.get_by_role("button", name=re.compile(r"Accept all 28 suggestions")).click()
     assert not Person.objects.filter(is_self=False, circle__isnull=True).exists()
     due = Person.objects.filter(is_self=False, check_in_due_on__lte=dt.date(2026, 12, 7))
     assert due.count() == 8  # connected in the last three years: occasional, overdue
