@@ -134,7 +134,9 @@ def test_sign_up_add_a_person_follow_up_then_done_and_snooze(page):
     page.fill("#id_summary", "Talked about her compiler project")
     with page.expect_navigation():
         page.click("text=Log it")
-    expect(page.locator(".timeline").get_by_text("Talked about her compiler project")).to_be_visible()
+    expect(
+        page.locator(".timeline").get_by_text("Talked about her compiler project")
+    ).to_be_visible()
 
     today = local_today().isoformat()
     for title in ("Send her the paper", "Book a coffee"):
