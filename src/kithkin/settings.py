@@ -220,9 +220,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "ninja",  # the API's docs page from its own static files, not a CDN
+    "django_tasks",
+    "django_tasks_db",  # the task queue in Kithkin's own database (`kith worker`)
     "kithkin.apps.KithkinConfig",
 ]
 AUTH_USER_MODEL = "kithkin.User"
+# Background work (`kith worker`, and the one `kith serve` starts): django-tasks' queue in
+# Kithkin's own database, so a single-command install needs no broker (docs/architecture.md).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",

@@ -1,6 +1,7 @@
 """Kithkin's domain model, one module per aggregate (DESIGN.md §2)."""
 
 from kithkin.models.accounts import Attempt, User
+from kithkin.models.changes import Change, ChangeCursor
 from kithkin.models.duplicates import DismissedDuplicate, DuplicateCandidate, DuplicateScan
 from kithkin.models.events import Attendance, Event
 from kithkin.models.followups import FollowUp
@@ -18,13 +19,17 @@ from kithkin.models.relationships import Relationship
 from kithkin.models.tags import Tag
 from kithkin.models.tokens import AccessToken, Scope
 from kithkin.models.undo import UndoableAction
+from kithkin.models.worker import Claim, WorkerBeat
 
 __all__ = [
     "AccessToken",
     "Affiliation",
     "Attempt",
     "Attendance",
+    "Change",
+    "ChangeCursor",
     "Circle",
+    "Claim",
     "ContactPoint",
     "DismissedDuplicate",
     "DuplicateCandidate",
@@ -52,4 +57,5 @@ __all__ = [
     "UndoableAction",
     "User",
     "ValueExchange",
+    "WorkerBeat",
 ]

@@ -1,0 +1,46 @@
+"""The change seam: one row per change a service made, written inside its transaction.
+
+Whatever reacts to changes (derived state, webhooks, later history and sync) reads these
+rows instead of being called from every service: a service says *what* changed, once, and
+never knows who listens (``services.changes``). Each consumer keeps its own cursor, so a
+slow or failing consumer holds back nobody else, and nothing is lost when the worker is
+down: the rows wait.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from kithkin.clock import now
+
+
+class Change(models.Model):
+    network = models.ForeignKey("kithkin.Network", on_delete=models.CASCADE, related_name="changes")
+    # What happened, as "<record>.<verb>": "person.created", "interaction.logged" …
+    # (the catalogue is services.changes.KINDS; webhooks subscribe to these names).
+    kind = models.CharField(max_length=50)
+    record_id = models.BigIntegerField(null=True, blank=True)
+    person_ids = models.JSONField(default=list, blank=True)  # the people it touched
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    occurred_at = models.DateTimeField(default=now)
+    data = models.JSONField(default=dict, blank=True)  # what a listener needs to know
+
+    class Meta:
+        indexes = [models.Index(fields=["network", "id"], name="change_network_order")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.record_id}"
+
+
+class ChangeCursor(models.Model):
+    """How far one consumer has read the changes (the last ``Change.id`` it handled)."""
+
+    consumer = models.CharField(max_length=100, unique=True)
+    last_id = models.BigIntegerField(default=0)
+    updated_at = models.DateTimeField(default=now)
+
+    def __str__(self) -> str:
+        return f"{self.consumer} @ {self.last_id}"

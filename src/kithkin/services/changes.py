@@ -1,0 +1,104 @@
+"""The change seam (``models.changes``): services record what changed; consumers react.
+
+A service calls ``record(...)`` inside its own transaction, so a change is recorded if and
+only if it happened. Consumers register with ``@consumer(name)`` and receive the changes
+after their cursor, in order, in batches; the worker's ``changes`` job drives them
+(``dispatch``). A consumer that raises keeps its cursor and gets the same batch again
+next time (consumers are idempotent).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+
+from kithkin import clock
+
+if TYPE_CHECKING:
+    from kithkin.models import Change, Network, User
+
+log = logging.getLogger(__name__)
+
+# The catalogue of change kinds: the names webhooks subscribe to, with what they mean.
+KINDS: dict[str, str] = {
+    "person.created": "a person was added",
+    "person.updated": "a person's details changed",
+    "person.archived": "a person was archived",
+    "interaction.logged": "an interaction was logged",
+    "follow_up.created": "a follow-up was created",
+    "follow_up.done": "a follow-up was done",
+    "value.recorded": "value given or received was recorded",
+    "opportunity.shared": "an opportunity was shared with someone",
+}
+
+Handler = Callable[["Sequence[Change]"], None]
+CONSUMERS: dict[str, Handler] = {}
+
+
+def record(
+    network: Network,
+    kind: str,
+    *,
+    actor: User | None = None,
+    record_id: int | None = None,
+    person_ids: Iterable[int] = (),
+    data: dict[str, object] | None = None,
+) -> Change:
+    from kithkin.models import Change
+
+    if kind not in KINDS:
+        raise ValueError(f"unknown change kind {kind!r} (add it to services.changes.KINDS)")
+    return Change.objects.create(
+        network=network,
+        kind=kind,
+        actor=actor,
+        record_id=record_id,
+        person_ids=sorted(set(person_ids)),
+        data=data or {},
+        occurred_at=clock.now(),
+    )
+
+
+def consumer(name: str) -> Callable[[Handler], Handler]:
+    def register(handler: Handler) -> Handler:
+        CONSUMERS[name] = handler
+        return handler
+
+    return register
+
+
+def pending(name: str, *, limit: int = 500) -> list[Change]:
+    from kithkin.models import Change, ChangeCursor
+
+    cursor = ChangeCursor.objects.filter(consumer=name).first()
+    after = cursor.last_id if cursor else 0
+    return list(Change.objects.filter(id__gt=after).order_by("id")[:limit])
+
+
+def advance(name: str, last_id: int) -> None:
+    from kithkin.models import ChangeCursor
+
+    ChangeCursor.objects.update_or_create(
+        consumer=name, defaults={"last_id": last_id, "updated_at": clock.now()}
+    )
+
+
+def dispatch(*, limit: int = 500) -> int:
+    """Give every consumer its pending changes, one batch each; how many were handled."""
+    handled = 0
+    for name, handler in CONSUMERS.items():
+        batch = pending(name, limit=limit)
+        if not batch:
+            continue
+        try:
+            with transaction.atomic():
+                handler(batch)
+                advance(name, batch[-1].pk)
+        except Exception:  # one consumer's failure holds back only itself
+            log.exception("change consumer %s failed; it will get the batch again", name)
+            continue
+        handled += len(batch)
+    return handled
