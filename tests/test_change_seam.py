@@ -69,3 +69,44 @@ def test_a_claim_is_taken_once(db):
     jobs.finish("digest:1:2026-12-07")
     claim = Claim.objects.get()
     assert claim.worker_id == "a" and claim.done_at is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_change_committed_late_is_not_skipped(consumers):
+    """PostgreSQL hands out ids before commit: a change with a lower id can become visible
+    after one with a higher id. The consumer must not read past it while it is in flight."""
+    import threading
+
+    from django.db import connection
+
+    from tests import factories
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite commits one writer at a time, so in id order")
+    owner = factories.make_user("owner")
+    network = factories.network_of(owner)
+    seen: list[str] = []
+    changes.consumer("log")(lambda batch: seen.extend(c.kind for c in batch))
+    recorded, release = threading.Event(), threading.Event()
+
+    def slow_writer() -> None:
+        from django.db import connection as own
+
+        try:
+            with transaction.atomic():
+                changes.record(network, "follow_up.created")  # the lower id
+                recorded.set()
+                release.wait(10)
+        finally:
+            own.close()
+
+    writer = threading.Thread(target=slow_writer)
+    writer.start()
+    assert recorded.wait(10)
+    changes.record(network, "follow_up.done")  # a higher id, committed first
+    changes.dispatch()
+    assert seen == []  # not past the change still in flight
+    release.set()
+    writer.join()
+    changes.dispatch()
+    assert seen == ["follow_up.created", "follow_up.done"]

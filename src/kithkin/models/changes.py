@@ -27,9 +27,17 @@ class Change(models.Model):
     )
     occurred_at = models.DateTimeField(default=now)
     data = models.JSONField(default=dict, blank=True)  # what a listener needs to know
+    # PostgreSQL: the writing transaction's id. Ids are handed out before commit, so a
+    # change can become visible after one with a higher id; consumers read in
+    # (transaction_id, id) order and only transactions that have ended
+    # (services.changes.pending). SQLite has one writer at a time: ids commit in order.
+    transaction_id = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["network", "id"], name="change_network_order")]
+        indexes = [
+            models.Index(fields=["network", "id"], name="change_network_order"),
+            models.Index(fields=["transaction_id", "id"], name="change_commit_order"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.record_id}"
@@ -40,6 +48,7 @@ class ChangeCursor(models.Model):
 
     consumer = models.CharField(max_length=100, unique=True)
     last_id = models.BigIntegerField(default=0)
+    last_transaction_id = models.BigIntegerField(default=0)  # PostgreSQL's order, see Change
     updated_at = models.DateTimeField(default=now)
 
     def __str__(self) -> str:

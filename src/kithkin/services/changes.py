@@ -13,7 +13,8 @@ import logging
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Q
 
 from kithkin import clock
 
@@ -52,6 +53,7 @@ def record(
     if kind not in KINDS:
         raise ValueError(f"unknown change kind {kind!r} (add it to services.changes.KINDS)")
     return Change.objects.create(
+        transaction_id=_writing_transaction_id(),
         network=network,
         kind=kind,
         actor=actor,
@@ -70,19 +72,65 @@ def consumer(name: str) -> Callable[[Handler], Handler]:
     return register
 
 
+def _writing_transaction_id() -> int | None:
+    """PostgreSQL: this transaction's id (see ``pending``); None on SQLite."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_current_xact_id()::text::bigint")
+        return int(cursor.fetchone()[0])
+
+
+def _transaction_ids() -> tuple[int, int | None] | None:
+    """PostgreSQL: (the oldest transaction still running, this one's if it wrote); None on
+    SQLite, whose writers commit one at a time and so in id order."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint,"
+            " pg_current_xact_id_if_assigned()::text::bigint"
+        )
+        oldest_running, own = cursor.fetchone()
+    return oldest_running, own
+
+
 def pending(name: str, *, limit: int = 500) -> list[Change]:
+    """The changes ``name`` has not handled, in commit-safe order.
+
+    On PostgreSQL a change is read only once every transaction that could still commit a
+    change ordered before it has ended: changes are ordered by their transaction's id and
+    read below the oldest transaction still running, so none appears behind the cursor
+    later. (The reader's own uncommitted changes count as ended for itself.)
+    """
     from kithkin.models import Change, ChangeCursor
 
     cursor = ChangeCursor.objects.filter(consumer=name).first()
-    after = cursor.last_id if cursor else 0
-    return list(Change.objects.filter(id__gt=after).order_by("id")[:limit])
+    after_id = cursor.last_id if cursor else 0
+    ids = _transaction_ids()
+    if ids is None:
+        return list(Change.objects.filter(id__gt=after_id).order_by("id")[:limit])
+    oldest_running, own = ids
+    after_transaction = cursor.last_transaction_id if cursor else 0
+    ended = Q(transaction_id__lt=oldest_running)
+    if own is not None:
+        ended |= Q(transaction_id=own)
+    later = Q(transaction_id__gt=after_transaction) | Q(
+        transaction_id=after_transaction, id__gt=after_id
+    )
+    return list(Change.objects.filter(ended, later).order_by("transaction_id", "id")[:limit])
 
 
-def advance(name: str, last_id: int) -> None:
+def advance(name: str, last: Change) -> None:
     from kithkin.models import ChangeCursor
 
     ChangeCursor.objects.update_or_create(
-        consumer=name, defaults={"last_id": last_id, "updated_at": clock.now()}
+        consumer=name,
+        defaults={
+            "last_id": last.pk,
+            "last_transaction_id": last.transaction_id or 0,
+            "updated_at": clock.now(),
+        },
     )
 
 
@@ -96,7 +144,7 @@ def dispatch(*, limit: int = 500) -> int:
         try:
             with transaction.atomic():
                 handler(batch)
-                advance(name, batch[-1].pk)
+                advance(name, batch[-1])
         except Exception:  # one consumer's failure holds back only itself
             log.exception("change consumer %s failed; it will get the batch again", name)
             continue
