@@ -481,3 +481,23 @@ def test_searching_right_after_a_contact_point_is_added_finds_it(world):
     assert ContactPoint.objects.filter(person=world.ada).count() == 2
     found = search(world.network, "33612345678")
     assert world.ada.pk in [hit.person.pk for hit in found.people]
+
+
+@pytest.mark.parametrize(
+    ("kind", "fields", "fed"),
+    [
+        ("person.updated", ["notes"], {derived_state.SEARCH}),
+        ("person.updated", ["circle", "snoozed_until"], {derived_state.CADENCE}),
+        ("person.updated", ["pronouns", "birthday_day"], set()),
+        ("person.updated", ["tags"], {derived_state.SEARCH, derived_state.STAMP}),
+        ("interaction.logged", [], {derived_state.ADDED}),
+        ("interaction.updated", ["questions_answered_at"], set()),
+        ("interaction.updated", ["occurred_at"], {derived_state.CHECK_INS}),
+        ("person.archived", [], {derived_state.CADENCE, derived_state.PAIRS}),
+        ("organization.updated", ["website"], set()),
+        ("organization.updated", ["name"], {derived_state.SEARCH, derived_state.STAMP}),
+        ("follow_up.done", [], set()),
+    ],
+)
+def test_what_a_change_feeds_is_decided_by_its_kind_and_fields(kind, fields, fed):
+    assert derived_state.feeds(kind, {"fields": fields}) == fed
