@@ -315,14 +315,17 @@ def update_person(network: Network, actor: User, person: Person, changes: Person
     access.require_in_network(network, person)
     values = _edited_values(network, person, changes)
     tags = tag_names(changes.tags, "tags") if changes.tags is not None else None
+    changed = [name for name, value in values.items() if getattr(person, name) != value]
     values["updated_at"] = clock.now()
     for name, value in values.items():
         setattr(person, name, value)
     person.save(update_fields=list(values))
     if tags is not None:
+        held = set(person.tags.values_list("pk", flat=True))
         person.tags.set(get_or_create_tags(network, tags, "tags"))
-    fields = [name for name in values if name != "updated_at"]
-    _updated(network, actor, person, fields + (["tags"] if tags is not None else []))
+        if set(person.tags.values_list("pk", flat=True)) != held:
+            changed.append("tags")
+    _updated(network, actor, person, changed)
     person.refresh_from_db()
     return person
 
