@@ -1,4 +1,5 @@
-"""Apply an import plan: one transaction, bulk writes, derived state refreshed once.
+"""Apply an import plan: one transaction, bulk writes, one change recorded (``import.applied``,
+which brings the derived state of everyone touched up to date once).
 
 People are written by ``services.contact_records.write_contacts``, the one write path every
 record from outside takes (a single card through ``save_contact_record`` too), so an import
@@ -27,13 +28,12 @@ from kithkin.models import (
 )
 from kithkin.models.rows import PreparedRows, insert_prepared, insert_rows, prepare_rows
 from kithkin.queries.memberships import organization_key
-from kithkin.services import tallies
-from kithkin.services.checkins import count_added_interactions, refresh_check_ins
+from kithkin.services import changes, tallies
 from kithkin.services.contact_records import organizations_by_key, write_contacts
 from kithkin.services.contact_rules import fitting, one_line
+from kithkin.services.derived_state import Added, Known
 from kithkin.services.people import find_circle, joining_circle
 from kithkin.services.query_planner import refresh_statistics_after_commit
-from kithkin.services.search_index import reindex_people
 
 BATCH = 2000
 
@@ -121,15 +121,28 @@ def _apply(
     progress("value received")
     summary.values = _create_values(network, actor, plan, now)
 
-    touched = set(summary.updated) | set(summary.created if joining else ())
     progress("due dates")
-    if counted is None:  # some were written meanwhile: count everyone's again
-        refresh_check_ins(network, touched | interactions.person_ids())
-    else:  # only added: counted onto what is stored
-        refresh_check_ins(network, touched - set(counted.latest))
-        count_added_interactions(network, counted.added, counted.latest)
+    changes.record(
+        network,
+        "import.applied",
+        actor=actor,
+        person_ids={*summary.created, *summary.updated, *interactions.person_ids()},
+        data={
+            "created": len(summary.created),
+            "updated": len(summary.updated),
+            "interactions": summary.interactions,
+            "values": summary.values,
+            "circle_id": joining.pk if joining else None,
+        },
+        # Only added: counted onto what is stored; None: some were written meanwhile, so
+        # their people are counted again. The new people's documents came with their rows.
+        known=Known(
+            added=Added(counted.added, counted.latest) if counted is not None else None,
+            created=summary.created,
+            updated=summary.updated,
+        ),
+    )
     progress("search index")
-    reindex_people(network, summary.updated)
     refresh_statistics_after_commit()
     return summary
 

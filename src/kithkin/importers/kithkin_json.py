@@ -56,10 +56,10 @@ from kithkin.models import (
     User,
     ValueExchange,
 )
+from kithkin.services import changes
 from kithkin.services.accounts import is_time_zone
-from kithkin.services.checkins import refresh_check_ins
 from kithkin.services.contact_rules import organization_name, person_name, tag_key, tag_name
-from kithkin.services.search_index import reindex_people
+from kithkin.services.derived_state import Known
 
 T = TypeVar("T")
 
@@ -335,8 +335,19 @@ def _restore(network: Network, actor: User, reader: _Reader) -> RestoreSummary:
             [_pick(people, ref, at) for at, ref in reader.list_of(item, "people", where)]
         )
     _restore_after_interactions(network, actor, reader, people, orgs, tagged, interactions)
-    refresh_check_ins(network)
-    reindex_people(network)
+    changes.record(
+        network,
+        "import.applied",
+        actor=actor,
+        person_ids=[person.pk for person in people.values()],
+        data={
+            "format": "kithkin-json",
+            "created": len(people),
+            "interactions": len(interactions),
+            "follow_ups": len(follow_ups),
+        },
+        known=Known(everyone=True),  # restored into an empty network: everyone is new
+    )
     return RestoreSummary(len(people), len(interactions), len(follow_ups))
 
 

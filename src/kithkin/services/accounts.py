@@ -14,9 +14,8 @@ from kithkin import access, clock, normalize
 from kithkin.errors import InvalidInput, Throttled
 from kithkin.models import Circle, Membership, Network, Person, Role, User
 from kithkin.models.networks import DEFAULT_CIRCLES
-from kithkin.services import throttle
+from kithkin.services import changes, throttle
 from kithkin.services.contact_rules import person_name
-from kithkin.services.search_index import reindex_people
 
 # The personal network is named "<full name>'s network", at most 120 characters.
 MAX_FULL_NAME = 100
@@ -170,7 +169,9 @@ def create_network(owner: User, *, name: str, time_zone: str | None = None) -> N
         given_name=owner.first_name,
         family_name=owner.last_name,
     )
-    reindex_people(network, [me.pk])
+    changes.record(
+        network, "network.created", actor=owner, record_id=network.pk, person_ids=[me.pk]
+    )
     owner.current_network = network
     owner.save(update_fields=["current_network"])
     return network
@@ -197,12 +198,14 @@ def update_settings(
         access.require_write(user, network)
         network.phone_region = normalize.region(phone_region, "region")
         network.save(update_fields=["phone_region"])
+        changes.network_updated(network, user, ["phone_region"])
     if daily_outreach_budget is not None:
         access.require_write(user, network)
         if not 1 <= daily_outreach_budget <= 200:
             raise InvalidInput("budget", "must be between 1 and 200 check-ins a day")
         network.daily_outreach_budget = daily_outreach_budget
         network.save(update_fields=["daily_outreach_budget"])
+        changes.network_updated(network, user, ["daily_outreach_budget"])
     if time_zone is not None:
         user.time_zone = _time_zone(time_zone, "time zone")
         user.save(update_fields=["time_zone"])

@@ -10,9 +10,9 @@ from kithkin import access
 from kithkin.errors import InvalidInput
 from kithkin.models import Affiliation, Network, Organization, Person, User
 from kithkin.queries.memberships import organization_named
+from kithkin.services import changes
 from kithkin.services.contact_rules import organization_name
 from kithkin.services.contact_rules import text as text_of
-from kithkin.services.derived_state import mark_changed
 
 
 def get_or_create_organization(network: Network, name: str) -> Organization:
@@ -53,8 +53,20 @@ def add_affiliation(
         start_on=start_on,
         end_on=end_on,
     )
-    mark_changed(network, [person.pk])
+    _record(network, actor, affiliation)
     return affiliation
+
+
+def _record(network: Network, actor: User, affiliation: Affiliation) -> None:
+    """A person's ties changed: a change of theirs (``affiliations`` among its fields)."""
+    changes.record(
+        network,
+        "person.updated",
+        actor=actor,
+        record_id=affiliation.person_id,
+        person_ids=[affiliation.person_id],
+        data={"fields": ["affiliations"], "affiliation_id": affiliation.pk},
+    )
 
 
 @transaction.atomic
@@ -70,7 +82,7 @@ def end_affiliation(
         _check_end(affiliation.start_on, end_on)
     affiliation.end_on = end_on
     affiliation.save(update_fields=["end_on"])
-    mark_changed(network, [affiliation.person_id])
+    _record(network, actor, affiliation)
     return affiliation
 
 

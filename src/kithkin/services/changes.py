@@ -1,16 +1,30 @@
 """The change seam (``models.changes``): services record what changed; consumers react.
 
-A service calls ``record(...)`` inside its own transaction, so a change is recorded if and
-only if it happened. Consumers register with ``@consumer(name)`` and receive the changes
-after their cursor, in order, in batches; the worker's ``changes`` job drives them
-(``dispatch``). A consumer that raises keeps its cursor and gets the same batch again
-next time (consumers are idempotent).
+A service calls ``record(...)`` inside its own transaction, after the writes it describes,
+so a change is recorded if and only if it happened. ``record`` also keeps the derived
+state the change feeds current in that same transaction (``services.derived_state``
+decides what that is, from the kind and the fields changed): no service refreshes
+derived state itself. Inside ``collected()`` the refresh waits for the end of the block
+and runs once for the union of its changes (undo, many steps at once).
+
+Consumers register with ``@consumer(name)`` and receive the changes after their cursor,
+in order, in batches; the worker's ``changes`` job drives them (``dispatch``). A consumer
+that raises keeps its cursor and gets the same batch again next time (consumers are
+idempotent).
+
+A change names one record (``record_id``) and the people it touched (``person_ids``); a
+bulk write (archive many, tag many, an import) records one change for all of them, with
+``record_id`` None unless one record names the whole operation (the tag, the circle).
+``data`` is what a receiver would want without reading the database: ids, the names of
+the fields changed (``fields``), counts; never a secret, never a note's text.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
 from django.db import connection, transaction
@@ -20,23 +34,91 @@ from kithkin import clock
 
 if TYPE_CHECKING:
     from kithkin.models import Change, Network, User
+    from kithkin.services.derived_state import Known, Touched
 
 log = logging.getLogger(__name__)
 
-# The catalogue of change kinds: the names webhooks subscribe to, with what they mean.
+# The catalogue of change kinds, "<record>.<verb>": the names webhooks subscribe to, with
+# what they mean. ``data`` always holds ids, never text a person wrote.
 KINDS: dict[str, str] = {
-    "person.created": "a person was added",
-    "person.updated": "a person's details changed",
-    "person.archived": "a person was archived",
-    "interaction.logged": "an interaction was logged",
-    "follow_up.created": "a follow-up was created",
-    "follow_up.done": "a follow-up was done",
-    "value.recorded": "value given or received was recorded",
-    "opportunity.shared": "an opportunity was shared with someone",
+    # People
+    "person.created": "a person was added (record: the person)",
+    "person.updated": "a person's details changed (data.fields: which; contact points, "
+    "affiliations and tags count as fields); a bulk change names everyone, no record",
+    "person.archived": "a person was archived (a bulk archive names everyone, no record)",
+    "person.restored": "an archived person was brought back",
+    "person.merged": "another person was merged into this one (data.merged_id: the other, "
+    "now deleted)",
+    "person.deleted": "a person was deleted for good (person_ids: them and the people whose "
+    "shared interactions, follow-ups or links they leave)",
+    "tag.added": "a tag was put on people (record: the tag)",
+    "tag.removed": "a tag was taken off people (record: the tag)",
+    "circle.updated": "a circle's cadence changed (person_ids: the people in it)",
+    # Interactions and follow-ups
+    "interaction.logged": "an interaction was logged (data: kind, direction, source and the "
+    "event, mentorship, milestone or occasion it is linked to)",
+    "interaction.updated": "an interaction changed (data.fields: which)",
+    "interaction.deleted": "an interaction was deleted",
+    "follow_up.created": "a follow-up was created (data.follows: the follow-up it repeats)",
+    "follow_up.updated": "a follow-up's title, due date, recurrence or people changed "
+    "(data.fields)",
+    "follow_up.done": "a follow-up was done (data.next_id: a recurring one's next)",
+    "follow_up.snoozed": "a follow-up was snoozed (data.due_on: its new date)",
+    "follow_up.reopened": "a follow-up marked done was opened again (undo)",
+    "follow_up.deleted": "a follow-up was deleted",
+    # Practices
+    "value.recorded": "value given or received was recorded (data: kind, giver and "
+    "receiver ids, introduced_to_id)",
+    "value.thanked": "help received was thanked (record: the thank-you interaction; "
+    "data.exchange_ids)",
+    "value.unthanked": "thanks were undone (data.exchange_ids)",
+    "value.deleted": "an exchange was removed",
+    "opportunity.created": "an opportunity was recorded (person_ids: who brought it)",
+    "opportunity.updated": "an opportunity's status changed (data.status)",
+    "opportunity.shared": "an opportunity was shared with someone (data.share_id, interaction_id)",
+    "opportunity_share.updated": "what came of a share was recorded (data.outcome)",
+    "milestone.recorded": "a milestone or challenge was recorded (data.kind)",
+    "milestone.deleted": "a milestone was removed",
+    "event.created": "an event was added",
+    "event.updated": "an event's details changed",
+    "event.attended": "someone was met at an event (data.attendance_id; person_ids: them)",
+    "mentorship.created": "a mentorship started (data: mentor_id, mentee_id)",
+    "mentorship.updated": "a mentorship's goals or status changed (data.fields, status)",
+    "membership.joined": "I joined an organization (record: the membership; data."
+    "organization_id, organization_created)",
+    "membership.updated": "my membership's role, start or renewal date changed",
+    "membership.renewed": "I renewed a membership (data.renews_on)",
+    "membership.ended": "I left an organization (data.end_on)",
+    "organization.created": "an organization was added",
+    "organization.updated": "an organization's details changed (data.fields; person_ids: "
+    "the people affiliated)",
+    "organization.merged": "another organization was merged into this one (data.merged_id)",
+    "organization.deleted": "an organization was deleted (person_ids: whose ties went)",
+    "duplicate.dismissed": "two people were said not to be the same person",
+    "message_template.saved": "a message template was written (data.kind)",
+    "message_template.reset": "a message template went back to the default (data.kind)",
+    # The network
+    "network.created": "a network was created (with *me* in it)",
+    "network.updated": "a network's settings changed (data.fields)",
+    "invitation.created": "an invitation to the network was made (data.role)",
+    "invitation.revoked": "an invitation was withdrawn",
+    "member.joined": "someone joined the network or got a better role by invitation "
+    "(record: the membership; data.role)",
+    "member.updated": "a member's role changed (data.role)",
+    "member.removed": "a member was removed or left (data.user_id)",
+    # Bulk
+    "import.applied": "an import or a restore was applied: one change for the whole file "
+    "(person_ids: everyone it created, added to or logged with; data: format and counts)",
 }
 
 Handler = Callable[["Sequence[Change]"], None]
 CONSUMERS: dict[str, Handler] = {}
+
+
+# The changes of the current ``collected()`` block, by network, while it runs.
+_collecting: ContextVar[dict[int, Touched] | None] = ContextVar(
+    "kithkin_changes_collecting", default=None
+)
 
 
 def record(
@@ -47,12 +129,18 @@ def record(
     record_id: int | None = None,
     person_ids: Iterable[int] = (),
     data: dict[str, object] | None = None,
+    known: Known | None = None,
 ) -> Change:
+    """Record one change, after the writes it describes, and keep the derived state it
+    feeds current (now, or at the end of the ``collected()`` block). ``known``: what the
+    writer already knows of it (``derived_state.Known``: interactions only added, people
+    created with their search document), so nothing is read back."""
     from kithkin.models import Change
+    from kithkin.services import derived_state
 
     if kind not in KINDS:
         raise ValueError(f"unknown change kind {kind!r} (add it to services.changes.KINDS)")
-    return Change.objects.create(
+    change = Change.objects.create(
         transaction_id=_writing_transaction_id(),
         network=network,
         kind=kind,
@@ -62,6 +150,43 @@ def record(
         data=data or {},
         occurred_at=clock.now(),
     )
+    found = derived_state.touched(change, network, known)
+    pending = _collecting.get()
+    if pending is None:
+        derived_state.apply(found)
+    elif network.pk in pending:
+        pending[network.pk].include(found)
+    else:
+        pending[network.pk] = found
+    return change
+
+
+def network_updated(network: Network, actor: User | None, fields: list[str]) -> Change:
+    """Record that the network's settings ``fields`` changed."""
+    return record(
+        network, "network.updated", actor=actor, record_id=network.pk, data={"fields": fields}
+    )
+
+
+@contextmanager
+def collected() -> Iterator[None]:
+    """Inside the block, the derived state the changes feed is brought up to date once,
+    at its end, for all of them (still inside the caller's transaction). A block that
+    raises refreshes nothing: its writes roll back with the caller's transaction. Nested,
+    the outermost block refreshes."""
+    from kithkin.services import derived_state
+
+    if _collecting.get() is not None:
+        yield
+        return
+    pending: dict[int, Touched] = {}
+    token = _collecting.set(pending)
+    try:
+        yield
+    finally:
+        _collecting.reset(token)
+    for found in pending.values():
+        derived_state.apply(found)
 
 
 def consumer(name: str) -> Callable[[Handler], Handler]:

@@ -4,7 +4,8 @@ Due = latest interaction with the person (any kind, any source) + cadence; never
 interacted: from when they were connected or added. A snooze only moves it later. No
 cadence: never due. The result is stored on Person (``last_interaction_at``,
 ``check_in_due_on``) so the agenda reads an index instead of a million interactions;
-every write that changes an input calls :func:`refresh_check_ins`.
+a write that changes an input records the change (``services.changes``) and
+``services.derived_state`` calls these functions for the people it touched.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from django.db import transaction
 from kithkin import access, normalize
 from kithkin.errors import InvalidInput, NotFound
 from kithkin.models import ContactPoint, Network, Person, User
-from kithkin.services.derived_state import mark_changed
+from kithkin.services import changes
 
 # What a user adds by hand; social profiles come in as URLs.
 KINDS = (ContactPoint.Kind.EMAIL, ContactPoint.Kind.PHONE, ContactPoint.Kind.URL)
@@ -60,8 +60,20 @@ def add_contact_point(
         normalized=key,
         is_primary=not same_kind.exists(),
     )
-    mark_changed(network, [person.pk])
+    _record(network, actor, person.pk, point.pk)
     return point
+
+
+def _record(network: Network, actor: User, person_id: int, point_id: int) -> None:
+    """A contact point changed: a change of its person (``contact_points`` among its fields)."""
+    changes.record(
+        network,
+        "person.updated",
+        actor=actor,
+        record_id=person_id,
+        person_ids=[person_id],
+        data={"fields": ["contact_points"], "contact_point_id": point_id},
+    )
 
 
 @transaction.atomic
@@ -72,6 +84,7 @@ def remove_contact_point(network: Network, actor: User, point: ContactPoint) -> 
     if current is None:
         raise NotFound(f"No contact point #{point.pk} in {network.name}.")
     access.require_in_network(network, current.person)
+    removed = current.pk
     current.delete()
     if current.is_primary:
         successor = (
@@ -82,7 +95,7 @@ def remove_contact_point(network: Network, actor: User, point: ContactPoint) -> 
         if successor is not None:
             successor.is_primary = True
             successor.save(update_fields=["is_primary"])
-    mark_changed(network, [current.person_id])
+    _record(network, actor, current.person_id, removed)
 
 
 @transaction.atomic

@@ -29,7 +29,7 @@ from kithkin.importers.records import ContactRecord, RecordError
 from kithkin.models import Affiliation, Circle, ContactPoint, Network, Organization, Person, User
 from kithkin.models.rows import insert_rows
 from kithkin.queries.memberships import organization_key
-from kithkin.services.checkins import refresh_check_ins
+from kithkin.services import changes
 from kithkin.services.contact_rules import (
     clean_record,
     current_fields,
@@ -41,7 +41,7 @@ from kithkin.services.contact_rules import (
     tag_key,
 )
 from kithkin.services.people import joining_circle
-from kithkin.services.search_index import reindex_people, search_document
+from kithkin.services.search_index import search_document
 from kithkin.services.tags import ensure_tags
 
 BATCH = 2000
@@ -104,8 +104,9 @@ def write_contacts(
 ) -> Written:
     """Write ``contacts`` in bulk statements: new people (joining ``circle``), then every
     contact point, job, tag and blank field. The caller holds the transaction, has checked
-    access, and refreshes derived state. Values were cleaned by ``contact_rules``; one that
-    does not fit its column is refused here (InvalidInput), never cut."""
+    access, and records the change (``services.changes``: the derived state follows).
+    Values were cleaned by ``contact_rules``; one that does not fit its column is refused
+    here (InvalidInput), never cut."""
     progress("people")
     written = Written()
     creating = [c for c in contacts if c.action == "new"]
@@ -466,15 +467,42 @@ def save_contact_record(
     now = clock.now()
     written = write_contacts(network, [planned], now=now, circle=joining_circle(network))
     touched = written.created + written.updated
-    if touched:
-        refresh_check_ins(network, touched)
-        reindex_people(network, touched)
     assert planned.person_id is not None
+    if written.created:
+        changes.record(
+            network,
+            "person.created",
+            actor=actor,
+            record_id=planned.person_id,
+            person_ids=[planned.person_id],
+        )
+    elif written.updated:
+        changes.record(
+            network,
+            "person.updated",
+            actor=actor,
+            record_id=planned.person_id,
+            person_ids=[planned.person_id],
+            data={"fields": _fields_added(planned)},
+        )
     return SavedContact(
         person=Person.objects.get(pk=planned.person_id),
         created=bool(written.created),
         changed=bool(touched),
     )
+
+
+def _fields_added(planned: ContactToSave) -> list[str]:
+    """The names of what a record added to someone known, as ``person.updated`` says them."""
+    fields = list(planned.fills)
+    for present, name in (
+        (planned.points, "contact_points"),
+        (planned.jobs, "affiliations"),
+        (planned.tags, "tags"),
+    ):
+        if present:
+            fields.append(name)
+    return fields
 
 
 def _additions(person: Person, record: ContactRecord, points: list[PlannedPoint]) -> ContactToSave:

@@ -25,7 +25,7 @@ from kithkin.models import (
     Person,
     User,
 )
-from kithkin.services import undo
+from kithkin.services import changes, undo
 from kithkin.services.affiliations import get_or_create_organization
 from kithkin.services.drafts import DraftContext, render_draft
 from kithkin.services.followups import add_follow_up
@@ -130,6 +130,7 @@ def add_event(network: Network, actor: User, fields: EventFields) -> Event:
     )
     if tags:
         event.tags.set(tags)
+    changes.record(network, "event.created", actor=actor, record_id=event.pk)
     return event
 
 
@@ -147,6 +148,13 @@ def update_event(network: Network, actor: User, event: Event, fields: EventField
     event.organizer = get_or_create_organization(network, organizer) if organizer else None
     event.save()
     event.tags.set(tags)
+    changes.record(
+        network,
+        "event.updated",
+        actor=actor,
+        record_id=event.pk,
+        data={"fields": [*values, "organizer", "tags"]},
+    )
     return event
 
 
@@ -254,9 +262,19 @@ def meet_at_event(
     attendance, new_attendance = Attendance.objects.get_or_create(
         event=event, person=person, defaults={"note": note}
     )
-    if not new_attendance and note and note not in attendance.note:
+    noted = not new_attendance and note and note not in attendance.note
+    if noted:
         attendance.note = f"{attendance.note}\n{note}".strip()
         attendance.save(update_fields=["note"])
+    if new_attendance or noted:
+        changes.record(
+            network,
+            "event.attended",
+            actor=actor,
+            record_id=event.pk,
+            person_ids=[person.pk],
+            data={"attendance_id": attendance.pk, "new": new_attendance},
+        )
     with undo.unrecorded():  # meeting someone adds an attendance and a follow-up too
         interaction = log_interaction(
             network,

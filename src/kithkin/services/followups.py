@@ -11,7 +11,7 @@ from kithkin import access, clock
 from kithkin.dates import Every, every_from_rrule
 from kithkin.errors import InvalidInput, NotFound
 from kithkin.models import FollowUp, Interaction, Network, Person, User
-from kithkin.services import undo
+from kithkin.services import changes, undo
 
 
 def _require_in_network(network: Network, follow_up: FollowUp) -> None:
@@ -60,7 +60,19 @@ def add_follow_up(
         created_by=actor,
     )
     follow_up.people.set(people)
+    _record(network, actor, "follow_up.created", follow_up)
     return follow_up
+
+
+def _record(network: Network, actor: User, kind: str, follow_up: FollowUp, **data: object) -> None:
+    changes.record(
+        network,
+        kind,
+        actor=actor,
+        record_id=follow_up.pk,
+        person_ids=follow_up.people.values_list("pk", flat=True),
+        data=data,
+    )
 
 
 @transaction.atomic
@@ -79,6 +91,13 @@ def complete_follow_up(
         following = _schedule_next(network, actor, follow_up, today)
         if following is not None:
             undo.step("delete_follow_up", id=following.pk)
+        _record(
+            network,
+            actor,
+            "follow_up.done",
+            follow_up,
+            **({"next_id": following.pk} if following is not None else {}),
+        )
     return following
 
 
@@ -100,6 +119,7 @@ def _schedule_next(
         created_by=actor,
     )
     following.people.set(follow_up.people.all())
+    _record(network, actor, "follow_up.created", following, follows=follow_up.pk)
     return following
 
 
@@ -117,6 +137,7 @@ def snooze_follow_up(
         undo.step("set_follow_up_due", id=follow_up.pk, due_on=follow_up.due_on.isoformat())
         follow_up.due_on = until
         follow_up.save(update_fields=["due_on"])
+        _record(network, actor, "follow_up.snoozed", follow_up, due_on=until.isoformat())
     return follow_up
 
 
@@ -157,6 +178,9 @@ def edit_follow_up(
     if people is not None:
         _people(network, people)
         follow_up.people.set(people)
+        changed.append("people")
+    if changed:
+        _record(network, actor, "follow_up.updated", follow_up, fields=changed)
     return follow_up
 
 
@@ -164,4 +188,7 @@ def edit_follow_up(
 def delete_follow_up(network: Network, actor: User, follow_up: FollowUp) -> None:
     access.require_write(actor, network)
     _require_in_network(network, follow_up)
+    people = list(follow_up.people.values_list("pk", flat=True))
+    deleted = follow_up.pk
     follow_up.delete()
+    changes.record(network, "follow_up.deleted", actor=actor, record_id=deleted, person_ids=people)

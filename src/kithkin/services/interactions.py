@@ -19,8 +19,8 @@ from kithkin.models import (
     Person,
     User,
 )
-from kithkin.services import tallies, undo
-from kithkin.services.checkins import count_added_interactions, refresh_check_ins
+from kithkin.services import changes, tallies, undo
+from kithkin.services.derived_state import Added, Known
 
 
 def occurred_at_on(
@@ -145,10 +145,24 @@ def _create_interaction(
         external_id=external_id,
         occurred_at=occurred_at,
     )
-    count_added_interactions(
+    ids = [person.pk for person in people]
+    links = {"event_id": event, "mentorship_id": mentorship, "milestone_id": milestone}
+    changes.record(
         network,
-        {person.pk: added for person in people},
-        {person.pk: occurred_at for person in people},
+        "interaction.logged",
+        actor=actor,
+        record_id=interaction.pk,
+        person_ids=ids,
+        data={
+            "kind": kind,
+            "direction": direction,
+            "source": source,
+            **{name: linked.pk for name, linked in links.items() if linked is not None},
+            **({"occasion": occasion} if occasion else {}),
+        },
+        known=Known(
+            added=Added(dict.fromkeys(ids, added), dict.fromkeys(ids, occurred_at)),
+        ),
     )
     return interaction
 
@@ -182,5 +196,8 @@ def delete_interaction(network: Network, actor: User, interaction: Interaction) 
     if interaction.network_id != network.pk:
         raise NotFound(f"No interaction #{interaction.pk} in {network.name}.")
     people = list(interaction.participants.values_list("pk", flat=True))
+    deleted = interaction.pk
     interaction.delete()
-    refresh_check_ins(network, people)
+    changes.record(
+        network, "interaction.deleted", actor=actor, record_id=deleted, person_ids=people
+    )

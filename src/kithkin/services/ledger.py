@@ -17,7 +17,7 @@ from kithkin import access, clock
 from kithkin.errors import InvalidInput
 from kithkin.models import Interaction, Network, Person, User, ValueExchange
 from kithkin.queries.people import me_in
-from kithkin.services import undo
+from kithkin.services import changes, undo
 from kithkin.services.interactions import log_interaction, occurred_at_on
 
 DESCRIPTION_LENGTH = 1000
@@ -84,7 +84,7 @@ def _create_exchange(
         access.require_in_network(network, person)
     if giver.pk == receiver.pk:
         raise InvalidInput("person", "giver and receiver are the same person")
-    return ValueExchange.objects.create(
+    exchange = ValueExchange.objects.create(
         network=network,
         giver=giver,
         receiver=receiver,
@@ -96,6 +96,21 @@ def _create_exchange(
         interaction=interaction,
         created_by=actor,
     )
+    changes.record(
+        network,
+        "value.recorded",
+        actor=actor,
+        record_id=exchange.pk,
+        person_ids=[giver.pk, receiver.pk, *([introduced_to.pk] if introduced_to else [])],
+        data={
+            "kind": exchange.kind,
+            "giver_id": giver.pk,
+            "receiver_id": receiver.pk,
+            **({"introduced_to_id": introduced_to.pk} if introduced_to else {}),
+            **({"interaction_id": interaction.pk} if interaction else {}),
+        },
+    )
+    return exchange
 
 
 def give(
@@ -273,6 +288,14 @@ def _thank(
         thanked_at=now, thanked_in=interaction
     )
     undo.step("unthank", ids=[e.pk for e in unthanked])
+    changes.record(
+        network,
+        "value.thanked",
+        actor=actor,
+        record_id=interaction.pk,
+        person_ids=[person.pk],
+        data={"exchange_ids": [e.pk for e in unthanked]},
+    )
     for exchange in unthanked:
         exchange.thanked_at, exchange.thanked_in = now, interaction
     return Thanks(interaction, unthanked)
@@ -283,7 +306,9 @@ def delete_exchange(network: Network, actor: User, exchange: ValueExchange) -> N
     """Remove an exchange recorded by mistake (the interactions logged with it stay)."""
     access.require_write(actor, network)
     access.require_in_network(network, exchange)
+    deleted, people = exchange.pk, [exchange.giver_id, exchange.receiver_id]
     exchange.delete()
+    changes.record(network, "value.deleted", actor=actor, record_id=deleted, person_ids=people)
 
 
 @transaction.atomic
@@ -294,4 +319,5 @@ def set_thanks_window(network: Network, actor: User, days: int) -> Network:
         raise InvalidInput("days", f"{days} is not from 0 to {MAX_THANKS_WINDOW}")
     network.thanks_within_days = days
     network.save(update_fields=["thanks_within_days"])
+    changes.network_updated(network, actor, ["thanks_within_days"])
     return network

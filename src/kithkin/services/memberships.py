@@ -19,7 +19,7 @@ from kithkin.errors import InvalidInput
 from kithkin.models import Affiliation, Network, Organization, User
 from kithkin.queries.memberships import organization_named
 from kithkin.queries.people import me_in
-from kithkin.services.derived_state import mark_changed
+from kithkin.services import changes
 from kithkin.services.organizations import clean_name
 
 ROLE_LIMIT = 200
@@ -125,7 +125,14 @@ def join_organization(
         _check_dates(membership.start_on, membership.renews_on)
         membership.save(update_fields=["title", "start_on", "renews_on"])
         joined = False
-    mark_changed(network, [myself.pk])
+    changes.record(
+        network,
+        "membership.joined" if joined else "membership.updated",
+        actor=actor,
+        record_id=membership.pk,
+        person_ids=[myself.pk],
+        data={"organization_id": organization.pk, "organization_created": new_organization},
+    )
     return Joined(membership, new_membership=joined, new_organization=new_organization)
 
 
@@ -155,6 +162,14 @@ def renew_membership(
     _check_dates(membership.start_on, until)
     membership.renews_on = until
     membership.save(update_fields=["renews_on"])
+    changes.record(
+        network,
+        "membership.renewed",
+        actor=actor,
+        record_id=membership.pk,
+        person_ids=[membership.person_id],
+        data={"organization_id": organization.pk, "renews_on": until.isoformat()},
+    )
     return membership
 
 
@@ -175,7 +190,14 @@ def leave_organization(
         )
     membership.end_on = day
     membership.save(update_fields=["end_on"])
-    mark_changed(network, [membership.person_id])
+    changes.record(
+        network,
+        "membership.ended",
+        actor=actor,
+        record_id=membership.pk,
+        person_ids=[membership.person_id],
+        data={"organization_id": organization.pk, "end_on": day.isoformat()},
+    )
     return membership
 
 
@@ -187,4 +209,5 @@ def set_renewal_notice(network: Network, actor: User, days: int) -> Network:
         raise InvalidInput("days", f"{days} is not between 0 and {NOTICE_LIMIT}")
     network.renewal_notice_days = days
     network.save(update_fields=["renewal_notice_days"])
+    changes.network_updated(network, actor, ["renewal_notice_days"])
     return network

@@ -13,6 +13,7 @@ from kithkin import access, clock
 from kithkin.errors import InvalidInput
 from kithkin.models import Interaction, Mentorship, Network, Person, User
 from kithkin.queries.people import me_in
+from kithkin.services import changes
 from kithkin.services.interactions import log_interaction
 
 Status = Mentorship.Status
@@ -85,7 +86,7 @@ def add_mentorship(
             "mentee",
             f"{mentor.full_name} already mentors {mentee.full_name}: #{existing.pk}{hint}",
         )
-    return Mentorship.objects.create(
+    mentorship = Mentorship.objects.create(
         network=network,
         mentor=mentor,
         mentee=mentee,
@@ -93,6 +94,26 @@ def add_mentorship(
         status=Status.ACTIVE,
         cadence_days=cadence_days,
         started_on=started_on,
+    )
+    changes.record(
+        network,
+        "mentorship.created",
+        actor=actor,
+        record_id=mentorship.pk,
+        person_ids=[mentor.pk, mentee.pk],
+        data={"mentor_id": mentor.pk, "mentee_id": mentee.pk},
+    )
+    return mentorship
+
+
+def _updated(network: Network, actor: User, mentorship: Mentorship, fields: list[str]) -> None:
+    changes.record(
+        network,
+        "mentorship.updated",
+        actor=actor,
+        record_id=mentorship.pk,
+        person_ids=[mentorship.mentor_id, mentorship.mentee_id],
+        data={"fields": fields, "status": mentorship.status},
     )
 
 
@@ -112,6 +133,7 @@ def add_goal(network: Network, actor: User, mentorship: Mentorship, goal: str) -
         raise InvalidInput("goal", f"goals are longer than {MAX_GOALS_LENGTH} characters")
     mentorship.goals = goals
     mentorship.save(update_fields=["goals"])
+    _updated(network, actor, mentorship, ["goals"])
     return mentorship
 
 
@@ -143,6 +165,7 @@ def set_status(
     mentorship.status = target
     mentorship.ended_on = today if target == Status.ENDED else None
     mentorship.save(update_fields=["status", "ended_on"])
+    _updated(network, actor, mentorship, ["status", "ended_on"])
     return mentorship
 
 

@@ -38,7 +38,7 @@ from kithkin.models import (
     User,
     ValueExchange,
 )
-from kithkin.services import derived_state
+from kithkin.services import changes
 
 M = TypeVar("M", Person, Organization)
 
@@ -66,7 +66,7 @@ MERGED_RELATIONS = frozenset(
         "kithkin.Milestone.person",
         "kithkin.Opportunity.source",
         "kithkin.OpportunityShare.person",
-        # Derived, not moved: the kept person's tally is recounted (derived_state), the
+        # Derived, not moved: the kept person's tally is recounted (person.merged), the
         # other's goes with them.
         "kithkin.InteractionTally.person",
         # Derived: the stored duplicate pairs of the other go with them; the merge marks the
@@ -148,8 +148,16 @@ def merge_people(network: Network, actor: User, keep: Person, other: Person) -> 
         setattr(keep, name, value)
     if plan.values:
         keep.save(update_fields=list(plan.values))
+    merged = other.pk
     other.delete()
-    derived_state.mark_changed(network, [keep.pk])
+    changes.record(
+        network,
+        "person.merged",
+        actor=actor,
+        record_id=keep.pk,
+        person_ids=[keep.pk, merged],
+        data={"merged_id": merged},
+    )
     keep.refresh_from_db()
     return keep
 
@@ -160,11 +168,13 @@ def dismiss_duplicate(network: Network, actor: User, a: Person, b: Person) -> No
     access.require_write(actor, network)
     a, b = _the_two(network, a, b, either_may_be_me=True)
     first, second = sorted((a.pk, b.pk))
-    DismissedDuplicate.objects.get_or_create(
+    _, created = DismissedDuplicate.objects.get_or_create(
         person_a_id=first,
         person_b_id=second,
         defaults={"network": network, "dismissed_by": actor, "dismissed_at": clock.now()},
     )
+    if created:
+        changes.record(network, "duplicate.dismissed", actor=actor, person_ids=[first, second])
 
 
 def fresh_pair(

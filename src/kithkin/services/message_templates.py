@@ -12,6 +12,7 @@ from django.db import transaction
 from kithkin import access, clock
 from kithkin.errors import InvalidInput
 from kithkin.models import MessageTemplate, Network, User
+from kithkin.services import changes
 from kithkin.services.drafts import DEFAULT_TEMPLATES, PLACEHOLDERS, Kind, Template
 
 # Written like a placeholder: a name in braces. Anything else in braces is kept as typed.
@@ -102,6 +103,9 @@ def save_template(
         kind=kind,
         defaults={"subject": template.subject, "body": template.body, "updated_at": clock.now()},
     )
+    changes.record(
+        network, "message_template.saved", actor=actor, record_id=row.pk, data={"kind": kind}
+    )
     return row
 
 
@@ -112,4 +116,6 @@ def reset_template(network: Network, actor: User, kind: str) -> bool:
     if kind not in Kind.values:
         raise InvalidInput("kind", f"{kind!r} is not one of: {', '.join(Kind.values)}")
     deleted, _ = MessageTemplate.objects.filter(network=network, kind=kind).delete()
+    if deleted:
+        changes.record(network, "message_template.reset", actor=actor, data={"kind": kind})
     return deleted > 0

@@ -20,7 +20,7 @@ from kithkin.models import Affiliation, Interaction, Milestone, Network, Person,
 from kithkin.queries import occasion_dates, occasions
 from kithkin.queries.milestones import person_occasions
 from kithkin.queries.occasions import Occasion
-from kithkin.services import undo
+from kithkin.services import changes, undo
 from kithkin.services.interactions import log_interaction
 
 MAX_WINDOW_DAYS = 365
@@ -111,7 +111,7 @@ def add_milestone(
     if kind == Milestone.Kind.CUSTOM and not title:
         raise InvalidInput("title", "a custom milestone needs a title")
     year, month, day = on
-    return Milestone.objects.create(
+    milestone = Milestone.objects.create(
         network=network,
         person=person,
         kind=kind,
@@ -122,6 +122,15 @@ def add_milestone(
         recurs_yearly=recurs_yearly,
         note=note.strip(),
     )
+    changes.record(
+        network,
+        "milestone.recorded",
+        actor=actor,
+        record_id=milestone.pk,
+        person_ids=[person.pk],
+        data={"kind": kind, "recurs_yearly": recurs_yearly},
+    )
+    return milestone
 
 
 @transaction.atomic
@@ -130,7 +139,11 @@ def remove_milestone(network: Network, actor: User, milestone: Milestone) -> Non
     access.require_write(actor, network)
     if milestone.network_id != network.pk:
         raise InvalidInput("milestone", f"#{milestone.pk} is not in this network")
+    deleted, person = milestone.pk, milestone.person_id
     milestone.delete()
+    changes.record(
+        network, "milestone.deleted", actor=actor, record_id=deleted, person_ids=[person]
+    )
 
 
 @transaction.atomic
@@ -141,6 +154,7 @@ def set_celebrate_window(network: Network, actor: User, days: int) -> Network:
         raise InvalidInput("window", f"must be between 1 and {MAX_WINDOW_DAYS} days")
     network.celebrate_within_days = days
     network.save(update_fields=["celebrate_within_days"])
+    changes.network_updated(network, actor, ["celebrate_within_days"])
     return network
 
 

@@ -25,7 +25,7 @@ from kithkin.models import (
     Person,
     User,
 )
-from kithkin.services import undo
+from kithkin.services import changes, undo
 from kithkin.services.affiliations import get_or_create_organization
 from kithkin.services.interactions import log_interaction
 from kithkin.services.people import get_or_create_tags, tag_names
@@ -120,6 +120,14 @@ def add_opportunity(network: Network, actor: User, new: NewOpportunity) -> Oppor
     )
     if names:
         opportunity.tags.add(*get_or_create_tags(network, names))
+    changes.record(
+        network,
+        "opportunity.created",
+        actor=actor,
+        record_id=opportunity.pk,
+        person_ids=[source.pk] if source else [],
+        data={"kind": kind, "for_me": opportunity.for_me},
+    )
     return opportunity
 
 
@@ -130,6 +138,13 @@ def set_status(network: Network, actor: User, opportunity: Opportunity, status: 
     opportunity.status = _choice(status, Opportunity.Status.values, "status")
     opportunity.updated_at = clock.now()
     opportunity.save(update_fields=["status", "updated_at"])
+    changes.record(
+        network,
+        "opportunity.updated",
+        actor=actor,
+        record_id=opportunity.pk,
+        data={"fields": ["status"], "status": opportunity.status},
+    )
     return opportunity
 
 
@@ -182,6 +197,14 @@ def share_opportunity(
         opportunity.status = Opportunity.Status.SHARED
     opportunity.updated_at = now
     opportunity.save(update_fields=["status", "updated_at"])
+    changes.record(
+        network,
+        "opportunity.shared",
+        actor=actor,
+        record_id=opportunity.pk,
+        person_ids=[person.pk],
+        data={"share_id": share.pk, "interaction_id": interaction.pk, "status": opportunity.status},
+    )
     return share
 
 
@@ -195,4 +218,12 @@ def set_share_outcome(
         raise NotFound(f"No opportunity share #{share.pk} in {network.name}.")
     share.outcome = _choice(outcome, OpportunityShare.Outcome.values, "outcome")
     share.save(update_fields=["outcome"])
+    changes.record(
+        network,
+        "opportunity_share.updated",
+        actor=actor,
+        record_id=share.pk,
+        person_ids=[share.person_id],
+        data={"opportunity_id": share.opportunity_id, "outcome": share.outcome},
+    )
     return share

@@ -20,8 +20,8 @@ from kithkin import access, normalize
 from kithkin.errors import InvalidInput
 from kithkin.models import Affiliation, Event, Network, Opportunity, Organization, User
 from kithkin.queries.memberships import organization_named
+from kithkin.services import changes
 from kithkin.services.contact_rules import organization_name
-from kithkin.services.derived_state import mark_changed
 from kithkin.services.merge import combine_ties, fresh_pair, same_tie
 from kithkin.services.tags import get_or_create_tags
 
@@ -95,6 +95,7 @@ def create_organization(
     )
     if tags:
         organization.tags.add(*get_or_create_tags(network, tags))
+    changes.record(network, "organization.created", actor=actor, record_id=organization.pk)
     return organization
 
 
@@ -133,15 +134,23 @@ def edit_organization(
     if notes is not None:
         values["notes"] = notes.strip()
     new_tags = get_or_create_tags(network, tags, "tags") if tags is not None else None
-    renamed = "name" in values and values["name"] != organization.name
+    changed = [column for column, value in values.items() if getattr(organization, column) != value]
     for column, value in values.items():
         setattr(organization, column, value)
     if values:
         organization.save(update_fields=list(values))
     if new_tags is not None:
         organization.tags.set(new_tags)
-    if renamed:  # people are found by the names of the organizations they are at
-        mark_changed(network, _affiliated_people(organization))
+        changed.append("tags")
+    if changed:  # people are found by the names of the organizations they are at
+        changes.record(
+            network,
+            "organization.updated",
+            actor=actor,
+            record_id=organization.pk,
+            person_ids=_affiliated_people(organization),
+            data={"fields": changed},
+        )
     return organization
 
 
@@ -212,8 +221,16 @@ def merge_organizations(
         setattr(keep, column, value)
     if plan.values:
         keep.save(update_fields=list(plan.values))
+    merged = other.pk
     other.delete()
-    mark_changed(network, people)
+    changes.record(
+        network,
+        "organization.merged",
+        actor=actor,
+        record_id=keep.pk,
+        person_ids=people,
+        data={"merged_id": merged},
+    )
     keep.refresh_from_db()
     return keep
 
@@ -316,6 +333,7 @@ def delete_organization(
             f"{'that tie' if len(deletion.affiliations) == 1 else 'those ties'}",
         )
     ids = {a.person_id for a in deletion.affiliations}
+    deleted = organization.pk
     organization.delete()  # affiliations cascade; events and opportunities are set null
-    mark_changed(network, ids)
+    changes.record(network, "organization.deleted", actor=actor, record_id=deleted, person_ids=ids)
     return deletion

@@ -27,19 +27,17 @@ from kithkin.models import (
     Relationship,
     User,
 )
-from kithkin.services import derived_state, undo
+from kithkin.services import changes, undo
 from kithkin.services.accounts import is_time_zone
 from kithkin.services.affiliations import add_affiliation as add_affiliation
 from kithkin.services.affiliations import end_affiliation as end_affiliation
 from kithkin.services.affiliations import get_or_create_organization
-from kithkin.services.checkins import refresh_check_ins
 from kithkin.services.contact_points import add_contact_point as add_contact_point
 from kithkin.services.contact_points import normalize_contact_point
 from kithkin.services.contact_points import remove_contact_point as remove_contact_point
 from kithkin.services.contact_rules import multi_line, organization_name, person_name, split_name
 from kithkin.services.contact_rules import tag_names as tag_names
 from kithkin.services.contact_rules import text as text_of
-from kithkin.services.search_index import reindex_people
 from kithkin.services.tags import get_or_create_tags as get_or_create_tags
 
 
@@ -204,8 +202,14 @@ def add_person(network: Network, actor: User, new: NewPerson) -> Person:
         person.save(update_fields=["headline"])
     if tags:
         person.tags.add(*get_or_create_tags(network, tags))
-    refresh_check_ins(network, [person.pk])
-    reindex_people(network, [person.pk])
+    changes.record(
+        network,
+        "person.created",
+        actor=actor,
+        record_id=person.pk,
+        person_ids=[person.pk],
+        data={"circle_id": person.circle_id},
+    )
     person.refresh_from_db()
     return person
 
@@ -225,7 +229,7 @@ def snooze_person(
         person.snoozed_until = until
         person.updated_at = clock.now()
         person.save(update_fields=["snoozed_until", "updated_at"])
-        refresh_check_ins(network, [person.pk])
+        _updated(network, actor, person, ["snoozed_until"])
     person.refresh_from_db()
     return person
 
@@ -251,7 +255,7 @@ def set_cadence(
         person.cadence_days = cadence(cadence_days, "every")
     person.updated_at = clock.now()
     person.save(update_fields=["circle", "cadence_days", "updated_at"])
-    refresh_check_ins(network, [person.pk])
+    _updated(network, actor, person, ["circle", "cadence_days"])
     person.refresh_from_db()
     return person
 
@@ -271,6 +275,7 @@ def set_new_people_circle(network: Network, actor: User, circle: str) -> Circle 
     chosen = None if name.lower() in {"", "none"} else find_circle(network, name)
     network.new_people_circle = chosen
     network.save(update_fields=["new_people_circle"])
+    changes.network_updated(network, actor, ["new_people_circle"])
     return chosen
 
 
@@ -278,13 +283,24 @@ def set_new_people_circle(network: Network, actor: User, circle: str) -> Circle 
 def set_circle_cadence(
     network: Network, actor: User, circle: Circle, cadence_days: int | None
 ) -> int:
-    """Change a circle's default cadence; everyone in it gets a new due date."""
+    """Change a circle's default cadence; everyone in it gets a new due date. Returns how
+    many due dates moved."""
     access.require_write(actor, network)
     if cadence_days is not None:
         cadence(cadence_days, "every")
     circle.cadence_days = cadence_days
     circle.save(update_fields=["cadence_days"])
-    return refresh_check_ins(network, circle.people.values_list("pk", flat=True))
+    before = dict(circle.people.values_list("pk", "check_in_due_on"))
+    changes.record(
+        network,
+        "circle.updated",
+        actor=actor,
+        record_id=circle.pk,
+        person_ids=before,
+        data={"fields": ["cadence_days"]},
+    )
+    after = Person.objects.filter(pk__in=list(before)).values_list("pk", "check_in_due_on")
+    return sum(1 for pk, due in after if due != before[pk])
 
 
 @transaction.atomic
@@ -299,15 +315,32 @@ def update_person(network: Network, actor: User, person: Person, changes: Person
     access.require_in_network(network, person)
     values = _edited_values(network, person, changes)
     tags = tag_names(changes.tags, "tags") if changes.tags is not None else None
+    changed = [name for name, value in values.items() if getattr(person, name) != value]
     values["updated_at"] = clock.now()
     for name, value in values.items():
         setattr(person, name, value)
     person.save(update_fields=list(values))
     if tags is not None:
+        held = set(person.tags.values_list("pk", flat=True))
         person.tags.set(get_or_create_tags(network, tags, "tags"))
-    derived_state.refresh(network, [person.pk])
+        if set(person.tags.values_list("pk", flat=True)) != held:
+            changed.append("tags")
+    _updated(network, actor, person, changed)
     person.refresh_from_db()
     return person
+
+
+def _updated(network: Network, actor: User, person: Person, fields: list[str]) -> None:
+    """Record that ``fields`` of ``person`` changed (no field: nothing did)."""
+    if fields:
+        changes.record(
+            network,
+            "person.updated",
+            actor=actor,
+            record_id=person.pk,
+            person_ids=[person.pk],
+            data={"fields": fields},
+        )
 
 
 def _edited_values(network: Network, person: Person, changes: PersonChanges) -> dict[str, object]:
@@ -390,7 +423,9 @@ def archive_person(network: Network, actor: User, person: Person) -> Person:
     if person.archived_at is None:
         person.archived_at = person.updated_at = clock.now()
         person.save(update_fields=["archived_at", "updated_at"])
-        derived_state.refresh(network, [person.pk])
+        changes.record(
+            network, "person.archived", actor=actor, record_id=person.pk, person_ids=[person.pk]
+        )
     person.refresh_from_db()
     return person
 
@@ -404,7 +439,9 @@ def unarchive_person(network: Network, actor: User, person: Person) -> Person:
         person.archived_at = None
         person.updated_at = clock.now()
         person.save(update_fields=["archived_at", "updated_at"])
-        derived_state.refresh(network, [person.pk])
+        changes.record(
+            network, "person.restored", actor=actor, record_id=person.pk, person_ids=[person.pk]
+        )
     person.refresh_from_db()
     return person
 
@@ -442,5 +479,12 @@ def delete_person(network: Network, actor: User, person: Person) -> None:
     only_theirs = follow_up_ids - set(shared_follow_ups.values_list("followup_id", flat=True))
     FollowUp.objects.filter(pk__in=only_theirs).delete()
     touched.discard(person.pk)
+    deleted = person.pk
     person.delete()
-    derived_state.refresh(network, touched)
+    changes.record(
+        network,
+        "person.deleted",
+        actor=actor,
+        record_id=deleted,
+        person_ids=[deleted, *touched],
+    )

@@ -3,9 +3,9 @@
 Each function takes the people as ids or as a queryset (everyone matching a filter), keeps
 only the network's own people (never *me*, and the archived only where it makes sense),
 and writes in one transaction with bulk UPDATE/INSERT/DELETE statements, whatever their
-number. Then the derived state an input feeds is refreshed for the people touched: the
-circle and archiving feed the check-in due date, tags feed the search document (see
-docs/architecture.md, "Derived state on Person").
+number. Each records one change naming everyone it touched (``services.changes``), which
+keeps the derived state their circle, archiving or tags feed current (the check-in due
+date, the search document: docs/architecture.md, "The change seam").
 """
 
 from __future__ import annotations
@@ -19,10 +19,8 @@ from django.db.models import QuerySet
 from kithkin import access, clock
 from kithkin.models import Circle, Network, Person, User
 from kithkin.queries.triage import by_circle, suggestions
-from kithkin.services import duplicates
-from kithkin.services.checkins import refresh_check_ins
+from kithkin.services import changes
 from kithkin.services.people import find_circle, get_or_create_tags, tag_names
-from kithkin.services.search_index import reindex_people
 from kithkin.services.tags import tag_named
 
 People = QuerySet[Person] | Iterable[int]
@@ -57,8 +55,14 @@ def set_circle(network: Network, actor: User, people: People, circle: Circle | s
     Person.objects.filter(pk__in=changing.values("pk")).update(
         circle=target, updated_at=clock.now()
     )
-    refresh_check_ins(network, ids, cadence_only=True)
+    _circle_set(network, actor, ids)
     return len(ids)
+
+
+def _circle_set(network: Network, actor: User, ids: list[int]) -> None:
+    changes.record(
+        network, "person.updated", actor=actor, person_ids=ids, data={"fields": ["circle"]}
+    )
 
 
 @transaction.atomic
@@ -78,7 +82,8 @@ def accept_suggestions(
         moved += Person.objects.filter(network=network, pk__in=ids).update(
             circle=circle, updated_at=now
         )
-    refresh_check_ins(network, [s.person.pk for s in found], cadence_only=True)
+    if found:
+        _circle_set(network, actor, [s.person.pk for s in found])
     return moved
 
 
@@ -96,8 +101,8 @@ def add_tag(network: Network, actor: User, people: People, tag: str) -> int:
     through.objects.bulk_create(
         [through(person_id=pk, tag_id=label.pk) for pk in ids], batch_size=2000
     )
-    _changed(network, ids)
-    reindex_people(network, ids)
+    if ids:
+        changes.record(network, "tag.added", actor=actor, record_id=label.pk, person_ids=ids)
     return len(ids)
 
 
@@ -115,8 +120,8 @@ def remove_tag(network: Network, actor: User, people: People, tag: str) -> int:
     )
     ids = list(links.values_list("person_id", flat=True))
     links.delete()
-    _changed(network, ids)
-    reindex_people(network, ids)
+    if ids:
+        changes.record(network, "tag.removed", actor=actor, record_id=label.pk, person_ids=ids)
     return len(ids)
 
 
@@ -127,11 +132,6 @@ def archive(network: Network, actor: User, people: People) -> int:
     ids = list(_chosen(network, people).values_list("pk", flat=True))
     now = clock.now()
     Person.objects.filter(pk__in=ids).update(archived_at=now, updated_at=now)
-    refresh_check_ins(network, ids, cadence_only=True)
-    duplicates.mark_stale(network)
-    return len(ids)
-
-
-def _changed(network: Network, ids: list[int]) -> None:
     if ids:
-        Person.objects.filter(network=network, pk__in=ids).update(updated_at=clock.now())
+        changes.record(network, "person.archived", actor=actor, person_ids=ids)
+    return len(ids)

@@ -13,7 +13,8 @@ from kithkin.fulltext import fold
 from kithkin.models import Affiliation, ContactPoint, Network, Person
 from kithkin.services import duplicates
 
-_PERSON_FIELDS = (
+# The person's own fields in their document (services.derived_state: what feeds it).
+DOCUMENT_FIELDS = (
     "full_name",
     "given_name",
     "family_name",
@@ -75,7 +76,7 @@ def reindex_people(network: Network, person_ids: Iterable[int] | None = None) ->
     people = Person.objects.filter(network=network)
     if person_ids is not None:
         people = people.filter(pk__in=list(set(person_ids)))
-    ids_and_fields = list(people.values_list("pk", "search_text", *_PERSON_FIELDS))
+    ids_and_fields = list(people.values_list("pk", "search_text", *DOCUMENT_FIELDS))
     if not ids_and_fields:
         return 0
     ids = [row[0] for row in ids_and_fields]

@@ -17,6 +17,7 @@ from kithkin import access, clock, normalize
 from kithkin.errors import Forbidden, InvalidInput, NotFound
 from kithkin.models import Invitation, Membership, Network, Role, User
 from kithkin.models.networks import INVITATION_LIFETIME
+from kithkin.services import changes
 
 INVITABLE_ROLES = (Role.EDITOR, Role.VIEWER)
 # Lower is more: accepting an invitation never lowers a member's role.
@@ -49,6 +50,9 @@ def invite(network: Network, actor: User, *, role: str, email: str = "") -> tupl
         created_at=now,
         expires_at=now + INVITATION_LIFETIME,
     )
+    changes.record(
+        network, "invitation.created", actor=actor, record_id=invitation.pk, data={"role": role}
+    )
     return invitation, token
 
 
@@ -70,6 +74,7 @@ def accept_invitation(user: User, token: str) -> Membership:
     membership = (
         Membership.objects.select_for_update().filter(user=user, network=invitation.network).first()
     )
+    joined = membership is None
     if membership is None:
         membership = Membership.objects.create(
             user=user, network=invitation.network, role=invitation.role
@@ -77,6 +82,15 @@ def accept_invitation(user: User, token: str) -> Membership:
     elif _ROLE_RANK[Role(invitation.role)] < _ROLE_RANK[Role(membership.role)]:
         membership.role = invitation.role
         membership.save(update_fields=["role"])
+        joined = True
+    if joined:
+        changes.record(
+            invitation.network,
+            "member.joined",
+            actor=user,
+            record_id=membership.pk,
+            data={"role": membership.role, "user_id": user.pk, "invitation_id": invitation.pk},
+        )
     invitation.accepted_at = clock.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
@@ -97,6 +111,7 @@ def revoke_invitation(network: Network, actor: User, invitation: Invitation) -> 
     if current.accepted_at is not None:
         raise InvalidInput("invitation", "it has already been accepted; remove the member instead")
     current.delete()
+    changes.record(network, "invitation.revoked", actor=actor, record_id=invitation.pk)
 
 
 @transaction.atomic
@@ -113,6 +128,13 @@ def change_role(network: Network, actor: User, membership: Membership, role: str
     if current.role != role:
         current.role = role
         current.save(update_fields=["role"])
+        changes.record(
+            network,
+            "member.updated",
+            actor=actor,
+            record_id=current.pk,
+            data={"role": role, "user_id": current.user_id},
+        )
     return current
 
 
@@ -127,7 +149,15 @@ def remove_member(network: Network, actor: User, membership: Membership) -> None
         raise InvalidInput(
             "member", f"{network.name} needs an owner; make someone else an owner first"
         )
+    removed = current.pk
     current.delete()
+    changes.record(
+        network,
+        "member.removed",
+        actor=actor,
+        record_id=removed,
+        data={"user_id": current.user_id},
+    )
     User.objects.filter(pk=current.user_id, current_network=network).update(current_network=None)
     if actor.pk == current.user_id and actor.current_network_id == network.pk:
         actor.current_network = None

@@ -14,7 +14,7 @@ network they acted in (``access.undoable_action_for``); viewers never act, so ne
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -27,13 +27,14 @@ from kithkin.errors import InvalidInput
 from kithkin.models import (
     FollowUp,
     Interaction,
+    InteractionParticipant,
     Network,
     Person,
     UndoableAction,
     User,
     ValueExchange,
 )
-from kithkin.services.checkins import refresh_check_ins
+from kithkin.services import changes
 
 KEEP_DAYS = 7  # older actions are forgotten when the user acts again
 OFFER_SECONDS = 60  # how recent an action must be for an Undo to be offered beside it
@@ -124,54 +125,75 @@ def _day(text: str | None) -> dt.date | None:
     return dt.date.fromisoformat(text) if text else None
 
 
-def _revert(network: Network, data: dict[str, Any]) -> set[int]:
-    """Apply one step; returns the people whose check-in must be recomputed."""
+def _revert(network: Network, actor: User, data: dict[str, Any]) -> None:
+    """Apply one step, and record the change it makes."""
     op = data["op"]
     follow_ups = FollowUp.objects.filter(network=network)
+
+    def record(kind: str, record_id: int | None, people: Iterable[int] = (), **extra: Any) -> None:
+        changes.record(
+            network, kind, actor=actor, record_id=record_id, person_ids=people, data=extra
+        )
+
+    def owed(follow_up_id: int) -> list[int]:
+        through = FollowUp.people.through.objects
+        return list(through.filter(followup_id=follow_up_id).values_list("person_id", flat=True))
+
     if op == "reopen_follow_up":
-        follow_ups.filter(pk=data["id"]).update(done_at=None)
+        if follow_ups.filter(pk=data["id"]).update(done_at=None):
+            record("follow_up.reopened", data["id"], owed(data["id"]))
     elif op == "delete_follow_up":
-        follow_ups.filter(pk=data["id"]).delete()
+        owed_to = owed(data["id"])
+        if follow_ups.filter(pk=data["id"]).delete()[0]:
+            record("follow_up.deleted", data["id"], owed_to)
     elif op == "set_follow_up_due":
-        follow_ups.filter(pk=data["id"]).update(due_on=_day(data["due_on"]))
+        if follow_ups.filter(pk=data["id"]).update(due_on=_day(data["due_on"])):
+            record("follow_up.updated", data["id"], owed(data["id"]), fields=["due_on"])
     elif op == "set_snooze":
-        Person.objects.filter(network=network, pk=data["person"]).update(
+        if Person.objects.filter(network=network, pk=data["person"]).update(
             snoozed_until=_day(data["until"])
-        )
-        return {data["person"]}
+        ):
+            record("person.updated", data["person"], [data["person"]], fields=["snoozed_until"])
     elif op == "unanswer_questions":
-        Interaction.objects.filter(network=network, pk__in=data["ids"]).update(
-            questions_answered_at=None
-        )
+        answered = Interaction.objects.filter(network=network, pk__in=data["ids"])
+        taking_part = InteractionParticipant.objects.filter(interaction__in=answered)
+        people_ids = set(taking_part.values_list("person_id", flat=True))
+        if answered.update(questions_answered_at=None):  # many at once: one change
+            record(
+                "interaction.updated",
+                None,
+                people_ids,
+                ids=data["ids"],
+                fields=["questions_answered_at"],
+            )
     elif op == "unthank":
-        ValueExchange.objects.filter(network=network, pk__in=data["ids"]).update(
-            thanked_at=None, thanked_in=None
-        )
+        exchanges = ValueExchange.objects.filter(network=network, pk__in=data["ids"])
+        people = {pk for pair in exchanges.values_list("giver_id", "receiver_id") for pk in pair}
+        if exchanges.update(thanked_at=None, thanked_in=None):
+            record("value.unthanked", None, people, exchange_ids=data["ids"])
     elif op == "delete_interaction":
         interactions = Interaction.objects.filter(network=network, pk=data["id"])
-        people = set(interactions.values_list("participants", flat=True))
-        interactions.delete()
-        return {pk for pk in people if pk is not None}
+        were = {pk for pk in interactions.values_list("participants", flat=True) if pk}
+        if interactions.delete()[0]:
+            record("interaction.deleted", data["id"], were)
     else:  # pragma: no cover - a step this version does not know
         raise InvalidInput("action", f"cannot undo a {op!r} step")
-    return set()
 
 
 @transaction.atomic
 def undo(network: Network, actor: User, found: UndoableAction) -> UndoableAction:
     """Revert ``found`` (loaded through ``access.undoable_action_for`` or
-    ``access.last_undoable_action``): its steps last to first, in one transaction."""
+    ``access.last_undoable_action``): its steps last to first, in one transaction; the
+    derived state they feed is brought up to date once, for all of them."""
     access.require_write(actor, network)
     if found.network_id != network.pk or found.user_id != actor.pk:
         raise InvalidInput("action", "only the person who acted can undo it")
     locked = UndoableAction.objects.select_for_update().get(pk=found.pk)
     if locked.undone_at is not None:
         raise InvalidInput("action", f"“{locked.summary}” is already undone")
-    touched: set[int] = set()
-    for data in reversed(locked.steps):
-        touched |= _revert(network, data)
-    if touched:
-        refresh_check_ins(network, touched)
+    with changes.collected():
+        for data in reversed(locked.steps):
+            _revert(network, actor, data)
     locked.undone_at = clock.now()
     locked.save(update_fields=["undone_at"])
     return locked
