@@ -95,6 +95,8 @@ def test_a_change_committed_late_is_not_skipped(consumers):
     network = factories.network_of(owner)
     seen: list[str] = []
     changes.consumer("log")(lambda batch: seen.extend(c.kind for c in batch))
+    changes.dispatch()  # what making the network recorded
+    seen.clear()
     recorded, release = threading.Event(), threading.Event()
 
     def slow_writer() -> None:
