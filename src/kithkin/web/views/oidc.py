@@ -102,7 +102,7 @@ def oidc_callback(request: HttpRequest) -> HttpResponse:
 
 
 def _refused(request: HttpRequest, message: str, status: int = 400) -> HttpResponse:
-    form = LoginForm()
-    form.add_error(None, message)
-    context = {"form": form, "next": "", "signup_open": settings.SIGNUP}
+    """The login page again, saying why (shown by this very answer)."""
+    messages.error(request, message)
+    context = {"form": LoginForm(), "next": "", "signup_open": settings.SIGNUP}
     return render(request, "kithkin/login.html", context, status=status)
