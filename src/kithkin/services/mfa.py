@@ -124,8 +124,8 @@ def disable(user: User, proof: str) -> None:
 
 
 def reset(user: User) -> bool:
-    """Turn two-factor off without proof: for whoever runs the server (`kith two-factor
-    reset`), when someone lost both the app and the codes. Returns whether it was on."""
+    """Turn two-factor off without proof: for whoever runs the server (`kith mfa reset`),
+    when someone lost both the app and the codes. Returns whether it was on."""
     with transaction.atomic():
         was_on = has_two_factor(user)
         TOTPDevice.objects.filter(user=user).delete()
