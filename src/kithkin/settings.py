@@ -32,6 +32,11 @@ SETTINGS_DOC = {
     "KITH_THREADS": "Threads per `kith serve` worker.",
     "KITH_REQUEST_TIMEOUT": "Seconds a web request may spend in the database.",
     "KITH_API_RATE_LIMIT": "Requests a minute one API token may make.",
+    "KITH_OIDC_ISSUER": "OpenID Connect issuer URL for single sign-on; unset: none.",
+    "KITH_OIDC_CLIENT_ID": "Kithkin's client id at that OpenID provider.",
+    "KITH_OIDC_CLIENT_SECRET": "Kithkin's client secret at that OpenID provider.",
+    "KITH_OIDC_NAME": "The provider's name on the sign-in button.",
+    "KITH_OIDC_CREATE_USERS": "Whether a first sign-in through the provider makes an account.",
 }
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -202,6 +207,47 @@ REQUEST_TIMEOUT = env_int("KITH_REQUEST_TIMEOUT", 30, 1, 3600)
 # Per token, counted in the database so the limit holds across `kith serve`'s processes.
 API_RATE_LIMIT = env_int("KITH_API_RATE_LIMIT", 600, 1, 1_000_000)
 
+
+def oidc_settings() -> dict[str, str] | None:
+    """Single sign-on through one OpenID provider (docs/sso.md): all three of issuer,
+    client id and secret, or none of them."""
+    issuer = env_str("KITH_OIDC_ISSUER", "")
+    client_id = env_str("KITH_OIDC_CLIENT_ID", "")
+    secret = env_str("KITH_OIDC_CLIENT_SECRET", "")
+    if not (issuer or client_id or secret):
+        return None
+    missing = [
+        name
+        for name, value in (
+            ("KITH_OIDC_ISSUER", issuer),
+            ("KITH_OIDC_CLIENT_ID", client_id),
+            ("KITH_OIDC_CLIENT_SECRET", secret),
+        )
+        if not value
+    ]
+    if missing:
+        raise ImproperlyConfigured(f"Single sign-on also needs {', '.join(missing)}.")
+    parts = urlsplit(issuer)
+    loopback = parts.hostname in {"localhost", "127.0.0.1", "::1"}
+    if parts.scheme != "https" and not (parts.scheme == "http" and loopback):
+        raise ImproperlyConfigured(
+            f"KITH_OIDC_ISSUER={issuer!r} must be an https:// URL (http:// only on this machine)."
+        )
+    if parts.query or parts.fragment:
+        raise ImproperlyConfigured(f"KITH_OIDC_ISSUER={issuer!r} must have no ? or # part.")
+    return {
+        "issuer": issuer,
+        "client_id": client_id,
+        "client_secret": secret,
+        "name": env_str("KITH_OIDC_NAME", "single sign-on"),
+    }
+
+
+# Sign-in through an OpenID provider (docs/sso.md); None when not configured.
+OIDC = oidc_settings()
+# Whether someone the provider vouches for, with no Kithkin account linked yet, gets one.
+OIDC_CREATE_USERS = env_bool("KITH_OIDC_CREATE_USERS", False)
+
 _database_url = env_str("KITH_DATABASE_URL", "")
 DATABASES = {
     "default": (
@@ -222,6 +268,8 @@ INSTALLED_APPS = [
     "ninja",  # the API's docs page from its own static files, not a CDN
     "django_tasks",
     "django_tasks_db",  # the task queue in Kithkin's own database (`kith worker`)
+    "django_otp",  # two-factor: the device interface (docs/two-factor.md)
+    "django_otp.plugins.otp_totp",  # authenticator apps (TOTP)
     "kithkin.apps.KithkinConfig",
 ]
 AUTH_USER_MODEL = "kithkin.User"
@@ -259,7 +307,10 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "kithkin.web.context.navigation",
             ],
-            "libraries": {"kithkin": "kithkin.web.templatetags.kithkin"},
+            "libraries": {
+                "kithkin": "kithkin.web.templatetags.kithkin",
+                "kithkin_sign_in": "kithkin.web.templatetags.sign_in",
+            },
         },
     }
 ]
@@ -268,6 +319,11 @@ STATICFILES_DIRS = [BASE_DIR / "web" / "static"]
 # Static files are served by WhiteNoise straight from the package: no collectstatic step.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+# Two-factor (docs/two-factor.md): the issuer authenticator apps show beside the account.
+# django-otp's own per-device back-off is off: Kithkin counts wrong codes per user, in one
+# window, whichever device they were typed for (services/mfa.py).
+OTP_TOTP_ISSUER = "Kithkin"
+OTP_TOTP_THROTTLE_FACTOR = 0
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "today"
 LOGOUT_REDIRECT_URL = "login"

@@ -51,6 +51,17 @@ PERSONAL = {
     "token_create",  # a token of one's own
     "invitation",
     "home",
+    # signing in: one's own second factor and provider account (docs/two-factor.md, sso.md)
+    "login_code",
+    "oidc_login",
+    "oidc_callback",
+    "two_factor",
+    "two_factor_enrol",
+    "two_factor_confirm",
+    "two_factor_codes",
+    "two_factor_disable",
+    "oidc_link",
+    "oidc_unlink",
 }
 
 

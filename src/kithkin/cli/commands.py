@@ -234,6 +234,11 @@ INDEX: dict[str, tuple[str, str, str]] = {
         "token_app",
         "Personal access tokens for the API: create, list, revoke.",
     ),
+    "mfa": (
+        "two_factor_commands",
+        "two_factor_app",
+        "Two-factor sign-in to the web app: reset it for someone who lost their app.",
+    ),
 }
 
 

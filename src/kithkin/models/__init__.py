@@ -10,6 +10,8 @@ from kithkin.models.interactions import Interaction, InteractionParticipant, Int
 from kithkin.models.ledger import ValueExchange
 from kithkin.models.mentorships import Mentorship
 from kithkin.models.messages import MessageTemplate
+from kithkin.models.mfa import CodeFailure, RecoveryCode, RecoveryCodes
+from kithkin.models.mfa_sso import OidcIdentity
 from kithkin.models.milestones import Milestone
 from kithkin.models.networks import Circle, Invitation, Membership, Network, Role
 from kithkin.models.opportunities import Opportunity, OpportunityShare
@@ -30,6 +32,7 @@ __all__ = [
     "ChangeCursor",
     "Circle",
     "Claim",
+    "CodeFailure",
     "ContactPoint",
     "DismissedDuplicate",
     "DuplicateCandidate",
@@ -46,10 +49,13 @@ __all__ = [
     "MessageTemplate",
     "Milestone",
     "Network",
+    "OidcIdentity",
     "Opportunity",
     "OpportunityShare",
     "Organization",
     "Person",
+    "RecoveryCode",
+    "RecoveryCodes",
     "Relationship",
     "Role",
     "Scope",

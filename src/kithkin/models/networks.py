@@ -31,6 +31,9 @@ class Network(models.Model):
     new_people_circle = models.ForeignKey(
         "kithkin.Circle", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Its owners' choice: every member signs in with a second factor to open it
+    # (docs/two-factor.md); members without one are sent to set it up.
+    requires_two_factor = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=now)
 
     def __str__(self) -> str:

@@ -12,9 +12,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from kithkin.errors import InvalidInput, Throttled
+from kithkin.queries.mfa import has_two_factor
 from kithkin.services.accounts import sign_up
 from kithkin.services.throttle import clear_failures, is_throttled, record_failure
 from kithkin.web.forms import LoginForm, SignUpForm, add_service_error
+from kithkin.web.views.two_factor import begin_second_step
 
 
 def _client_ip(request: HttpRequest) -> str | None:
@@ -68,6 +70,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
             form.add_error(None, "That username and password do not match.")
         else:
             clear_failures(username)
+            if has_two_factor(user):  # the session signs in after the code (two_factor.py)
+                return begin_second_step(request, user, getattr(user, "backend", ""), next_url)
             login(request, user)
             safe = url_has_allowed_host_and_scheme(
                 next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
