@@ -32,6 +32,7 @@ SETTINGS_DOC = {
     "KITH_THREADS": "Threads per `kith serve` worker.",
     "KITH_REQUEST_TIMEOUT": "Seconds a web request may spend in the database.",
     "KITH_API_RATE_LIMIT": "Requests a minute one API token may make.",
+    "KITH_WEBHOOKS_ALLOW_PRIVATE": "Let webhooks reach loopback and private addresses.",
 }
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -201,6 +202,8 @@ WEB_THREADS = env_int("KITH_THREADS", 4, 1, 32)
 REQUEST_TIMEOUT = env_int("KITH_REQUEST_TIMEOUT", 30, 1, 3600)
 # Per token, counted in the database so the limit holds across `kith serve`'s processes.
 API_RATE_LIMIT = env_int("KITH_API_RATE_LIMIT", 600, 1, 1_000_000)
+# Off: a webhook may only reach public addresses (the SSRF guard, kithkin.outbound).
+WEBHOOKS_ALLOW_PRIVATE = env_bool("KITH_WEBHOOKS_ALLOW_PRIVATE", False)
 
 _database_url = env_str("KITH_DATABASE_URL", "")
 DATABASES = {
