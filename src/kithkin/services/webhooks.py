@@ -35,7 +35,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
 from django_tasks import task
 
 from kithkin import access, clock, jobs, outbound
@@ -355,45 +354,45 @@ def deliver(delivery_id: int) -> str:
 
 
 def _count_failure(delivery: WebhookDelivery, outcome: Outcome) -> None:
-    """One more failure in a row: disable the subscription past the limits, else schedule
-    the retry (when attempts remain)."""
+    """One more failure in a row: past the limits the subscription is disabled, else the
+    retry is scheduled while attempts remain. The failed row says when (None: never)."""
     now = clock.now()
     subscription = WebhookSubscription.objects.select_for_update().get(pk=delivery.subscription_id)
-    subscription.failure_count = F("failure_count") + 1
-    if subscription.failing_since is None:
-        subscription.failing_since = now
+    subscription.failure_count += 1
+    subscription.failing_since = subscription.failing_since or now
     subscription.save(update_fields=["failure_count", "failing_since"])
-    subscription.refresh_from_db(fields=["failure_count", "failing_since"])
-    assert subscription.failing_since is not None
-    failing_for = now - subscription.failing_since
     if subscription.active and (
         subscription.failure_count >= DISABLE_AFTER_FAILURES
-        or failing_for >= DISABLE_AFTER_FAILING_FOR
+        or now - subscription.failing_since >= DISABLE_AFTER_FAILING_FOR
     ):
-        last = outcome.error or "no answer"
-        subscription.active = False
-        subscription.disabled_at = now
-        subscription.disabled_reason = (
-            f"{subscription.failure_count} deliveries in a row failed since "
-            f"{subscription.failing_since:%Y-%m-%d %H:%M} UTC; the last: {last}"
-        )[:300]
-        subscription.save(update_fields=["active", "disabled_at", "disabled_reason"])
-        log.warning("webhook #%s disabled: %s", subscription.pk, subscription.disabled_reason)
-        return
-    if delivery.attempt >= MAX_ATTEMPTS or not subscription.active:
-        return
-    due = now + RETRY_DELAYS[delivery.attempt - 1]
+        _disable(subscription, outcome)
+    due = None
+    if subscription.active and delivery.attempt < MAX_ATTEMPTS:
+        due = now + RETRY_DELAYS[delivery.attempt - 1]
     delivery.next_attempt_at = due
     delivery.save(update_fields=["next_attempt_at"])
-    retry = WebhookDelivery.objects.create(
-        subscription=subscription,
-        change_id=delivery.change_id,
-        kind=delivery.kind,
-        attempt=delivery.attempt + 1,
-        next_attempt_at=due,
-        created_at=now,
-    )
-    deliver.using(run_after=due).enqueue(retry.pk)
+    if due is not None:
+        retry = WebhookDelivery.objects.create(
+            subscription=subscription,
+            change_id=delivery.change_id,
+            kind=delivery.kind,
+            attempt=delivery.attempt + 1,
+            next_attempt_at=due,
+            created_at=now,
+        )
+        deliver.using(run_after=due).enqueue(retry.pk)
+
+
+def _disable(subscription: WebhookSubscription, outcome: Outcome) -> None:
+    assert subscription.failing_since is not None
+    subscription.active = False
+    subscription.disabled_at = clock.now()
+    subscription.disabled_reason = (
+        f"{subscription.failure_count} deliveries in a row failed since "
+        f"{subscription.failing_since:%Y-%m-%d %H:%M} UTC; the last: {outcome.error or 'no answer'}"
+    )[:300]
+    subscription.save(update_fields=["active", "disabled_at", "disabled_reason"])
+    log.warning("webhook #%s disabled: %s", subscription.pk, subscription.disabled_reason)
 
 
 # --- a task lost (a queue emptied, a worker killed mid-task) is sent again ---------------
