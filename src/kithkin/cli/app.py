@@ -25,6 +25,7 @@ from kithkin.cli import (
     setup_commands,
     token_commands,
     triage_commands,
+    webhook_commands,
 )
 from kithkin.cli.commands import new_app
 
@@ -65,6 +66,7 @@ SUBJECTS = (
     triage_commands,
     token_commands,  # `token create|list|revoke`
     mcp_commands,  # `mcp`: the MCP tools over stdio
+    webhook_commands,  # `webhook add|list|remove|test|enable`
 )
 for subject in SUBJECTS:
     COMMANDS.update(subject.COMMANDS)

@@ -234,6 +234,11 @@ INDEX: dict[str, tuple[str, str, str]] = {
         "token_app",
         "Personal access tokens for the API: create, list, revoke.",
     ),
+    "webhook": (
+        "webhook_commands",
+        "webhook_app",
+        "Webhooks: a network's changes POSTed, signed, to your URLs (docs/webhooks.md).",
+    ),
 }
 
 
