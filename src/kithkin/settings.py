@@ -262,7 +262,10 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "kithkin.web.context.navigation",
             ],
-            "libraries": {"kithkin": "kithkin.web.templatetags.kithkin"},
+            "libraries": {
+                "kithkin": "kithkin.web.templatetags.kithkin",
+                "webhooks": "kithkin.web.templatetags.webhooks",
+            },
         },
     }
 ]

@@ -17,7 +17,7 @@ from kithkin.queries.webhooks import failing_subscriptions, webhooks_deliver
 from kithkin.services import changes, webhooks
 from tests.conftest import FROZEN_NOW
 from tests.factories import make_person, network_of
-from tests.webhooks.conftest import run_ready_tasks
+from tests.webhooks.receiver import run_ready_tasks
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "webhooks.md"
 NOW = FROZEN_NOW.astimezone(dt.UTC)

@@ -14,7 +14,7 @@ from kithkin import outbound
 from kithkin.errors import InvalidInput
 from kithkin.models import WebhookDelivery
 from kithkin.services import changes, webhooks
-from tests.webhooks.conftest import run_ready_tasks
+from tests.webhooks.receiver import run_ready_tasks
 
 REFUSED = [
     "http://127.0.0.1/hook",

@@ -9,7 +9,7 @@ import pytest
 from kithkin.models import WebhookSubscription
 from kithkin.services import changes, webhooks
 from tests.factories import network_of
-from tests.webhooks.conftest import run_ready_tasks
+from tests.webhooks.receiver import run_ready_tasks
 
 
 def test_add_prints_the_secret_once_and_list_shows_the_webhook(
