@@ -150,13 +150,17 @@ class _PinnedHTTP(http.client.HTTPConnection):
         self.sock = self._open()
 
 
+def tls_context() -> ssl.SSLContext:
+    """The system's trusted authorities, certificates and host names verified."""
+    return ssl.create_default_context()
+
+
 class _PinnedHTTPS(_PinnedHTTP):
     default_port = 443
 
     def connect(self) -> None:
-        context = ssl.create_default_context()
         # The certificate is checked against the URL's host name, not the address.
-        self.sock = context.wrap_socket(self._open(), server_hostname=self.target.host)
+        self.sock = tls_context().wrap_socket(self._open(), server_hostname=self.target.host)
 
 
 def post(

@@ -1,5 +1,6 @@
-"""The local receiver and the setting that lets webhooks reach it (tests/webhooks/receiver.py)."""
+"""The local receiver, a resolver the test controls, and the setting that lets webhooks
+reach local addresses (tests/webhooks/receiver.py)."""
 
-from tests.webhooks.receiver import allow_private, receiver
+from tests.webhooks.receiver import allow_private, dns, receiver
 
-__all__ = ["allow_private", "receiver"]
+__all__ = ["allow_private", "dns", "receiver"]

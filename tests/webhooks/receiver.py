@@ -3,6 +3,7 @@ it to, the setting that lets webhooks reach it, and the task queue run as a work
 
 from __future__ import annotations
 
+import socket
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -88,3 +89,27 @@ def run_ready_tasks() -> int:
         assert result.status == "SUCCESSFUL", result.traceback
         ran += 1
     return ran
+
+
+@pytest.fixture
+def dns(monkeypatch):
+    """A resolver the test controls: name -> addresses."""
+    records: dict[str, list[str]] = {}
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        if host not in records:
+            return real(host, port, *args, **kwargs)
+        return [
+            (
+                socket.AF_INET6 if ":" in address else socket.AF_INET,
+                socket.SOCK_STREAM,
+                6,
+                "",
+                (address, port),
+            )
+            for address in records[host]
+        ]
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    return records

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import ipaddress
 import json
-import socket
 
 import pytest
 
@@ -81,30 +80,6 @@ def test_private_addresses_are_allowed_by_the_setting(network, owner, settings):
     settings.WEBHOOKS_ALLOW_PRIVATE = True
     made = webhooks.add_subscription(network, owner, "http://10.0.0.7/hook")
     assert made.subscription.pk
-
-
-@pytest.fixture
-def dns(monkeypatch):
-    """A resolver the test controls: name -> addresses."""
-    records: dict[str, list[str]] = {}
-    real = socket.getaddrinfo
-
-    def getaddrinfo(host, port, *args, **kwargs):
-        if host not in records:
-            return real(host, port, *args, **kwargs)
-        return [
-            (
-                socket.AF_INET6 if ":" in address else socket.AF_INET,
-                socket.SOCK_STREAM,
-                6,
-                "",
-                (address, port),
-            )
-            for address in records[host]
-        ]
-
-    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
-    return records
 
 
 def test_a_name_with_one_private_address_among_public_ones_is_refused(network, owner, dns):
