@@ -328,3 +328,15 @@ def test_docs_list_every_event():
         "docs/webhooks.md's event table differs from services.changes.KINDS: paste "
         "kithkin.services.webhooks.event_catalogue_markdown() between its markers"
     )
+
+
+def test_deliveries_are_forgotten_after_thirty_days(network, owner, receiver, frozen_time):
+    subscribe(network, owner, receiver)
+    changes.record(network, "person.created", actor=owner)
+    changes.dispatch()
+    run_ready_tasks()
+    assert webhooks.prune(NOW + dt.timedelta(days=29)) == 0
+    changes.record(network, "person.updated", actor=owner)
+    changes.dispatch()  # not attempted yet: kept whatever its age
+    assert webhooks.prune(NOW + dt.timedelta(days=31)) == 1
+    assert list(WebhookDelivery.objects.values_list("kind", flat=True)) == ["person.updated"]

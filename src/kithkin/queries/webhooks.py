@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from kithkin import access
@@ -87,5 +88,10 @@ def webhooks_deliver() -> list[Finding]:
             )
     if not findings:
         count = WebhookSubscription.objects.count()
-        findings.append(Finding("webhooks", True, f"{count} webhooks, none failing."))
+        private = (
+            " (KITH_WEBHOOKS_ALLOW_PRIVATE is on: they may reach private addresses)"
+            if settings.WEBHOOKS_ALLOW_PRIVATE
+            else ""
+        )
+        findings.append(Finding("webhooks", True, f"{count} webhooks, none failing{private}."))
     return findings

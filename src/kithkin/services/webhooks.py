@@ -415,6 +415,17 @@ def sweep(now: dt.datetime) -> int:
     return len(found)
 
 
+LOG_KEPT_FOR = dt.timedelta(days=30)
+
+
+@jobs.job("webhooks.prune", every=dt.timedelta(days=1))
+def prune(now: dt.datetime) -> int:
+    """Forget deliveries attempted more than ``LOG_KEPT_FOR`` ago: the log shows the
+    recent ones, and a network's changes would otherwise fill it without end."""
+    deleted, _ = WebhookDelivery.objects.filter(attempted_at__lt=now - LOG_KEPT_FOR).delete()
+    return deleted
+
+
 def event_catalogue_markdown() -> str:
     """The table of events docs/webhooks.md shows (a test keeps the two equal)."""
     rows = ["| Event | When |", "|---|---|"]
