@@ -289,7 +289,7 @@ def test_a_day_of_failures_disables_the_webhook(network, owner, receiver, frozen
 
 def test_a_test_sends_a_ping_now_and_does_not_count_as_a_failure(network, owner, receiver):
     made = subscribe(network, owner, receiver)
-    delivery = webhooks.test_subscription(network, owner, made.subscription.pk)
+    delivery = webhooks.ping_subscription(network, owner, made.subscription.pk)
     assert delivery.status_code == 200 and delivery.succeeded
     (request,) = receiver.received
     body = json.loads(request.body)
@@ -297,7 +297,7 @@ def test_a_test_sends_a_ping_now_and_does_not_count_as_a_failure(network, owner,
     assert documented_verify()(made.secret, request.headers, request.body)
 
     receiver.answers = [500]
-    failed = webhooks.test_subscription(network, owner, made.subscription.pk)
+    failed = webhooks.ping_subscription(network, owner, made.subscription.pk)
     assert failed.status_code == 500 and not failed.succeeded
     made.subscription.refresh_from_db()
     assert made.subscription.failure_count == 0

@@ -113,7 +113,7 @@ def test_a_delivery_connects_to_the_address_checked_with_the_urls_host(
     port = receiver.url.split(":")[2].split("/")[0]
     dns["hooks.example.test"] = ["127.0.0.1"]
     made = webhooks.add_subscription(network, owner, f"http://hooks.example.test:{port}/in")
-    webhooks.test_subscription(network, owner, made.subscription.pk)
+    webhooks.ping_subscription(network, owner, made.subscription.pk)
     (request,) = receiver.received
     assert request.headers["Host"] == f"hooks.example.test:{port}"
     assert request.path == "/in"

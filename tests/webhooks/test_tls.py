@@ -89,7 +89,7 @@ def test_https_verifies_the_urls_host_while_connecting_to_the_checked_address(
     port, asked = tls_receiver
     dns["hooks.example.test"] = ["127.0.0.1"]
     made = webhooks.add_subscription(network, owner, f"https://hooks.example.test:{port}/in")
-    delivery = webhooks.test_subscription(network, owner, made.subscription.pk)
+    delivery = webhooks.ping_subscription(network, owner, made.subscription.pk)
     assert (delivery.status_code, delivery.error) == (204, "")
     assert asked == ["hooks.example.test"]
 
@@ -98,6 +98,6 @@ def test_a_certificate_for_another_name_fails_the_delivery(network, owner, dns, 
     port, _ = tls_receiver
     dns["other.example.test"] = ["127.0.0.1"]
     made = webhooks.add_subscription(network, owner, f"https://other.example.test:{port}/in")
-    delivery = webhooks.test_subscription(network, owner, made.subscription.pk)
+    delivery = webhooks.ping_subscription(network, owner, made.subscription.pk)
     assert delivery.status_code is None
     assert "certificate verify failed" in delivery.error

@@ -137,10 +137,10 @@ def webhook_test(
     network: NetworkOption = None,
 ) -> None:
     """Send a `ping` event now and print the answer; exit 1 when it was not a 2xx."""
-    from kithkin.services.webhooks import test_subscription
+    from kithkin.services.webhooks import ping_subscription
 
     ctx = session()
-    delivery = test_subscription(_network(ctx, network), ctx.user, webhook)
+    delivery = ping_subscription(_network(ctx, network), ctx.user, webhook)
     timing = f" in {delivery.response_ms} ms" if delivery.response_ms is not None else ""
     if delivery.succeeded:
         out.print(f"ping delivered: HTTP {delivery.status_code}{timing}.")

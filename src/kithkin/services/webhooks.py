@@ -12,7 +12,7 @@
   each retry a delivery row and a task run after its time. ``DISABLE_AFTER_FAILURES``
   attempts failed in a row, or a day of nothing but failures, disable the subscription:
   its owners see it on the settings page and `kith doctor` names it.
-- ``test_subscription`` sends a ``ping`` now and answers how it went.
+- ``ping_subscription`` sends a ``ping`` now and answers how it went.
 
 Only an owner manages webhooks; owners and editors see them (``access``).
 The payload and headers are documented in docs/webhooks.md, whose verification snippet
@@ -184,7 +184,7 @@ def enable_subscription(network: Network, user: User, subscription_id: int) -> W
     return subscription
 
 
-def test_subscription(network: Network, user: User, subscription_id: int) -> WebhookDelivery:
+def ping_subscription(network: Network, user: User, subscription_id: int) -> WebhookDelivery:
     """Send a ``ping`` to the webhook now (disabled or not) and log it; its outcome does
     not count towards disabling."""
     subscription = access.webhook_subscription_for(user, network, subscription_id, manage=True)
@@ -339,7 +339,7 @@ def deliver(delivery_id: int) -> str:
         delivery.error = "not sent: the webhook is disabled"
         delivery.save(update_fields=["error"])
         return "disabled"
-    if delivery.change is None:  # pragma: no cover - pings are sent by test_subscription
+    if delivery.change is None:  # pragma: no cover - pings are sent by ping_subscription
         return "nothing to send"
     outcome = _send(subscription, payload_of(delivery.change, subscription.network))
     with transaction.atomic():

@@ -16,8 +16,8 @@ from kithkin.services.webhooks import (
     NewSubscription,
     add_subscription,
     enable_subscription,
+    ping_subscription,
     remove_subscription,
-    test_subscription,
 )
 from kithkin.web.decorators import NetworkRequest, network_view
 from kithkin.web.forms import add_service_error
@@ -73,7 +73,7 @@ def webhook_remove(request: NetworkRequest, webhook_id: int) -> HttpResponse:
 @require_POST
 @network_view(form=True)
 def webhook_test(request: NetworkRequest, webhook_id: int) -> HttpResponse:
-    delivery = test_subscription(request.network, request.user, webhook_id)
+    delivery = ping_subscription(request.network, request.user, webhook_id)
     timing = f" in {delivery.response_ms} ms" if delivery.response_ms is not None else ""
     if delivery.succeeded:
         messages.success(request, f"Ping delivered: HTTP {delivery.status_code}{timing}.")
