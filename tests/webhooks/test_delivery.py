@@ -340,3 +340,12 @@ def test_deliveries_are_forgotten_after_thirty_days(network, owner, receiver, fr
     changes.dispatch()  # not attempted yet: kept whatever its age
     assert webhooks.prune(NOW + dt.timedelta(days=31)) == 1
     assert list(WebhookDelivery.objects.values_list("kind", flat=True)) == ["person.updated"]
+
+
+def test_the_documented_request_verifies_with_the_documented_snippet():
+    text = DOC.read_text()
+    request = text.split("## The request")[1].split("```\n")[1]
+    head, body = request.split("\n\n", 1)
+    headers = dict(line.split(": ", 1) for line in head.splitlines()[1:])
+    assert int(headers["Content-Length"]) == len(body.strip().encode())
+    assert documented_verify()("whsec_example", headers, body.strip().encode(), tolerance=10**10)
