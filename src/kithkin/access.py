@@ -39,6 +39,7 @@ from kithkin.models import (
     UndoableAction,
     User,
     ValueExchange,
+    WebhookSubscription,
 )
 
 M = TypeVar("M", bound=models.Model)
@@ -329,3 +330,28 @@ def opportunity_share_for(user: User, network: Network, share_id: int) -> Opport
     if found is None:
         raise NotFound(f"No opportunity share #{share_id} in {network.name}.")
     return found
+
+
+def require_webhook_reader(user: User, network: Network) -> None:
+    """Owners and editors see a network's webhooks (and their delivery log); a viewer does
+    not (a webhook's URL may carry its receiver's token). Outside the network: NotFound."""
+    if not membership(user, network).can_write:
+        raise Forbidden(f"Only owners and editors of {network.name} see its webhooks.")
+
+
+def require_webhook_manager(user: User, network: Network) -> None:
+    """Only an owner adds, removes, tests or enables a webhook: it sends the network's
+    changes to another machine."""
+    if membership(user, network).role != Role.OWNER:
+        raise Forbidden(f"Only an owner of {network.name} manages its webhooks.")
+
+
+def webhook_subscription_for(
+    user: User, network: Network, subscription_id: int, *, manage: bool = False
+) -> WebhookSubscription:
+    """One of the network's webhooks, for someone who may see it (``manage``: change it)."""
+    if manage:
+        require_webhook_manager(user, network)
+    else:
+        require_webhook_reader(user, network)
+    return _in_network(user, network, WebhookSubscription.objects.all(), subscription_id, "webhook")

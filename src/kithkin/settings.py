@@ -37,6 +37,7 @@ SETTINGS_DOC = {
     "KITH_OIDC_CLIENT_SECRET": "Kithkin's client secret at that OpenID provider.",
     "KITH_OIDC_NAME": "The provider's name on the sign-in button.",
     "KITH_OIDC_CREATE_USERS": "Whether a first sign-in through the provider makes an account.",
+    "KITH_WEBHOOKS_ALLOW_PRIVATE": "Let webhooks reach loopback and private addresses.",
 }
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -206,6 +207,8 @@ WEB_THREADS = env_int("KITH_THREADS", 4, 1, 32)
 REQUEST_TIMEOUT = env_int("KITH_REQUEST_TIMEOUT", 30, 1, 3600)
 # Per token, counted in the database so the limit holds across `kith serve`'s processes.
 API_RATE_LIMIT = env_int("KITH_API_RATE_LIMIT", 600, 1, 1_000_000)
+# Off: a webhook may only reach public addresses (the SSRF guard, kithkin.outbound).
+WEBHOOKS_ALLOW_PRIVATE = env_bool("KITH_WEBHOOKS_ALLOW_PRIVATE", False)
 
 
 def oidc_settings() -> dict[str, str] | None:
@@ -310,6 +313,7 @@ TEMPLATES = [
             "libraries": {
                 "kithkin": "kithkin.web.templatetags.kithkin",
                 "kithkin_sign_in": "kithkin.web.templatetags.sign_in",
+                "webhooks": "kithkin.web.templatetags.webhooks",
             },
         },
     }

@@ -50,6 +50,7 @@ from kithkin.schemas.organizations import (
 from kithkin.schemas.people import ChangedOut, PersonCardOut, PersonRowOut
 from kithkin.schemas.search import SearchOut
 from kithkin.schemas.tokens import TokenCreatedOut, TokenOut
+from kithkin.schemas.webhooks import WebhookCreatedOut, WebhookOut
 from tests.factories import log, make_follow_up, make_person
 from tests.factories_drafts import relate
 from tests.factories_events import make_event, meet
@@ -121,6 +122,11 @@ def _token_made(world: World, then: list[str]) -> list[str]:
     return then
 
 
+def _webhook_added(world: World, then: list[str]) -> list[str]:
+    world.ok("webhook", "add", "https://93.184.215.14/hook?token=x", "--event", "person.created")
+    return then
+
+
 def _p(person: Person) -> str:
     return f"p{person.pk}"
 
@@ -170,6 +176,12 @@ CASES = [
         TokenCreatedOut,
     ),
     Case("token list", lambda w: _token_made(w, ["token", "list"]), list[TokenOut]),
+    Case(
+        "webhook add",
+        lambda w: ["webhook", "add", "https://93.184.215.14/kithkin"],
+        WebhookCreatedOut,
+    ),
+    Case("webhook list", lambda w: _webhook_added(w, ["webhook", "list"]), list[WebhookOut]),
     Case(
         "event add", lambda w: ["event", "add", "Strange Loop", "--start", "2026-09-20"], EventOut
     ),

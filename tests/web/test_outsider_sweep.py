@@ -29,10 +29,12 @@ from kithkin.models import (
     Person,
     UndoableAction,
     ValueExchange,
+    WebhookSubscription,
 )
 from kithkin.services.followups import snooze_follow_up
 from kithkin.services.sharing import invite
 from kithkin.services.tokens import create_token
+from kithkin.services.webhooks import add_subscription
 from kithkin.web import urls as web_urls
 from tests.factories import log, make_follow_up, make_person
 from tests.web.conftest import client_for
@@ -147,6 +149,9 @@ def victim(owner, network, viewer):
         "share_id": share.pk,
         "action_id": UndoableAction.objects.get(network=network, kind="snooze").pk,
         "token_id": create_token(owner, f"token {SECRET}", "write", network=network).token.pk,
+        "webhook_id": add_subscription(
+            network, owner, f"https://93.184.215.14/hook/{SECRET}"
+        ).subscription.pk,
         "kind": "follow-up",
         "key": "opportunities",
         "token": "not-a-real-token",
@@ -192,6 +197,7 @@ def snapshot(network: Network) -> tuple:
                 (Interaction, "network"),
                 (Organization, "network"),
                 (Affiliation, "person__network"),
+                (WebhookSubscription, "network"),
             )
         ),
     )

@@ -26,6 +26,7 @@ from kithkin.cli import (
     token_commands,
     triage_commands,
     two_factor_commands,
+    webhook_commands,
 )
 from kithkin.cli.commands import new_app
 
@@ -67,6 +68,7 @@ SUBJECTS = (
     token_commands,  # `token create|list|revoke`
     mcp_commands,  # `mcp`: the MCP tools over stdio
     two_factor_commands,  # `mfa reset`
+    webhook_commands,  # `webhook add|list|remove|test|enable`
 )
 for subject in SUBJECTS:
     COMMANDS.update(subject.COMMANDS)

@@ -239,6 +239,11 @@ INDEX: dict[str, tuple[str, str, str]] = {
         "two_factor_app",
         "Two-factor sign-in to the web app: reset it for someone who lost their app.",
     ),
+    "webhook": (
+        "webhook_commands",
+        "webhook_app",
+        "Webhooks: a network's changes POSTed, signed, to your URLs (docs/webhooks.md).",
+    ),
 }
 
 

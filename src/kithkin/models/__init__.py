@@ -21,6 +21,7 @@ from kithkin.models.relationships import Relationship
 from kithkin.models.tags import Tag
 from kithkin.models.tokens import AccessToken, Scope
 from kithkin.models.undo import UndoableAction
+from kithkin.models.webhooks import WebhookDelivery, WebhookSubscription
 from kithkin.models.worker import Claim, WorkerBeat
 
 __all__ = [
@@ -63,5 +64,7 @@ __all__ = [
     "UndoableAction",
     "User",
     "ValueExchange",
+    "WebhookDelivery",
+    "WebhookSubscription",
     "WorkerBeat",
 ]

@@ -102,6 +102,7 @@ urlpatterns = [
             "triage",
             "tokens",
             "sign_in",
+            "webhooks",
         )
     ),
 ]
