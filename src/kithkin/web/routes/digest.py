@@ -1,0 +1,12 @@
+"""The digest's routes: its preferences (Settings) and the unsubscribe link of its emails."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, path
+
+from kithkin.web.views import digest
+
+urlpatterns: list[URLPattern] = [
+    path("settings/digest/", digest.digest_settings, name="digest_settings"),
+    path("digest/unsubscribe/<str:token>/", digest.digest_unsubscribe, name="digest_unsubscribe"),
+]
