@@ -31,7 +31,9 @@ __all__ = ["smtp_server"]  # the fixture, imported to be used here
 @pytest.fixture
 def plan(owner, network):
     ada = make_person(network, "Ada Lovelace")
-    follow_up = make_follow_up(network, ada, "Send Ada the deck", due_on=TODAY - dt.timedelta(days=2))
+    follow_up = make_follow_up(
+        network, ada, "Send Ada the deck", due_on=TODAY - dt.timedelta(days=2)
+    )
     return {"ada": ada, "follow_up": follow_up}
 
 
@@ -193,7 +195,7 @@ def test_a_seven_oclock_digest_goes_out_once_a_day_at_seven_across_a_dst_change(
 class Receiver(http.server.BaseHTTPRequestHandler):
     received: list[tuple[str, dict[str, str], str]] = []
 
-    def do_POST(self) -> None:  # noqa: N802 - http.server's name
+    def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers["Content-Length"])).decode()
         Receiver.received.append((self.path, dict(self.headers), body))
         self.send_response(200)
@@ -265,7 +267,9 @@ def test_a_mail_server_that_cannot_be_reached_is_one_line(owner, plan, settings)
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9  # nobody listens (discard)
 
-    with pytest.raises(KithError, match="could not reach the mail server at smtp://127.0.0.1:9"):
+    with pytest.raises(
+        KithError, match=r"could not reach the mail server at smtp://127\.0\.0\.1:9"
+    ):
         digests.send_digest(owner, clock.now())
     [finding] = email_check()
     assert not finding.ok and "could not reach the mail server" in finding.detail
