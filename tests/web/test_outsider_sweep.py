@@ -49,6 +49,8 @@ PERSONAL = {
     "sessions_end_others",
     "network_switch",
     "token_create",  # a token of one's own
+    "digest_settings",  # one's own digest preferences
+    "digest_unsubscribe",  # by a signed link, no sign-in
     "invitation",
     "home",
 }
