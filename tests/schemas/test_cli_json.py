@@ -20,6 +20,7 @@ from kithkin.cli.app import app
 from kithkin.models import Opportunity, Person
 from kithkin.schemas.agenda import AgendaOut
 from kithkin.schemas.brief import BriefOut
+from kithkin.schemas.digest import DigestOut
 from kithkin.schemas.duplicates import DuplicatePairOut, MergeOut
 from kithkin.schemas.events import EventDetailOut, EventListOut, EventOut
 from kithkin.schemas.imports import ImportPlanOut, RestoreOut
@@ -170,6 +171,7 @@ CASES = [
         TokenCreatedOut,
     ),
     Case("token list", lambda w: _token_made(w, ["token", "list"]), list[TokenOut]),
+    Case("digest", lambda w: ["digest"], DigestOut, filled=("networks",)),
     Case(
         "event add", lambda w: ["event", "add", "Strange Loop", "--start", "2026-09-20"], EventOut
     ),

@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from kithkin.cli import (
     agenda_commands,
+    digest_commands,
     draft_commands,
     duplicates_commands,
     event_commands,
@@ -65,6 +66,7 @@ SUBJECTS = (
     triage_commands,
     token_commands,  # `token create|list|revoke`
     mcp_commands,  # `mcp`: the MCP tools over stdio
+    digest_commands,  # `digest`: today's digest, printed or sent
 )
 for subject in SUBJECTS:
     COMMANDS.update(subject.COMMANDS)
