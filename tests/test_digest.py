@@ -97,6 +97,8 @@ def test_a_user_of_several_networks_gets_one_digest_with_a_section_each(
     assert message["Subject"] == "Kithkin, Friday 20 February: your 2 for today"
     assert text.index(f"== {network.name} ==") < text.index("Send Ada the deck")
     assert text.index(f"== {other.name} ==") < text.index("Ask Grace about COBOL")
+    # the web app shows one network at a time: each link says which one it opens in
+    assert f"https://kithkin.example.org/digest/networks/{other.pk}/open/?to=%2Fpeople%2F" in text
     assert len(smtp_server.messages(to="outsider@example.org")) == 0
 
 

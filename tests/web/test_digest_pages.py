@@ -4,12 +4,13 @@ their role) and the one-click unsubscribe of its emails (RFC 8058)."""
 from __future__ import annotations
 
 import datetime as dt
+from html import escape
 
 import pytest
 from django.test import Client
 
 from kithkin import clock
-from kithkin.models import DigestPreference, Network
+from kithkin.models import DigestPreference, Membership, Network
 from kithkin.services import digest as digests
 from tests.mailserver import Inbox, parts, smtp_server
 from tests.web.conftest import client_for
@@ -143,3 +144,32 @@ def test_the_settings_page_reports_a_failed_digest(owner, owner_client):
     )
     page = owner_client.get("/settings/").content.decode()
     assert "The last one failed" in page and "the mail server answered 451: busy" in page
+
+
+def test_a_digest_link_into_another_network_asks_before_switching(owner, network, outsider):
+    other = Network.objects.get(pk=outsider.current_network_id)
+    Membership.objects.create(user=owner, network=other, role="viewer")
+    client = client_for(owner)
+    here = client.get(f"/digest/networks/{network.pk}/open/?to=/people/")
+    assert here.status_code == 302 and here.url == "/people/"
+
+    there = client.get(f"/digest/networks/{other.pk}/open/?to=/people/")
+    assert there.status_code == 200 and f"This is in {escape(other.name)}" in there.content.decode()
+    owner.refresh_from_db()
+    assert owner.current_network_id == network.pk  # opening the link changed nothing
+
+    switched = client.post(f"/digest/networks/{other.pk}/open/?to=/people/")
+    assert switched.status_code == 302 and switched.url == "/people/"
+    owner.refresh_from_db()
+    assert owner.current_network_id == other.pk
+
+
+def test_a_digest_link_goes_nowhere_outside_kithkin_or_the_users_networks(owner, network, outsider):
+    client = client_for(owner)
+    away = client.get(f"/digest/networks/{network.pk}/open/?to=//evil.example/")
+    assert away.url == "/today/"
+    other = outsider.current_network_id
+    assert client.get(f"/digest/networks/{other}/open/?to=/people/").status_code == 404
+    assert client.post(f"/digest/networks/{other}/open/?to=/people/").status_code == 404
+    owner.refresh_from_db()
+    assert owner.current_network_id == network.pk

@@ -51,6 +51,7 @@ PERSONAL = {
     "token_create",  # a token of one's own
     "digest_settings",  # one's own digest preferences
     "digest_unsubscribe",  # by a signed link, no sign-in
+    "digest_open",  # switches one's own current network (a member's only: else 404)
     "invitation",
     "home",
 }
@@ -142,6 +143,7 @@ def victim(owner, network, viewer):
         "key": "opportunities",
         "token": "not-a-real-token",
         "format_name": "json",
+        "network_id": network.pk,
     }
 
 

@@ -137,7 +137,16 @@ class Digest:
         return "\n".join(lines) if lines else "Nothing pressing today."
 
 
-def _row(network: Network, row: PlanRow) -> DigestRow:
+def _link(path: str, network: Network, several: bool) -> str:
+    """A link to ``path`` of ``network``; for a user of several networks, through the page
+    that opens it in that network (the web app shows the network one works in)."""
+    if not several:
+        return absolute(path)
+    opener = reverse("digest_open", args=[network.pk])
+    return absolute(f"{opener}?{urlencode({'to': path})}")
+
+
+def _row(network: Network, row: PlanRow, several: bool) -> DigestRow:
     person = row.person
     if row.kind == "follow_up" and row.record_id is not None:
         draft = reverse("follow_up_draft", args=[row.record_id])
@@ -153,8 +162,8 @@ def _row(network: Network, row: PlanRow) -> DigestRow:
         kind=row.kind,
         title=row.title,
         reason=row.reason,
-        url=absolute(page),
-        draft_url=absolute(draft) if draft else "",
+        url=_link(page, network, several),
+        draft_url=_link(draft, network, several) if draft else "",
     )
 
 
@@ -222,8 +231,11 @@ def weekly_review(network: Network, today: dt.date) -> WeeklyReview:
     )
 
 
-def network_digest(network: Network, today: dt.date, *, weekly: bool = False) -> NetworkDigest:
-    """One network's part of the digest: the plan Today shows, the counts of the rest."""
+def network_digest(
+    network: Network, today: dt.date, *, weekly: bool = False, several: bool = False
+) -> NetworkDigest:
+    """One network's part of the digest: the plan Today shows, the counts of the rest
+    (``several``: the user has other networks, so links say which one they open in)."""
     shown = max(network.daily_outreach_budget, 1)
     result = agenda(network, today, defer=DEFERRED_SECTIONS, follow_ups_shown=shown)
     todays = plan(result)
@@ -231,10 +243,10 @@ def network_digest(network: Network, today: dt.date, *, weekly: bool = False) ->
         network_id=network.pk,
         name=network.name,
         budget=todays.budget,
-        rows=[_row(network, row) for row in todays.rows],
+        rows=[_row(network, row, several) for row in todays.rows],
         waiting=todays.waiting,
         counts=_counts(result),
-        today_url=absolute(reverse("today")),
+        today_url=_link(reverse("today"), network, several),
         review=weekly_review(network, today) if weekly else None,
     )
 
@@ -247,7 +259,10 @@ def digest_for(user: User, today: dt.date, *, weekly: bool = False) -> Digest:
     return Digest(
         username=user.get_username(),
         today=today,
-        networks=[network_digest(grant.network, today, weekly=weekly) for grant in grants],
+        networks=[
+            network_digest(grant.network, today, weekly=weekly, several=len(grants) > 1)
+            for grant in grants
+        ],
         settings_url=absolute(reverse("settings")),
         weekly=weekly,
     )

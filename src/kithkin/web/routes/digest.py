@@ -8,5 +8,6 @@ from kithkin.web.views import digest
 
 urlpatterns: list[URLPattern] = [
     path("settings/digest/", digest.digest_settings, name="digest_settings"),
+    path("digest/networks/<int:network_id>/open/", digest.digest_open, name="digest_open"),
     path("digest/unsubscribe/<str:token>/", digest.digest_unsubscribe, name="digest_unsubscribe"),
 ]
