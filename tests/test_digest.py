@@ -255,6 +255,8 @@ def test_a_refused_digest_is_recorded_and_retried_without_resending_the_others(
     assert preference.last_sent_at is None
     assert "550" in preference.last_failure and preference.last_failure_at == clock.now()
     assert "Traceback" not in caplog.text
+    [finding] = digests.digests_check()
+    assert not finding.ok and "the digest of owner failed at 2026-02-20 08:00 UTC" in finding.detail
 
     smtp_server.refuse.clear()
     second = digests.send_due_digests(clock.now() + dt.timedelta(minutes=1))
@@ -262,6 +264,7 @@ def test_a_refused_digest_is_recorded_and_retried_without_resending_the_others(
     assert second.sent == [owner.pk] and second.failed == {}
     assert len(smtp_server.messages(to="owner@example.org")) == 1
     assert len(smtp_server.messages(to="teammate2@example.org")) == 1
+    assert digests.digests_check() == []
 
 
 def test_a_mail_server_that_cannot_be_reached_is_one_line(owner, plan, settings):

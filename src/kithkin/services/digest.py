@@ -32,6 +32,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from kithkin import clock, jobs
+from kithkin.doctor import Finding, check
 from kithkin.errors import InvalidInput, KithError, NotFound
 from kithkin.models import Claim, DigestPreference, User
 from kithkin.queries.digest import Digest, absolute, digest_for
@@ -338,7 +339,29 @@ def send_due_digests(now: dt.datetime) -> Round:
     return done
 
 
-def last_digest_sent() -> dt.datetime | None:
-    """When any digest last went out (Settings' proof that email works)."""
-    found = DigestPreference.objects.exclude(last_sent_at=None).order_by("-last_sent_at").first()
-    return found.last_sent_at if found else None
+def failing() -> list[DigestPreference]:
+    """Users whose last digest or push failed and has not gone out since."""
+    never = dt.datetime.min.replace(tzinfo=dt.UTC)
+    return [
+        preference
+        for preference in DigestPreference.objects.select_related("user")
+        .exclude(last_failure_at=None)
+        .order_by("user__username")
+        if (preference.last_failure_at or never)
+        > max(preference.last_sent_at or never, preference.last_pushed_at or never)
+    ]
+
+
+@check("digests")
+def digests_check() -> list[Finding]:
+    """Each user whose digest is failing, with why; fine when none is."""
+    return [
+        Finding(
+            "digests",
+            False,
+            f"the digest of {preference.user.get_username()} failed at "
+            f"{preference.last_failure_at:%Y-%m-%d %H:%M} UTC: {preference.last_failure} "
+            "(it is retried every minute that day)",
+        )
+        for preference in failing()
+    ]
