@@ -115,7 +115,7 @@ def digests_figure(context: Context) -> Figure:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
+    controller = Controller(Handler(), hostname="127.0.0.1", port=port, server_hostname="localhost")
     controller.start()
     settings.EMAIL_CONFIGURED = True
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"

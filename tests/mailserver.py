@@ -56,7 +56,9 @@ class Inbox:
 @pytest.fixture
 def smtp_server(settings: Any) -> Iterator[Inbox]:
     inbox = Inbox(port=free_port())
-    controller = Controller(inbox, hostname="127.0.0.1", port=inbox.port)
+    controller = Controller(
+        inbox, hostname="127.0.0.1", port=inbox.port, server_hostname="localhost"
+    )
     controller.start()
     settings.EMAIL_CONFIGURED = True
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"

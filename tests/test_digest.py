@@ -307,3 +307,20 @@ def test_the_digest_reads_the_plan_today_shows(owner, network, plan):
     assert [row.title for row in part.rows] == ["Send Ada the deck"]
     assert part.rows[0].reason == "overdue by 2 days (due 2026-02-18)"
     assert digest.short_text() == "• Send Ada the deck"
+
+
+def test_an_unreachable_mail_server_is_tried_once_a_round(owner, network, plan, settings):
+    teammate = make_user("teammate2", full_name="Tim Mate")
+    Membership.objects.create(user=teammate, network=network, role="editor")
+    subscribe(owner)
+    subscribe(teammate)
+    settings.EMAIL_CONFIGURED = True
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9  # nobody listens
+
+    done = digests.send_due_digests(clock.now())
+
+    assert done.sent == [] and len(done.failed) == 2
+    assert all("could not reach the mail server" in why for why in done.failed.values())
+    assert not Claim.objects.exists()  # both given back for the next round
+    assert {p.user.username for p in digests.failing()} == {"owner", "teammate2"}

@@ -295,7 +295,8 @@ def _claimed(key: str | None) -> str | None:
 def send_due_digests(now: dt.datetime) -> Round:
     """Send every digest and push that is due (module docstring), each claimed first."""
     done = Round()
-    connection = None
+    connection: Any = None
+    unreachable: str | None = None  # why the mail server could not be reached this round
     for due in due_preferences(now):
         user = due.preference.user
         email_key, push_key_ = _claimed(due.email_key), _claimed(due.push_key)
@@ -311,15 +312,26 @@ def send_due_digests(now: dt.datetime) -> Round:
                     done.failed[key] = f"the digest could not be built: {error}"
             continue
         if email_key is not None:
-            if connection is None:
+            if connection is None and unreachable is None:
+                # One SMTP session for the round, not one per message; a server that
+                # cannot be reached is tried once a round, not once per user.
                 connection = get_connection()
+                try:
+                    connection.open()
+                except mail.SEND_ERRORS as error:
+                    unreachable = mail.failure_text(error)
+                    connection = None
             try:
+                if unreachable is not None:
+                    _record_failure(user, now, unreachable)
+                    raise KithError(f"The digest was not sent: {unreachable}.")
                 send_digest(user, now, connection=connection, digest=digest)
             except KithError as error:
                 release(email_key)
                 done.failed[email_key] = str(error)
                 logger.warning("user %s: %s", user.pk, error)
-                connection.close()  # a broken session is not reused for the next user
+                if connection is not None:
+                    connection.close()  # a broken session is not reused for the next user
                 connection = None
             else:
                 jobs.finish(email_key)
