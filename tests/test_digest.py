@@ -16,12 +16,14 @@ import pytest
 
 from kithkin import clock, jobs
 from kithkin.errors import KithError
-from kithkin.models import Claim, DigestPreference, Membership
+from kithkin.models import Claim, DigestPreference, FollowUp, Membership
 from kithkin.queries.digest import digest_for
 from kithkin.services import digest as digests
+from kithkin.services.followups import complete_follow_up
 from kithkin.services.mail import email_check, send_test_message
 from tests.conftest import TODAY
 from tests.factories import log, make_follow_up, make_person, make_user, network_of
+from tests.factories_ledger import received
 from tests.mailserver import Inbox, parts, smtp_server
 
 pytestmark = pytest.mark.django_db
@@ -116,6 +118,27 @@ def test_the_weekly_review_comes_on_its_day_only(owner, network, plan, smtp_serv
     assert "Caught up with 1: Grace Hopper" in review_day
     assert "Follow-ups done on time: 0% (0 of 1)" in review_day
     assert "Your week" not in next_day
+
+
+def test_the_weekly_review_names_who_is_fading_and_counts_thanks_and_follow_ups(
+    owner, network, plan
+):
+    make_person(network, "Fay Faded", circle="close", connected_on=dt.date(2025, 1, 1))
+    make_person(network, "Far Acquaintance", connected_on=dt.date(2025, 1, 1))
+    gone = make_person(network, "Gil Given", circle="close", connected_on=dt.date(2025, 1, 1))
+    received(network, gone, on=TODAY - dt.timedelta(days=10))
+    done = make_follow_up(network, gone, "Send Gil the notes", due_on=TODAY - dt.timedelta(days=3))
+    complete_follow_up(network, owner, done, today=TODAY)
+    on_its_day = dt.datetime(2026, 2, 17, 18, 0, tzinfo=dt.UTC)  # 19:00 in Paris
+    FollowUp.objects.filter(pk=done.pk).update(done_at=on_its_day)
+
+    (part,) = digest_for(owner, TODAY, weekly=True).networks
+
+    review = part.review
+    assert review is not None
+    assert review.fading == ["Fay Faded", "Gil Given"]  # close circle only
+    assert review.thanks_owed == 1
+    assert (review.follow_ups_due, review.follow_ups_on_time, review.on_time_rate) == (2, 1, 50)
 
 
 def test_the_job_sends_once_however_often_it_runs(owner, plan, smtp_server: Inbox):

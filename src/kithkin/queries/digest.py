@@ -251,18 +251,30 @@ def network_digest(
     )
 
 
-def digest_for(user: User, today: dt.date, *, weekly: bool = False) -> Digest:
+# A network's part, by (network id, day, weekly, several): the same for each of its members.
+Parts = dict[tuple[int, dt.date, bool, bool], NetworkDigest]
+
+
+def digest_for(
+    user: User, today: dt.date, *, weekly: bool = False, parts: Parts | None = None
+) -> Digest:
     """The digest of ``user`` for their local ``today``: a part per network they belong to,
-    their current network first."""
+    their current network first. ``parts``: the parts already built in this round (the
+    plan of a network is its members' alike), filled as they are built."""
     grants = access.grants_of(user)
     grants.sort(key=lambda grant: grant.network.pk != user.current_network_id)
+    several = len(grants) > 1
+    built = parts if parts is not None else {}
+    networks = []
+    for grant in grants:
+        key = (grant.network.pk, today, weekly, several)
+        if key not in built:
+            built[key] = network_digest(grant.network, today, weekly=weekly, several=several)
+        networks.append(built[key])
     return Digest(
         username=user.get_username(),
         today=today,
-        networks=[
-            network_digest(grant.network, today, weekly=weekly, several=len(grants) > 1)
-            for grant in grants
-        ],
+        networks=networks,
         settings_url=absolute(reverse("settings")),
         weekly=weekly,
     )

@@ -35,7 +35,7 @@ from kithkin import clock, jobs
 from kithkin.doctor import Finding, check
 from kithkin.errors import InvalidInput, KithError, NotFound
 from kithkin.models import Claim, DigestPreference, User
-from kithkin.queries.digest import Digest, absolute, digest_for
+from kithkin.queries.digest import Digest, Parts, absolute, digest_for
 from kithkin.services import mail
 
 logger = logging.getLogger(__name__)
@@ -126,10 +126,13 @@ def unsubscribe(token: str) -> User:
 # -- the email and the push ----------------------------------------------------------------
 
 
-def digest_today(user: User, now: dt.datetime, preference: DigestPreference | None) -> Digest:
+def digest_today(
+    user: User, now: dt.datetime, preference: DigestPreference | None, parts: Parts | None = None
+) -> Digest:
     today = clock.local_date(now, user.time_zone)
     weekly = preference.reviews_on(today) if preference is not None else False
-    return replace(digest_for(user, today, weekly=weekly), unsubscribe_url=unsubscribe_url(user))
+    digest = digest_for(user, today, weekly=weekly, parts=parts)
+    return replace(digest, unsubscribe_url=unsubscribe_url(user))
 
 
 def render_text(digest: Digest) -> str:
@@ -297,13 +300,14 @@ def send_due_digests(now: dt.datetime) -> Round:
     done = Round()
     connection: Any = None
     unreachable: str | None = None  # why the mail server could not be reached this round
+    parts: Parts = {}  # each network's part, built once a round for all its members
     for due in due_preferences(now):
         user = due.preference.user
         email_key, push_key_ = _claimed(due.email_key), _claimed(due.push_key)
         if email_key is None and push_key_ is None:
             continue  # another worker took them
         try:
-            digest = digest_today(user, now, due.preference)
+            digest = digest_today(user, now, due.preference, parts)
         except Exception as error:  # a digest that cannot be built must not stop the others
             logger.exception("the digest of user %s could not be built", user.pk)
             for key in (email_key, push_key_):
