@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import secrets
 import zoneinfo
+from email.utils import parseaddr
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -272,6 +273,11 @@ EMAIL_USE_SSL = bool(_email.get("EMAIL_USE_SSL", False))
 EMAIL_USE_TLS = bool(_email.get("EMAIL_USE_TLS", False))
 EMAIL_TIMEOUT = 15  # seconds: a mail server that does not answer fails the send
 DEFAULT_FROM_EMAIL = env_str("KITH_EMAIL_FROM", "kithkin@localhost")
+if "@" not in parseaddr(DEFAULT_FROM_EMAIL)[1]:
+    raise ImproperlyConfigured(
+        f"KITH_EMAIL_FROM={DEFAULT_FROM_EMAIL!r} is not an address such as "
+        "'Kithkin <kithkin@example.org>'."
+    )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 _database_url = env_str("KITH_DATABASE_URL", "")
