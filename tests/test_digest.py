@@ -219,11 +219,12 @@ def test_a_seven_oclock_digest_goes_out_once_a_day_at_seven_across_a_dst_change(
 
 class Receiver(http.server.BaseHTTPRequestHandler):
     received: list[tuple[str, dict[str, str], str]] = []
+    status = 200
 
     def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers["Content-Length"])).decode()
         Receiver.received.append((self.path, dict(self.headers), body))
-        self.send_response(200)
+        self.send_response(Receiver.status)
         self.end_headers()
         self.wfile.write(b"{}")
 
@@ -233,7 +234,7 @@ class Receiver(http.server.BaseHTTPRequestHandler):
 
 @pytest.fixture
 def ntfy() -> Iterator[str]:
-    Receiver.received = []
+    Receiver.received, Receiver.status = [], 200
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -347,3 +348,17 @@ def test_an_unreachable_mail_server_is_tried_once_a_round(owner, network, plan, 
     assert all("could not reach the mail server" in why for why in done.failed.values())
     assert not Claim.objects.exists()  # both given back for the next round
     assert {p.user.username for p in digests.failing()} == {"owner", "teammate2"}
+
+
+def test_a_failed_push_is_recorded_and_retried(owner, plan, ntfy):
+    subscribe(owner, enabled=False, ntfy_url=ntfy)
+    Receiver.status = 503
+
+    first = digests.send_due_digests(clock.now())
+
+    assert first.pushed == []
+    assert "HTTP Error 503" in first.failed[f"ntfy:{owner.pk}:2026-02-20"]
+    assert "HTTP Error 503" in DigestPreference.objects.get(user=owner).last_failure
+    Receiver.status = 200
+    assert digests.send_due_digests(clock.now()).pushed == [owner.pk]
+    assert len(Receiver.received) == 2
