@@ -12,6 +12,8 @@ from dataclasses import dataclass
 CHECK_MODULES: tuple[str, ...] = (
     # one line per module holding @check functions
     "kithkin.queries.webhooks",
+    "kithkin.services.mail",
+    "kithkin.services.digest",
 )
 
 

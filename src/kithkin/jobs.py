@@ -25,6 +25,7 @@ from kithkin import clock
 JOB_MODULES: tuple[str, ...] = (
     # one line per module holding @job functions
     "kithkin.services.webhooks",  # lost deliveries enqueued again; its change consumer
+    "kithkin.services.digest",
 )
 
 
@@ -75,3 +76,10 @@ def finish(key: str) -> None:
     from kithkin.models import Claim
 
     Claim.objects.filter(key=key).update(done_at=clock.now())
+
+
+def release(key: str) -> None:
+    """Give back a claim whose work failed, so a later round tries again."""
+    from kithkin.models import Claim
+
+    Claim.objects.filter(key=key, done_at__isnull=True).delete()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import secrets
 import zoneinfo
+from email.utils import parseaddr
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -38,6 +39,9 @@ SETTINGS_DOC = {
     "KITH_OIDC_NAME": "The provider's name on the sign-in button.",
     "KITH_OIDC_CREATE_USERS": "Whether a first sign-in through the provider makes an account.",
     "KITH_WEBHOOKS_ALLOW_PRIVATE": "Let webhooks reach loopback and private addresses.",
+    "KITH_BASE_URL": "The address people open Kithkin at; links in emails start with it.",
+    "KITH_EMAIL_URL": "smtp://, smtp+starttls:// or smtps://user:pass@host:port; unset: no email.",
+    "KITH_EMAIL_FROM": "The From address of the emails Kithkin sends.",
 }
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -149,6 +153,57 @@ def database_from_url(name: str, url: str) -> dict[str, object]:
     }
 
 
+# The schemes of KITH_EMAIL_URL: (TLS from the first byte, STARTTLS after EHLO, default port).
+EMAIL_SCHEMES = {
+    "smtp": (False, False, 25),
+    "smtp+starttls": (False, True, 587),
+    "smtps": (True, False, 465),
+}
+
+
+def email_from_url(name: str, url: str) -> dict[str, object]:
+    """Django's EMAIL_* settings for an SMTP URL (docs/settings.md): ``smtp://`` plain,
+    ``smtp+starttls://`` upgraded with STARTTLS, ``smtps://`` TLS from the start; the user
+    and password percent-decoded (``%40`` for an ``@`` in a user name)."""
+    parts = urlsplit(url)
+    if parts.scheme not in EMAIL_SCHEMES:
+        raise ImproperlyConfigured(
+            f"{name} must start with smtp://, smtp+starttls:// or smtps:// "
+            f"(got {parts.scheme or 'no scheme'}://)."
+        )
+    if not parts.hostname:
+        raise ImproperlyConfigured(f"{name} names no host (smtp://user:pass@HOST:port).")
+    if parts.query or parts.path.strip("/"):
+        raise ImproperlyConfigured(
+            f"{name} takes no path or query: say STARTTLS with smtp+starttls://."
+        )
+    try:
+        port = parts.port
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} has an invalid port.") from exc
+    use_ssl, use_tls, default_port = EMAIL_SCHEMES[parts.scheme]
+    return {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": unquote(parts.hostname),
+        "EMAIL_PORT": port or default_port,
+        "EMAIL_HOST_USER": unquote(parts.username or ""),
+        "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+        "EMAIL_USE_SSL": use_ssl,
+        "EMAIL_USE_TLS": use_tls,
+    }
+
+
+def env_base_url(name: str, default: str) -> str:
+    value = env_str(name, default).rstrip("/")
+    parts = urlsplit(value)
+    if parts.scheme not in {"http", "https"} or not parts.hostname or parts.query:
+        raise ImproperlyConfigured(
+            f"{name}={value!r} must be an http:// or https:// address such as "
+            "https://kithkin.example.org."
+        )
+    return value
+
+
 def sqlite_database(data_dir: Path) -> dict[str, object]:
     return {
         "ENGINE": "django.db.backends.sqlite3",
@@ -251,6 +306,29 @@ OIDC = oidc_settings()
 # Whether someone the provider vouches for, with no Kithkin account linked yet, gets one.
 OIDC_CREATE_USERS = env_bool("KITH_OIDC_CREATE_USERS", False)
 
+# Where people open Kithkin: the links of emails and push messages start with it.
+BASE_URL = env_base_url("KITH_BASE_URL", "http://localhost:8000")
+# Email (the daily digest, `kith doctor --send-test-email`): off unless KITH_EMAIL_URL is
+# set; then Django's SMTP backend with these settings (docs/settings.md).
+_email_url = env_str("KITH_EMAIL_URL", "")
+EMAIL_CONFIGURED = bool(_email_url)
+_email = email_from_url("KITH_EMAIL_URL", _email_url) if EMAIL_CONFIGURED else {}
+EMAIL_BACKEND = str(_email.get("EMAIL_BACKEND", "django.core.mail.backends.dummy.EmailBackend"))
+EMAIL_HOST = str(_email.get("EMAIL_HOST", "localhost"))
+EMAIL_PORT = int(str(_email.get("EMAIL_PORT", 25)))
+EMAIL_HOST_USER = str(_email.get("EMAIL_HOST_USER", ""))
+EMAIL_HOST_PASSWORD = str(_email.get("EMAIL_HOST_PASSWORD", ""))
+EMAIL_USE_SSL = bool(_email.get("EMAIL_USE_SSL", False))
+EMAIL_USE_TLS = bool(_email.get("EMAIL_USE_TLS", False))
+EMAIL_TIMEOUT = 15  # seconds: a mail server that does not answer fails the send
+DEFAULT_FROM_EMAIL = env_str("KITH_EMAIL_FROM", "kithkin@localhost")
+if "@" not in parseaddr(DEFAULT_FROM_EMAIL)[1]:
+    raise ImproperlyConfigured(
+        f"KITH_EMAIL_FROM={DEFAULT_FROM_EMAIL!r} is not an address such as "
+        "'Kithkin <kithkin@example.org>'."
+    )
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
 _database_url = env_str("KITH_DATABASE_URL", "")
 DATABASES = {
     "default": (
@@ -314,6 +392,7 @@ TEMPLATES = [
                 "kithkin": "kithkin.web.templatetags.kithkin",
                 "kithkin_sign_in": "kithkin.web.templatetags.sign_in",
                 "webhooks": "kithkin.web.templatetags.webhooks",
+                "digest": "kithkin.web.templatetags.digest",
             },
         },
     }

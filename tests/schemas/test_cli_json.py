@@ -20,6 +20,7 @@ from kithkin.cli.app import app
 from kithkin.models import Opportunity, Person
 from kithkin.schemas.agenda import AgendaOut
 from kithkin.schemas.brief import BriefOut
+from kithkin.schemas.digest import DigestOut
 from kithkin.schemas.duplicates import DuplicatePairOut, MergeOut
 from kithkin.schemas.events import EventDetailOut, EventListOut, EventOut
 from kithkin.schemas.imports import ImportPlanOut, RestoreOut
@@ -176,6 +177,7 @@ CASES = [
         TokenCreatedOut,
     ),
     Case("token list", lambda w: _token_made(w, ["token", "list"]), list[TokenOut]),
+    Case("digest", lambda w: ["digest"], DigestOut, filled=("networks",)),
     Case(
         "webhook add",
         lambda w: ["webhook", "add", "https://93.184.215.14/kithkin"],

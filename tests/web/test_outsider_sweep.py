@@ -51,6 +51,9 @@ PERSONAL = {
     "sessions_end_others",
     "network_switch",
     "token_create",  # a token of one's own
+    "digest_settings",  # one's own digest preferences
+    "digest_unsubscribe",  # by a signed link, no sign-in
+    "digest_open",  # switches one's own current network (a member's only: else 404)
     "invitation",
     "home",
     # signing in: one's own second factor and provider account (docs/two-factor.md, sso.md)
@@ -156,6 +159,7 @@ def victim(owner, network, viewer):
         "key": "opportunities",
         "token": "not-a-real-token",
         "format_name": "json",
+        "network_id": network.pk,
     }
 
 

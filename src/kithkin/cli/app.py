@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from kithkin.cli import (
     agenda_commands,
+    digest_commands,
     draft_commands,
     duplicates_commands,
     event_commands,
@@ -69,6 +70,7 @@ SUBJECTS = (
     mcp_commands,  # `mcp`: the MCP tools over stdio
     two_factor_commands,  # `mfa reset`
     webhook_commands,  # `webhook add|list|remove|test|enable`
+    digest_commands,  # `digest`: today's digest, printed or sent
 )
 for subject in SUBJECTS:
     COMMANDS.update(subject.COMMANDS)

@@ -197,6 +197,11 @@ INDEX: dict[str, tuple[str, str, str]] = {
         "mcp",
         "Serve the MCP tools on stdin/stdout for a local assistant, as you (docs/mcp.md).",
     ),
+    "digest": (
+        "digest_commands",
+        "digest",
+        "Today's digest: the plan of each of your networks with its links, as emailed.",
+    ),
     "network": ("network_commands", "network_app", "List your networks and switch between them."),
     "follow-up": (
         "agenda_commands",

@@ -2,6 +2,7 @@
 
 from kithkin.models.accounts import Attempt, User
 from kithkin.models.changes import Change, ChangeCursor
+from kithkin.models.digest import DigestPreference
 from kithkin.models.duplicates import DismissedDuplicate, DuplicateCandidate, DuplicateScan
 from kithkin.models.events import Attendance, Event
 from kithkin.models.followups import FollowUp
@@ -35,6 +36,7 @@ __all__ = [
     "Claim",
     "CodeFailure",
     "ContactPoint",
+    "DigestPreference",
     "DismissedDuplicate",
     "DuplicateCandidate",
     "DuplicateScan",

@@ -103,6 +103,7 @@ urlpatterns = [
             "tokens",
             "sign_in",
             "webhooks",
+            "digest",
         )
     ),
 ]
