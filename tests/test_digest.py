@@ -359,7 +359,7 @@ def test_a_failed_push_is_recorded_and_retried(owner, plan, ntfy):
 
     assert first.pushed == []
     assert "answered 503" in first.failed[f"ntfy:{owner.pk}:2026-02-20"]
-    assert "HTTP Error 503" in DigestPreference.objects.get(user=owner).last_failure
+    assert "answered 503" in DigestPreference.objects.get(user=owner).last_failure
     Receiver.status = 200
     assert digests.send_due_digests(clock.now()).pushed == [owner.pk]
     assert len(Receiver.received) == 2
