@@ -4,6 +4,7 @@ from kithkin.models.accounts import Attempt, User
 from kithkin.models.changes import Change, ChangeCursor
 from kithkin.models.duplicates import DismissedDuplicate, DuplicateCandidate, DuplicateScan
 from kithkin.models.events import Attendance, Event
+from kithkin.models.feeds import FeedToken
 from kithkin.models.followups import FollowUp
 from kithkin.models.imports import ImportUpload
 from kithkin.models.interactions import Interaction, InteractionParticipant, InteractionTally
@@ -35,6 +36,7 @@ __all__ = [
     "DuplicateCandidate",
     "DuplicateScan",
     "Event",
+    "FeedToken",
     "FollowUp",
     "ImportUpload",
     "Interaction",

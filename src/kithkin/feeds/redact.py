@@ -1,0 +1,27 @@
+"""The server's access log without feed secrets: a feed's URL is its credential, so the
+path of ``/feeds/<secret>/...`` is logged as ``/feeds/…/...``."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from gunicorn.glogging import Logger
+
+_SECRET = re.compile(r"(/feeds/)[^/?\s]+")
+
+
+def redact(text: str) -> str:
+    """``text`` with every feed secret in it replaced by an ellipsis."""
+    return _SECRET.sub(r"\1…", text)
+
+
+class AccessLogger(Logger):
+    """Gunicorn's logger, with feed secrets masked in each access log line's atoms."""
+
+    def atoms(self, resp: Any, req: Any, environ: Any, request_time: Any) -> dict[str, Any]:
+        found = super().atoms(resp, req, environ, request_time)
+        for key in ("r", "U", "q", "f"):
+            if isinstance(found.get(key), str):
+                found[key] = redact(found[key])
+        return found
