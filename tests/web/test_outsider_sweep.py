@@ -49,6 +49,10 @@ PERSONAL = {
     "sessions_end_others",
     "network_switch",
     "token_create",  # a token of one's own
+    # a calendar feed of one's own (a viewer's too: a feed only reads)
+    "feed_make",
+    "feed_revoke",
+    "feed_titles_only",
     "invitation",
     "home",
 }
@@ -140,6 +144,7 @@ def victim(owner, network, viewer):
         "key": "opportunities",
         "token": "not-a-real-token",
         "format_name": "json",
+        "network_id": network.pk,
     }
 
 

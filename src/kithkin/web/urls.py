@@ -101,6 +101,7 @@ urlpatterns = [
             "opportunities",
             "triage",
             "tokens",
+            "feeds",
         )
     ),
 ]
