@@ -12,6 +12,7 @@ from kithkin.cli import (
     duplicates_commands,
     event_commands,
     export_commands,
+    feed_commands,
     import_commands,
     ledger_commands,
     mcp_commands,
@@ -64,6 +65,7 @@ SUBJECTS = (
     opportunity_commands,
     triage_commands,
     token_commands,  # `token create|list|revoke`
+    feed_commands,  # `feed url|revoke`: the calendar feed
     mcp_commands,  # `mcp`: the MCP tools over stdio
 )
 for subject in SUBJECTS:
