@@ -335,3 +335,23 @@ def test_one_session_shows_at_its_instant_in_each_users_zone(owner, network):
     assert paris.dt.replace(tzinfo=None) == dt.datetime(2026, 2, 18, 12, 0)
     assert new_york.dt.replace(tzinfo=None) == dt.datetime(2026, 2, 18, 6, 0)
     assert paris.dt == new_york.dt  # one instant
+
+
+def test_the_feed_is_bounded_and_says_where_birthdays_were_cut(owner, network, monkeypatch):
+    from kithkin.queries import feed as feed_query
+
+    monkeypatch.setattr(feed_query, "MAX_ENTRIES", 4)
+    ada = make_person(network, "Ada Lovelace")
+    make_follow_up(network, ada, "Send Ada the paper", due_on=TODAY + 2 * DAY)
+    for day in (21, 22, 23, 24, 25):
+        born(network, f"Born {day}", 2, day)
+    result = feed_query.calendar_feed(network, owner, titles_only=False)
+    assert [e.title for e in result.entries] == [
+        "Send Ada the paper",
+        "Wish Born 21 a happy birthday",
+        "Wish Born 22 a happy birthday",
+        "Wish Born 23 a happy birthday",
+    ]
+    assert result.yearly_until == dt.date(2026, 2, 22)
+    monkeypatch.setattr(feed_query, "MAX_ENTRIES", 100)
+    assert feed_query.calendar_feed(network, owner, titles_only=False).yearly_until is None

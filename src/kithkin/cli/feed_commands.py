@@ -33,7 +33,7 @@ def _network(ctx: Session, network: str | None) -> Network:
 
 
 def feed_address(secret: str, base_url: str | None) -> str:
-    """The feed's URL under ``base_url`` (else the server's KITH_BASE_URL if it has one,
+    """The feed's URL under ``base_url`` (else ``settings.BASE_URL`` if the server has one,
     else where `kith serve` answers by default)."""
     from django.conf import settings
     from django.urls import reverse

@@ -36,12 +36,16 @@ def to_ical(feed: Feed, *, host: str, link: Callable[[FeedEntry], str]) -> bytes
     calendar.add("x-wr-timezone", feed.time_zone)
     calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT1H")  # the same hint, as Outlook reads it
+    if any(entry.is_timed for entry in feed.entries) and feed.time_zone != "UTC":
+        calendar.add_component(
+            icalendar.Timezone.from_tzid(
+                feed.time_zone,
+                first_date=feed.start - dt.timedelta(days=1),
+                last_date=feed.end + dt.timedelta(days=2),
+            )
+        )
     for entry in feed.entries:
         calendar.add_component(_event(entry, host, stamp, zone, link(entry)))
-    if any(entry.is_timed for entry in feed.entries) and feed.time_zone != "UTC":
-        calendar.add_missing_timezones(
-            first_date=feed.start - dt.timedelta(days=1), last_date=feed.end + dt.timedelta(days=2)
-        )
     return calendar.to_ical()
 
 
@@ -64,7 +68,8 @@ def _event(
         event.add("dtend", (entry.last_day or entry.on) + dt.timedelta(days=1))
         event.add("transp", "TRANSPARENT")  # a reminder, not time taken
     event.add("categories", [entry.kind])
-    event.add("status", "TENTATIVE" if entry.tentative else "CONFIRMED")
+    if entry.tentative:
+        event.add("status", "TENTATIVE")
     event.add("url", url)
     if entry.description:
         event.add("description", entry.description)

@@ -19,7 +19,7 @@ Entries, by kind (``KINDS``):
 The window is ``BACK_DAYS`` before today to ``AHEAD_DAYS`` after it ("today" in the user's
 zone). Its size is bounded: at most ``PER_KIND`` entries of a kind, ``MAX_ENTRIES`` in
 all; birthdays and work anniversaries (a 30,000-person network has about 2,000 a month) fill
-what room is left, soonest first, and the rest are counted in ``Feed.left_out``.
+what room is left, soonest first (``Feed.yearly_until`` says where they were cut).
 
 Titles only (``titles_only``): an entry keeps its title, its days and its link, nothing
 else: no description (notes, what I learned, goals, drafts, reasons, ages), no location.
@@ -39,7 +39,6 @@ from kithkin import clock
 from kithkin.models import Event, Interaction, Mentorship, Network, User
 from kithkin.queries import agenda as agenda_query
 from kithkin.queries.events import events_of
-from kithkin.queries.followups import follow_ups_listed
 from kithkin.queries.memberships import my_memberships
 from kithkin.queries.mentorships import (
     goal_lines,
@@ -61,13 +60,16 @@ from kithkin.queries.occasions import (
 
 BACK_DAYS = 30
 AHEAD_DAYS = 365
-PER_KIND = 500
-MAX_ENTRIES = 2000
+PER_KIND = 300
+MAX_ENTRIES = 1000
 DESCRIPTION_CHARS = 1000  # a long note or draft is cut here in the feed
 SESSION_MINUTES = 60  # a logged session is an instant; calendars show it an hour long
 # A window of yearly occasions shorter than a year holds each of them at most once
 # (``occasion_pages.first_occasions`` reads longer ones whole).
 _YEARLY_SPAN = dt.timedelta(days=363)
+# Birthdays and anniversaries are read up to these days ahead in turn, until the room
+# left is filled (each span shorter than a year).
+YEARLY_SPANS = (31, 120, 363)
 
 KINDS = (
     "follow-up",
@@ -109,7 +111,9 @@ class Feed:
     end: dt.date
     titles_only: bool
     entries: list[FeedEntry] = field(default_factory=list)
-    left_out: int = 0  # birthdays and anniversaries beyond MAX_ENTRIES
+    # Birthdays and anniversaries were cut at MAX_ENTRIES: the last day through which
+    # none is left out (None: all are in).
+    yearly_until: dt.date | None = None
 
 
 def _text(*lines: str) -> str:
@@ -162,7 +166,7 @@ def calendar_feed(
     _renewals(built, network, start, end)
     _events(built, network, today, start, end)
     _mentoring(built, network, start, end)
-    left_out = _yearly(built, network, today, start, end)
+    yearly_until = _yearly(built, network, today, start, end)
     return Feed(
         network=network,
         time_zone=user.time_zone,
@@ -171,29 +175,25 @@ def calendar_feed(
         end=end,
         titles_only=titles_only,
         entries=built.entries,
-        left_out=left_out,
+        yearly_until=yearly_until,
     )
 
 
 def _follow_ups(
     built: _Builder, network: Network, today: dt.date, start: dt.date, end: dt.date
 ) -> None:
-    rows = (
-        follow_ups_listed(network, status="open", today=today)
-        .filter(due_on__gte=start, due_on__lte=end)
-        .order_by("due_on", "id")[:PER_KIND]
-    )
-    for follow_up in rows:
-        people = sorted((p.full_name, p.pk) for p in follow_up.people.all())
+    """Open follow-ups due in the window, read as the agenda reads them (plain rows)."""
+    since = start - dt.timedelta(days=1)
+    for item in agenda_query.follow_up_items(network, today, end, since=since, limit=PER_KIND):
+        people = sorted(item.people, key=lambda ref: (ref.name, ref.id))
         built.day(
-            f"follow-up-{follow_up.pk}",
+            f"follow-up-{item.id}",
             "follow-up",
-            follow_up.title,
-            follow_up.due_on,
-            ("person", (people[0][1],)) if people else ("today", ()),
+            item.title,
+            item.due_on,
+            ("person", (people[0].id,)) if people else ("today", ()),
             description=_text(
-                "With " + ", ".join(name for name, _ in people) + "." if people else "",
-                follow_up.draft,
+                "With " + ", ".join(ref.name for ref in people) + "." if people else ""
             ),
         )
 
@@ -250,21 +250,30 @@ def _occasion(built: _Builder, occasion: Occasion) -> None:
     )
 
 
-def _yearly(built: _Builder, network: Network, today: dt.date, start: dt.date, end: dt.date) -> int:
-    """Birthdays and work anniversaries in what room is left: from today on first, then
-    the days before. Returns how many were left out."""
+def _yearly(
+    built: _Builder, network: Network, today: dt.date, start: dt.date, end: dt.date
+) -> dt.date | None:
+    """Birthdays and work anniversaries in what room is left, soonest first: read in
+    spans of growing length (a large network fills the room within weeks, and counting a
+    whole year of its occasions costs more than the rest of the feed), then the days
+    before today. Returns the last day through which none was left out, or None."""
     room = max(MAX_ENTRIES - len(built.entries), 0)
-    left_out = 0
-    windows = [(today, min(end, today + _YEARLY_SPAN)), (start, today - dt.timedelta(days=1))]
-    if end > today + _YEARLY_SPAN:
-        windows.insert(1, (today + _YEARLY_SPAN + dt.timedelta(days=1), end))
+    spans = [(today + dt.timedelta(days=days), days) for days in YEARLY_SPANS]
+    windows, first = [], today
+    for last, _ in spans:
+        windows.append((first, min(last, end)))
+        first = last + dt.timedelta(days=1)
+    if first <= end:
+        windows.append((first, end))
+    windows.append((start, today - dt.timedelta(days=1)))
     for first, last in windows:
         shown, total = first_occasions(network, first, last, room, open_only=False)
         for occasion in shown:
             _occasion(built, occasion)
         room -= len(shown)
-        left_out += total - len(shown)
-    return left_out
+        if total > len(shown):
+            return (shown[-1].on if shown else first) - dt.timedelta(days=1)
+    return None
 
 
 def _milestones(
