@@ -355,3 +355,22 @@ def test_the_feed_is_bounded_and_says_where_birthdays_were_cut(owner, network, m
     assert result.yearly_until == dt.date(2026, 2, 22)
     monkeypatch.setattr(feed_query, "MAX_ENTRIES", 100)
     assert feed_query.calendar_feed(network, owner, titles_only=False).yearly_until is None
+
+
+def test_doctor_reads_a_live_feed_back(owner, network, practised):
+    from kithkin.doctor import run_checks
+
+    def feed_findings():
+        return [f for f in run_checks() if f.check == "calendar feeds"]
+
+    assert [f.detail for f in feed_findings()] == ["no calendar feed is set up"]
+    make_feed(owner, network)
+    (finding,) = feed_findings()
+    assert finding.ok
+    assert "renders and reads back" in finding.detail
+    teammate = make_member(network, "teammate", role="editor")
+    make_feed(teammate, network)
+    Membership.objects.filter(user=teammate).delete()
+    details = [f.detail for f in feed_findings()]
+    assert any("left their network" in d for d in details)
+    assert all(f.ok for f in feed_findings())
