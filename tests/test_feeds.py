@@ -276,10 +276,30 @@ def test_the_secret_is_never_logged(owner, network, caplog):
 
 
 def test_the_access_log_masks_the_secret():
-    from kithkin.feeds.redact import redact
+    from types import SimpleNamespace
+
+    from gunicorn.config import Config
+
+    from kithkin.feeds.redact import AccessLogger, redact
 
     line = "GET /feeds/kithcal_abc-DEF_123/calendar.ics HTTP/1.1"
     assert redact(line) == "GET /feeds/…/calendar.ics HTTP/1.1"
+    path = "/feeds/kithcal_abc-DEF_123/calendar.ics"
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "RAW_URI": path,
+        "PATH_INFO": path,
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_REFERER": f"https://kith.example.org{path}",
+    }
+    atoms = AccessLogger(Config()).atoms(
+        SimpleNamespace(status="200 OK", sent=10, headers=[]),
+        SimpleNamespace(headers=[]),
+        environ,
+        dt.timedelta(milliseconds=5),
+    )
+    assert "kithcal_abc" not in repr(atoms)
+    assert atoms["r"] == "GET /feeds/…/calendar.ics HTTP/1.1"
 
 
 def test_open_feed_refuses_what_is_not_a_feed_secret(owner, network):

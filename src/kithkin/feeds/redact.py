@@ -21,7 +21,8 @@ class AccessLogger(Logger):
 
     def atoms(self, resp: Any, req: Any, environ: Any, request_time: Any) -> dict[str, Any]:
         found = super().atoms(resp, req, environ, request_time)
-        for key in ("r", "U", "q", "f"):
-            if isinstance(found.get(key), str):
-                found[key] = redact(found[key])
-        return found
+        # the request line, path, query, referer, and the environ's copies of them
+        return {
+            key: redact(value) if isinstance(value, str) and "/feeds/" in value else value
+            for key, value in found.items()
+        }
