@@ -17,6 +17,7 @@ from tests.factories_events import make_event
 from tests.factories_memberships import make_membership
 from tests.factories_mentorships import make_mentorship, make_session
 from tests.factories_milestones import born, make_job, make_milestone
+from tests.factories_opportunities import make_opportunity
 
 DAY = dt.timedelta(days=1)
 
@@ -65,6 +66,7 @@ def practised(network):
     )
     mentorship = make_mentorship(network, mentee=ada, cadence_days=30)
     make_session(network, mentorship, on=TODAY - 5 * DAY, note="Talked about leading")
+    make_opportunity(network, title="Staff engineer", deadline=TODAY + 20 * DAY)
     return {"ada": ada, "grace": grace, "mentorship": mentorship}
 
 
@@ -114,6 +116,10 @@ def test_the_feed_holds_every_kind_on_its_days(owner, network, practised):
     assert logged["DTSTART"].params["TZID"] == "Europe/Paris"
     assert logged["DTSTART"].dt.replace(tzinfo=None) == dt.datetime(2026, 2, 15, 12, 0)
 
+    deadline = next(e for e in events.values() if str(e["SUMMARY"]).startswith("Deadline: "))
+    assert deadline["DTSTART"].dt == TODAY + 20 * DAY
+    assert "Staff engineer" in str(deadline["SUMMARY"])
+
     kinds = {e["CATEGORIES"].cats[0] for e in events.values()}
     assert kinds == {
         "follow-up",
@@ -122,6 +128,7 @@ def test_the_feed_holds_every_kind_on_its_days(owner, network, practised):
         "anniversary",
         "milestone",
         "renewal",
+        "deadline",
         "event",
         "mentoring",
     }

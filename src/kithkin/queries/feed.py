@@ -11,6 +11,7 @@ Entries, by kind (``KINDS``):
   in a year without one; a birthday without a year too, without an age);
 - ``milestone``: milestones to celebrate and challenges, yearly ones on each day they fall;
 - ``renewal``: my memberships on their renewal date;
+- ``deadline``: opportunities still open, shared or pursued, on their deadline;
 - ``event``: events on their days (Kithkin stores an event's dates, not its hours, so they
   are all-day and span every day of a multi-day event);
 - ``mentoring``: the next session each active mentorship with a rhythm is due (all-day),
@@ -36,7 +37,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 
 from kithkin import clock
-from kithkin.models import Event, Interaction, Mentorship, Network, User
+from kithkin.models import Event, Interaction, Mentorship, Network, Opportunity, User
 from kithkin.queries import agenda as agenda_query
 from kithkin.queries.events import events_of
 from kithkin.queries.memberships import my_memberships
@@ -57,6 +58,7 @@ from kithkin.queries.occasions import (
     milestones_between,
     title,
 )
+from kithkin.queries.opportunities import SHAREABLE
 
 BACK_DAYS = 30
 AHEAD_DAYS = 365
@@ -78,6 +80,7 @@ KINDS = (
     "anniversary",
     "milestone",
     "renewal",
+    "deadline",
     "event",
     "mentoring",
 )
@@ -164,6 +167,7 @@ def calendar_feed(
     _check_ins(built, network, today)
     _milestones(built, network, today, start, end)
     _renewals(built, network, start, end)
+    _deadlines(built, network, start, end)
     _events(built, network, today, start, end)
     _mentoring(built, network, start, end)
     yearly_until = _yearly(built, network, today, start, end)
@@ -306,6 +310,32 @@ def _renewals(built: _Builder, network: Network, start: dt.date, end: dt.date) -
             membership.renews_on,
             ("organization", (membership.organization_id,)),
             description=_text(membership.title),
+        )
+
+
+def _deadlines(built: _Builder, network: Network, start: dt.date, end: dt.date) -> None:
+    active = (*SHAREABLE, Opportunity.Status.PURSUING)
+    rows = (
+        Opportunity.objects.filter(
+            network=network, status__in=active, deadline__gte=start, deadline__lte=end
+        )
+        .select_related("organization")
+        .order_by("deadline", "pk")[:PER_KIND]
+    )
+    for opportunity in rows:
+        assert opportunity.deadline is not None
+        where = f" at {opportunity.organization.name}" if opportunity.organization else ""
+        built.day(
+            f"deadline-{opportunity.pk}",
+            "deadline",
+            f"Deadline: {opportunity.title}{where}",
+            opportunity.deadline,
+            ("opportunity", (opportunity.pk,)),
+            description=_text(
+                f"{opportunity.get_kind_display().capitalize()}, "
+                f"{'for me' if opportunity.for_me else 'to share'}, {opportunity.status}.",
+                opportunity.description,
+            ),
         )
 
 
