@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db.models import Q
 
@@ -125,23 +125,16 @@ def _text(*lines: str) -> str:
 
 
 class _Builder:
+    """The entries so far; with titles only, each is kept without its description and
+    location (the one place the privacy option is applied)."""
+
     def __init__(self, titles_only: bool) -> None:
         self.titles_only = titles_only
         self.entries: list[FeedEntry] = []
 
     def add(self, entry: FeedEntry) -> None:
         if self.titles_only:
-            entry = FeedEntry(
-                uid=entry.uid,
-                kind=entry.kind,
-                title=entry.title,
-                page=entry.page,
-                on=entry.on,
-                last_day=entry.last_day,
-                starts_at=entry.starts_at,
-                minutes=entry.minutes,
-                tentative=entry.tentative,
-            )
+            entry = replace(entry, description="", location="")
         self.entries.append(entry)
 
     def day(
@@ -151,9 +144,21 @@ class _Builder:
         text: str,
         on: dt.date,
         page: tuple[str, tuple[int, ...]],
-        **more: object,
+        *,
+        description: str = "",
     ) -> None:
-        self.add(FeedEntry(uid=uid, kind=kind, title=text, page=page, on=on, last_day=on, **more))  # type: ignore[arg-type]
+        """An all-day entry of one day."""
+        self.add(
+            FeedEntry(
+                uid=uid,
+                kind=kind,
+                title=text,
+                page=page,
+                on=on,
+                last_day=on,
+                description=description,
+            )
+        )
 
 
 def calendar_feed(
