@@ -14,6 +14,7 @@ CHECK_MODULES: tuple[str, ...] = (
     "kithkin.queries.webhooks",
     "kithkin.services.mail",
     "kithkin.services.digest",
+    "kithkin.feeds.checks",
 )
 
 

@@ -23,6 +23,7 @@ from kithkin.schemas.brief import BriefOut
 from kithkin.schemas.digest import DigestOut
 from kithkin.schemas.duplicates import DuplicatePairOut, MergeOut
 from kithkin.schemas.events import EventDetailOut, EventListOut, EventOut
+from kithkin.schemas.feeds import FeedOut
 from kithkin.schemas.imports import ImportPlanOut, RestoreOut
 from kithkin.schemas.ledger import NetworkLedgerOut, PersonLedgerOut
 from kithkin.schemas.memberships import JoinOut
@@ -118,6 +119,11 @@ def _restore(world: World) -> list[str]:
     return ["import", "json", str(path)]
 
 
+def _feed_made(world: World, then: list[str]) -> list[str]:
+    world.ok("feed", "url")
+    return then
+
+
 def _token_made(world: World, then: list[str]) -> list[str]:
     world.ok("token", "create", "--name", "phone", "--scope", "write")
     return then
@@ -184,6 +190,8 @@ CASES = [
         WebhookCreatedOut,
     ),
     Case("webhook list", lambda w: _webhook_added(w, ["webhook", "list"]), list[WebhookOut]),
+    Case("feed url", lambda w: ["feed", "url"], FeedOut),
+    Case("feed revoke", lambda w: _feed_made(w, ["feed", "revoke"]), FeedOut),
     Case(
         "event add", lambda w: ["event", "add", "Strange Loop", "--start", "2026-09-20"], EventOut
     ),

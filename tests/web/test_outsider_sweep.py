@@ -54,6 +54,10 @@ PERSONAL = {
     "digest_settings",  # one's own digest preferences
     "digest_unsubscribe",  # by a signed link, no sign-in
     "digest_open",  # switches one's own current network (a member's only: else 404)
+    # a calendar feed of one's own (a viewer's too: a feed only reads)
+    "feed_make",
+    "feed_revoke",
+    "feed_titles_only",
     "invitation",
     "home",
     # signing in: one's own second factor and provider account (docs/two-factor.md, sso.md)

@@ -13,6 +13,7 @@ from kithkin.cli import (
     duplicates_commands,
     event_commands,
     export_commands,
+    feed_commands,
     import_commands,
     ledger_commands,
     mcp_commands,
@@ -67,6 +68,7 @@ SUBJECTS = (
     opportunity_commands,
     triage_commands,
     token_commands,  # `token create|list|revoke`
+    feed_commands,  # `feed url|revoke`: the calendar feed
     mcp_commands,  # `mcp`: the MCP tools over stdio
     two_factor_commands,  # `mfa reset`
     webhook_commands,  # `webhook add|list|remove|test|enable`

@@ -239,6 +239,11 @@ INDEX: dict[str, tuple[str, str, str]] = {
         "token_app",
         "Personal access tokens for the API: create, list, revoke.",
     ),
+    "feed": (
+        "feed_commands",
+        "feed_app",
+        "The calendar feed of a network: its URL (made once), or revoke it.",
+    ),
     "mfa": (
         "two_factor_commands",
         "two_factor_app",

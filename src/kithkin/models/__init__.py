@@ -5,6 +5,7 @@ from kithkin.models.changes import Change, ChangeCursor
 from kithkin.models.digest import DigestPreference
 from kithkin.models.duplicates import DismissedDuplicate, DuplicateCandidate, DuplicateScan
 from kithkin.models.events import Attendance, Event
+from kithkin.models.feeds import FeedToken
 from kithkin.models.followups import FollowUp
 from kithkin.models.imports import ImportUpload
 from kithkin.models.interactions import Interaction, InteractionParticipant, InteractionTally
@@ -41,6 +42,7 @@ __all__ = [
     "DuplicateCandidate",
     "DuplicateScan",
     "Event",
+    "FeedToken",
     "FollowUp",
     "ImportUpload",
     "Interaction",

@@ -138,7 +138,7 @@ def _follow_up_reason(days_overdue: int, due_on: dt.date) -> str:
     return f"due in {-days_overdue} days ({due_on.isoformat()})"
 
 
-def _follow_up_items(
+def follow_up_items(
     network: Network,
     today: dt.date,
     until: dt.date,
@@ -263,10 +263,10 @@ def agenda(
     until = today + dt.timedelta(days=UPCOMING_DAYS)
     due_count = None
     if follow_ups_shown is None:
-        follow_ups = _follow_up_items(network, today, until)
+        follow_ups = follow_up_items(network, today, until)
     else:
-        follow_ups = _follow_up_items(network, today, today, limit=follow_ups_shown)
-        follow_ups += _follow_up_items(network, today, until, since=today, limit=follow_ups_shown)
+        follow_ups = follow_up_items(network, today, today, limit=follow_ups_shown)
+        follow_ups += follow_up_items(network, today, until, since=today, limit=follow_ups_shown)
         due_count = FollowUp.objects.filter(
             network=network, done_at__isnull=True, due_on__lte=today
         ).count()

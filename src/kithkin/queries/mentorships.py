@@ -193,7 +193,8 @@ def due_reason(row: MentorshipSummary, today: dt.date) -> str:
     return f"no session yet since {_day(row.mentorship.started_on, today)}, {_every(cadence)}"
 
 
-def _due_title(row: MentorshipSummary) -> str:
+def session_title(row: MentorshipSummary) -> str:
+    """What the next session is: "Mentoring session with Barbara Liskov"."""
     m = row.mentorship
     if row.role == "mentor":
         return f"Mentoring session with {m.mentor.full_name}"
@@ -226,7 +227,7 @@ def sessions_due(network: Network, today: dt.date) -> Section:
         items=[
             AgendaItem(
                 key=f"mentoring-{row.pk}",
-                title=_due_title(row),
+                title=session_title(row),
                 people=_people(row),
                 reason=due_reason(row, today),
                 on=row.next_session_on,

@@ -104,6 +104,7 @@ urlpatterns = [
             "sign_in",
             "webhooks",
             "digest",
+            "feeds",
         )
     ),
 ]

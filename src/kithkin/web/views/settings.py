@@ -14,6 +14,7 @@ from kithkin.errors import InvalidInput
 from kithkin.models import Network
 from kithkin.queries.circles import circles_with_sizes
 from kithkin.services.accounts import change_password, update_settings
+from kithkin.services.feeds import feed_settings
 from kithkin.services.people import set_circle_cadence
 from kithkin.services.sessions import end_other_sessions, sessions_of
 from kithkin.services.tokens import create_token, revoke_token, tokens_of
@@ -52,6 +53,7 @@ def _page(request: NetworkRequest, **forms: object) -> HttpResponse:
         "sessions": sessions_of(request.user, request.session.session_key),
         "token_form": TokenForm(networks=_networks(request)),
         "tokens": tokens_of(request.user),
+        "feeds": feed_settings(request.user),
         **forms,
     }
     return render(request, "kithkin/settings.html", context)
