@@ -7,6 +7,7 @@ in step): add a variable to ``SETTINGS_DOC`` below and to that table together.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 import zoneinfo
@@ -32,6 +33,7 @@ SETTINGS_DOC = {
     "KITH_THREADS": "Threads per `kith serve` worker.",
     "KITH_REQUEST_TIMEOUT": "Seconds a web request may spend in the database.",
     "KITH_API_RATE_LIMIT": "Requests a minute one API token may make.",
+    "KITH_TRUSTED_PROXIES": "Comma-separated proxy addresses/CIDRs whose X-Forwarded-For is read.",
 }
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -100,6 +102,20 @@ def env_time_zone(name: str, default: str) -> str:
             f"{name}={value!r} is not a time zone name such as Europe/Paris."
         ) from exc
     return value
+
+
+def env_networks(name: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    """Comma-separated IP addresses and CIDR blocks (``10.0.0.1, 172.16.0.0/12, ::1``)."""
+    networks = []
+    for entry in (part.strip() for part in env_str(name, "").split(",")):
+        if entry:
+            try:
+                networks.append(ipaddress.ip_network(entry, strict=False))
+            except ValueError:
+                raise ImproperlyConfigured(
+                    f"{name}: {entry!r} is not an IP address or a CIDR block such as 10.0.0.0/8."
+                ) from None
+    return networks
 
 
 def env_path(name: str, default: Path) -> Path:
@@ -201,6 +217,9 @@ WEB_THREADS = env_int("KITH_THREADS", 4, 1, 32)
 REQUEST_TIMEOUT = env_int("KITH_REQUEST_TIMEOUT", 30, 1, 3600)
 # Per token, counted in the database so the limit holds across `kith serve`'s processes.
 API_RATE_LIMIT = env_int("KITH_API_RATE_LIMIT", 600, 1, 1_000_000)
+# The reverse proxies whose X-Forwarded-For is believed (services.throttle.client_address):
+# none by default, so a client cannot choose the address its sign-ins are counted under.
+TRUSTED_PROXIES = env_networks("KITH_TRUSTED_PROXIES")
 
 _database_url = env_str("KITH_DATABASE_URL", "")
 DATABASES = {
