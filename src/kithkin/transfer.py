@@ -32,7 +32,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.text import slugify
 
-from kithkin import access, clock
+from kithkin import access, clock, files
 from kithkin.errors import InvalidInput, KithError, NotFound
 from kithkin.exporters import EXPORT_FORMATS, ExportFormat
 from kithkin.importers.apply import ImportSummary, apply_plan
@@ -309,7 +309,7 @@ def _store_plan(upload: ImportUpload, parsed: ParseResult, plan: ImportPlan) -> 
     """The records and their plan, beside the upload; the row keeps the digest, so the
     plan applied is byte for byte the one stored here."""
     stored = pickle.dumps((parsed, plan), protocol=pickle.HIGHEST_PROTOCOL)
-    uploads.plan_path_of(upload.stored_name).write_bytes(stored)
+    files.write_private(uploads.plan_path_of(upload.stored_name), stored)
     upload.planned_at = clock.now()
     upload.plan_digest = hashlib.sha256(stored).hexdigest()
     upload.plan_summary = plan.summary

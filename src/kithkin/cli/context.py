@@ -25,6 +25,9 @@ R = TypeVar("R")
 
 
 def setup_django() -> None:
+    from kithkin.files import restrict_umask
+
+    restrict_umask()  # the database, its -wal and -shm, exports: this user's alone
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kithkin.settings")
     import django
     from django.apps import apps
@@ -112,6 +115,7 @@ class Session:
 
 def session(*, on: dt.date | None = None) -> Session:
     setup_django()
+    secure_files()  # before SQLite opens (and so creates) a -wal and -shm
     if not database_is_initialised():
         from django.conf import settings
 
@@ -123,6 +127,22 @@ def session(*, on: dt.date | None = None) -> Session:
     return Session(
         user=user, network=access.current_network(user), today=on or clock.today_in(user.time_zone)
     )
+
+
+def secure_files() -> None:
+    """Make the data directory and the database private (kithkin.files), saying so in one
+    line on stderr when an install had them readable by others."""
+    from django.conf import settings
+
+    from kithkin.files import describe, secure_data_dir
+
+    database = Path(str(settings.DATABASES["default"]["NAME"])) if is_sqlite() else None
+    if database is not None and str(database) == ":memory:":
+        database = None
+    data_dir = Path(settings.DATA_DIR)
+    line = describe(secure_data_dir(data_dir, database), data_dir)
+    if line:
+        err.print(line)
 
 
 def acting_user() -> User:

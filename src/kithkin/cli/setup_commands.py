@@ -21,6 +21,7 @@ from kithkin.cli.context import (
     is_sqlite,
     migrate,
     out,
+    secure_files,
     session,
     setup_django,
 )
@@ -65,6 +66,7 @@ def prepare_storage() -> None:
     data_dir = Path(settings.DATA_DIR)
     try:
         data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        secure_files()  # an existing directory, database, uploads: before SQLite opens
         key_file = data_dir / "secret_key"
         if not key_file.exists():
             key_file.touch(mode=0o600)
