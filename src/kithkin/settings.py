@@ -325,12 +325,21 @@ if HTTPS:
         "security.W021",  # HSTS preload: likewise the domain owner's choice
     ]
 
+LOG_LEVEL = env_choice("KITH_LOG_LEVEL", "WARNING", ("DEBUG", "INFO", "WARNING", "ERROR"))
+# Every record goes through one handler whose filter takes secrets out: invitation and feed
+# tokens in paths, query strings, Authorization values (kithkin.log_redaction). Django's
+# loggers are routed to it too (their default console handler would bypass the filter);
+# gunicorn's access log is redacted by `kith serve`'s logger class.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {
-        "handlers": ["console"],
-        "level": env_choice("KITH_LOG_LEVEL", "WARNING", ("DEBUG", "INFO", "WARNING", "ERROR")),
+    "filters": {"redact_secrets": {"()": "kithkin.log_redaction.RedactSecrets"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_secrets"]},
     },
+    "loggers": {
+        "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }
