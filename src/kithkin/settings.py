@@ -264,6 +264,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "kithkin.web.middleware.user_time_zone",
+    "kithkin.web.middleware.private_responses",
 ]
 ROOT_URLCONF = "kithkin.urls"
 TEMPLATES = [
