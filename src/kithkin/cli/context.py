@@ -50,17 +50,11 @@ def is_sqlite() -> bool:
 
 
 def database_is_initialised() -> bool:
-    from django.db import connection
-    from django.db.utils import DatabaseError
+    """Whether Kithkin's tables exist; a damaged or foreign database, or one from a newer
+    Kithkin, is an error that says so (``storage.check_database``)."""
+    from kithkin.storage import check_database
 
-    if is_sqlite():
-        in_memory = connection.is_in_memory_db()  # type: ignore[attr-defined]
-        if not in_memory and not os.path.exists(str(connection.settings_dict["NAME"])):
-            return False  # don't let sqlite3 create an empty file here
-    try:
-        return "kithkin_user" in connection.introspection.table_names()
-    except DatabaseError as exc:
-        raise KithError(f"Cannot open the database: {exc}".strip()) from exc
+    return check_database()
 
 
 def _newest_migrations_applied() -> bool:
@@ -185,6 +179,15 @@ def handle_errors(function: Callable[P, R]) -> Callable[P, R]:
         except KithError as exc:
             err.print(f"Error: {exc}")
             raise typer.Exit(exc.exit_code) from None
+        except Exception as exc:
+            # A full disk, a locked or damaged database: one line and its own exit code.
+            from kithkin.storage import as_kith_error
+
+            said = as_kith_error(exc)
+            if said is None:
+                raise
+            err.print(f"Error: {said}")
+            raise typer.Exit(said.exit_code) from None
 
     return wrapper
 

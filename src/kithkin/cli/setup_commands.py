@@ -73,6 +73,9 @@ def prepare_storage() -> None:
             key_file.write_text(secrets.token_urlsafe(50) + "\n")
     except OSError as exc:
         raise KithError(f"Cannot create the data directory {data_dir}: {exc.strerror}") from exc
+    from kithkin.storage import check_database
+
+    check_database()  # a damaged, foreign or newer database is refused, never migrated
     migrate()
 
 
