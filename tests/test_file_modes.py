@@ -119,3 +119,20 @@ def test_a_symbolic_link_in_the_data_directory_is_left_alone(tmp_path):
     (data / "link").symlink_to(elsewhere)
     files.secure_data_dir(data)
     assert mode(elsewhere) == 0o644
+
+
+def test_only_kithkins_own_files_are_changed(tmp_path):
+    """KITH_DATA_DIR may name a folder that holds other things: those keep their modes."""
+    data = tmp_path / "Documents"
+    data.mkdir()
+    (data / "uploads").mkdir()
+    mine = [data / "kithkin.sqlite3", data / "secret_key", data / "uploads" / "a.vcf"]
+    theirs = [data / "holiday.jpg", data / "public_html"]
+    for path in [*mine, theirs[0]]:
+        path.write_text("x")
+        os.chmod(path, 0o644)
+    theirs[1].mkdir()
+    os.chmod(theirs[1], 0o755)
+    files.secure_data_dir(data)
+    assert all(mode(path) == 0o600 for path in mine)
+    assert mode(theirs[0]) == 0o644 and mode(theirs[1]) == 0o755

@@ -28,6 +28,11 @@ FILE_MODE = 0o600
 UMASK = 0o077
 # SQLite's companions of a database file.
 DATABASE_SUFFIXES = ("", "-wal", "-shm", "-journal")
+# What Kithkin keeps in its data directory: only these are made private, so a data
+# directory set to a folder that holds other things (KITH_DATA_DIR=~/Documents) keeps
+# theirs. Files whose name starts with "kithkin" count too (the database and companions).
+OWN_FILES = frozenset({"secret_key", "demo-login.txt"})
+OWN_FOLDERS = frozenset({"uploads", "backups"})
 
 
 def restrict_umask() -> None:
@@ -66,18 +71,32 @@ def secure_data_dir(data_dir: Path, database: Path | None = None) -> list[Path]:
     what was changed."""
     changed: list[Path] = []
     if data_dir.is_dir():
-        if _restrict(data_dir, DIR_MODE):
-            changed.append(data_dir)
-        for folder, dirs, names in os.walk(data_dir):
-            base = Path(folder)
-            changed += [base / name for name in dirs if _restrict(base / name, DIR_MODE)]
-            changed += [base / name for name in names if _restrict(base / name, FILE_MODE)]
+        changed += [path for path, mode in kithkin_paths(data_dir) if _restrict(path, mode)]
     if database is not None:
         for suffix in DATABASE_SUFFIXES:
             path = Path(f"{database}{suffix}")
             if path not in changed and _restrict(path, FILE_MODE):
                 changed.append(path)
     return changed
+
+
+def kithkin_paths(data_dir: Path) -> list[tuple[Path, int]]:
+    """Kithkin's own folders and files in ``data_dir`` (itself included), each with the
+    mode it must have at most: OWN_FILES, files named kithkin*, OWN_FOLDERS and all in
+    them."""
+    found: list[tuple[Path, int]] = [(data_dir, DIR_MODE)]
+    for entry in sorted(data_dir.iterdir()):
+        if entry.is_symlink():
+            continue
+        if entry.is_file() and (entry.name in OWN_FILES or entry.name.startswith("kithkin")):
+            found.append((entry, FILE_MODE))
+        elif entry.is_dir() and entry.name in OWN_FOLDERS:
+            found.append((entry, DIR_MODE))
+            for folder, dirs, names in os.walk(entry):
+                base = Path(folder)
+                found += [(base / name, DIR_MODE) for name in dirs]
+                found += [(base / name, FILE_MODE) for name in names]
+    return found
 
 
 def describe(changed: Iterable[Path], data_dir: Path) -> str | None:

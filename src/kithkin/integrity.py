@@ -104,7 +104,7 @@ def file_permissions() -> list[Finding]:
 
     data_dir = Path(settings.DATA_DIR)
     exposed: list[Path] = []
-    candidates = [data_dir, *_walk(data_dir)] if data_dir.is_dir() else []
+    candidates = [path for path, _ in files.kithkin_paths(data_dir)] if data_dir.is_dir() else []
     config = settings.DATABASES["default"]
     if str(config["ENGINE"]).endswith("sqlite3") and str(config["NAME"]) != ":memory:":
         candidates += [Path(f"{config['NAME']}{suffix}") for suffix in files.DATABASE_SUFFIXES]
@@ -122,7 +122,3 @@ def file_permissions() -> list[Finding]:
             f"them private, or run `chmod -R go-rwx {data_dir}`.",
         )
     ]
-
-
-def _walk(folder: Path) -> list[Path]:
-    return sorted(path for path in folder.rglob("*"))
