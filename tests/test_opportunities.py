@@ -77,7 +77,11 @@ def test_adding_an_opportunity_keeps_what_was_said(network, owner, ada):
     [
         ({"title": " "}, "title", "must not be empty"),
         ({"kind": "gig"}, "kind", "'gig' is not one of: job, client"),
-        ({"url": "javascript:alert(1)"}, "url", "must start with http:// or https://"),
+        (
+            {"url": "javascript:alert(1)"},
+            "url",
+            "is not a web address (http, https or mailto only)",
+        ),
         ({"tags": [" "]}, "tag", "must not be empty"),
     ],
 )

@@ -28,12 +28,28 @@ ROOT = Path(__file__).resolve().parents[1]
             "LOUD",
             lambda: kith_settings.env_choice("KITH_LOG_LEVEL", "INFO", ("INFO",)),
         ),
+        (
+            "KITH_TRUSTED_PROXIES",
+            "10.0.0.1, proxy.local",
+            lambda: kith_settings.env_networks("KITH_TRUSTED_PROXIES"),
+        ),
     ],
 )
 def test_bad_values_are_rejected_naming_the_variable(monkeypatch, variable, value, call):
     monkeypatch.setenv(variable, value)
     with pytest.raises(ImproperlyConfigured, match=variable):
         call()
+
+
+def test_trusted_proxies_are_addresses_and_blocks(monkeypatch):
+    monkeypatch.setenv("KITH_TRUSTED_PROXIES", " 127.0.0.1, 10.0.0.0/8 ,::1,")
+    assert [str(n) for n in kith_settings.env_networks("KITH_TRUSTED_PROXIES")] == [
+        "127.0.0.1/32",
+        "10.0.0.0/8",
+        "::1/128",
+    ]
+    monkeypatch.delenv("KITH_TRUSTED_PROXIES")
+    assert kith_settings.env_networks("KITH_TRUSTED_PROXIES") == []
 
 
 @pytest.mark.parametrize(

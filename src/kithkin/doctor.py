@@ -15,6 +15,7 @@ CHECK_MODULES: tuple[str, ...] = (
     "kithkin.services.mail",
     "kithkin.services.digest",
     "kithkin.feeds.checks",
+    "kithkin.integrity",  # database integrity, file permissions
 )
 
 

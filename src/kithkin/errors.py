@@ -52,3 +52,7 @@ class Forbidden(KithError):
 
 class Throttled(KithError):
     """Too many attempts of this kind lately (sign-ins, sign-ups): wait and try again."""
+
+
+class WrongPassword(KithError):
+    """A sign-in whose username and password do not match (which of the two is not said)."""

@@ -133,7 +133,7 @@ def gunicorn_options(host: str, port: int, workers: int, threads: int) -> dict[s
         "threads": threads,
         "worker_class": "gthread" if threads > 1 else "sync",
         "accesslog": "-",
-        "logger_class": "kithkin.feeds.redact.AccessLogger",  # feed URLs are secrets
+        "logger_class": "kithkin.gunicorn_logging.GunicornLogger",  # secrets redacted
         "timeout": settings.REQUEST_TIMEOUT + 30,
         "graceful_timeout": 10,
         "max_requests": 5000,  # recycle workers now and then; jitter avoids a stampede

@@ -7,6 +7,7 @@ in step): add a variable to ``SETTINGS_DOC`` below and to that table together.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 import zoneinfo
@@ -42,6 +43,7 @@ SETTINGS_DOC = {
     "KITH_BASE_URL": "The address people open Kithkin at; links in emails start with it.",
     "KITH_EMAIL_URL": "smtp://, smtp+starttls:// or smtps://user:pass@host:port; unset: no email.",
     "KITH_EMAIL_FROM": "The From address of the emails Kithkin sends.",
+    "KITH_TRUSTED_PROXIES": "Comma-separated proxy addresses/CIDRs whose X-Forwarded-For is read.",
 }
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -110,6 +112,20 @@ def env_time_zone(name: str, default: str) -> str:
             f"{name}={value!r} is not a time zone name such as Europe/Paris."
         ) from exc
     return value
+
+
+def env_networks(name: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    """Comma-separated IP addresses and CIDR blocks (``10.0.0.1, 172.16.0.0/12, ::1``)."""
+    networks = []
+    for entry in (part.strip() for part in env_str(name, "").split(",")):
+        if entry:
+            try:
+                networks.append(ipaddress.ip_network(entry, strict=False))
+            except ValueError:
+                raise ImproperlyConfigured(
+                    f"{name}: {entry!r} is not an IP address or a CIDR block such as 10.0.0.0/8."
+                ) from None
+    return networks
 
 
 def env_path(name: str, default: Path) -> Path:
@@ -328,6 +344,9 @@ if "@" not in parseaddr(DEFAULT_FROM_EMAIL)[1]:
         "'Kithkin <kithkin@example.org>'."
     )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The reverse proxies whose X-Forwarded-For is believed (services.throttle.client_address):
+# none by default, so a client cannot choose the address its sign-ins are counted under.
+TRUSTED_PROXIES = env_networks("KITH_TRUSTED_PROXIES")
 
 _database_url = env_str("KITH_DATABASE_URL", "")
 DATABASES = {
@@ -374,6 +393,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "kithkin.web.middleware.user_time_zone",
+    "kithkin.web.middleware.private_responses",
 ]
 ROOT_URLCONF = "kithkin.urls"
 TEMPLATES = [
@@ -445,12 +465,21 @@ if HTTPS:
         "security.W021",  # HSTS preload: likewise the domain owner's choice
     ]
 
+LOG_LEVEL = env_choice("KITH_LOG_LEVEL", "WARNING", ("DEBUG", "INFO", "WARNING", "ERROR"))
+# Every record goes through one handler whose filter takes secrets out: invitation and feed
+# tokens in paths, query strings, Authorization values (kithkin.log_redaction). Django's
+# loggers are routed to it too (their default console handler would bypass the filter);
+# gunicorn's access log is redacted by `kith serve`'s logger class.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {
-        "handlers": ["console"],
-        "level": env_choice("KITH_LOG_LEVEL", "WARNING", ("DEBUG", "INFO", "WARNING", "ERROR")),
+    "filters": {"redact_secrets": {"()": "kithkin.log_redaction.RedactSecrets"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_secrets"]},
     },
+    "loggers": {
+        "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }

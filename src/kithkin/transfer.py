@@ -32,7 +32,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.text import slugify
 
-from kithkin import access, clock
+from kithkin import access, clock, files, storage
 from kithkin.errors import InvalidInput, KithError, NotFound
 from kithkin.exporters import EXPORT_FORMATS, ExportFormat
 from kithkin.importers.apply import ImportSummary, apply_plan
@@ -270,6 +270,7 @@ def apply_upload(
             summary = apply_plan(network, actor, reviewed, progress, circle=upload.circle)
         ImportUpload.objects.filter(pk=upload.pk).update(applied=_counted(summary))
         transaction.on_commit(lambda: uploads.delete(upload.stored_name))
+        transaction.on_commit(storage.checkpoint_wal)  # the disk back after a large write
     upload.refresh_from_db()
     return AppliedUpload(upload, summary)
 
@@ -309,7 +310,7 @@ def _store_plan(upload: ImportUpload, parsed: ParseResult, plan: ImportPlan) -> 
     """The records and their plan, beside the upload; the row keeps the digest, so the
     plan applied is byte for byte the one stored here."""
     stored = pickle.dumps((parsed, plan), protocol=pickle.HIGHEST_PROTOCOL)
-    uploads.plan_path_of(upload.stored_name).write_bytes(stored)
+    files.write_private(uploads.plan_path_of(upload.stored_name), stored)
     upload.planned_at = clock.now()
     upload.plan_digest = hashlib.sha256(stored).hexdigest()
     upload.plan_summary = plan.summary
@@ -415,6 +416,7 @@ def import_file(
     summary = None
     if not dry_run and plan.changes_anything:
         summary = apply_plan(network, actor, plan, progress, circle=circle)
+        transaction.on_commit(storage.checkpoint_wal)  # the disk back after a large write
     return FileImport(plan, summary)
 
 
@@ -430,6 +432,8 @@ def restore_file(network: Network, actor: User, path: Path, *, dry_run: bool) ->
     document = read_document(data, str(path))
     counts = {key: len(document.get(key, [])) for key in ("people", "interactions", "follow_ups")}
     restore(network, actor, document, str(path), dry_run=dry_run)
+    if not dry_run:
+        transaction.on_commit(storage.checkpoint_wal)
     return counts
 
 

@@ -317,7 +317,7 @@ def _point(document, kind):
         (
             lambda d: d["organizations"][0].update(website="ftp://files.example.org"),
             "organizations[0].website",
-            "is not a web address (http or https)",
+            "is not a web address (http, https or mailto only)",
         ),
         (
             lambda d: _point(d, "email").update(kind="fax"),

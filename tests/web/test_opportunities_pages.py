@@ -90,7 +90,7 @@ def test_the_form_shows_errors_next_to_their_field(owner_client, network):
         {"title": "A job", "kind": "job", "url": "javascript:alert(1)"},
     )
     page = html(response)
-    assert "must start with http:// or https://" in page
+    assert "is not a web address (http, https or mailto only)" in page
     assert not Opportunity.objects.exists()
     page = html(
         owner_client.post(

@@ -125,3 +125,27 @@ def test_check_deploy_is_clean_under_production_settings(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/today/", "/people/", "/export/json/", "/settings/", "/today/sections/thanks/?all=1"],
+)
+def test_every_signed_in_answer_is_never_stored(owner_client, network, url):
+    response = owner_client.get(url)
+    assert response.status_code == 200, url
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_a_signed_in_redirect_is_never_stored(owner_client, network):
+    response = owner_client.post("/people/new/", {"full_name": "Ada Lovelace"})
+    assert response.status_code == 302
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_the_login_page_and_static_files_may_be_cached(client, settings):
+    settings.WHITENOISE_AUTOREFRESH = True
+    assert "no-store" not in client.get("/login/").headers.get("Cache-Control", "")
+    static = client.get("/static/kithkin/app.css")
+    assert static.status_code == 200
+    assert "no-store" not in static.headers.get("Cache-Control", "")

@@ -25,6 +25,9 @@ R = TypeVar("R")
 
 
 def setup_django() -> None:
+    from kithkin.files import restrict_umask
+
+    restrict_umask()  # the database, its -wal and -shm, exports: this user's alone
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kithkin.settings")
     import django
     from django.apps import apps
@@ -47,17 +50,11 @@ def is_sqlite() -> bool:
 
 
 def database_is_initialised() -> bool:
-    from django.db import connection
-    from django.db.utils import DatabaseError
+    """Whether Kithkin's tables exist; a damaged or foreign database, or one from a newer
+    Kithkin, is an error that says so (``storage.check_database``)."""
+    from kithkin.storage import check_database
 
-    if is_sqlite():
-        in_memory = connection.is_in_memory_db()  # type: ignore[attr-defined]
-        if not in_memory and not os.path.exists(str(connection.settings_dict["NAME"])):
-            return False  # don't let sqlite3 create an empty file here
-    try:
-        return "kithkin_user" in connection.introspection.table_names()
-    except DatabaseError as exc:
-        raise KithError(f"Cannot open the database: {exc}".strip()) from exc
+    return check_database()
 
 
 def _newest_migrations_applied() -> bool:
@@ -112,6 +109,7 @@ class Session:
 
 def session(*, on: dt.date | None = None) -> Session:
     setup_django()
+    secure_files()  # before SQLite opens (and so creates) a -wal and -shm
     if not database_is_initialised():
         from django.conf import settings
 
@@ -123,6 +121,22 @@ def session(*, on: dt.date | None = None) -> Session:
     return Session(
         user=user, network=access.current_network(user), today=on or clock.today_in(user.time_zone)
     )
+
+
+def secure_files() -> None:
+    """Make the data directory and the database private (kithkin.files), saying so in one
+    line on stderr when an install had them readable by others."""
+    from django.conf import settings
+
+    from kithkin.files import describe, secure_data_dir
+
+    database = Path(str(settings.DATABASES["default"]["NAME"])) if is_sqlite() else None
+    if database is not None and str(database) == ":memory:":
+        database = None
+    data_dir = Path(settings.DATA_DIR)
+    line = describe(secure_data_dir(data_dir, database), data_dir)
+    if line:
+        err.print(line)
 
 
 def acting_user() -> User:
@@ -165,6 +179,15 @@ def handle_errors(function: Callable[P, R]) -> Callable[P, R]:
         except KithError as exc:
             err.print(f"Error: {exc}")
             raise typer.Exit(exc.exit_code) from None
+        except Exception as exc:
+            # A full disk, a locked or damaged database: one line and its own exit code.
+            from kithkin.storage import as_kith_error
+
+            said = as_kith_error(exc)
+            if said is None:
+                raise
+            err.print(f"Error: {said}")
+            raise typer.Exit(said.exit_code) from None
 
     return wrapper
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -42,5 +43,7 @@ def export(
     try:
         output.write_text(text, encoding="utf-8", newline="")
     except OSError as exc:
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise  # a full disk: handle_errors says so, with its own exit code
         raise InvalidInput("--output", f"cannot write {output}: {exc.strerror}") from exc
     err.print(f"Exported {ctx.network.name} to {output}.")

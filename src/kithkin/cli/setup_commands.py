@@ -21,6 +21,7 @@ from kithkin.cli.context import (
     is_sqlite,
     migrate,
     out,
+    secure_files,
     session,
     setup_django,
 )
@@ -65,12 +66,16 @@ def prepare_storage() -> None:
     data_dir = Path(settings.DATA_DIR)
     try:
         data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        secure_files()  # an existing directory, database, uploads: before SQLite opens
         key_file = data_dir / "secret_key"
         if not key_file.exists():
             key_file.touch(mode=0o600)
             key_file.write_text(secrets.token_urlsafe(50) + "\n")
     except OSError as exc:
         raise KithError(f"Cannot create the data directory {data_dir}: {exc.strerror}") from exc
+    from kithkin.storage import check_database
+
+    check_database()  # a damaged, foreign or newer database is refused, never migrated
     migrate()
 
 

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from django.core.exceptions import ValidationError
 from django.db import DataError, IntegrityError, models, transaction
 
-from kithkin import access, normalize
+from kithkin import access, normalize, weblinks
 from kithkin.errors import InvalidInput
 from kithkin.exporters.kithkin_json import (
     EVENT_FIELDS,
@@ -133,12 +133,16 @@ def _clean(model: type[models.Model], name: str, value: Any, where: str) -> Any:
         raise _Refused(where, "; ".join(exc.messages)[:200]) from None
 
 
-def _web_address(value: str, where: str) -> str:
-    """A URL stored as given, if it is a web address every importer would take."""
+def _web_address(value: str, where: str, *, key: bool = False) -> str:
+    """The URL to store, by the one rule for stored URLs (``weblinks.web_link``: http,
+    https or mailto, read as a browser reads it); a profile or website of a person
+    (``key``) must also be one every importer would take (``normalize.url``)."""
     if value:
         try:
-            normalize.url(value)
-        except InvalidInput as exc:  # http and https only, like every importer and form
+            if key:
+                normalize.url(value)
+            return weblinks.web_link(value)
+        except InvalidInput as exc:
             raise _Refused(where, exc.message[:200]) from None
     return value
 
@@ -280,7 +284,7 @@ def _restore(network: Network, actor: User, reader: _Reader) -> RestoreSummary:
             Organization, item, ["name", "kind", "website", "notes", "created_at"], where
         )
         values["name"] = _rule(organization_name, values["name"], f"{where}.name")
-        _web_address(values["website"], f"{where}.website")
+        values["website"] = _web_address(values["website"], f"{where}.website")
         org = Organization.objects.create(network=network, **values)
         org.tags.set(tagged(item, where))
         orgs[_need(item, "id", where)] = org
@@ -415,7 +419,7 @@ def _contact_point(reader: _Reader, person: Person, point: Any, where: str) -> C
         for key, column in POINT_FIELDS.items()
     }
     if values["kind"] in {ContactPoint.Kind.URL, ContactPoint.Kind.SOCIAL}:
-        _web_address(values["value"], f"{where}.value")
+        values["value"] = _web_address(values["value"], f"{where}.value", key=True)
     return ContactPoint(person=person, **values)
 
 
@@ -431,7 +435,7 @@ def _restore_before_interactions(
     events: dict[int, Event] = {}
     for where, item in reader.table("events", optional=True):
         values = reader.fields(Event, item, EVENT_FIELDS, where)
-        _web_address(values["url"], f"{where}.url")
+        values["url"] = _web_address(values["url"], f"{where}.url")
         event = Event.objects.create(
             network=network, organizer=_ref(orgs, item, "organizer", where), **values
         )
@@ -495,7 +499,7 @@ def _restore_after_interactions(
     opportunities: dict[int, Opportunity] = {}
     for where, item in reader.table("opportunities", optional=True):
         values = reader.fields(Opportunity, item, OPPORTUNITY_FIELDS, where)
-        _web_address(values["url"], f"{where}.url")
+        values["url"] = _web_address(values["url"], f"{where}.url")
         opportunity = Opportunity.objects.create(
             network=network,
             organization=_ref(orgs, item, "organization", where),

@@ -11,12 +11,17 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from kithkin import access, clock, normalize
-from kithkin.errors import InvalidInput, Throttled
+from kithkin.errors import InvalidInput, Throttled, WrongPassword
 from kithkin.models import Circle, Membership, Network, Person, Role, User
 from kithkin.models.networks import DEFAULT_CIRCLES
 from kithkin.services import changes, throttle
 from kithkin.services.contact_rules import person_name
 
+TOO_MANY_FAILURES = "Too many failed attempts for this username. Wait 15 minutes and try again."
+TOO_MANY_FROM_ADDRESS = (
+    "Too many failed attempts from your address. Check your username and password: "
+    "a correct one still signs you in."
+)
 # The personal network is named "<full name>'s network", at most 120 characters.
 MAX_FULL_NAME = 100
 # What Django's own user forms accept.
@@ -72,7 +77,6 @@ def create_user(
     return user
 
 
-@transaction.atomic
 def sign_up(
     *,
     username: str,
@@ -84,7 +88,11 @@ def sign_up(
 ) -> User:
     """Someone signs up on the web from the address ``ip``: every field checked, the
     password against AUTH_PASSWORD_VALIDATORS; then a user with a network of their own.
-    Too many sign-ups from one address lately and it is refused (``Throttled``)."""
+
+    Whether a username is taken is answered only once everything else is valid, and that
+    answer counts as a sign-up from the address, as an account made does: too many lately
+    and it is refused (``Throttled``) before anything is checked, so usernames cannot be
+    listed through this form faster than accounts can be made (docs/security.md)."""
     if throttle.sign_ups_throttled(ip):
         raise Throttled(
             "Too many accounts were made from your address lately. Try again in an hour."
@@ -105,14 +113,39 @@ def sign_up(
         User(username=username, email=address, first_name=given, last_name=family),
         "password",
     )
-    user = create_user(
+    # Counted before the username is looked up, in its own statement: a "taken" answer
+    # counts too, and create_user's transaction rolling back does not undo the count.
+    throttle.record_sign_up(username, ip)
+    return create_user(
         username=username,
         full_name=full_name,
         email=address,
         time_zone=zone_name,
         password=password,
     )
-    throttle.record_sign_up(username, ip)
+
+
+def sign_in(username: str, password: str, ip: str | None) -> User:
+    """The user whose ``username`` and ``password`` these are, signing in from ``ip``
+    (services.throttle says what is counted and why no one can lock another out).
+
+    Refused with ``Throttled`` when this (username, address) pair failed too often lately,
+    without looking at the password; with ``WrongPassword`` when they do not match, or
+    ``Throttled`` instead when the address has failed too often for any username — the
+    same answer whether the username exists or not."""
+    from django.contrib.auth import authenticate
+
+    username = username.strip()
+    if throttle.is_throttled(username, ip):
+        raise Throttled(TOO_MANY_FAILURES)
+    user = authenticate(username=username, password=password)
+    if user is None:
+        throttle.record_failure(username, ip)
+        if throttle.address_throttled(ip):
+            raise Throttled(TOO_MANY_FROM_ADDRESS)
+        raise WrongPassword("That username and password do not match.")
+    throttle.clear_failures(username, ip)
+    assert isinstance(user, User)
     return user
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from kithkin import access, clock
+from kithkin import access, clock, weblinks
 from kithkin.errors import InvalidInput
 from kithkin.models import (
     Attendance,
@@ -91,9 +91,7 @@ def _validated(network: Network, fields: EventFields, event: Event | None) -> di
             "end",
             f"{ends_on.isoformat()} is before the start ({fields.starts_on.isoformat()})",
         )
-    url = _text(fields.url, "url", 500)
-    if url and not url.lower().startswith(("https://", "http://")):
-        raise InvalidInput("url", f"{url[:60]!r} is not a web address (https://...)")
+    url = weblinks.web_link(fields.url, "url")
     same = Event.objects.filter(network=network, name__iexact=name, starts_on=fields.starts_on)
     if event is not None:
         same = same.exclude(pk=event.pk)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from kithkin import access, clock
+from kithkin import access, clock, weblinks
 from kithkin.errors import InvalidInput, NotFound
 from kithkin.models import (
     Interaction,
@@ -57,14 +57,7 @@ def _choice(value: str, choices: Sequence[str], field_name: str) -> str:
 
 
 def _url(typed: str) -> str:
-    url = typed.strip()
-    if not url:
-        return ""
-    if len(url) > 500:
-        raise InvalidInput("url", "is longer than 500 characters")
-    if not url.lower().startswith(("http://", "https://")):
-        raise InvalidInput("url", "must start with http:// or https://")
-    return url
+    return weblinks.web_link(typed, "url")
 
 
 def _title(typed: str) -> str:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from kithkin import access, normalize
+from kithkin import access, normalize, weblinks
 from kithkin.errors import InvalidInput
 from kithkin.models import Affiliation, Event, Network, Opportunity, Organization, User
 from kithkin.queries.memberships import organization_named
@@ -55,7 +55,9 @@ def clean_kind(kind: str) -> str:
 
 
 def _website(website: str) -> str:
-    return normalize.url(website, "website")[0] if website.strip() else ""
+    if not website.strip():
+        return ""
+    return weblinks.web_link(normalize.url(website, "website")[0], "website")
 
 
 def _free_name(

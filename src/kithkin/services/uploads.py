@@ -10,12 +10,14 @@ is ABANDONED_AFTER old, row and files: by every `kith serve` worker's housekeepi
 from __future__ import annotations
 
 import datetime as dt
+import os
 import secrets
 from collections.abc import Iterable
 from pathlib import Path
 
 from django.conf import settings
 
+from kithkin import files
 from kithkin.errors import InvalidInput
 
 ABANDONED_AFTER = dt.timedelta(hours=24)
@@ -24,7 +26,7 @@ PLAN_SUFFIX = ".plan"
 
 def folder() -> Path:
     uploads = Path(settings.DATA_DIR) / "uploads"
-    uploads.mkdir(parents=True, exist_ok=True, mode=0o700)
+    files.private_dir(uploads)
     return uploads
 
 
@@ -36,7 +38,7 @@ def store(chunks: Iterable[bytes], original_name: str, *, limit: int | None = No
     path = folder() / name
     written = 0
     try:
-        with open(path, "wb") as target:
+        with os.fdopen(files.open_private(path), "wb") as target:
             for chunk in chunks:
                 written += len(chunk)
                 if limit is not None and written > limit:

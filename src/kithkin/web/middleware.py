@@ -1,4 +1,4 @@
-"""Security headers and the user's time zone, for every response."""
+"""Security headers, private responses never stored, and the user's time zone."""
 
 from __future__ import annotations
 
@@ -34,6 +34,24 @@ def content_security_policy(get_response: Handler) -> Handler:
         response.headers.setdefault(
             "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
         )
+        return response
+
+    return middleware
+
+
+def private_responses(get_response: Handler) -> Handler:
+    """``Cache-Control: no-store`` on every answer to a signed-in user or to a request
+    carrying credentials (an API or MCP token): pages, htmx fragments, exports and API
+    answers hold private data that no browser cache, proxy or shared disk may keep. Static
+    files (WhiteNoise answers them before this runs) and the pages of someone signed out
+    (the login page) may be cached as usual."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        response = get_response(request)
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        if signed_in or "HTTP_AUTHORIZATION" in request.META:
+            response.headers["Cache-Control"] = "no-store"
         return response
 
     return middleware

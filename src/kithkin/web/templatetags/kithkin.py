@@ -5,6 +5,7 @@ import datetime as dt
 from django import template
 from django.utils.safestring import SafeString
 
+from kithkin import weblinks
 from kithkin.web.markdown import render_markdown
 
 register = template.Library()
@@ -13,6 +14,13 @@ register = template.Library()
 @register.filter
 def markdown(text: str) -> SafeString:
     return render_markdown(text)
+
+
+@register.filter
+def safe_url(url: str | None) -> str:
+    """``url`` if it may be an href (http, https or mailto: ``weblinks.is_safe``), else
+    "": every stored URL a template renders as a link goes through this."""
+    return url if url and weblinks.is_safe(url) else ""
 
 
 @register.filter

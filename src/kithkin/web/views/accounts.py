@@ -1,26 +1,32 @@
-"""Signing up, in and out. Failed logins are throttled by username and address, sign-ups
-by address; sign-up exists only while KITH_SIGNUP is on."""
+"""Signing up, in and out. Failed logins are throttled per (username, address) and per
+address, sign-ups per address (services.throttle); sign-up exists only while KITH_SIGNUP
+is on."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import login, logout
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from kithkin.errors import InvalidInput, Throttled
+from kithkin.errors import InvalidInput, Throttled, WrongPassword
 from kithkin.queries.mfa import has_two_factor
-from kithkin.services.accounts import sign_up
-from kithkin.services.throttle import clear_failures, is_throttled, record_failure
+from kithkin.services.accounts import sign_in, sign_up
+from kithkin.services.throttle import client_address
 from kithkin.web.forms import LoginForm, SignUpForm, add_service_error
 from kithkin.web.views.two_factor import begin_second_step
 
 
 def _client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address: X-Forwarded-For is read only from KITH_TRUSTED_PROXIES."""
+    return client_address(
+        request.META.get("REMOTE_ADDR"),
+        request.META.get("HTTP_X_FORWARDED_FOR"),
+        settings.TRUSTED_PROXIES,
+    )
 
 
 def signup(request: HttpRequest) -> HttpResponse:
@@ -59,17 +65,16 @@ def login_view(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request.POST or None)
     next_url = request.POST.get("next") or request.GET.get("next") or ""
     if request.method == "POST" and form.is_valid():
-        username = form.cleaned_data["username"].strip()
-        ip = _client_ip(request)
-        if is_throttled(username, ip):
-            form.add_error(None, "Too many failed attempts. Wait 15 minutes and try again.")
+        try:
+            user = sign_in(
+                form.cleaned_data["username"], form.cleaned_data["password"], _client_ip(request)
+            )
+        except Throttled as exc:
+            form.add_error(None, str(exc))
             return render(request, "kithkin/login.html", _login_page(form, next_url), status=429)
-        user = authenticate(request, username=username, password=form.cleaned_data["password"])
-        if user is None:
-            record_failure(username, ip)
-            form.add_error(None, "That username and password do not match.")
+        except WrongPassword as exc:
+            form.add_error(None, str(exc))
         else:
-            clear_failures(username)
             if has_two_factor(user):  # the session signs in after the code (two_factor.py)
                 return begin_second_step(request, user, getattr(user, "backend", ""), next_url)
             login(request, user)
