@@ -32,6 +32,7 @@ SETTINGS_DOC = {
     "KITH_THREADS": "Threads per `kith serve` worker.",
     "KITH_REQUEST_TIMEOUT": "Seconds a web request may spend in the database.",
     "KITH_API_RATE_LIMIT": "Requests a minute one API token may make.",
+    "KITH_WORKER_INTERVAL": "Seconds between rounds of `kith worker`.",
 }
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -201,6 +202,9 @@ WEB_THREADS = env_int("KITH_THREADS", 4, 1, 32)
 REQUEST_TIMEOUT = env_int("KITH_REQUEST_TIMEOUT", 30, 1, 3600)
 # Per token, counted in the database so the limit holds across `kith serve`'s processes.
 API_RATE_LIMIT = env_int("KITH_API_RATE_LIMIT", 600, 1, 1_000_000)
+# `kith worker`: a round (its beat, the jobs due, the task queue) every this many seconds;
+# the worker counts as not running once its last beat is twice as old (docs/architecture.md).
+WORKER_INTERVAL = env_int("KITH_WORKER_INTERVAL", 5, 1, 3600)
 
 _database_url = env_str("KITH_DATABASE_URL", "")
 DATABASES = {
@@ -258,6 +262,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "kithkin.web.context.navigation",
+                "kithkin.web.context.worker",
             ],
             "libraries": {"kithkin": "kithkin.web.templatetags.kithkin"},
         },

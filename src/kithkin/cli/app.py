@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from kithkin.cli import (
     agenda_commands,
+    doctor_commands,
     draft_commands,
     duplicates_commands,
     event_commands,
@@ -25,6 +26,7 @@ from kithkin.cli import (
     setup_commands,
     token_commands,
     triage_commands,
+    worker_commands,
 )
 from kithkin.cli.commands import new_app
 
@@ -49,6 +51,8 @@ COMMANDS: dict[str, Callable[..., None]] = {
     "settings": network_commands.settings,
     "demo": setup_commands.demo,
     "serve": serve_commands.serve,
+    "worker": worker_commands.worker,
+    "doctor": doctor_commands.doctor,
     "import": import_commands.import_,
     "export": export_commands.export,
 }
