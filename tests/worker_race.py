@@ -13,9 +13,7 @@ import os
 import time
 
 from kithkin import jobs
-from tests.worker_tasks import append
-
-KEYS = [f"race:{n}" for n in range(40)]
+from tests.worker_tasks import RACE_KEYS, append
 
 
 @jobs.job("race", every=dt.timedelta(hours=1))
@@ -27,7 +25,7 @@ def race(now: dt.datetime) -> None:
         if time.monotonic() > deadline:
             raise RuntimeError("the other worker never started")
         time.sleep(0.05)
-    for key in KEYS:
+    for key in RACE_KEYS:
         if jobs.claim(key, worker_id=str(os.getpid())):
             append(key)
             time.sleep(0.02)  # the "sending": meanwhile the other worker takes the next key

@@ -12,6 +12,10 @@ import time
 
 from django_tasks import task
 
+# The keys the racing workers' job walks (tests/worker_race.py), and the tasks they share.
+RACE_KEYS = [f"race:{n}" for n in range(40)]
+TASK_KEYS = [f"task:{n}" for n in range(30)]
+
 
 def append(key: str) -> None:
     descriptor = os.open(os.environ["WORKER_TEST_LOG"], os.O_WRONLY | os.O_APPEND | os.O_CREAT)
