@@ -20,6 +20,7 @@ from kithkin.cli.app import app
 from kithkin.models import Opportunity, Person
 from kithkin.schemas.agenda import AgendaOut
 from kithkin.schemas.brief import BriefOut
+from kithkin.schemas.doctor import DoctorOut
 from kithkin.schemas.duplicates import DuplicatePairOut, MergeOut
 from kithkin.schemas.events import EventDetailOut, EventListOut, EventOut
 from kithkin.schemas.imports import ImportPlanOut, RestoreOut
@@ -121,6 +122,13 @@ def _token_made(world: World, then: list[str]) -> list[str]:
     return then
 
 
+def _worker_ran(world: World, then: list[str]) -> list[str]:
+    from kithkin.models import WorkerBeat
+
+    WorkerBeat.objects.create(worker_id="host:1:1")  # now: every check fine, exit 0
+    return then
+
+
 def _p(person: Person) -> str:
     return f"p{person.pk}"
 
@@ -170,6 +178,7 @@ CASES = [
         TokenCreatedOut,
     ),
     Case("token list", lambda w: _token_made(w, ["token", "list"]), list[TokenOut]),
+    Case("doctor", lambda w: _worker_ran(w, ["doctor"]), DoctorOut, filled=("findings",)),
     Case(
         "event add", lambda w: ["event", "add", "Strange Loop", "--start", "2026-09-20"], EventOut
     ),
