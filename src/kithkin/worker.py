@@ -47,7 +47,7 @@ from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db import close_old_connections, connections
+from django.db import close_old_connections, connection, connections
 
 from kithkin import clock, jobs
 
@@ -89,6 +89,13 @@ class Round:
 def new_worker_id() -> str:
     """host:pid:start, unique per worker process (``WorkerBeat.worker_id``)."""
     return f"{socket.gethostname()}:{os.getpid()}:{int(time.time())}"
+
+
+def let_go_of_stale_connections() -> None:
+    """Close this thread's connections that broke or outlived CONN_MAX_AGE (as Django does
+    between requests); never inside a transaction (a caller's: the tests')."""
+    if not connection.in_atomic_block:
+        close_old_connections()
 
 
 def registered_jobs() -> dict[str, jobs.Job]:
@@ -177,7 +184,7 @@ class Worker:
             except Exception:
                 log.exception("job %s failed; the other jobs still run", job.name)
                 report.jobs_failed.append(job.name)
-                close_old_connections()  # a connection the failure broke is not reused
+                let_go_of_stale_connections()  # a connection the failure broke goes
             else:
                 report.jobs_run.append(job.name)
             finally:
@@ -229,7 +236,7 @@ class Worker:
             if task.status == TaskResultStatus.FAILED:
                 log.error("task %s (%s) failed: %s", task.task_path, task.pk, task.traceback)
                 report.tasks_failed += 1
-                close_old_connections()
+                let_go_of_stale_connections()
             else:
                 report.tasks_run += 1
 
@@ -253,7 +260,7 @@ class Worker:
         try:
             with self._pulsing():
                 while not self.stopping.is_set():
-                    close_old_connections()
+                    let_go_of_stale_connections()
                     try:
                         report = self.run_round()
                     except Exception:  # the database is away, say: log it, try next round
@@ -262,7 +269,7 @@ class Worker:
                         if on_round is not None:
                             on_round(report)
                     finally:
-                        close_old_connections()
+                        let_go_of_stale_connections()
                     self.stopping.wait(self.interval)
         finally:
             for number, handler in previous.items():
