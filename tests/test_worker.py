@@ -158,6 +158,25 @@ def test_the_worker_runs_housekeeping_and_the_change_seam():
     assert registered["changes"].every <= dt.timedelta(seconds=10)
 
 
+def kept() -> set[str]:
+    return {str(pk) for pk in DBTaskResult.objects.values_list("pk", flat=True)}
+
+
+def test_housekeeping_forgets_finished_tasks_past_their_keeping_time(registry, frozen_time):
+    done = worker_tasks.note.enqueue("done")
+    failed = worker_tasks.broken.enqueue()
+    later = worker_tasks.note.using(run_after=FROZEN_NOW + dt.timedelta(days=60))
+    waiting = later.enqueue("waiting")
+    Worker(5).run_once()
+    frozen_time.shift(housekeeping.TASKS_KEPT + dt.timedelta(seconds=1))
+    housekeeping.housekeeping(clock.now())
+    assert kept() == {failed.id, waiting.id}
+    assert done.id not in kept()
+    frozen_time.shift(housekeeping.FAILED_TASKS_KEPT)
+    housekeeping.housekeeping(clock.now())
+    assert kept() == {waiting.id}
+
+
 def test_the_changes_job_hands_each_consumer_its_changes(network, owner, monkeypatch):
     seen: list[str] = []
     monkeypatch.setattr(changes, "CONSUMERS", {})
