@@ -177,12 +177,29 @@ def test_housekeeping_forgets_finished_tasks_past_their_keeping_time(registry, f
     assert kept() == {waiting.id}
 
 
+def test_one_worker_at_a_time_holds_the_changes_lease(frozen_time):
+    lease = housekeeping.CHANGES_LEASE
+    assert housekeeping.hold_lease("changes", "a", clock.now(), lease)
+    assert not housekeeping.hold_lease("changes", "b", clock.now(), lease)
+    frozen_time.shift(lease)
+    assert housekeeping.hold_lease("changes", "a", clock.now(), lease)  # renewed
+    frozen_time.shift(lease)
+    assert not housekeeping.hold_lease("changes", "b", clock.now(), lease)
+    frozen_time.shift(dt.timedelta(seconds=1))  # "a" stopped renewing it
+    assert housekeeping.hold_lease("changes", "b", clock.now(), lease)
+    assert not housekeeping.hold_lease("changes", "a", clock.now(), lease)
+
+
 def test_the_changes_job_hands_each_consumer_its_changes(network, owner, monkeypatch):
     seen: list[str] = []
     monkeypatch.setattr(changes, "CONSUMERS", {})
     changes.consumer("test")(lambda batch: seen.extend(change.kind for change in batch))
     changes.record(network, "person.created", actor=owner)
     assert housekeeping.dispatch_changes(clock.now()) == 1
+    assert seen == ["person.created"]
+    changes.record(network, "person.updated", actor=owner)
+    monkeypatch.setattr(housekeeping, "this_process", lambda: "another worker")
+    assert housekeeping.dispatch_changes(clock.now()) == 0  # this one holds the lease
     assert seen == ["person.created"]
 
 

@@ -8,13 +8,21 @@
   reads after a failure). Several workers sweeping the same folder is harmless: a file
   already gone is skipped.
 - ``changes`` (every CHANGES_EVERY): every consumer of the change seam gets the changes
-  recorded since its cursor (``services.changes.dispatch``).
+  recorded since its cursor (``services.changes.dispatch``). One worker at a time: the one
+  holding the ``lease:changes`` row (``hold_lease``: one conditional UPDATE), renewed each
+  time it runs and taken over by another worker once CHANGES_LEASE has passed without it,
+  so two workers never hand a consumer the same batch at once.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
+import socket
+
+from django.db import IntegrityError
+from django.db.models import Q
 
 from kithkin.jobs import job
 
@@ -22,6 +30,7 @@ HOUSEKEEPING_EVERY = dt.timedelta(minutes=15)
 CHANGES_EVERY = dt.timedelta(seconds=5)
 TASKS_KEPT = dt.timedelta(days=7)
 FAILED_TASKS_KEPT = dt.timedelta(days=30)
+CHANGES_LEASE = dt.timedelta(minutes=1)
 
 log = logging.getLogger(__name__)
 
@@ -55,4 +64,28 @@ def forget_finished_tasks(now: dt.datetime) -> int:
 def dispatch_changes(now: dt.datetime) -> int:
     from kithkin.services import changes
 
+    if not hold_lease("changes", this_process(), now, CHANGES_LEASE):
+        return 0  # another worker dispatches
     return changes.dispatch()
+
+
+def this_process() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def hold_lease(name: str, holder: str, now: dt.datetime, lease: dt.timedelta) -> bool:
+    """Whether ``holder`` holds (now renewed) or takes the lease called ``name``: one
+    conditional UPDATE of its ``Claim`` row, which succeeds for the holder, or for anyone
+    once the lease has run out."""
+    from kithkin.models import Claim
+
+    key = f"lease:{name}"
+    try:
+        Claim.objects.get_or_create(key=key, defaults={"claimed_at": now - 2 * lease})
+    except IntegrityError:  # another worker created it at the same moment
+        pass
+    return bool(
+        Claim.objects.filter(key=key)
+        .filter(Q(worker_id=holder) | Q(claimed_at__lt=now - lease))
+        .update(worker_id=holder, claimed_at=now)
+    )
