@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import os
@@ -80,10 +81,8 @@ def hold_lease(name: str, holder: str, now: dt.datetime, lease: dt.timedelta) ->
     from kithkin.models import Claim
 
     key = f"lease:{name}"
-    try:
+    with contextlib.suppress(IntegrityError):  # another worker created it at the same moment
         Claim.objects.get_or_create(key=key, defaults={"claimed_at": now - 2 * lease})
-    except IntegrityError:  # another worker created it at the same moment
-        pass
     return bool(
         Claim.objects.filter(key=key)
         .filter(Q(worker_id=holder) | Q(claimed_at__lt=now - lease))
