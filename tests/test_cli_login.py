@@ -160,7 +160,7 @@ def served(monkeypatch):
     """`kith serve` up to the point where gunicorn would start."""
     from kithkin import server
 
-    monkeypatch.setattr(server, "run", lambda *args: None)
+    monkeypatch.setattr(server, "run", lambda *args, **options: None)
 
     def serve() -> list[str]:
         result = kith("serve")

@@ -48,3 +48,23 @@ def test_kith_digest_send_with_email_off_is_one_line(kith, ada, settings):
 
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: Email is off: set KITH_EMAIL_URL")
+
+
+def test_kith_doctor_sends_a_test_email_on_request(kith, smtp_server: Inbox):
+    from kithkin.models import WorkerBeat
+
+    WorkerBeat.objects.create(worker_id="host:1:1")  # the worker ran: only email is asked
+    result = kith("doctor", "--send-test-email", "me@example.org")
+
+    assert "✓ test email: sent to me@example.org" in result.stdout
+    (message,) = smtp_server.messages(to="me@example.org")
+    assert message["Subject"] == "Kithkin test message"
+
+
+def test_kith_doctor_says_in_one_line_when_the_test_email_was_refused(kith, smtp_server):
+    smtp_server.refuse.add("me@example.org")
+    result = kith("doctor", "--send-test-email", "me@example.org")
+
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: The test message was not sent:")
+    assert len(result.stderr.strip().splitlines()) == 1

@@ -143,11 +143,10 @@ def test_only_one_background_computation_runs_per_network(network):
     assert duplicates._claim(network.pk)
 
 
-def test_the_background_computation_stores_the_pairs_and_lets_go(network, monkeypatch):
+def test_the_background_computation_stores_the_pairs_and_lets_go(network):
     crowd(network)
-    monkeypatch.setattr(duplicates.connections, "close_all", lambda: None)  # the test's own
     duplicates._claim(network.pk)
-    duplicates._refresh_in_background(network.pk)
+    duplicates.compute_duplicates.call(network.pk)
     assert duplicates.status(network).current
     assert DuplicateScan.objects.get(network=network).computing_since is None
     assert stored(network) == computed(network)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
+from kithkin import clock
 from kithkin.demo import generate_network
 from kithkin.importers.apply import apply_plan
 from kithkin.importers.plan import plan_import
@@ -61,12 +62,12 @@ def test_the_demo_network_arrives_with_statistics():
     assert _people_statistics() == pytest.approx(32, abs=1)  # 30, *me* in Demo, *me* at home
 
 
-def test_the_servers_schedule_keeps_sqlites_statistics_current():
-    """People added one at a time (no import) reach SQLite's planner on the server's
+def test_the_workers_housekeeping_keeps_sqlites_statistics_current():
+    """People added one at a time (no import) reach SQLite's planner on the worker's
     schedule; PostgreSQL's autovacuum does that itself, so the schedule leaves it be."""
     from django.test.utils import CaptureQueriesContext
 
-    from kithkin.server import housekeeping_step
+    from kithkin.housekeeping import housekeeping
 
     owner = factories.make_user("owner", full_name="Olive Owner")
     network = factories.network_of(owner)
@@ -74,7 +75,7 @@ def test_the_servers_schedule_keeps_sqlites_statistics_current():
     for n in range(25):
         factories.make_person(network, f"Person {n}")
     with CaptureQueriesContext(connection) as captured:
-        housekeeping_step()
+        housekeeping(clock.now())
     if connection.vendor == "sqlite":
         assert _people_statistics() == pytest.approx(26, abs=1)  # 25 and *me*
     else:

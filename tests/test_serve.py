@@ -8,11 +8,13 @@ before the fix, every forked worker shared the master's PostgreSQL connection.
 
 from __future__ import annotations
 
+import contextlib
 import http.cookiejar
 import os
 import re
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -69,6 +71,39 @@ def served_env(tmp_path: Path) -> Iterator[dict[str, str]]:
     finally:
         with psycopg.connect(admin_url, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def beats(env: dict[str, str]) -> list[str]:
+    """The worker ids of the beats in the served database (host:pid:start)."""
+    query = "SELECT worker_id FROM kithkin_workerbeat"
+    url = env.get("KITH_DATABASE_URL")
+    if url:
+        import psycopg
+
+        with psycopg.connect(url) as database:
+            return [row[0] for row in database.execute(query)]
+    path = Path(env["KITH_DATA_DIR"]) / "kithkin.sqlite3"
+    with contextlib.closing(sqlite3.connect(path)) as database:
+        return [row[0] for row in database.execute(query)]
+
+
+def wait_for_worker(env: dict[str, str], seconds: float = 60) -> int:
+    """The process id of the first worker to stamp its beat."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        found = beats(env)
+        if found:
+            return int(found[0].split(":")[1])
+        time.sleep(0.1)
+    pytest.fail(f"no worker stamped its beat within {seconds} seconds")
+
+
+def is_running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
 
 
 def _free_port() -> int:
@@ -187,3 +222,17 @@ def test_serve_prints_its_workers_and_how_to_stop(server: Server) -> None:
     output = server.output()
     assert "Kithkin is running at" in output
     assert "3 workers, 1 thread each;" in output
+    assert "One background worker runs beside it" in output
+
+
+def test_serve_runs_a_background_worker_and_stops_it_when_it_stops(
+    server: Server, served_env: dict[str, str]
+) -> None:
+    worker = wait_for_worker(served_env)
+    assert worker != server.process.pid and is_running(worker)
+    server.process.send_signal(signal.SIGTERM)  # the server alone, not its process group
+    server.process.wait(timeout=30)
+    deadline = time.monotonic() + 30
+    while is_running(worker) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not is_running(worker)

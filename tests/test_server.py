@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import signal
+import sys
 import time
 
 import pytest
@@ -69,3 +71,54 @@ def test_outside_a_request_nothing_is_cut_short(settings):
             assert cursor.fetchone() == (2,)
     finally:
         connection.close()
+
+
+# The background worker `kith serve` runs beside gunicorn
+
+
+def _wait_until(condition, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "not within the time allowed"
+        time.sleep(0.05)
+
+
+def test_the_servers_worker_is_started_again_when_it_exits_and_stopped_with_it():
+    background = server.WorkerProcess(restart_after=0.1)
+    background.command = [sys.executable, "-c", "pass"]  # exits at once
+    background.start()
+    try:
+        first = background.process
+        _wait_until(lambda: background.process is not first)  # started again
+        background.command = [sys.executable, "-c", "import time; time.sleep(120)"]
+        _wait_until(lambda: background.process.args == background.command)
+        running = background.process
+        assert running.poll() is None
+    finally:
+        background.stop(grace=10)
+    assert running.returncode == -signal.SIGTERM
+    assert background.process is running  # not started again once stopped
+
+
+def test_a_fork_of_the_server_never_stops_its_worker(monkeypatch):
+    background = server.WorkerProcess()
+    background.command = [sys.executable, "-c", "import time; time.sleep(120)"]
+    background.start()
+    try:
+        monkeypatch.setattr(server.os, "getpid", lambda: background.owner + 1)
+        background.stop()  # what a gunicorn worker leaving through run()'s finally does
+        assert background.process.poll() is None
+    finally:
+        monkeypatch.undo()
+        background.stop(grace=10)
+    assert background.process.returncode == -signal.SIGTERM
+
+
+@pytest.mark.parametrize("worker", [True, False])
+def test_serve_runs_a_worker_unless_told_not_to(monkeypatch, worker):
+    started: list[bool] = []
+    monkeypatch.setattr(server.WorkerProcess, "start", lambda self: started.append(True))
+    monkeypatch.setattr(server.WorkerProcess, "stop", lambda self: None)
+    monkeypatch.setattr(server.WebServer, "run", lambda self: None)
+    server.run("127.0.0.1", 0, 1, 1, worker=worker)
+    assert started == ([True] if worker else [])

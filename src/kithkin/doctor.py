@@ -16,6 +16,7 @@ CHECK_MODULES: tuple[str, ...] = (
     "kithkin.services.digest",
     "kithkin.feeds.checks",
     "kithkin.integrity",  # database integrity, file permissions
+    "kithkin.queries.worker_status",
 )
 
 

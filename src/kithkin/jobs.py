@@ -26,6 +26,7 @@ JOB_MODULES: tuple[str, ...] = (
     # one line per module holding @job functions
     "kithkin.services.webhooks",  # lost deliveries enqueued again; its change consumer
     "kithkin.services.digest",
+    "kithkin.housekeeping",
 )
 
 

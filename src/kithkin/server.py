@@ -12,17 +12,20 @@ statement that runs longer (``statement_timeout``), and SQLite interrupts a requ
 queries run past its deadline (a progress handler). Gunicorn restarts a worker that stops
 answering its heartbeat for longer than that, plus a grace period.
 
-Housekeeping: every worker runs `housekeeping_step` in a daemon thread when it starts and
-then every HOUSEKEEPING_EVERY: uploads abandoned before confirmation are deleted on that
-schedule, not only when the next upload happens, and SQLite's planner statistics are
-refreshed (a bounded ANALYZE: 35 ms on a 30k/1M network). Several workers (or servers sharing a
-data directory) sweeping the same folder is harmless: a file already gone is skipped.
-There is no task runner yet; when there is, this step becomes one of its periodic tasks.
+Background work: unless told not to, `kith serve` also starts one `kith worker`
+(``WorkerProcess``) beside gunicorn, so a single-command install needs nothing else. It is a
+process of its own, started with a fresh interpreter (never forked from the master, so it
+shares no connection with anything), started again if it dies, and stopped when the server
+stops. The housekeeping every gunicorn worker once ran in a thread is now one of its jobs
+(``kithkin.housekeeping``).
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -38,7 +41,8 @@ from gunicorn.app.base import BaseApplication
 # How often, in SQLite virtual-machine instructions, the deadline is checked.
 _SQLITE_CHECK_EVERY = 10_000
 _deadline = threading.local()
-HOUSEKEEPING_EVERY = 15 * 60  # seconds
+# A worker process that exits on its own is started again after this many seconds.
+WORKER_RESTART_AFTER = 5.0
 _log = logging.getLogger(__name__)
 
 
@@ -53,45 +57,6 @@ def _pre_fork(server: Any, worker: Any) -> None:
 
 def _post_fork(server: Any, worker: Any) -> None:
     bound_request_time()
-    start_housekeeping()
-
-
-def housekeeping_step() -> None:
-    """What a worker does on schedule: delete the uploads abandoned before confirmation,
-    and keep the query planner's statistics current as the data changes between imports
-    (``services.query_planner.refresh_on_schedule``)."""
-    from kithkin import clock
-    from kithkin.services import uploads
-    from kithkin.services.query_planner import refresh_on_schedule
-
-    deleted = uploads.sweep_abandoned(clock.now())
-    if deleted:
-        _log.info("housekeeping: deleted %d abandoned upload(s)", deleted)
-    refresh_on_schedule()
-
-
-def run_housekeeping(stop: threading.Event, every: float = HOUSEKEEPING_EVERY) -> None:
-    """Run housekeeping_step now and then every `every` seconds until `stop` is set."""
-    from django.db import connections
-
-    while True:
-        try:
-            housekeeping_step()
-        except Exception:  # a failed sweep is logged and tried again next time
-            _log.exception("housekeeping failed")
-        finally:
-            connections.close_all()  # this thread's own: none stays open between runs
-        if stop.wait(every):
-            return
-
-
-def start_housekeeping() -> threading.Event:
-    """In a worker: housekeeping in a daemon thread; set the returned event to stop it."""
-    stop = threading.Event()
-    threading.Thread(
-        target=run_housekeeping, args=(stop,), name="kithkin-housekeeping", daemon=True
-    ).start()
-    return stop
 
 
 def _start_request_clock(**_: Any) -> None:
@@ -159,6 +124,69 @@ class WebServer(BaseApplication):
         return application
 
 
-def run(host: str, port: int, workers: int, threads: int) -> None:
+class WorkerProcess:
+    """The `kith worker` that `kith serve` runs beside gunicorn's master.
+
+    A child process with an interpreter of its own (not a fork: it inherits no database
+    connection), watched by a thread of the master that starts it again if it exits, and
+    stopped (SIGTERM, then SIGKILL past ``grace`` seconds) with the server. It stays in the
+    server's process group, so a Ctrl+C at the terminal reaches it too.
+    """
+
+    command = [sys.executable, "-c", "from kithkin.cli import main; main()", "worker"]
+
+    def __init__(self, *, restart_after: float = WORKER_RESTART_AFTER) -> None:
+        self.restart_after = restart_after
+        self.process: subprocess.Popen[bytes] | None = None
+        self.owner = os.getpid()  # gunicorn's workers are forks of the master: not theirs
+        self._stopping = threading.Event()
+        self._lock = threading.Lock()
+
+    def start(self) -> None:
+        with self._lock:
+            self.process = subprocess.Popen(self.command)
+        threading.Thread(target=self._watch, name="kithkin-worker-watch", daemon=True).start()
+
+    def _watch(self) -> None:
+        while not self._stopping.is_set():
+            process = self.process
+            if process is None:
+                return
+            code = process.wait()  # 0 when gunicorn's SIGCHLD handler reaped it first
+            if self._stopping.wait(self.restart_after):
+                return
+            _log.error("the background worker exited (%s); starting it again", code)
+            with self._lock:
+                if self._stopping.is_set():
+                    return
+                self.process = subprocess.Popen(self.command)
+
+    def stop(self, grace: float = 20) -> None:
+        if os.getpid() != self.owner:
+            return
+        with self._lock:
+            self._stopping.set()
+            process = self.process
+        if process is None or process.poll() is not None:
+            return
+        process.terminate()
+        try:
+            process.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def run(host: str, port: int, workers: int, threads: int, *, worker: bool = True) -> None:
+    """Serve until stopped; with ``worker``, one `kith worker` beside the web server."""
     close_inherited_connections()
-    WebServer(gunicorn_options(host, port, workers, threads)).run()
+    background = WorkerProcess() if worker else None
+    if background is not None:
+        background.start()
+    try:
+        WebServer(gunicorn_options(host, port, workers, threads)).run()
+    finally:
+        # gunicorn's workers leave through here too (they are forks of this process):
+        # stop() does nothing there, only the master stops the worker it started.
+        if background is not None:
+            background.stop()

@@ -44,6 +44,7 @@ SETTINGS_DOC = {
     "KITH_EMAIL_URL": "smtp://, smtp+starttls:// or smtps://user:pass@host:port; unset: no email.",
     "KITH_EMAIL_FROM": "The From address of the emails Kithkin sends.",
     "KITH_TRUSTED_PROXIES": "Comma-separated proxy addresses/CIDRs whose X-Forwarded-For is read.",
+    "KITH_WORKER_INTERVAL": "Seconds between rounds of `kith worker`.",
 }
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -347,6 +348,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The reverse proxies whose X-Forwarded-For is believed (services.throttle.client_address):
 # none by default, so a client cannot choose the address its sign-ins are counted under.
 TRUSTED_PROXIES = env_networks("KITH_TRUSTED_PROXIES")
+# `kith worker`: a round (its beat, the jobs due, the task queue) every this many seconds;
+# the worker counts as not running once its last beat is twice as old (docs/architecture.md).
+WORKER_INTERVAL = env_int("KITH_WORKER_INTERVAL", 5, 1, 3600)
 
 _database_url = env_str("KITH_DATABASE_URL", "")
 DATABASES = {
@@ -407,6 +411,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "kithkin.web.context.navigation",
+                "kithkin.web.context.worker",
             ],
             "libraries": {
                 "kithkin": "kithkin.web.templatetags.kithkin",

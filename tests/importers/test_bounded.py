@@ -8,7 +8,6 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -16,7 +15,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from kithkin import server
+from kithkin import housekeeping, jobs
 from kithkin.importers import icalendar_events
 from kithkin.importers.icalendar_events import parse_calendar
 from kithkin.importers.records import RecordError
@@ -187,23 +186,9 @@ def test_the_scheduled_housekeeping_deletes_abandoned_uploads(web) -> None:
     os.utime(abandoned, (old, old))
     recent = (FROZEN_NOW - dt.timedelta(hours=1)).timestamp()
     os.utime(fresh, (recent, recent))
-    stop = threading.Event()
-    stop.set()  # one round of the worker's schedule, then it returns
-    server.run_housekeeping(stop)
+    assert "housekeeping" in jobs.all_jobs()  # the worker runs it (tests/test_worker.py)
+    housekeeping.housekeeping(FROZEN_NOW)
     assert not abandoned.exists() and fresh.exists()
-
-
-def test_every_worker_starts_the_housekeeping_schedule(monkeypatch) -> None:
-    options = server.gunicorn_options("127.0.0.1", 0, 1, 1)
-    assert options["post_fork"] is server._post_fork
-    ran = threading.Event()
-    monkeypatch.setattr(server, "housekeeping_step", ran.set)  # what it does: tested above
-    stop = server.start_housekeeping()
-    try:
-        assert "kithkin-housekeeping" in {thread.name for thread in threading.enumerate()}
-        assert ran.wait(10)  # at once, not only after the first interval
-    finally:
-        stop.set()
 
 
 # Ctrl-C

@@ -21,6 +21,7 @@ from kithkin.models import Opportunity, Person
 from kithkin.schemas.agenda import AgendaOut
 from kithkin.schemas.brief import BriefOut
 from kithkin.schemas.digest import DigestOut
+from kithkin.schemas.doctor import DoctorOut
 from kithkin.schemas.duplicates import DuplicatePairOut, MergeOut
 from kithkin.schemas.events import EventDetailOut, EventListOut, EventOut
 from kithkin.schemas.feeds import FeedOut
@@ -134,6 +135,13 @@ def _webhook_added(world: World, then: list[str]) -> list[str]:
     return then
 
 
+def _worker_ran(world: World, then: list[str]) -> list[str]:
+    from kithkin.models import WorkerBeat
+
+    WorkerBeat.objects.create(worker_id="host:1:1")  # now: every check fine, exit 0
+    return then
+
+
 def _p(person: Person) -> str:
     return f"p{person.pk}"
 
@@ -192,6 +200,7 @@ CASES = [
     Case("webhook list", lambda w: _webhook_added(w, ["webhook", "list"]), list[WebhookOut]),
     Case("feed url", lambda w: ["feed", "url"], FeedOut),
     Case("feed revoke", lambda w: _feed_made(w, ["feed", "revoke"]), FeedOut),
+    Case("doctor", lambda w: _worker_ran(w, ["doctor"]), DoctorOut, filled=("findings",)),
     Case(
         "event add", lambda w: ["event", "add", "Strange Loop", "--start", "2026-09-20"], EventOut
     ),

@@ -12,6 +12,7 @@ from pydantic import TypeAdapter
 
 from kithkin.schemas.agenda import AgendaOut
 from kithkin.schemas.brief import BriefOut
+from kithkin.schemas.doctor import DoctorOut
 from kithkin.schemas.duplicates import DuplicatePairOut, MergeOut
 from kithkin.schemas.events import EventListOut, MetOut
 from kithkin.schemas.imports import ImportPlanOut
@@ -31,6 +32,7 @@ SHAPES: dict[str, Any] = {
     "kith show PERSON": PersonCardOut,
     "kith find QUERY": SearchOut,
     "kith dupes": list[DuplicatePairOut],
+    "kith doctor": DoctorOut,
     "kith merge KEEP OTHER": MergeOut,
     "kith import FORMAT PATH": ImportPlanOut,
     "kith event list": EventListOut,

@@ -166,7 +166,7 @@ def test_a_large_network_is_computed_in_the_background_and_the_page_says_so(
     duplicates.ensure_current(network)
     started: list[int] = []
     monkeypatch.setattr(duplicates, "INLINE_UP_TO", 1)
-    monkeypatch.setattr(duplicates, "_start_in_background", started.append)
+    monkeypatch.setattr(duplicates, "_enqueue_refresh", started.append)
     make_person(network, "Augusta Ada King", emails=["ada@example.org"])
     page = owner_client.get("/duplicates/").content.decode()
     assert started == [network.pk]

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from kithkin.cli import (
     agenda_commands,
     digest_commands,
+    doctor_commands,
     draft_commands,
     duplicates_commands,
     event_commands,
@@ -29,6 +30,7 @@ from kithkin.cli import (
     triage_commands,
     two_factor_commands,
     webhook_commands,
+    worker_commands,
 )
 from kithkin.cli.commands import new_app
 
@@ -53,6 +55,8 @@ COMMANDS: dict[str, Callable[..., None]] = {
     "settings": network_commands.settings,
     "demo": setup_commands.demo,
     "serve": serve_commands.serve,
+    "worker": worker_commands.worker,
+    "doctor": doctor_commands.doctor,
     "import": import_commands.import_,
     "export": export_commands.export,
 }

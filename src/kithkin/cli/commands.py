@@ -107,6 +107,16 @@ INDEX: dict[str, tuple[str, str, str]] = {
         "serve",
         "Serve the web app (gunicorn, production-grade) on the configured database.",
     ),
+    "worker": (
+        "worker_commands",
+        "worker",
+        "Run the background work (scheduled jobs and the task queue) until stopped.",
+    ),
+    "doctor": (
+        "doctor_commands",
+        "doctor",
+        "Check that Kithkin can do its work: the background worker and the rest; exit 1 on a problem.",
+    ),
     "import": (
         "import_commands",
         "import_",

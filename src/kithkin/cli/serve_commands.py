@@ -44,6 +44,14 @@ def serve(
         int | None,
         typer.Option(min=1, max=32, help="Threads per worker (default: KITH_THREADS, 4)."),
     ] = None,
+    worker: Annotated[
+        bool,
+        typer.Option(
+            "--worker/--no-worker",
+            help="Also run one background worker (`kith worker`); --no-worker when you run "
+            "them yourself.",
+        ),
+    ] = True,
 ) -> None:
     """Serve the web app (gunicorn, production-grade) on the configured database."""
     setup_django()
@@ -66,6 +74,15 @@ def serve(
         f"{workers} workers, {each}; a request may spend {settings.REQUEST_TIMEOUT} s "
         "in the database (KITH_WORKERS, KITH_THREADS, KITH_REQUEST_TIMEOUT)."
     )
+    if worker:
+        out.print(
+            "One background worker runs beside it (reminders, digests, webhooks); "
+            "`kith serve --no-worker` when you run `kith worker` yourself."
+        )
+    else:
+        err.print(
+            "No background worker: run `kith worker`, or every page will say it is not running."
+        )
     if not _is_loopback(host):
         err.print(
             f"Listening on {host}: set KITH_ALLOWED_HOSTS to the names people use to reach "
@@ -74,4 +91,4 @@ def serve(
     if settings.DEBUG:
         err.print("KITH_DEBUG is on: never expose this server.")
 
-    server.run(host, port, workers, threads)
+    server.run(host, port, workers, threads, worker=worker)

@@ -9,8 +9,9 @@ people).
   stores them with the count of changes it saw before reading anything, so a write during
   the computation leaves the pairs stale.
 - ``ensure_current`` is what a reader calls: stale pairs of a small network are computed
-  there and then; a larger one's are computed in a background thread of the process (no
-  task worker yet), one at a time per network, while the reader shows the stored pairs.
+  there and then; a larger one's by the worker (the ``compute_duplicates`` task, enqueued
+  on django-tasks' database queue), one computation at a time per network (the scan's
+  ``computing_since`` is the claim), while the reader shows the stored pairs.
 - Reading (``queries.duplicates.stored_duplicates``) leaves out dismissed pairs and people
   archived or merged away since, so those never show, stale or not.
 """
@@ -18,21 +19,19 @@ people).
 from __future__ import annotations
 
 import datetime as dt
-import logging
-import threading
 from dataclasses import dataclass
 
-from django.db import IntegrityError, connections, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
+from django_tasks import task
 
 from kithkin import clock
 from kithkin.models import DuplicateCandidate, DuplicateScan, Network, Person
 
-log = logging.getLogger(__name__)
-
 # Up to this many people, stale pairs are computed in the request (well under a second).
 INLINE_UP_TO = 2000
-# A background computation that started longer ago than this is taken to have died.
+# A computation claimed longer ago than this is taken to have died (or never to have
+# been run: no worker), and may be claimed and enqueued again.
 COMPUTING_TIMEOUT = dt.timedelta(minutes=10)
 BATCH = 1000
 
@@ -102,7 +101,7 @@ def ensure_current(network: Network, *, wait: bool = False) -> ScanStatus:
     if wait or not people.order_by()[INLINE_UP_TO:].exists():  # counts to INLINE_UP_TO at most
         refresh_duplicates(network)
         return status(network)
-    _start_in_background(network.pk)
+    _enqueue_refresh(network.pk)
     return found
 
 
@@ -117,26 +116,21 @@ def _claim(network_id: int) -> bool:
     )
 
 
-def _start_in_background(network_id: int) -> None:
+def _enqueue_refresh(network_id: int) -> None:
     try:
         claimed = _claim(network_id)
-    except IntegrityError:  # two requests created the scan at once: the other one runs it
+    except IntegrityError:  # two requests created the scan at once: the other one enqueues
         claimed = False
     if claimed:
-        threading.Thread(
-            target=_refresh_in_background, args=(network_id,), daemon=True, name="duplicates"
-        ).start()
+        compute_duplicates.enqueue(network_id)  # in the caller's transaction, like the claim
 
 
-def _refresh_in_background(network_id: int) -> None:
+@task()
+def compute_duplicates(network_id: int) -> int:
+    """The worker's task: compute and store the network's pairs, then let go of the claim
+    (a failure is recorded on the task's row by the queue; the pairs stay stale)."""
     try:
         network = Network.objects.filter(pk=network_id).first()
-        if network is not None:
-            refresh_duplicates(network)
-    except Exception:  # a thread has nobody to raise to: log it, and stay stale
-        log.exception("computing the duplicates of network %s failed", network_id)
+        return refresh_duplicates(network) if network is not None else 0
     finally:
-        try:
-            DuplicateScan.objects.filter(network_id=network_id).update(computing_since=None)
-        finally:
-            connections.close_all()  # this thread's connections
+        DuplicateScan.objects.filter(network_id=network_id).update(computing_since=None)

@@ -4,7 +4,7 @@ Without statistics SQLite guesses that every index is as selective as any other:
 meeting walked the (network, occurred_at) index through a million interactions (~1.5 s,
 holding the write lock) where, after ``ANALYZE``, it reads one person's few (2.5 ms).
 Statistics are refreshed after whatever changes the data's shape at once: a migration, an
-import, the demo network; and on SQLite on the server's schedule, as everyday writes add up. Each refresh is bounded: SQLite samples at most
+import, the demo network; and on SQLite on the worker's schedule, as everyday writes add up. Each refresh is bounded: SQLite samples at most
 ``SQLITE_ANALYSIS_LIMIT`` rows per index, PostgreSQL samples by design.
 """
 
@@ -26,7 +26,7 @@ def refresh_statistics() -> None:
 
 
 def refresh_on_schedule() -> None:
-    """On the server's schedule (``kithkin.server``'s housekeeping): on SQLite the bounded
+    """On the worker's schedule (``kithkin.housekeeping``): on SQLite the bounded
     ``ANALYZE`` (SQLite's ``PRAGMA optimize`` only looks at tables its own connection has
     queried, and this runs on a connection of its own). PostgreSQL's autovacuum analyzes
     tables as they change by itself."""

@@ -2,8 +2,8 @@
 
 Each upload (``models.ImportUpload``) has its bytes here under a random name, and once
 planned its plan beside them (``<name>.plan``). An upload nobody applies is deleted once it
-is ABANDONED_AFTER old, row and files: by every `kith serve` worker's housekeeping
-(server.py, every HOUSEKEEPING_EVERY), and before each new upload. Files no row knows
+is ABANDONED_AFTER old, row and files: by the worker's housekeeping job
+(kithkin/housekeeping.py, every HOUSEKEEPING_EVERY), and before each new upload. Files no row knows
 (left by a crash) go by their age on disk.
 """
 

@@ -1,13 +1,16 @@
-"""What every page's frame needs: the user's networks, the current one, their role."""
+"""What every page's frame needs: the user's networks, the current one, their role; and
+whether the background worker runs."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 
 from kithkin.models import Membership
 from kithkin.queries.triage import has_untriaged
+from kithkin.queries.worker_status import WorkerStatus, worker_status
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -32,3 +35,21 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_role": role,
         "can_write": role in {"owner", "editor"},
     }
+
+
+def worker(request: HttpRequest) -> dict[str, Any]:
+    """``worker_status`` for the banner every page shows when background work is not
+    running (and Settings' line): the latest beat, read only if the page asks, at most
+    once per request (one query on an index)."""
+    user: Any = request.user
+    if not user.is_authenticated:
+        return {}
+
+    def status() -> WorkerStatus:
+        cached: WorkerStatus | None = getattr(request, "_kithkin_worker_status", None)
+        if cached is None:
+            cached = worker_status()
+            request._kithkin_worker_status = cached  # type: ignore[attr-defined]
+        return cached
+
+    return {"worker_status": SimpleLazyObject(status)}
