@@ -13,7 +13,10 @@ this worktree's bench/.cache/ rather than generating it). Figures, one function 
 - ``digests``: ``--users`` users (100) of that network, each with a 07:00 digest, sent end
   to end by one round of the job (``services.digest.send_due_digests``: find who is due,
   claim, build, render, send over SMTP) through a local aiosmtpd server — target ≤ 30 s.
-  Everything the round writes (users, claims, preferences) is rolled back afterwards.
+  Everything the round writes (users, claims, preferences) is rolled back afterwards;
+- ``feed``: the user's calendar feed fetched over HTTP through Django (the secret looked
+  up, the entries read, the iCalendar file written, its ETag) — what a calendar's poll
+  costs — target ≤ 500 ms; the note splits it into reading the entries and writing them.
 
 Timings are wall-clock medians with the process's CPU time beside them (the machine may be
 shared: compare the ratio to the agenda query, measured in the same run).
@@ -197,10 +200,49 @@ def digests_figure(context: Context) -> Figure:
     )
 
 
+def feed_figure(context: Context) -> Figure:
+    """The calendar feed fetched as a calendar program polls it."""
+    from django.db import transaction
+    from django.test import Client
+
+    from kithkin.feeds.calendar import to_ical
+    from kithkin.queries.feed import calendar_feed
+    from kithkin.services.feeds import make_feed
+
+    def read() -> object:
+        return calendar_feed(context.network, context.user, titles_only=False, today=TODAY)
+
+    def write() -> bytes:
+        return to_ical(entries, host="localhost", link=lambda entry: "http://localhost/")
+
+    entries = read()
+    read_ms, _ = cpu_timed(read, context.runs)
+    write_ms, _ = cpu_timed(write, context.runs)
+    with transaction.atomic():
+        secret = make_feed(context.user, context.network).secret
+        client = Client()
+
+        def fetch() -> None:
+            response = client.get(f"/feeds/{secret}/calendar.ics")
+            assert response.status_code == 200, response.status_code
+
+        wall, cpu = cpu_timed(fetch, context.runs)
+        transaction.set_rollback(True)
+    return Figure(
+        "the calendar feed fetched",
+        wall,
+        statistics.median(cpu),
+        500,
+        f"{len(entries.entries):,} entries: reading {statistics.median(read_ms):.0f} ms, "
+        f"writing iCalendar {statistics.median(write_ms):.0f} ms",
+    )
+
+
 # name -> figure; `--only` picks some. Keep one function per figure.
 FIGURES: dict[str, Callable[[Context], Figure]] = {
     "digest": digest_figure,
     "digests": digests_figure,
+    "feed": feed_figure,
 }
 
 
@@ -212,7 +254,7 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=100)
     parser.add_argument("--only", default=",".join(FIGURES), help="Figures, comma-separated.")
     args = parser.parse_args()
-    prepare(args.people, args.interactions)
+    prepare(args.people, args.interactions, allowed_hosts="testserver,localhost")
 
     from kithkin.models import Network, Person, User
     from kithkin.queries.agenda import SECTIONS, agenda
