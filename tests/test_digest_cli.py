@@ -68,3 +68,22 @@ def test_kith_doctor_says_in_one_line_when_the_test_email_was_refused(kith, smtp
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: The test message was not sent:")
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_the_digest_opens_with_a_webhook_turned_off_after_failures(kith, network, owner):
+    from kithkin.models import WebhookSubscription
+    from kithkin.services import webhooks
+
+    made = webhooks.add_subscription(network, owner, "https://93.184.215.14/hook")
+    WebhookSubscription.objects.filter(pk=made.subscription.pk).update(
+        active=False, disabled_reason="8 deliveries failed in a row"
+    )
+    result = kith("digest")
+
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[2:4] == [
+        "Needs your attention:",
+        "! The webhook to https://93.184.215.14/hook (Olive Owner's network) was turned off: "
+        "8 deliveries failed in a row.",
+    ]

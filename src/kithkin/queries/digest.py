@@ -20,7 +20,7 @@ The weekly review (``WeeklyReview``) looks back over the seven days before today
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -114,6 +114,9 @@ class Digest:
     settings_url: str
     weekly: bool = False
     unsubscribe_url: str = ""  # set by the sender: signed for its recipient
+    # What is broken that the recipient can fix (a webhook disabled after repeated
+    # failures, in a network they own): said at the top, so it is never missed.
+    attention: list[str] = field(default_factory=list)
 
     @property
     def size(self) -> int:
@@ -277,4 +280,19 @@ def digest_for(
         networks=networks,
         settings_url=absolute(reverse("settings")),
         weekly=weekly,
+        attention=needs_attention(user),
     )
+
+
+def needs_attention(user: User) -> list[str]:
+    """One line per thing broken that ``user`` can fix, for the top of their digest."""
+    from kithkin.queries.webhooks import failing_subscriptions
+
+    lines = []
+    for subscription in failing_subscriptions(user):
+        where = f"The webhook to {subscription.display_url} ({subscription.network.name})"
+        if subscription.active:
+            lines.append(f"{where} is failing: its latest deliveries were refused.")
+        else:
+            lines.append(f"{where} was turned off: {subscription.disabled_reason}.")
+    return lines
