@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 CHECK_MODULES: tuple[str, ...] = (
     # one line per module holding @check functions
+    "kithkin.backups.schedule",
 )
 
 

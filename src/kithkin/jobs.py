@@ -24,6 +24,7 @@ from kithkin import clock
 
 JOB_MODULES: tuple[str, ...] = (
     # one line per module holding @job functions
+    "kithkin.backups.schedule",
 )
 
 

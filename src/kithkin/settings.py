@@ -32,6 +32,11 @@ SETTINGS_DOC = {
     "KITH_THREADS": "Threads per `kith serve` worker.",
     "KITH_REQUEST_TIMEOUT": "Seconds a web request may spend in the database.",
     "KITH_API_RATE_LIMIT": "Requests a minute one API token may make.",
+    "KITH_BACKUP_DIR": "Where `kith backup` and the scheduled backups write; default DATA_DIR/backups.",
+    "KITH_BACKUP_SCHEDULED": "Whether the worker makes a daily backup (default on).",
+    "KITH_BACKUP_KEEP_DAILY": "Scheduled backups kept, one a day, for this many days (7).",
+    "KITH_BACKUP_KEEP_WEEKLY": "And one a week for this many weeks (4).",
+    "KITH_BACKUP_PASSPHRASE": "Encrypts the scheduled backups; opens encrypted ones.",
 }
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -201,6 +206,13 @@ WEB_THREADS = env_int("KITH_THREADS", 4, 1, 32)
 REQUEST_TIMEOUT = env_int("KITH_REQUEST_TIMEOUT", 30, 1, 3600)
 # Per token, counted in the database so the limit holds across `kith serve`'s processes.
 API_RATE_LIMIT = env_int("KITH_API_RATE_LIMIT", 600, 1, 1_000_000)
+# Backups (docs/backups.md): where they go, whether the worker makes one a day, how many of
+# those it keeps, and the passphrase that encrypts them (none: not encrypted).
+BACKUP_DIR = env_path("KITH_BACKUP_DIR", DATA_DIR / "backups")
+BACKUP_SCHEDULED = env_bool("KITH_BACKUP_SCHEDULED", True)
+BACKUP_KEEP_DAILY = env_int("KITH_BACKUP_KEEP_DAILY", 7, 1, 366)
+BACKUP_KEEP_WEEKLY = env_int("KITH_BACKUP_KEEP_WEEKLY", 4, 0, 520)
+BACKUP_PASSPHRASE = _raw("KITH_BACKUP_PASSPHRASE") or ""  # kept as given: spaces count
 
 _database_url = env_str("KITH_DATABASE_URL", "")
 DATABASES = {

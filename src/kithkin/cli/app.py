@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from kithkin.cli import (
     agenda_commands,
+    backup_commands,
     draft_commands,
     duplicates_commands,
     event_commands,
@@ -52,6 +53,8 @@ COMMANDS: dict[str, Callable[..., None]] = {
     "import": import_commands.import_,
     "export": export_commands.export,
 }
+COMMANDS["backup"] = backup_commands.backup
+COMMANDS["restore"] = backup_commands.restore
 # The commands of each practice (DESIGN.md §1), in their own modules.
 SUBJECTS = (
     agenda_commands,  # `undo`, and `follow-up add|edit|delete`

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from kithkin import access
+from kithkin.backups.schedule import status_for as backup_status_for
 from kithkin.errors import InvalidInput
 from kithkin.models import Network
 from kithkin.queries.circles import circles_with_sizes
@@ -52,6 +53,7 @@ def _page(request: NetworkRequest, **forms: object) -> HttpResponse:
         "sessions": sessions_of(request.user, request.session.session_key),
         "token_form": TokenForm(networks=_networks(request)),
         "tokens": tokens_of(request.user),
+        "backups": backup_status_for(request.user),
         **forms,
     }
     return render(request, "kithkin/settings.html", context)
