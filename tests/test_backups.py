@@ -87,7 +87,7 @@ def test_the_daily_backup_runs_once_a_day_and_prunes(db, settings, tmp_path, mon
         record = Backup.objects.create(
             path=str(path), method="sqlite", scheduled=scheduled, size=6, made_at=clock.now()
         )
-        return MadeBackup(record, path, "sqlite", "")
+        return MadeBackup(record, path, "sqlite", "", 6)
 
     monkeypatch.setattr("kithkin.backups.make.make_backup", fake_make)
     monkeypatch.setattr("kithkin.backups.restore.verify_backup", lambda path, passphrase: None)
@@ -103,6 +103,18 @@ def test_the_daily_backup_runs_once_a_day_and_prunes(db, settings, tmp_path, mon
     assert Claim.objects.filter(key="backup:2026-02-03", done_at__isnull=False).exists()
     assert [p.exists() for p in made_files] == [False, True, True]
     assert Backup.objects.count() == 2
+
+
+def test_a_failed_daily_backup_is_tried_again_next_round(db, settings, tmp_path, monkeypatch):
+    settings.BACKUP_DIR = tmp_path / "backups"
+
+    def full_disk(**kwargs):
+        raise KithError("No space left on device")
+
+    monkeypatch.setattr("kithkin.backups.make.make_backup", full_disk)
+    with pytest.raises(KithError):
+        schedule.daily_backup(_at(5))
+    assert not Claim.objects.exists()
 
 
 def test_scheduled_backups_can_be_turned_off(db, settings):

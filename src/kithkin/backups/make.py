@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
+from django.db import DatabaseError, connection
 
 from kithkin import clock
 from kithkin.backups import crypto
@@ -56,10 +56,11 @@ def _quiet(what: str, done: int, total: int) -> None:
 
 @dataclass(frozen=True)
 class MadeBackup:
-    record: Backup
+    record: Backup | None  # None: made, but the database was too busy to record it
     path: Path
     method: str
     note: str  # why this method, when it is not the engine's first choice ("" otherwise)
+    size: int
 
 
 def is_sqlite() -> bool:
@@ -148,15 +149,20 @@ def make_backup(
         for leftover in (partial, sealed):
             if leftover is not None:
                 leftover.unlink(missing_ok=True)
-    record = Backup.objects.create(
-        path=str(target),
-        method=method,
-        scheduled=scheduled,
-        encrypted=bool(passphrase),
-        size=target.stat().st_size,
-        made_at=made_at,
-    )
-    return MadeBackup(record, target, method, note)
+    size = target.stat().st_size
+    try:
+        record: Backup | None = Backup.objects.create(
+            path=str(target),
+            method=method,
+            scheduled=scheduled,
+            encrypted=bool(passphrase),
+            size=size,
+            made_at=made_at,
+        )
+    except DatabaseError:  # locked past the timeout by a long write: the file is what counts
+        record = None
+        note = "; ".join(filter(None, [note, "the database was too busy to record this backup"]))
+    return MadeBackup(record, target, method, note, size)
 
 
 # SQLite

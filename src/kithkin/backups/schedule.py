@@ -21,7 +21,7 @@ from django.conf import settings
 
 from kithkin import clock, jobs
 from kithkin.doctor import Finding, check
-from kithkin.models import Backup, User
+from kithkin.models import Backup, Claim, User
 
 CHECK_EVERY = dt.timedelta(hours=1)
 TOO_OLD = dt.timedelta(days=2)
@@ -38,11 +38,17 @@ def daily_backup(now: dt.datetime) -> Backup | None:
     from kithkin.backups.make import make_backup
     from kithkin.backups.restore import verify_backup
 
-    made = make_backup(passphrase=settings.BACKUP_PASSPHRASE, scheduled=True)
-    verify_backup(made.path, settings.BACKUP_PASSPHRASE)
+    try:
+        made = make_backup(passphrase=settings.BACKUP_PASSPHRASE, scheduled=True)
+        verify_backup(made.path, settings.BACKUP_PASSPHRASE)
+    except Exception:
+        # Unlike a message, a backup is safe to repeat: let the next round try again.
+        Claim.objects.filter(key=key, done_at__isnull=True).delete()
+        raise
     prune(now)
     jobs.finish(key)
-    made.record.refresh_from_db()
+    if made.record is not None:
+        made.record.refresh_from_db()
     return made.record
 
 

@@ -115,10 +115,9 @@ def backup(
         err.print(f"Note: {made.note}.")
     locked = ", encrypted" if passphrase else ""
     out.print(
-        f"Backed up to {made.path} ({_size(made.record.size)}, {made.method}{locked}; "
-        "integrity checked)."
+        f"Backed up to {made.path} ({_size(made.size)}, {made.method}{locked}; integrity checked)."
         if made.method == "sqlite"
-        else f"Backed up to {made.path} ({_size(made.record.size)}, {made.method}{locked})."
+        else f"Backed up to {made.path} ({_size(made.size)}, {made.method}{locked})."
     )
 
 
