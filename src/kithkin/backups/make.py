@@ -168,7 +168,9 @@ def make_backup(
 # SQLite
 
 
-def copy_sqlite(source: Path, target: Path, progress: Progress = _quiet) -> None:
+def copy_sqlite(
+    source: Path, target: Path, progress: Progress = _quiet, *, check: str = "integrity_check"
+) -> None:
     """A consistent copy of the live database ``source`` into the empty file ``target``,
     checked whole (``PRAGMA integrity_check``)."""
     if not source.is_file():
@@ -189,16 +191,20 @@ def copy_sqlite(source: Path, target: Path, progress: Progress = _quiet) -> None
         except sqlite3.DatabaseError as exc:
             raise KithError(f"{source}: cannot be copied ({exc}): see `kith doctor`.") from exc
         writer.execute("PRAGMA journal_mode=DELETE")  # one plain file, no -wal beside it
-        check_sqlite(writer, str(target))
+        check_sqlite(writer, str(target), check)
     finally:
         writer.close()
         reader.close()
 
 
-def check_sqlite(database: sqlite3.Connection, name: str) -> None:
-    """``PRAGMA integrity_check``: a finding is an error naming the file."""
+def check_sqlite(database: sqlite3.Connection, name: str, check: str = "integrity_check") -> None:
+    """``PRAGMA integrity_check`` (or ``quick_check``; "": none): a finding is an error
+    naming the file."""
+    if not check:
+        return
+    assert check in ("integrity_check", "quick_check")
     try:
-        found = [row[0] for row in database.execute("PRAGMA integrity_check").fetchall()]
+        found = [row[0] for row in database.execute(f"PRAGMA {check}").fetchall()]
     except sqlite3.DatabaseError as exc:
         raise KithError(f"{name}: not a readable SQLite database ({exc}).") from exc
     if found != ["ok"]:
