@@ -151,7 +151,9 @@ def test_doctor_finds_no_backup_then_an_old_one_then_a_fresh_one(db, tmp_path):
     assert "not verified" in finding.detail
 
 
-def test_settings_shows_backups_to_the_installs_first_user_only(owner, teammate, tmp_path):
+def test_settings_shows_backups_to_the_installs_first_user_only(
+    owner, teammate, viewer, outsider, tmp_path
+):
     from tests.web.conftest import client_for
 
     path = tmp_path / "b.sqlite3"
@@ -163,7 +165,20 @@ def test_settings_shows_backups_to_the_installs_first_user_only(owner, teammate,
     assert "Last backup 20 Feb 2026" in page
     assert "2.0\xa0KB" in page
     assert "not verified" in page
-    assert "Backups" not in client_for(teammate).get("/settings/").content.decode()
+    for other in (teammate, viewer, outsider):
+        assert "backups-heading" not in client_for(other).get("/settings/").content.decode()
+    staff = factories.make_user("admin", full_name="Ada Admin")
+    staff.is_staff = True
+    staff.save()
+    assert "backups-heading" in client_for(staff).get("/settings/").content.decode()
+
+
+def test_settings_says_when_there_is_no_backup(owner):
+    from tests.web.conftest import client_for
+
+    page = client_for(owner).get("/settings/").content.decode()
+    assert "No backup yet." in page
+    assert "No backup in the last 2 days: run <code>kith backup</code>" in page
 
 
 def _fill(network, owner):
