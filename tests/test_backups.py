@@ -271,3 +271,58 @@ def test_a_damaged_sqlite_file_is_refused_by_its_integrity_check(tmp_path):
     target.touch()
     with pytest.raises(KithError, match=r"broken\.sqlite3: cannot be copied"):
         copy_sqlite(source, target)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_export_is_one_moment_when_another_connection_writes_in_between(owner, network):
+    """Another connection commits right after the export has read the people: a person
+    with their interaction deleted, another added with theirs. The export must show the
+    moment it began (before the fix: a KeyError for the new participant). On PostgreSQL,
+    in process; SQLite's in-memory test database cannot show it (its shared cache locks
+    tables): tests/test_backup_cli.py runs it with processes on a file."""
+    from django.db import connection, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite: covered with real processes in tests/test_backup_cli.py")
+    import json
+
+    from kithkin.exporters.kithkin_json import export_json
+    from kithkin.services.interactions import delete_interaction
+    from kithkin.services.people import delete_person
+
+    old = factories.make_person(network, "Old Timer")
+    factories.log(network, [old], on=dt.date(2026, 2, 1), summary="Old Timer")
+
+    def write() -> None:
+        from django.db import connection as own
+
+        try:
+            with transaction.atomic():
+                for talk in Interaction.objects.filter(summary="Old Timer"):
+                    delete_interaction(network, owner, talk)
+                delete_person(network, owner, Person.objects.get(full_name="Old Timer"))
+                new = factories.make_person(network, "New Comer")
+                factories.log(network, [new], on=dt.date(2026, 2, 2), summary="New Comer")
+        finally:
+            own.close()
+
+    fired = []
+
+    def in_between(execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        if not fired and 'FROM "kithkin_person"' in sql:
+            fired.append(sql)
+            thread = threading.Thread(target=write)
+            thread.start()
+            thread.join()
+        return result
+
+    with connection.execute_wrapper(in_between):
+        document = json.loads(export_json(network))
+    assert fired
+    assert Person.objects.filter(full_name="New Comer").exists()  # the write committed
+    names = {p["id"]: p["full_name"] for p in document["people"] if not p["is_self"]}
+    assert list(names.values()) == ["Old Timer"]
+    assert [
+        (i["summary"], [names[p] for p in i["participants"]]) for i in document["interactions"]
+    ] == [("Old Timer", ["Old Timer"])]

@@ -262,6 +262,8 @@ def restore_backup(path: Path, passphrase: str | None = None) -> Restored:
             f"{where} holds Kithkin data already ({users} user{'s' if users != 1 else ''}): "
             "`kith restore` only fills an empty data directory or database."
         )
+    if is_sqlite():
+        private_folder(database_path().parent)
     with opened(path, passphrase) as (plain, _):
         kind = kind_of(plain)
         if kind == "sqlite":
@@ -280,6 +282,8 @@ def restore_backup(path: Path, passphrase: str | None = None) -> Restored:
             call_command("migrate", interactive=False, verbosity=0)
             restore_json(document, str(path))
     migrated = _migrate()
+    if is_sqlite():
+        database_path().chmod(0o600)
     users_now, counts = _counts_here()
     return Restored(kind, users_now, counts, migrated)
 
