@@ -269,7 +269,7 @@ def test_a_damaged_sqlite_file_is_refused_by_its_integrity_check(tmp_path):
     source.write_bytes(b"SQLite format 3\0" + b"\xff" * 5000)
     target = tmp_path / "copy.sqlite3"
     target.touch()
-    with pytest.raises(KithError, match=r"broken\.sqlite3: cannot be copied"):
+    with pytest.raises(KithError, match=r"broken\.sqlite3: cannot be copied to "):
         copy_sqlite(source, target)
 
 
@@ -326,3 +326,25 @@ def test_an_export_is_one_moment_when_another_connection_writes_in_between(owner
     assert [
         (i["summary"], [names[p] for p in i["participants"]]) for i in document["interactions"]
     ] == [("Old Timer", ["Old Timer"])]
+
+
+def test_a_full_disk_ends_a_backup_in_one_line_and_leaves_nothing(
+    db, settings, tmp_path, monkeypatch
+):
+    import errno
+
+    from kithkin.backups import make
+
+    def full(source, target, progress):
+        target.write_bytes(b"half")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(make, "copy_sqlite", full)
+    monkeypatch.setattr(make, "choose_method", lambda: ("sqlite", ""))
+    with pytest.raises(KithError) as refused:
+        make.make_backup(tmp_path / "b.sqlite3")
+    assert str(refused.value) == (
+        f"Cannot write the backup {tmp_path / 'b.sqlite3'}: No space left on device."
+    )
+    assert list(tmp_path.iterdir()) == []
+    assert not Backup.objects.exists()

@@ -128,6 +128,21 @@ def make_backup(
         raise KithError(f"{target} exists already: name a new file.")
     if not target.parent.is_dir():
         raise KithError(f"{target.parent} is not a folder: create it first.")
+    try:
+        return _made(target, method, note, made_at, passphrase, scheduled, progress)
+    except OSError as exc:  # a full disk, a folder that cannot be written
+        raise KithError(f"Cannot write the backup {target}: {exc.strerror or exc}.") from exc
+
+
+def _made(
+    target: Path,
+    method: str,
+    note: str,
+    made_at: dt.datetime,
+    passphrase: str,
+    scheduled: bool,
+    progress: Progress,
+) -> MadeBackup:
     partial = private_file(target.with_name(f".{target.name}.partial-{os.getpid()}"))
     sealed = None
     try:
@@ -189,7 +204,7 @@ def copy_sqlite(
             reader.backup(writer, pages=STEP_PAGES, progress=stepped)
             reader.execute("COMMIT")
         except sqlite3.DatabaseError as exc:
-            raise KithError(f"{source}: cannot be copied ({exc}): see `kith doctor`.") from exc
+            raise KithError(f"{source}: cannot be copied to {target.parent} ({exc}).") from exc
         writer.execute("PRAGMA journal_mode=DELETE")  # one plain file, no -wal beside it
         check_sqlite(writer, str(target), check)
     finally:
