@@ -208,3 +208,20 @@ def test_a_backup_from_a_newer_kithkin_is_refused(kith, tmp_path):
     assert refused.returncode == 1
     assert "made by a newer Kithkin (its schema has 9999_future)" in refused.stderr
     assert len(refused.stderr.strip().splitlines()) == 1
+
+
+def test_verify_needs_no_install_and_names_a_file_that_is_no_backup(kith, tmp_path):
+    made = kith("backup", str(tmp_path / "b.sqlite3"))
+    assert made.returncode == 0, made.stderr
+    elsewhere = tmp_path / "nothing-here"
+    checked = kith("backup", "--verify", str(tmp_path / "b.sqlite3"), data=elsewhere)
+    assert checked.returncode == 0, checked.stderr
+    assert "users: 1" in checked.stdout
+    assert not elsewhere.exists()  # no database made to check a backup
+    junk = tmp_path / "notes.txt"
+    junk.write_text("not a backup")
+    refused = kith("backup", "--verify", str(junk))
+    assert refused.returncode == 1
+    assert refused.stderr.strip() == (
+        f"Error: {junk}: not a Kithkin backup (neither SQLite, pg_dump nor Kithkin JSON)."
+    )

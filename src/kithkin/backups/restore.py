@@ -77,8 +77,9 @@ class Restored:
     migrated: bool = False
 
 
-def kind_of(path: Path) -> str:
-    """sqlite, pg_dump or json, from the file's first bytes (decrypted)."""
+def kind_of(path: Path, name: str) -> str:
+    """sqlite, pg_dump or json, from the file's first bytes (decrypted); ``name``: the
+    file as the user named it."""
     with path.open("rb") as file:
         start = file.read(16)
     if start.startswith(b"SQLite format 3\0"):
@@ -87,7 +88,7 @@ def kind_of(path: Path) -> str:
         return "pg_dump"
     if start.lstrip()[:1] == b"{":
         return "json"
-    raise KithError(f"{path}: not a Kithkin backup (neither SQLite, pg_dump nor Kithkin JSON).")
+    raise KithError(f"{name}: not a Kithkin backup (neither SQLite, pg_dump nor Kithkin JSON).")
 
 
 @contextmanager
@@ -116,7 +117,7 @@ def verify_backup(path: Path, passphrase: str | None = None) -> Verification:
     by this install is marked verified."""
     path = path.expanduser().absolute()
     with opened(path, passphrase) as (plain, encrypted):
-        kind = kind_of(plain)
+        kind = kind_of(plain, str(path))
         note = ""
         users: int | None
         if kind == "sqlite":
@@ -125,7 +126,8 @@ def verify_backup(path: Path, passphrase: str | None = None) -> Verification:
             users, counts = _json_counts(_read_json(plain, str(path)), str(path))
         else:
             users, counts, note = _verify_pg_dump(plain, str(path))
-    if counts or kind == "sqlite":
+    recorded_here = not is_sqlite() or database_path().exists()  # never create one
+    if recorded_here and (counts or kind == "sqlite"):
         with suppress(DatabaseError):  # locked by a long write: the check still stands
             Backup.objects.filter(path=str(path)).update(verified_at=clock.now(), counts=counts)
     return Verification(path, kind, encrypted, users, counts, note)
@@ -265,7 +267,7 @@ def restore_backup(path: Path, passphrase: str | None = None) -> Restored:
     if is_sqlite():
         private_folder(database_path().parent)
     with opened(path, passphrase) as (plain, _):
-        kind = kind_of(plain)
+        kind = kind_of(plain, str(path))
         if kind == "sqlite":
             if not is_sqlite():
                 raise KithError(

@@ -85,12 +85,9 @@ def backup(
     """Back up the whole install while it runs: a consistent copy, checked; or --verify one."""
     from kithkin.backups import crypto
 
-    if not database_is_initialised():
-        from django.conf import settings
-
-        raise KithError(f"No Kithkin database in {settings.DATA_DIR}: run `kith init` first.")
-    migrate(quick=True)
-    if verify:
+    if verify:  # needs no install: a backup can be checked anywhere
+        if database_is_initialised():
+            migrate(quick=True)
         if file is None:
             raise InvalidInput("FILE", "--verify needs the backup file to check")
         from kithkin.backups.restore import verify_backup
@@ -105,6 +102,11 @@ def backup(
         if checked.note:
             out.print(f"  ({checked.note})")
         return
+    if not database_is_initialised():
+        from django.conf import settings
+
+        raise KithError(f"No Kithkin database in {settings.DATA_DIR}: run `kith init` first.")
+    migrate(quick=True)
     from kithkin.backups.make import make_backup
 
     passphrase = _passphrase(passphrase_file, confirm=True) if encrypt else ""
