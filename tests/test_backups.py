@@ -40,7 +40,8 @@ def test_encryption_round_trips_in_chunks(size):
     plain = bytes(range(256)) * (size // 256) + b"x" * (size % 256)
     sealed = _sealed(plain)
     assert sealed.startswith(crypto.MAGIC)
-    assert plain[:64] not in sealed or size == 0
+    if size >= 64:
+        assert plain[:64] not in sealed
     assert _opened(sealed) == plain
 
 
