@@ -17,6 +17,7 @@ CHECK_MODULES: tuple[str, ...] = (
     "kithkin.feeds.checks",
     "kithkin.integrity",  # database integrity, file permissions
     "kithkin.queries.worker_status",
+    "kithkin.backups.schedule",
 )
 
 

@@ -59,6 +59,20 @@ def open_private(path: Path, *, exclusive: bool = True) -> int:
     return descriptor
 
 
+def new_private_file(path: Path) -> Path:
+    """Create ``path`` empty and 0600; refused (FileExistsError) when it exists."""
+    os.close(open_private(path))
+    return path
+
+
+def publish(partial: Path, target: Path) -> None:
+    """Move a finished file into place in one step, so ``target`` is whole or absent."""
+    with partial.open("rb") as file:
+        os.fsync(file.fileno())
+    os.replace(partial, target)
+    os.chmod(target, FILE_MODE)
+
+
 def write_private(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` (replacing it), the file 0600."""
     with os.fdopen(open_private(path, exclusive=False), "wb") as target:

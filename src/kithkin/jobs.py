@@ -27,6 +27,7 @@ JOB_MODULES: tuple[str, ...] = (
     "kithkin.services.webhooks",  # lost deliveries enqueued again; its change consumer
     "kithkin.services.digest",
     "kithkin.housekeeping",
+    "kithkin.backups.schedule",
 )
 
 

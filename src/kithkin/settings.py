@@ -45,6 +45,11 @@ SETTINGS_DOC = {
     "KITH_EMAIL_FROM": "The From address of the emails Kithkin sends.",
     "KITH_TRUSTED_PROXIES": "Comma-separated proxy addresses/CIDRs whose X-Forwarded-For is read.",
     "KITH_WORKER_INTERVAL": "Seconds between rounds of `kith worker`.",
+    "KITH_BACKUP_DIR": "Where `kith backup` and the scheduled backups write; default DATA_DIR/backups.",
+    "KITH_BACKUP_SCHEDULED": "Whether the worker makes a daily backup (default on).",
+    "KITH_BACKUP_KEEP_DAILY": "Scheduled backups kept, one a day, for this many days (7).",
+    "KITH_BACKUP_KEEP_WEEKLY": "And one a week for this many weeks (4).",
+    "KITH_BACKUP_PASSPHRASE": "Encrypts the scheduled backups; opens encrypted ones.",
 }
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -351,6 +356,13 @@ TRUSTED_PROXIES = env_networks("KITH_TRUSTED_PROXIES")
 # `kith worker`: a round (its beat, the jobs due, the task queue) every this many seconds;
 # the worker counts as not running once its last beat is twice as old (docs/architecture.md).
 WORKER_INTERVAL = env_int("KITH_WORKER_INTERVAL", 5, 1, 3600)
+# Backups (docs/backups.md): where they go, whether the worker makes one a day, how many of
+# those it keeps, and the passphrase that encrypts them (none: not encrypted).
+BACKUP_DIR = env_path("KITH_BACKUP_DIR", DATA_DIR / "backups")
+BACKUP_SCHEDULED = env_bool("KITH_BACKUP_SCHEDULED", True)
+BACKUP_KEEP_DAILY = env_int("KITH_BACKUP_KEEP_DAILY", 7, 1, 366)
+BACKUP_KEEP_WEEKLY = env_int("KITH_BACKUP_KEEP_WEEKLY", 4, 0, 520)
+BACKUP_PASSPHRASE = _raw("KITH_BACKUP_PASSPHRASE") or ""  # kept as given: spaces count
 
 _database_url = env_str("KITH_DATABASE_URL", "")
 DATABASES = {

@@ -135,10 +135,14 @@ def _webhook_added(world: World, then: list[str]) -> list[str]:
     return then
 
 
-def _worker_ran(world: World, then: list[str]) -> list[str]:
-    from kithkin.models import WorkerBeat
+def _all_fine(world: World, then: list[str]) -> list[str]:
+    """What `kith doctor` wants to see to exit 0: a worker that just ran, a backup."""
+    from kithkin.models import Backup, WorkerBeat
 
-    WorkerBeat.objects.create(worker_id="host:1:1")  # now: every check fine, exit 0
+    WorkerBeat.objects.create(worker_id="host:1:1")
+    made = world.tmp / "kithkin-backup.sqlite3"
+    made.write_bytes(b"a backup")
+    Backup.objects.create(path=str(made), method="sqlite", size=8)
     return then
 
 
@@ -200,7 +204,7 @@ CASES = [
     Case("webhook list", lambda w: _webhook_added(w, ["webhook", "list"]), list[WebhookOut]),
     Case("feed url", lambda w: ["feed", "url"], FeedOut),
     Case("feed revoke", lambda w: _feed_made(w, ["feed", "revoke"]), FeedOut),
-    Case("doctor", lambda w: _worker_ran(w, ["doctor"]), DoctorOut, filled=("findings",)),
+    Case("doctor", lambda w: _all_fine(w, ["doctor"]), DoctorOut, filled=("findings",)),
     Case(
         "event add", lambda w: ["event", "add", "Strange Loop", "--start", "2026-09-20"], EventOut
     ),

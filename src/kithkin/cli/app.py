@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from kithkin.cli import (
     agenda_commands,
+    backup_commands,
     digest_commands,
     doctor_commands,
     draft_commands,
@@ -60,6 +61,8 @@ COMMANDS: dict[str, Callable[..., None]] = {
     "import": import_commands.import_,
     "export": export_commands.export,
 }
+COMMANDS["backup"] = backup_commands.backup
+COMMANDS["restore"] = backup_commands.restore
 # The commands of each practice (DESIGN.md §1), in their own modules.
 SUBJECTS = (
     agenda_commands,  # `undo`, and `follow-up add|edit|delete`

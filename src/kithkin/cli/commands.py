@@ -127,6 +127,16 @@ INDEX: dict[str, tuple[str, str, str]] = {
         "export",
         "Export the current network: vCard 4.0 (or 3.0), CSV, or lossless Kithkin JSON.",
     ),
+    "backup": (
+        "backup_commands",
+        "backup",
+        "Back up the whole install while it runs: a consistent copy, checked; or --verify one.",
+    ),
+    "restore": (
+        "backup_commands",
+        "restore",
+        "Restore a backup into an empty data directory or database, then bring it up to date.",
+    ),
     "undo": (
         "agenda_commands",
         "undo",

@@ -3,6 +3,8 @@
 ``EXPORT_FORMATS`` is the one list of what can be exported: `kith export FORMAT`, the web's
 download links and the API iterate it (through ``transfer.export_network``). A
 writer module is imported only when its format is written, so listing the formats is cheap.
+Every writer reads inside ``snapshot.one_snapshot()``: one read transaction, so an export
+taken while others write is the network as of one moment.
 """
 
 from __future__ import annotations
@@ -29,15 +31,19 @@ class ExportFormat:
 
 
 def _vcard(network: Network, version: str) -> str:
+    from kithkin.exporters.snapshot import one_snapshot
     from kithkin.exporters.vcard import export_vcards
 
-    return export_vcards(network, version=version or "4.0")
+    with one_snapshot():
+        return export_vcards(network, version=version or "4.0")
 
 
 def _csv(network: Network, version: str) -> str:
     from kithkin.exporters.csv_export import export_csv
+    from kithkin.exporters.snapshot import one_snapshot
 
-    return export_csv(network)
+    with one_snapshot():
+        return export_csv(network)
 
 
 def _json(network: Network, version: str) -> str:

@@ -11,6 +11,7 @@ import datetime as dt
 import json
 from typing import Any
 
+from kithkin.exporters.snapshot import one_snapshot
 from kithkin.models import (
     Affiliation,
     Attendance,
@@ -106,12 +107,14 @@ def _ref(refs: dict[int, int], pk: int | None) -> int | None:
 
 
 def export_json(network: Network) -> str:
-    return (
-        json.dumps(network_document(network), indent=2, ensure_ascii=False, sort_keys=False) + "\n"
-    )
+    with one_snapshot():
+        document = network_document(network)
+    return json.dumps(document, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
 
 
 def network_document(network: Network) -> dict[str, Any]:
+    """The network as one document. Its fifteen queries must see one moment: call it inside
+    ``snapshot.one_snapshot()`` (``export_json`` does; a backup holds one for every network)."""
     organizations = list(
         Organization.objects.filter(network=network).prefetch_related("tags").order_by("pk")
     )

@@ -1,6 +1,7 @@
 """Kithkin's domain model, one module per aggregate (DESIGN.md §2)."""
 
 from kithkin.models.accounts import Attempt, User
+from kithkin.models.backups import Backup
 from kithkin.models.changes import Change, ChangeCursor
 from kithkin.models.digest import DigestPreference
 from kithkin.models.duplicates import DismissedDuplicate, DuplicateCandidate, DuplicateScan
@@ -31,6 +32,7 @@ __all__ = [
     "Affiliation",
     "Attempt",
     "Attendance",
+    "Backup",
     "Change",
     "ChangeCursor",
     "Circle",

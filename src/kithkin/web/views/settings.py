@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from kithkin import access
+from kithkin.backups.schedule import status_for as backup_status_for
 from kithkin.errors import InvalidInput
 from kithkin.models import Network
 from kithkin.queries.circles import circles_with_sizes
@@ -54,6 +55,7 @@ def _page(request: NetworkRequest, **forms: object) -> HttpResponse:
         "token_form": TokenForm(networks=_networks(request)),
         "tokens": tokens_of(request.user),
         "feeds": feed_settings(request.user),
+        "backups": backup_status_for(request.user),
         **forms,
     }
     return render(request, "kithkin/settings.html", context)
