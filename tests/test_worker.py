@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -316,3 +317,32 @@ def test_housekeeping_forgets_the_claims_of_work_done_a_month_ago(db):
         "digest:1:2026-02-20",
         "backup:2026-02-20",
     }
+
+
+def test_a_task_left_running_by_a_killed_worker_is_queued_again(network, frozen_time):
+    from django_tasks_db.compat import TaskResultStatus
+
+    from kithkin.models import WorkerBeat
+
+    duplicates.compute_duplicates.enqueue(network.pk)
+    duplicates.compute_duplicates.enqueue(network.pk)
+    dead, alive = DBTaskResult.objects.order_by("enqueued_at", "id")
+    dead.claim("host:1:killed")  # its worker left no beat: SIGKILLed before its first
+    alive.claim("host:2:busy")
+    WorkerBeat.objects.create(worker_id="host:2:busy")
+    frozen_time.shift(housekeeping.ABANDONED_AFTER + dt.timedelta(minutes=1))
+    WorkerBeat.objects.filter(worker_id="host:2:busy").update(beat_at=clock.now())
+
+    assert housekeeping.requeue_abandoned_tasks(clock.now()) == 1
+    dead.refresh_from_db()
+    alive.refresh_from_db()
+    assert (dead.status, alive.status) == (TaskResultStatus.READY, TaskResultStatus.RUNNING)
+    assert list(DBTaskResult.objects.ready()) == [dead]
+
+
+def test_a_worker_started_by_a_server_that_is_gone_stops(db, monkeypatch):
+    from kithkin.worker import Worker
+
+    loop = Worker(60, parent=os.getppid() + 1_000_000)  # not our parent: the server is gone
+    monkeypatch.setattr(loop, "run_round", lambda: pytest.fail("no round without the server"))
+    loop.run_forever()  # returns at once instead of running rounds

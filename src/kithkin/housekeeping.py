@@ -37,6 +37,9 @@ log = logging.getLogger(__name__)
 
 
 CLAIMS_KEPT = dt.timedelta(days=30)
+# A running task whose worker has not stamped its beat for this long was abandoned (the
+# worker was killed): a live worker stamps it while a task runs, for up to 15 minutes.
+ABANDONED_AFTER = dt.timedelta(minutes=20)
 
 
 @job("housekeeping", every=HOUSEKEEPING_EVERY)
@@ -47,6 +50,7 @@ def housekeeping(now: dt.datetime) -> None:
     deleted = uploads.sweep_abandoned(now)
     if deleted:
         log.info("housekeeping: deleted %d abandoned upload(s)", deleted)
+    requeue_abandoned_tasks(now)
     forget_finished_tasks(now)
     forget_done_claims(now)
     refresh_on_schedule()
@@ -63,6 +67,40 @@ def forget_finished_tasks(now: dt.datetime) -> int:
         | Q(status=TaskResultStatus.FAILED, finished_at__lt=now - FAILED_TASKS_KEPT)
     ).delete()
     return deleted
+
+
+def requeue_abandoned_tasks(now: dt.datetime) -> int:
+    """Put back in the queue the tasks left running by a worker that died (SIGKILL, a
+    crash, the machine restarted): django_tasks_db leaves them RUNNING for good. Tasks run
+    at least once, so each is written to be run again safely. How many."""
+    from django_tasks_db.compat import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from kithkin.models import WorkerBeat
+
+    running = list(
+        DBTaskResult.objects.filter(
+            status=TaskResultStatus.RUNNING, started_at__lt=now - ABANDONED_AFTER
+        ).only("id", "worker_ids")
+    )
+    claimers = {task.worker_ids[-1] for task in running if task.worker_ids}
+    alive = set(
+        WorkerBeat.objects.filter(
+            worker_id__in=claimers, beat_at__gte=now - ABANDONED_AFTER
+        ).values_list("worker_id", flat=True)
+    )
+    abandoned = [
+        task.pk for task in running if not task.worker_ids or task.worker_ids[-1] not in alive
+    ]
+    if not abandoned:
+        return 0
+    requeued = DBTaskResult.objects.filter(
+        pk__in=abandoned, status=TaskResultStatus.RUNNING
+    ).update(status=TaskResultStatus.READY, started_at=None)
+    log.warning(
+        "housekeeping: %d task(s) left running by a worker that stopped, queued again", requeued
+    )
+    return requeued
 
 
 def forget_done_claims(now: dt.datetime) -> int:

@@ -139,6 +139,8 @@ class WorkerProcess:
         self.restart_after = restart_after
         self.process: subprocess.Popen[bytes] | None = None
         self.owner = os.getpid()  # gunicorn's workers are forks of the master: not theirs
+        # told its parent, the worker stops when the server is killed without a word
+        self.command = [*type(self).command, "--parent", str(self.owner)]
         self._stopping = threading.Event()
         self._lock = threading.Lock()
 

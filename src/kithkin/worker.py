@@ -105,9 +105,12 @@ def registered_jobs() -> dict[str, jobs.Job]:
 
 
 class Worker:
-    def __init__(self, interval: float, *, worker_id: str | None = None) -> None:
+    def __init__(
+        self, interval: float, *, worker_id: str | None = None, parent: int | None = None
+    ) -> None:
         self.interval = interval
         self.worker_id = worker_id or new_worker_id()
+        self.parent = parent  # `kith serve`'s pid: the worker stops when it is gone
         self.last_run: dict[str, dt.datetime] = {}  # job name -> when this process ran it
         self.stopping = threading.Event()
         self._busy_since: float | None = None  # monotonic: when the current job/task began
@@ -260,6 +263,9 @@ class Worker:
         try:
             with self._pulsing():
                 while not self.stopping.is_set():
+                    if self.parent is not None and os.getppid() != self.parent:
+                        log.warning("the server that started this worker is gone: it stops")
+                        return
                     let_go_of_stale_connections()
                     try:
                         report = self.run_round()

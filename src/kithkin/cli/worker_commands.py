@@ -35,6 +35,12 @@ def worker(
             help="Seconds between rounds (default: KITH_WORKER_INTERVAL, 5).",
         ),
     ] = None,
+    parent: Annotated[
+        int | None,
+        typer.Option(
+            hidden=True, help="Stop when this process (the `kith serve` that started it) is gone."
+        ),
+    ] = None,
 ) -> None:
     """Run the background work (scheduled jobs and the task queue) until stopped."""
     from django.conf import settings
@@ -42,7 +48,7 @@ def worker(
     from kithkin.worker import Worker
 
     ready_database()
-    loop = Worker(interval or settings.WORKER_INTERVAL)
+    loop = Worker(interval or settings.WORKER_INTERVAL, parent=parent)
     if once:
         report = loop.run_once()
         if report.failed:
