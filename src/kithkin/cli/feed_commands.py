@@ -8,27 +8,18 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from kithkin.cli.context import err, handle_errors, out, session
+from kithkin.cli.network_option import NetworkOption, chosen_network
 from kithkin.cli.output import JsonOption, print_shape
-from kithkin.cli.token_commands import _network_named, _when
+from kithkin.cli.token_commands import _when
 
 if TYPE_CHECKING:
-    from kithkin.cli.context import Session
-    from kithkin.models import Network
+    pass
 
 
 feed_app = typer.Typer(
     help="The calendar feed of a network: its URL (made once), or revoke it.",
     no_args_is_help=True,
 )
-
-NetworkOption = Annotated[
-    str | None,
-    typer.Option("--network", help="The network (id or name); else the current one."),
-]
-
-
-def _network(ctx: Session, network: str | None) -> Network:
-    return _network_named(ctx.user, network) if network is not None else ctx.network
 
 
 def feed_address(secret: str, base_url: str | None) -> str:
@@ -68,7 +59,7 @@ def feed_url(
     from kithkin.services.feeds import feed_of, make_feed, set_titles_only
 
     ctx = session()
-    chosen = _network(ctx, network)
+    chosen = chosen_network(ctx, network)
     feed = feed_of(ctx.user, chosen)
     url = None
     if feed is None or regenerate:
@@ -107,7 +98,7 @@ def feed_revoke(network: NetworkOption = None, as_json: JsonOption = False) -> N
     from kithkin.services.feeds import revoke_feed
 
     ctx = session()
-    chosen = _network(ctx, network)
+    chosen = chosen_network(ctx, network)
     revoked = revoke_feed(ctx.user, chosen)
     if as_json:
         from kithkin.schemas.feeds import FeedOut

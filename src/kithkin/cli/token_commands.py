@@ -11,10 +11,11 @@ import typer
 from rich.table import Table
 
 from kithkin.cli.context import handle_errors, out, session
+from kithkin.cli.network_option import network_named
 from kithkin.cli.output import JsonOption, print_shape
 
 if TYPE_CHECKING:
-    from kithkin.models import Network, User
+    pass
 
 token_app = typer.Typer(
     help="Personal access tokens for the API: create, list, revoke.", no_args_is_help=True
@@ -24,23 +25,6 @@ token_app = typer.Typer(
 class ScopeChoice(StrEnum):
     read = "read"
     write = "write"
-
-
-def _network_named(user: User, text: str) -> Network:
-    """One of the user's networks, by id or by name (any case)."""
-    from kithkin import access
-    from kithkin.errors import NotFound
-
-    grants = access.grants_of(user)
-    for grant in grants:
-        if text.strip().isdigit() and grant.network.pk == int(text):
-            return grant.network
-    for grant in grants:
-        if grant.network.name.casefold() == text.strip().casefold():
-            return grant.network
-    raise NotFound(
-        f"You belong to no network {text!r}.", suggestions=[g.network.name for g in grants]
-    )
 
 
 def _when(moment: dt.datetime | None, time_zone: str) -> str:
@@ -71,7 +55,7 @@ def token_create(
     from kithkin.services.tokens import create_token
 
     ctx = session()
-    limited_to = _network_named(ctx.user, network) if network is not None else None
+    limited_to = network_named(ctx.user, network) if network is not None else None
     made = create_token(ctx.user, name, scope.value, network=limited_to, expires_in_days=days)
     if as_json:
         from kithkin.schemas.tokens import TokenCreatedOut

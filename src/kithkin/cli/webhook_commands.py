@@ -9,29 +9,17 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from kithkin.cli.context import Session, handle_errors, out, session
+from kithkin.cli.context import handle_errors, out, session
+from kithkin.cli.network_option import NetworkOption, chosen_network
 from kithkin.cli.output import JsonOption, print_shape
 
 if TYPE_CHECKING:
-    from kithkin.models import Network, WebhookDelivery
+    from kithkin.models import WebhookDelivery
 
 webhook_app = typer.Typer(
     help="Webhooks: a network's changes POSTed, signed, to your URLs (docs/webhooks.md).",
     no_args_is_help=True,
 )
-
-NetworkOption = Annotated[
-    str | None,
-    typer.Option("--network", help="The network (id or name); else the current one."),
-]
-
-
-def _network(ctx: Session, network: str | None) -> Network:
-    if network is None:
-        return ctx.network
-    from kithkin.cli.token_commands import _network_named
-
-    return _network_named(ctx.user, network)
 
 
 def _outcome(delivery: WebhookDelivery) -> str:
@@ -57,7 +45,7 @@ def webhook_add(
     from kithkin.services.webhooks import add_subscription
 
     ctx = session()
-    made = add_subscription(_network(ctx, network), ctx.user, url, event or [])
+    made = add_subscription(chosen_network(ctx, network), ctx.user, url, event or [])
     if as_json:
         from kithkin.schemas.webhooks import WebhookCreatedOut
 
@@ -81,7 +69,7 @@ def webhook_list(network: NetworkOption = None, as_json: JsonOption = False) -> 
     from kithkin.queries.webhooks import webhooks_of
 
     ctx = session()
-    rows = webhooks_of(ctx.user, _network(ctx, network))
+    rows = webhooks_of(ctx.user, chosen_network(ctx, network))
     if as_json:
         from kithkin.schemas.webhooks import WebhookOut
 
@@ -126,7 +114,7 @@ def webhook_remove(
     from kithkin.services.webhooks import remove_subscription
 
     ctx = session()
-    removed = remove_subscription(_network(ctx, network), ctx.user, webhook)
+    removed = remove_subscription(chosen_network(ctx, network), ctx.user, webhook)
     out.print(f"Removed webhook #{webhook} to {removed.display_url}.")
 
 
@@ -140,7 +128,7 @@ def webhook_test(
     from kithkin.services.webhooks import ping_subscription
 
     ctx = session()
-    delivery = ping_subscription(_network(ctx, network), ctx.user, webhook)
+    delivery = ping_subscription(chosen_network(ctx, network), ctx.user, webhook)
     timing = f" in {delivery.response_ms} ms" if delivery.response_ms is not None else ""
     if delivery.succeeded:
         out.print(f"ping delivered: HTTP {delivery.status_code}{timing}.")
@@ -159,7 +147,7 @@ def webhook_enable(
     from kithkin.services.webhooks import enable_subscription
 
     ctx = session()
-    enabled = enable_subscription(_network(ctx, network), ctx.user, webhook)
+    enabled = enable_subscription(chosen_network(ctx, network), ctx.user, webhook)
     out.print(f"Webhook #{webhook} to {enabled.display_url} is on again.")
 
 
