@@ -235,7 +235,9 @@ def test_backups_and_a_killed_import_while_everyone_writes(server, env, tmp_path
     deleted = {line.removeprefix("deleted ") for line in chaos_lines if line.startswith("deleted ")}
 
     assert len(done.at) > 20  # everyone wrote
-    assert {"Cli0 0", "Cli1 0", "Web 0"} <= set(done.at)
+    # every writer got writes through (one may be refused "database is locked" while the
+    # import holds the lock on a loaded machine: refused is allowed, lost is not)
+    assert {"Cli0", "Cli1", "Web"} <= {name.split()[0] for name in done.at}
     final = _names(data / "kithkin.sqlite3")
     missing = set(done.at) - deleted - final
     assert not missing, f"reported done, missing from the database: {sorted(missing)[:10]}"
