@@ -127,3 +127,30 @@ def test_an_outsider_finds_no_webhook_of_another_network(outsider_client, outsid
     assert page.status_code == 200 and "93.184.215.14" not in page.content.decode()
     assert network_of(outsider) != hook.network
     assert WebhookSubscription.objects.count() == 1 and not WebhookDelivery.objects.exists()
+
+
+def test_the_list_reads_every_webhooks_deliveries_in_one_query(network, owner):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from kithkin.queries.webhooks import webhooks_of
+
+    def queries_for_the_list() -> int:
+        with CaptureQueriesContext(connection) as seen:
+            rows = webhooks_of(owner, network, recent=2)
+        assert all(len(row.recent) == 2 for row in rows)  # the latest two of three
+        return len(seen)
+
+    def add_webhook_with_deliveries(number: int) -> None:
+        made = webhooks.add_subscription(network, owner, f"https://93.184.215.{number}/hook")
+        for attempt in (1, 2, 3):
+            change = changes.record(network, "person.created", actor=owner)
+            WebhookDelivery.objects.create(
+                subscription=made.subscription, change=change, kind=change.kind, attempt=attempt
+            )
+
+    add_webhook_with_deliveries(1)
+    one = queries_for_the_list()
+    add_webhook_with_deliveries(2)
+    add_webhook_with_deliveries(3)
+    assert queries_for_the_list() == one

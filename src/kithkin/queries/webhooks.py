@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 
 from kithkin import access
 from kithkin.doctor import Finding, check
@@ -32,16 +33,26 @@ def webhooks_of(
     editors only: ``access.require_webhook_reader``)."""
     access.require_webhook_reader(user, network)
     subscriptions = list(WebhookSubscription.objects.filter(network=network))
+    # the latest ``recent`` of every webhook in one query, not one query per webhook
+    latest = (
+        WebhookDelivery.objects.filter(subscription__in=subscriptions)
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=F("subscription_id"),
+                order_by=[F("created_at").desc(), F("id").desc()],
+            )
+        )
+        .filter(rank__lte=recent)
+        .order_by("subscription_id", "-created_at", "-id")
+    )
+    by_subscription: dict[int, list[WebhookDelivery]] = {}
+    for delivery in latest:
+        by_subscription.setdefault(delivery.subscription_id, []).append(delivery)
     return [
-        WebhookRow(subscription, deliveries_of_subscription(subscription, limit=recent))
+        WebhookRow(subscription, by_subscription.get(subscription.pk, []))
         for subscription in subscriptions
     ]
-
-
-def deliveries_of_subscription(
-    subscription: WebhookSubscription, *, limit: int = 50
-) -> list[WebhookDelivery]:
-    return list(WebhookDelivery.objects.filter(subscription=subscription)[:limit])
 
 
 def _failing() -> QuerySet[WebhookSubscription]:
