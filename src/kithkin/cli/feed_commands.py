@@ -9,8 +9,7 @@ import typer
 
 from kithkin.cli.context import err, handle_errors, out, session
 from kithkin.cli.network_option import NetworkOption, chosen_network
-from kithkin.cli.output import JsonOption, print_shape
-from kithkin.cli.token_commands import _when
+from kithkin.cli.output import JsonOption, local_moment, print_shape
 
 if TYPE_CHECKING:
     pass
@@ -84,8 +83,8 @@ def feed_url(
         return
     err.print(
         f"{chosen.name} has a calendar feed ({what}; made "
-        f"{_when(feed.created_at, ctx.user.time_zone)}, last fetched "
-        f"{_when(feed.last_used_at, ctx.user.time_zone)}). Its URL was shown when it was "
+        f"{local_moment(feed.created_at, ctx.user.time_zone)}, last fetched "
+        f"{local_moment(feed.last_used_at, ctx.user.time_zone)}). Its URL was shown when it was "
         "made and is not stored: `kith feed url --regenerate` makes a new one (the old "
         "one stops working)."
     )

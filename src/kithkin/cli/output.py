@@ -10,6 +10,7 @@ everywhere.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from typing import Annotated, Any
@@ -85,3 +86,12 @@ def print_shape(value: Any) -> None:
     from kithkin.schemas.base import dump
 
     print_json(dump(value))
+
+
+def local_moment(moment: dt.datetime | None, time_zone: str) -> str:
+    """``moment`` as "YYYY-MM-DD HH:MM" in ``time_zone``; "never" for None."""
+    import zoneinfo
+
+    if moment is None:
+        return "never"
+    return moment.astimezone(zoneinfo.ZoneInfo(time_zone)).strftime("%Y-%m-%d %H:%M")

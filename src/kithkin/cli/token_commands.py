@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
@@ -12,7 +11,7 @@ from rich.table import Table
 
 from kithkin.cli.context import handle_errors, out, session
 from kithkin.cli.network_option import network_named
-from kithkin.cli.output import JsonOption, print_shape
+from kithkin.cli.output import JsonOption, local_moment, print_shape
 
 if TYPE_CHECKING:
     pass
@@ -25,14 +24,6 @@ token_app = typer.Typer(
 class ScopeChoice(StrEnum):
     read = "read"
     write = "write"
-
-
-def _when(moment: dt.datetime | None, time_zone: str) -> str:
-    import zoneinfo
-
-    if moment is None:
-        return "never"
-    return moment.astimezone(zoneinfo.ZoneInfo(time_zone)).strftime("%Y-%m-%d %H:%M")
 
 
 @token_app.command("create")
@@ -98,8 +89,8 @@ def token_list(as_json: JsonOption = False) -> None:
             f"{token.prefix}…",
             token.scope,
             token.network.name if token.network else "all",
-            _when(token.created_at, zone),
-            _when(token.last_used_at, zone),
+            local_moment(token.created_at, zone),
+            local_moment(token.last_used_at, zone),
         )
     out.print(table)
 

@@ -3,7 +3,7 @@
 
 The URL holds a secret of 32 random bytes, shown once, when the feed is made or made
 again; only its SHA-256 digest is stored, as for ``AccessToken`` (and with the same helper,
-``services.tokens.digest_of``). A user has at most one live feed per network: making it
+``digests.secret_digest``). A user has at most one live feed per network: making it
 again revokes the one before (its URL stops working), revoking leaves none.
 """
 

@@ -10,20 +10,19 @@ reasoning as API tokens' digests).
 
 from __future__ import annotations
 
-import hashlib
-
 from django.conf import settings
 from django.db import models
 from django_otp.models import Device
 
 from kithkin.clock import now
+from kithkin.digests import secret_digest
 
 
 def code_digest(code: str) -> str:
     """The stored form of a recovery code: SHA-256 of the code as normalised (lower case,
     no spaces or dashes), so it matches however it was typed."""
     typed = "".join(code.split()).replace("-", "").lower()
-    return hashlib.sha256(typed.encode()).hexdigest()
+    return secret_digest(typed)
 
 
 class RecoveryCodes(Device):

@@ -2,7 +2,7 @@
 titles only, revoked, and opened by their secret on every fetch.
 
 A secret is ``kithcal_`` and 32 random bytes (URL-safe base64); only its SHA-256 digest is
-stored, by the helper API tokens use (``services.tokens.digest_of``). A fetch finds the
+stored, by the helper API tokens use (``digests.secret_digest``). A fetch finds the
 feed by its digest and compares in constant time; a feed opens only while its user is
 active and still a member of its network (``access.grant_for``: a user who left the
 network gets nothing, as an outsider). Last use is written at most once a minute, by one
@@ -22,9 +22,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 
 from kithkin import access, clock
+from kithkin.digests import secret_digest
 from kithkin.errors import InvalidInput, NotFound
 from kithkin.models import FeedToken, Network, Scope, User
-from kithkin.services.tokens import digest_of
 
 SECRET_PREFIX = "kithcal_"
 MAX_SECRET_LENGTH = 100
@@ -96,7 +96,7 @@ def make_feed(user: User, network: Network, *, titles_only: bool | None = None) 
             feed = FeedToken.objects.create(
                 user=user,
                 network=network,
-                digest=digest_of(secret),
+                digest=secret_digest(secret),
                 titles_only=titles_only,
                 created_at=now,
             )
@@ -138,7 +138,7 @@ def open_feed(secret: str) -> OpenFeed | None:
     secret = secret.strip()
     if not secret.startswith(SECRET_PREFIX) or len(secret) > MAX_SECRET_LENGTH:
         return None
-    digest = digest_of(secret)
+    digest = secret_digest(secret)
     feed = (
         FeedToken.objects.select_related("user")
         .filter(digest=digest, revoked_at__isnull=True)

@@ -8,12 +8,12 @@ at worst make someone an editor.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 
 from django.db import transaction
 
 from kithkin import access, clock, normalize
+from kithkin.digests import secret_digest
 from kithkin.errors import Forbidden, InvalidInput, NotFound
 from kithkin.models import Invitation, Membership, Network, Role, User
 from kithkin.models.networks import INVITATION_LIFETIME
@@ -25,7 +25,7 @@ _ROLE_RANK = {Role.OWNER: 0, Role.EDITOR: 1, Role.VIEWER: 2}
 
 
 def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+    return secret_digest(token)
 
 
 @transaction.atomic

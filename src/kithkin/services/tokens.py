@@ -9,7 +9,6 @@ is written at most once a minute, in the same statement that counts the request.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Case, DateTimeField, F, Q, QuerySet, Value, When
 
 from kithkin import access, clock
+from kithkin.digests import secret_digest
 from kithkin.errors import InvalidInput, NotFound
 from kithkin.models import AccessToken, Network, Scope, User
 
@@ -32,10 +32,6 @@ RATE_WINDOW = dt.timedelta(minutes=1)
 class NewToken:
     token: AccessToken
     secret: str  # shown once; never stored
-
-
-def digest_of(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 @transaction.atomic
@@ -76,7 +72,7 @@ def create_token(
                 name=name,
                 scope=scope,
                 prefix=secret[:PREFIX_LENGTH],
-                digest=digest_of(secret),
+                digest=secret_digest(secret),
                 created_at=now,
                 expires_at=now + dt.timedelta(days=expires_in_days) if expires_in_days else None,
             )
@@ -119,7 +115,7 @@ def authenticate(secret: str) -> access.Actor | None:
     secret = secret.strip()
     if not secret.startswith(SECRET_PREFIX) or len(secret) > 100:
         return None
-    digest = digest_of(secret)
+    digest = secret_digest(secret)
     token = AccessToken.objects.select_related("user").filter(digest=digest).first()
     if token is None or not hmac.compare_digest(token.digest, digest):
         return None
