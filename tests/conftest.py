@@ -69,3 +69,12 @@ def kith(owner: factories.User):
         return runner.invoke(app, list(args), catch_exceptions=False)
 
     return run
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A suite marked `once` tests a protocol against a real server, not the database under
+    it: CI runs the suite on SQLite and again on PostgreSQL, and the second pass skips it."""
+    from django.conf import settings
+
+    if item.get_closest_marker("once") and "postgresql" in settings.DATABASES["default"]["ENGINE"]:
+        pytest.skip("runs once, on the SQLite pass: it tests a protocol, not the database")
