@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import ipaddress
 import signal
 import sys
 import time
 
 import pytest
 from django.db import DatabaseError, connection
+from gunicorn.config import Config
 
 from kithkin import server
 
@@ -122,3 +124,17 @@ def test_serve_runs_a_worker_unless_told_not_to(monkeypatch, worker):
     monkeypatch.setattr(server.WebServer, "run", lambda self: None)
     server.run("127.0.0.1", 0, 1, 1, worker=worker)
     assert started == ([True] if worker else [])
+
+
+def test_gunicorn_believes_forwarded_headers_from_the_trusted_proxies_only(settings):
+    settings.TRUSTED_PROXIES = [ipaddress.ip_network("10.0.0.0/8"), ipaddress.ip_network("::1")]
+    config = Config()
+    config.set(
+        "forwarded_allow_ips", server.gunicorn_options("::1", 80, 1, 1)["forwarded_allow_ips"]
+    )
+    assert [str(entry) for entry in config.forwarded_allow_ips] == ["10.0.0.0/8", "::1/128"]
+
+
+def test_gunicorn_keeps_its_same_machine_default_when_no_proxy_is_named(settings):
+    settings.TRUSTED_PROXIES = []
+    assert server.gunicorn_options("::1", 80, 1, 1)["forwarded_allow_ips"] == "127.0.0.1,::1"

@@ -87,6 +87,13 @@ def bound_request_time() -> None:
     request_finished.connect(_stop_request_clock, dispatch_uid="kithkin.server.stop")
 
 
+def forwarded_allow_ips() -> str:
+    """Whose forwarded scheme headers gunicorn believes: the proxies Kithkin trusts
+    (KITH_TRUSTED_PROXIES), one list for both; unset, gunicorn's own default, a proxy on
+    the same machine."""
+    return ",".join(str(proxy) for proxy in settings.TRUSTED_PROXIES) or "127.0.0.1,::1"
+
+
 def gunicorn_options(host: str, port: int, workers: int, threads: int) -> dict[str, object]:
     hooks: dict[str, Callable[..., None]] = {
         "pre_fork": _pre_fork,
@@ -103,6 +110,7 @@ def gunicorn_options(host: str, port: int, workers: int, threads: int) -> dict[s
         "graceful_timeout": 10,
         "max_requests": 5000,  # recycle workers now and then; jitter avoids a stampede
         "max_requests_jitter": 500,
+        "forwarded_allow_ips": forwarded_allow_ips(),
         **hooks,
     }
 

@@ -398,6 +398,7 @@ PASSWORD_HASHERS = [
 ]
 
 MIDDLEWARE = [
+    "kithkin.web.middleware.forwarded_headers_from_trusted_proxies",
     "django.middleware.security.SecurityMiddleware",
     "kithkin.web.middleware.content_security_policy",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import subprocess
 import sys
 
 import pytest
-from django.test import Client
+from django.http import HttpRequest, HttpResponse
+from django.test import Client, RequestFactory
 
 from kithkin.web.markdown import render_markdown
+from kithkin.web.middleware import forwarded_headers_from_trusted_proxies
 from tests.factories import make_person
 
 pytestmark = pytest.mark.django_db
@@ -149,3 +152,22 @@ def test_the_login_page_and_static_files_may_be_cached(client, settings):
     static = client.get("/static/kithkin/app.css")
     assert static.status_code == 200
     assert "no-store" not in static.headers.get("Cache-Control", "")
+
+
+@pytest.mark.parametrize(
+    ("peer", "secure"),
+    [("10.0.0.7", True), ("203.0.113.9", False)],
+    ids=["from the trusted proxy", "from a client reaching the server directly"],
+)
+def test_only_a_trusted_proxy_can_say_the_request_came_over_https(settings, peer, secure):
+    settings.TRUSTED_PROXIES = [ipaddress.ip_network("10.0.0.0/8")]
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    seen: list[bool] = []
+
+    def view(request: HttpRequest) -> HttpResponse:
+        seen.append(request.is_secure())
+        return HttpResponse()
+
+    request = RequestFactory().get("/", REMOTE_ADDR=peer, HTTP_X_FORWARDED_PROTO="https")
+    forwarded_headers_from_trusted_proxies(view)(request)
+    assert seen == [secure]

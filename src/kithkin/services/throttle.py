@@ -130,6 +130,12 @@ def client_address(
     return str(nearest)
 
 
+def is_trusted_proxy(remote_addr: str | None, trusted: Sequence[Network]) -> bool:
+    """Whether the peer of a request is one of the trusted proxies."""
+    peer = _parsed(remote_addr)
+    return peer is not None and _in(peer, trusted)
+
+
 def _parsed(text: str | None) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     if not text:
         return None

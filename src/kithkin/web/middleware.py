@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+
+from kithkin.services.throttle import is_trusted_proxy
 
 # No inline script or style anywhere: htmx is loaded from /static and configured by a
 # <meta> tag, and every style lives in app.css.
@@ -25,6 +28,26 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 Handler = Callable[[HttpRequest], HttpResponse]
+
+
+# Headers only a proxy should write; a client can write them too.
+FORWARDED_HEADERS = ("HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_HOST", "HTTP_X_FORWARDED_PORT")
+
+
+def forwarded_headers_from_trusted_proxies(get_response: Handler) -> Handler:
+    """Once KITH_TRUSTED_PROXIES names the proxies, a request from anyone else loses the
+    forwarded headers, so a client reaching the server directly cannot claim HTTPS (which
+    Django reads from X-Forwarded-Proto behind a TLS proxy). X-Forwarded-For needs no
+    removal: the throttle reads it only from a trusted peer (services.throttle)."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        trusted = settings.TRUSTED_PROXIES
+        if trusted and not is_trusted_proxy(request.META.get("REMOTE_ADDR"), trusted):
+            for header in FORWARDED_HEADERS:
+                request.META.pop(header, None)
+        return get_response(request)
+
+    return middleware
 
 
 def content_security_policy(get_response: Handler) -> Handler:
