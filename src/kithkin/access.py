@@ -6,7 +6,9 @@ Who acts is an ``Actor``: a user and, when they come through a token, its scope 
 one network it may be restricted to. A signed-in web session or the `kith` command is the
 user's own actor (``Actor.of(user)``: write scope, every network). ``grant_for`` answers
 what an actor may do in one network: outside their reach NotFound, a write asked by a read
-token or by a viewer Forbidden. The per-user functions below are the session actor's case.
+token or by a viewer Forbidden, and a token of a member without two-factor Forbidden in a
+network that requires it (the web sends such a member to set it up; a token must not be the
+way around that). The per-user functions below are the session actor's case.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from django.db import models
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kithkin.errors import Forbidden, NotFound
 from kithkin.models import (
@@ -95,6 +98,12 @@ class Grant:
             )
 
 
+def has_two_factor(user: User) -> bool:
+    """Whether ``user`` signs in with a second factor: an authenticator app confirmed
+    with a code. (Recovery codes alone are not a second factor: they come with the app.)"""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
 def _as_actor(who: User | Actor) -> Actor:
     return who if isinstance(who, Actor) else Actor.of(who)
 
@@ -113,6 +122,12 @@ def grant_for(who: User | Actor, network_id: int, *, write: bool = False) -> Gra
     )
     if found is None:
         raise NotFound("No such network.")
+    locked = actor.token_id is not None and found.network.requires_two_factor
+    if locked and not has_two_factor(actor.user):
+        raise Forbidden(
+            f"{found.network.name} requires two-factor sign-in: set it up in Settings "
+            "before a token may open it."
+        )
     grant = Grant(actor=actor, network=found.network, membership=found)
     if write:
         grant.require_write()

@@ -10,6 +10,7 @@ import json
 import pytest
 from django.db import connection
 from django.test import Client
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kithkin.errors import InvalidInput, NotFound
 from kithkin.models import AccessToken
@@ -214,3 +215,22 @@ def test_anonymous_visitors_make_no_token(db):
     response = Client().post("/settings/tokens/", {"name": "x", "scope": "read"})
     assert response.status_code == 302 and response.url.startswith("/login/")
     assert not AccessToken.objects.exists()
+
+
+def test_a_token_does_not_open_a_network_that_requires_two_factor_its_user_lacks(
+    owner, teammate, network
+):
+    """The web sends a member without two-factor to set it up; a token must not be the way
+    around it, whether made for all networks before the rule or on another network's page."""
+    everywhere = Caller(create_token(teammate, "all my networks", "read").secret)
+    network.requires_two_factor = True
+    network.save()
+
+    refused = everywhere.get(f"/api/v1/networks/{network.pk}/people")
+    assert refused.status_code == 403
+    assert "requires two-factor" in refused.json()["detail"]
+    with pytest.raises(InvalidInput, match="requires two-factor"):
+        create_token(teammate, "just this one", "read", network=network)
+
+    TOTPDevice.objects.create(user=teammate, name="phone", confirmed=True)
+    assert everywhere.get(f"/api/v1/networks/{network.pk}/people").status_code == 200

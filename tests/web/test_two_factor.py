@@ -314,6 +314,9 @@ def test_the_owner_with_two_factor_is_not_stopped(required, owner):
 
 
 def test_api_tokens_are_a_separate_credential(required, teammate):
+    """A member who has two-factor uses a token without a code on every call (a token of a
+    member without it is refused: tests/api/test_tokens.py)."""
+    turn_on(teammate)
     secret = create_token(teammate, "script", "read", network=required).secret
     response = Client().get(
         f"/api/v1/networks/{required.pk}", HTTP_AUTHORIZATION=f"Bearer {secret}"

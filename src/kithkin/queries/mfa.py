@@ -6,13 +6,10 @@ from dataclasses import dataclass
 
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from kithkin.access import has_two_factor
 from kithkin.models import Membership, Network, RecoveryCode, User
 
-
-def has_two_factor(user: User) -> bool:
-    """Whether ``user`` signs in with a second factor: an authenticator app confirmed
-    with a code. (Recovery codes alone are not a second factor: they come with the app.)"""
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+__all__ = ["has_two_factor", "members_with_two_factor", "must_enrol", "status_of"]
 
 
 def must_enrol(user: User, network: Network) -> bool:

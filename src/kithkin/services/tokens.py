@@ -60,6 +60,11 @@ def create_token(
             raise InvalidInput(
                 "scope", f"you may only view {network.name}: make a read token for it."
             )
+        if network.requires_two_factor and not access.has_two_factor(user):
+            raise InvalidInput(
+                "network",
+                f"{network.name} requires two-factor sign-in: set it up in Settings first.",
+            )
     if _active(user).filter(name__iexact=name).exists():
         raise InvalidInput("name", f"you already have a token named {name!r}.")
     secret = SECRET_PREFIX + secrets.token_urlsafe(32)
