@@ -119,7 +119,7 @@ def test_backup_while_another_process_writes_verifies_and_restores(kith, writer,
     writer.finish()
     for done in made:
         assert done.returncode == 0, done.stderr
-        assert "integrity checked" in done.stdout
+        assert "kith backup --verify" in done.stderr
     assert stat.S_IMODE(backups.stat().st_mode) == 0o700
     files = sorted(backups.iterdir())
     assert len(files) == 3 or len({f.name for f in files}) == len(files)

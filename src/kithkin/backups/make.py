@@ -3,8 +3,10 @@
 - SQLite: the online backup API (``sqlite3.Connection.backup``) in steps of pages, with
   progress. The source connection holds one read transaction for the whole copy, so every
   step copies the same snapshot (WAL: writers go on meanwhile, and nothing restarts the
-  copy). The result is turned into a plain single-file database and checked with
-  ``PRAGMA integrity_check`` before it is published.
+  copy). The result is turned into a plain single-file database before it is published.
+  It is not read back here: the copy is page for page, and checking it whole costs ~9x the
+  copy (docs/performance.md); ``kith backup --verify`` (``restore.verify_backup``) checks
+  a backup fully, and the worker verifies each scheduled one.
 - PostgreSQL: ``pg_dump --format=custom`` (one repeatable-read snapshot of its own) when a
   ``pg_dump`` of the server's major version is on PATH; else Kithkin JSON of every network,
   users and memberships included, read in one repeatable-read transaction.
@@ -185,10 +187,10 @@ def _made(
 
 
 def copy_sqlite(
-    source: Path, target: Path, progress: Progress = _quiet, *, check: str = "integrity_check"
+    source: Path, target: Path, progress: Progress = _quiet, *, check: str = ""
 ) -> None:
-    """A consistent copy of the live database ``source`` into the empty file ``target``,
-    checked whole (``PRAGMA integrity_check``)."""
+    """A consistent copy of the live database ``source`` into the empty file ``target``;
+    with ``check`` ("quick_check" or "integrity_check"), read back as well."""
     if not source.is_file():
         raise KithError(f"No database at {source}: run `kith init` first.")
     reader = sqlite3.connect(source, timeout=30, isolation_level=None)

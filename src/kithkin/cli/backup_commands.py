@@ -82,7 +82,7 @@ def backup(
     ] = False,
     passphrase_file: PassphraseFile = None,
 ) -> None:
-    """Back up the whole install while it runs: a consistent copy, checked; or --verify one."""
+    """Back up the whole install while it runs (a consistent copy), or --verify a backup."""
     from kithkin.backups import crypto
 
     if verify:  # needs no install: a backup can be checked anywhere
@@ -116,11 +116,8 @@ def backup(
     if made.note:
         err.print(f"Note: {made.note}.")
     locked = ", encrypted" if passphrase else ""
-    out.print(
-        f"Backed up to {made.path} ({_size(made.size)}, {made.method}{locked}; integrity checked)."
-        if made.method == "sqlite"
-        else f"Backed up to {made.path} ({_size(made.size)}, {made.method}{locked})."
-    )
+    out.print(f"Backed up to {made.path} ({_size(made.size)}, {made.method}{locked}).")
+    err.print(f"Check it whole (restored into a temporary place): kith backup --verify {made.path}")
 
 
 @handle_errors
