@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -95,7 +96,7 @@ def test_each_command_has_the_same_help_and_usage_errors(name):
     assert (lazy.exit_code, lazy.output) == (whole.exit_code, whole.output)
 
 
-def _imported_by(*args: str) -> set[str]:
+def _imported_by(*args: str, data_dir: str = "/nonexistent/kith-startup-test") -> set[str]:
     code = (
         "import sys, json; sys.argv = ['kith', *json.loads(sys.argv[1])]\n"
         "from kithkin.cli import main\n"
@@ -107,7 +108,7 @@ def _imported_by(*args: str) -> set[str]:
         capture_output=True,
         text=True,
         check=True,
-        env={**os.environ, "KITH_DATA_DIR": "/nonexistent/kith-startup-test"},
+        env={**os.environ, "KITH_DATA_DIR": data_dir},
     )
     return set(json.loads(result.stderr.rsplit("\nMODULES ", 1)[1]))
 
@@ -126,3 +127,28 @@ def test_a_command_imports_its_own_module_only():
     assert {name for name in modules if name.endswith("_commands")} == {
         "kithkin.cli.duplicates_commands"
     }
+
+
+@pytest.mark.slow
+def test_reading_the_agenda_loads_no_address_or_phone_validator(tmp_path):
+    """Checking an email address or a phone number is for writes: their libraries cost
+    ~100 ms of every command's start (bench/cli_startup.py), and `kith today` checks none."""
+    data = str(tmp_path / "data")
+    subprocess.run(
+        [
+            str(Path(sys.executable).parent / "kith"),
+            "init",
+            "--name",
+            "Sam Writer",
+            "--username",
+            "sam",
+            "--time-zone",
+            "Europe/Paris",
+        ],
+        capture_output=True,
+        check=True,
+        env={**os.environ, "KITH_DATA_DIR": data},
+    )
+    modules = _imported_by("today", data_dir=data)
+    assert "kithkin.queries.agenda" in modules  # it did read the agenda
+    assert not {name.split(".")[0] for name in modules} & {"email_validator", "phonenumbers"}

@@ -10,9 +10,6 @@ from collections.abc import Mapping
 from typing import TypeVar
 from urllib.parse import quote, unquote_to_bytes, urlsplit
 
-import phonenumbers
-from email_validator import EmailNotValidError, validate_email
-
 from kithkin.errors import InvalidInput
 
 K = TypeVar("K")
@@ -41,6 +38,10 @@ def email(value: str, field: str = "email") -> tuple[str, str]:
         text = named.group(1)
     if text[:7].lower() == "mailto:":
         text = text[7:].strip()
+    # Imported on first use, like phonenumbers below: reading the agenda never checks an
+    # address, and the two cost ~100 ms of every `kith` command's start (bench/cli_startup.py).
+    from email_validator import EmailNotValidError, validate_email
+
     try:
         result = validate_email(text, check_deliverability=False)
     except EmailNotValidError as exc:
@@ -49,6 +50,8 @@ def email(value: str, field: str = "email") -> tuple[str, str]:
 
 
 def phone(value: str, region: str = "", field: str = "phone") -> tuple[str, str]:
+    import phonenumbers
+
     text = _fits(value.strip(), field)
     try:
         number = phonenumbers.parse(text, region.upper() or None)
@@ -109,6 +112,8 @@ def chat(handle: str, service: str, field: str = "chat") -> tuple[str, str, str]
 
 def region(value: str, field: str = "region") -> str:
     """An ISO 3166 region phonenumbers knows ("FR", "gb" -> "GB"), or "" for none."""
+    import phonenumbers
+
     code = value.strip().upper()
     if code and code not in phonenumbers.SUPPORTED_REGIONS:
         raise InvalidInput(field, f"{value.strip()!r} is not a country code: use FR, GB, US...")
