@@ -7,6 +7,7 @@ in step): add a variable to ``SETTINGS_DOC`` below and to that table together.
 
 from __future__ import annotations
 
+import importlib.util
 import ipaddress
 import os
 import secrets
@@ -374,6 +375,10 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The API's docs page uses django-ninja's own templates and static files (no CDN). They are
+# found without installing "ninja" as an app: that would import ninja and pydantic in
+# django.setup(), ~130 ms of every `kith` command's start, though only the API needs them.
+NINJA_DIR = Path(importlib.util.find_spec("ninja").submodule_search_locations[0])  # type: ignore[union-attr,index]
 INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -381,7 +386,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
-    "ninja",  # the API's docs page from its own static files, not a CDN
     "django_tasks",
     "django_tasks_db",  # the task queue in Kithkin's own database (`kith worker`)
     "django_otp",  # two-factor: the device interface (docs/two-factor.md)
@@ -416,7 +420,7 @@ ROOT_URLCONF = "kithkin.urls"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "web" / "templates"],
+        "DIRS": [BASE_DIR / "web" / "templates", NINJA_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -436,7 +440,7 @@ TEMPLATES = [
     }
 ]
 STATIC_URL = "static/"
-STATICFILES_DIRS = [BASE_DIR / "web" / "static"]
+STATICFILES_DIRS = [BASE_DIR / "web" / "static", NINJA_DIR / "static"]
 # Static files are served by WhiteNoise straight from the package: no collectstatic step.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG

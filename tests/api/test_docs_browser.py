@@ -21,7 +21,9 @@ def test_the_docs_page_works_under_the_csp_with_no_other_host(page, live_server)
     requested: list[str] = []
     page.on("request", lambda request: requested.append(request.url))
     page.goto("/api/v1/docs")
-    expect(page.locator(".swagger-ui .info .title")).to_contain_text("Kithkin API")
+    # The page first fetches the schema, which the server builds on its first request
+    # (seconds on a loaded machine): waited for generously, never timed.
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("Kithkin API", timeout=60_000)
     expect(page.get_by_text("/api/v1/networks/{network_id}/circles").first).to_be_visible()
     expect(page.locator(".swagger-ui .btn.authorize")).to_be_visible()
     assert page.csp_violations == []

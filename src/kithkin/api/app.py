@@ -6,8 +6,10 @@ Network records live under ``/networks/{network_id}/``: a practice adds its rout
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
+from django.conf import settings
 from ninja import NinjaAPI
 from ninja.openapi.docs import Swagger
 from ninja.openapi.schema import OpenAPISchema
@@ -37,7 +39,18 @@ from kithkin.api.auth import TokenAuth
 
 class KithkinAPI(NinjaAPI):
     def get_openapi_schema(self, **kwargs: Any) -> OpenAPISchema:
-        """Ninja's schema, with every error answer served as a problem (RFC 9457)."""
+        """Ninja's schema, with every error answer served as a problem (RFC 9457); built
+        once per process and prefix (building it takes ~1 s of CPU: a schema per model)."""
+        key = repr(sorted(kwargs.items()))
+        if key not in self._schemas:
+            self._schemas[key] = self._problem_schema(**kwargs)
+        return self._schemas[key]
+
+    @functools.cached_property
+    def _schemas(self) -> dict[str, OpenAPISchema]:
+        return {}
+
+    def _problem_schema(self, **kwargs: Any) -> OpenAPISchema:
         schema = super().get_openapi_schema(**kwargs)
         for item in schema["paths"].values():
             for operation in item.values():
@@ -46,6 +59,15 @@ class KithkinAPI(NinjaAPI):
                     if int(status) >= 400 and "application/json" in content:
                         answer["content"] = {problems.CONTENT_TYPE: content["application/json"]}
         return schema
+
+
+class LocalSwagger(Swagger):
+    """Swagger UI served from django-ninja's own static files, never a CDN. Ninja takes a
+    CDN page when "ninja" is not an installed app, and Kithkin does not install it (that
+    would load ninja in every `kith` command's start; settings.NINJA_DIR): its fallback
+    is pointed at the local page instead."""
+
+    template_cdn = str(settings.NINJA_DIR / "templates" / "ninja" / "swagger.html")
 
 
 api = KithkinAPI(
@@ -58,9 +80,9 @@ api = KithkinAPI(
     ),
     urls_namespace="api",
     auth=TokenAuth(),
-    # Swagger UI from the app's own static files (ninja is an installed app); no call to
-    # the public validator, which the Content-Security-Policy would refuse anyway.
-    docs=Swagger(settings={"validatorUrl": None, "persistAuthorization": False}),
+    # Swagger UI from ninja's own static files; no call to the public validator, which the
+    # Content-Security-Policy would refuse anyway.
+    docs=LocalSwagger(settings={"validatorUrl": None, "persistAuthorization": False}),
     docs_url="/docs",
     openapi_url="/openapi.json",
 )
