@@ -27,7 +27,14 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from kithkin.importers.records import stored_id
-from kithkin.sync.calendar_events import Read, Window, my_addresses, read_resource, write
+from kithkin.sync.calendar_events import (
+    Read,
+    Window,
+    may_write,
+    my_addresses,
+    read_resource,
+    write,
+)
 from kithkin.sync.outcome import SyncFailure, SyncOutcome, SyncSource
 
 TIMEOUT = 30  # seconds, per request
@@ -43,6 +50,7 @@ def sync_caldav(source: SyncSource) -> SyncOutcome:
     if not url:
         raise SyncFailure("no CalDAV address set for this account", retry=False)
     host = urlsplit(url).hostname or url
+    may_write(source)
     window = Window.of(source)
     me = my_addresses(source)
     outcome = SyncOutcome()

@@ -33,7 +33,8 @@ from typing import Any
 
 from django.db import transaction
 
-from kithkin import clock
+from kithkin import access, clock
+from kithkin.errors import Forbidden, NotFound
 from kithkin.importers.formats import context_for
 from kithkin.importers.icalendar_events import parse_calendar
 from kithkin.importers.plan_interactions import known_people, participant_keys
@@ -204,6 +205,15 @@ def meetings_of(source: SyncSource, read: Read) -> tuple[list[Meeting], int]:
             people=tuple(people),
         )
     return list(meetings.values()), nobody
+
+
+def may_write(source: SyncSource) -> None:
+    """The account's user may still change its network; else the sync stops before it
+    reads anything (a viewer now, or no longer a member)."""
+    try:
+        access.require_write(source.user, source.network)
+    except (Forbidden, NotFound) as exc:
+        raise SyncFailure(f"{exc} Nothing was synced.", retry=False) from exc
 
 
 def my_addresses(source: SyncSource) -> frozenset[str]:

@@ -26,7 +26,14 @@ from django.conf import settings
 
 from kithkin import outbound
 from kithkin.digests import secret_digest
-from kithkin.sync.calendar_events import Read, Window, my_addresses, read_resource, write
+from kithkin.sync.calendar_events import (
+    Read,
+    Window,
+    may_write,
+    my_addresses,
+    read_resource,
+    write,
+)
 from kithkin.sync.outcome import SyncFailure, SyncOutcome, SyncSource
 
 MAX_BYTES = 20 * 1024 * 1024  # a calendar of ten years of meetings is a few MB
@@ -42,6 +49,7 @@ def sync_calendar_url(source: SyncSource) -> SyncOutcome:
     if not url:
         raise SyncFailure("no calendar address set for this account", retry=False)
     host = urlsplit(url).hostname or "the calendar's server"
+    may_write(source)
     window = Window.of(source)
     kept: dict[str, Any] = source.state.get("calendar_url") or {}
     if kept.get("url") != secret_digest(url):
