@@ -112,7 +112,7 @@ def check_url(url: str, *, allow_private: bool | None = None) -> Target:
     except ValueError as exc:
         raise Refused(f"That is not a URL: {exc}.") from exc
     if parts.scheme not in {"http", "https"}:
-        raise Refused("Only http:// and https:// URLs can receive webhooks.")
+        raise Refused("Only http:// and https:// URLs can be reached.")
     if not parts.hostname:
         raise Refused("The URL names no host.")
     if parts.username is not None or parts.password is not None:
@@ -126,8 +126,8 @@ def check_url(url: str, *, allow_private: bool | None = None) -> Target:
         for address in addresses:
             if not is_public(address):
                 raise Refused(
-                    f"{host} resolves to {address}, which is not a public address: webhooks "
-                    "may not reach loopback, private or link-local networks "
+                    f"{host} resolves to {address}, which is not a public address: Kithkin "
+                    "does not reach loopback, private or link-local networks "
                     "(KITH_WEBHOOKS_ALLOW_PRIVATE=true allows it)."
                 )
     path = parts.path or "/"

@@ -99,21 +99,18 @@ def _failures(host: str) -> Iterator[None]:
 
 
 def _causes(exc: BaseException) -> Iterator[BaseException]:
+    """The exception and everything it was caused by, wrapped in or given as a reason
+    (urllib3 and niquests nest the TLS error several levels down)."""
     seen: set[int] = set()
-    stack: list[BaseException | None] = [exc]
+    stack: list[object] = [exc]
     while stack:
         current = stack.pop()
-        if current is None or id(current) in seen:
+        if not isinstance(current, BaseException) or id(current) in seen:
             continue
         seen.add(id(current))
         yield current
-        stack += [current.__cause__, current.__context__]
-        stack += [arg for arg in getattr(current, "args", ()) if isinstance(arg, BaseException)]
-        stack.append(
-            getattr(current, "reason", None)
-            if isinstance(getattr(current, "reason", None), BaseException)
-            else None
-        )
+        stack += [current.__cause__, current.__context__, getattr(current, "reason", None)]
+        stack += list(getattr(current, "args", ()))
 
 
 def _untrusted(exc: BaseException) -> bool:

@@ -196,7 +196,7 @@ def meetings_of(source: SyncSource, read: Read) -> tuple[list[Meeting], int]:
             continue
         external_id = stored_id(record.external_id)
         meetings[external_id] = Meeting(
-            href=href,
+            href=stored_id(href),
             external_id=external_id,
             kind=record.kind,
             occurred_at=record.occurred_at,
@@ -248,8 +248,8 @@ def write(
                 account=account,
                 calendar=calendar,
                 meetings=meetings,
-                examined=examined,
-                unreadable=read.unreadable,
+                examined=None if examined is None else {stored_id(h) for h in examined},
+                unreadable={stored_id(h) for h in read.unreadable},
                 keep_before=window.start,
             )
             update_state(source.state)
