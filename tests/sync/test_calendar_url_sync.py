@@ -247,3 +247,21 @@ def test_a_viewer_s_account_syncs_nothing(network, feed):
     assert str(failure.value).endswith("but not change it. Nothing was synced.")
     assert failure.value.retry is False
     assert feed.requests == 0
+
+
+@pytest.mark.parametrize(
+    ("settings_given", "message"),
+    [
+        ({"days_back": "a year"}, "days_back must be a number of days, not 'a year'"),
+        ({"days_ahead": 0}, "days_ahead must be between 1 and 3660 days, not 0"),
+        ({"url": ""}, "no calendar address set for this account"),
+    ],
+)
+def test_unusable_settings_are_one_line(network, owner, feed, settings_given, message):
+    source = source_for(network, owner, feed)
+    source.settings.update(settings_given)
+    with pytest.raises(SyncFailure) as failure:
+        sync_calendar_url(source)
+    assert str(failure.value) == message
+    assert failure.value.retry is False
+    assert feed.requests == 0

@@ -65,20 +65,20 @@ class Window:
     @classmethod
     def of(cls, source: SyncSource) -> Window:
         now = clock.now()
-        back = _days(source.settings.get("days_back"), DAYS_BACK, "days_back")
-        ahead = _days(source.settings.get("days_ahead"), DAYS_AHEAD, "days_ahead")
+        back = _days(source.settings.get("days_back"), DAYS_BACK, "days_back", least=0)
+        ahead = _days(source.settings.get("days_ahead"), DAYS_AHEAD, "days_ahead", least=1)
         return cls(now, now - dt.timedelta(days=back), now + dt.timedelta(days=ahead))
 
 
-def _days(value: Any, default: int, name: str) -> int:
+def _days(value: Any, default: int, name: str, *, least: int) -> int:
     if value in (None, ""):
         return default
     try:
         days = int(value)
     except (TypeError, ValueError):
         raise SyncFailure(f"{name} must be a number of days, not {value!r}", retry=False) from None
-    if not 0 <= days <= 3660:
-        raise SyncFailure(f"{name} must be between 0 and 3660 days, not {days}", retry=False)
+    if not least <= days <= 3660:
+        raise SyncFailure(f"{name} must be between {least} and 3660 days, not {days}", retry=False)
     return days
 
 

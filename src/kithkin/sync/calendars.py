@@ -7,7 +7,16 @@ docs/calendars.md."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from kithkin.sync.caldav import sync_caldav
 from kithkin.sync.calendar_url import sync_calendar_url
+from kithkin.sync.outcome import SyncOutcome, SyncSource
 
-__all__ = ["sync_caldav", "sync_calendar_url"]
+# The sync function of each calendar kind (SyncSource.kind).
+CALENDAR_SYNCS: dict[str, Callable[[SyncSource], SyncOutcome]] = {
+    "caldav": sync_caldav,
+    "ics": sync_calendar_url,
+}
+
+__all__ = ["CALENDAR_SYNCS", "sync_caldav", "sync_calendar_url"]
