@@ -15,6 +15,7 @@ from django.db import transaction
 
 from kithkin import access
 from kithkin.models import Interaction, Network, Person, SyncedEvent, User
+from kithkin.services import changes
 from kithkin.services.interactions import delete_interaction, log_found, update_found
 
 
@@ -59,6 +60,22 @@ def write_meetings(
     reads is left alone). An interaction shared with another calendar or account is
     removed with the last of them."""
     access.require_write(actor, network)
+    with changes.collected():  # the check-ins of everyone touched, refreshed once
+        return _write(
+            network, actor, account, calendar, meetings, examined, keep_before, unreadable
+        )
+
+
+def _write(
+    network: Network,
+    actor: User,
+    account: str,
+    calendar: str,
+    meetings: list[Meeting],
+    examined: Collection[str] | None,
+    keep_before: dt.datetime,
+    unreadable: Collection[str],
+) -> Written:
     written = Written()
     ids = {meeting.external_id for meeting in meetings}
     links = SyncedEvent.objects.filter(network=network, account=account, calendar=calendar)
