@@ -265,3 +265,16 @@ def test_unusable_settings_are_one_line(network, owner, feed, settings_given, me
     assert str(failure.value) == message
     assert failure.value.retry is False
     assert feed.requests == 0
+
+
+def test_a_file_that_is_no_calendar_any_more_removes_nothing(network, owner, ada, feed):
+    feed.body = calendar(vevent("lunch", YESTERDAY)).encode()
+    source = source_for(network, owner, feed)
+    sync_calendar_url(source)
+
+    feed.body = b"<html>Sign in to see this calendar</html>"
+    outcome = sync_calendar_url(source)
+
+    assert outcome.problems == ["127.0.0.1: not an iCalendar file (no BEGIN:VCALENDAR)"]
+    assert outcome.removed == 0
+    assert len(synced(network)) == 1

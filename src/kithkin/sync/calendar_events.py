@@ -91,7 +91,6 @@ class Read:
     skipped: int = 0
     problems: list[str] = field(default_factory=list)
     unreadable: set[str] = field(default_factory=set)  # hrefs with a problem: kept as they are
-    seen: set[str] = field(default_factory=set)  # hrefs with an occurrence (by_uid)
 
 
 def read_resource(
@@ -112,7 +111,8 @@ def read_resource(
     try:
         parsed = parse_calendar(data, calendar_name, my_addresses=me, until=window.horizon)
     except ImportFileError as unreadable:
-        read.problems.append(f"{calendar_name}: {unreadable.message}")
+        where = "" if by_uid else f" event {_uid_of(data) or href}:"
+        read.problems.append(f"{calendar_name}:{where} {unreadable.message}")
         read.unreadable.add(href)
         return
     uids = _uids(data) if by_uid else []
@@ -126,7 +126,6 @@ def read_resource(
     future: dict[str, list[dt.datetime]] = {}
     for record in parsed.interactions:
         where = _uid_of_id(record.external_id, uids) if by_uid else href
-        read.seen.add(where)
         if record.occurred_at > window.now:
             future.setdefault(where, []).append(record.occurred_at)
         elif record.occurred_at >= window.start:
