@@ -376,3 +376,25 @@ def test_an_untrusted_certificate_is_a_clear_tls_failure(network, owner, tmp_pat
         server.stop()
     assert str(failure.value) == "TLS: the certificate of 127.0.0.1 is not trusted"
     assert failure.value.retry is False
+
+
+def test_an_unreachable_server_is_tried_again_later(network, owner):
+    from tests.sync.calendar_servers import free_port
+
+    source = Source(
+        network=network,
+        user=owner,
+        kind="caldav",
+        settings={"url": f"http://127.0.0.1:{free_port()}/", "username": "alice"},
+        secret="secret",
+    )
+    with pytest.raises(SyncFailure) as failure:
+        sync_caldav(source)
+    assert str(failure.value) == "could not reach 127.0.0.1, or it dropped the connection"
+    assert failure.value.retry is True
+
+    source.settings["url"] = "dav.example.com"
+    with pytest.raises(SyncFailure) as failure:
+        sync_caldav(source)
+    assert "must start with https://" in str(failure.value)
+    assert failure.value.retry is False

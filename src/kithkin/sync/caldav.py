@@ -49,6 +49,10 @@ def sync_caldav(source: SyncSource) -> SyncOutcome:
     url = str(source.settings.get("url") or "").strip()
     if not url:
         raise SyncFailure("no CalDAV address set for this account", retry=False)
+    if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
+        raise SyncFailure(
+            f"the CalDAV address must start with https:// (or http://): {url!r}", retry=False
+        )
     host = urlsplit(url).hostname or url
     may_write(source)
     window = Window.of(source)
@@ -82,17 +86,13 @@ def _failures(host: str) -> Iterator[None]:
         raise SyncFailure(f"{host} refused access: {exc.reason}", retry=False) from exc
     except error.DAVError as exc:
         raise SyncFailure(f"{host} answered an error: {exc.reason}", retry=True) from exc
-    except (OSError, ValueError) as exc:  # niquests' errors are OSErrors
+    except OSError as exc:  # niquests' errors are OSErrors
         if _untrusted(exc):
             raise SyncFailure(
                 f"TLS: the certificate of {host} is not trusted", retry=False
             ) from exc
         if _is_tls(exc):
             raise SyncFailure(f"TLS: could not talk securely with {host}", retry=True) from exc
-        if isinstance(exc, ValueError) and "url" in str(exc).lower():
-            raise SyncFailure(f"not a usable CalDAV address: {exc}", retry=False) from exc
-        if isinstance(exc, ValueError):
-            raise
         raise SyncFailure(
             f"could not reach {host}, or it dropped the connection", retry=True
         ) from exc
