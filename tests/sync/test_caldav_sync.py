@@ -398,3 +398,23 @@ def test_an_unreachable_server_is_tried_again_later(network, owner):
         sync_caldav(source)
     assert "must start with https://" in str(failure.value)
     assert failure.value.retry is False
+
+
+def test_resource_names_with_at_signs_and_spaces_are_found_again(
+    network, owner, ada, calendars, radicale
+):
+    work = calendars.make()
+    uid = "4f1c 9a@example.com"
+    url = str(work.url.join("4f1c%209a%40example.com.ics"))
+    body = calendar(vevent(uid, YESTERDAY - dt.timedelta(days=2)))
+    calendars.client.put(url, body, {"Content-Type": "text/calendar"})
+    source = source_for(network, owner, radicale.url, work)
+    assert sync_caldav(source).logged == 1
+
+    moved = calendar(vevent(uid, YESTERDAY, extra="SEQUENCE:1"))
+    calendars.client.put(url, moved, {"Content-Type": "text/calendar"})
+    outcome = sync_caldav(source)
+    assert (outcome.logged, outcome.updated, outcome.removed) == (0, 1, 0)
+
+    calendars.client.delete(url)
+    assert sync_caldav(source).removed == 1
