@@ -1,4 +1,5 @@
-"""Outbound HTTP to addresses people typed (webhooks), guarded against reaching inside.
+"""Outbound HTTP to addresses people typed (webhooks, calendar URLs), guarded against
+reaching inside.
 
 A URL someone else chose must not turn Kithkin into a way to reach the machine it runs on
 or its private network (the cloud's metadata service at 169.254.169.254, a database on
@@ -12,7 +13,8 @@ delivering) and then connects to the very address it checked, sending the URL's 
 as the Host header and as TLS's server name (SNI) and verifying the certificate against
 it. There is no window between the check and the connection in which a second DNS answer
 could be used. Redirects are never followed (an answer of 3xx is a failure), proxies from
-the environment are never used, and the whole exchange is bounded by ``timeout``.
+the environment are never used, and the whole exchange is bounded by ``timeout``. ``get`` (a calendar URL) does the same, with
+the request's headers (conditional requests) and the body read up to ``max_bytes``.
 """
 
 from __future__ import annotations
@@ -36,6 +38,10 @@ READ_AT_MOST = 64 * 1024  # of an answer's body: only its status matters
 
 class Refused(Exception):
     """The URL may not be reached: its message says why, in words for the person."""
+
+
+class TooLarge(Exception):
+    """An answer's body is longer than the caller accepts."""
 
 
 @dataclass(frozen=True)
@@ -106,7 +112,7 @@ def check_url(url: str, *, allow_private: bool | None = None) -> Target:
     except ValueError as exc:
         raise Refused(f"That is not a URL: {exc}.") from exc
     if parts.scheme not in {"http", "https"}:
-        raise Refused("Only http:// and https:// URLs can receive webhooks.")
+        raise Refused("Only http:// and https:// URLs can be reached.")
     if not parts.hostname:
         raise Refused("The URL names no host.")
     if parts.username is not None or parts.password is not None:
@@ -120,8 +126,8 @@ def check_url(url: str, *, allow_private: bool | None = None) -> Target:
         for address in addresses:
             if not is_public(address):
                 raise Refused(
-                    f"{host} resolves to {address}, which is not a public address: webhooks "
-                    "may not reach loopback, private or link-local networks "
+                    f"{host} resolves to {address}, which is not a public address: Kithkin "
+                    "does not reach loopback, private or link-local networks "
                     "(KITH_WEBHOOKS_ALLOW_PRIVATE=true allows it)."
                 )
     path = parts.path or "/"
@@ -189,5 +195,53 @@ def post(
                 break
             remaining -= len(chunk)
         return Answer(response.status, int((time.perf_counter() - started) * 1000))
+    finally:
+        connection.close()
+
+
+@dataclass(frozen=True)
+class Fetched:
+    status: int
+    headers: dict[str, str]  # names lower-cased
+    body: bytes
+
+
+def get(
+    url: str,
+    headers: dict[str, str],
+    *,
+    max_bytes: int,
+    timeout: float = 30.0,
+    allow_private: bool | None = None,
+) -> Fetched:
+    """GET ``url`` (checked now, as ``post`` does) with ``headers``: its status, headers
+    and body. ``Refused`` when the URL may not be reached, ``TooLarge`` when the body is
+    longer than ``max_bytes``, ``OSError`` (timeouts, TLS, a dropped connection included)
+    or ``http.client.HTTPException`` when the exchange fails. Redirects are not followed:
+    a 3xx comes back as it is."""
+    target = check_url(url, allow_private=allow_private)
+    connection_class = _PinnedHTTPS if target.scheme == "https" else _PinnedHTTP
+    connection = connection_class(target, timeout)
+    deadline = time.perf_counter() + timeout
+    try:
+        connection.request("GET", target.path, headers=headers)
+        response = connection.getresponse()
+        declared = response.getheader("Content-Length")
+        if declared and declared.isdigit() and int(declared) > max_bytes:
+            raise TooLarge(f"{target.host} sent {declared} bytes; at most {max_bytes} are read")
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            if time.perf_counter() > deadline:
+                raise TimeoutError(f"{target.host} took longer than {timeout:.0f} s")
+            chunk = response.read(65536)
+            if not chunk:
+                break
+            size += len(chunk)
+            if size > max_bytes:
+                raise TooLarge(f"{target.host} sent more than {max_bytes} bytes")
+            chunks.append(chunk)
+        found = {name.lower(): value for name, value in response.getheaders()}
+        return Fetched(response.status, found, b"".join(chunks))
     finally:
         connection.close()

@@ -40,7 +40,7 @@ SETTINGS_DOC = {
     "KITH_OIDC_CLIENT_SECRET": "Kithkin's client secret at that OpenID provider.",
     "KITH_OIDC_NAME": "The provider's name on the sign-in button.",
     "KITH_OIDC_CREATE_USERS": "Whether a first sign-in through the provider makes an account.",
-    "KITH_WEBHOOKS_ALLOW_PRIVATE": "Let webhooks reach loopback and private addresses.",
+    "KITH_WEBHOOKS_ALLOW_PRIVATE": "Let webhooks and calendar URLs reach loopback and private addresses.",
     "KITH_BASE_URL": "The address people open Kithkin at; links in emails start with it.",
     "KITH_EMAIL_URL": "smtp://, smtp+starttls:// or smtps://user:pass@host:port; unset: no email.",
     "KITH_EMAIL_FROM": "The From address of the emails Kithkin sends.",

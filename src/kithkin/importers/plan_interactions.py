@@ -59,6 +59,39 @@ def _stranger(
     )
 
 
+def participant_keys(participant: Participant) -> list[Key]:
+    """The contact points that say who someone in an interaction is, best first: their
+    email, then their profile. The one rule for imports and synced accounts alike."""
+    keys: list[Key] = []
+    if participant.email:
+        keys.append((ContactPoint.Kind.EMAIL, participant.email.strip().lower()))
+    if participant.profile_url:
+        with contextlib.suppress(InvalidInput):
+            keys.append((ContactPoint.Kind.SOCIAL, normalize.url(participant.profile_url)[1]))
+    return keys
+
+
+def known_people(network: Network, keys: set[Key]) -> dict[Key, int]:
+    """Who in the network (not archived) holds each of ``keys``: what ``load_existing``
+    finds for them, read for these keys alone (a sync matches a few addresses, not
+    everyone)."""
+    found: dict[Key, int] = {}
+    for kind in {kind for kind, _ in keys}:
+        values = [value for k, value in keys if k == kind]
+        for person_id, normalized in (
+            ContactPoint.objects.filter(
+                person__network=network,
+                person__archived_at__isnull=True,
+                kind=kind,
+                normalized__in=values,
+            )
+            .order_by("pk")
+            .values_list("person_id", "normalized")
+        ):
+            found.setdefault((kind, normalized), person_id)
+    return found
+
+
 def plan_interactions(
     network: Network,
     records: list[InteractionRecord],
@@ -85,15 +118,7 @@ def plan_interactions(
         seen.add(key)
         people: list[PlannedContact | int] = []
         for participant in record.participants:
-            keys: list[Key] = []
-            if participant.email:
-                keys.append((ContactPoint.Kind.EMAIL, participant.email.strip().lower()))
-            if participant.profile_url:
-                with contextlib.suppress(InvalidInput):
-                    keys.append(
-                        (ContactPoint.Kind.SOCIAL, normalize.url(participant.profile_url)[1])
-                    )
-            for candidate in keys:
+            for candidate in participant_keys(participant):
                 match: PlannedContact | int | None = existing.by_key.get(
                     candidate
                 ) or new_by_key.get(candidate)

@@ -201,3 +201,91 @@ def delete_interaction(network: Network, actor: User, interaction: Interaction) 
     changes.record(
         network, "interaction.deleted", actor=actor, record_id=deleted, person_ids=people
     )
+
+
+def log_found(
+    network: Network,
+    actor: User,
+    *,
+    kind: str,
+    people: Sequence[Person],
+    occurred_at: dt.datetime,
+    summary: str,
+    direction: str,
+    source: str,
+    external_id: str,
+) -> Interaction:
+    """An interaction a sync found (a calendar's meeting): logged as any other, but not
+    undoable by the person (the source is the truth: the next sync would log it again)."""
+    access.require_write(actor, network)
+    return _create_interaction(
+        network,
+        actor,
+        kind=kind,
+        people=people,
+        occurred_at=occurred_at,
+        summary=summary,
+        learned="",
+        next_questions="",
+        direction=direction,
+        source=source,
+        external_id=external_id,
+        event=None,
+        mentorship=None,
+        milestone=None,
+        occasion="",
+    )
+
+
+def update_found(
+    network: Network,
+    actor: User,
+    interaction: Interaction,
+    *,
+    kind: str,
+    people: Sequence[int],
+    occurred_at: dt.datetime,
+    summary: str,
+    direction: str,
+) -> bool:
+    """Bring an interaction a sync found up to date with its source (a meeting moved,
+    renamed, or someone joined or left it); what the person wrote (learned, questions) is
+    kept. Whether anything changed."""
+    access.require_write(actor, network)
+    if interaction.network_id != network.pk:
+        raise NotFound(f"No interaction #{interaction.pk} in {network.name}.")
+    wanted = {
+        "kind": kind,
+        "occurred_at": occurred_at,
+        "summary": summary.strip(),
+        "direction": direction,
+    }
+    fields = [name for name, value in wanted.items() if getattr(interaction, name) != value]
+    for name in fields:
+        setattr(interaction, name, wanted[name])
+    if fields:
+        interaction.save(update_fields=fields)
+    before = set(
+        InteractionParticipant.objects.filter(interaction=interaction).values_list(
+            "person_id", flat=True
+        )
+    )
+    after = set(people)
+    if before != after:
+        InteractionParticipant.objects.filter(
+            interaction=interaction, person_id__in=before - after
+        ).delete()
+        InteractionParticipant.objects.bulk_create(
+            InteractionParticipant(interaction=interaction, person_id=pk) for pk in after - before
+        )
+        fields.append("participants")
+    if fields:
+        changes.record(
+            network,
+            "interaction.updated",
+            actor=actor,
+            record_id=interaction.pk,
+            person_ids=before | after,
+            data={"fields": fields, "source": interaction.source},
+        )
+    return bool(fields)

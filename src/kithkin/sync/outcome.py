@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
@@ -36,6 +36,9 @@ class SyncOutcome:
     removed: int = 0  # interactions removed (an event deleted or cancelled)
     skipped: int = 0  # messages or events that became nothing (bulk mail, no known attendee)
     suggested: int = 0  # unknown correspondents put in triage, never created silently
+    # Records that could not be read, one line each naming where ("Work: event <UID>:
+    # DTSTART: ..."); the rest synced. Shown with the counts, like a last error.
+    problems: list[str] = field(default_factory=list)
 
 
 class SyncFailure(Exception):

@@ -1,0 +1,3 @@
+from tests.sync.calendar_servers import radicale
+
+__all__ = ["radicale"]
