@@ -23,7 +23,8 @@ def picker(network: Network) -> list[dict[str, object]]:
     rows = list(_listed(network).order_by("full_name", "pk").values_list("pk", "full_name"))
     seen = Counter(name for _, name in rows)
     return [
-        {"id": pk, "name": name if seen[name] == 1 else f"{name} ({refs.PERSON(pk)})"} for pk, name in rows
+        {"id": pk, "name": name if seen[name] == 1 else f"{name} ({refs.PERSON(pk)})"}
+        for pk, name in rows
     ]
 
 

@@ -19,6 +19,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.staticfiles import finders
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
@@ -51,6 +52,7 @@ SHELL = (
 )
 WORKER = "kithkin/sw.js"
 JSON_TYPE = "application/json"
+VIEW_ONLY = "You may view this network but not change it."
 
 
 def _icons() -> list[dict[str, str]]:
@@ -239,7 +241,9 @@ def quick_log_page(request: NetworkRequest) -> HttpResponse:
 
 def _quick_log_post(request: NetworkRequest) -> HttpResponse:
     if not request.membership.can_write:
-        return _refused(request, 403, "You may view this network but not change it.")
+        if _wants_json(request):  # the queue drops it, with this line
+            return JsonResponse({"error": VIEW_ONLY}, status=403)
+        raise PermissionDenied(VIEW_ONLY)
     form = QuickLogForm(request.POST)
     if not form.is_valid():
         return _refused(request, 400, "Could not log it: " + error_text(form))

@@ -1,0 +1,126 @@
+"""The installable app on a phone-sized screen in headless Chromium: the service worker
+keeps Today and the quick log for offline use, a quick log made offline waits on the phone
+and is sent once when the connection is back."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import expect
+
+from kithkin.models import Interaction
+from tests.factories import make_person
+from tests.web.test_browser import browser, log_in, with_password
+
+__all__ = ["browser"]  # the fixture, shared with test_browser
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture(autouse=True)
+def frozen_time():
+    """The real clock, as in test_browser: the browser keeps cookies by its own time."""
+    return None
+
+
+@pytest.fixture
+def phone(browser, live_server) -> Iterator[object]:
+    context = browser.new_context(
+        base_url=live_server.url, viewport=PHONE, is_mobile=True, has_touch=True
+    )
+    page = context.new_page()
+    page.csp_violations = []
+    page.on(
+        "console",
+        lambda message: (
+            "Content Security Policy" in message.text and page.csp_violations.append(message.text)
+        ),
+    )
+    in_flight: set[object] = set()
+    page.on("request", lambda request: in_flight.add(request))
+    page.on("requestfinished", lambda request: in_flight.discard(request))
+    page.on("requestfailed", lambda request: in_flight.discard(request))
+    yield page
+    # Let the requests still in flight finish before the database is flushed (test_browser).
+    deadline = time.monotonic() + 20
+    while in_flight and time.monotonic() < deadline:
+        page.wait_for_timeout(50)
+    page.wait_for_timeout(100)
+    context.close()
+
+
+def controlled(page) -> None:
+    """The page is answered by the service worker (installed, active, in control)."""
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.reload()
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+
+
+def test_quick_log_offline_is_sent_once_when_back_online(phone, owner, network, tmp_path):
+    make_person(network, "Ada Lovelace")
+    make_person(network, "Grace Hopper")
+    log_in(phone, with_password(owner).username)
+    phone.goto("/log/")
+    controlled(phone)
+    phone.goto("/today/")  # seen online once: kept for offline
+    expect(phone.get_by_role("heading", name="Today", exact=True)).to_be_visible()
+    phone.goto("/log/")
+    expect(phone.locator("#quick-log-people option")).to_have_count(2)
+
+    phone.context.set_offline(True)
+    phone.goto("/today/")
+    expect(phone.get_by_role("heading", name="Today", exact=True)).to_be_visible()
+    expect(phone.locator("[data-offline-note]")).to_be_visible()
+    expect(phone.locator("[data-offline-note]")).to_contain_text("Offline — as of")
+    phone.goto("/log/")  # from the home screen's shortcut, offline
+    expect(phone.locator("[data-offline-note]")).to_be_visible()
+    phone.fill("#quick-log-person", "Ada Lovelace")
+    phone.get_by_text("Meeting", exact=True).click()
+    phone.fill("#quick-log-note", "coffee with Ada")
+    phone.get_by_role("button", name="Log it").click()
+    status = phone.locator("[data-outbox-status]")
+    expect(status).to_contain_text("Saved on this phone: meeting with Ada Lovelace.")
+    expect(phone.locator("[data-outbox-waiting]")).to_contain_text("1 quick log is waiting")
+    phone.screenshot(path=str(tmp_path / "quick-log-offline-390.png"), full_page=True)
+    assert not Interaction.objects.exists()
+
+    phone.context.set_offline(False)
+    expect(status).to_contain_text("Sent. Logged a meeting with Ada Lovelace.")
+    expect(phone.locator("[data-outbox-waiting]")).to_be_hidden()
+    interaction = Interaction.objects.get()
+    assert interaction.summary == "coffee with Ada"
+    assert [p.full_name for p in interaction.participants.all()] == ["Ada Lovelace"]
+
+    # Opening the app again sends nothing twice.
+    phone.reload()
+    expect(phone.get_by_role("button", name="Log it")).to_be_visible()
+    phone.wait_for_timeout(500)
+    assert Interaction.objects.count() == 1
+    phone.screenshot(path=str(tmp_path / "quick-log-sent-390.png"), full_page=True)
+    phone.set_viewport_size({"width": 1280, "height": 800})
+    phone.screenshot(path=str(tmp_path / "quick-log-1280.png"), full_page=True)
+    print("screenshots:", tmp_path)
+    assert phone.csp_violations == []
+
+
+def test_a_recent_person_is_one_tap(phone, owner, network):
+    import datetime as dt
+
+    from tests.factories import log
+
+    ada = make_person(network, "Ada Lovelace")
+    log(network, ada, on=dt.date.today() - dt.timedelta(days=3))
+    log_in(phone, with_password(owner).username)
+    phone.goto("/")
+    phone.get_by_role("link", name="Log").first.click()
+    phone.wait_for_url(re.compile(r".*/log/$"))
+    phone.get_by_role("button", name="Ada Lovelace").click()
+    phone.fill("#quick-log-note", "walk")
+    phone.get_by_role("button", name="Log it").click()
+    expect(phone.locator("[data-outbox-status]")).to_contain_text("Sent. Logged a meeting")
+    assert Interaction.objects.filter(summary="walk").count() == 1
