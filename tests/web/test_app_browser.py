@@ -124,3 +124,51 @@ def test_a_recent_person_is_one_tap(phone, owner, network):
     phone.get_by_role("button", name="Log it").click()
     expect(phone.locator("[data-outbox-status]")).to_contain_text("Sent. Logged a meeting")
     assert Interaction.objects.filter(summary="walk").count() == 1
+
+
+def test_signing_out_leaves_no_page_and_no_queued_log_on_the_phone(phone, owner, network):
+    ada = make_person(network, "Ada Lovelace")
+    log_in(phone, with_password(owner).username)
+    phone.goto("/today/")
+    controlled(phone)
+    kept = "caches.keys().then(names => names.filter(n => n.startsWith('kithkin-pages-')))"
+    phone.wait_for_function(f"{kept}.then(names => names.length === 1)")
+    # A quick log still waiting (the server was unreachable when it was made).
+    phone.evaluate(
+        """person => KithkinOutbox.add({
+            key: crypto.randomUUID(), person_id: String(person), person: "Ada Lovelace",
+            kind: "meeting", note: "a secret", logged_at: new Date().toISOString(),
+            owner: document.querySelector('meta[name="kithkin-owner"]').content,
+        })""",
+        ada.pk,
+    )
+    assert phone.evaluate("KithkinOutbox.all().then(entries => entries.length)") == 1
+    phone.locator(".phone-menu > summary").click()
+    with phone.expect_navigation():
+        phone.locator(".phone-menu-account").get_by_role("button", name="Log out").click()
+    phone.wait_for_url(re.compile(r".*/login/$"))
+    phone.wait_for_function(f"{kept}.then(names => names.length === 0)")
+    assert phone.evaluate("KithkinOutbox.all().then(entries => entries.length)") == 0
+    assert not Interaction.objects.exists()
+
+
+def test_a_shared_link_is_logged_against_a_person_or_saved(phone, owner, network, tmp_path):
+    from kithkin.models import Opportunity
+
+    make_person(network, "Ada Lovelace")
+    log_in(phone, with_password(owner).username)
+    shared = "/share/?title=Staff+engineer+at+Babbage&text=Worth+a+look&url=https://ex.org/j"
+    phone.goto(shared)
+    expect(phone.locator(".shared-text")).to_have_text("Worth a look https://ex.org/j")
+    phone.screenshot(path=str(tmp_path / "share-390.png"), full_page=True)
+    phone.fill("#quick-log-person", "Ada Lovelace")
+    phone.get_by_role("button", name="Log it").click()
+    expect(phone.locator("[data-outbox-status]")).to_contain_text("Sent. Logged a message")
+    assert Interaction.objects.get().summary == "Worth a look https://ex.org/j"
+
+    phone.goto(shared)
+    with phone.expect_navigation():
+        phone.get_by_role("button", name="Save the opportunity").click()
+    expect(phone.get_by_role("heading", name="Staff engineer at Babbage")).to_be_visible()
+    assert Opportunity.objects.get().url == "https://ex.org/j"
+    print("screenshots:", tmp_path)
