@@ -7,7 +7,8 @@ import uuid
 
 import pytest
 
-from kithkin.models import Interaction, Opportunity, QuickLog
+from kithkin import clock
+from kithkin.models import Interaction, Opportunity, Person, QuickLog
 from kithkin.web.middleware import cache_owner_of
 from tests.factories import log, make_person
 from tests.web.conftest import client_for
@@ -185,10 +186,12 @@ def test_another_users_key_logs_for_them(owner_client, teammate, network):
     assert Interaction.objects.count() == 2
 
 
-def test_the_people_to_pick_from_offline(owner_client, outsider_client, network):
+def test_the_people_to_pick_from_offline_leave_out_me_and_the_archived(owner_client, outsider_client, network):
     ada = make_person(network, "Ada Lovelace")
     twin = make_person(network, "Ada Lovelace", emails=["other@example.org"])
     grace = make_person(network, "Grace Hopper")
+    gone = make_person(network, "Gone Away")
+    Person.objects.filter(pk=gone.pk).update(archived_at=clock.now())
     people = owner_client.get("/log/people/").json()["people"]
     assert people == [
         {"id": ada.pk, "name": f"Ada Lovelace (p{ada.pk})"},
