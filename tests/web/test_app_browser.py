@@ -172,3 +172,29 @@ def test_a_shared_link_is_logged_against_a_person_or_saved(phone, owner, network
     expect(phone.get_by_role("heading", name="Staff engineer at Babbage")).to_be_visible()
     assert Opportunity.objects.get().url == "https://ex.org/j"
     print("screenshots:", tmp_path)
+
+
+def test_two_logs_from_the_page_kept_offline_are_two(phone, owner, network):
+    """The page answered offline is the copy kept earlier, with the key it was made with:
+    each log made from it still gets a key of its own."""
+    make_person(network, "Ada Lovelace")
+    make_person(network, "Grace Hopper")
+    log_in(phone, with_password(owner).username)
+    phone.goto("/log/")
+    controlled(phone)
+    expect(phone.locator("#quick-log-people option")).to_have_count(2)
+    phone.context.set_offline(True)
+    for name, note in (("Ada Lovelace", "coffee with Ada"), ("Grace Hopper", "lunch with Grace")):
+        phone.reload()  # the kept copy, each time
+        expect(phone.locator("[data-offline-note]")).to_be_visible()
+        phone.fill("#quick-log-person", name)
+        phone.fill("#quick-log-note", note)
+        phone.get_by_role("button", name="Log it").click()
+        expect(phone.locator("[data-outbox-status]")).to_contain_text(f"meeting with {name}.")
+    expect(phone.locator("[data-outbox-waiting]")).to_contain_text("2 quick logs are waiting")
+    phone.context.set_offline(False)
+    expect(phone.locator("[data-outbox-waiting]")).to_be_hidden()
+    assert sorted(Interaction.objects.values_list("summary", flat=True)) == [
+        "coffee with Ada",
+        "lunch with Grace",
+    ]

@@ -186,7 +186,9 @@ def test_another_users_key_logs_for_them(owner_client, teammate, network):
     assert Interaction.objects.count() == 2
 
 
-def test_the_people_to_pick_from_offline_leave_out_me_and_the_archived(owner_client, outsider_client, network):
+def test_the_people_to_pick_from_offline_leave_out_me_and_the_archived(
+    owner_client, outsider_client, network
+):
     ada = make_person(network, "Ada Lovelace")
     twin = make_person(network, "Ada Lovelace", emails=["other@example.org"])
     grace = make_person(network, "Grace Hopper")

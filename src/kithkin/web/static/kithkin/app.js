@@ -104,6 +104,9 @@
   function wire(form) {
     if (form.dataset.wired) return;
     form.dataset.wired = "yes";
+    // A key of its own for every log: this page may be the copy kept for offline use, whose
+    // key (made by the server for a plain form) an earlier log from it already used.
+    form.querySelector("[name=key]").value = newKey();
     wirePicker(form);
     form.addEventListener("submit", async function (event) {
       event.preventDefault();
