@@ -71,6 +71,9 @@ def test_quick_log_offline_is_sent_once_when_back_online(phone, owner, network, 
     expect(phone.get_by_role("heading", name="Today", exact=True)).to_be_visible()
     phone.goto("/log/")
     expect(phone.locator("#quick-log-people option")).to_have_count(2)
+    phone.fill("#quick-log-person", "hop")  # any word of the name
+    expect(phone.locator("#quick-log-people option")).to_have_count(1)
+    expect(phone.locator("#quick-log-people option")).to_have_attribute("value", "Grace Hopper")
 
     phone.context.set_offline(True)
     phone.goto("/today/")
