@@ -194,12 +194,19 @@ def test_the_people_to_pick_from_offline_leave_out_me_and_the_archived(
     grace = make_person(network, "Grace Hopper")
     gone = make_person(network, "Gone Away")
     Person.objects.filter(pk=gone.pk).update(archived_at=clock.now())
-    people = owner_client.get("/log/people/").json()["people"]
-    assert people == [
-        {"id": ada.pk, "name": f"Ada Lovelace (p{ada.pk})"},
-        {"id": twin.pk, "name": f"Ada Lovelace (p{twin.pk})"},
-        {"id": grace.pk, "name": "Grace Hopper"},
+    response = owner_client.get("/log/people/")
+    assert response.json()["people"] == [
+        [ada.pk, f"Ada Lovelace (p{ada.pk})"],
+        [twin.pk, f"Ada Lovelace (p{twin.pk})"],
+        [grace.pk, "Grace Hopper"],
     ]
+    # The phone's copy is downloaded again only once the list changed.
+    etag = response["ETag"]
+    same = owner_client.get("/log/people/", HTTP_IF_NONE_MATCH=etag)
+    assert same.status_code == 304 and same.content == b""
+    make_person(network, "Hedy Lamarr")
+    changed = owner_client.get("/log/people/", HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200 and changed.json()["people"][-1][1] == "Hedy Lamarr"
     assert "Ada" not in outsider_client.get("/log/people/").content.decode()
 
 

@@ -16,16 +16,13 @@ def _listed(network: Network) -> QuerySet[Person]:
     return Person.objects.filter(network=network, archived_at__isnull=True, is_self=False)
 
 
-def picker(network: Network) -> list[dict[str, object]]:
-    """Everyone a quick log can name, by name, as the phone keeps it to pick from offline.
-    Two people of one name are told apart by their reference (``p12``), which the person
-    field also accepts when typed."""
+def picker(network: Network) -> list[tuple[int, str]]:
+    """Everyone a quick log can name, as (id, name) by name, as the phone keeps them to pick
+    from offline. Two people of one name are told apart by their reference (``p12``), which
+    the person field also accepts when typed."""
     rows = list(_listed(network).order_by("full_name", "pk").values_list("pk", "full_name"))
     seen = Counter(name for _, name in rows)
-    return [
-        {"id": pk, "name": name if seen[name] == 1 else f"{name} ({refs.PERSON(pk)})"}
-        for pk, name in rows
-    ]
+    return [(pk, name if seen[name] == 1 else f"{name} ({refs.PERSON(pk)})") for pk, name in rows]
 
 
 def recent_people(network: Network, limit: int = RECENT) -> list[Person]:

@@ -20,7 +20,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
@@ -279,8 +279,17 @@ def _quick_log_post(request: NetworkRequest) -> HttpResponse:
 
 @network_view()
 def quick_log_people(request: NetworkRequest) -> HttpResponse:
-    """Everyone to pick from, kept by the phone for picking offline."""
-    return JsonResponse({"people": picker(request.network)})
+    """Everyone to pick from, kept by the phone for picking offline: ``[[id, name], ...]``,
+    compact (30,000 people are about 0.9 MB), with an ETag of the body, so the service
+    worker, which sends the ETag of the copy it keeps, downloads it again only once it
+    changed (the answer is ``no-store`` for the browser's own cache)."""
+    body = json.dumps({"people": picker(request.network)}, separators=(",", ":")).encode()
+    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    if etag in request.headers.get("If-None-Match", ""):
+        return HttpResponseNotModified(headers={"ETag": etag})
+    response = HttpResponse(body, content_type=JSON_TYPE)
+    response.headers["ETag"] = etag
+    return response
 
 
 def _shared_line(title: str, text: str, url: str) -> str:

@@ -99,10 +99,10 @@
     fetch("/log/people/", { headers: { "Accept": "application/json" }, credentials: "same-origin" })
       .then(function (response) { return response.ok ? response.json() : { people: [] }; })
       .then(function (answer) {
-        people = answer.people.map(function (entry) {
-          ids.set(entry.name, entry.id);
-          const name = folded(entry.name);
-          return { id: entry.id, name: entry.name, folded: name, words: name.split(/\s+/) };
+        people = answer.people.map(function (pair) {  // [id, name]
+          ids.set(pair[1], pair[0]);
+          const name = folded(pair[1]);
+          return { id: pair[0], name: pair[1], folded: name, words: name.split(/\s+/) };
         });
         offer();
         match();

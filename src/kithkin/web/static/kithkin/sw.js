@@ -84,9 +84,33 @@ function isKept(request, url) {
   return request.mode === "navigate" || request.headers.get("HX-Boosted") === "true";
 }
 
+async function kept(url) {
+  const owner = await currentOwner();
+  if (!owner) return null;
+  const cache = await caches.open(PAGES_PREFIX + owner);
+  return cache.match(url.pathname + url.search, { ignoreVary: true });
+}
+
+/* The people to pick from: asked for with the ETag of the copy kept, so an unchanged list
+   (304) is not downloaded again. */
+async function revalidated(request, url) {
+  const copy = DATA.indexOf(url.pathname) !== -1 ? await kept(url) : null;
+  const etag = copy && copy.headers.get("ETag");
+  if (!etag) return { response: await fetch(request), copy: null };
+  const headers = new Headers(request.headers);
+  headers.set("If-None-Match", etag);
+  const response = await fetch(new Request(request, { headers: headers }));
+  if (response.status !== 304) return { response: response, copy: null };
+  if (response.headers.get("Kithkin-Cache-Owner") === (await currentOwner())) {
+    return { response: response, copy: copy };
+  }
+  return { response: await fetch(request), copy: null };  // someone else's copy: never
+}
+
 async function networkFirst(request, url) {
   try {
-    const response = await fetch(request);
+    const { response, copy } = await revalidated(request, url);
+    if (copy) return copy;
     const owner = response.headers.get("Kithkin-Cache-Owner");
     if (!owner) {
       await dropPages(null);  // signed out: nothing of anyone stays
