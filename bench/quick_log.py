@@ -15,6 +15,7 @@ as well as wall time: the machine is shared.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import statistics
 import sys
@@ -101,10 +102,8 @@ def main() -> None:
         samples, _ = timed(function, args.runs, warm=True)
         rows.append((name, samples, cpu_ms(function, args.runs)))
     start = time.perf_counter()
-    try:
+    with contextlib.suppress(Rollback):
         replay()
-    except Rollback:
-        pass
     print(f"a replay of a sent key: {(time.perf_counter() - start) * 1000 / args.runs:.2f} ms")
 
     body: list[bytes] = []
