@@ -415,6 +415,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "kithkin.web.middleware.user_time_zone",
     "kithkin.web.middleware.private_responses",
+    "kithkin.web.middleware.app_cache_owner",
 ]
 ROOT_URLCONF = "kithkin.urls"
 TEMPLATES = [

@@ -71,6 +71,10 @@ PERSONAL = {
     "two_factor_disable",
     "oidc_link",
     "oidc_unlink",
+    # the installable app's files, public as icons are and holding no one's data (app.md)
+    "manifest",
+    "quick_log_manifest",
+    "service_worker",
 }
 
 

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from kithkin.services.throttle import is_trusted_proxy
 
@@ -90,5 +91,37 @@ def user_time_zone(get_response: Handler) -> Handler:
         else:
             timezone.deactivate()
         return get_response(request)
+
+    return middleware
+
+
+def cache_owner_of(user: object) -> str:
+    """Whose pages a cache holds, as the app's service worker and queue see it: an opaque
+    key per user (an HMAC of their id), never the id or the name."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return ""
+    return salted_hmac("kithkin.app-cache-owner", str(getattr(user, "pk", ""))).hexdigest()[:24]
+
+
+def app_cache_owner(get_response: Handler) -> Handler:
+    """The phone app keeps pages and queued quick logs per user (docs/app.md). Each answer
+    to a signed-in user names its owner (``Kithkin-Cache-Owner``, and ``request.
+    cache_owner`` for the page's meta tag); the service worker drops every cached page of
+    anyone else when it sees another owner, and the queue never sends one user's entries
+    as another. Signing out also clears the browser's caches and storage for the site
+    (``Clear-Site-Data``), unsent quick logs included; signing in clears its HTTP cache."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        before = cache_owner_of(getattr(request, "user", None))
+        request.cache_owner = before  # type: ignore[attr-defined]
+        response = get_response(request)
+        after = cache_owner_of(getattr(request, "user", None))
+        if after:
+            response.headers["Kithkin-Cache-Owner"] = after
+        if before and not after:
+            response.headers["Clear-Site-Data"] = '"cache", "storage"'
+        elif after and before != after:
+            response.headers["Clear-Site-Data"] = '"cache"'
+        return response
 
     return middleware
