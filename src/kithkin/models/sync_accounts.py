@@ -76,6 +76,16 @@ class SyncAccount(models.Model):
         return self.failures > 0
 
     @property
+    def where(self) -> str:
+        """Where it syncs from, as shown: host and port, the CalDAV URL, or for a calendar
+        URL (its own secret) only the host."""
+        if self.kind == self.Kind.IMAP:
+            return f"{self.settings.get('host')}:{self.settings.get('port')}"
+        if self.kind == self.Kind.CALDAV:
+            return str(self.settings.get("url", ""))
+        return str(self.settings.get("host", ""))
+
+    @property
     def secret_set(self) -> bool:
         return bool(self.secret_encrypted)
 

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from django.db.models import Q
 
 from kithkin import clock, jobs, secret_box
+from kithkin.errors import KithError
 from kithkin.models import SyncAccount
 from kithkin.services.sync_accounts import record_failure, record_success
 from kithkin.sync.outcome import SyncFailure, SyncOutcome, SyncSource
@@ -62,6 +63,7 @@ def run_account(account: SyncAccount, now: dt.datetime | None = None) -> SyncOut
         raise Busy(f"account {account.name!r} is being synced by another run")
     try:
         try:
+            account.password()  # a secret the key no longer opens: before any connection
             outcome = sync_function(account.kind)(account)
         except SyncFailure:
             raise
@@ -71,6 +73,8 @@ def run_account(account: SyncAccount, now: dt.datetime | None = None) -> SyncOut
                 "(run `kith account rekey`, or enter the password again)",
                 retry=False,
             ) from exc
+        except KithError as exc:  # the user may no longer write in the network...
+            raise SyncFailure(str(exc), retry=False) from exc
         except Exception as exc:
             logger.exception("sync of account %s failed", account.pk)
             raise SyncFailure(f"unexpected error: {type(exc).__name__}: {exc}") from exc
