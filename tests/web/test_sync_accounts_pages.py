@@ -129,3 +129,34 @@ def test_a_viewer_adds_no_account(viewer, network):
     assert client.post("/settings/accounts/imap/", IMAP).status_code == 403
     assert "Add a mail box" not in client.get("/settings/").content.decode()
     assert not SyncAccount.objects.exists()
+
+
+def test_triage_suggests_a_frequent_unknown_correspondent_and_adds_them_on_request(
+    owner_client, owner, network
+):
+    account = _account(network, owner)
+    account.state = {
+        "unknown": {"carol@example.net": ["Carol Curie", 4], "dave@example.net": ["", 1]}
+    }
+    account.save()
+
+    page = owner_client.get("/triage/").content.decode()
+    assert "Carol Curie" in page and "4 messages" in page
+    assert "dave@example.net" not in page
+    assert not network.people.filter(full_name="Carol Curie").exists()
+
+    owner_client.post("/triage/correspondents/", {"email": "carol@example.net"})
+
+    carol = network.people.get(full_name="Carol Curie")
+    assert carol.contact_points.get().value == "carol@example.net"
+    assert "correspondents-heading" not in owner_client.get("/triage/").content.decode()
+
+
+def test_a_teammate_cannot_add_someone_only_anothers_mail_suggests(network, owner, teammate):
+    account = _account(network, owner)
+    account.state = {"unknown": {"carol@example.net": ["Carol Curie", 4]}}
+    account.save()
+    client = working_in(teammate, network)
+
+    assert "Carol Curie" not in client.get("/triage/").content.decode()
+    assert client.post("/triage/correspondents/", {"email": "carol@example.net"}).status_code == 404

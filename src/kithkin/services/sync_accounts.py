@@ -19,7 +19,7 @@ from django.db import transaction
 
 from kithkin import access, clock, secret_box
 from kithkin.errors import InvalidInput, NotFound
-from kithkin.models import Network, SyncAccount, User
+from kithkin.models import Network, Person, SyncAccount, User
 from kithkin.sync.outcome import SyncFailure, SyncOutcome
 
 # Well-known mail services: host, port, TLS (docs/accounts.md). Each asks for an app
@@ -276,6 +276,25 @@ def record_failure(account: SyncAccount, failure: SyncFailure, now: dt.datetime)
             "next_sync_at",
         ]
     )
+
+
+# --- someone your mail suggests -------------------------------------------------------
+
+
+def add_correspondent(user: User, network: Network, email: str) -> Person:
+    """Add someone the user's synced mail suggests (``queries.sync_accounts.
+    suggested_correspondents``), named as their mail names them, else by their address."""
+    from kithkin.queries.sync_accounts import suggested_correspondents
+    from kithkin.services.people import NewPerson, add_person
+
+    found = next(
+        (s for s in suggested_correspondents(user, network) if s.email == email.strip().lower()),
+        None,
+    )
+    if found is None:
+        raise NotFound(f"{email} is not suggested by your mail in {network.name}.")
+    name = found.name or found.email.split("@", 1)[0]
+    return add_person(network, user, NewPerson(full_name=name, emails=[found.email]))
 
 
 # --- a new secret key ------------------------------------------------------------------

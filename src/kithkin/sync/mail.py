@@ -8,7 +8,7 @@
   UIDVALIDITY (the server renumbered the folder) reads it again from the start: nothing is
   logged twice, since each interaction's external id is its thread and day.
 - The first read of a folder goes back the account's ``months`` (SEARCH SINCE).
-- Messages are fetched in batches of ``BATCH`` (BODY.PEEK of ``mail_rules.FETCHED_HEADERS``);
+- Messages are fetched in batches of ``BATCH`` (the next one while the last is written) (BODY.PEEK of ``mail_rules.FETCHED_HEADERS``);
   each batch is planned and applied as an import is (``importers.plan``/``apply``: people
   matched by email, bulk mail skipped by ``importers.mail_rules``) and the folder's state
   saved in the same transaction: a connection lost midway loses at most the batch in hand,
@@ -28,6 +28,7 @@ import datetime as dt
 import imaplib
 import ssl
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from django.db import transaction
@@ -189,12 +190,20 @@ def _sync_folder(
     else:
         since = clock.now() - dt.timedelta(days=31 * int(source.settings.get("months", 12)))
         uids = client.search(["SINCE", since.date()])
-    uids = sorted(uids)
-    for batch in _batches(uids):
-        fetched = client.fetch(batch, [FETCH])
-        records, skipped = _records(fetched, batch, folder, source, me)
-        state = {**state, "last_uid": batch[-1], "done": False}
-        _write(source, folder, state, records, skipped, outcome)
+    batches = list(_batches(sorted(uids)))
+    # The next batch is fetched while this one is written: the server's time and ours
+    # overlap. Only that one thread uses the connection meanwhile; a fetch that fails is
+    # raised here after the batch before it is written, so that one is kept.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="imap-fetch") as fetcher:
+        pending = fetcher.submit(client.fetch, batches[0], [FETCH]) if batches else None
+        for index, batch in enumerate(batches):
+            assert pending is not None
+            fetched = pending.result()
+            following = batches[index + 1] if index + 1 < len(batches) else None
+            pending = fetcher.submit(client.fetch, following, [FETCH]) if following else None
+            records, skipped = _records(fetched, batch, folder, source, me)
+            state = {**state, "last_uid": batch[-1], "done": False}
+            _write(source, folder, state, records, skipped, outcome)
     state = {**state, "uidnext": uidnext, "modseq": modseq, "done": True}
     folders[folder] = state
     source.save_state()
