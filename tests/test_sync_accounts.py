@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sys
 
 import pytest
 from django.db import connection
@@ -149,7 +150,7 @@ def test_the_job_runs_each_due_account_once_and_records_its_outcome(network, own
         return SyncOutcome(logged=2, skipped=1)
 
     monkeypatch.setitem(run.SYNC_FUNCTIONS, "imap", f"{__name__}._fake_sync")
-    monkeypatch.setattr(__import__(__name__, fromlist=["_"]), "_fake_sync", fake, raising=False)
+    monkeypatch.setattr(sys.modules[__name__], "_fake_sync", fake, raising=False)
     now = account.next_sync_at
 
     assert run.sync_due_accounts(now) == 1
@@ -291,3 +292,16 @@ def _run_with_input(kith, text: str, *args: str):
     from kithkin.cli.app import app
 
     return CliRunner().invoke(app, list(args), input=text, catch_exceptions=False)
+
+
+def _removing_sync(source):
+    SyncAccount.objects.filter(pk=source.pk).delete()
+    return SyncOutcome(logged=1)
+
+
+def test_an_account_removed_while_it_syncs_ends_quietly(network, owner, monkeypatch):
+    account = _imap(network, owner)
+    monkeypatch.setitem(run.SYNC_FUNCTIONS, "imap", f"{__name__}._removing_sync")
+
+    assert run.run_account(account).logged == 1
+    assert not SyncAccount.objects.exists()

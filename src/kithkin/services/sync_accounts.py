@@ -239,42 +239,38 @@ def backoff(failures: int) -> dt.timedelta:
     return min(BACKOFF_FIRST * 2 ** max(0, min(failures - 1, 20)), BACKOFF_CAP)
 
 
+def _set(account: SyncAccount, **fields: object) -> None:
+    """Write ``fields`` on the account and its row (an account removed while it synced has
+    none left: nothing to write)."""
+    for name, value in fields.items():
+        setattr(account, name, value)
+    SyncAccount.objects.filter(pk=account.pk).update(**fields)
+
+
 def record_success(account: SyncAccount, outcome: SyncOutcome, now: dt.datetime) -> None:
-    account.last_sync_at = account.last_attempt_at = now
-    account.last_counts = asdict(outcome)
-    account.last_error = ""
-    account.failures = 0
-    account.waits_for_user = False
-    account.next_sync_at = now + SYNC_EVERY
-    account.save(
-        update_fields=[
-            "last_sync_at",
-            "last_attempt_at",
-            "last_counts",
-            "last_error",
-            "failures",
-            "waits_for_user",
-            "next_sync_at",
-        ]
+    _set(
+        account,
+        last_sync_at=now,
+        last_attempt_at=now,
+        last_counts=asdict(outcome),
+        last_error="",
+        failures=0,
+        waits_for_user=False,
+        next_sync_at=now + SYNC_EVERY,
     )
 
 
 def record_failure(account: SyncAccount, failure: SyncFailure, now: dt.datetime) -> None:
     """The failure as one line; the next try after the backoff, or none before the user
     acts (a refused password, a lost secret)."""
-    account.last_attempt_at = now
-    account.last_error = str(failure)[:MAX_ERROR]
-    account.failures += 1
-    account.waits_for_user = not failure.retry
-    account.next_sync_at = now + backoff(account.failures) if failure.retry else None
-    account.save(
-        update_fields=[
-            "last_attempt_at",
-            "last_error",
-            "failures",
-            "waits_for_user",
-            "next_sync_at",
-        ]
+    failures = account.failures + 1
+    _set(
+        account,
+        last_attempt_at=now,
+        last_error=str(failure)[:MAX_ERROR],
+        failures=failures,
+        waits_for_user=not failure.retry,
+        next_sync_at=now + backoff(failures) if failure.retry else None,
     )
 
 
