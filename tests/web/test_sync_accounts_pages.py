@@ -160,3 +160,16 @@ def test_a_teammate_cannot_add_someone_only_anothers_mail_suggests(network, owne
 
     assert "Carol Curie" not in client.get("/triage/").content.decode()
     assert client.post("/triage/correspondents/", {"email": "carol@example.net"}).status_code == 404
+
+
+def test_a_viewer_changes_nothing_and_an_outsider_adds_no_one(viewer, outsider_client, network):
+    client = working_in(viewer, network)
+    assert client.post("/triage/correspondents/", {"email": "carol@example.net"}).status_code == 403
+    for kind in ("caldav", "ics"):
+        assert client.post(f"/settings/accounts/{kind}/", {}).status_code == 403
+    assert (
+        outsider_client.post("/triage/correspondents/", {"email": "carol@example.net"}).status_code
+        == 404
+    )
+    assert not SyncAccount.objects.exists()
+    assert not network.people.filter(contact_points__value="carol@example.net").exists()
