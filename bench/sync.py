@@ -177,7 +177,9 @@ def main() -> None:
     shutil.rmtree(folder, ignore_errors=True)
     raw_s, first_s = statistics.median(raw), statistics.median(first)
     incremental_s = statistics.median(incremental)
-    print(f"raw imapclient header fetch      {raw_s:7.2f} s  (CPU {statistics.median(raw_cpu):.2f} s)")
+    print(
+        f"raw imapclient header fetch      {raw_s:7.2f} s  (CPU {statistics.median(raw_cpu):.2f} s)"
+    )
     print(
         f"first sync                       {first_s:7.2f} s  (CPU {statistics.median(first_cpu):.2f} s)"
     )
