@@ -28,6 +28,7 @@ JOB_MODULES: tuple[str, ...] = (
     "kithkin.services.digest",
     "kithkin.housekeeping",
     "kithkin.backups.schedule",
+    "kithkin.sync.run",  # synced mail and calendar accounts that are due
 )
 
 

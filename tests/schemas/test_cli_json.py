@@ -52,6 +52,7 @@ from kithkin.schemas.organizations import (
 )
 from kithkin.schemas.people import ChangedOut, PersonCardOut, PersonRowOut
 from kithkin.schemas.search import SearchOut
+from kithkin.schemas.sync_accounts import SyncAccountOut
 from kithkin.schemas.tokens import TokenCreatedOut, TokenOut
 from kithkin.schemas.webhooks import WebhookCreatedOut, WebhookOut
 from tests.factories import log, make_follow_up, make_person
@@ -122,6 +123,19 @@ def _restore(world: World) -> list[str]:
 
 def _feed_made(world: World, then: list[str]) -> list[str]:
     world.ok("feed", "url")
+    return then
+
+
+def _account_added(world: World, then: list[str]) -> list[str]:
+    from kithkin.services.sync_accounts import add_imap_account, record_success
+    from kithkin.sync.outcome import SyncOutcome
+    from tests.factories import owner_of
+
+    network = world.ada.network
+    account = add_imap_account(
+        network, owner_of(network), preset="gmail", username="me@gmail.com", password="pw"
+    )
+    record_success(account, SyncOutcome(logged=3, skipped=1), account.created_at)
     return then
 
 
@@ -202,6 +216,11 @@ CASES = [
         WebhookCreatedOut,
     ),
     Case("webhook list", lambda w: _webhook_added(w, ["webhook", "list"]), list[WebhookOut]),
+    Case(
+        "account list",
+        lambda w: _account_added(w, ["account", "list"]),
+        list[SyncAccountOut],
+    ),
     Case("feed url", lambda w: ["feed", "url"], FeedOut),
     Case("feed revoke", lambda w: _feed_made(w, ["feed", "revoke"]), FeedOut),
     Case("doctor", lambda w: _all_fine(w, ["doctor"]), DoctorOut, filled=("findings",)),

@@ -27,12 +27,14 @@ from kithkin.models import (
     OpportunityShare,
     Organization,
     Person,
+    SyncAccount,
     UndoableAction,
     ValueExchange,
     WebhookSubscription,
 )
 from kithkin.services.followups import snooze_follow_up
 from kithkin.services.sharing import invite
+from kithkin.services.sync_accounts import add_imap_account
 from kithkin.services.tokens import create_token
 from kithkin.services.webhooks import add_subscription
 from kithkin.web import urls as web_urls
@@ -163,6 +165,9 @@ def victim(owner, network, viewer):
         "webhook_id": add_subscription(
             network, owner, f"https://93.184.215.14/hook/{SECRET}"
         ).subscription.pk,
+        "account_id": add_imap_account(
+            network, owner, preset="gmail", username=f"{SECRET}@gmail.com", password=SECRET
+        ).pk,
         "kind": "follow-up",
         "key": "opportunities",
         "token": "not-a-real-token",
@@ -210,6 +215,7 @@ def snapshot(network: Network) -> tuple:
                 (Organization, "network"),
                 (Affiliation, "person__network"),
                 (WebhookSubscription, "network"),
+                (SyncAccount, "network"),
             )
         ),
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from kithkin.cli import (
+    account_commands,
     agenda_commands,
     backup_commands,
     digest_commands,
@@ -80,6 +81,7 @@ SUBJECTS = (
     two_factor_commands,  # `mfa reset`
     webhook_commands,  # `webhook add|list|remove|test|enable`
     digest_commands,  # `digest`: today's digest, printed or sent
+    account_commands,  # `account add|list|remove|sync|rekey`: synced mail and calendars
 )
 for subject in SUBJECTS:
     COMMANDS.update(subject.COMMANDS)

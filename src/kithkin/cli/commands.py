@@ -274,6 +274,11 @@ INDEX: dict[str, tuple[str, str, str]] = {
         "webhook_app",
         "Webhooks: a network's changes POSTed, signed, to your URLs (docs/webhooks.md).",
     ),
+    "account": (
+        "account_commands",
+        "account_app",
+        "Mail and calendar accounts that log interactions by themselves (docs/accounts.md).",
+    ),
 }
 
 

@@ -15,41 +15,29 @@
 - Only each header block is decoded; bodies are skipped unread, except that their line
   ends are counted so every record points at the line of its From_ line.
 - A message without a Date header is dated by its From_ line.
-- Headers are bytes: decoded as latin-1 (lossless) for the email package, then every text
-  taken from them is turned back into bytes and read as UTF-8, falling back to latin-1;
-  RFC 2047 encoded words are decoded in the charset they name.
-- Pipermail archives write addresses as "user at example.com (Name)": " at " becomes "@".
-- Bulk and automated mail is left out, with the reason: a List-Id or List-Unsubscribe
-  header, Precedence bulk/list/junk, Auto-Submitted other than "no", or a sender such as
-  no-reply@, mailer-daemon@, notifications@, postmaster@.
-- external_id: the Message-ID; for a message without one, a hash of From, Date and Subject.
-  The same Message-ID twice in a file: the same message again is skipped, a different one
-  gets "#" and that hash appended, so ids stay unique and stable.
+- Each message's headers become an interaction by the rules of ``importers.mail_rules``,
+  which a synced mail box (``kithkin.sync.mail``) follows too: bulk and automated mail
+  left out, decoding, who the message was with, its external id (the Message-ID).
+- The same Message-ID twice in a file: the same message again is skipped, a different one
+  gets "#" and its hash of From, Date and Subject appended, so ids stay unique and stable.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import email.errors
-import email.policy
-import hashlib
 import mmap
 import random
 import re
 import textwrap
 import time
 from collections.abc import Iterator
-from email.header import decode_header
-from email.message import Message
-from email.parser import HeaderParser
-from email.utils import format_datetime, getaddresses, parsedate_to_datetime
+from email.utils import format_datetime
 from pathlib import Path
 
+from kithkin.importers import mail_rules
 from kithkin.importers.records import (
     ImportFileError,
-    InteractionRecord,
     ParseResult,
-    Participant,
     RecordError,
 )
 
@@ -82,13 +70,6 @@ CONTENT_LENGTH = re.compile(
     rb"^Content-Length:[ \t]*(\d{1,12})[ \t]*\r?$", re.MULTILINE | re.IGNORECASE
 )
 MAX_HEADER = 256 * 1024  # a header block longer than this is cut (no blank line after it)
-BULK_PRECEDENCE = frozenset({"bulk", "list", "junk"})
-AUTOMATED = re.compile(  # matched at the start of a lower-cased address
-    r"(no-?reply|do-?not-?reply|donotreply|mailer-daemon|postmaster|notifications?"
-    r"|majordomo|listserv|mailman)\b|owner-|[^@]*[-+](owner|request|bounces?)@"
-)
-OBFUSCATED = re.compile(r"([^\s@<>()\",]+) at ([^\s@<>()\",]+\.[^\s@<>()\",]+)")
-_HEADERS = HeaderParser(policy=email.policy.compat32)
 
 
 def parse_mbox(path: Path, *, my_addresses: frozenset[str]) -> ParseResult:
@@ -188,7 +169,7 @@ def _from_line_date(from_line: bytes) -> dt.datetime | None:
     found = _ASCTIME.search(text)
     if found is None:
         rfc = _RFC2822.search(text)
-        return _date(rfc.group()) if rfc else None
+        return mail_rules.mail_date(rfc.group()) if rfc else None
     zone = found[9] or found[7] or ""
     try:
         moment = dt.datetime(
@@ -217,145 +198,33 @@ def _read_message(
     seen: dict[str, tuple[int, str]],
     result: ParseResult,
 ) -> None:
-    headers = _HEADERS.parsestr(block.decode("latin-1"))
-
-    def skip(field: str, message: str) -> None:
-        result.skipped.append(RecordError(path, line, field, message))
-
-    senders = _addresses(headers.get_all("From") or [])
-    sender = senders[0] if senders else Participant()
-    reason = _bulk(headers, sender.email)
-    if reason:
-        skip(*reason)
+    read = mail_rules.read_message(
+        mail_rules.parse_headers(block),
+        me,
+        source="email",
+        path=path,
+        line=line,
+        fallback_date=lambda: _from_line_date(from_line),
+    )
+    if read.skipped is not None:
+        result.skipped.append(read.skipped)
         return
-    raw_date = str(headers.get("Date") or "").strip()
-    occurred_at = _date(raw_date) if raw_date else _from_line_date(from_line)
-    if occurred_at is None:
-        message = (
-            f"unreadable date {raw_date!r}"
-            if raw_date
-            else "no Date header, and no date on its From line"
-        )
-        result.errors.append(RecordError(path, line, "Date", message))
+    if read.error is not None or read.record is None:
+        result.errors.extend([read.error] if read.error else [])
         return
-    outbound = sender.email in me
-    if outbound:
-        found: dict[str, Participant] = {}
-        for person in _addresses((headers.get_all("To") or []) + (headers.get_all("Cc") or [])):
-            known = found.get(person.email)
-            if person.email in me or AUTOMATED.match(person.email):  # majordomo@ is no one
-                continue
-            if known is None or (person.name and not known.name):
-                found[person.email] = person
-        people = list(found.values())
-    else:
-        people = [sender] if sender.email else []
-    if not people:
-        if outbound:
-            skip("To", "no other participants")
-        else:
-            skip("From", "no sender address")
-        return
-    fingerprint = _fingerprint(headers)
-    external_id = _message_id(str(headers.get("Message-ID") or "")) or fingerprint
+    record, fingerprint = read.record, read.fingerprint
+    external_id = record.external_id
     if external_id in seen:
         first_line, first_fingerprint = seen[external_id]
         if first_fingerprint == fingerprint:
-            skip("Message-ID", f"the same message as at line {first_line}")
+            result.skipped.append(
+                RecordError(path, line, "Message-ID", f"the same message as at line {first_line}")
+            )
             return
         external_id = f"{external_id}#{fingerprint[-12:]}"
     seen[external_id] = (line, fingerprint)
-    result.interactions.append(
-        InteractionRecord(
-            source="email",
-            path=path,
-            line=line,
-            external_id=external_id if len(external_id) <= 500 else _hash(external_id),
-            kind="email",
-            occurred_at=occurred_at,
-            direction="outbound" if outbound else "inbound",
-            summary=_text(str(headers.get("Subject") or "")),
-            participants=people,
-        )
-    )
-
-
-def _bulk(headers: Message, sender: str) -> tuple[str, str] | None:
-    """Why this message is bulk or automated mail, as (header, reason); None if it is not."""
-    for name in ("List-Id", "List-Unsubscribe"):
-        if headers.get(name) is not None:
-            return name, "mailing-list or newsletter message"
-    precedence = str(headers.get("Precedence") or "").strip().lower()
-    if precedence in BULK_PRECEDENCE:
-        return "Precedence", f"bulk message (precedence {precedence})"
-    submitted = str(headers.get("Auto-Submitted") or "").strip().lower()
-    if submitted and submitted != "no":
-        return "Auto-Submitted", f"automated message ({submitted})"
-    if AUTOMATED.match(sender):
-        return "From", f"automated sender {sender}"
-    return None
-
-
-def _addresses(values: list[str]) -> list[Participant]:
-    values = [str(v) if "@" in str(v) else OBFUSCATED.sub(r"\1@\2", str(v)) for v in values]
-    found = []
-    for name, address in getaddresses(values):
-        address = _text(address).lower()
-        if "@" in address:
-            name = _text(name)
-            found.append(Participant(email=address, name="" if name.lower() == address else name))
-    return found
-
-
-def _text(value: str) -> str:
-    """A header value as text: encoded words decoded, 8-bit bytes as UTF-8 or latin-1."""
-    try:
-        chunks = decode_header(value)
-    except (email.errors.HeaderParseError, ValueError):
-        chunks = [(value, None)]
-    text = "".join(
-        _decoded(chunk.encode("latin-1", "replace") if isinstance(chunk, str) else chunk, charset)
-        for chunk, charset in chunks
-    )
-    return " ".join(text.split())
-
-
-def _decoded(raw: bytes, charset: str | None) -> str:
-    if charset and charset != "unknown-8bit":
-        try:
-            return raw.decode(charset)
-        except (LookupError, UnicodeDecodeError):
-            pass
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return raw.decode("latin-1")
-
-
-def _date(value: str) -> dt.datetime | None:
-    if not value:
-        return None
-    try:
-        parsed = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError, OverflowError):
-        return None
-    if parsed.tzinfo is None:  # "-0000": the zone is unknown; the instant is UTC
-        parsed = parsed.replace(tzinfo=dt.UTC)
-    return parsed.astimezone(dt.UTC)
-
-
-def _message_id(value: str) -> str:
-    found = re.search(r"<[^<>\s]+>", value)
-    return found.group() if found else "".join(value.split())
-
-
-def _fingerprint(headers: Message) -> str:
-    parts = (str(headers.get(name) or "").strip() for name in ("From", "Date", "Subject"))
-    return _hash("\0".join(parts))
-
-
-def _hash(text: str) -> str:
-    return "sha256:" + hashlib.sha256(text.encode("latin-1", "replace")).hexdigest()
+    record.external_id = external_id if len(external_id) <= 500 else mail_rules.hashed(external_id)
+    result.interactions.append(record)
 
 
 # The benchmark archive: realistic enough to cost what real mail costs to parse.

@@ -90,6 +90,39 @@ def known_people(network: Network, keys: set[Key]) -> dict[Key, int]:
         ):
             found.setdefault((kind, normalized), person_id)
     return found
+# Up to this many records, the ids already stored are looked up by the records' own ids
+# (the unique index of network, source and external id), in chunks; beyond, every id of
+# the network is read in one scan. A synced mail box plans a batch at a time against a
+# network that may hold a million imported interactions.
+LOOKED_UP_AT_MOST = 5000
+LOOKUP_CHUNK = 500
+
+
+def _known(network: Network, records: list[InteractionRecord]) -> set[tuple[str, str]]:
+    """The (source, external id) of the records already stored in the network."""
+    if len(records) > LOOKED_UP_AT_MOST:
+        return {
+            (source, str(external_id))
+            for source, external_id in Interaction.objects.filter(
+                network=network, external_id__isnull=False
+            ).values_list("source", "external_id")
+        }
+    by_source: dict[str, set[str]] = defaultdict(set)
+    for record in records:
+        by_source[record.source].add(stored_id(record.external_id))
+    known: set[tuple[str, str]] = set()
+    for source, ids in by_source.items():
+        ordered = sorted(ids)
+        for start in range(0, len(ordered), LOOKUP_CHUNK):
+            known.update(
+                (source, str(external_id))
+                for external_id in Interaction.objects.filter(
+                    network=network,
+                    source=source,
+                    external_id__in=ordered[start : start + LOOKUP_CHUNK],
+                ).values_list("external_id", flat=True)
+            )
+    return known
 
 
 def plan_interactions(
@@ -103,11 +136,7 @@ def plan_interactions(
 ) -> None:
     if not records:
         return
-    known = set(
-        Interaction.objects.filter(network=network, external_id__isnull=False).values_list(
-            "source", "external_id"
-        )
-    )
+    known = _known(network, records)
     seen: set[tuple[str, str]] = set()
     for record in records:
         budget.tick()

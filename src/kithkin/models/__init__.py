@@ -23,6 +23,7 @@ from kithkin.models.people import ContactPoint, Person
 from kithkin.models.quick_log import QuickLog
 from kithkin.models.relationships import Relationship
 from kithkin.models.synced_events import SyncedEvent
+from kithkin.models.sync_accounts import SyncAccount
 from kithkin.models.tags import Tag
 from kithkin.models.tokens import AccessToken, Scope
 from kithkin.models.undo import UndoableAction
@@ -70,6 +71,7 @@ __all__ = [
     "Role",
     "Scope",
     "SyncedEvent",
+    "SyncAccount",
     "Tag",
     "UndoableAction",
     "User",

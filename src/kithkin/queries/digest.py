@@ -286,9 +286,10 @@ def digest_for(
 
 def needs_attention(user: User) -> list[str]:
     """One line per thing broken that ``user`` can fix, for the top of their digest."""
+    from kithkin.queries.sync_accounts import attention_line, failing_accounts
     from kithkin.queries.webhooks import failing_subscriptions
 
-    lines = []
+    lines = [attention_line(account) for account in failing_accounts(user)]
     for subscription in failing_subscriptions(user):
         where = f"The webhook to {subscription.display_url} ({subscription.network.name})"
         if subscription.active:

@@ -21,7 +21,6 @@ the tests run against real deliveries.
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import hashlib
 import hmac
@@ -31,13 +30,11 @@ import logging
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django_tasks import task
 
-from kithkin import access, clock, jobs, outbound
+from kithkin import access, clock, jobs, outbound, secret_box
 from kithkin.errors import InvalidInput
 from kithkin.models import Change, Network, User, WebhookDelivery, WebhookSubscription
 from kithkin.services import changes
@@ -69,31 +66,17 @@ SIGNATURE_VERSION = "v1"
 # --- the signing secret, encrypted at rest ---------------------------------------------
 
 
-def _fernet() -> Any:
-    from cryptography.fernet import Fernet
-    from cryptography.hazmat.primitives import hashes
-    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-
-    key = HKDF(
-        algorithm=hashes.SHA256(), length=32, salt=None, info=b"kithkin webhook signing secrets"
-    ).derive(settings.SECRET_KEY.encode())
-    return Fernet(base64.urlsafe_b64encode(key))
-
-
 def encrypt_secret(secret: str) -> str:
-    return str(_fernet().encrypt(secret.encode()).decode())
+    return secret_box.encrypt(secret, secret_box.WEBHOOK_SECRETS)
 
 
-class SecretLost(Exception):
-    """The signing secret cannot be decrypted: the secret key changed since it was made."""
+SecretLost = secret_box.SecretLost
 
 
 def secret_of(subscription: WebhookSubscription) -> str:
-    from cryptography.fernet import InvalidToken
-
     try:
-        return str(_fernet().decrypt(subscription.secret_encrypted.encode()).decode())
-    except InvalidToken as exc:
+        return secret_box.decrypt(subscription.secret_encrypted, secret_box.WEBHOOK_SECRETS)
+    except SecretLost as exc:
         raise SecretLost(
             "its signing secret cannot be decrypted (KITH_SECRET_KEY changed): "
             "remove the webhook and add it again"

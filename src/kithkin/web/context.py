@@ -1,5 +1,5 @@
 """What every page's frame needs: the user's networks, the current one, their role; and
-whether the background worker runs."""
+whether the background worker runs, and which of the user's synced accounts fail."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from kithkin.models import Membership
+from kithkin.models import Membership, SyncAccount
+from kithkin.queries.sync_accounts import failing_accounts
 from kithkin.queries.triage import has_untriaged
 from kithkin.queries.worker_status import WorkerStatus, worker_status
 
@@ -52,4 +53,12 @@ def worker(request: HttpRequest) -> dict[str, Any]:
             request._kithkin_worker_status = cached  # type: ignore[attr-defined]
         return cached
 
-    return {"worker_status": SimpleLazyObject(status)}
+    def failing() -> list[SyncAccount]:
+        return failing_accounts(user)
+
+    # The user's synced accounts whose last run failed: a banner too (a sync never stops
+    # silently); read only by the frame, once.
+    return {
+        "worker_status": SimpleLazyObject(status),
+        "failing_accounts": SimpleLazyObject(failing),
+    }

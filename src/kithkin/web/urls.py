@@ -106,6 +106,7 @@ urlpatterns = [
             "digest",
             "feeds",
             "app",
+            "sync_accounts",
         )
     ),
 ]

@@ -27,6 +27,7 @@ from kithkin.web.forms import (
     add_service_error,
     error_text,
 )
+from kithkin.web.sync_account_forms import sync_accounts_context
 from kithkin.web.token_forms import TokenForm
 
 
@@ -56,6 +57,7 @@ def _page(request: NetworkRequest, **forms: object) -> HttpResponse:
         "tokens": tokens_of(request.user),
         "feeds": feed_settings(request.user),
         "backups": backup_status_for(request.user),
+        **sync_accounts_context(request),
         **forms,
     }
     return render(request, "kithkin/settings.html", context)

@@ -10,9 +10,11 @@ from django.shortcuts import redirect, render
 
 from kithkin import access
 from kithkin.models import Circle
+from kithkin.queries.sync_accounts import suggested_correspondents
 from kithkin.queries.triage import circles_by_rank, standing, suggestions, untriaged
 from kithkin.services import people_bulk
 from kithkin.services.people import set_new_people_circle
+from kithkin.services.sync_accounts import add_correspondent
 from kithkin.web.decorators import NetworkRequest, network_view
 from kithkin.web.views.common import today_of
 
@@ -48,8 +50,17 @@ def triage_page(request: NetworkRequest) -> HttpResponse:
             "circles": circles,
             "last_circle": circles[-1] if circles else None,
             "standing": standing(request.network),
+            "correspondents": suggested_correspondents(request.user, request.network),
         },
     )
+
+
+@network_view(write=True)
+def triage_correspondent(request: NetworkRequest) -> HttpResponse:
+    """Add someone the user's synced mail suggests (never added without this)."""
+    person = add_correspondent(request.user, request.network, request.POST.get("email", ""))
+    messages.success(request, f"Added {person.full_name}.")
+    return redirect("triage")
 
 
 @network_view(write=True)

@@ -1,0 +1,300 @@
+"""A mail box synced over IMAP (imapclient): headers only, never a body.
+
+- Folders: the ones the account names, else the inbox and the sent folder (the folder
+  flagged ``\\Sent`` by SPECIAL-USE, else one of the usual names).
+- Each folder is read in UID order from where the last run stopped (``state["folders"]
+  [name]``: UIDVALIDITY, the last UID read, and with CONDSTORE the HIGHESTMODSEQ and
+  UIDNEXT seen, so a folder nothing happened in is left after its SELECT). A new
+  UIDVALIDITY (the server renumbered the folder) reads it again from the start: nothing is
+  logged twice, since each interaction's external id is its thread and day.
+- The first read of a folder goes back the account's ``months`` (SEARCH SINCE).
+- Messages are fetched in batches of ``BATCH`` (the next one while the last is written) (BODY.PEEK of ``mail_rules.FETCHED_HEADERS``);
+  each batch is planned and applied as an import is (``importers.plan``/``apply``: people
+  matched by email, bulk mail skipped by ``importers.mail_rules``) and the folder's state
+  saved in the same transaction: a connection lost midway loses at most the batch in hand,
+  and the next run resumes after the last batch written.
+- One interaction per thread and day (``mail_rules.thread_day_id``).
+- Someone unknown who writes or is written to often is counted in ``state["unknown"]``
+  (address -> name, messages); from ``SUGGEST_AFTER`` messages they are *suggested*
+  (``queries/sync_accounts.suggested_correspondents``, shown in triage), never created.
+- Failures are ``SyncFailure`` lines: a refused password waits for the user
+  (``retry=False``); no connection, a TLS failure, a dropped connection are tried again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import imaplib
+import ssl
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from django.db import transaction
+from imapclient import IMAPClient
+from imapclient.exceptions import IMAPClientError, LoginError
+
+from kithkin import clock
+from kithkin.importers import mail_rules
+from kithkin.importers.apply import apply_plan
+from kithkin.importers.plan import plan_import
+from kithkin.importers.records import InteractionRecord, ParseResult
+from kithkin.models import ContactPoint
+from kithkin.queries.sync_accounts import SUGGEST_AFTER
+from kithkin.sync.outcome import SyncFailure, SyncOutcome, SyncSource
+
+BATCH = 2000
+MAX_UNKNOWN = 5000  # addresses counted per account
+SENT_NAMES = ("Sent", "Sent Items", "Sent Messages", "Sent Mail", "[Gmail]/Sent Mail", "INBOX.Sent")
+TIMEOUT = 60
+FETCH = ("BODY.PEEK[HEADER.FIELDS (" + " ".join(mail_rules.FETCHED_HEADERS) + ")]").encode()
+FETCHED = b"BODY[HEADER.FIELDS (" + " ".join(mail_rules.FETCHED_HEADERS).encode() + b")]"
+
+
+def sync_mailbox(source: SyncSource) -> SyncOutcome:
+    """Read the account's new mail into interactions; see the module docstring."""
+    outcome = SyncOutcome()
+    host = str(source.settings.get("host", ""))
+    client = _connect(source)
+    folder = ""
+    try:
+        me = _my_addresses(source)
+        capabilities = client.capabilities()
+        if b"CONDSTORE" in capabilities and b"ENABLE" in capabilities:
+            client.enable("CONDSTORE")  # SELECT then reports HIGHESTMODSEQ
+        for folder in _folders(client, source):
+            _sync_folder(client, source, folder, me, outcome)
+    except (imaplib.IMAP4.abort, OSError, ssl.SSLError) as exc:
+        raise SyncFailure(
+            f"the connection to {host} was lost while reading {folder or 'the folders'} "
+            f"({_reason(exc)}); the next run resumes after the last message saved"
+        ) from exc
+    except IMAPClientError as exc:
+        raise SyncFailure(f"{host} answered an error while reading {folder}: {exc}") from exc
+    finally:
+        _close(client)
+    return outcome
+
+
+def _reason(exc: BaseException) -> str:
+    return str(exc) or type(exc).__name__
+
+
+def _connect(source: SyncSource) -> IMAPClient:
+    settings = source.settings
+    host, port, tls = str(settings["host"]), int(settings["port"]), str(settings["tls"])
+    where = f"{host}:{port}"
+    try:
+        client = IMAPClient(
+            host,
+            port=port,
+            ssl=tls == "tls",
+            ssl_context=ssl.create_default_context(),
+            timeout=TIMEOUT,
+        )
+    except ssl.SSLCertVerificationError as exc:
+        raise SyncFailure(
+            f"TLS: the certificate of {host} is not trusted ({exc.verify_message})"
+        ) from exc
+    except ssl.SSLError as exc:
+        raise SyncFailure(f"TLS with {where} failed ({exc.reason or exc})") from exc
+    except (OSError, imaplib.IMAP4.error) as exc:
+        raise SyncFailure(f"cannot reach {where} ({_reason(exc)})") from exc
+    try:
+        if tls == "starttls":
+            client.starttls(ssl.create_default_context())
+        client.login(str(settings["username"]), source.password())
+    except ssl.SSLCertVerificationError as exc:
+        _close(client)
+        raise SyncFailure(
+            f"TLS: the certificate of {host} is not trusted ({exc.verify_message})"
+        ) from exc
+    except LoginError as exc:
+        _close(client)
+        raise SyncFailure(
+            f"{host} refused the user name or password of {settings['username']} "
+            f"({_text(exc)}): enter the password again (an app password for Gmail, "
+            "iCloud, Fastmail and Outlook.com)",
+            retry=False,
+        ) from exc
+    except (OSError, imaplib.IMAP4.error, IMAPClientError) as exc:
+        _close(client)
+        raise SyncFailure(f"{where} failed while signing in ({_reason(exc)})") from exc
+    return client
+
+
+def _text(exc: BaseException) -> str:
+    text = str(exc)
+    if text.startswith("b'") or text.startswith('b"'):
+        text = text[2:-1]
+    return text.strip() or "no reason given"
+
+
+def _close(client: IMAPClient) -> None:
+    try:
+        client.logout()
+    except Exception:
+        with contextlib.suppress(Exception):
+            client.shutdown()
+
+
+def _folders(client: IMAPClient, source: SyncSource) -> list[str]:
+    chosen = [str(f) for f in source.settings.get("folders") or []]
+    if chosen:
+        return chosen
+    listed = client.list_folders()
+    names = {name for _flags, _delimiter, name in listed}
+    sent = next((name for flags, _d, name in listed if b"\\Sent" in flags), None)
+    if sent is None:
+        sent = next((name for name in SENT_NAMES if name in names), None)
+    return ["INBOX", *([sent] if sent else [])]
+
+
+def _my_addresses(source: SyncSource) -> frozenset[str]:
+    """The account's address, the user's, and every email of *me* in the network."""
+    found = {str(source.settings.get("username", "")).lower(), source.user.email.lower()}
+    found |= {
+        value.lower()
+        for value in ContactPoint.objects.filter(
+            person__network=source.network,
+            person__is_self=True,
+            kind=ContactPoint.Kind.EMAIL,
+        ).values_list("normalized", flat=True)
+    }
+    found |= {a.lower() for a in source.settings.get("addresses") or []}
+    return frozenset(a for a in found if "@" in a)
+
+
+def _sync_folder(
+    client: IMAPClient,
+    source: SyncSource,
+    folder: str,
+    me: frozenset[str],
+    outcome: SyncOutcome,
+) -> None:
+    selected = client.select_folder(folder, readonly=True)
+    validity = int(selected[b"UIDVALIDITY"])
+    uidnext = int(selected.get(b"UIDNEXT", 0))
+    modseq = int(selected.get(b"HIGHESTMODSEQ", 0))
+    folders: dict[str, Any] = source.state.setdefault("folders", {})
+    state = folders.get(folder)
+    if state is None or state.get("uidvalidity") != validity:
+        state = {"uidvalidity": validity, "last_uid": 0}
+    unchanged = state.get("modseq") == modseq != 0 and state.get("uidnext") == uidnext
+    if state.get("done") and unchanged:
+        return  # CONDSTORE: nothing happened in the folder since the last run
+    last_uid = int(state["last_uid"])
+    if last_uid:
+        uids = [u for u in client.search(["UID", f"{last_uid + 1}:*"]) if u > last_uid]
+    else:
+        since = clock.now() - dt.timedelta(days=31 * int(source.settings.get("months", 12)))
+        uids = client.search(["SINCE", since.date()])
+    batches = list(_batches(sorted(uids)))
+    # The next batch is fetched while this one is written: the server's time and ours
+    # overlap. Only that one thread uses the connection meanwhile; a fetch that fails is
+    # raised here after the batch before it is written, so that one is kept.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="imap-fetch") as fetcher:
+        pending = fetcher.submit(client.fetch, batches[0], [FETCH]) if batches else None
+        for index, batch in enumerate(batches):
+            assert pending is not None
+            fetched = pending.result()
+            following = batches[index + 1] if index + 1 < len(batches) else None
+            pending = fetcher.submit(client.fetch, following, [FETCH]) if following else None
+            records, skipped = _records(fetched, batch, folder, source, me)
+            state = {**state, "last_uid": batch[-1], "done": False}
+            _write(source, folder, state, records, skipped, outcome)
+    state = {**state, "uidnext": uidnext, "modseq": modseq, "done": True}
+    folders[folder] = state
+    source.save_state()
+
+
+def _batches(uids: list[int]) -> Iterator[list[int]]:
+    for start in range(0, len(uids), BATCH):
+        yield uids[start : start + BATCH]
+
+
+def _records(
+    fetched: dict[int, dict[bytes, Any]],
+    batch: list[int],
+    folder: str,
+    source: SyncSource,
+    me: frozenset[str],
+) -> tuple[list[InteractionRecord], int]:
+    subjects = bool(source.settings.get("subjects", True))
+    records: dict[str, InteractionRecord] = {}
+    skipped = 0
+    for uid in batch:
+        item = fetched.get(uid)
+        block = next((v for k, v in (item or {}).items() if k.startswith(b"BODY[")), None)
+        if not isinstance(block, bytes):
+            skipped += 1  # expunged between SEARCH and FETCH
+            continue
+        headers = mail_rules.parse_headers(block)
+        read = mail_rules.read_message(
+            headers, me, source="email", path=folder, line=uid, subjects=subjects
+        )
+        if read.record is None:
+            skipped += 1
+            continue
+        record = read.record
+        thread = mail_rules.thread_of(headers, record.external_id)
+        record.external_id = mail_rules.thread_day_id(thread, record.occurred_at)
+        earlier = records.get(record.external_id)
+        if earlier is None:
+            records[record.external_id] = record
+        else:  # one interaction per thread and day: everyone in it, the first message's time
+            skipped += 1
+            emails = {p.email for p in earlier.participants}
+            earlier.participants += [p for p in record.participants if p.email not in emails]
+            if record.direction != earlier.direction:
+                earlier.direction = "mutual"
+    return list(records.values()), skipped
+
+
+def _write(
+    source: SyncSource,
+    folder: str,
+    state: dict[str, Any],
+    records: list[InteractionRecord],
+    skipped: int,
+    outcome: SyncOutcome,
+) -> None:
+    """One batch: its interactions, the unknown correspondents counted, and the folder's
+    state, in one transaction."""
+    with transaction.atomic():
+        plan = plan_import(source.network, ParseResult(interactions=records))
+        summary = apply_plan(source.network, source.user, plan)
+        outcome.logged += summary.interactions
+        outcome.skipped += skipped + (len(records) - summary.interactions)
+        outcome.suggested += _count_unknown(source, records)
+        source.state.setdefault("folders", {})[folder] = state
+        source.save_state()
+
+
+def _count_unknown(source: SyncSource, records: list[InteractionRecord]) -> int:
+    """Count the messages with people no one in the network has as an email; how many
+    reached ``SUGGEST_AFTER`` with these."""
+    emails = {p.email for r in records for p in r.participants if p.email}
+    if not emails:
+        return 0
+    known = set(
+        ContactPoint.objects.filter(
+            person__network=source.network,
+            kind=ContactPoint.Kind.EMAIL,
+            normalized__in=emails,
+        ).values_list("normalized", flat=True)
+    )
+    unknown: dict[str, list[Any]] = source.state.setdefault("unknown", {})
+    suggested = 0
+    for record in records:
+        for person in record.participants:
+            if not person.email or person.email in known:
+                continue
+            name, count = unknown.get(person.email, ["", 0])
+            if person.email not in unknown and len(unknown) >= MAX_UNKNOWN:
+                continue
+            unknown[person.email] = [name or person.name, count + 1]
+            if count + 1 == SUGGEST_AFTER:
+                suggested += 1
+    return suggested

@@ -1,0 +1,294 @@
+"""IMAP sync against a real Dovecot the tests start (tests/sync/dovecot.py): first and
+incremental syncs, a renumbered folder, a connection dropped midway, a refused password,
+an untrusted certificate, bulk mail, and unknown correspondents suggested, never created."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.db import transaction
+
+from kithkin.models import Interaction, Person, SyncAccount
+from kithkin.services.sync_accounts import add_imap_account
+from kithkin.sync import mail
+from kithkin.sync.outcome import SyncFailure
+from kithkin.sync.run import run_account
+from tests import factories
+from tests.sync import dovecot
+from tests.sync.dovecot import CuttingProxy, Message, deliver
+
+pytestmark = [pytest.mark.slow, pytest.mark.once]
+
+UTC = dt.UTC
+ME = "me@example.org"
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[dovecot.Dovecot]:
+    with dovecot.running(tmp_path / "dovecot") as running:
+        yield running
+
+
+def _account(network, owner, port: int, **fields) -> SyncAccount:
+    return add_imap_account(
+        network,
+        owner,
+        host="127.0.0.1",
+        port=port,
+        tls=fields.pop("tls", "none"),
+        username=ME,
+        password=fields.pop("password", dovecot.PASSWORD),
+        **fields,
+    )
+
+
+def _at(day: int, hour: int = 10) -> dt.datetime:
+    return dt.datetime(2026, 2, day, hour, tzinfo=UTC)
+
+
+def _emails(network) -> list[tuple[str, str, str]]:
+    return sorted(
+        (
+            i.occurred_at.date().isoformat(),
+            i.direction,
+            ", ".join(sorted(p.full_name for p in i.participants.all())),
+        )
+        for i in Interaction.objects.filter(network=network, kind="email")
+    )
+
+
+@pytest.fixture
+def ada(network):
+    return factories.make_person(network, "Ada Lovelace", emails=["ada@example.net"])
+
+
+@pytest.fixture
+def bob(network):
+    return factories.make_person(network, "Bob Babbage", emails=["bob@example.net"])
+
+
+def test_first_sync_logs_inbox_and_sent_mail(server, network, owner, ada, bob):
+    deliver(server.maildir(), [
+        Message("Ada Lovelace <ada@example.net>", ME, _at(2), "Lunch?"),
+        Message("Bob <bob@example.net>", ME, _at(3), "Slides"),
+    ])  # fmt: skip
+    deliver(server.maildir(folder="Sent"), [
+        Message(ME, "Bob Babbage <bob@example.net>", _at(4), "Re: Slides"),
+    ])  # fmt: skip
+    account = _account(network, owner, server.port)
+
+    outcome = run_account(account)
+
+    assert (outcome.logged, outcome.skipped) == (3, 0)
+    assert _emails(network) == [
+        ("2026-02-02", "inbound", "Ada Lovelace"),
+        ("2026-02-03", "inbound", "Bob Babbage"),
+        ("2026-02-04", "outbound", "Bob Babbage"),
+    ]
+    account.refresh_from_db()
+    assert account.last_counts["logged"] == 3
+    assert account.last_error == ""
+    assert set(account.state["folders"]) == {"INBOX", "Sent"}
+
+
+def test_a_second_sync_reads_only_new_mail(server, network, owner, ada, bob):
+    inbox = server.maildir()
+    deliver(inbox, [Message("ada@example.net", ME, _at(2), "One")])
+    account = _account(network, owner, server.port)
+    assert run_account(account).logged == 1
+
+    assert run_account(account).logged == 0  # nothing new: CONDSTORE says so after SELECT
+    deliver(inbox, [Message("bob@example.net", ME, _at(5), "Two")])
+    outcome = run_account(account)
+
+    assert (outcome.logged, outcome.skipped) == (1, 0)
+    assert _emails(network) == [
+        ("2026-02-02", "inbound", "Ada Lovelace"),
+        ("2026-02-05", "inbound", "Bob Babbage"),
+    ]
+
+
+def test_the_first_sync_reaches_back_the_months_chosen(server, network, owner, ada):
+    deliver(server.maildir(), [
+        Message("ada@example.net", ME, dt.datetime(2025, 6, 1, tzinfo=UTC), "Old"),
+        Message("ada@example.net", ME, _at(2), "New"),
+    ])  # fmt: skip
+    account = _account(network, owner, server.port, months=3)
+
+    assert run_account(account).logged == 1
+    assert _emails(network) == [("2026-02-02", "inbound", "Ada Lovelace")]
+
+
+def test_one_interaction_per_thread_and_day_without_subjects(server, network, owner, ada):
+    deliver(server.maildir(), [
+        Message("ada@example.net", ME, _at(2, 9), "Plans", message_id="<t1@x>"),
+        Message("ada@example.net", ME, _at(2, 15), "Re: Plans", message_id="<t2@x>",
+                extra=["In-Reply-To: <t1@x>", "References: <t1@x>"]),
+        Message("ada@example.net", ME, _at(3, 9), "Re: Plans", message_id="<t3@x>",
+                extra=["References: <t1@x> <t2@x>"]),
+    ])  # fmt: skip
+    account = _account(network, owner, server.port, subjects=False)
+
+    outcome = run_account(account)
+
+    assert (outcome.logged, outcome.skipped) == (2, 1)
+    assert list(Interaction.objects.values_list("summary", flat=True)) == ["", ""]
+
+
+def test_bulk_and_automated_mail_is_skipped(server, network, owner, ada):
+    deliver(server.maildir(), [
+        Message("ada@example.net", ME, _at(2), "News", extra=["List-Id: <news.example.net>"]),
+        Message("GitHub <noreply@github.com>", ME, _at(2), "Build failed"),
+        Message("ada@example.net", ME, _at(2), "Away", extra=["Auto-Submitted: auto-replied"]),
+        Message("ada@example.net", ME, _at(3), "A real note"),
+    ])  # fmt: skip
+    account = _account(network, owner, server.port)
+
+    outcome = run_account(account)
+
+    assert (outcome.logged, outcome.skipped) == (1, 3)
+    assert list(Interaction.objects.values_list("summary", flat=True)) == ["A real note"]
+
+
+def test_a_frequent_unknown_correspondent_is_suggested_not_created(server, network, owner):
+    from kithkin.queries.sync_accounts import suggested_correspondents
+
+    deliver(server.maildir(), [
+        Message("Carol Curie <carol@example.net>", ME, _at(day), f"Note {day}")
+        for day in (2, 3, 4)
+    ] + [Message("dave@example.net", ME, _at(2), "Once")])  # fmt: skip
+    account = _account(network, owner, server.port)
+    people_before = Person.objects.filter(network=network).count()
+
+    outcome = run_account(account)
+
+    assert (outcome.logged, outcome.suggested) == (0, 1)
+    assert Person.objects.filter(network=network).count() == people_before
+    found = suggested_correspondents(owner, network)
+    assert [(s.email, s.name, s.messages) for s in found] == [
+        ("carol@example.net", "Carol Curie", 3)
+    ]
+
+
+def test_a_renumbered_folder_is_read_again_without_duplicates(server, network, owner, ada, bob):
+    inbox = server.maildir()
+    deliver(inbox, [
+        Message("ada@example.net", ME, _at(2), "One"),
+        Message("bob@example.net", ME, _at(3), "Two"),
+    ])  # fmt: skip
+    account = _account(network, owner, server.port)
+    assert run_account(account).logged == 2
+    first_validity = account.state["folders"]["INBOX"]["uidvalidity"]
+
+    server.stop()  # the server forgets its UIDs: a new UIDVALIDITY for the folder
+    for index in [*inbox.glob("dovecot*"), *(server.root / "home").rglob("dovecot*")]:
+        if index.is_file():
+            index.unlink()
+    deliver(inbox, [Message("ada@example.net", ME, _at(4), "Three")])
+    server.start()
+    account.refresh_from_db()
+    outcome = run_account(account)
+
+    assert account.state["folders"]["INBOX"]["uidvalidity"] != first_validity
+    assert (outcome.logged, outcome.skipped) == (1, 2)
+    assert len(_emails(network)) == 3
+
+
+def test_a_connection_dropped_midway_keeps_whole_batches_and_resumes(
+    server, network, owner, monkeypatch
+):
+    people = [
+        factories.make_person(network, f"Person {n}", emails=[f"p{n}@example.net"])
+        for n in range(12)
+    ]
+    deliver(server.maildir(), [
+        Message(f"p{n}@example.net", ME, _at(2, 8) + dt.timedelta(minutes=n), f"Note {n}")
+        for n in range(12)
+    ])  # fmt: skip
+    monkeypatch.setattr(mail, "BATCH", 3)
+    measuring = CuttingProxy(server.port, cut_after=None)
+    account = _account(network, owner, measuring.port, name="measure")
+    # How many bytes a whole run takes, measured on a run whose writes are thrown away.
+    with pytest.raises(_Undo):
+        _run_and_undo(account)
+    measuring.close()
+    account.refresh_from_db()
+    assert account.state == {}
+    proxy = CuttingProxy(server.port, cut_after=measuring.passed * 2 // 3)
+    account.settings["port"] = proxy.port
+    account.save()
+
+    with pytest.raises(SyncFailure) as failure:
+        run_account(account)
+
+    assert proxy.cut
+    assert "connection to 127.0.0.1 was lost while reading INBOX" in str(failure.value)
+    account.refresh_from_db()
+    saved = account.state["folders"]["INBOX"]["last_uid"]
+    assert 0 < saved < 12 and saved % 3 == 0  # whole batches only
+    assert Interaction.objects.filter(network=network).count() == saved
+    assert account.failures == 1 and account.next_sync_at is not None
+    assert account.last_error == str(failure.value)
+
+    account.settings["port"] = server.port
+    account.save()
+    outcome = run_account(account)
+
+    assert outcome.logged == 12 - saved
+    assert Interaction.objects.filter(network=network).count() == 12
+    assert {p.pk for p in people} == set(
+        Interaction.objects.filter(network=network).values_list("participants", flat=True)
+    )
+    account.refresh_from_db()
+    assert (account.failures, account.last_error) == (0, "")
+
+
+class _Undo(Exception):
+    pass
+
+
+def _run_and_undo(account: SyncAccount) -> None:
+    with transaction.atomic():
+        run_account(account)
+        raise _Undo
+
+
+def test_a_wrong_password_waits_for_the_user(server, network, owner):
+    account = _account(network, owner, server.port, password="wrong")
+
+    with pytest.raises(SyncFailure) as failure:
+        run_account(account)
+
+    assert failure.value.retry is False
+    assert str(failure.value).startswith(
+        "127.0.0.1 refused the user name or password of me@example.org"
+    )
+    account.refresh_from_db()
+    assert account.waits_for_user and account.next_sync_at is None
+    assert account.last_error == str(failure.value)
+
+
+def test_an_untrusted_certificate_is_one_clear_line(tmp_path, network, owner):
+    with dovecot.running(tmp_path / "tls", tls=True) as server:
+        account = _account(network, owner, server.port, tls="tls")
+
+        with pytest.raises(SyncFailure) as failure:
+            run_account(account)
+
+    assert str(failure.value) == (
+        "TLS: the certificate of 127.0.0.1 is not trusted (self-signed certificate)"
+    )
+    account.refresh_from_db()
+    assert account.failures == 1 and not account.waits_for_user
+
+
+def test_a_server_that_is_not_there(network, owner):
+    account = _account(network, owner, dovecot.free_port())
+
+    with pytest.raises(SyncFailure) as failure:
+        run_account(account)
+
+    assert str(failure.value).startswith(f"cannot reach 127.0.0.1:{account.settings['port']} (")
