@@ -23,6 +23,7 @@ from kithkin.services.sync_accounts import (
     add_imap_account,
     backoff,
     record_failure,
+    record_success,
     rekey,
 )
 from kithkin.services.webhooks import add_subscription, secret_of
@@ -164,6 +165,7 @@ def test_the_job_runs_each_due_account_once_and_records_its_outcome(network, own
         "removed": 0,
         "skipped": 1,
         "suggested": 0,
+        "problems": [],
     }
     assert account.next_sync_at == now + sync_accounts.SYNC_EVERY
     assert account.syncing_since is None
@@ -305,3 +307,15 @@ def test_an_account_removed_while_it_syncs_ends_quietly(network, owner, monkeypa
 
     assert run.run_account(account).logged == 1
     assert not SyncAccount.objects.exists()
+
+
+def test_records_a_run_could_not_read_are_shown_with_its_counts(kith, owner, network):
+    account = _imap(network, owner)
+    problems = [f"Work: event e{n}@example.com: DTSTART: not a date" for n in range(7)]
+    record_success(account, SyncOutcome(logged=1, problems=problems), account.next_sync_at)
+
+    assert account.last_counts["problems"] == problems[:5]  # the first few, bounded
+    listed = kith("account", "list")
+    assert "could not read: Work: event e0@example.com" in " ".join(listed.stdout.split())
+    rows = json.loads(kith("account", "list", "--json").stdout)
+    assert rows[0]["last_counts"]["problems"] == problems[:5]

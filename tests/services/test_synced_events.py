@@ -110,3 +110,16 @@ def test_a_viewer_writes_nothing(network, ada):
     with pytest.raises(Forbidden):
         write(network, viewer, "/work/", [meeting(ada)], None)
     assert not Interaction.objects.exists()
+
+
+def test_removing_a_calendar_account_keeps_its_meetings_and_drops_its_links(network, owner, ada):
+    from kithkin.services.sync_accounts import add_calendar_url, remove_account
+
+    account = add_calendar_url(network, owner, url="https://calendar.example.com/secret.ics")
+    account.state["key"] = "acct"  # what the first sync keeps (sync.calendar_events)
+    account.save_state()
+    write(network, owner, "/work/", [meeting(ada)], None)
+
+    remove_account(owner, network, account.pk)
+    assert Interaction.objects.count() == 1  # logged, kept as if imported
+    assert not SyncedEvent.objects.exists()

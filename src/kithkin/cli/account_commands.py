@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 import zoneinfo
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -151,10 +151,16 @@ def add_ics(
     _added(add_calendar_url(target, ctx.user, url=url, name=name))
 
 
-def _counts(counts: dict[str, int]) -> str:
+def _counts(counts: dict[str, Any]) -> str:
     if not counts:
         return "never synced"
-    return ", ".join(f"{value} {key}" for key, value in counts.items() if value) or "nothing new"
+    problems = counts.get("problems") or []
+    said = ", ".join(
+        f"{value} {key}" for key, value in counts.items() if value and key != "problems"
+    )
+    if problems:
+        said = "; ".join(filter(None, [said, f"could not read: {'; '.join(problems)}"]))
+    return said or "nothing new"
 
 
 @account_app.command("list")

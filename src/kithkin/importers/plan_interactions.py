@@ -90,6 +90,8 @@ def known_people(network: Network, keys: set[Key]) -> dict[Key, int]:
         ):
             found.setdefault((kind, normalized), person_id)
     return found
+
+
 # Up to this many records, the ids already stored are looked up by the records' own ids
 # (the unique index of network, source and external id), in chunks; beyond, every id of
 # the network is read in one scan. A synced mail box plans a batch at a time against a

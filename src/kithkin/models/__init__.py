@@ -22,8 +22,8 @@ from kithkin.models.organizations import Affiliation, Organization
 from kithkin.models.people import ContactPoint, Person
 from kithkin.models.quick_log import QuickLog
 from kithkin.models.relationships import Relationship
-from kithkin.models.synced_events import SyncedEvent
 from kithkin.models.sync_accounts import SyncAccount
+from kithkin.models.synced_events import SyncedEvent
 from kithkin.models.tags import Tag
 from kithkin.models.tokens import AccessToken, Scope
 from kithkin.models.undo import UndoableAction
@@ -70,8 +70,8 @@ __all__ = [
     "Relationship",
     "Role",
     "Scope",
-    "SyncedEvent",
     "SyncAccount",
+    "SyncedEvent",
     "Tag",
     "UndoableAction",
     "User",

@@ -17,6 +17,8 @@ class SyncCountsOut(Shape):
     removed: int
     skipped: int
     suggested: int
+    # events or messages that could not be read, one line each (the first few); the rest synced
+    problems: list[str] = []
 
 
 class SyncAccountOut(Shape):

@@ -20,6 +20,7 @@ from django.db import transaction
 from kithkin import access, clock, secret_box
 from kithkin.errors import InvalidInput, NotFound
 from kithkin.models import Network, Person, SyncAccount, User
+from kithkin.services.synced_events import forget_account
 from kithkin.sync.outcome import SyncFailure, SyncOutcome
 
 # Well-known mail services: host, port, TLS (docs/accounts.md). Each asks for an app
@@ -213,9 +214,13 @@ def replace_secret(user: User, network: Network, account_id: int, secret: str) -
     return account
 
 
+@transaction.atomic
 def remove_account(user: User, network: Network, account_id: int) -> SyncAccount:
-    """The account and its secret go; the interactions it logged stay."""
+    """The account and its secret go; the interactions it logged stay (a calendar's, as if
+    imported: the links that let a sync update or remove them go with the account)."""
     account = account_for(user, network, account_id)
+    if account.state.get("key"):
+        forget_account(network, user, account.state["key"], remove=False)
     account.delete()
     return account
 
@@ -247,12 +252,16 @@ def _set(account: SyncAccount, **fields: object) -> None:
     SyncAccount.objects.filter(pk=account.pk).update(**fields)
 
 
+# The records of a run that could not be read, kept with its counts: the first few lines.
+MAX_PROBLEMS = 5
+
+
 def record_success(account: SyncAccount, outcome: SyncOutcome, now: dt.datetime) -> None:
     _set(
         account,
         last_sync_at=now,
         last_attempt_at=now,
-        last_counts=asdict(outcome),
+        last_counts={**asdict(outcome), "problems": outcome.problems[:MAX_PROBLEMS]},
         last_error="",
         failures=0,
         waits_for_user=False,

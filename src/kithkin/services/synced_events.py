@@ -156,8 +156,10 @@ def _write(
 @transaction.atomic
 def forget_account(network: Network, actor: User, account: str, *, remove: bool) -> int:
     """When an account is removed: its rows go, and with ``remove`` the interactions only
-    it had found (how many). Without, they stay as if imported."""
-    access.require_write(actor, network)
+    it had found (how many). Without, they stay as if imported: only the links go, which
+    an account's own user may drop whatever their role now is."""
+    if remove:
+        access.require_write(actor, network)
     links = list(
         SyncedEvent.objects.filter(network=network, account=account).select_related("interaction")
     )
