@@ -16,6 +16,7 @@ from kithkin.cli import (
     event_commands,
     export_commands,
     feed_commands,
+    history_commands,
     import_commands,
     ledger_commands,
     mcp_commands,
@@ -80,6 +81,7 @@ SUBJECTS = (
     two_factor_commands,  # `mfa reset`
     webhook_commands,  # `webhook add|list|remove|test|enable`
     digest_commands,  # `digest`: today's digest, printed or sent
+    history_commands,  # `history`, `delete`, `trash` and `trash restore`
 )
 for subject in SUBJECTS:
     COMMANDS.update(subject.COMMANDS)

@@ -2,7 +2,7 @@
 
 from kithkin.models.accounts import Attempt, User
 from kithkin.models.backups import Backup
-from kithkin.models.changes import Change, ChangeCursor
+from kithkin.models.changes import Change, ChangeCursor, ChangePerson
 from kithkin.models.digest import DigestPreference
 from kithkin.models.duplicates import DismissedDuplicate, DuplicateCandidate, DuplicateScan
 from kithkin.models.events import Attendance, Event
@@ -23,6 +23,7 @@ from kithkin.models.people import ContactPoint, Person
 from kithkin.models.relationships import Relationship
 from kithkin.models.tags import Tag
 from kithkin.models.tokens import AccessToken, Scope
+from kithkin.models.trash import TrashedItem
 from kithkin.models.undo import UndoableAction
 from kithkin.models.webhooks import WebhookDelivery, WebhookSubscription
 from kithkin.models.worker import Claim, WorkerBeat
@@ -35,6 +36,7 @@ __all__ = [
     "Backup",
     "Change",
     "ChangeCursor",
+    "ChangePerson",
     "Circle",
     "Claim",
     "CodeFailure",
@@ -67,6 +69,7 @@ __all__ = [
     "Role",
     "Scope",
     "Tag",
+    "TrashedItem",
     "UndoableAction",
     "User",
     "ValueExchange",

@@ -17,12 +17,18 @@ bulk write (archive many, tag many, an import) records one change for all of the
 ``record_id`` None unless one record names the whole operation (the tag, the circle).
 ``data`` is what a receiver would want without reading the database: ids, the names of
 the fields changed (``fields``), counts; never a secret, never a note's text.
+
+A field edit also says what each field was and became (``values``, built by
+:func:`edited`): the network's History shows it (``queries.history``); it is kept in its
+own column, never sent to a webhook, since it may be text a person wrote. One log, not
+two: the outbox row is the history row.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import TYPE_CHECKING
@@ -109,6 +115,11 @@ KINDS: dict[str, str] = {
     # Bulk
     "import.applied": "an import or a restore was applied: one change for the whole file "
     "(person_ids: everyone it created, added to or logged with; data: format and counts)",
+    # The trash
+    "trash.restored": "a deleted person, interaction or follow-up came back from the trash "
+    "with every link (record: it; data: kind, trash_id; person_ids: everyone it concerned)",
+    "trash.purged": "deleted records older than the trash keeps them were removed for good "
+    "(data.count; no actor)",
 }
 
 Handler = Callable[["Sequence[Change]"], None]
@@ -129,26 +140,33 @@ def record(
     record_id: int | None = None,
     person_ids: Iterable[int] = (),
     data: dict[str, object] | None = None,
+    values: dict[str, list[object]] | None = None,
     known: Known | None = None,
 ) -> Change:
     """Record one change, after the writes it describes, and keep the derived state it
-    feeds current (now, or at the end of the ``collected()`` block). ``known``: what the
-    writer already knows of it (``derived_state.Known``: interactions only added, people
-    created with their search document), so nothing is read back."""
-    from kithkin.models import Change
+    feeds current (now, or at the end of the ``collected()`` block). ``values``: a field
+    edit's before and after (:func:`edited`). ``known``: what the writer already knows of
+    it (``derived_state.Known``: interactions only added, people created with their
+    search document), so nothing is read back."""
+    from kithkin.models import Change, ChangePerson
     from kithkin.services import derived_state
 
     if kind not in KINDS:
         raise ValueError(f"unknown change kind {kind!r} (add it to services.changes.KINDS)")
+    people = sorted(set(person_ids))
     change = Change.objects.create(
         transaction_id=_writing_transaction_id(),
         network=network,
         kind=kind,
         actor=actor,
         record_id=record_id,
-        person_ids=sorted(set(person_ids)),
+        person_ids=people,
         data=data or {},
+        values=values or {},
         occurred_at=clock.now(),
+    )
+    ChangePerson.objects.bulk_create(
+        [ChangePerson(change=change, person_id=pk) for pk in people], batch_size=5000
     )
     found = derived_state.touched(change, network, known)
     pending = _collecting.get()
@@ -159,6 +177,31 @@ def record(
     else:
         pending[network.pk] = found
     return change
+
+
+def shown(value: object) -> object:
+    """A value as History stores it: JSON's own types; dates in ISO form; a record (a
+    circle) or anything else as its text; lists and sets item by item, sets sorted."""
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, set | frozenset):
+        return sorted(str(shown(item)) for item in value)
+    if isinstance(value, list | tuple):
+        return [shown(item) for item in value]
+    return str(value)
+
+
+def edited(before: Mapping[str, object], after: Mapping[str, object]) -> dict[str, list[object]]:
+    """``{field: [before, after]}`` for the fields of ``after`` whose value differs from
+    ``before``'s (what ``record(values=...)`` takes)."""
+    found: dict[str, list[object]] = {}
+    for name, value in after.items():
+        old, new = shown(before.get(name)), shown(value)
+        if old != new:
+            found[name] = [old, new]
+    return found
 
 
 def network_updated(network: Network, actor: User | None, fields: list[str]) -> Change:
