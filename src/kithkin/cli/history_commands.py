@@ -12,14 +12,6 @@ from kithkin.cli.context import confirmed, handle_errors, out, session
 from kithkin.cli.output import JsonOption, local_moment, print_shape
 
 
-def _shown(value: object) -> str:
-    if value is None or value == "" or value == []:
-        return "(none)"
-    if isinstance(value, list):
-        return ", ".join(str(item) for item in value)
-    return str(value)
-
-
 @handle_errors
 def history(
     person: Annotated[str, typer.Argument(help="A name (fuzzy), an email, p12, or 'me'.")],
@@ -51,7 +43,7 @@ def history(
         out.print(line, highlight=False)
         for value in entry.values:
             out.print(
-                f"    {value.field}: {_shown(value.before)} → {_shown(value.after)}",
+                f"    {value.field}: {value.before_text} → {value.after_text}",
                 highlight=False,
             )
     if found.has_next:

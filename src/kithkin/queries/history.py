@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from kithkin.models import Change, Network, Person, User
 
 PER_PAGE = 20
+PANEL_SIZE = 5  # the newest changes, on the person page
 
 # What each kind of change says in History ("Olive Owner logged an interaction").
 _SAYS: dict[str, str] = {
@@ -50,11 +51,28 @@ _SAYS: dict[str, str] = {
 }
 
 
+def as_text(value: object) -> str:
+    """A stored value as History prints it: a list joined, nothing as "none"."""
+    if value is None or value == "" or value == []:
+        return "none"
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    return str(value)
+
+
 @dataclass(frozen=True)
 class FieldChange:
     field: str  # as a person reads it: "full name", "tags"
     before: object
     after: object
+
+    @property
+    def before_text(self) -> str:
+        return as_text(self.before)
+
+    @property
+    def after_text(self) -> str:
+        return as_text(self.after)
 
 
 @dataclass(frozen=True)
@@ -118,3 +136,9 @@ def _entry(change: Change) -> HistoryEntry:
         [name.replace("_", " ") for name in names],
         values,
     )
+
+
+def person_panel(network: Network, person: Person, today: dt.date) -> HistoryPage:
+    """The person page's History panel: the newest changes (the whole History is paged)."""
+    del today
+    return person_history(network, person, per_page=PANEL_SIZE)
