@@ -122,10 +122,13 @@ def person_history(
 def _entry(change: Change) -> HistoryEntry:
     fields = change.data.get("fields") if isinstance(change.data, dict) else None
     names = [str(name) for name in fields] if isinstance(fields, list) else []
+    stored = change.values or {}
+    # In the order the change names its fields (PostgreSQL's jsonb keeps no key order).
+    order = [name for name in names if name in stored] + sorted(set(stored) - set(names))
     values = [
-        FieldChange(name.replace("_", " "), pair[0], pair[1])
-        for name, pair in (change.values or {}).items()
-        if isinstance(pair, list) and len(pair) == 2
+        FieldChange(name.replace("_", " "), stored[name][0], stored[name][1])
+        for name in order
+        if isinstance(stored[name], list) and len(stored[name]) == 2
     ]
     return HistoryEntry(
         change.pk,

@@ -55,8 +55,8 @@ KINDS: dict[str, str] = {
     "person.restored": "an archived person was brought back",
     "person.merged": "another person was merged into this one (data.merged_id: the other, "
     "now deleted)",
-    "person.deleted": "a person was deleted for good (person_ids: them and the people whose "
-    "shared interactions, follow-ups or links they leave)",
+    "person.deleted": "a person was deleted: moved to the trash for 30 days (data.trash_id; "
+    "person_ids: them and the people whose shared interactions, follow-ups or links they leave)",
     "tag.added": "a tag was put on people (record: the tag)",
     "tag.removed": "a tag was taken off people (record: the tag)",
     "circle.updated": "a circle's cadence changed (person_ids: the people in it)",
@@ -64,14 +64,16 @@ KINDS: dict[str, str] = {
     "interaction.logged": "an interaction was logged (data: kind, direction, source and the "
     "event, mentorship, milestone or occasion it is linked to)",
     "interaction.updated": "an interaction changed (data.fields: which)",
-    "interaction.deleted": "an interaction was deleted",
+    "interaction.deleted": "an interaction was deleted (data.trash_id: in the trash for 30 days; "
+    "none when undo took back a log)",
     "follow_up.created": "a follow-up was created (data.follows: the follow-up it repeats)",
     "follow_up.updated": "a follow-up's title, due date, recurrence or people changed "
     "(data.fields)",
     "follow_up.done": "a follow-up was done (data.next_id: a recurring one's next)",
     "follow_up.snoozed": "a follow-up was snoozed (data.due_on: its new date)",
     "follow_up.reopened": "a follow-up marked done was opened again (undo)",
-    "follow_up.deleted": "a follow-up was deleted",
+    "follow_up.deleted": "a follow-up was deleted (data.trash_id: in the trash for 30 days; none "
+    "when undo took it back)",
     # Practices
     "value.recorded": "value given or received was recorded (data: kind, giver and "
     "receiver ids, introduced_to_id)",
