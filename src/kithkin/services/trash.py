@@ -92,9 +92,12 @@ def _serialised(instances: list[models.Model]) -> list[dict[str, Any]]:
     """Each row in Django's serialisation, its concrete fields only (a many-to-many's rows
     are rows of their own in the snapshot)."""
     rows: list[dict[str, Any]] = []
-    for instance in instances:
-        names = [f.name for f in type(instance)._meta.concrete_fields if not f.primary_key]
-        rows.extend(json.loads(serializers.serialize("json", [instance], fields=names)))
+    by_model: dict[type[models.Model], list[models.Model]] = defaultdict(list)
+    for instance in instances:  # in order: models appear parents first
+        by_model[type(instance)].append(instance)
+    for model, same in by_model.items():
+        names = [f.name for f in model._meta.concrete_fields if not f.primary_key]
+        rows.extend(json.loads(serializers.serialize("json", same, fields=names)))
     return rows
 
 
