@@ -207,3 +207,13 @@ def test_deleting_records_every_change_once(network, owner, ada):
     delete_person(network, owner, ada)
     assert Change.objects.count() == before + 1
     assert "trash.restored" in changes.KINDS
+
+
+def test_the_housekeeping_job_purges_the_trash(network, owner, ada):
+    from kithkin import housekeeping
+
+    delete_person(network, owner, ada)
+
+    housekeeping.housekeeping(clock.now() + dt.timedelta(days=30, seconds=1))
+
+    assert not TrashedItem.objects.exists()
