@@ -39,6 +39,7 @@ from kithkin.models import (
     Person,
     Role,
     Scope,
+    TrashedItem,
     UndoableAction,
     User,
     ValueExchange,
@@ -230,6 +231,11 @@ def follow_up_for(user: User, network: Network, follow_up_id: int) -> FollowUp:
 def undoable_action_for(user: User, network: Network, action_id: int) -> UndoableAction:
     """One of the user's own actions in ``network``: another user's is not found."""
     return _in_network(user, network, UndoableAction.objects.filter(user=user), action_id, "action")
+
+
+def trashed_item_for(user: User, network: Network, item_id: int) -> TrashedItem:
+    """Something deleted from ``network`` and still in its trash."""
+    return _in_network(user, network, TrashedItem.objects.all(), item_id, "item in the trash")
 
 
 def last_undoable_action(user: User, network: Network) -> UndoableAction:

@@ -13,8 +13,17 @@ from django.urls import URLPattern
 
 from kithkin.api import urls as api_urls
 from kithkin.api.app import api
-from kithkin.models import Circle, FollowUp, Interaction, Network, Organization, Person
+from kithkin.models import (
+    Circle,
+    FollowUp,
+    Interaction,
+    Network,
+    Organization,
+    Person,
+    TrashedItem,
+)
 from kithkin.services.accounts import create_network
+from kithkin.services.people import delete_person
 from tests.api.conftest import Caller, caller
 from tests.api.practices import practice_records
 from tests.factories import log, make_follow_up, make_person
@@ -39,7 +48,9 @@ def victim(network, owner):
     person = make_person(network, f"Ada {SECRET}", organization=f"Org {SECRET}")
     talk = log(network, person, on=dt.date(2025, 12, 1), summary=f"about {SECRET}")
     owed = make_follow_up(network, person, f"send {SECRET}", due_on=dt.date(2026, 1, 1))
+    trashed = delete_person(network, owner, make_person(network, f"Gone {SECRET}"))
     return practice_records(network, owner, SECRET) | {
+        "item_id": trashed.pk,
         "network_id": network.pk,
         "circle_id": circle.pk,
         "person_id": person.pk,
@@ -82,7 +93,7 @@ def snapshot(network: Network) -> tuple:
         list(Circle.objects.filter(network=network).order_by("pk").values()),
         *(
             list(model.objects.filter(network=network).order_by("pk").values())
-            for model in (Person, Organization, Interaction, FollowUp)
+            for model in (Person, Organization, Interaction, FollowUp, TrashedItem)
         ),
     )
 

@@ -14,6 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from kithkin.api.app import api
+from kithkin.services.people import delete_person
 from tests.api.conftest import caller
 from tests.api.practices import practice_records
 from tests.factories import log, make_follow_up, make_person
@@ -52,7 +53,9 @@ def test_no_answer_is_a_5xx_and_every_answer_conforms(
     ada = make_person(network, "Ada Lovelace", emails=["ada@example.org"], organization="ACME")
     talk = log(network, ada, on=dt.date(2026, 2, 10), summary="Engines")
     owed = make_follow_up(network, ada, "Send the notes", due_on=dt.date(2026, 2, 18))
+    trashed = delete_person(network, owner, make_person(network, "Grace Hopper"))
     ids = practice_records(network, owner, "S") | {
+        "item_id": trashed.pk,
         "network_id": network.pk,
         "circle_id": network.circles.first().pk,
         "person_id": ada.pk,

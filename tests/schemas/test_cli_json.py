@@ -17,7 +17,7 @@ import typer
 from pydantic import TypeAdapter, ValidationError
 
 from kithkin.cli.app import app
-from kithkin.models import Opportunity, Person
+from kithkin.models import Opportunity, Person, TrashedItem
 from kithkin.schemas.agenda import AgendaOut
 from kithkin.schemas.brief import BriefOut
 from kithkin.schemas.digest import DigestOut
@@ -25,6 +25,7 @@ from kithkin.schemas.doctor import DoctorOut
 from kithkin.schemas.duplicates import DuplicatePairOut, MergeOut
 from kithkin.schemas.events import EventDetailOut, EventListOut, EventOut
 from kithkin.schemas.feeds import FeedOut
+from kithkin.schemas.history import HistoryEntryOut, RestoredOut
 from kithkin.schemas.imports import ImportPlanOut, RestoreOut
 from kithkin.schemas.ledger import NetworkLedgerOut, PersonLedgerOut
 from kithkin.schemas.memberships import JoinOut
@@ -137,6 +138,11 @@ def _account_added(world: World, then: list[str]) -> list[str]:
     )
     record_success(account, SyncOutcome(logged=3, skipped=1), account.created_at)
     return then
+
+
+def _trashed(world: World) -> list[str]:
+    world.ok("delete", "Linus Torvalds", "--yes")
+    return ["trash", "restore", str(TrashedItem.objects.get().pk)]
 
 
 def _token_made(world: World, then: list[str]) -> list[str]:
@@ -293,6 +299,8 @@ CASES = [
         filled=("matches",),
     ),
     Case("opp report", lambda w: ["opp", "report"], ReportOut, filled=("top_sources",)),
+    Case("history", lambda w: ["history", _p(w.ada)], list[HistoryEntryOut]),
+    Case("trash restore", _trashed, RestoredOut),
 ]
 
 

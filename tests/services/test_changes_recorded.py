@@ -36,6 +36,7 @@ from kithkin.services import (
     people,
     people_bulk,
     sharing,
+    trash,
     undo,
 )
 from kithkin.services.checkins import refresh_check_ins
@@ -101,6 +102,12 @@ CASES: dict[str, Case] = {
         lambda: people.delete_person(w.network, w.owner, w.grace),
         (lambda gone: lambda _: [("person.deleted", gone, [w.ada.pk, gone])])(w.grace.pk),
     ),
+    "restore a person from the trash": lambda w: (
+        lambda item: (
+            lambda: trash.restore(w.network, w.owner, item),
+            lambda _: [("trash.restored", item.record_id, item.person_ids)],
+        )
+    )(people.delete_person(w.network, w.owner, w.grace)),
     "merge two people": lambda w: (
         lambda: merge.merge_people(w.network, w.owner, w.ada, w.grace),
         (lambda gone: lambda _: [("person.merged", w.ada.pk, [w.ada.pk, gone])])(w.grace.pk),

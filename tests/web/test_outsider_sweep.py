@@ -28,11 +28,13 @@ from kithkin.models import (
     Organization,
     Person,
     SyncAccount,
+    TrashedItem,
     UndoableAction,
     ValueExchange,
     WebhookSubscription,
 )
 from kithkin.services.followups import snooze_follow_up
+from kithkin.services.people import delete_person
 from kithkin.services.sharing import invite
 from kithkin.services.sync_accounts import add_imap_account
 from kithkin.services.tokens import create_token
@@ -141,6 +143,8 @@ def victim(owner, network, viewer):
     share = OpportunityShare.objects.create(
         opportunity=opportunity, person=twin, note=f"share {SECRET}"
     )
+    # Someone in the trash, whom only a member who writes may restore.
+    trashed = delete_person(network, owner, make_person(network, f"Gone {SECRET}"))
     # The owner's last action, which only the owner may undo: undone, the due date moves.
     snooze_follow_up(network, owner, follow_up, dt.date(2026, 3, 5), today=dt.date(2026, 2, 20))
     return {
@@ -161,6 +165,7 @@ def victim(owner, network, viewer):
         "opportunity_id": opportunity.pk,
         "share_id": share.pk,
         "action_id": UndoableAction.objects.get(network=network, kind="snooze").pk,
+        "item_id": trashed.pk,
         "token_id": create_token(owner, f"token {SECRET}", "write", network=network).token.pk,
         "webhook_id": add_subscription(
             network, owner, f"https://93.184.215.14/hook/{SECRET}"
@@ -191,6 +196,7 @@ def snapshot(network: Network) -> tuple:
             .values_list("title", "done_at", "due_on")
         ),
         Interaction.objects.filter(network=network).count(),
+        list(TrashedItem.objects.filter(network=network).values_list("pk", flat=True)),
         list(ContactPoint.objects.filter(person__network=network).values_list("value", flat=True)),
         list(
             Membership.objects.filter(network=network).order_by("pk").values_list("user_id", "role")

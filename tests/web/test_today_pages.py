@@ -150,7 +150,9 @@ def test_a_follow_up_is_deleted_from_the_person_page(owner_client, ada, promises
     response = owner_client.post(
         f"/follow-ups/{promises[0].pk}/delete/", {"person": str(ada.pk)}, follow=True
     )
-    assert "Deleted the follow-up “Promise 1”." in html(response)
+    assert "Moved the follow-up “Promise 1” to the trash (restorable for 30 days)." in html(
+        response
+    )
     assert not FollowUp.objects.filter(pk=promises[0].pk).exists()
     page = html(owner_client.get(f"/people/{ada.pk}/"))
     assert f"/follow-ups/{promises[1].pk}/edit/" in page

@@ -33,6 +33,7 @@ from kithkin.api import (
     people,
     problems,
     transfer,
+    trash,
 )
 from kithkin.api.auth import TokenAuth
 
@@ -106,6 +107,7 @@ NETWORK_ROUTERS = (
     organizations.router,
     people.router,
     transfer.router,
+    trash.router,
 )
 for router in NETWORK_ROUTERS:
     api.add_router("/networks/{network_id}", router)

@@ -17,6 +17,7 @@ from kithkin.cli import (
     event_commands,
     export_commands,
     feed_commands,
+    history_commands,
     import_commands,
     ledger_commands,
     mcp_commands,
@@ -82,6 +83,7 @@ SUBJECTS = (
     webhook_commands,  # `webhook add|list|remove|test|enable`
     digest_commands,  # `digest`: today's digest, printed or sent
     account_commands,  # `account add|list|remove|sync|rekey`: synced mail and calendars
+    history_commands,  # `history`, `delete`, `trash` and `trash restore`
 )
 for subject in SUBJECTS:
     COMMANDS.update(subject.COMMANDS)

@@ -130,7 +130,7 @@ INDEX: dict[str, tuple[str, str, str]] = {
     "backup": (
         "backup_commands",
         "backup",
-        "Back up the whole install while it runs: a consistent copy, checked; or --verify one.",
+        "Back up the whole install while it runs (a consistent copy), or --verify a backup.",
     ),
     "restore": (
         "backup_commands",
@@ -222,6 +222,16 @@ INDEX: dict[str, tuple[str, str, str]] = {
         "digest",
         "Today's digest: the plan of each of your networks with its links, as emailed.",
     ),
+    "history": (
+        "history_commands",
+        "history",
+        "What changed about a person, newest first: who, when, and each field before → after.",
+    ),
+    "delete": (
+        "history_commands",
+        "delete",
+        "Move a person to the trash, with what only concerned them; restorable for 30 days.",
+    ),
     "network": ("network_commands", "network_app", "List your networks and switch between them."),
     "follow-up": (
         "agenda_commands",
@@ -278,6 +288,11 @@ INDEX: dict[str, tuple[str, str, str]] = {
         "account_commands",
         "account_app",
         "Mail and calendar accounts that log interactions by themselves (docs/accounts.md).",
+    ),
+    "trash": (
+        "history_commands",
+        "trash_app",
+        "What was deleted in the last 30 days: list it, or restore it with every link.",
     ),
 }
 

@@ -2,7 +2,7 @@
 
 from kithkin.models.accounts import Attempt, User
 from kithkin.models.backups import Backup
-from kithkin.models.changes import Change, ChangeCursor
+from kithkin.models.changes import Change, ChangeCursor, ChangePerson
 from kithkin.models.digest import DigestPreference
 from kithkin.models.duplicates import DismissedDuplicate, DuplicateCandidate, DuplicateScan
 from kithkin.models.events import Attendance, Event
@@ -26,6 +26,7 @@ from kithkin.models.sync_accounts import SyncAccount
 from kithkin.models.synced_events import SyncedEvent
 from kithkin.models.tags import Tag
 from kithkin.models.tokens import AccessToken, Scope
+from kithkin.models.trash import TrashedItem
 from kithkin.models.undo import UndoableAction
 from kithkin.models.webhooks import WebhookDelivery, WebhookSubscription
 from kithkin.models.worker import Claim, WorkerBeat
@@ -38,6 +39,7 @@ __all__ = [
     "Backup",
     "Change",
     "ChangeCursor",
+    "ChangePerson",
     "Circle",
     "Claim",
     "CodeFailure",
@@ -73,6 +75,7 @@ __all__ = [
     "SyncAccount",
     "SyncedEvent",
     "Tag",
+    "TrashedItem",
     "UndoableAction",
     "User",
     "ValueExchange",

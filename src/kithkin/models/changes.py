@@ -27,6 +27,10 @@ class Change(models.Model):
     )
     occurred_at = models.DateTimeField(default=now)
     data = models.JSONField(default=dict, blank=True)  # what a listener needs to know
+    # A field edit's values, {field: [before, after]}: the network's History shows them.
+    # Kept apart from ``data`` because they may be text a person wrote (a note, a name):
+    # they stay in the network and are never sent to a webhook.
+    values = models.JSONField(default=dict, blank=True)
     # PostgreSQL: the writing transaction's id. Ids are handed out before commit, so a
     # change can become visible after one with a higher id; consumers read in
     # (transaction_id, id) order and only transactions that have ended
@@ -41,6 +45,20 @@ class Change(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.record_id}"
+
+
+class ChangePerson(models.Model):
+    """One person a change touched (``Change.person_ids``, indexed): a person's History reads
+    their changes through it on every engine (SQLite cannot index into a JSON list)."""
+
+    change = models.ForeignKey(Change, on_delete=models.CASCADE, related_name="people")
+    person_id = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["person_id", "change"], name="change_person_history")]
+
+    def __str__(self) -> str:
+        return f"{self.change_id} → person {self.person_id}"
 
 
 class ChangeCursor(models.Model):

@@ -17,12 +17,18 @@ bulk write (archive many, tag many, an import) records one change for all of the
 ``record_id`` None unless one record names the whole operation (the tag, the circle).
 ``data`` is what a receiver would want without reading the database: ids, the names of
 the fields changed (``fields``), counts; never a secret, never a note's text.
+
+A field edit also says what each field was and became (``values``, built by
+:func:`edited`): the network's History shows it (``queries.history``); it is kept in its
+own column, never sent to a webhook, since it may be text a person wrote. One log, not
+two: the outbox row is the history row.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import TYPE_CHECKING
@@ -49,8 +55,8 @@ KINDS: dict[str, str] = {
     "person.restored": "an archived person was brought back",
     "person.merged": "another person was merged into this one (data.merged_id: the other, "
     "now deleted)",
-    "person.deleted": "a person was deleted for good (person_ids: them and the people whose "
-    "shared interactions, follow-ups or links they leave)",
+    "person.deleted": "a person was deleted: moved to the trash for 30 days (data.trash_id; "
+    "person_ids: them and the people whose shared interactions, follow-ups or links they leave)",
     "tag.added": "a tag was put on people (record: the tag)",
     "tag.removed": "a tag was taken off people (record: the tag)",
     "circle.updated": "a circle's cadence changed (person_ids: the people in it)",
@@ -58,14 +64,16 @@ KINDS: dict[str, str] = {
     "interaction.logged": "an interaction was logged (data: kind, direction, source and the "
     "event, mentorship, milestone or occasion it is linked to)",
     "interaction.updated": "an interaction changed (data.fields: which)",
-    "interaction.deleted": "an interaction was deleted",
+    "interaction.deleted": "an interaction was deleted (data.trash_id: in the trash for 30 days; "
+    "none when undo took back a log)",
     "follow_up.created": "a follow-up was created (data.follows: the follow-up it repeats)",
     "follow_up.updated": "a follow-up's title, due date, recurrence or people changed "
     "(data.fields)",
     "follow_up.done": "a follow-up was done (data.next_id: a recurring one's next)",
     "follow_up.snoozed": "a follow-up was snoozed (data.due_on: its new date)",
     "follow_up.reopened": "a follow-up marked done was opened again (undo)",
-    "follow_up.deleted": "a follow-up was deleted",
+    "follow_up.deleted": "a follow-up was deleted (data.trash_id: in the trash for 30 days; none "
+    "when undo took it back)",
     # Practices
     "value.recorded": "value given or received was recorded (data: kind, giver and "
     "receiver ids, introduced_to_id)",
@@ -109,6 +117,11 @@ KINDS: dict[str, str] = {
     # Bulk
     "import.applied": "an import or a restore was applied: one change for the whole file "
     "(person_ids: everyone it created, added to or logged with; data: format and counts)",
+    # The trash
+    "trash.restored": "a deleted person, interaction or follow-up came back from the trash "
+    "with every link (record: it; data: kind, trash_id; person_ids: everyone it concerned)",
+    "trash.purged": "deleted records older than the trash keeps them were removed for good "
+    "(data.count; no actor)",
 }
 
 Handler = Callable[["Sequence[Change]"], None]
@@ -129,26 +142,33 @@ def record(
     record_id: int | None = None,
     person_ids: Iterable[int] = (),
     data: dict[str, object] | None = None,
+    values: dict[str, list[object]] | None = None,
     known: Known | None = None,
 ) -> Change:
     """Record one change, after the writes it describes, and keep the derived state it
-    feeds current (now, or at the end of the ``collected()`` block). ``known``: what the
-    writer already knows of it (``derived_state.Known``: interactions only added, people
-    created with their search document), so nothing is read back."""
-    from kithkin.models import Change
+    feeds current (now, or at the end of the ``collected()`` block). ``values``: a field
+    edit's before and after (:func:`edited`). ``known``: what the writer already knows of
+    it (``derived_state.Known``: interactions only added, people created with their
+    search document), so nothing is read back."""
+    from kithkin.models import Change, ChangePerson
     from kithkin.services import derived_state
 
     if kind not in KINDS:
         raise ValueError(f"unknown change kind {kind!r} (add it to services.changes.KINDS)")
+    people = sorted(set(person_ids))
     change = Change.objects.create(
         transaction_id=_writing_transaction_id(),
         network=network,
         kind=kind,
         actor=actor,
         record_id=record_id,
-        person_ids=sorted(set(person_ids)),
+        person_ids=people,
         data=data or {},
+        values=values or {},
         occurred_at=clock.now(),
+    )
+    ChangePerson.objects.bulk_create(
+        [ChangePerson(change=change, person_id=pk) for pk in people], batch_size=5000
     )
     found = derived_state.touched(change, network, known)
     pending = _collecting.get()
@@ -159,6 +179,31 @@ def record(
     else:
         pending[network.pk] = found
     return change
+
+
+def shown(value: object) -> object:
+    """A value as History stores it: JSON's own types; dates in ISO form; a record (a
+    circle) or anything else as its text; lists and sets item by item, sets sorted."""
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, set | frozenset):
+        return sorted(str(shown(item)) for item in value)
+    if isinstance(value, list | tuple):
+        return [shown(item) for item in value]
+    return str(value)
+
+
+def edited(before: Mapping[str, object], after: Mapping[str, object]) -> dict[str, list[object]]:
+    """``{field: [before, after]}`` for the fields of ``after`` whose value differs from
+    ``before``'s (what ``record(values=...)`` takes)."""
+    found: dict[str, list[object]] = {}
+    for name, value in after.items():
+        old, new = shown(before.get(name)), shown(value)
+        if old != new:
+            found[name] = [old, new]
+    return found
 
 
 def network_updated(network: Network, actor: User | None, fields: list[str]) -> Change:

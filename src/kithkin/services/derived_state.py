@@ -62,6 +62,7 @@ _FEEDS: dict[str, frozenset[str]] = {
     "person.deleted": frozenset({CHECK_INS, SEARCH}),
     "interaction.logged": frozenset({ADDED}),
     "interaction.deleted": frozenset({CHECK_INS}),
+    "trash.restored": frozenset({CHECK_INS, SEARCH, PAIRS}),
     "circle.updated": frozenset({CADENCE}),
     "tag.added": frozenset({SEARCH, STAMP}),
     "tag.removed": frozenset({SEARCH, STAMP}),

@@ -10,8 +10,8 @@ from django.db import transaction
 from kithkin import access, clock
 from kithkin.dates import Every, every_from_rrule
 from kithkin.errors import InvalidInput, NotFound
-from kithkin.models import FollowUp, Interaction, Network, Person, User
-from kithkin.services import changes, undo
+from kithkin.models import FollowUp, Interaction, Network, Person, TrashedItem, User
+from kithkin.services import changes, trash, undo
 
 
 def _require_in_network(network: Network, follow_up: FollowUp) -> None:
@@ -163,6 +163,9 @@ def edit_follow_up(
     whom it is owed to; what is not given stays."""
     access.require_write(actor, network)
     _require_in_network(network, follow_up)
+    names = ("title", "due_on", "recurrence")
+    before: dict[str, object] = {name: getattr(follow_up, name) for name in names}
+    before["people"] = {p.full_name for p in follow_up.people.all()}
     changed = []
     if title is not None:
         follow_up.title = _title(title)
@@ -180,15 +183,42 @@ def edit_follow_up(
         follow_up.people.set(people)
         changed.append("people")
     if changed:
-        _record(network, actor, "follow_up.updated", follow_up, fields=changed)
+        after: dict[str, object] = {name: getattr(follow_up, name) for name in names}
+        after["people"] = {p.full_name for p in follow_up.people.all()}
+        changes.record(
+            network,
+            "follow_up.updated",
+            actor=actor,
+            record_id=follow_up.pk,
+            person_ids=follow_up.people.values_list("pk", flat=True),
+            data={"fields": changed},
+            values=changes.edited(before, after),
+        )
     return follow_up
 
 
 @transaction.atomic
-def delete_follow_up(network: Network, actor: User, follow_up: FollowUp) -> None:
+def delete_follow_up(network: Network, actor: User, follow_up: FollowUp) -> TrashedItem:
+    """Move a follow-up to the trash (``services.trash``: restorable for 30 days)."""
     access.require_write(actor, network)
     _require_in_network(network, follow_up)
     people = list(follow_up.people.values_list("pk", flat=True))
     deleted = follow_up.pk
-    follow_up.delete()
-    changes.record(network, "follow_up.deleted", actor=actor, record_id=deleted, person_ids=people)
+    item = trash.trash(
+        network,
+        actor,
+        kind="follow_up",
+        record=follow_up,
+        name=follow_up.title,
+        roots=[follow_up],
+        person_ids=people,
+    )
+    changes.record(
+        network,
+        "follow_up.deleted",
+        actor=actor,
+        record_id=deleted,
+        person_ids=people,
+        data={"trash_id": item.pk},
+    )
+    return item

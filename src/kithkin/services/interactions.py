@@ -17,9 +17,10 @@ from kithkin.models import (
     Milestone,
     Network,
     Person,
+    TrashedItem,
     User,
 )
-from kithkin.services import changes, tallies, undo
+from kithkin.services import changes, tallies, trash, undo
 from kithkin.services.derived_state import Added, Known
 
 
@@ -191,16 +192,32 @@ def _answer_earlier_questions(interaction: Interaction, people: list[int]) -> li
 
 
 @transaction.atomic
-def delete_interaction(network: Network, actor: User, interaction: Interaction) -> None:
+def delete_interaction(network: Network, actor: User, interaction: Interaction) -> TrashedItem:
+    """Move an interaction to the trash (``services.trash``: restorable for 30 days)."""
     access.require_write(actor, network)
     if interaction.network_id != network.pk:
         raise NotFound(f"No interaction #{interaction.pk} in {network.name}.")
     people = list(interaction.participants.values_list("pk", flat=True))
     deleted = interaction.pk
-    interaction.delete()
-    changes.record(
-        network, "interaction.deleted", actor=actor, record_id=deleted, person_ids=people
+    when = interaction.occurred_at.date().isoformat()
+    item = trash.trash(
+        network,
+        actor,
+        kind="interaction",
+        record=interaction,
+        name=interaction.summary or f"{interaction.get_kind_display()} on {when}",
+        roots=[interaction],
+        person_ids=people,
     )
+    changes.record(
+        network,
+        "interaction.deleted",
+        actor=actor,
+        record_id=deleted,
+        person_ids=people,
+        data={"trash_id": item.pk},
+    )
+    return item
 
 
 def log_found(

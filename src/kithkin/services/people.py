@@ -25,13 +25,15 @@ from kithkin.models import (
     Network,
     Person,
     Relationship,
+    TrashedItem,
     User,
 )
-from kithkin.services import changes, undo
+from kithkin.services import changes, trash, undo
 from kithkin.services.accounts import is_time_zone
 from kithkin.services.affiliations import add_affiliation as add_affiliation
 from kithkin.services.affiliations import end_affiliation as end_affiliation
 from kithkin.services.affiliations import get_or_create_organization
+from kithkin.services.changes import edited
 from kithkin.services.contact_points import add_contact_point as add_contact_point
 from kithkin.services.contact_points import normalize_contact_point
 from kithkin.services.contact_points import remove_contact_point as remove_contact_point
@@ -229,7 +231,8 @@ def snooze_person(
         person.snoozed_until = until
         person.updated_at = clock.now()
         person.save(update_fields=["snoozed_until", "updated_at"])
-        _updated(network, actor, person, ["snoozed_until"])
+        values = edited({"snoozed_until": previous}, {"snoozed_until": until})
+        _updated(network, actor, person, ["snoozed_until"], values)
     person.refresh_from_db()
     return person
 
@@ -247,6 +250,7 @@ def set_cadence(
     """Move a person to a circle and/or override how often to check in with them."""
     access.require_write(actor, network)
     access.require_in_network(network, person)
+    before = {"circle": person.circle, "cadence_days": person.cadence_days}
     if circle is not None:
         person.circle = find_circle(network, circle)
     if clear_cadence:
@@ -255,7 +259,8 @@ def set_cadence(
         person.cadence_days = cadence(cadence_days, "every")
     person.updated_at = clock.now()
     person.save(update_fields=["circle", "cadence_days", "updated_at"])
-    _updated(network, actor, person, ["circle", "cadence_days"])
+    values = edited(before, {"circle": person.circle, "cadence_days": person.cadence_days})
+    _updated(network, actor, person, ["circle", "cadence_days"], values)
     person.refresh_from_db()
     return person
 
@@ -316,22 +321,33 @@ def update_person(network: Network, actor: User, person: Person, changes: Person
     values = _edited_values(network, person, changes)
     tags = tag_names(changes.tags, "tags") if changes.tags is not None else None
     changed = [name for name, value in values.items() if getattr(person, name) != value]
+    before = {name: getattr(person, name) for name in changed}
+    after = {name: values[name] for name in changed}
     values["updated_at"] = clock.now()
     for name, value in values.items():
         setattr(person, name, value)
     person.save(update_fields=list(values))
     if tags is not None:
-        held = set(person.tags.values_list("pk", flat=True))
+        held = set(person.tags.values_list("name", flat=True))
         person.tags.set(get_or_create_tags(network, tags, "tags"))
-        if set(person.tags.values_list("pk", flat=True)) != held:
+        now_held = set(person.tags.values_list("name", flat=True))
+        if now_held != held:
             changed.append("tags")
-    _updated(network, actor, person, changed)
+            before["tags"], after["tags"] = held, now_held
+    _updated(network, actor, person, changed, edited(before, after))
     person.refresh_from_db()
     return person
 
 
-def _updated(network: Network, actor: User, person: Person, fields: list[str]) -> None:
-    """Record that ``fields`` of ``person`` changed (no field: nothing did)."""
+def _updated(
+    network: Network,
+    actor: User,
+    person: Person,
+    fields: list[str],
+    values: dict[str, list[object]] | None = None,
+) -> None:
+    """Record that ``fields`` of ``person`` changed (no field: nothing did), and from what
+    to what (``values``, ``changes.edited``)."""
     if fields:
         changes.record(
             network,
@@ -340,6 +356,7 @@ def _updated(network: Network, actor: User, person: Person, fields: list[str]) -
             record_id=person.pk,
             person_ids=[person.pk],
             data={"fields": fields},
+            values=values,
         )
 
 
@@ -447,9 +464,10 @@ def unarchive_person(network: Network, actor: User, person: Person) -> Person:
 
 
 @transaction.atomic
-def delete_person(network: Network, actor: User, person: Person) -> None:
-    """Forget someone for good. Interactions and follow-ups that were theirs alone go with
-    them; shared ones stay with the other people; people they introduced stay."""
+def delete_person(network: Network, actor: User, person: Person) -> TrashedItem:
+    """Move someone to the trash (``services.trash``: restorable for 30 days). Interactions
+    and follow-ups that were theirs alone go with them; shared ones stay with the other
+    people; people they introduced stay."""
     access.require_write(actor, network)
     access.require_in_network(network, person)
     if person.is_self:
@@ -475,16 +493,28 @@ def delete_person(network: Network, actor: User, person: Person) -> None:
     only_theirs = interaction_ids - set(
         shared_interactions.values_list("interaction_id", flat=True)
     )
-    Interaction.objects.filter(pk__in=only_theirs).delete()
-    only_theirs = follow_up_ids - set(shared_follow_ups.values_list("followup_id", flat=True))
-    FollowUp.objects.filter(pk__in=only_theirs).delete()
+    owed_only = follow_up_ids - set(shared_follow_ups.values_list("followup_id", flat=True))
     touched.discard(person.pk)
     deleted = person.pk
-    person.delete()
+    item = trash.trash(
+        network,
+        actor,
+        kind="person",
+        record=person,
+        name=person.full_name,
+        roots=[
+            person,
+            *Interaction.objects.filter(pk__in=only_theirs),
+            *FollowUp.objects.filter(pk__in=owed_only),
+        ],
+        person_ids=[deleted, *touched],
+    )
     changes.record(
         network,
         "person.deleted",
         actor=actor,
         record_id=deleted,
         person_ids=[deleted, *touched],
+        data={"trash_id": item.pk},
     )
+    return item

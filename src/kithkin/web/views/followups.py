@@ -83,5 +83,7 @@ def follow_up_delete(request: NetworkRequest, follow_up_id: int) -> HttpResponse
     item = access.follow_up_for(request.user, request.network, follow_up_id)
     title = item.title
     delete_follow_up(request.network, request.user, item)
-    messages.success(request, f"Deleted the follow-up “{title}”.")
+    messages.success(
+        request, f"Moved the follow-up “{title}” to the trash (restorable for 30 days)."
+    )
     return _back(request)

@@ -12,7 +12,8 @@ from kithkin import access
 from kithkin.dates import parse_every
 from kithkin.errors import InvalidInput
 from kithkin.models import Circle, Person
-from kithkin.queries import events, ledger, mentorships, milestones, opportunities
+from kithkin.models.trash import KEEP_DAYS
+from kithkin.queries import events, history, ledger, mentorships, milestones, opportunities
 from kithkin.queries.people import person_card
 from kithkin.services.affiliations import add_affiliation
 from kithkin.services.contact_points import add_contact_point, remove_contact_point
@@ -89,7 +90,7 @@ def person_detail(request: NetworkRequest, person_id: int) -> HttpResponse:
                 module.__name__.rsplit(".", 1)[-1]: module.person_panel(
                     request.network, card.person, day
                 )
-                for module in (ledger, milestones, mentorships, events, opportunities)
+                for module in (ledger, milestones, mentorships, events, opportunities, history)
             },
         },
     )
@@ -209,7 +210,11 @@ def person_delete(request: NetworkRequest, person_id: int) -> HttpResponse:
         except InvalidInput as exc:
             messages.error(request, str(exc))
             return redirect("person", person.pk)
-        messages.success(request, f"Deleted {person.full_name} and what only concerned them.")
+        messages.success(
+            request,
+            f"Moved {person.full_name} and what only concerned them to the trash: "
+            f"restore them from the Trash within {KEEP_DAYS} days.",
+        )
         return redirect("people")
     return render(
         request,
