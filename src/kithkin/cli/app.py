@@ -17,6 +17,7 @@ from kithkin.cli import (
     export_commands,
     feed_commands,
     import_commands,
+    insight_commands,
     ledger_commands,
     mcp_commands,
     membership_commands,
@@ -80,6 +81,7 @@ SUBJECTS = (
     two_factor_commands,  # `mfa reset`
     webhook_commands,  # `webhook add|list|remove|test|enable`
     digest_commands,  # `digest`: today's digest, printed or sent
+    insight_commands,  # `path`, `stats`: warm-intro paths, the practice's figures
 )
 for subject in SUBJECTS:
     COMMANDS.update(subject.COMMANDS)

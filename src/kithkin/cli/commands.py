@@ -222,6 +222,16 @@ INDEX: dict[str, tuple[str, str, str]] = {
         "digest",
         "Today's digest: the plan of each of your networks with its links, as emailed.",
     ),
+    "path": (
+        "insight_commands",
+        "path",
+        "Warm-intro paths: the best ways to reach a person, or anyone at an organization, through people who know them, each hop explained.",
+    ),
+    "stats": (
+        "insight_commands",
+        "stats",
+        "How the practice is going: the Dashboard's figures (interactions, circles kept on cadence, follow-ups on time, given and received, new people, opportunities).",
+    ),
     "network": ("network_commands", "network_app", "List your networks and switch between them."),
     "follow-up": (
         "agenda_commands",

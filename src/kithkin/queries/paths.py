@@ -292,6 +292,8 @@ def resolve_target(user: User, network: Network, text: str) -> Target:
     parsed = refs.parse(text.strip())
     if parsed is not None and parsed[0] == refs.ORGANIZATION:
         return Target(organization=resolve_organization(user, network, text))
+    if parsed is not None:  # a person's reference (or another kind's: refused there)
+        return Target(person=resolve_person(network, text))
     try:
         return Target(person=resolve_person(network, text))
     except NotFound:
