@@ -26,6 +26,7 @@ from kithkin.schemas.duplicates import DuplicatePairOut, MergeOut
 from kithkin.schemas.events import EventDetailOut, EventListOut, EventOut
 from kithkin.schemas.feeds import FeedOut
 from kithkin.schemas.imports import ImportPlanOut, RestoreOut
+from kithkin.schemas.insights import PathSearchOut, StatsOut
 from kithkin.schemas.ledger import NetworkLedgerOut, PersonLedgerOut
 from kithkin.schemas.memberships import JoinOut
 from kithkin.schemas.mentorships import MentorshipDetailOut, MentorshipOut
@@ -274,6 +275,8 @@ CASES = [
         filled=("matches",),
     ),
     Case("opp report", lambda w: ["opp", "report"], ReportOut, filled=("top_sources",)),
+    Case("path", lambda w: ["path", _p(w.grace)], PathSearchOut, filled=("paths",)),
+    Case("stats", lambda w: ["stats"], StatsOut, filled=("charts",)),
 ]
 
 
