@@ -17,22 +17,23 @@ from kithkin.queries.graph import Around, Tied
 
 SIZE = 400
 CENTER = SIZE / 2
-NEAR, FAR = 105, 170
+NEAR, FAR = 125, 215
 STRONG = 60  # a tie at least this strong is drawn bold
+LABEL_ROOM = 52  # half the width a name under a node may take
 
 
 def _short(name: str) -> str:
     first = name.split()[0] if name.split() else name
-    return first if len(first) <= 12 else first[:11] + "…"
+    return first if len(first) <= 10 else first[:9] + "…"
 
 
 def _node(x: float, y: float, tied_name: str, person_id: int, css: str, title: str) -> str:
     href = reverse("person_graph", args=[person_id])
     anchor = "middle"
-    dy = 20 if y >= CENTER else -12
+    dy = 24 if y >= CENTER else -14
     return (
         f'<a href="{escape(href)}" class="node {css}"><title>{escape(title)}</title>'
-        f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{9 if css == "center" else 7}"/>'
+        f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{11 if css == "center" else 9}"/>'
         f'<text x="{x:.1f}" y="{y + dy:.1f}" text-anchor="{anchor}">{escape(_short(tied_name))}</text></a>'
     )
 
@@ -44,6 +45,7 @@ def _title(tied: Tied) -> str:
 def render(graph: Around) -> SafeString:
     edges: list[str] = []
     nodes: list[str] = []
+    spots: list[tuple[float, float]] = []
     count = max(1, len(graph.first))
     place: dict[int, tuple[float, float, float]] = {}
     for i, tied in enumerate(graph.first):
@@ -55,6 +57,7 @@ def render(graph: Around) -> SafeString:
             f'y1="{CENTER}" x2="{x:.1f}" y2="{y:.1f}"/>'
         )
         nodes.append(_node(x, y, tied.person.name, tied.person.id, "near", _title(tied)))
+        spots.append((x, y))
     spread = 2 * math.pi / count * 0.8
     for via, (vx, vy, angle) in place.items():
         outer = graph.second_of(via)
@@ -67,9 +70,16 @@ def render(graph: Around) -> SafeString:
                 f'x1="{vx:.1f}" y1="{vy:.1f}" x2="{x:.1f}" y2="{y:.1f}"/>'
             )
             nodes.append(_node(x, y, tied.person.name, tied.person.id, "far", _title(tied)))
+            spots.append((x, y))
     center = _node(CENTER, CENTER, graph.person.name, graph.person.id, "center", graph.person.name)
+    # The drawing's box: around the nodes placed, with room for the names beside them, so
+    # a small graph is drawn large on a phone.
+    xs = [CENTER, *(x for x, _ in spots)]
+    ys = [CENTER, *(y for _, y in spots)]
+    left, top = min(xs) - LABEL_ROOM, min(ys) - 30
+    width, height = max(xs) - min(xs) + 2 * LABEL_ROOM, max(ys) - min(ys) + 30 + 34
     return mark_safe(
-        f'<svg class="graph" viewBox="-20 -10 {SIZE + 40} {SIZE + 20}" role="img" '
+        f'<svg class="graph" viewBox="{left:.0f} {top:.0f} {width:.0f} {height:.0f}" role="img" '
         f'aria-labelledby="graph-title" xmlns="http://www.w3.org/2000/svg">'
         f'<title id="graph-title">Ties around {escape(graph.person.name)}: '
         f"{len(graph.first)} people, and {len(graph.second)} more through them</title>"
