@@ -36,7 +36,7 @@ from kithkin.queries.ties import Names, Ties, names_of, pair, ties_of
 
 MAX_HOPS = 3
 BEAM = 40  # people kept at each step back from the target
-TARGETS_READ = 300  # people at an organization the search starts from
+TARGETS_READ = 150  # people at an organization the search starts from
 SHOWN = 10  # paths answered
 
 
@@ -187,9 +187,10 @@ def paths_to(
         return search
 
     # Back from the target: its ties, then the ties of the best of those.
-    near_ties = ties_of(network, targets, today=today)
+    skip = [target.organization.pk] if target.organization is not None else []
+    near_ties = ties_of(network, targets, today=today, skip_organizations=skip)
     near = _best_by(near_ties, targets, lambda _t, s: s / 100)
-    far_ties = ties_of(network, near, today=today) if near else {}
+    far_ties = ties_of(network, near, today=today, skip_organizations=skip) if near else {}
     far = _best_by(
         {k: t for k, t in far_ties.items() if not set(k) & set(targets)},
         near,

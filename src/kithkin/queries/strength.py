@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from django.db.models import Count, Max
 
 from kithkin import clock
-from kithkin.models import InteractionParticipant, Network, User
+from kithkin.models import InteractionParticipant, Network, Person, User
 
 
 def scores(network: Network, user: User, person_ids: Iterable[int]) -> dict[int, int]:
@@ -26,8 +26,7 @@ def scores(network: Network, user: User, person_ids: Iterable[int]) -> dict[int,
         return {}
     rows = (
         InteractionParticipant.objects.filter(
-            person_id__in=ids,
-            interaction__network=network,
+            person_id__in=Person.objects.filter(network=network, pk__in=ids).values("pk"),
             interaction__created_by=user,
         )
         .values("person_id")

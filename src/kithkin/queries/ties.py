@@ -24,7 +24,7 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, F, Max, Q
 
 from kithkin import clock
 from kithkin.models import (
@@ -67,9 +67,11 @@ AFFILIATION_VERBS: dict[str, str] = {
 }
 INTRODUCTION_WEIGHT = 0.5
 VALUE_WEIGHT = 0.3
-# An organization's people read for one query at most: a company of thousands would
-# otherwise pair each of them with everyone asked about.
-ORGANIZATION_PEOPLE_READ = 2000
+# An organization's people read for one query at most (current ones first, then the most
+# recent): a company of thousands would otherwise pair each of them with everyone asked
+# about, for evidence that weighs little.
+ORGANIZATION_PEOPLE_READ = 100
+ORGANIZATION_ROWS_READ = 1500
 
 Names = dict[int, str]
 
@@ -119,16 +121,23 @@ def _add(ties: Ties, x: int, y: int, evidence: Evidence) -> None:
     ties[key].evidence.append(evidence)
 
 
-def ties_of(network: Network, person_ids: Collection[int], *, today: dt.date) -> Ties:
+def ties_of(
+    network: Network,
+    person_ids: Collection[int],
+    *,
+    today: dt.date,
+    skip_organizations: Collection[int] = (),
+) -> Ties:
     """Every tie with at least one end among ``person_ids`` (*me* and archived people
-    left out), keyed by ``pair(a, b)``."""
+    left out), keyed by ``pair(a, b)``; ``skip_organizations``: being at these is no
+    evidence (the organization a path search is looking for)."""
     ids = list(set(person_ids))
     ties: Ties = {}
     if not ids:
         return ties
     _relationships(network, ids, ties)
     _together(network, ids, ties)
-    _organizations(network, ids, ties, today)
+    _organizations(network, ids, ties, today, skip_organizations)
     _ledger(network, ids, ties)
     left_out = set(
         Person.objects.filter(
@@ -138,6 +147,10 @@ def ties_of(network: Network, person_ids: Collection[int], *, today: dt.date) ->
         ).values_list("pk", flat=True)
     )
     return {key: tie for key, tie in ties.items() if not left_out & set(key)}
+
+
+def _of_network(network: Network, ids: list[int]) -> list[int]:
+    return list(Person.objects.filter(network=network, pk__in=ids).values_list("pk", flat=True))
 
 
 def names_of(network: Network, person_ids: Iterable[int]) -> Names:
@@ -187,8 +200,10 @@ def _month(moment: dt.datetime, time_zone: str) -> str:
 
 
 def _together(network: Network, ids: list[int], ties: Ties) -> None:
+    # By the people only: their interactions are their network's, and naming the network
+    # too led SQLite to walk every interaction of it once a few dozen people were asked.
     rows = (
-        InteractionParticipant.objects.filter(person_id__in=ids, interaction__network=network)
+        InteractionParticipant.objects.filter(person_id__in=_of_network(network, ids))
         .values("person_id", "interaction__interactionparticipant__person_id")
         .annotate(count=Count("interaction_id"), last=Max("interaction__occurred_at"))
         .order_by()
@@ -240,7 +255,13 @@ def _years(start: dt.date, end: dt.date, current: bool) -> str:
     return f" in {start.year}" if start.year == end.year else f" {start.year}-{end.year}"
 
 
-def _organizations(network: Network, ids: list[int], ties: Ties, today: dt.date) -> None:
+def _organizations(
+    network: Network,
+    ids: list[int],
+    ties: Ties,
+    today: dt.date,
+    skip_organizations: Collection[int] = (),
+) -> None:
     fields = ("person_id", "organization_id", "organization__name", "kind", "start_on", "end_on")
     asked = [
         _Stint(*row)
@@ -250,13 +271,14 @@ def _organizations(network: Network, ids: list[int], ties: Ties, today: dt.date)
     ]
     if not asked:
         return
-    others = Affiliation.objects.filter(
-        organization_id__in={s.organization_id for s in asked}
-    ).values_list(*fields)
+    others = (
+        Affiliation.objects.filter(organization_id__in={s.organization_id for s in asked})
+        .exclude(organization_id__in=skip_organizations)
+        .order_by(F("end_on").desc(nulls_first=True), "-start_on", "pk")
+        .values_list(*fields)[:ORGANIZATION_ROWS_READ]
+    )
     at: dict[int, list[_Stint]] = defaultdict(list)
-    for row in others.order_by("organization_id", "-end_on", "-start_on")[
-        : ORGANIZATION_PEOPLE_READ * 4
-    ]:
+    for row in others:
         stint = _Stint(*row)
         if len(at[stint.organization_id]) < ORGANIZATION_PEOPLE_READ:
             at[stint.organization_id].append(stint)
