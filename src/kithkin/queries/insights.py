@@ -3,8 +3,7 @@
 ``Chart`` (its months or categories, and one series of numbers per line or bar colour);
 the web draws exactly these numbers (``web/charts.py``) with a table of them behind, and
 `kith stats` prints them. One or two aggregate queries per chart, whatever the size of
-the network; ``stats`` reads them all, and keeps them until the network next changes
-(its latest change row, ``services.changes``) or the day turns.
+the network; ``stats`` reads them all and keeps them ten minutes (per network and day).
 """
 
 from __future__ import annotations
@@ -20,7 +19,6 @@ from django.db.models.functions import TruncMonth
 from kithkin import clock
 from kithkin.models import (
     Attendance,
-    Change,
     Circle,
     FollowUp,
     Interaction,
@@ -96,18 +94,29 @@ def _start(network: Network, months: list[dt.date]) -> dt.datetime:
     return clock.local_noon(months[0], network.time_zone).replace(hour=0)
 
 
+def _bounds(
+    network: Network, months: list[dt.date]
+) -> list[tuple[dt.date, dt.datetime, dt.datetime]]:
+    """Each month with the instants it starts and ends at in the network's time zone."""
+    starts = [*months, (months[-1] + dt.timedelta(days=32)).replace(day=1)]
+    instants = [clock.local_noon(day, network.time_zone).replace(hour=0) for day in starts]
+    return [(months[i], instants[i], instants[i + 1]) for i in range(len(months))]
+
+
 def interactions_by_month(network: Network, today: dt.date, count: int = MONTHS) -> Chart:
+    # One query a month over the (network, occurred_at) index: grouping a year of
+    # interactions by a month computed per row cost seconds on SQLite at a million.
     months = months_until(today, count)
-    rows = (
-        Interaction.objects.filter(network=network, occurred_at__gte=_start(network, months))
-        .annotate(month=TruncMonth("occurred_at", tzinfo=clock.zone(network.time_zone)))
-        .values("month", "kind")
-        .annotate(count=Count("pk"))
-        .order_by()
-    )
     counts: dict[tuple[dt.date, str], int] = defaultdict(int)
-    for row in rows:
-        counts[(_month_of(row["month"]), row["kind"])] += row["count"]
+    for month, start, end in _bounds(network, months):
+        rows = (
+            Interaction.objects.filter(network=network, occurred_at__gte=start, occurred_at__lt=end)
+            .values("kind")
+            .annotate(count=Count("pk"))
+            .order_by()
+        )
+        for row in rows:
+            counts[(month, row["kind"])] += row["count"]
     series = [
         Series(str(label), [counts[(m, kind)] for m in months])
         for kind, label in Interaction.Kind.choices
@@ -143,23 +152,26 @@ def cadence_kept(network: Network, today: dt.date, count: int = MONTHS) -> Chart
     cadence_of = {c.pk: c.cadence_days or 0 for c in circles}
     longest = max(cadence_of.values(), default=0)
     since = _start(network, months) - dt.timedelta(days=longest)
-    zone = clock.zone(network.time_zone)
-    # Each person's latest interaction in each month since then: one grouped read.
-    rows = (
-        InteractionParticipant.objects.filter(
-            person__network=network,
-            person__circle__in=circles,
-            person__archived_at__isnull=True,
-            interaction__occurred_at__gte=since,
-        )
-        .annotate(month=TruncMonth("interaction__occurred_at", tzinfo=zone))
-        .values("person_id", "month")
-        .annotate(last=Max("interaction__occurred_at"))
-        .order_by()
-    )
+    # Each person's latest interaction in each month (and in the cadence before the first
+    # month): one grouped read a month, by the interactions' time index.
+    spans = [(months[0], since, _start(network, months))]
+    spans += [(m, a, b) for m, a, b in _bounds(network, months)]
     contacts: dict[int, list[dt.date]] = defaultdict(list)
-    for row in rows:
-        contacts[row["person_id"]].append(clock.local_date(row["last"], network.time_zone))
+    for _, lower, upper in spans:
+        rows = (
+            InteractionParticipant.objects.filter(
+                interaction__network=network,
+                interaction__occurred_at__gte=lower,
+                interaction__occurred_at__lt=upper,
+                person__circle__in=circles,
+                person__archived_at__isnull=True,
+            )
+            .values("person_id")
+            .annotate(last=Max("interaction__occurred_at"))
+            .order_by()
+        )
+        for row in rows:
+            contacts[row["person_id"]].append(clock.local_date(row["last"], network.time_zone))
     series = []
     for circle in circles:
         members = [pk for pk, circle_id in people.items() if circle_id == circle.pk]
@@ -334,9 +346,10 @@ def compute(network: Network, today: dt.date) -> Stats:
 
 
 def stats(network: Network, today: dt.date) -> Stats:
-    """Every chart, kept until the network's next change (or the next day)."""
-    latest = Change.objects.filter(network=network).aggregate(latest=Max("id"))["latest"]
-    key = f"kithkin:stats:{network.pk}:{latest}:{today}:{network.time_zone}"
+    """Every chart, kept for ``CACHE_SECONDS`` per network and day: at a million
+    interactions computing them costs seconds of CPU on SQLite (docs/performance.md), and
+    figures by month may lag a few minutes."""
+    key = f"kithkin:stats:{network.pk}:{today}:{network.time_zone}"
     found = cache.get(key)
     if found is None:
         found = compute(network, today)
