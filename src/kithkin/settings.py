@@ -436,6 +436,7 @@ TEMPLATES = [
                 "kithkin_sign_in": "kithkin.web.templatetags.sign_in",
                 "webhooks": "kithkin.web.templatetags.webhooks",
                 "digest": "kithkin.web.templatetags.digest",
+                "charts": "kithkin.web.templatetags.charts",
             },
         },
     }

@@ -27,6 +27,7 @@ from kithkin.schemas.events import EventDetailOut, EventListOut, EventOut
 from kithkin.schemas.feeds import FeedOut
 from kithkin.schemas.history import HistoryEntryOut, RestoredOut
 from kithkin.schemas.imports import ImportPlanOut, RestoreOut
+from kithkin.schemas.insights import PathSearchOut, StatsOut
 from kithkin.schemas.ledger import NetworkLedgerOut, PersonLedgerOut
 from kithkin.schemas.memberships import JoinOut
 from kithkin.schemas.mentorships import MentorshipDetailOut, MentorshipOut
@@ -301,6 +302,8 @@ CASES = [
     Case("opp report", lambda w: ["opp", "report"], ReportOut, filled=("top_sources",)),
     Case("history", lambda w: ["history", _p(w.ada)], list[HistoryEntryOut]),
     Case("trash restore", _trashed, RestoredOut),
+    Case("path", lambda w: ["path", _p(w.grace)], PathSearchOut, filled=("paths",)),
+    Case("stats", lambda w: ["stats"], StatsOut, filled=("charts",)),
 ]
 
 

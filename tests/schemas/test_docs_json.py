@@ -16,6 +16,7 @@ from kithkin.schemas.doctor import DoctorOut
 from kithkin.schemas.duplicates import DuplicatePairOut, MergeOut
 from kithkin.schemas.events import EventListOut, MetOut
 from kithkin.schemas.imports import ImportPlanOut
+from kithkin.schemas.insights import PathSearchOut
 from kithkin.schemas.mentorships import MentorshipOut
 from kithkin.schemas.messages import DraftOut
 from kithkin.schemas.milestones import OccasionOut
@@ -44,6 +45,7 @@ SHAPES: dict[str, Any] = {
     "kith opp show REF": OpportunityDetailOut,
     "kith opp match REF": MatchesOut,
     "kith opp report": ReportOut,
+    "kith path TARGET": PathSearchOut,
 }
 
 

@@ -19,6 +19,7 @@ from kithkin.cli import (
     feed_commands,
     history_commands,
     import_commands,
+    insight_commands,
     ledger_commands,
     mcp_commands,
     membership_commands,
@@ -84,6 +85,7 @@ SUBJECTS = (
     digest_commands,  # `digest`: today's digest, printed or sent
     account_commands,  # `account add|list|remove|sync|rekey`: synced mail and calendars
     history_commands,  # `history`, `delete`, `trash` and `trash restore`
+    insight_commands,  # `path`, `stats`: warm-intro paths, the practice's figures
 )
 for subject in SUBJECTS:
     COMMANDS.update(subject.COMMANDS)

@@ -232,6 +232,16 @@ INDEX: dict[str, tuple[str, str, str]] = {
         "delete",
         "Move a person to the trash, with what only concerned them; restorable for 30 days.",
     ),
+    "path": (
+        "insight_commands",
+        "path",
+        "Warm-intro paths: the best ways to reach a person, or anyone at an organization, through people who know them, each hop explained.",
+    ),
+    "stats": (
+        "insight_commands",
+        "stats",
+        "How the practice is going: the Dashboard's figures (interactions, circles kept on cadence, follow-ups on time, given and received, new people, opportunities).",
+    ),
     "network": ("network_commands", "network_app", "List your networks and switch between them."),
     "follow-up": (
         "agenda_commands",

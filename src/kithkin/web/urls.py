@@ -111,6 +111,7 @@ urlpatterns = [
             "feeds",
             "app",
             "sync_accounts",
+            "insights",
         )
     ),
 ]

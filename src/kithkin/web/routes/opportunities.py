@@ -1,4 +1,4 @@
-"""The opportunities pages: the board, one opportunity (matches, shares), the dashboard."""
+"""The opportunities pages: the board, one opportunity (matches, shares)."""
 
 from __future__ import annotations
 
@@ -25,5 +25,4 @@ urlpatterns: list[URLPattern] = [
         name="opportunity_status",
     ),
     path("opportunities/shares/<int:share_id>/outcome/", views.share_outcome, name="share_outcome"),
-    path("dashboard/", views.dashboard, name="dashboard"),
 ]

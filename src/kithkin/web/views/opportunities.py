@@ -1,5 +1,5 @@
-"""The opportunity board, one opportunity with its matches and shares, and the who-you-know
-dashboard."""
+"""The opportunity board, one opportunity with its matches and shares (the Dashboard is
+``views.insights``)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from django.shortcuts import redirect, render
 from kithkin import access
 from kithkin.errors import Ambiguous, InvalidInput, NotFound
 from kithkin.models import Opportunity, OpportunityShare
-from kithkin.queries.dashboard import report
 from kithkin.queries.matching import match_people
 from kithkin.queries.opportunities import board, opportunity_detail
 from kithkin.services.opportunities import (
@@ -187,8 +186,3 @@ def share_outcome(request: NetworkRequest, share_id: int) -> HttpResponse:
     else:
         messages.error(request, error_text(form))
     return redirect("opportunity", share.opportunity_id)
-
-
-@network_view()
-def dashboard(request: NetworkRequest) -> HttpResponse:
-    return render(request, "kithkin/dashboard.html", {"report": report(request.network)})
