@@ -16,6 +16,7 @@ from kithkin.services.sync_accounts import add_imap_account
 from kithkin.sync import mail
 from kithkin.sync.outcome import SyncFailure
 from kithkin.sync.run import run_account
+from kithkin.transfer import import_file
 from tests import factories
 from tests.sync import dovecot
 from tests.sync.dovecot import CuttingProxy, Message, deliver
@@ -292,3 +293,39 @@ def test_a_server_that_is_not_there(network, owner):
         run_account(account)
 
     assert str(failure.value).startswith(f"cannot reach 127.0.0.1:{account.settings['port']} (")
+
+
+def _mbox(path: Path, messages: list[Message]) -> Path:
+    """The same messages as an mbox file, as a mail program exports them."""
+    with path.open("wb") as out:
+        for number, message in enumerate(messages):
+            out.write(f"From x@example.org {message.when:%a %b %d %H:%M:%S %Y}\n".encode())
+            out.write(message.as_bytes(number).replace(b"\r\n", b"\n") + b"\n")
+    return path
+
+
+def test_mail_imported_from_an_mbox_and_synced_is_logged_once(
+    server, network, owner, ada, bob, tmp_path
+):
+    imported = [Message("Ada Lovelace <ada@example.net>", ME, _at(2), "Lunch?")]
+    synced_first = [Message("Bob <bob@example.net>", ME, _at(3), "Slides")]
+    for message in (*imported, *synced_first):
+        message.message_id = f"<{message.subject.strip('?').lower()}@example.net>"
+    deliver(server.maildir(), [*imported, *synced_first])
+
+    # Ada's mail came in by a file first; Bob's is synced first, then the file brings it.
+    import_file(network, owner, "mbox", _mbox(tmp_path / "ada.mbox", imported), my_addresses=[ME])
+    assert run_account(_account(network, owner, server.port)).logged == 1  # Bob's only
+    again = import_file(
+        network,
+        owner,
+        "mbox",
+        _mbox(tmp_path / "both.mbox", [*imported, *synced_first]),
+        my_addresses=[ME],
+    )
+
+    assert again.summary is None or again.summary.interactions == 0
+    assert _emails(network) == [
+        ("2026-02-02", "inbound", "Ada Lovelace"),
+        ("2026-02-03", "inbound", "Bob Babbage"),
+    ]

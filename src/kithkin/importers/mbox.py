@@ -198,8 +198,9 @@ def _read_message(
     seen: dict[str, tuple[int, str]],
     result: ParseResult,
 ) -> None:
+    headers = mail_rules.parse_headers(block)
     read = mail_rules.read_message(
-        mail_rules.parse_headers(block),
+        headers,
         me,
         source="email",
         path=path,
@@ -214,6 +215,9 @@ def _read_message(
         return
     record, fingerprint = read.record, read.fingerprint
     external_id = record.external_id
+    # Synced over IMAP first, the message is part of its thread's interaction of that day.
+    thread = mail_rules.thread_of(headers, external_id)
+    record.aliases = (mail_rules.thread_day_id(thread, record.occurred_at),)
     if external_id in seen:
         first_line, first_fingerprint = seen[external_id]
         if first_fingerprint == fingerprint:

@@ -112,6 +112,7 @@ def _known(network: Network, records: list[InteractionRecord]) -> set[tuple[str,
     by_source: dict[str, set[str]] = defaultdict(set)
     for record in records:
         by_source[record.source].add(stored_id(record.external_id))
+        by_source[record.source].update(stored_id(alias) for alias in record.aliases)
     known: set[tuple[str, str]] = set()
     for source, ids in by_source.items():
         ordered = sorted(ids)
@@ -143,7 +144,8 @@ def plan_interactions(
     for record in records:
         budget.tick()
         key = (record.source, stored_id(record.external_id))
-        if key in known or key in seen:
+        aliases = {(record.source, stored_id(alias)) for alias in record.aliases}
+        if key in known or key in seen or not aliases.isdisjoint(known):
             plan.interactions.append(PlannedInteraction(record, "exists"))
             continue
         seen.add(key)

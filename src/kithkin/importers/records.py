@@ -133,6 +133,10 @@ class InteractionRecord:
     direction: str  # outbound, inbound, mutual
     summary: str
     participants: list[Participant] = field(default_factory=list)
+    # Other external ids of the same source the same conversation may already be stored
+    # under: a message imported from an mbox (its Message-ID) and the same message synced
+    # over IMAP (its thread and day) are one interaction, whichever came first.
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass

@@ -13,7 +13,9 @@
   matched by email, bulk mail skipped by ``importers.mail_rules``) and the folder's state
   saved in the same transaction: a connection lost midway loses at most the batch in hand,
   and the next run resumes after the last batch written.
-- One interaction per thread and day (``mail_rules.thread_day_id``).
+- One interaction per thread and day (``mail_rules.thread_day_id``), which knows its
+  messages' Message-IDs as aliases: mail imported from an mbox file and synced as well is
+  logged once, whichever came first (``importers.plan_interactions``).
 - Someone unknown who writes or is written to often is counted in ``state["unknown"]``
   (address -> name, messages); from ``SUGGEST_AFTER`` messages they are *suggested*
   (``queries/sync_accounts.suggested_correspondents``, shown in triage), never created.
@@ -238,13 +240,16 @@ def _records(
             skipped += 1
             continue
         record = read.record
-        thread = mail_rules.thread_of(headers, record.external_id)
+        message = record.external_id  # an mbox import stores the message under this id
+        thread = mail_rules.thread_of(headers, message)
         record.external_id = mail_rules.thread_day_id(thread, record.occurred_at)
+        record.aliases = (message,)
         earlier = records.get(record.external_id)
         if earlier is None:
             records[record.external_id] = record
         else:  # one interaction per thread and day: everyone in it, the first message's time
             skipped += 1
+            earlier.aliases += (message,)
             emails = {p.email for p in earlier.participants}
             earlier.participants += [p for p in record.participants if p.email not in emails]
             if record.direction != earlier.direction:
