@@ -191,3 +191,54 @@ def post(
         return Answer(response.status, int((time.perf_counter() - started) * 1000))
     finally:
         connection.close()
+
+
+@dataclass(frozen=True)
+class Fetched:
+    status: int
+    content_type: str
+    body: bytes
+
+
+class TooLarge(Exception):
+    """The answer's body is longer than the caller takes."""
+
+
+def get(
+    url: str,
+    *,
+    max_bytes: int,
+    timeout: float = 10.0,
+    allow_private: bool | None = None,
+) -> Fetched:
+    """GET ``url`` (checked as ``post`` checks it, connected to the address checked, no
+    redirects, no proxies) and answer its status, content type and body. ``TooLarge``
+    past ``max_bytes`` (a declared Content-Length says so before any byte is read);
+    ``Refused``, ``OSError`` (a timeout, or the whole exchange past ``timeout``) or
+    ``http.client.HTTPException`` as ``post``."""
+    target = check_url(url, allow_private=allow_private)
+    connection_class = _PinnedHTTPS if target.scheme == "https" else _PinnedHTTP
+    connection = connection_class(target, timeout)
+    deadline = time.perf_counter() + timeout
+    try:
+        connection.request("GET", target.path, headers={"User-Agent": "Kithkin"})
+        response = connection.getresponse()
+        declared = response.getheader("Content-Length")
+        if declared and declared.isdigit() and int(declared) > max_bytes:
+            raise TooLarge(f"the answer is {int(declared):,} bytes; at most {max_bytes:,}")
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            if time.perf_counter() > deadline:
+                raise TimeoutError(f"no whole answer within {timeout:g} s")
+            chunk = response.read(min(65536, max_bytes + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > max_bytes:
+                raise TooLarge(f"the answer is longer than {max_bytes:,} bytes")
+        content_type = (response.getheader("Content-Type") or "").split(";")[0].strip()
+        return Fetched(response.status, content_type.lower(), b"".join(chunks))
+    finally:
+        connection.close()

@@ -20,6 +20,7 @@ from kithkin.models.networks import Circle, Invitation, Membership, Network, Rol
 from kithkin.models.opportunities import Opportunity, OpportunityShare
 from kithkin.models.organizations import Affiliation, Organization
 from kithkin.models.people import ContactPoint, Person
+from kithkin.models.photos import Photo
 from kithkin.models.relationships import Relationship
 from kithkin.models.tags import Tag
 from kithkin.models.tokens import AccessToken, Scope
@@ -61,6 +62,7 @@ __all__ = [
     "OpportunityShare",
     "Organization",
     "Person",
+    "Photo",
     "RecoveryCode",
     "RecoveryCodes",
     "Relationship",
