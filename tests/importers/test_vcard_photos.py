@@ -275,3 +275,30 @@ def test_a_bad_photo_in_kithkin_json_refuses_the_file_by_its_path(network, owner
     with pytest.raises(ImportFileError, match=r"people\[\d\]\.photo: this is not an image"):
         restore(copy, owner, document, "export.json")
     assert not Person.objects.filter(network=copy, is_self=False).exists()
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "aosp_v21_complicated.vcf",  # Android 2.1, ENCODING=BASE64 folded
+        "aosp_v30_ios_613_multiline.vcf",  # iOS 6, CR CR LF line ends
+        "ezvcard_John_Doe_IPHONE.vcf",
+        "ezvcard_John_Doe_MAC_ADDRESS_BOOK.vcf",
+        "ezvcard_John_Doe_MS_OUTLOOK.vcf",
+        "ezvcard_John_Doe_LOTUS_NOTES.vcf",
+        "ezvcard_outlook-2007.vcf",
+        "ezvcard_thunderbird-MoreFunctionsForAddressBook-extension.vcf",
+        "khard_photov3.vcf",
+        "radicale_contact_photo_with_data_uri_v4.vcf",  # 4.0 data: URI
+        "roundcube_photo.vcf",
+        "vobject_photo-test.vcf",
+    ],
+)
+def test_real_files_photos_are_read(name):
+    from tests.importers.test_vcard import parse
+
+    result = parse(name)
+    assert [e for e in result.errors if e.field == "PHOTO"] == []
+    assert all(c.photo is not None for c in result.contacts)
+    image = Image.open(io.BytesIO(result.contacts[0].photo.image))
+    assert image.format == "JPEG" and "exif" not in image.info

@@ -97,3 +97,24 @@ def test_data_uris_and_base64():
         photos.from_data_uri("data:text/html;base64,PGI+")
     with pytest.raises(photos.PhotoError, match="base64"):
         photos.decode_base64("not base64 at all!")
+
+
+def test_kith_photo_sets_saves_and_removes(kith, network, tmp_path):
+    from tests.factories import make_person
+
+    make_person(network, "Ada Lovelace")
+    image = tmp_path / "ada.jpg"
+    image.write_bytes(jpeg_with_gps())
+    assert kith("photo", "ada", str(image)).stdout.strip() == "Ada Lovelace: photo set."
+    assert "unchanged" in kith("photo", "ada", str(image)).stdout
+    assert kith("photo", "ada").stdout.strip() == "Ada Lovelace has a photo (512x384)."
+    saved = tmp_path / "out.jpg"
+    kith("photo", "ada", "--save", str(saved))
+    assert opened(saved.read_bytes()).getexif().get_ifd(0x8825) == {}
+    text = tmp_path / "notes.txt"
+    text.write_text("not an image")
+    refused = kith("photo", "ada", str(text))
+    assert refused.exit_code == 2
+    assert f"{text}: this is not an image Kithkin reads" in refused.output
+    assert kith("photo", "ada", "--remove").stdout.strip() == "Ada Lovelace: photo removed."
+    assert kith("photo", "ada").stdout.strip() == "Ada Lovelace has no photo."

@@ -32,11 +32,13 @@ from kithkin.models import (
     WebhookSubscription,
 )
 from kithkin.services.followups import snooze_follow_up
+from kithkin.services.photos import set_photo
 from kithkin.services.sharing import invite
 from kithkin.services.tokens import create_token
 from kithkin.services.webhooks import add_subscription
 from kithkin.web import urls as web_urls
 from tests.factories import log, make_follow_up, make_person
+from tests.photos.images import png
 from tests.web.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -135,6 +137,8 @@ def victim(owner, network, viewer):
     share = OpportunityShare.objects.create(
         opportunity=opportunity, person=twin, note=f"share {SECRET}"
     )
+    set_photo(network, owner, person, png())
+    person.refresh_from_db()
     # The owner's last action, which only the owner may undo: undone, the due date moves.
     snooze_follow_up(network, owner, follow_up, dt.date(2026, 3, 5), today=dt.date(2026, 2, 20))
     return {
@@ -164,6 +168,8 @@ def victim(owner, network, viewer):
         "token": "not-a-real-token",
         "format_name": "json",
         "network_id": network.pk,
+        "digest": person.photo_digest,
+        "size": "small",
     }
 
 
@@ -173,7 +179,8 @@ def snapshot(network: Network) -> tuple:
             Person.objects.filter(network=network)
             .order_by("pk")
             .values_list(
-                "full_name", "archived_at", "snoozed_until", "circle_id", "cadence_days", "notes"
+                *("full_name", "archived_at", "snoozed_until", "circle_id", "cadence_days"),
+                *("notes", "photo_digest"),
             )
         ),
         list(

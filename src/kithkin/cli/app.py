@@ -25,6 +25,7 @@ from kithkin.cli import (
     network_commands,
     opportunity_commands,
     people_commands,
+    photo_commands,
     serve_commands,
     setup_commands,
     token_commands,
@@ -80,6 +81,7 @@ SUBJECTS = (
     two_factor_commands,  # `mfa reset`
     webhook_commands,  # `webhook add|list|remove|test|enable`
     digest_commands,  # `digest`: today's digest, printed or sent
+    photo_commands,  # `photo`: a person's photo
 )
 for subject in SUBJECTS:
     COMMANDS.update(subject.COMMANDS)

@@ -222,6 +222,11 @@ INDEX: dict[str, tuple[str, str, str]] = {
         "digest",
         "Today's digest: the plan of each of your networks with its links, as emailed.",
     ),
+    "photo": (
+        "photo_commands",
+        "photo",
+        "A person's photo: set it from an image file, save it to one, or remove it.",
+    ),
     "network": ("network_commands", "network_app", "List your networks and switch between them."),
     "follow-up": (
         "agenda_commands",
