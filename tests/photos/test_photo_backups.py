@@ -40,3 +40,26 @@ def test_kith_backup_and_restore_carry_photos(kith, tmp_path):  # noqa: F811
     assert restored.returncode == 0, restored.stderr
     shown = kith("photo", "ada", data=tmp_path / "again")
     assert shown.stdout.strip() == "Ada Lovelace has a photo (512x384)."
+
+
+def test_merging_keeps_a_photo(owner, network):
+    from kithkin.services.merge import merge_people
+
+    ada = make_person(network, "Ada Lovelace")
+    twin = make_person(network, "Ada L.")
+    set_photo(network, owner, twin, png())
+    twin.refresh_from_db()
+    digest = twin.photo_digest
+    merge_people(network, owner, ada, twin)
+    ada.refresh_from_db()
+    assert ada.photo_digest == digest == Photo.objects.get(person=ada).digest
+
+    grace = make_person(network, "Grace Hopper")
+    other = make_person(network, "G. Hopper")
+    set_photo(network, owner, grace, png(color=(1, 1, 1)))
+    set_photo(network, owner, other, png(color=(2, 200, 2)))
+    grace.refresh_from_db()
+    mine = grace.photo_digest
+    merge_people(network, owner, grace, other)
+    grace.refresh_from_db()
+    assert grace.photo_digest == mine and Photo.objects.count() == 2

@@ -69,6 +69,17 @@ def remove_photo(network: Network, actor: User, person: Person) -> bool:
     return had
 
 
+def keep_photo_in_merge(keep: Person, other: Person) -> None:
+    """Merging ``other`` into ``keep`` (services/merge.py, its transaction): ``keep``'s
+    photo stays; without one, ``other``'s becomes theirs (the merge records the change)."""
+    if keep.photo_digest or not other.photo_digest:
+        return
+    Photo.objects.filter(person=keep).delete()
+    Photo.objects.filter(person=other).update(person=keep)
+    Person.objects.filter(pk=keep.pk).update(photo_digest=other.photo_digest)
+    keep.photo_digest = other.photo_digest
+
+
 def write_photos(photos: Sequence[tuple[int, PhotoImage, str]], *, now: dt.datetime) -> None:
     """Store each (person id, photo, source) in bulk, replacing any photo they had, and set their
     ``photo_digest``. The caller holds the transaction, has checked access and records the
