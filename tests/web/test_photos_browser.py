@@ -7,8 +7,8 @@ import io
 import re
 
 import pytest
-from playwright.sync_api import expect
 from PIL import Image, ImageDraw
+from playwright.sync_api import expect
 
 from kithkin.services.photos import set_photo
 from tests.factories import make_person, network_of
