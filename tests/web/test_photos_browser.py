@@ -34,8 +34,8 @@ def portrait(hue: tuple[int, int, int]) -> bytes:
     return out.getvalue()
 
 
-def avatars_loaded(page) -> int:
-    return page.evaluate(
+def avatars_loaded(tab) -> int:
+    return tab.evaluate(
         "() => [...document.querySelectorAll('.avatar img')]"
         ".filter(img => img.complete && img.naturalWidth > 0).length"
     )
