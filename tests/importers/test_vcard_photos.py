@@ -302,3 +302,27 @@ def test_real_files_photos_are_read(name):
     assert all(c.photo is not None for c in result.contacts)
     image = Image.open(io.BytesIO(result.contacts[0].photo.image))
     assert image.format == "JPEG" and "exif" not in image.info
+
+
+def test_one_record_through_the_write_path_carries_its_photo(network, owner):
+    """CardDAV saves each card with save_contact_record: the photo goes the same way."""
+    from kithkin.services.contact_records import save_contact_record
+
+    parsed = parse_vcards(
+        card(
+            "Ada Lovelace", "PHOTO:data:image/png;base64," + photos.to_base64(png()), "4.0"
+        ).encode(),
+        "ada.vcf",
+    )
+    [record] = parsed.contacts
+    saved = save_contact_record(network, owner, record)
+    assert saved.created and saved.person.photo_digest == record.photo.digest
+    again = save_contact_record(network, owner, record, person=saved.person)
+    assert not again.changed
+
+    grace = make_person(network, "Grace Hopper")
+    record.full_name = "Grace Hopper"
+    updated = save_contact_record(network, owner, record, person=grace)
+    assert updated.changed and updated.person.photo_digest == record.photo.digest
+    change = Change.objects.filter(kind="person.updated").latest("pk")
+    assert "photo" in change.data["fields"]
