@@ -205,42 +205,50 @@ class Fetched:
     headers: dict[str, str]  # names lower-cased
     body: bytes
 
+    @property
+    def content_type(self) -> str:
+        """The media type, lower-cased, without its parameters ("image/jpeg")."""
+        return self.headers.get("content-type", "").split(";")[0].strip().lower()
+
 
 def get(
     url: str,
-    headers: dict[str, str],
+    headers: dict[str, str] | None = None,
     *,
     max_bytes: int,
     timeout: float = 30.0,
     allow_private: bool | None = None,
 ) -> Fetched:
-    """GET ``url`` (checked now, as ``post`` does) with ``headers``: its status, headers
-    and body. ``Refused`` when the URL may not be reached, ``TooLarge`` when the body is
-    longer than ``max_bytes``, ``OSError`` (timeouts, TLS, a dropped connection included)
-    or ``http.client.HTTPException`` when the exchange fails. Redirects are not followed:
-    a 3xx comes back as it is."""
+    """GET ``url`` (checked now, as ``post`` does, connected to the address checked, no
+    proxies) with ``headers``: its status, headers and body. ``Refused`` when the URL may
+    not be reached, ``TooLarge`` when the body is longer than ``max_bytes`` (a declared
+    Content-Length says so before any byte is read), ``OSError`` (timeouts, the whole
+    exchange past ``timeout``, TLS, a dropped connection) or ``http.client.HTTPException``
+    when the exchange fails. Redirects are not followed: a 3xx comes back as it is."""
     target = check_url(url, allow_private=allow_private)
     connection_class = _PinnedHTTPS if target.scheme == "https" else _PinnedHTTP
     connection = connection_class(target, timeout)
     deadline = time.perf_counter() + timeout
     try:
-        connection.request("GET", target.path, headers=headers)
+        connection.request("GET", target.path, headers={"User-Agent": "Kithkin", **(headers or {})})
         response = connection.getresponse()
         declared = response.getheader("Content-Length")
         if declared and declared.isdigit() and int(declared) > max_bytes:
-            raise TooLarge(f"{target.host} sent {declared} bytes; at most {max_bytes} are read")
+            raise TooLarge(
+                f"{target.host} sent {int(declared):,} bytes; at most {max_bytes:,} are read"
+            )
         chunks: list[bytes] = []
         size = 0
         while True:
             if time.perf_counter() > deadline:
-                raise TimeoutError(f"{target.host} took longer than {timeout:.0f} s")
-            chunk = response.read(65536)
+                raise TimeoutError(f"{target.host} took longer than {timeout:g} s")
+            chunk = response.read(min(65536, max_bytes + 1 - size))
             if not chunk:
                 break
+            chunks.append(chunk)
             size += len(chunk)
             if size > max_bytes:
-                raise TooLarge(f"{target.host} sent more than {max_bytes} bytes")
-            chunks.append(chunk)
+                raise TooLarge(f"{target.host} sent more than {max_bytes:,} bytes")
         found = {name.lower(): value for name, value in response.getheaders()}
         return Fetched(response.status, found, b"".join(chunks))
     finally:

@@ -70,13 +70,25 @@ COUNTS = {
     "aosp_v21_complicated.vcf": (1, 0, 0),
     "aosp_v21_invalid_comment_line.vcf": (1, 0, 0),
     "aosp_v21_japanese_2.vcf": (1, 0, 0),
-    "aosp_v21_malformed_photo.vcf": (1, 0, 0),
+    "aosp_v21_malformed_photo.vcf": (
+        1,
+        1,
+        0,
+    ),  # its PHOTO is no base64: the person imports without it
     "aosp_v21_multiple_entry.vcf": (3, 0, 0),
     "aosp_v21_nest.vcf": (1, 0, 2),  # the two nested cards are notes, not people
     "aosp_v21_winmo_65.vcf": (1, 0, 0),
     "aosp_v30_ios_613_multiline.vcf": (1, 0, 0),
-    "ezvcard_John_Doe_ANDROID.vcf": (6, 0, 0),
-    "ezvcard_John_Doe_BLACK_BERRY.vcf": (1, 0, 0),
+    "ezvcard_John_Doe_ANDROID.vcf": (
+        6,
+        1,
+        0,
+    ),  # its PHOTO's base64 is cut short: the person imports without it
+    "ezvcard_John_Doe_BLACK_BERRY.vcf": (
+        1,
+        1,
+        0,
+    ),  # its JPEG is cut short: the person imports without it
     "ezvcard_John_Doe_EVOLUTION.vcf": (1, 0, 0),
     "ezvcard_John_Doe_GMAIL.vcf": (1, 0, 0),
     "ezvcard_John_Doe_IPHONE.vcf": (1, 0, 0),
@@ -349,6 +361,9 @@ def test_malformed_photo_does_not_break_the_card() -> None:
     result = parse("aosp_v21_malformed_photo.vcf")
     assert [(c.full_name, c.family_name) for c in result.contacts] == [("fullname", "name")]
     assert result.skipped == []
+    assert result.contacts[0].photo is None
+    [error] = result.errors
+    assert (error.line, error.field) == (5, "PHOTO") and "not valid base64" in error.message
 
 
 def test_first_of_several_language_versions() -> None:

@@ -35,12 +35,14 @@ from kithkin.models import (
 )
 from kithkin.services.followups import snooze_follow_up
 from kithkin.services.people import delete_person
+from kithkin.services.photos import set_photo
 from kithkin.services.sharing import invite
 from kithkin.services.sync_accounts import add_imap_account
 from kithkin.services.tokens import create_token
 from kithkin.services.webhooks import add_subscription
 from kithkin.web import urls as web_urls
 from tests.factories import log, make_follow_up, make_person
+from tests.photos.images import png
 from tests.web.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -145,6 +147,8 @@ def victim(owner, network, viewer):
     )
     # Someone in the trash, whom only a member who writes may restore.
     trashed = delete_person(network, owner, make_person(network, f"Gone {SECRET}"))
+    set_photo(network, owner, person, png())
+    person.refresh_from_db()
     # The owner's last action, which only the owner may undo: undone, the due date moves.
     snooze_follow_up(network, owner, follow_up, dt.date(2026, 3, 5), today=dt.date(2026, 2, 20))
     return {
@@ -178,6 +182,8 @@ def victim(owner, network, viewer):
         "token": "not-a-real-token",
         "format_name": "json",
         "network_id": network.pk,
+        "digest": person.photo_digest,
+        "size": "small",
     }
 
 
@@ -187,7 +193,8 @@ def snapshot(network: Network) -> tuple:
             Person.objects.filter(network=network)
             .order_by("pk")
             .values_list(
-                "full_name", "archived_at", "snoozed_until", "circle_id", "cadence_days", "notes"
+                *("full_name", "archived_at", "snoozed_until", "circle_id", "cadence_days"),
+                *("notes", "photo_digest"),
             )
         ),
         list(

@@ -28,6 +28,7 @@ from kithkin.cli import (
     network_commands,
     opportunity_commands,
     people_commands,
+    photo_commands,
     serve_commands,
     setup_commands,
     token_commands,
@@ -86,6 +87,7 @@ SUBJECTS = (
     account_commands,  # `account add|list|remove|sync|rekey`: synced mail and calendars
     history_commands,  # `history`, `delete`, `trash` and `trash restore`
     insight_commands,  # `path`, `stats`: warm-intro paths, the practice's figures
+    photo_commands,  # `photo`: a person's photo
 )
 for subject in SUBJECTS:
     COMMANDS.update(subject.COMMANDS)

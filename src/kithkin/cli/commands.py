@@ -242,6 +242,11 @@ INDEX: dict[str, tuple[str, str, str]] = {
         "stats",
         "How the practice is going: the Dashboard's figures (interactions, circles kept on cadence, follow-ups on time, given and received, new people, opportunities).",
     ),
+    "photo": (
+        "photo_commands",
+        "photo",
+        "A person's photo: set it from an image file, save it to one, or remove it.",
+    ),
     "network": ("network_commands", "network_app", "List your networks and switch between them."),
     "follow-up": (
         "agenda_commands",

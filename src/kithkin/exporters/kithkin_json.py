@@ -29,10 +29,12 @@ from kithkin.models import (
     OpportunityShare,
     Organization,
     Person,
+    Photo,
     Relationship,
     Tag,
     ValueExchange,
 )
+from kithkin.photos import to_base64
 
 FORMAT = "kithkin"
 # 2 added events, mentorships, message templates, the value ledger, milestones and
@@ -126,6 +128,7 @@ def network_document(network: Network) -> dict[str, Any]:
         .order_by("pk")
     )
     person_ref = _refs(people)
+    photos = dict(Photo.objects.filter(person__network=network).values_list("person_id", "image"))
     points: dict[int, list[ContactPoint]] = {}
     for point in ContactPoint.objects.filter(person__network=network).order_by("pk"):
         points.setdefault(point.person_id, []).append(point)
@@ -202,6 +205,9 @@ def network_document(network: Network) -> dict[str, Any]:
                     }
                     for a in jobs.get(p.pk, [])
                 ],
+                # Only beside those with a photo: a JPEG, base64 (restored through
+                # photos.reencode like any other photo from outside).
+                **({"photo": to_base64(bytes(photos[p.pk]))} if p.pk in photos else {}),
             }
             for p in people
         ],

@@ -6,20 +6,22 @@ from collections.abc import Iterator
 
 from django.db.models import Prefetch
 
-from kithkin.models import Affiliation, Network, Person
+from kithkin.models import Affiliation, Network, Person, Photo
 
 
-def exported_people(network: Network, *, include_self: bool = False) -> Iterator[Person]:
+def exported_people(
+    network: Network, *, include_self: bool = False, photos: bool = False
+) -> Iterator[Person]:
+    """``photos``: each person's photo (the full image, not the thumbnail) comes along,
+    one query per chunk of people."""
     people = Person.objects.filter(network=network)
     if not include_self:
         people = people.filter(is_self=False)
-    yield from (
-        people.select_related("circle")
-        .prefetch_related(
-            "contact_points",
-            "tags",
-            Prefetch("affiliations", Affiliation.objects.select_related("organization")),
-        )
-        .order_by("pk")
-        .iterator(chunk_size=2000)
+    people = people.select_related("circle").prefetch_related(
+        "contact_points",
+        "tags",
+        Prefetch("affiliations", Affiliation.objects.select_related("organization")),
     )
+    if photos:
+        people = people.prefetch_related(Prefetch("photo", Photo.objects.defer("thumbnail")))
+    yield from (people.order_by("pk").iterator(chunk_size=2000))

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from django.core.exceptions import ValidationError
 from django.db import DataError, IntegrityError, models, transaction
 
-from kithkin import access, normalize, weblinks
+from kithkin import access, clock, normalize, weblinks
 from kithkin.errors import InvalidInput
 from kithkin.exporters.kithkin_json import (
     EVENT_FIELDS,
@@ -56,10 +56,12 @@ from kithkin.models import (
     User,
     ValueExchange,
 )
+from kithkin.photos import PhotoError, PhotoImage, decode_base64, reencode
 from kithkin.services import changes
 from kithkin.services.accounts import is_time_zone
 from kithkin.services.contact_rules import organization_name, person_name, tag_key, tag_name
 from kithkin.services.derived_state import Known
+from kithkin.services.photos import write_photos
 
 T = TypeVar("T")
 
@@ -372,6 +374,7 @@ def _restore_people(
 ) -> dict[int, Person]:
     """People with their contact points and affiliations; *me* is the network's own."""
     people: dict[int, Person] = {}
+    photos: list[tuple[int, PhotoImage, str]] = []
     me = Person.objects.get(network=network, is_self=True)
     rows = reader.table("people")
     for where, item in rows:
@@ -404,11 +407,24 @@ def _restore_people(
                 **reader.fields(Affiliation, job, AFFILIATION_FIELDS, at),
             )
         people[_need(item, "id", where)] = person
+        if item.get("photo") is not None:
+            photos.append((person.pk, _photo(item["photo"], f"{where}.photo"), "kithkin-json"))
+    write_photos(photos, now=clock.now())
     for where, item in rows:
         introducer = _ref(people, item, "introduced_by", where)
         if introducer is not None:
             Person.objects.filter(pk=people[item["id"]].pk).update(introduced_by=introducer)
     return people
+
+
+def _photo(value: Any, where: str) -> PhotoImage:
+    """A person's photo: base64 of an image, re-encoded as every photo from outside is."""
+    if not isinstance(value, str):
+        raise _Refused(where, f"must be base64 text, not {_shown(value)}")
+    try:
+        return reencode(decode_base64(value))
+    except PhotoError as exc:
+        raise _Refused(where, str(exc)) from None
 
 
 def _contact_point(reader: _Reader, person: Person, point: Any, where: str) -> ContactPoint:

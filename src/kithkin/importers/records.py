@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from kithkin.errors import KithError
+from kithkin.photos import PhotoImage
 
 
 class ImportFileError(KithError):
@@ -111,6 +112,7 @@ class ContactRecord:
     connected_on: dt.date | None = None
     tags: list[str] = field(default_factory=list)
     external_id: str | None = None  # vCard UID, LinkedIn profile URL...
+    photo: PhotoImage | None = None  # re-encoded already (kithkin.photos), by the parser
 
 
 @dataclass(frozen=True)

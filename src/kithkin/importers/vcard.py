@@ -22,6 +22,7 @@ card means for a person:
   left out with a note in ``skipped``; so are a card nested in another one (vCard 2.1
   AGENT), KIND:group and KIND:location cards (not people) and lines that are not
   properties.
+- PHOTO (inline or by URI) is read by vcard_photo.py, re-encoded, or reported for the card.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from vobject.base import VObjectError
 
 from kithkin import chat_services
 from kithkin.importers.records import ContactRecord, ImportFileError, ParseResult, RecordError
+from kithkin.importers.vcard_photo import Fetches, card_photo
 from kithkin.importers.vcard_text import (
     CardText,
     Property,
@@ -69,12 +71,13 @@ def parse_vcards(data: bytes, path: str) -> ParseResult:
     if not layout.cards and not layout.unclosed:
         raise ImportFileError(path, "no BEGIN:VCARD line: this is not a vCard file")
     result = ParseResult()
+    fetches = Fetches()
     for card in layout.cards:
         for line in card.nested:
             message = "a vCard nested inside another card (AGENT) is not imported as a person"
             result.skipped.append(RecordError(path, line, "AGENT", message))
         try:
-            record = _card_record(card, path, result)
+            record = _card_record(card, path, result, fetches)
         except (VObjectError, LookupError, UnicodeError, ValueError) as exc:
             message = f"this card cannot be read ({exc}); it is left out"
             result.errors.append(RecordError(path, card.start, "vCard", message))
@@ -91,7 +94,9 @@ def parse_vcards(data: bytes, path: str) -> ParseResult:
     return result
 
 
-def _card_record(card: CardText, path: str, result: ParseResult) -> ContactRecord | None:
+def _card_record(
+    card: CardText, path: str, result: ParseResult, fetches: Fetches
+) -> ContactRecord | None:
     properties, unreadable = read_properties(card)
     for line, why in unreadable:
         result.skipped.append(RecordError(path, line, "vCard", f"{why}; left out"))
@@ -144,6 +149,7 @@ def _card_record(card: CardText, path: str, result: ParseResult) -> ContactRecor
         birthday=_birthday(named.get("BDAY", []), path, result),
         tags=_categories(named.get("CATEGORIES", [])),
         external_id=_first(named, "UID") or None,
+        photo=card_photo(named.get("PHOTO", []), path, result, fetches),
     )
 
 

@@ -20,6 +20,7 @@ from kithkin.models.networks import Circle, Invitation, Membership, Network, Rol
 from kithkin.models.opportunities import Opportunity, OpportunityShare
 from kithkin.models.organizations import Affiliation, Organization
 from kithkin.models.people import ContactPoint, Person
+from kithkin.models.photos import Photo
 from kithkin.models.quick_log import QuickLog
 from kithkin.models.relationships import Relationship
 from kithkin.models.sync_accounts import SyncAccount
@@ -66,6 +67,7 @@ __all__ = [
     "OpportunityShare",
     "Organization",
     "Person",
+    "Photo",
     "QuickLog",
     "RecoveryCode",
     "RecoveryCodes",

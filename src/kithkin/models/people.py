@@ -57,6 +57,9 @@ class Person(models.Model):
     last_interaction_at = models.DateTimeField(null=True, blank=True)
     check_in_due_on = models.DateField(null=True, blank=True)
     search_text = models.TextField(blank=True, default="")
+    # The digest of their Photo ("" when none), set only by services/photos.py with it:
+    # lists, Today and the brief show avatars from the row alone, no query per person.
+    photo_digest = models.CharField(max_length=64, blank=True, default="", db_default="")
 
     class Meta:
         ordering = ["full_name"]

@@ -28,6 +28,7 @@ from kithkin.importers.planned import PlannedPoint, contact_points
 from kithkin.importers.records import ContactRecord, RecordError
 from kithkin.models import Affiliation, Circle, ContactPoint, Network, Organization, Person, User
 from kithkin.models.rows import insert_rows
+from kithkin.photos import PhotoImage
 from kithkin.queries.memberships import organization_key
 from kithkin.services import changes
 from kithkin.services.contact_rules import (
@@ -41,6 +42,7 @@ from kithkin.services.contact_rules import (
     tag_key,
 )
 from kithkin.services.people import joining_circle
+from kithkin.services.photos import write_photos
 from kithkin.services.search_index import search_document
 from kithkin.services.tags import ensure_tags
 
@@ -121,6 +123,14 @@ def write_contacts(
     _add_tags(network, changing)
     progress("details")
     _fill_fields(updating, now)
+    write_photos(
+        [
+            (c.person_id, photo, c.record.source)
+            for c in changing
+            if c.person_id is not None and isinstance(photo := c.fills.get("photo"), PhotoImage)
+        ],
+        now=now,
+    )
     return written
 
 
@@ -370,6 +380,8 @@ def _fill_fields(updating: list[ContactToWrite], now: dt.datetime) -> None:
         if person is None:
             continue
         for name, value in planned.fills.items():
+            if name == "photo":  # written beside the person (write_photos)
+                continue
             if name == "birthday" and isinstance(value, tuple):
                 person.birthday_year, person.birthday_month, person.birthday_day = value
             else:

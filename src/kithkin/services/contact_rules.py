@@ -299,7 +299,7 @@ def _labelled(
 # -- what a record fills -------------------------------------------------------------------
 
 FILLABLE = ("connected_on", "headline", "location", "notes", "nickname")
-CURRENT_FIELDS = ("birthday_month", *FILLABLE)  # what ``fills`` reads of someone known
+CURRENT_FIELDS = ("birthday_month", "photo_digest", *FILLABLE)  # what ``fills`` reads
 
 
 def current_fields(person: Person) -> dict[str, object]:
@@ -313,6 +313,8 @@ def fills(record: ContactRecord, current: Mapping[str, object] | None) -> dict[s
     wanted: dict[str, object] = {name: getattr(record, name) for name in FILLABLE}
     if record.birthday and (current is None or not current.get("birthday_month")):
         wanted["birthday"] = record.birthday
+    if record.photo and (current is None or not current.get("photo_digest")):
+        wanted["photo"] = record.photo  # a photo, like a blank field: never replaced
     return {
         name: value
         for name, value in wanted.items()

@@ -79,6 +79,7 @@ _PERSON_FIELD_FEEDS: dict[str, frozenset[str]] = {
     "connected_on": frozenset({CADENCE}),
     **{name: frozenset({SEARCH}) for name in DOCUMENT_FIELDS},
     **{name: frozenset({SEARCH, STAMP}) for name in ("contact_points", "affiliations", "tags")},
+    "photo": frozenset({STAMP}),  # services/photos.py: set, replaced or removed
 }
 _FIELD_FEEDS: dict[str, dict[str, frozenset[str]]] = {
     "person.updated": _PERSON_FIELD_FEEDS,

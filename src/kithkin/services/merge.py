@@ -39,6 +39,7 @@ from kithkin.models import (
     ValueExchange,
 )
 from kithkin.services import changes
+from kithkin.services.photos import keep_photo_in_merge
 
 M = TypeVar("M", Person, Organization)
 
@@ -66,6 +67,8 @@ MERGED_RELATIONS = frozenset(
         "kithkin.Milestone.person",
         "kithkin.Opportunity.source",
         "kithkin.OpportunityShare.person",
+        # Kept: the kept person's photo, else the other's (services.photos).
+        "kithkin.Photo.person",
         # Derived, not moved: the kept person's tally is recounted (person.merged), the
         # other's goes with them.
         "kithkin.InteractionTally.person",
@@ -144,6 +147,7 @@ def merge_people(network: Network, actor: User, keep: Person, other: Person) -> 
     Person.objects.filter(introduced_by=other).exclude(pk=keep.pk).update(introduced_by=keep)
     _move_dismissals(network, keep, other)
     _move_practices(keep, other)
+    keep_photo_in_merge(keep, other)
     for name, value in plan.values.items():
         setattr(keep, name, value)
     if plan.values:

@@ -74,7 +74,10 @@ def private_responses(get_response: Handler) -> Handler:
         response = get_response(request)
         user = getattr(request, "user", None)
         signed_in = user is not None and user.is_authenticated
-        if signed_in or "HTTP_AUTHORIZATION" in request.META:
+        chosen = response.headers.get("Cache-Control", "")
+        # A view that chose private caching on purpose keeps it (a photo at its
+        # digest's URL: web/views/photos.py says why); everything else: no-store.
+        if (signed_in or "HTTP_AUTHORIZATION" in request.META) and not chosen.startswith("private"):
             response.headers["Cache-Control"] = "no-store"
         return response
 

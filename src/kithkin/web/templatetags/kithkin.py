@@ -3,6 +3,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django import template
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from kithkin import weblinks
@@ -27,6 +29,23 @@ def safe_url(url: str | None) -> str:
 def initials(name: str) -> str:
     parts = [part for part in name.split() if part[:1].isalnum()]
     return "".join(part[0] for part in parts[:2]).upper() or "?"
+
+
+@register.simple_tag
+def face(person: object, size: str = "small") -> SafeString:
+    """What goes inside an ``.avatar``: the person's photo (``size`` "small": the
+    thumbnail; "full": the photo) from their row's ``photo_digest`` -- no query -- else
+    their initials."""
+    digest = getattr(person, "photo_digest", "")
+    name = str(getattr(person, "full_name", ""))
+    if not digest:
+        return format_html("{}", initials(name))
+    pk = getattr(person, "pk", None)
+    if size == "small":
+        url = reverse("person_photo_sized", args=[pk, digest, "small"])
+    else:
+        url = reverse("person_photo", args=[pk, digest])
+    return format_html('<img class="face" src="{}" alt="" loading="lazy">', url)
 
 
 @register.filter
