@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from django.db.models import Prefetch
 
 from kithkin.models import Affiliation, Network, Person
 
 
-def exported_people(network: Network, *, include_self: bool = False) -> Iterator[Person]:
+def exported_people(
+    network: Network,
+    *,
+    include_self: bool = False,
+    include_archived: bool = True,
+    ids: Iterable[int] | None = None,
+) -> Iterator[Person]:
     people = Person.objects.filter(network=network)
     if not include_self:
         people = people.filter(is_self=False)
+    if not include_archived:
+        people = people.filter(archived_at__isnull=True)
+    if ids is not None:
+        people = people.filter(pk__in=list(ids))
     yield from (
         people.select_related("circle")
         .prefetch_related(

@@ -37,6 +37,7 @@ from kithkin.importers.records import ContactRecord, ImportFileError, ParseResul
 from kithkin.importers.vcard_text import (
     CardText,
     Property,
+    content_lines,
     decode_file,
     read_properties,
     split_cards,
@@ -60,6 +61,37 @@ _KINDS = {
 }
 _NOT_PEOPLE = {"group", "location"}
 _PROFILES = {"X-SOCIALPROFILE", "IMPP"}
+
+
+# The properties a card's record says (and the exporter writes again); a card's other
+# properties are its own, kept and served back unchanged by CardDAV (``unmodeled_lines``).
+# PRODID and REV describe one copy of the card, never the person.
+MODELED = {
+    *("BEGIN", "END", "VERSION", "PRODID", "REV", "UID", "FN", "N", "NICKNAME", "KIND"),
+    *("EMAIL", "TEL", "URL", "ADR", "IMPP", "X-SOCIALPROFILE", "ORG", "TITLE", "ROLE"),
+    *("NOTE", "BDAY", "CATEGORIES", "X-ABLABEL"),
+    *(s.x_property.upper() for s in chat_services.BY_KEY.values() if s.x_property),
+}
+
+
+def unmodeled_lines(data: bytes, path: str) -> list[str]:
+    """The first card's lines (unfolded) that no record field says: what a contacts
+    program keeps that Kithkin does not model (an anniversary, a ringtone, a phonetic
+    name...). An Apple label (X-ABLabel) stays with its property's group."""
+    cards = split_cards(decode_file(data, path)).cards
+    if not cards:
+        return []
+    kept: list[tuple[str, str, str]] = []
+    for _number, line in content_lines(cards[0]):
+        head = line.split(":", 1)[0].split(";", 1)[0]
+        group, _, name = head.rpartition(".")
+        kept.append((group.lower(), name.upper(), line))
+    groups = {group for group, name, _ in kept if group and name not in MODELED}
+    return [
+        line
+        for group, name, line in kept
+        if name not in MODELED or (name == "X-ABLABEL" and group in groups)
+    ]
 
 
 def parse_vcards(data: bytes, path: str) -> ParseResult:

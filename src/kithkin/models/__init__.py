@@ -3,6 +3,7 @@
 from kithkin.models.accounts import Attempt, User
 from kithkin.models.backups import Backup
 from kithkin.models.changes import Change, ChangeCursor
+from kithkin.models.dav import AppPassword, DavCard
 from kithkin.models.digest import DigestPreference
 from kithkin.models.duplicates import DismissedDuplicate, DuplicateCandidate, DuplicateScan
 from kithkin.models.events import Attendance, Event
@@ -30,6 +31,7 @@ from kithkin.models.worker import Claim, WorkerBeat
 __all__ = [
     "AccessToken",
     "Affiliation",
+    "AppPassword",
     "Attempt",
     "Attendance",
     "Backup",
@@ -39,6 +41,7 @@ __all__ = [
     "Claim",
     "CodeFailure",
     "ContactPoint",
+    "DavCard",
     "DigestPreference",
     "DismissedDuplicate",
     "DuplicateCandidate",

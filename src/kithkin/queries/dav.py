@@ -1,0 +1,190 @@
+"""CardDAV's reads (docs/carddav.md): an address book's cards, one card, and what changed
+since a sync token.
+
+A card is a person of the network who is neither archived nor *me*, written by the vCard
+exporter (``exporters.vcard.person_card``) with the UID and address a contacts program
+gave it (``DavCard``) and the properties Kithkin does not model appended unchanged. Its
+ETag is a digest of its vCard 3.0 text, so it changes exactly when the card does.
+
+Sync tokens are positions in the change seam (``models.Change``): every write that
+touches a person records a change naming them, so the cards changed since a token are
+the people named by the network's changes after it. On PostgreSQL changes are read in
+commit-safe order, as ``services.changes.pending`` reads them: by (transaction id, id),
+and only below the oldest transaction still running; the token holds both numbers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Q
+
+from kithkin.exporters.people_rows import exported_people
+from kithkin.exporters.vcard import person_card
+from kithkin.models import Change, DavCard, Network, Person
+
+VERSIONS = ("3.0", "4.0")
+DEFAULT_VERSION = "3.0"  # RFC 6352 §6.3.2: what every CardDAV client reads
+_DERIVED_HREF = re.compile(r"(\d{1,18})\.vcf")
+TOKEN_PREFIX = "http://kithkin.org/ns/sync/"
+
+
+@dataclass(frozen=True)
+class Card:
+    href: str
+    person: Person
+    dav: DavCard | None
+
+    def text(self, version: str = DEFAULT_VERSION) -> str:
+        uid = self.dav.uid if self.dav else ""
+        text: str = person_card(self.person, self.person.network, version, uid=uid).serialize()
+        if self.dav and self.dav.extra:
+            end = text.rindex("END:VCARD")
+            text = text[:end] + "".join(f"{line}\r\n" for line in self.dav.extra.splitlines())
+            text += "END:VCARD\r\n"
+        return text
+
+    @property
+    def etag(self) -> str:
+        return etag_of(self.text())
+
+
+def etag_of(text: str) -> str:
+    return '"' + hashlib.sha256(text.encode()).hexdigest()[:32] + '"'
+
+
+def href_of(person_id: int, dav: DavCard | None) -> str:
+    return dav.href if dav else f"{person_id}.vcf"
+
+
+def _dav_rows(network: Network, person_ids: Iterable[int] | None = None) -> dict[int, DavCard]:
+    rows = DavCard.objects.filter(network=network)
+    if person_ids is not None:
+        rows = rows.filter(person_id__in=list(person_ids))
+    return {row.person_id: row for row in rows}
+
+
+def cards(network: Network, person_ids: Iterable[int] | None = None) -> Iterator[Card]:
+    """The address book's cards (of ``person_ids`` only, when given), by person."""
+    ids = None if person_ids is None else set(person_ids)
+    dav = _dav_rows(network, ids)
+    for person in exported_people(network, include_archived=False, ids=ids):
+        person.network = network
+        yield Card(href_of(person.pk, dav.get(person.pk)), person, dav.get(person.pk))
+
+
+def card_at(network: Network, href: str) -> Card | None:
+    """The card at ``href``, or None (no such card, or its person archived or gone)."""
+    return next(iter(cards_at(network, [href]).values()), None)
+
+
+def cards_at(network: Network, hrefs: Iterable[str]) -> dict[str, Card]:
+    """The cards at these addresses that exist."""
+    hrefs = set(hrefs)
+    by_href = {row.href: row for row in DavCard.objects.filter(network=network, href__in=hrefs)}
+    ids = {row.person_id for row in by_href.values()}
+    for href in hrefs - set(by_href):
+        if match := _DERIVED_HREF.fullmatch(href):
+            ids.add(int(match.group(1)))
+    return {card.href: card for card in cards(network, ids) if card.href in hrefs}
+
+
+def dav_card_of(network: Network, href: str) -> DavCard | None:
+    return DavCard.objects.filter(network=network, href=href).first()
+
+
+def person_of_uid(network: Network, uid: str) -> Person | None:
+    """The person a card's UID names: one a contacts program gave, or the exporter's."""
+    row = DavCard.objects.filter(network=network, uid=uid).order_by("-pk").first()
+    if row is not None:
+        return Person.objects.filter(network=network, pk=row.person_id).first()
+    match = re.fullmatch(rf"urn:kithkin:{network.pk}:person:(\d{{1,18}})", uid)
+    if match:
+        return Person.objects.filter(network=network, pk=int(match.group(1))).first()
+    return None
+
+
+# Sync tokens -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, order=True)
+class Position:
+    transaction_id: int
+    change_id: int
+
+    @property
+    def token(self) -> str:
+        return f"{TOKEN_PREFIX}{self.transaction_id}-{self.change_id}"
+
+
+class InvalidToken(ValueError):
+    """A sync token this server never gave (RFC 6578: the client syncs again from none)."""
+
+
+def position_of(token: str) -> Position:
+    match = re.fullmatch(re.escape(TOKEN_PREFIX) + r"(\d{1,20})-(\d{1,20})", token.strip())
+    if not match:
+        raise InvalidToken(token)
+    return Position(int(match.group(1)), int(match.group(2)))
+
+
+def _ended() -> Q:
+    """PostgreSQL: the changes whose transaction has ended (see the module's docstring)."""
+    if connection.vendor != "postgresql":
+        return Q()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint,"
+            " pg_current_xact_id_if_assigned()::text::bigint"
+        )
+        oldest_running, own = cursor.fetchone()
+    ended = Q(transaction_id__lt=oldest_running)
+    if own is not None:
+        ended |= Q(transaction_id=own)
+    return ended
+
+
+def _order() -> tuple[str, ...]:
+    return ("transaction_id", "id") if connection.vendor == "postgresql" else ("id",)
+
+
+def current_position(network: Network) -> Position:
+    """The address book's position now: its latest change every reader can see."""
+    last = (
+        Change.objects.filter(_ended(), network=network)
+        .order_by(*(f"-{name}" for name in _order()))
+        .values_list("transaction_id", "id")
+        .first()
+    )
+    return Position(last[0] or 0, last[1]) if last else Position(0, 0)
+
+
+def changed_since(network: Network, since: Position) -> tuple[set[int], Position]:
+    """The people the network's changes after ``since`` named, and the position after them."""
+    after = Q(id__gt=since.change_id)
+    if connection.vendor == "postgresql":
+        after = Q(transaction_id__gt=since.transaction_id) | Q(
+            transaction_id=since.transaction_id, id__gt=since.change_id
+        )
+    people: set[int] = set()
+    last = since
+    rows = (
+        Change.objects.filter(_ended(), after, network=network)
+        .order_by(*_order())
+        .values_list("transaction_id", "id", "person_ids")
+    )
+    for transaction_id, change_id, person_ids in rows.iterator(chunk_size=2000):
+        people.update(person_ids or ())
+        last = Position(transaction_id or 0, change_id)
+    return people, last
+
+
+def hrefs_of(network: Network, person_ids: Iterable[int]) -> dict[int, str]:
+    """Each person's address, whether or not they still have a card (a tombstone's too)."""
+    ids = set(person_ids)
+    dav = _dav_rows(network, ids)
+    return {pid: href_of(pid, dav.get(pid)) for pid in ids}
