@@ -145,10 +145,9 @@ def _answer(path: str, values: dict[str, xml.Value], asked: xml.PropRequest) -> 
     return response
 
 
-def _collection(*kinds: str) -> ET.Element:
-    node = xml.element(name(DAV, "resourcetype"), children=[ET.Element(name(DAV, "collection"))])
-    node.extend(ET.Element(kind) for kind in kinds)
-    return node
+def _collection(*kinds: str) -> list[ET.Element]:
+    """A <resourcetype>'s children: a collection, of these kinds."""
+    return [ET.Element(name(DAV, "collection")), *(ET.Element(kind) for kind in kinds)]
 
 
 def _privileges(write: bool) -> list[ET.Element]:
@@ -247,7 +246,7 @@ def _card_values(card: cards.Card, asked: xml.PropRequest) -> dict[str, xml.Valu
     values: dict[str, xml.Value] = {
         name(DAV, "getetag"): card.etag,
         name(DAV, "getcontenttype"): "text/vcard; charset=utf-8",
-        name(DAV, "resourcetype"): xml.element(name(DAV, "resourcetype")),
+        name(DAV, "resourcetype"): [],
     }
     wanted = asked.all or name(CARDDAV, "address-data") in asked.names
     if wanted and not asked.names_only:
