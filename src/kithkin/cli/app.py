@@ -15,6 +15,7 @@ from kithkin.cli import (
     duplicates_commands,
     event_commands,
     export_commands,
+    dav_commands,
     feed_commands,
     import_commands,
     ledger_commands,
@@ -76,6 +77,7 @@ SUBJECTS = (
     triage_commands,
     token_commands,  # `token create|list|revoke`
     feed_commands,  # `feed url|revoke`: the calendar feed
+    dav_commands,  # `dav password|passwords|revoke`: CardDAV's app passwords
     mcp_commands,  # `mcp`: the MCP tools over stdio
     two_factor_commands,  # `mfa reset`
     webhook_commands,  # `webhook add|list|remove|test|enable`

@@ -45,6 +45,8 @@ def _status(code: int, text: str = "", **headers: str) -> HttpResponse:
 def _unauthorized() -> HttpResponse:
     response = _status(401, "Sign in with your username and an app password.\n")
     response["WWW-Authenticate"] = 'Basic realm="Kithkin CardDAV", charset="UTF-8"'
+    # Every contacts program asks once without credentials: not worth a warning each time.
+    response._has_been_logged = True  # type: ignore[attr-defined]
     return response
 
 

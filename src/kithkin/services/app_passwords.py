@@ -15,8 +15,6 @@ import hmac
 import secrets
 from dataclasses import dataclass
 
-from django.db import transaction
-
 from kithkin import clock
 from kithkin.digests import secret_digest
 from kithkin.errors import InvalidInput, NotFound, Throttled, WrongPassword
@@ -55,10 +53,10 @@ def revoke_app_password(user: User, app_password_id: int) -> None:
         raise NotFound("No such app password.")
 
 
-@transaction.atomic
 def sign_in_with_app_password(username: str, secret: str, ip: str | None) -> User:
     """The active user named ``username`` whose app password ``secret`` is; Throttled or
-    WrongPassword as ``accounts.sign_in`` answers."""
+    WrongPassword as ``accounts.sign_in`` answers. Not one transaction: a failure must
+    stay counted when the refusal is raised."""
     username = username.strip()
     if throttle.is_throttled(username, ip):
         raise Throttled("Too many failed sign-ins: wait a few minutes.")
