@@ -17,4 +17,5 @@ urlpatterns: list[URLPattern] = [
         views.card,
         name="dav_card",
     ),
+    re_path(r"^(?P<user_id>\d{1,18})/(?P<network_id>\d{1,18})/(?P<rest>.+)$", views.inside),
 ]

@@ -467,3 +467,15 @@ def card(
         path = _book(user, network) + found.href
         return _multistatus(xml.multistatus([_answer(path, _card_values(found, asked), asked)]))
     return _not_allowed()
+
+
+@_dav
+def inside(
+    request: HttpRequest, user: User, user_id: str, network_id: str, rest: str
+) -> HttpResponse:
+    """Below an address book there are only cards: a collection is never made there
+    (MKCOL 403, RFC 4918 §9.3.1) and nothing else is found."""
+    _grant(user, user_id, network_id)
+    if request.method == "MKCOL":
+        return _status(403, "An address book holds cards, not collections.\n")
+    return _status(404, "Not found.\n")
