@@ -22,12 +22,13 @@ class DavClient:
         self.client = Client()
 
     def request(self, method: str, path: str, body: str | bytes = b"", **headers: Any) -> Any:
-        extra = {f"HTTP_{k.upper()}": v for k, v in headers.items()}
+        content_type = headers.pop("content_type", "application/xml")
+        extra = {k if k.startswith("HTTP_") else f"HTTP_{k.upper()}": v for k, v in headers.items()}
         return self.client.generic(
             method,
             path,
             data=body.encode() if isinstance(body, str) else body,
-            content_type=headers.pop("content_type", "application/xml"),
+            content_type=content_type,
             HTTP_AUTHORIZATION=self.auth,
             **extra,
         )

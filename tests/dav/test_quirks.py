@@ -1,0 +1,229 @@
+"""What real contacts programs send, replayed (from their documentation and public bug
+reports): one test per quirk, named after it."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from kithkin.models import ContactPoint, Person
+from kithkin.services.people import PersonChanges, update_person
+from tests import factories
+from tests.dav.helpers import PROPFIND_ETAGS, SYNC, DavClient, card
+
+MULTIGET = """<?xml version="1.0"?>
+<card:addressbook-multiget xmlns:d="DAV:" xmlns:card="urn:ietf:params:xml:ns:carddav">
+<d:prop><d:getetag/><card:address-data {attrs}/></d:prop><d:href>{href}</d:href>
+</card:addressbook-multiget>"""
+
+CTAG = """<?xml version="1.0"?>
+<d:propfind xmlns:d="DAV:" xmlns:cs="http://calendarserver.org/ns/">
+<d:prop><cs:getctag/><d:sync-token/></d:prop></d:propfind>"""
+
+
+@pytest.fixture
+def dav(owner):
+    return DavClient(owner)
+
+
+def _put(dav, network, name, text, **headers):
+    return dav.request(
+        "PUT", dav.book(network.pk) + name, text, content_type="text/vcard", **headers
+    )
+
+
+def _get(dav, network, name, **headers):
+    response = dav.request("GET", dav.book(network.pk) + name, **headers)
+    assert response.status_code == 200
+    return response.content.decode(), response["ETag"]
+
+
+def _sync(dav, network, token=""):
+    response = dav.request("REPORT", dav.book(network.pk), SYNC.format(token=token))
+    assert response.status_code == 207
+    text = response.content.decode()
+    return text, re.search(r"<d:sync-token>([^<]+)</d:sync-token>", text).group(1)
+
+
+def test_ios_labels_arriving_as_quoted_cell(dav, network):
+    """iOS writes TYPE="CELL" (quoted, and with VOICE, pref): still a mobile phone."""
+    body = card(
+        "ios-1",
+        "Tim Cook",
+        'TEL;TYPE="CELL","VOICE","pref":+1 (408) 555-0101',
+        "item1.EMAIL;TYPE=INTERNET:tim@example.org",
+        "item1.X-ABLabel:_$!<Work>!$_",
+    )
+    assert _put(dav, network, "ios-1.vcf", body).status_code == 201
+    person = Person.objects.get(network=network, full_name="Tim Cook")
+    phone = person.contact_points.get(kind=ContactPoint.Kind.PHONE)
+    assert phone.normalized == "+14085550101"
+    assert "mobile" in phone.label
+    assert person.contact_points.get(kind=ContactPoint.Kind.EMAIL).label == "work"
+
+
+def test_edits_that_create_duplicates(dav, owner, network):
+    """DAVx5 and iOS send an edit to the address the card was read from, with its UID:
+    the same person changes, nobody new appears -- also when a program re-creates the card
+    at a new address with the same UID."""
+    ada = factories.make_person(network, "Ada Lovelace")
+    text, etag = _get(dav, network, f"{ada.pk}.vcf")
+    edited = text.replace("FN:Ada Lovelace", "FN:Ada King")
+    assert _put(dav, network, f"{ada.pk}.vcf", edited, If_Match=etag).status_code == 204
+    assert _put(dav, network, "moved-elsewhere.vcf", edited).status_code == 201
+    assert Person.objects.filter(network=network, is_self=False).count() == 1
+    ada.refresh_from_db()
+    assert ada.full_name == "Ada King"
+
+
+def test_edit_with_a_stale_etag_is_refused(dav, owner, network):
+    ada = factories.make_person(network, "Ada Lovelace")
+    text, etag = _get(dav, network, f"{ada.pk}.vcf")
+    update_person(network, owner, ada, PersonChanges(notes="changed in Kithkin"))
+    stale = _put(dav, network, f"{ada.pk}.vcf", text.replace("Ada", "Augusta"), If_Match=etag)
+    assert stale.status_code == 412
+    create_only = _put(dav, network, f"{ada.pk}.vcf", text, If_None_Match="*")
+    assert create_only.status_code == 412
+    ada.refresh_from_db()
+    assert ada.full_name == "Ada Lovelace"
+
+
+def test_deletes_that_dont_propagate(dav, network):
+    """A card deleted on one phone disappears from the others: it archives the person,
+    and the next sync-collection names the card as gone (404), its address kept."""
+    other = DavClient(dav.user)
+    assert _put(dav, network, "x-1.vcf", card("x-1", "Grace Hopper")).status_code == 201
+    _, token = _sync(other, network)
+    assert dav.request("DELETE", dav.book(network.pk) + "x-1.vcf").status_code == 204
+    person = Person.objects.get(network=network, full_name="Grace Hopper")
+    assert person.archived_at is not None
+    report, _ = _sync(other, network, token)
+    assert re.search(r"x-1\.vcf</d:href><d:status>HTTP/1.1 404", report)
+    assert dav.request("GET", dav.book(network.pk) + "x-1.vcf").status_code == 404
+
+
+def test_notes_that_never_sync(dav, owner, network):
+    """A note from the phone reaches Kithkin (escaped commas and new lines as written),
+    Kithkin's edit reaches the phone, and a note cleared on the phone is cleared."""
+    body = card("n-1", "Alan Turing", "NOTE:Met at Bletchley\\, 1941\\nLikes running")
+    _put(dav, network, "n-1.vcf", body)
+    alan = Person.objects.get(network=network, full_name="Alan Turing")
+    assert alan.notes == "Met at Bletchley, 1941\nLikes running"
+    _, token = _sync(dav, network)
+    update_person(network, owner, alan, PersonChanges(notes="Ran a marathon in 2:46"))
+    report, _ = _sync(dav, network, token)
+    assert "NOTE:Ran a marathon in 2:46" in report
+    text, etag = _get(dav, network, "n-1.vcf")
+    cleared = "\r\n".join(line for line in text.splitlines() if not line.startswith("NOTE"))
+    _put(dav, network, "n-1.vcf", cleared + "\r\n", If_Match=etag)
+    alan.refresh_from_db()
+    assert alan.notes == ""
+
+
+def test_macos_not_syncing(dav, owner, network):
+    """macOS Contacts syncs only when getctag changes: an edit made in Kithkin changes
+    it (and the sync token)."""
+    ada = factories.make_person(network, "Ada Lovelace")
+    before = dav.request("PROPFIND", dav.book(network.pk), CTAG, HTTP_DEPTH="0").content
+    update_person(network, owner, ada, PersonChanges(headline="Mathematician"))
+    after = dav.request("PROPFIND", dav.book(network.pk), CTAG, HTTP_DEPTH="0").content
+    ctag = re.compile(rb"<cs:getctag>([^<]+)</cs:getctag>")
+    assert ctag.search(before).group(1) != ctag.search(after).group(1)
+
+
+def test_apple_birthday_without_a_year(dav, network):
+    """iOS writes a birthday without a year as 1604 with X-APPLE-OMIT-YEAR; vCard 4.0
+    clients get --0415."""
+    body = card("b-1", "Ada Lovelace", "BDAY;X-APPLE-OMIT-YEAR=1604:1604-04-15")
+    _put(dav, network, "b-1.vcf", body)
+    ada = Person.objects.get(network=network, full_name="Ada Lovelace")
+    assert (ada.birthday_year, ada.birthday_month, ada.birthday_day) == (None, 4, 15)
+    text, _ = _get(dav, network, "b-1.vcf")
+    assert "BDAY;X-APPLE-OMIT-YEAR=1604:1604-04-15" in text
+    report = dav.request(
+        "REPORT",
+        dav.book(network.pk),
+        MULTIGET.format(
+            attrs='content-type="text/vcard" version="4.0"', href=dav.book(network.pk) + "b-1.vcf"
+        ),
+    ).content.decode()
+    assert "VERSION:4.0" in report and "BDAY:--0415" in report
+
+
+def test_vcard_4_through_accept(dav, network):
+    ada = factories.make_person(network, "Ada Lovelace")
+    text, _ = _get(dav, network, f"{ada.pk}.vcf", HTTP_ACCEPT="text/vcard; version=4.0")
+    assert "VERSION:4.0" in text
+    text, _ = _get(dav, network, f"{ada.pk}.vcf")
+    assert "VERSION:3.0" in text
+
+
+def test_thunderbird_categories_are_tags(dav, owner, network):
+    """Thunderbird (and DAVx5's "categories" groups) say groups as CATEGORIES."""
+    _put(dav, network, "t-1.vcf", card("t-1", "Linus", "CATEGORIES:Kernel,Finland"))
+    linus = Person.objects.get(network=network, full_name="Linus")
+    assert sorted(linus.tags.values_list("name", flat=True)) == ["Finland", "Kernel"]
+    text, etag = _get(dav, network, "t-1.vcf")
+    assert re.search(r"CATEGORIES:(Kernel,Finland|Finland,Kernel)", text)
+    _put(
+        dav, network, "t-1.vcf", text.replace("Finland,", "").replace(",Finland", ""), If_Match=etag
+    )
+    assert list(linus.tags.values_list("name", flat=True)) == ["Kernel"]
+
+
+def test_current_job_is_org_and_title(dav, network):
+    _put(dav, network, "j-1.vcf", card("j-1", "Grace Hopper", "ORG:US Navy", "TITLE:Rear Admiral"))
+    text, etag = _get(dav, network, "j-1.vcf")
+    assert "ORG:US Navy" in text and "TITLE:Rear Admiral" in text
+    moved = text.replace("ORG:US Navy", "ORG:Remington Rand").replace("Rear Admiral", "Director")
+    _put(dav, network, "j-1.vcf", moved, If_Match=etag)
+    text, _ = _get(dav, network, "j-1.vcf")
+    assert "ORG:Remington Rand" in text and "TITLE:Director" in text
+
+
+def test_properties_kithkin_does_not_model_come_back_unchanged(dav, network):
+    body = card(
+        "u-1",
+        "Ada Lovelace",
+        "X-PHONETIC-FIRST-NAME:Ay-da",
+        "item2.X-ABDATE;type=pref:1835-07-08",
+        "item2.X-ABLabel:_$!<Anniversary>!$_",
+        "item3.EMAIL:ada@example.org",
+        "item3.X-ABLabel:Analytical",
+    )
+    _put(dav, network, "u-1.vcf", body)
+    text, _ = _get(dav, network, "u-1.vcf")
+    assert "X-PHONETIC-FIRST-NAME:Ay-da" in text
+    assert "item2.X-ABDATE;type=pref:1835-07-08" in text
+    assert "item2.X-ABLabel:_$!<Anniversary>!$_" in text
+    assert text.upper().count("X-ABLABEL") == 2  # the email's label written once, by the exporter
+    assert "UID:u-1" in text
+
+
+def test_phone_numbers_removed_on_the_phone_are_removed(dav, network):
+    _put(
+        dav,
+        network,
+        "p-1.vcf",
+        card("p-1", "Ada", "TEL;TYPE=CELL:+44 20 7946 0000", "TEL;TYPE=HOME:+44 20 7946 0001"),
+    )
+    text, etag = _get(dav, network, "p-1.vcf")
+    kept = "\r\n".join(line for line in text.splitlines() if "0001" not in line) + "\r\n"
+    _put(dav, network, "p-1.vcf", kept, If_Match=etag)
+    ada = Person.objects.get(network=network, full_name="Ada")
+    assert list(ada.contact_points.values_list("normalized", flat=True)) == ["+442079460000"]
+
+
+def test_a_sync_token_from_elsewhere_starts_over(dav, network):
+    response = dav.request("REPORT", dav.book(network.pk), SYNC.format(token="http://x/1"))
+    assert response.status_code == 403
+    assert b"valid-sync-token" in response.content
+
+
+def test_listing_gives_every_card_an_etag(dav, network):
+    factories.make_person(network, "Ada Lovelace")
+    factories.make_person(network, "Grace Hopper")
+    listing = dav.request("PROPFIND", dav.book(network.pk), PROPFIND_ETAGS, HTTP_DEPTH="1")
+    cards = re.findall(rb"\.vcf</d:href><d:propstat><d:prop><d:getetag>", listing.content)
+    assert len(cards) == 2
