@@ -227,3 +227,47 @@ def test_listing_gives_every_card_an_etag(dav, network):
     listing = dav.request("PROPFIND", dav.book(network.pk), PROPFIND_ETAGS, HTTP_DEPTH="1")
     cards = re.findall(rb"\.vcf</d:href><d:propstat><d:prop><d:getetag>", listing.content)
     assert len(cards) == 2
+
+
+def test_davx5_groups_as_separate_vcards(dav, network):
+    """DAVx5's "groups are separate vCards" (and Apple's groups) write a group card whose
+    members are UIDs: its name is a tag, its members the people who have it."""
+    _put(dav, network, "a.vcf", card("uid-a", "Ada Lovelace"))
+    _put(dav, network, "b.vcf", card("uid-b", "Grace Hopper"))
+    group = card(
+        "group-1",
+        "Pioneers",
+        "X-ADDRESSBOOKSERVER-KIND:group",
+        "X-ADDRESSBOOKSERVER-MEMBER:urn:uuid:uid-a",
+        "X-ADDRESSBOOKSERVER-MEMBER:urn:uuid:uid-b",
+    )
+    assert _put(dav, network, "group-1.vcf", group).status_code == 201
+    tagged = Person.objects.filter(network=network, tags__name="Pioneers")
+    assert sorted(tagged.values_list("full_name", flat=True)) == ["Ada Lovelace", "Grace Hopper"]
+    text, etag = _get(dav, network, "group-1.vcf")
+    assert "X-ADDRESSBOOKSERVER-MEMBER:urn:uuid:uid-a" in text
+    assert "FN:Ada Lovelace" in _get(dav, network, "a.vcf")[0]
+    assert "CATEGORIES:Pioneers" in _get(dav, network, "a.vcf")[0]
+    four = dav.request(
+        "REPORT",
+        dav.book(network.pk),
+        MULTIGET.format(attrs='version="4.0"', href=dav.book(network.pk) + "group-1.vcf"),
+    ).content.decode()
+    assert "KIND:group" in four and "MEMBER:urn:uuid:uid-b" in four
+    # Grace leaves the group on the phone
+    smaller = "\r\n".join(line for line in text.splitlines() if "uid-b" not in line) + "\r\n"
+    assert _put(dav, network, "group-1.vcf", smaller, If_Match=etag).status_code == 204
+    assert list(tagged.values_list("full_name", flat=True)) == ["Ada Lovelace"]
+    # the group deleted: nobody has the tag, and a sync says the card is gone
+    _, token = _sync(dav, network)
+    assert dav.request("DELETE", dav.book(network.pk) + "group-1.vcf").status_code == 204
+    assert not tagged.exists()
+    report, _ = _sync(dav, network, token)
+    assert re.search(r"group-1\.vcf</d:href><d:status>HTTP/1.1 404", report)
+
+
+def test_vcard_4_groups_with_kind_and_member(dav, network):
+    _put(dav, network, "a.vcf", card("uid-a", "Ada Lovelace", version="4.0"))
+    group = card("g-4", "Friends", "KIND:group", "MEMBER:urn:uuid:uid-a", version="4.0")
+    assert _put(dav, network, "g-4.vcf", group).status_code == 201
+    assert Person.objects.get(full_name="Ada Lovelace").tags.get().name == "Friends"

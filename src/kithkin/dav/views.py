@@ -244,7 +244,7 @@ def _version(asked: ET.Element | None, accept: str = "") -> str:
     return cards.DEFAULT_VERSION
 
 
-def _card_values(card: cards.Card, asked: xml.PropRequest) -> dict[str, xml.Value]:
+def _card_values(card: cards.Resource, asked: xml.PropRequest) -> dict[str, xml.Value]:
     values: dict[str, xml.Value] = {
         name(DAV, "getetag"): card.etag,
         name(DAV, "getcontenttype"): "text/vcard; charset=utf-8",
@@ -327,7 +327,7 @@ def _propfind_book(request: HttpRequest, grant: access.Grant) -> HttpResponse:
     if _depth(request):
         responses += [
             _answer(path + card.href, _card_values(card, asked), asked)
-            for card in cards.cards(grant.network)
+            for card in cards.resources(grant.network)
         ]
     return _multistatus(xml.multistatus(responses))
 
@@ -366,7 +366,7 @@ def _report(request: HttpRequest, grant: access.Grant) -> HttpResponse:
     if root_element.tag == name(CARDDAV, "addressbook-query"):
         responses = [
             _answer(path + card.href, _card_values(card, asked), asked)
-            for card in cards.cards(grant.network)
+            for card in cards.resources(grant.network)
         ]
         return _multistatus(xml.multistatus(responses))
     if root_element.tag == name(DAV, "sync-collection"):
@@ -390,7 +390,7 @@ def _multiget(
     network: Network, path: str, hrefs: list[str], asked: xml.PropRequest
 ) -> HttpResponse:
     named = _names(path, hrefs)
-    by_name = cards.cards_at(network, named.values())
+    by_name = cards.resources_at(network, named.values())
     responses = []
     for given in hrefs:
         card = by_name.get(named.get(given.strip(), ""))
@@ -409,7 +409,7 @@ def _sync(
         position = cards.current_position(network)
         responses = [
             _answer(path + card.href, _card_values(card, asked), asked)
-            for card in cards.cards(network)
+            for card in cards.resources(network)
         ]
         return _multistatus(xml.multistatus(responses, position.token))
     try:
@@ -425,6 +425,14 @@ def _sync(
             responses.append(xml.Response(path + href, status="HTTP/1.1 404 Not Found"))
         else:
             responses.append(_answer(path + card.href, _card_values(card, asked), asked))
+    if position != since:  # any change may change a group's members: every group is named
+        groups = {group.href: group for group in cards.group_cards(network)}
+        for href in cards.group_hrefs(network):
+            group = groups.get(href)
+            if group is None:
+                responses.append(xml.Response(path + href, status="HTTP/1.1 404 Not Found"))
+            else:
+                responses.append(_answer(path + href, _card_values(group, asked), asked))
     return _multistatus(xml.multistatus(responses, position.token))
 
 
@@ -442,7 +450,7 @@ def card(
         if_none_match=request.META.get("HTTP_IF_NONE_MATCH"),
     )
     if request.method in ("GET", "HEAD"):
-        found = cards.card_at(network, card_name)
+        found = cards.resource_at(network, card_name)
         if found is None:
             return _status(404, "No such card.\n")
         etag = found.etag
@@ -460,7 +468,7 @@ def card(
             return _status(404, "No such card.\n")
         return _status(204)
     if request.method == "PROPFIND":
-        found = cards.card_at(network, card_name)
+        found = cards.resource_at(network, card_name)
         if found is None:
             return _status(404, "No such card.\n")
         asked = xml.prop_request(xml.parse(request.body))

@@ -29,6 +29,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from vobject.base import VObjectError
 
@@ -381,3 +382,43 @@ def _is_date(year: int | None, month: int, day: int) -> bool:
     except ValueError:
         return False
     return True
+
+
+@dataclass(frozen=True)
+class GroupRecord:
+    """A group card (vCard 4.0's KIND:group, Apple's X-ADDRESSBOOKSERVER-KIND:group, as
+    DAVx5 writes either): its name, and the UIDs of its members."""
+
+    name: str
+    uid: str
+    member_uids: list[str]
+
+
+def group_card(data: bytes, path: str) -> GroupRecord | None:
+    """The first card as a group, or None when it is not one."""
+    cards = split_cards(decode_file(data, path)).cards
+    if not cards:
+        return None
+    properties, _unreadable = read_properties(cards[0])
+    named: dict[str, list[Property]] = {}
+    for prop in properties:
+        named.setdefault(prop.name, []).append(prop)
+    kind = (_first(named, "KIND") or _first(named, "X-ADDRESSBOOKSERVER-KIND")).lower()
+    if kind != "group":
+        return None
+    members = [
+        _member_uid(unescape(prop.value).strip())
+        for name in ("MEMBER", "X-ADDRESSBOOKSERVER-MEMBER")
+        for prop in named.get(name, [])
+    ]
+    return GroupRecord(
+        name=_words(_first(named, "FN")) or _words(" ".join(_components(_raw(named, "N")))),
+        uid=_first(named, "UID"),
+        member_uids=[uid for uid in members if uid],
+    )
+
+
+def _member_uid(uri: str) -> str:
+    """A member's UID from its URI: ``urn:uuid:<uid>`` is the card whose UID is <uid>; any
+    other URI (``urn:kithkin:…``) is a UID as it is."""
+    return uri[len("urn:uuid:") :] if uri.lower().startswith("urn:uuid:") else uri

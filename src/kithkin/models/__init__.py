@@ -3,7 +3,7 @@
 from kithkin.models.accounts import Attempt, User
 from kithkin.models.backups import Backup
 from kithkin.models.changes import Change, ChangeCursor
-from kithkin.models.dav import AppPassword, DavCard
+from kithkin.models.dav import AppPassword, DavCard, DavGroup
 from kithkin.models.digest import DigestPreference
 from kithkin.models.duplicates import DismissedDuplicate, DuplicateCandidate, DuplicateScan
 from kithkin.models.events import Attendance, Event
@@ -42,6 +42,7 @@ __all__ = [
     "CodeFailure",
     "ContactPoint",
     "DavCard",
+    "DavGroup",
     "DigestPreference",
     "DismissedDuplicate",
     "DuplicateCandidate",

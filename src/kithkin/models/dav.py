@@ -61,3 +61,25 @@ class DavCard(models.Model):
 
     def __str__(self) -> str:
         return f"{self.href} in {self.network_id}"
+
+
+class DavGroup(models.Model):
+    """A group card a contacts program made (DAVx5's "groups are separate vCards", Apple's
+    groups): a tag, served as a card that lists the people who have it. ``tag`` None: the
+    group was deleted (the tombstone)."""
+
+    network = models.ForeignKey("kithkin.Network", on_delete=models.CASCADE, related_name="+")
+    tag = models.ForeignKey(
+        "kithkin.Tag", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    href = models.CharField(max_length=255)
+    uid = models.CharField(max_length=255)
+    updated_at = models.DateTimeField(default=now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint("network", "href", name="davgroup_href_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"group {self.href} in {self.network_id}"

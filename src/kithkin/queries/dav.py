@@ -19,18 +19,29 @@ import hashlib
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Protocol
 
 from django.db import connection
 from django.db.models import Q
 
 from kithkin.exporters.people_rows import exported_people
 from kithkin.exporters.vcard import person_card
-from kithkin.models import Change, DavCard, Network, Person
+from kithkin.models import Change, DavCard, DavGroup, Network, Person
 
 VERSIONS = ("3.0", "4.0")
 DEFAULT_VERSION = "3.0"  # RFC 6352 §6.3.2: what every CardDAV client reads
 _DERIVED_HREF = re.compile(r"(\d{1,18})\.vcf")
 TOKEN_PREFIX = "http://kithkin.org/ns/sync/"
+
+
+class Resource(Protocol):
+    """A card of the address book: a person's, or a group's."""
+
+    @property
+    def href(self) -> str: ...
+    @property
+    def etag(self) -> str: ...
+    def text(self, version: str = DEFAULT_VERSION) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -188,3 +199,94 @@ def hrefs_of(network: Network, person_ids: Iterable[int]) -> dict[int, str]:
     ids = set(person_ids)
     dav = _dav_rows(network, ids)
     return {pid: href_of(pid, dav.get(pid)) for pid in ids}
+
+
+# Group cards ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GroupCard:
+    """A tag as the group card a contacts program made of it: its members' UIDs."""
+
+    href: str
+    uid: str
+    name: str
+    member_uids: tuple[str, ...]
+
+    def text(self, version: str = DEFAULT_VERSION) -> str:
+        kind, member = (
+            ("KIND", "MEMBER")
+            if version == "4.0"
+            else (
+                "X-ADDRESSBOOKSERVER-KIND",
+                "X-ADDRESSBOOKSERVER-MEMBER",
+            )
+        )
+        name = _escaped(self.name)
+        lines = ["BEGIN:VCARD", f"VERSION:{version}", f"UID:{self.uid}", f"FN:{name}"]
+        lines += [f"N:{name};;;;", f"{kind}:group"]
+        lines += [f"{member}:{_member_uri(uid)}" for uid in self.member_uids]
+        return "\r\n".join([*lines, "END:VCARD"]) + "\r\n"
+
+    @property
+    def etag(self) -> str:
+        return etag_of(self.text())
+
+
+def _escaped(text: str) -> str:
+    return text.replace("\\", "\\\\").replace(",", "\\,").replace(";", "\\;").replace("\n", "\\n")
+
+
+def _member_uri(uid: str) -> str:
+    return uid if ":" in uid else f"urn:uuid:{uid}"
+
+
+def group_cards(network: Network, hrefs: Iterable[str] | None = None) -> list[GroupCard]:
+    """The group cards of the network (at ``hrefs`` only, when given) whose tag exists."""
+    groups = DavGroup.objects.filter(network=network, tag__isnull=False).select_related("tag")
+    if hrefs is not None:
+        groups = groups.filter(href__in=list(hrefs))
+    found = list(groups)
+    if not found:
+        return []
+    through = Person.tags.through
+    links = through.objects.filter(
+        tag_id__in=[g.tag_id for g in found],
+        person__archived_at__isnull=True,
+        person__is_self=False,
+    ).values_list("tag_id", "person_id")
+    members: dict[int, list[int]] = {}
+    for tag_id, person_id in links:
+        members.setdefault(tag_id, []).append(person_id)
+    ids = {pid for pids in members.values() for pid in pids}
+    uids = {row.person_id: row.uid for row in _dav_rows(network, ids).values()}
+    result = []
+    for group in found:
+        assert group.tag is not None
+        member_uids = sorted(
+            uids.get(pid) or f"urn:kithkin:{network.pk}:person:{pid}"
+            for pid in members.get(group.tag.pk, [])
+        )
+        result.append(GroupCard(group.href, group.uid, group.tag.name, tuple(member_uids)))
+    return result
+
+
+def group_hrefs(network: Network) -> list[str]:
+    """Every group card's address, deleted ones too (a sync reports them gone)."""
+    return list(DavGroup.objects.filter(network=network).values_list("href", flat=True))
+
+
+def resources(network: Network) -> Iterator[Resource]:
+    yield from cards(network)
+    yield from group_cards(network)
+
+
+def resources_at(network: Network, hrefs: Iterable[str]) -> dict[str, Resource]:
+    hrefs = set(hrefs)
+    found: dict[str, Resource] = {g.href: g for g in group_cards(network, hrefs)}
+    found.update(cards_at(network, hrefs - set(found)))
+    return found
+
+
+def resource_at(network: Network, href: str) -> Resource | None:
+    return resources_at(network, [href]).get(href)

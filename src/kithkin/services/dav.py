@@ -16,11 +16,18 @@ from django.db import transaction
 
 from kithkin import access, clock
 from kithkin.errors import InvalidInput
-from kithkin.importers.vcard import parse_vcards, unmodeled_lines
-from kithkin.models import DavCard, Network, Person, User
+from kithkin.importers.vcard import GroupRecord, group_card, parse_vcards, unmodeled_lines
+from kithkin.models import DavCard, DavGroup, Network, Person, User
 from kithkin.queries import dav as dav_queries
 from kithkin.services import changes, contact_records
-from kithkin.services.people import archive_person, unarchive_person
+from kithkin.services.people import (
+    archive_person,
+    get_or_create_tags,
+    tag_names,
+    unarchive_person,
+)
+from kithkin.services.people_bulk import add_tag, remove_tag
+from kithkin.services.tags import tag_named
 
 MAX_CARD_BYTES = 1_000_000
 
@@ -32,6 +39,11 @@ class PreconditionFailed(Exception):
 @dataclass(frozen=True)
 class PutCard:
     person: Person
+    created: bool
+
+
+@dataclass(frozen=True)
+class PutGroup:
     created: bool
 
 
@@ -62,11 +74,14 @@ def _tags(header: str) -> set[str]:
 @transaction.atomic
 def put_card(
     network: Network, actor: User, href: str, body: bytes, pre: Preconditions = Preconditions()
-) -> PutCard:
+) -> PutCard | PutGroup:
     """Create or replace the card at ``href`` from ``body`` (one vCard)."""
     access.require_write(actor, network)
     if len(body) > MAX_CARD_BYTES:
         raise InvalidInput("vCard", f"a card is at most {MAX_CARD_BYTES:,} bytes")
+    group = group_card(body, href)
+    if group is not None:
+        return put_group(network, actor, href, group, pre)
     parsed = parse_vcards(body, href)
     if parsed.errors:
         raise InvalidInput("vCard", str(parsed.errors[0]))
@@ -119,9 +134,53 @@ def delete_card(
 ) -> bool:
     """Archive the person whose card is at ``href``; False when there is none."""
     access.require_write(actor, network)
-    existing = dav_queries.card_at(network, href)
+    existing = dav_queries.resource_at(network, href)
     _check(pre, existing.etag if existing else None)
-    if existing is None:
-        return False
-    archive_person(network, actor, existing.person)
-    return True
+    if isinstance(existing, dav_queries.Card):
+        archive_person(network, actor, existing.person)
+        return True
+    if isinstance(existing, dav_queries.GroupCard):
+        row = DavGroup.objects.get(network=network, href=href)
+        if row.tag is not None:
+            remove_tag(network, actor, Person.objects.filter(network=network), row.tag.name)
+        row.tag = None
+        row.save(update_fields=["tag"])
+        return True
+    return False
+
+
+def put_group(
+    network: Network, actor: User, href: str, group: GroupRecord, pre: Preconditions
+) -> PutCard | PutGroup:
+    """A group card: its name is a tag, and exactly its members have it (the tag is added
+    to the members and taken off the others). A group renamed moves its members to the
+    new name's tag."""
+    if not group.name:
+        raise InvalidInput("FN", "a group card needs a name")
+    existing = dav_queries.resource_at(network, href)
+    if existing is not None and not isinstance(existing, dav_queries.GroupCard):
+        raise InvalidInput("KIND", "a person's card cannot become a group")
+    _check(pre, existing.etag if existing else None)
+    members = {
+        person.pk
+        for uid in group.member_uids
+        if (person := dav_queries.person_of_uid(network, uid)) is not None
+    }
+    row = DavGroup.objects.filter(network=network, href=href).first()
+    if row is not None and row.tag is not None and row.tag.name != group.name:
+        remove_tag(network, actor, Person.objects.filter(network=network), row.tag.name)
+    if members:
+        add_tag(network, actor, members, group.name)
+    tag = tag_named(network, group.name)
+    if tag is not None:
+        others = Person.objects.filter(network=network, tags=tag).exclude(pk__in=members)
+        remove_tag(network, actor, others, group.name)
+    if tag is None:  # a group without members yet: the tag exists all the same
+        [tag] = get_or_create_tags(network, tag_names([group.name]))
+    if row is None:
+        row = DavGroup(network=network, href=href)
+    row.uid = group.uid or row.uid or href.removesuffix(".vcf")
+    row.tag, row.updated_at = tag, clock.now()
+    row.save()
+    changes.record(network, "tag.added", actor=actor, record_id=tag.pk, person_ids=[])
+    return PutGroup(created=existing is None)
