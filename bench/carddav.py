@@ -116,9 +116,9 @@ def main() -> None:
     django.setup()
     from django.db import connections
 
+    from kithkin.address_books import cards
     from kithkin.cli.context import migrate
     from kithkin.models import Person
-    from kithkin.queries import dav as cards
     from kithkin.services.accounts import create_user
     from kithkin.services.app_passwords import create_app_password
     from kithkin.services.people import PersonChanges, update_person
@@ -148,11 +148,12 @@ def main() -> None:
         f"[server]\nhosts = 127.0.0.1:{radicale_port}\n[auth]\ntype = none\n"
         f"[storage]\nfilesystem_folder = {root / 'radicale'}\n[logging]\nlevel = warning\n"
     )
+    server_log = open(root / "kith-serve.log", "w")  # noqa: SIM115 (closed with the servers)
     servers = [
         subprocess.Popen(
             [str(BIN / "kith"), "serve", "--no-worker", "--port", str(kith_port)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stdout=server_log,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         ),
         subprocess.Popen(
@@ -195,7 +196,11 @@ def main() -> None:
             f"after one change: sync-collection REPORT {report:.3f} s (target <= 1 s); "
             f"vdirsyncer's incremental sync {incremental:.2f} s"
         )
+    except Exception:
+        print((root / "kith-serve.log").read_text()[-5000:])
+        raise
     finally:
+        server_log.close()
         for server in servers:
             os.killpg(server.pid, 15)
             server.wait(timeout=30)

@@ -20,12 +20,12 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from kithkin import access
+from kithkin.address_books import cards
+from kithkin.address_books import writes as card_writes
 from kithkin.dav import xml
 from kithkin.dav.xml import CARDDAV, CS, DAV, name
 from kithkin.errors import Forbidden, InvalidInput, NotFound, Throttled, WrongPassword
 from kithkin.models import Network, User
-from kithkin.queries import dav as cards
-from kithkin.services import dav as card_writes
 from kithkin.services.app_passwords import sign_in_with_app_password
 from kithkin.services.throttle import client_address
 

@@ -1,4 +1,4 @@
-"""CardDAV's writes (docs/carddav.md): a card put by a contacts program, a card deleted.
+"""The address books' writes (docs/carddav.md): a card put by a contacts program, a card deleted.
 
 A PUT goes through the one write path for a person from outside
 (``contact_records.save_contact_record``), reading the card with the vCard importer, and
@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from kithkin import access, clock
+from kithkin.address_books import cards as dav_queries
 from kithkin.errors import InvalidInput
 from kithkin.importers.vcard import GroupRecord, group_card, parse_vcards, unmodeled_lines
 from kithkin.models import DavCard, DavGroup, Network, Person, User
-from kithkin.queries import dav as dav_queries
 from kithkin.services import changes, contact_records
 from kithkin.services.people import (
     archive_person,

@@ -1,4 +1,4 @@
-"""CardDAV's reads (docs/carddav.md): an address book's cards, one card, and what changed
+"""The address books' reads (docs/carddav.md): an address book's cards, one card, and what changed
 since a sync token.
 
 A card is a person of the network who is neither archived nor *me*, written by the vCard
