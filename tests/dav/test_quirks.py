@@ -271,3 +271,27 @@ def test_vcard_4_groups_with_kind_and_member(dav, network):
     group = card("g-4", "Friends", "KIND:group", "MEMBER:urn:uuid:uid-a", version="4.0")
     assert _put(dav, network, "g-4.vcf", group).status_code == 201
     assert Person.objects.get(full_name="Ada Lovelace").tags.get().name == "Friends"
+
+
+def test_a_listing_renders_only_the_cards_changed_since_the_last(dav, owner, network):
+    """vdirsyncer and Thunderbird list every ETag on every sync: the stored ETags are
+    used, and only the people changed since are rendered again -- and the listing always
+    says what a GET of the card says."""
+    ada = factories.make_person(network, "Ada Lovelace")
+    grace = factories.make_person(network, "Grace Hopper")
+
+    def listed() -> dict[str, str]:
+        body = dav.request("PROPFIND", dav.book(network.pk), PROPFIND_ETAGS, HTTP_DEPTH="1")
+        found = re.findall(
+            r"/(\d+\.vcf)</d:href><d:propstat><d:prop><d:getetag>([^<]+)<", body.content.decode()
+        )
+        return {href: etag.replace("&quot;", '"') for href, etag in found}
+
+    first = listed()
+    assert set(first) == {f"{ada.pk}.vcf", f"{grace.pk}.vcf"}
+    update_person(network, owner, ada, PersonChanges(notes="changed"))
+    second = listed()
+    assert second[f"{grace.pk}.vcf"] == first[f"{grace.pk}.vcf"]
+    assert second[f"{ada.pk}.vcf"] != first[f"{ada.pk}.vcf"]
+    for href, etag in second.items():
+        assert _get(dav, network, href)[1] == etag

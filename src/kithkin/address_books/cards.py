@@ -21,12 +21,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Q
 
 from kithkin.exporters.people_rows import exported_people
 from kithkin.exporters.vcard import person_card
-from kithkin.models import Change, DavCard, DavGroup, Network, Person
+from kithkin.models import CardEtag, CardEtagsAsOf, Change, DavCard, DavGroup, Network, Person
 
 VERSIONS = ("3.0", "4.0")
 DEFAULT_VERSION = "3.0"  # RFC 6352 §6.3.2: what every CardDAV client reads
@@ -290,3 +290,53 @@ def resources_at(network: Network, hrefs: Iterable[str]) -> dict[str, Resource]:
 
 def resource_at(network: Network, href: str) -> Resource | None:
     return resources_at(network, [href]).get(href)
+
+
+# Listing ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Listed:
+    """A card as an address book's listing names it: its address and ETag."""
+
+    href: str
+    etag: str
+
+
+@transaction.atomic
+def listing(network: Network) -> list[Listed]:
+    """Every card's address and ETag, rendering only the cards whose people changed
+    since the stored ETags were made (the changes after ``CardEtagsAsOf``, read as sync
+    tokens read them): a second listing of 10,000 unchanged cards renders none. The
+    network's row is locked while its ETags are brought up to date, so two listings never
+    store an older rendering over a newer one."""
+    state, _ = CardEtagsAsOf.objects.get_or_create(network=network)
+    state = CardEtagsAsOf.objects.select_for_update().get(pk=state.pk)
+    stored = dict(
+        CardEtag.objects.filter(network=network).values_list("person_id", "etag").iterator()
+    )
+    changed, position = changed_since(network, Position(state.transaction_id, state.change_id))
+    present = set(
+        Person.objects.filter(network=network, is_self=False, archived_at__isnull=True)
+        .values_list("pk", flat=True)
+        .iterator()
+    )
+    stale = (changed & present) | (present - set(stored))
+    fresh = {card.person.pk: card.etag for card in cards(network, stale)} if stale else {}
+    gone = (changed | set(stored)) - present
+    if gone:
+        CardEtag.objects.filter(network=network, person_id__in=list(gone)).delete()
+    if fresh:
+        CardEtag.objects.filter(network=network, person_id__in=list(fresh)).delete()
+        CardEtag.objects.bulk_create(
+            [CardEtag(network=network, person_id=pid, etag=etag) for pid, etag in fresh.items()],
+            batch_size=2000,
+        )
+    if position != Position(state.transaction_id, state.change_id):
+        state.transaction_id, state.change_id = position.transaction_id, position.change_id
+        state.save()
+    hrefs = hrefs_of(network, present)
+    etags = {**{pid: stored[pid] for pid in present - set(fresh) if pid in stored}, **fresh}
+    listed = [Listed(hrefs[pid], etags[pid]) for pid in sorted(present)]
+    listed += [Listed(group.href, group.etag) for group in group_cards(network)]
+    return listed

@@ -256,6 +256,28 @@ def _card_values(card: cards.Resource, asked: xml.PropRequest) -> dict[str, xml.
     return values
 
 
+def _every_card(network: Network, path: str, asked: xml.PropRequest) -> list[xml.Response]:
+    """A response for every card: from the stored ETags (``cards.listing``) unless the
+    cards' text is asked for."""
+    if asked.all or name(CARDDAV, "address-data") in asked.names:
+        return [
+            _answer(path + card.href, _card_values(card, asked), asked)
+            for card in cards.resources(network)
+        ]
+    return [
+        _answer(
+            path + listed.href,
+            {
+                name(DAV, "getetag"): listed.etag,
+                name(DAV, "getcontenttype"): "text/vcard; charset=utf-8",
+                name(DAV, "resourcetype"): [],
+            },
+            asked,
+        )
+        for listed in cards.listing(network)
+    ]
+
+
 # Views ------------------------------------------------------------------------------------
 
 
@@ -325,10 +347,7 @@ def _propfind_book(request: HttpRequest, grant: access.Grant) -> HttpResponse:
     path = _book(grant.actor.user, grant.network)
     responses = [_answer(path, _book_values(grant, cards.current_position(grant.network)), asked)]
     if _depth(request):
-        responses += [
-            _answer(path + card.href, _card_values(card, asked), asked)
-            for card in cards.resources(grant.network)
-        ]
+        responses += _every_card(grant.network, path, asked)
     return _multistatus(xml.multistatus(responses))
 
 
@@ -364,11 +383,7 @@ def _report(request: HttpRequest, grant: access.Grant) -> HttpResponse:
         hrefs = [node.text or "" for node in root_element.iter(name(DAV, "href"))]
         return _multiget(grant.network, path, hrefs, asked)
     if root_element.tag == name(CARDDAV, "addressbook-query"):
-        responses = [
-            _answer(path + card.href, _card_values(card, asked), asked)
-            for card in cards.resources(grant.network)
-        ]
-        return _multistatus(xml.multistatus(responses))
+        return _multistatus(xml.multistatus(_every_card(grant.network, path, asked)))
     if root_element.tag == name(DAV, "sync-collection"):
         return _sync(grant.network, path, root_element, asked)
     return _status(403, "Unsupported report.\n")
@@ -407,10 +422,7 @@ def _sync(
     token = (root_element.findtext(name(DAV, "sync-token")) or "").strip()
     if not token:
         position = cards.current_position(network)
-        responses = [
-            _answer(path + card.href, _card_values(card, asked), asked)
-            for card in cards.resources(network)
-        ]
+        responses = _every_card(network, path, asked)
         return _multistatus(xml.multistatus(responses, position.token))
     try:
         since = cards.position_of(token)

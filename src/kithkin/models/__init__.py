@@ -3,7 +3,7 @@
 from kithkin.models.accounts import Attempt, User
 from kithkin.models.backups import Backup
 from kithkin.models.changes import Change, ChangeCursor
-from kithkin.models.dav import AppPassword, DavCard, DavGroup
+from kithkin.models.dav import AppPassword, CardEtag, CardEtagsAsOf, DavCard, DavGroup
 from kithkin.models.digest import DigestPreference
 from kithkin.models.duplicates import DismissedDuplicate, DuplicateCandidate, DuplicateScan
 from kithkin.models.events import Attendance, Event
@@ -35,6 +35,8 @@ __all__ = [
     "Attempt",
     "Attendance",
     "Backup",
+    "CardEtag",
+    "CardEtagsAsOf",
     "Change",
     "ChangeCursor",
     "Circle",

@@ -83,3 +83,35 @@ class DavGroup(models.Model):
 
     def __str__(self) -> str:
         return f"group {self.href} in {self.network_id}"
+
+
+class CardEtag(models.Model):
+    """The ETag of a person's card as last rendered, so listing an address book (every
+    sync of vdirsyncer, Thunderbird's) renders only the cards changed since
+    (``address_books.cards.listing``)."""
+
+    network = models.ForeignKey("kithkin.Network", on_delete=models.CASCADE, related_name="+")
+    person_id = models.BigIntegerField()
+    etag = models.CharField(max_length=40)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint("network", "person_id", name="cardetag_person_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}: {self.etag}"
+
+
+class CardEtagsAsOf(models.Model):
+    """The change (its position in ``services.changes``' order) the network's stored
+    ETags are current to."""
+
+    network = models.OneToOneField(
+        "kithkin.Network", on_delete=models.CASCADE, related_name="+", primary_key=True
+    )
+    transaction_id = models.BigIntegerField(default=0)
+    change_id = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"ETags of {self.network_id} as of {self.transaction_id}-{self.change_id}"
