@@ -28,6 +28,7 @@ JOB_MODULES: tuple[str, ...] = (
     "kithkin.services.digest",
     "kithkin.housekeeping",
     "kithkin.backups.schedule",
+    "kithkin.address_books.cards",  # its change consumer: CardDAV's stored ETags
 )
 
 

@@ -295,3 +295,16 @@ def test_a_listing_renders_only_the_cards_changed_since_the_last(dav, owner, net
     assert second[f"{ada.pk}.vcf"] != first[f"{ada.pk}.vcf"]
     for href, etag in second.items():
         assert _get(dav, network, href)[1] == etag
+
+
+def test_the_worker_keeps_a_listed_address_books_etags_current(dav, owner, network):
+    from kithkin.address_books.cards import card_at
+    from kithkin.models import CardEtag
+    from kithkin.services import changes
+
+    ada = factories.make_person(network, "Ada Lovelace")
+    dav.request("PROPFIND", dav.book(network.pk), PROPFIND_ETAGS, HTTP_DEPTH="1")
+    update_person(network, owner, ada, PersonChanges(notes="changed"))
+    changes.dispatch()
+    stored = CardEtag.objects.get(network=network, person_id=ada.pk).etag
+    assert stored == card_at(network, f"{ada.pk}.vcf").etag

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -27,6 +27,7 @@ from django.db.models import Q
 from kithkin.exporters.people_rows import exported_people
 from kithkin.exporters.vcard import person_card
 from kithkin.models import CardEtag, CardEtagsAsOf, Change, DavCard, DavGroup, Network, Person
+from kithkin.services import changes
 
 VERSIONS = ("3.0", "4.0")
 DEFAULT_VERSION = "3.0"  # RFC 6352 §6.3.2: what every CardDAV client reads
@@ -340,3 +341,13 @@ def listing(network: Network) -> list[Listed]:
     listed = [Listed(hrefs[pid], etags[pid]) for pid in sorted(present)]
     listed += [Listed(group.href, group.etag) for group in group_cards(network)]
     return listed
+
+
+@changes.consumer("carddav_etags")
+def keep_etags_current(batch: Sequence[Change]) -> None:
+    """The worker brings the stored ETags of every address book a program has listed
+    up to date after each batch of changes, so a request rarely renders cards itself
+    (rendering 10,000 takes seconds). Networks never listed are left alone."""
+    listed = CardEtagsAsOf.objects.filter(network_id__in={c.network_id for c in batch})
+    for network in Network.objects.filter(pk__in=listed.values("network_id")):
+        listing(network)
