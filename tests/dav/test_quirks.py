@@ -308,3 +308,13 @@ def test_the_worker_keeps_a_listed_address_books_etags_current(dav, owner, netwo
     changes.dispatch()
     stored = CardEtag.objects.get(network=network, person_id=ada.pk).etag
     assert stored == card_at(network, f"{ada.pk}.vcf").etag
+
+
+def test_ios_renaming_the_address_book_is_refused_politely(dav, network):
+    body = """<?xml version="1.0"?><d:propertyupdate xmlns:d="DAV:"><d:set><d:prop>
+    <d:displayname>Mine</d:displayname></d:prop></d:set></d:propertyupdate>"""
+    answer = dav.request("PROPPATCH", dav.book(network.pk), body)
+    assert answer.status_code == 207
+    assert b"displayname" in answer.content and b"403 Forbidden" in answer.content
+    network.refresh_from_db()
+    assert network.name != "Mine"

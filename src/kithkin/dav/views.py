@@ -111,12 +111,10 @@ def _options() -> HttpResponse:
     return response
 
 
+@csrf_exempt
 def well_known(request: HttpRequest) -> HttpResponse:
     """RFC 6764: /.well-known/carddav points at the root, whatever the method."""
     return _status(301, "", Location=ROOT)
-
-
-well_known = csrf_exempt(well_known)
 
 
 # Paths and properties ---------------------------------------------------------------------
@@ -357,20 +355,15 @@ def _proppatch(request: HttpRequest, path: str) -> HttpResponse:
     tags = (
         []
         if root_element is None
-        else [prop.tag for prop in root_element.iter(name(DAV, "prop")) for prop in prop]
+        else [prop.tag for holder in root_element.iter(name(DAV, "prop")) for prop in holder]
     )
-    response = xml.Response(path)
-    body = xml.multistatus([response]) if not tags else None
-    if body is None:
-        node = ET.Element(name(DAV, "multistatus"))
-        entry = ET.SubElement(node, name(DAV, "response"))
-        entry.append(xml.href(path))
-        propstat = ET.SubElement(entry, name(DAV, "propstat"))
-        prop = ET.SubElement(propstat, name(DAV, "prop"))
-        prop.extend(ET.Element(tag) for tag in tags)
-        ET.SubElement(propstat, name(DAV, "status")).text = "HTTP/1.1 403 Forbidden"
-        body = b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(node)
-    return _multistatus(body)
+    node = ET.Element(name(DAV, "multistatus"))
+    entry = ET.SubElement(node, name(DAV, "response"))
+    entry.append(xml.href(path))
+    propstat = ET.SubElement(entry, name(DAV, "propstat"))
+    ET.SubElement(propstat, name(DAV, "prop")).extend(ET.Element(tag) for tag in tags)
+    ET.SubElement(propstat, name(DAV, "status")).text = "HTTP/1.1 403 Forbidden"
+    return _multistatus(b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(node))
 
 
 def _report(request: HttpRequest, grant: access.Grant) -> HttpResponse:
