@@ -298,49 +298,86 @@ def resource_at(network: Network, href: str) -> Resource | None:
 
 @dataclass(frozen=True)
 class Listed:
-    """A card as an address book's listing names it: its address and ETag."""
+    """A card as stored: its address, ETag and vCard 3.0 text (``stored_cards``)."""
 
     href: str
     etag: str
+    text_3: str = ""
+
+    def text(self, version: str = DEFAULT_VERSION) -> str:
+        if version != "3.0" or not self.text_3:
+            raise ValueError("a stored card is vCard 3.0, and only a fetched one has its text")
+        return self.text_3
 
 
-@transaction.atomic
-def listing(network: Network) -> list[Listed]:
-    """Every card's address and ETag, rendering only the cards whose people changed
-    since the stored ETags were made (the changes after ``CardEtagsAsOf``, read as sync
-    tokens read them): a second listing of 10,000 unchanged cards renders none. The
-    network's row is locked while its ETags are brought up to date, so two listings never
-    store an older rendering over a newer one."""
+def _refreshed(network: Network) -> set[int]:
+    """Bring the stored cards (``CardEtag``: ETag and vCard 3.0 text) up to date,
+    rendering only the people changed since they were stored (the changes after
+    ``CardEtagsAsOf``, read as sync tokens read them); the ids of the people with a card.
+    The network's row is locked meanwhile, so an older rendering never replaces a newer
+    one. Called inside a transaction."""
     state, _ = CardEtagsAsOf.objects.get_or_create(network=network)
     state = CardEtagsAsOf.objects.select_for_update().get(pk=state.pk)
-    stored = dict(
-        CardEtag.objects.filter(network=network).values_list("person_id", "etag").iterator()
-    )
-    changed, position = changed_since(network, Position(state.transaction_id, state.change_id))
+    stored = set(CardEtag.objects.filter(network=network).values_list("person_id", flat=True))
+    since = Position(state.transaction_id, state.change_id)
+    changed, position = changed_since(network, since)
     present = set(
         Person.objects.filter(network=network, is_self=False, archived_at__isnull=True)
         .values_list("pk", flat=True)
         .iterator()
     )
-    stale = (changed & present) | (present - set(stored))
-    fresh = {card.person.pk: card.etag for card in cards(network, stale)} if stale else {}
-    gone = (changed | set(stored)) - present
+    stale = (changed & present) | (present - stored)
+    gone = (changed | stored) - present
     if gone:
         CardEtag.objects.filter(network=network, person_id__in=list(gone)).delete()
-    if fresh:
-        CardEtag.objects.filter(network=network, person_id__in=list(fresh)).delete()
+    if stale:
+        rendered = [(card.person.pk, card.text()) for card in cards(network, stale)]
+        CardEtag.objects.filter(network=network, person_id__in=list(stale)).delete()
         CardEtag.objects.bulk_create(
-            [CardEtag(network=network, person_id=pid, etag=etag) for pid, etag in fresh.items()],
-            batch_size=2000,
+            [
+                CardEtag(network=network, person_id=pid, etag=etag_of(text), text=text)
+                for pid, text in rendered
+            ],
+            batch_size=1000,
         )
-    if position != Position(state.transaction_id, state.change_id):
+    if position != since:
         state.transaction_id, state.change_id = position.transaction_id, position.change_id
         state.save()
+    return present
+
+
+@transaction.atomic
+def listing(network: Network) -> list[Listed]:
+    """Every card's address and ETag (a second listing of 10,000 unchanged cards renders
+    none), the group cards' too."""
+    present = _refreshed(network)
     hrefs = hrefs_of(network, present)
-    etags = {**{pid: stored[pid] for pid in present - set(fresh) if pid in stored}, **fresh}
-    listed = [Listed(hrefs[pid], etags[pid]) for pid in sorted(present)]
+    etags = dict(
+        CardEtag.objects.filter(network=network).values_list("person_id", "etag").iterator()
+    )
+    listed = [Listed(hrefs[pid], etags[pid]) for pid in sorted(present) if pid in etags]
     listed += [Listed(group.href, group.etag) for group in group_cards(network)]
     return listed
+
+
+@transaction.atomic
+def stored_cards(network: Network, hrefs: Iterable[str]) -> dict[str, Listed]:
+    """The stored vCard 3.0 cards at these addresses (people's only; groups are not
+    stored): what a multiget of the default version is answered from."""
+    present = _refreshed(network)
+    wanted = set(hrefs)
+    ids = set(
+        DavCard.objects.filter(network=network, href__in=wanted).values_list("person_id", flat=True)
+    )
+    ids |= {int(m.group(1)) for href in wanted if (m := _DERIVED_HREF.fullmatch(href))}
+    ids &= present
+    own = hrefs_of(network, ids)
+    rows = CardEtag.objects.filter(network=network, person_id__in=list(ids)).values_list(
+        "person_id", "etag", "text"
+    )
+    return {
+        own[pid]: Listed(own[pid], etag, text) for pid, etag, text in rows if own[pid] in wanted
+    }
 
 
 @changes.consumer("carddav_etags")

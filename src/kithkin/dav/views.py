@@ -398,7 +398,10 @@ def _multiget(
     network: Network, path: str, hrefs: list[str], asked: xml.PropRequest
 ) -> HttpResponse:
     named = _names(path, hrefs)
-    by_name = cards.resources_at(network, named.values())
+    by_name: dict[str, cards.Resource] = {}
+    if _version(asked.address_data) == "3.0":  # the stored cards, rendered once
+        by_name.update(cards.stored_cards(network, named.values()))
+    by_name.update(cards.resources_at(network, set(named.values()) - set(by_name)))
     responses = []
     for given in hrefs:
         card = by_name.get(named.get(given.strip(), ""))
@@ -462,7 +465,9 @@ def card(
         if pre.if_none_match and etag in card_writes._tags(pre.if_none_match):
             return _status(304, ETag=etag)
         text = found.text(_version(None, request.META.get("HTTP_ACCEPT", "")))
-        response = HttpResponse(text.encode(), content_type=VCARD)
+        body = b"" if request.method == "HEAD" else text.encode()
+        response = HttpResponse(body, content_type=VCARD)
+        response["Content-Length"] = str(len(text.encode()))
         response["ETag"] = etag
         return response
     if request.method == "PUT":

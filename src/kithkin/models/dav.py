@@ -86,13 +86,14 @@ class DavGroup(models.Model):
 
 
 class CardEtag(models.Model):
-    """The ETag of a person's card as last rendered, so listing an address book (every
-    sync of vdirsyncer, Thunderbird's) renders only the cards changed since
-    (``address_books.cards.listing``)."""
+    """A person's card (vCard 3.0) and its ETag as last rendered, so listing an address
+    book (every sync of vdirsyncer, Thunderbird's) and fetching its cards render only the
+    cards changed since (``address_books.cards``)."""
 
     network = models.ForeignKey("kithkin.Network", on_delete=models.CASCADE, related_name="+")
     person_id = models.BigIntegerField()
     etag = models.CharField(max_length=40)
+    text = models.TextField(blank=True)  # the card, vCard 3.0
 
     class Meta:
         constraints = [
