@@ -318,3 +318,44 @@ def test_ios_renaming_the_address_book_is_refused_politely(dav, network):
     assert b"displayname" in answer.content and b"403 Forbidden" in answer.content
     network.refresh_from_db()
     assert network.name != "Mine"
+
+
+def test_thunderbird_vcard_4_with_value_text_and_pref(dav, network):
+    """Thunderbird 115 writes vCard 4.0 with TEL;VALUE=TEXT, EMAIL;PREF=1 and typed ADR."""
+    body = card(
+        "tb-1",
+        "Mitchell Baker",
+        "N:Baker;Mitchell;;;",
+        "EMAIL;PREF=1:mitchell@example.org",
+        "TEL;TYPE=cell;VALUE=TEXT:+1 650 555 0199",
+        "ADR;TYPE=work:;;331 E Evelyn Ave;Mountain View;CA;94041;USA",
+        "URL;TYPE=work:https://example.org/mitchell",
+        "NOTE:Chairwoman",
+        version="4.0",
+    )
+    assert _put(dav, network, "tb-1.vcf", body).status_code == 201
+    person = Person.objects.get(network=network, full_name="Mitchell Baker")
+    kinds = {p.kind: (p.normalized, p.label) for p in person.contact_points.all()}
+    assert kinds[ContactPoint.Kind.EMAIL][0] == "mitchell@example.org"
+    assert kinds[ContactPoint.Kind.PHONE] == ("+16505550199", "mobile")
+    assert kinds[ContactPoint.Kind.ADDRESS][1] == "work"
+    assert person.notes == "Chairwoman"
+
+
+def test_davx5_custom_labels_and_social_profiles(dav, network):
+    """DAVx5 writes a custom label as a grouped X-ABLabel and profiles as X-SOCIALPROFILE
+    or URLs: they come back labelled."""
+    body = card(
+        "dx-1",
+        "Ada Lovelace",
+        "item1.TEL:+44 20 7946 0100",
+        "item1.X-ABLabel:Analytical engine",
+        "X-SOCIALPROFILE;TYPE=linkedin:https://www.linkedin.com/in/ada-lovelace",
+        "URL:https://ada.example.org",
+    )
+    _put(dav, network, "dx-1.vcf", body)
+    text, _ = _get(dav, network, "dx-1.vcf")
+    assert re.search(r"item\d+\.TEL:\+44 20 7946 0100", text)
+    assert re.search(r"item\d+\.X-ABLABEL:analytical engine", text, re.IGNORECASE)
+    assert "linkedin.com/in/ada-lovelace" in text
+    assert "URL:https://ada.example.org" in text
