@@ -58,16 +58,17 @@ def _check(pre: Preconditions, current: str | None) -> None:
     if pre.if_none_match is not None:
         if pre.if_none_match.strip() == "*" and current is not None:
             raise PreconditionFailed("a card already exists at this address")
-        if current is not None and current in _tags(pre.if_none_match):
+        if current is not None and current in etags_in(pre.if_none_match):
             raise PreconditionFailed("the card is unchanged")
     if pre.if_match is not None:
         if current is None:
             raise PreconditionFailed("no card at this address")
-        if pre.if_match.strip() != "*" and current not in _tags(pre.if_match):
+        if pre.if_match.strip() != "*" and current not in etags_in(pre.if_match):
             raise PreconditionFailed("the card changed since it was read")
 
 
-def _tags(header: str) -> set[str]:
+def etags_in(header: str) -> set[str]:
+    """The ETags an If-Match or If-None-Match header lists (weak ones as strong)."""
     return {tag.strip().removeprefix("W/") for tag in header.split(",")}
 
 

@@ -462,7 +462,7 @@ def card(
         if found is None:
             return _status(404, "No such card.\n")
         etag = found.etag
-        if pre.if_none_match and etag in card_writes._tags(pre.if_none_match):
+        if pre.if_none_match and etag in card_writes.etags_in(pre.if_none_match):
             return _status(304, ETag=etag)
         text = found.text(_version(None, request.META.get("HTTP_ACCEPT", "")))
         body = b"" if request.method == "HEAD" else text.encode()
