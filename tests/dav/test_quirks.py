@@ -359,3 +359,17 @@ def test_davx5_custom_labels_and_social_profiles(dav, network):
     assert re.search(r"item\d+\.X-ABLABEL:analytical engine", text, re.IGNORECASE)
     assert "linkedin.com/in/ada-lovelace" in text
     assert "URL:https://ada.example.org" in text
+
+
+def test_merging_two_people_leaves_one_card_and_a_tombstone(dav, owner, network):
+    from kithkin.services.merge import merge_people
+
+    _put(dav, network, "a.vcf", card("uid-a", "Ada Lovelace", "EMAIL:ada@example.org"))
+    _put(dav, network, "b.vcf", card("uid-b", "Ada King", "TEL:+44 20 7946 0000"))
+    _, token = _sync(dav, network)
+    kept = Person.objects.get(network=network, full_name="Ada Lovelace")
+    other = Person.objects.get(network=network, full_name="Ada King")
+    merge_people(network, owner, kept, other)
+    report, _ = _sync(dav, network, token)
+    assert re.search(r"b\.vcf</d:href><d:status>HTTP/1.1 404", report)
+    assert "+44 20 7946 0000" in _get(dav, network, "a.vcf")[0]
