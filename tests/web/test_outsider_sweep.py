@@ -31,6 +31,7 @@ from kithkin.models import (
     ValueExchange,
     WebhookSubscription,
 )
+from kithkin.services.app_passwords import create_app_password
 from kithkin.services.followups import snooze_follow_up
 from kithkin.services.sharing import invite
 from kithkin.services.tokens import create_token
@@ -58,6 +59,7 @@ PERSONAL = {
     "feed_make",
     "feed_revoke",
     "feed_titles_only",
+    "app_password_make",  # a CardDAV app password of one's own (a viewer's only reads)
     "invitation",
     "home",
     # signing in: one's own second factor and provider account (docs/two-factor.md, sso.md)
@@ -164,6 +166,7 @@ def victim(owner, network, viewer):
         "token": "not-a-real-token",
         "format_name": "json",
         "network_id": network.pk,
+        "app_password_id": create_app_password(owner, f"phone {SECRET}").app_password.pk,
     }
 
 
