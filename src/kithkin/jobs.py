@@ -29,6 +29,7 @@ JOB_MODULES: tuple[str, ...] = (
     "kithkin.housekeeping",
     "kithkin.backups.schedule",
     "kithkin.sync.run",  # synced mail and calendar accounts that are due
+    "kithkin.address_books.cards",  # its change consumer: CardDAV's stored ETags
 )
 
 

@@ -58,6 +58,13 @@ class PhotoImage:
     width: int
     height: int
     digest: str
+    # The digest of the bytes it was made from: a contacts program that sends back the
+    # photo it was served sends bytes whose digest is the stored photo's own.
+    source_digest: str = ""
+
+    def is_photo(self, digest: str) -> bool:
+        """Whether this is the stored photo named ``digest`` (or was made from it)."""
+        return bool(digest) and digest in (self.digest, self.source_digest)
 
     def __str__(self) -> str:  # how an import's plan shows it
         return f"a photo ({self.width}x{self.height})"
@@ -107,6 +114,7 @@ def reencode(data: bytes) -> PhotoImage:
         width=pixels.width,
         height=pixels.height,
         digest=hashlib.sha256(image).hexdigest(),
+        source_digest=hashlib.sha256(data).hexdigest(),
     )
 
 

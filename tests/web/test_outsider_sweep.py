@@ -33,6 +33,7 @@ from kithkin.models import (
     ValueExchange,
     WebhookSubscription,
 )
+from kithkin.services.app_passwords import create_app_password
 from kithkin.services.followups import snooze_follow_up
 from kithkin.services.people import delete_person
 from kithkin.services.photos import set_photo
@@ -64,6 +65,7 @@ PERSONAL = {
     "feed_make",
     "feed_revoke",
     "feed_titles_only",
+    "app_password_make",  # a CardDAV app password of one's own (a viewer's only reads)
     "invitation",
     "home",
     # signing in: one's own second factor and provider account (docs/two-factor.md, sso.md)
@@ -184,6 +186,7 @@ def victim(owner, network, viewer):
         "network_id": network.pk,
         "digest": person.photo_digest,
         "size": "small",
+        "app_password_id": create_app_password(owner, f"phone {SECRET}").app_password.pk,
     }
 
 

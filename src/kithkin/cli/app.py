@@ -10,6 +10,7 @@ from kithkin.cli import (
     account_commands,
     agenda_commands,
     backup_commands,
+    dav_commands,
     digest_commands,
     doctor_commands,
     draft_commands,
@@ -80,6 +81,7 @@ SUBJECTS = (
     triage_commands,
     token_commands,  # `token create|list|revoke`
     feed_commands,  # `feed url|revoke`: the calendar feed
+    dav_commands,  # `dav password|passwords|revoke`: CardDAV's app passwords
     mcp_commands,  # `mcp`: the MCP tools over stdio
     two_factor_commands,  # `mfa reset`
     webhook_commands,  # `webhook add|list|remove|test|enable`

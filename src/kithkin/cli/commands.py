@@ -289,6 +289,11 @@ INDEX: dict[str, tuple[str, str, str]] = {
         "feed_app",
         "The calendar feed of a network: its URL (made once), or revoke it.",
     ),
+    "dav": (
+        "dav_commands",
+        "dav_app",
+        "CardDAV: app passwords a contacts program (iOS, macOS, DAVx5, Thunderbird) signs in with.",
+    ),
     "mfa": (
         "two_factor_commands",
         "two_factor_app",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from django.db.models import Prefetch
 
@@ -10,13 +10,22 @@ from kithkin.models import Affiliation, Network, Person, Photo
 
 
 def exported_people(
-    network: Network, *, include_self: bool = False, photos: bool = False
+    network: Network,
+    *,
+    include_self: bool = False,
+    include_archived: bool = True,
+    ids: Iterable[int] | None = None,
+    photos: bool = False,
 ) -> Iterator[Person]:
     """``photos``: each person's photo (the full image, not the thumbnail) comes along,
     one query per chunk of people."""
     people = Person.objects.filter(network=network)
     if not include_self:
         people = people.filter(is_self=False)
+    if not include_archived:
+        people = people.filter(archived_at__isnull=True)
+    if ids is not None:
+        people = people.filter(pk__in=list(ids))
     people = people.select_related("circle").prefetch_related(
         "contact_points",
         "tags",

@@ -108,13 +108,22 @@ def _birthday(person: Person, version: str) -> str | None:
         return (
             f"{year}{month_day}" if version == "4.0" else f"{year}-{month_day[:2]}-{month_day[2:]}"
         )
-    return f"--{month_day}" if version == "4.0" else f"--{month_day[:2]}-{month_day[2:]}"
+    # 3.0 has no date without a year: Apple's form (year 1604, X-APPLE-OMIT-YEAR), which
+    # iOS, macOS, DAVx5 and the importer read as "no year".
+    return f"--{month_day}" if version == "4.0" else f"1604-{month_day[:2]}-{month_day[2:]}"
 
 
-def person_card(person: Person, network: Network, version: str = "4.0") -> vobject.base.Component:
+def person_uid(person: Person, network: Network) -> str:
+    """The UID of a person's card, unless a contacts program gave it one (CardDAV)."""
+    return f"urn:kithkin:{network.pk}:person:{person.pk}"
+
+
+def person_card(
+    person: Person, network: Network, version: str = "4.0", *, uid: str = ""
+) -> vobject.base.Component:
     card = vobject.vCard()
     card.add("version").value = version
-    card.add("uid").value = f"urn:kithkin:{network.pk}:person:{person.pk}"
+    card.add("uid").value = uid or person_uid(person, network)
     card.add("fn").value = person.full_name
     card.add("n").value = vobject.vcard.Name(family=person.family_name, given=person.given_name)
     if person.nickname:
@@ -132,7 +141,10 @@ def person_card(person: Person, network: Network, version: str = "4.0") -> vobje
         card.add("title").value = person.headline
     birthday = _birthday(person, version)
     if birthday:
-        card.add("bday").value = birthday
+        bday = card.add("bday")
+        bday.value = birthday
+        if birthday.startswith("1604-"):
+            bday.params["X-APPLE-OMIT-YEAR"] = ["1604"]
     tags = [tag.name for tag in person.tags.all()]
     if tags:
         card.add("categories").value = tags

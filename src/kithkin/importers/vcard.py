@@ -30,6 +30,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from vobject.base import VObjectError
 
@@ -39,6 +40,7 @@ from kithkin.importers.vcard_photo import Fetches, card_photo
 from kithkin.importers.vcard_text import (
     CardText,
     Property,
+    content_lines,
     decode_file,
     read_properties,
     split_cards,
@@ -62,6 +64,37 @@ _KINDS = {
 }
 _NOT_PEOPLE = {"group", "location"}
 _PROFILES = {"X-SOCIALPROFILE", "IMPP"}
+
+
+# The properties a card's record says (and the exporter writes again); a card's other
+# properties are its own, kept and served back unchanged by CardDAV (``unmodeled_lines``).
+# PRODID and REV describe one copy of the card, never the person.
+MODELED = {
+    *("BEGIN", "END", "VERSION", "PRODID", "REV", "UID", "FN", "N", "NICKNAME", "KIND"),
+    *("EMAIL", "TEL", "URL", "ADR", "IMPP", "X-SOCIALPROFILE", "ORG", "TITLE", "ROLE"),
+    *("NOTE", "BDAY", "CATEGORIES", "X-ABLABEL", "PHOTO"),
+    *(s.x_property.upper() for s in chat_services.BY_KEY.values() if s.x_property),
+}
+
+
+def unmodeled_lines(data: bytes, path: str) -> list[str]:
+    """The first card's lines (unfolded) that no record field says: what a contacts
+    program keeps that Kithkin does not model (an anniversary, a ringtone, a phonetic
+    name...). An Apple label (X-ABLabel) stays with its property's group."""
+    cards = split_cards(decode_file(data, path)).cards
+    if not cards:
+        return []
+    kept: list[tuple[str, str, str]] = []
+    for _number, line in content_lines(cards[0]):
+        head = line.split(":", 1)[0].split(";", 1)[0]
+        group, _, name = head.rpartition(".")
+        kept.append((group.lower(), name.upper(), line))
+    groups = {group for group, name, _ in kept if group and name not in MODELED}
+    return [
+        line
+        for group, name, line in kept
+        if name not in MODELED or (name == "X-ABLABEL" and group in groups)
+    ]
 
 
 def parse_vcards(data: bytes, path: str) -> ParseResult:
@@ -355,3 +388,43 @@ def _is_date(year: int | None, month: int, day: int) -> bool:
     except ValueError:
         return False
     return True
+
+
+@dataclass(frozen=True)
+class GroupRecord:
+    """A group card (vCard 4.0's KIND:group, Apple's X-ADDRESSBOOKSERVER-KIND:group, as
+    DAVx5 writes either): its name, and the UIDs of its members."""
+
+    name: str
+    uid: str
+    member_uids: list[str]
+
+
+def group_card(data: bytes, path: str) -> GroupRecord | None:
+    """The first card as a group, or None when it is not one."""
+    cards = split_cards(decode_file(data, path)).cards
+    if not cards:
+        return None
+    properties, _unreadable = read_properties(cards[0])
+    named: dict[str, list[Property]] = {}
+    for prop in properties:
+        named.setdefault(prop.name, []).append(prop)
+    kind = (_first(named, "KIND") or _first(named, "X-ADDRESSBOOKSERVER-KIND")).lower()
+    if kind != "group":
+        return None
+    members = [
+        _member_uid(unescape(prop.value).strip())
+        for name in ("MEMBER", "X-ADDRESSBOOKSERVER-MEMBER")
+        for prop in named.get(name, [])
+    ]
+    return GroupRecord(
+        name=_words(_first(named, "FN")) or _words(" ".join(_components(_raw(named, "N")))),
+        uid=_first(named, "UID"),
+        member_uids=[uid for uid in members if uid],
+    )
+
+
+def _member_uid(uri: str) -> str:
+    """A member's UID from its URI: ``urn:uuid:<uid>`` is the card whose UID is <uid>; any
+    other URI (``urn:kithkin:…``) is a UID as it is."""
+    return uri[len("urn:uuid:") :] if uri.lower().startswith("urn:uuid:") else uri

@@ -199,6 +199,11 @@ class _Unfolding:
         self.add(last)
 
 
+def content_lines(card: CardText) -> Iterator[tuple[int, str]]:
+    """The card's logical lines, unfolded, with the line each starts on."""
+    return _logical_lines(card.lines)
+
+
 def _logical_lines(lines: list[tuple[int, str]]) -> Iterator[tuple[int, str]]:
     """Unfold: a line starting with a space or tab continues the one before it; so does
     the line after a quoted-printable soft break (a value ending in "=", even when that

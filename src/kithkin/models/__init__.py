@@ -3,6 +3,7 @@
 from kithkin.models.accounts import Attempt, User
 from kithkin.models.backups import Backup
 from kithkin.models.changes import Change, ChangeCursor, ChangePerson
+from kithkin.models.dav import AppPassword, CardEtag, CardEtagsAsOf, DavCard, DavGroup
 from kithkin.models.digest import DigestPreference
 from kithkin.models.duplicates import DismissedDuplicate, DuplicateCandidate, DuplicateScan
 from kithkin.models.events import Attendance, Event
@@ -35,9 +36,12 @@ from kithkin.models.worker import Claim, WorkerBeat
 __all__ = [
     "AccessToken",
     "Affiliation",
+    "AppPassword",
     "Attempt",
     "Attendance",
     "Backup",
+    "CardEtag",
+    "CardEtagsAsOf",
     "Change",
     "ChangeCursor",
     "ChangePerson",
@@ -45,6 +49,8 @@ __all__ = [
     "Claim",
     "CodeFailure",
     "ContactPoint",
+    "DavCard",
+    "DavGroup",
     "DigestPreference",
     "DismissedDuplicate",
     "DuplicateCandidate",

@@ -26,7 +26,16 @@ from kithkin.errors import InvalidInput
 from kithkin.fulltext import people_indexed_in_bulk
 from kithkin.importers.planned import PlannedPoint, contact_points
 from kithkin.importers.records import ContactRecord, RecordError
-from kithkin.models import Affiliation, Circle, ContactPoint, Network, Organization, Person, User
+from kithkin.models import (
+    Affiliation,
+    Circle,
+    ContactPoint,
+    Network,
+    Organization,
+    Person,
+    Photo,
+    User,
+)
 from kithkin.models.rows import insert_rows
 from kithkin.photos import PhotoImage
 from kithkin.queries.memberships import organization_key
@@ -450,12 +459,23 @@ def _refuse(errors: list[RecordError]) -> None:
 
 @transaction.atomic
 def save_contact_record(
-    network: Network, actor: User, record: ContactRecord, *, person: Person | None = None
+    network: Network,
+    actor: User,
+    record: ContactRecord,
+    *,
+    person: Person | None = None,
+    replacing: bool = False,
 ) -> SavedContact:
     """Create a person from ``record``, or add to ``person`` what the record says and they
     lack (see the module's docstring), in one transaction. Every value is checked by the
     rules every importer applies before the first write; a bad one refuses the whole record
-    (InvalidInput naming the field). New people join the network's circle for new people."""
+    (InvalidInput naming the field). New people join the network's circle for new people.
+
+    ``replacing`` (CardDAV: the card is the whole truth a contacts program edited): first
+    withdraw from ``person`` what the record no longer says -- contact points, tags, the
+    current job it showed, a photo it no longer carries or carries changed -- and overwrite
+    the names, notes, headline, location and birthday with the record's; then add as
+    above."""
     access.require_write(actor, network)
     if person is not None:
         access.require_in_network(network, person)
@@ -465,6 +485,9 @@ def save_contact_record(
     clean_record(record, errors)
     _refuse(errors)
     points = _points(network, record)
+    withdrawn: list[str] = []
+    if person is not None and replacing:
+        withdrawn = _withdraw(person, record, points)
     if person is None:
         planned = ContactToSave(
             record=record,
@@ -488,20 +511,84 @@ def save_contact_record(
             record_id=planned.person_id,
             person_ids=[planned.person_id],
         )
-    elif written.updated:
+    elif written.updated or withdrawn:
+        fields = sorted({*_fields_added(planned), *withdrawn})
         changes.record(
             network,
             "person.updated",
             actor=actor,
             record_id=planned.person_id,
             person_ids=[planned.person_id],
-            data={"fields": _fields_added(planned)},
+            data={"fields": fields},
         )
     return SavedContact(
         person=Person.objects.get(pk=planned.person_id),
         created=bool(written.created),
-        changed=bool(touched),
+        changed=bool(touched or withdrawn),
     )
+
+
+_REPLACED = ("full_name", "given_name", "family_name", "nickname", "notes", "location")
+
+
+def _withdraw(person: Person, record: ContactRecord, points: list[PlannedPoint]) -> list[str]:
+    """Make ``person`` say no more than ``record`` (``save_contact_record(replacing=True)``):
+    the fields changed, as ``person.updated`` names them."""
+    changed: list[str] = []
+    wanted = {(p.kind, p.normalized): p.label for p in points}
+    held = list(ContactPoint.objects.filter(person=person))
+    gone = [p.pk for p in held if (p.kind, p.normalized) not in wanted]
+    relabelled = [p for p in held if wanted.get((p.kind, p.normalized), p.label) != p.label]
+    for point in relabelled:
+        point.label = wanted[(point.kind, point.normalized)]
+    if gone or relabelled:
+        ContactPoint.objects.filter(pk__in=gone).delete()
+        ContactPoint.objects.bulk_update(relabelled, ["label"])
+        changed.append("contact_points")
+    tags = {tag_key(name) for name in record.tags}
+    dropped = [tag for tag in person.tags.all() if tag_key(tag.name) not in tags]
+    if dropped:
+        person.tags.remove(*dropped)
+        changed.append("tags")
+    current = (
+        Affiliation.objects.filter(person=person, end_on__isnull=True)
+        .select_related("organization")
+        .order_by("pk")
+        .first()
+    )
+    if current is not None:
+        if not record.organization or organization_key(record.organization) != organization_key(
+            current.organization.name
+        ):
+            current.end_on = max(clock.now().date(), current.start_on or dt.date.min)
+            current.save(update_fields=["end_on"])
+            changed.append("affiliations")
+        elif current.title != record.title:
+            current.title = _fits(record, Affiliation, "title", record.title)
+            current.save(update_fields=["title"])
+            changed.append("affiliations")
+    values: dict[str, object] = {name: getattr(record, name) for name in _REPLACED}
+    values["full_name"] = values["full_name"] or person.full_name
+    if not record.organization:
+        values["headline"] = record.headline
+    year, month, day = record.birthday or (None, None, None)
+    values.update(birthday_year=year, birthday_month=month, birthday_day=day)
+    for name, value in values.items():
+        if isinstance(value, str):
+            _fits(record, Person, name, value)
+        if getattr(person, name) != value:
+            setattr(person, name, value)
+            changed.append("birthday" if name.startswith("birthday_") else name)
+    if record.photo is not None and record.photo.is_photo(person.photo_digest):
+        record.photo = None  # the photo it was served, sent back: unchanged
+    elif person.photo_digest:  # another photo (given below, as to anyone without), or none
+        Photo.objects.filter(person=person).delete()
+        person.photo_digest = ""
+        changed.append("photo")
+    if changed:
+        person.updated_at = clock.now()
+        person.save()
+    return sorted(set(changed))
 
 
 def _fields_added(planned: ContactToSave) -> list[str]:

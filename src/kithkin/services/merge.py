@@ -76,6 +76,10 @@ MERGED_RELATIONS = frozenset(
         # network's pairs stale (search_index), and they are computed again.
         "kithkin.DuplicateCandidate.person_a",
         "kithkin.DuplicateCandidate.person_b",
+        # Not moved: the other's CardDAV card stays behind as the tombstone (no database
+        # constraint), so every phone learns on its next sync that the card is gone; the
+        # kept person's card carries what the merge gave them.
+        "kithkin.DavCard.person",
     }
 )
 

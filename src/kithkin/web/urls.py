@@ -129,6 +129,7 @@ urlpatterns = [
             "app",
             "sync_accounts",
             "insights",
+            "dav",
         )
     ),
 ]

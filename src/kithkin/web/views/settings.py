@@ -15,6 +15,7 @@ from kithkin.errors import InvalidInput
 from kithkin.models import Network
 from kithkin.queries.circles import circles_with_sizes
 from kithkin.services.accounts import change_password, update_settings
+from kithkin.services.app_passwords import app_passwords_of
 from kithkin.services.feeds import feed_settings
 from kithkin.services.people import set_circle_cadence
 from kithkin.services.sessions import end_other_sessions, sessions_of
@@ -56,6 +57,7 @@ def _page(request: NetworkRequest, **forms: object) -> HttpResponse:
         "token_form": TokenForm(networks=_networks(request)),
         "tokens": tokens_of(request.user),
         "feeds": feed_settings(request.user),
+        "app_passwords": app_passwords_of(request.user),
         "backups": backup_status_for(request.user),
         **sync_accounts_context(request),
         **forms,

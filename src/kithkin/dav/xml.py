@@ -1,0 +1,123 @@
+"""WebDAV's XML: reading PROPFIND and REPORT bodies, writing multistatus answers."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+DAV = "DAV:"
+CARDDAV = "urn:ietf:params:xml:ns:carddav"
+CS = "http://calendarserver.org/ns/"
+ET.register_namespace("d", DAV)
+ET.register_namespace("card", CARDDAV)
+ET.register_namespace("cs", CS)
+
+MAX_BODY = 2_000_000
+
+
+def name(namespace: str, local: str) -> str:
+    return f"{{{namespace}}}{local}"
+
+
+class BadRequest(ValueError):
+    pass
+
+
+def parse(body: bytes) -> ET.Element | None:
+    """The request's XML root, None for an empty body; BadRequest when it is not XML."""
+    if not body.strip():
+        return None
+    if len(body) > MAX_BODY or b"<!DOCTYPE" in body or b"<!ENTITY" in body:
+        raise BadRequest("refused XML body")
+    try:
+        return ET.fromstring(body)
+    except ET.ParseError as exc:
+        raise BadRequest(f"not XML: {exc}") from exc
+
+
+@dataclass
+class PropRequest:
+    """What a PROPFIND or REPORT asks for: named properties, or all of them, or names."""
+
+    names: list[str] = field(default_factory=list)
+    all: bool = False
+    names_only: bool = False
+    address_data: ET.Element | None = None  # the <address-data> element asked for
+
+
+def prop_request(root: ET.Element | None) -> PropRequest:
+    if root is None:
+        return PropRequest(all=True)
+    if root.find(name(DAV, "allprop")) is not None:
+        return PropRequest(all=True)
+    if root.find(name(DAV, "propname")) is not None:
+        return PropRequest(names_only=True)
+    prop = root.find(name(DAV, "prop"))
+    if prop is None:
+        return PropRequest(all=True)
+    asked = PropRequest(names=[child.tag for child in prop])
+    asked.address_data = prop.find(name(CARDDAV, "address-data"))
+    return asked
+
+
+Value = str | ET.Element | list[ET.Element] | None
+
+
+def element(tag: str, text: str | None = None, children: Iterable[ET.Element] = ()) -> ET.Element:
+    node = ET.Element(tag)
+    if text is not None:
+        node.text = text
+    node.extend(children)
+    return node
+
+
+def href(path: str) -> ET.Element:
+    return element(name(DAV, "href"), path)
+
+
+@dataclass
+class Response:
+    """One <response>: an address and its properties found (tag -> value) and not found,
+    or only a status (a card gone, in a sync report)."""
+
+    path: str
+    found: dict[str, Value] = field(default_factory=dict)
+    missing: list[str] = field(default_factory=list)
+    status: str | None = None
+
+
+def _propstat(props: dict[str, Value] | list[str], status: str) -> ET.Element:
+    prop = ET.Element(name(DAV, "prop"))
+    items = props.items() if isinstance(props, dict) else ((tag, None) for tag in props)
+    for tag, value in items:
+        node = ET.SubElement(prop, tag)
+        if isinstance(value, str):
+            node.text = value
+        elif isinstance(value, ET.Element):
+            node.append(value)
+        elif isinstance(value, list):
+            node.extend(value)
+    return element(name(DAV, "propstat"), children=[prop, element(name(DAV, "status"), status)])
+
+
+def multistatus(responses: Iterable[Response], sync_token: str | None = None) -> bytes:
+    root = ET.Element(name(DAV, "multistatus"))
+    for found in responses:
+        node = ET.SubElement(root, name(DAV, "response"))
+        node.append(href(found.path))
+        if found.status is not None:
+            node.append(element(name(DAV, "status"), found.status))
+            continue
+        if found.found or not found.missing:
+            node.append(_propstat(found.found, "HTTP/1.1 200 OK"))
+        if found.missing:
+            node.append(_propstat(found.missing, "HTTP/1.1 404 Not Found"))
+    if sync_token is not None:
+        root.append(element(name(DAV, "sync-token"), sync_token))
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root)
+
+
+def error(condition: str) -> bytes:
+    root = element(name(DAV, "error"), children=[ET.Element(condition)])
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root)
