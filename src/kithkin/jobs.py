@@ -28,6 +28,7 @@ JOB_MODULES: tuple[str, ...] = (
     "kithkin.services.digest",
     "kithkin.housekeeping",
     "kithkin.backups.schedule",
+    "kithkin.services.strength",  # every network's strength again each day
 )
 
 

@@ -27,6 +27,7 @@ from kithkin.cli import (
     people_commands,
     serve_commands,
     setup_commands,
+    strength_commands,
     token_commands,
     triage_commands,
     two_factor_commands,
@@ -74,6 +75,7 @@ SUBJECTS = (
     milestone_commands,
     opportunity_commands,
     triage_commands,
+    strength_commands,  # `strength`: relationship strength, fading ties
     token_commands,  # `token create|list|revoke`
     feed_commands,  # `feed url|revoke`: the calendar feed
     mcp_commands,  # `mcp`: the MCP tools over stdio

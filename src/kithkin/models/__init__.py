@@ -21,6 +21,7 @@ from kithkin.models.opportunities import Opportunity, OpportunityShare
 from kithkin.models.organizations import Affiliation, Organization
 from kithkin.models.people import ContactPoint, Person
 from kithkin.models.relationships import Relationship
+from kithkin.models.strength import Strength, StrengthSettings
 from kithkin.models.tags import Tag
 from kithkin.models.tokens import AccessToken, Scope
 from kithkin.models.undo import UndoableAction
@@ -66,6 +67,8 @@ __all__ = [
     "Relationship",
     "Role",
     "Scope",
+    "Strength",
+    "StrengthSettings",
     "Tag",
     "UndoableAction",
     "User",

@@ -1,0 +1,115 @@
+"""Relationship strength as stored (``models.Strength``, computed by
+``services.strength``): one person's with its words, many people's scores, the strongest,
+and fading ties (strong relationships falling fastest). Reads indexed rows; never
+computes a score."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from kithkin import access
+from kithkin import strength as formula
+from kithkin.models import Network, Person, Strength, StrengthSettings, User
+
+# A fading tie: at least this strong 90 days ago, and at least this many points weaker now.
+FADING_FROM = 40
+FADING_FALL = 10
+SHOWN = 10
+
+
+@dataclass(frozen=True)
+class PersonStrength:
+    person_id: int
+    name: str
+    score: int
+    before: int  # 90 days ago
+    trend: int  # score - before
+    words: tuple[str, ...]
+    factors: formula.Factors
+
+    @property
+    def explanation(self) -> str:
+        return "; ".join(self.words) if self.words else "no contact in the past year"
+
+    @property
+    def arrow(self) -> str:
+        """↑ rising, ↓ falling, → steady (within 2 points)."""
+        if self.trend > 2:
+            return "↑"
+        if self.trend < -2:
+            return "↓"
+        return "→"
+
+
+FIELDS = ("person_id", "person__full_name", "score", "before", "trend", "words", "factors")
+
+
+def _of(row: tuple[Any, ...]) -> PersonStrength:
+    pk, name, score, before, trend, words, factors = row
+    return PersonStrength(pk, name, score, before, trend, tuple(words), formula.Factors.of(factors))
+
+
+def scores(network: Network, user: User, person_ids: Iterable[int]) -> dict[int, int]:
+    """The strength (0-100) of each of ``person_ids`` from me in ``network``, as ``user``
+    (a member) reads it; people without a score are absent. Strength is the network's,
+    the same for every member (docs/strength.md)."""
+    access.membership(user, network)
+    ids = list(set(person_ids))
+    found: dict[int, int] = {}
+    for start in range(0, len(ids), 5000):
+        found.update(
+            Strength.objects.filter(
+                network=network, person_id__in=ids[start : start + 5000]
+            ).values_list("person_id", "score")
+        )
+    return found
+
+
+def of_person(network: Network, person: Person) -> PersonStrength | None:
+    """``person``'s stored strength (loaded through access.py by the caller); None when
+    nothing counts."""
+    row = Strength.objects.filter(network=network, person=person).values_list(*FIELDS).first()
+    return _of(row) if row is not None else None
+
+
+def strongest(network: Network, limit: int = SHOWN) -> list[PersonStrength]:
+    rows = Strength.objects.filter(network=network, person__archived_at__isnull=True)
+    return [_of(row) for row in rows.order_by("-score", "person_id").values_list(*FIELDS)[:limit]]
+
+
+def fading(network: Network, limit: int = SHOWN) -> list[PersonStrength]:
+    """Strong relationships whose strength is falling fastest: at least ``FADING_FROM`` 90
+    days ago and ``FADING_FALL`` points weaker since, the steepest fall first."""
+    return [_of(row) for row in fading_rows(network).values_list(*FIELDS)[:limit]]
+
+
+def fading_rows(network: Network):  # type: ignore[no-untyped-def]
+    return Strength.objects.filter(
+        network=network,
+        trend__lte=-FADING_FALL,
+        before__gte=FADING_FROM,
+        person__archived_at__isnull=True,
+    ).order_by("trend", "-before", "person_id")
+
+
+def fading_count(network: Network) -> int:
+    return fading_rows(network).count()
+
+
+@dataclass(frozen=True)
+class WeightsView:
+    weights: formula.Weights
+    preset: str | None  # the preset they equal, if any
+
+    @property
+    def rows(self) -> list[tuple[str, int]]:
+        return list(self.weights.as_dict().items())
+
+
+def weights(network: Network) -> WeightsView:
+    stored = StrengthSettings.objects.filter(network=network).values_list("weights", flat=True)
+    chosen = formula.Weights.of(next(iter(stored), {}))
+    preset = next((name for name, w in formula.PRESETS.items() if w == chosen), None)
+    return WeightsView(chosen, preset)
