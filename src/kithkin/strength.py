@@ -58,7 +58,7 @@ class Factors:
     received_count: int = 0
 
     def as_dict(self) -> dict[str, int | None]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        return dict(vars(self))
 
     @classmethod
     def of(cls, values: dict[str, int | None]) -> Factors:
@@ -147,15 +147,17 @@ def values(factors: Factors) -> dict[str, float]:
     }
 
 
-def score(factors: Factors, weights: Weights) -> Score:
-    """The strength ``factors`` add up to under ``weights``, with its words."""
+def score(factors: Factors, weights: Weights, *, words: bool = True) -> Score:
+    """The strength ``factors`` add up to under ``weights``, with its words (none when
+    ``words`` is False: only the value is wanted)."""
     total = sum(weights.as_dict().values())
     if total == 0:
         return Score(0, {}, ())
     weighted = {name: getattr(weights, name) * value for name, value in values(factors).items()}
     points = {name: 100 * w / total for name, w in weighted.items() if w > 0}
     value = math.floor(100 * sum(weighted.values()) / total + 0.5)
-    return Score(min(value, 100), points, tuple(_phrase(name, factors) for name in points))
+    phrases = tuple(_phrase(name, factors) for name in points) if words else ()
+    return Score(min(value, 100), points, phrases)
 
 
 def _times(n: int) -> str:
