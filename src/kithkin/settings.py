@@ -430,6 +430,7 @@ TEMPLATES = [
                 "kithkin_sign_in": "kithkin.web.templatetags.sign_in",
                 "webhooks": "kithkin.web.templatetags.webhooks",
                 "digest": "kithkin.web.templatetags.digest",
+                "strength": "kithkin.web.templatetags.strength",
             },
         },
     }

@@ -5,6 +5,7 @@ computes a score."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -51,6 +52,23 @@ def _of(row: tuple[Any, ...]) -> PersonStrength:
     return PersonStrength(pk, name, score, before, trend, tuple(words), formula.Factors.of(factors))
 
 
+def stored_strength(person: Person) -> PersonStrength | None:
+    """The strength of a person loaded with ``select_related("strength")`` (no query)."""
+    try:
+        row = person.strength
+    except Strength.DoesNotExist:
+        return None
+    return PersonStrength(
+        person.pk,
+        person.full_name,
+        row.score,
+        row.before,
+        row.trend,
+        tuple(row.words),
+        formula.Factors.of(row.factors),
+    )
+
+
 def scores(network: Network, user: User, person_ids: Iterable[int]) -> dict[int, int]:
     """The strength (0-100) of each of ``person_ids`` from me in ``network``, as ``user``
     (a member) reads it; people without a score are absent. Strength is the network's,
@@ -72,6 +90,12 @@ def of_person(network: Network, person: Person) -> PersonStrength | None:
     nothing counts."""
     row = Strength.objects.filter(network=network, person=person).values_list(*FIELDS).first()
     return _of(row) if row is not None else None
+
+
+def person_panel(network: Network, person: Person, today: dt.date) -> PersonStrength | None:
+    """The person page's strength panel (partials/person_strength.html); None: nothing
+    counts, no panel."""
+    return of_person(network, person)
 
 
 def strongest(network: Network, limit: int = SHOWN) -> list[PersonStrength]:

@@ -105,6 +105,7 @@ urlpatterns = [
             "webhooks",
             "digest",
             "feeds",
+            "strength",
         )
     ),
 ]
