@@ -31,9 +31,9 @@ def strength(
         found = resolve_person(ctx.network, person, include_archived=True)
         shown = queries.of_person(ctx.network, found)
         if as_json:
-            from kithkin.schemas.strength import StrengthOut
+            from kithkin.schemas.strength import StrengthOut, nothing_yet
 
-            print_shape(StrengthOut.of(shown) if shown else _nothing(found.pk, found.full_name))
+            print_shape(StrengthOut.of(shown) if shown else nothing_yet(found.pk, found.full_name))
             return
         if shown is None:
             out.print(f"{found.full_name}: no strength yet (no contact in the past year).")
@@ -76,22 +76,6 @@ def strength(
 
 def _signed(n: int) -> str:
     return f"+{n}" if n > 0 else str(n)
-
-
-def _nothing(pk: int, name: str):  # type: ignore[no-untyped-def]
-    from kithkin.schemas.strength import StrengthFactorsOut, StrengthOut
-    from kithkin.strength import Factors
-
-    return StrengthOut(
-        id=pk,
-        name=name,
-        score=0,
-        before=0,
-        trend=0,
-        explanation="no contact in the past year",
-        words=[],
-        factors=StrengthFactorsOut(**Factors().as_dict()),  # type: ignore[arg-type]
-    )
 
 
 COMMANDS: dict[str, Callable[..., None]] = {"strength": strength}

@@ -53,6 +53,22 @@ class StrengthOut(Shape):
         )
 
 
+def nothing_yet(person_id: int, name: str) -> StrengthOut:
+    """Someone with nothing that counts: 0, no words."""
+    from kithkin.strength import Factors
+
+    return StrengthOut(
+        id=person_id,
+        name=name,
+        score=0,
+        before=0,
+        trend=0,
+        explanation="no contact in the past year",
+        words=[],
+        factors=StrengthFactorsOut(**Factors().as_dict()),  # type: ignore[arg-type]
+    )
+
+
 class StrengthListOut(Shape):
     """`kith strength`: the strongest relationships, and strong ones fading fastest."""
 
