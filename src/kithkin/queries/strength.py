@@ -13,11 +13,13 @@ from typing import Any
 from kithkin import access
 from kithkin import strength as formula
 from kithkin.models import Network, Person, Strength, StrengthSettings, User
+from kithkin.queries.agenda_items import AgendaItem, PersonRef, Section
 
 # A fading tie: at least this strong 90 days ago, and at least this many points weaker now.
 FADING_FROM = 40
 FADING_FALL = 10
 SHOWN = 10
+SECTION_SHOWN = 10  # Today's section shows this many, and counts the rest
 
 
 @dataclass(frozen=True)
@@ -120,6 +122,36 @@ def fading_rows(network: Network):  # type: ignore[no-untyped-def]
 
 def fading_count(network: Network) -> int:
     return fading_rows(network).count()
+
+
+def fading_reason(tie: PersonStrength) -> str:
+    """Why a fading tie is on the agenda: "strength 41, down 21 from 62 in 90 days"."""
+    return f"strength {tie.score}, down {-tie.trend} from {tie.before} in 90 days"
+
+
+def fading_ties(network: Network, today: dt.date) -> Section:
+    """Today's "Fading ties": strong relationships falling fastest (:func:`fading`), each
+    with a check-in draft. Two indexed queries whatever the network's size."""
+    ties = fading(network, SECTION_SHOWN)
+    return Section(
+        key="fading",
+        title="Fading ties",
+        note=f"Strong relationships (at least {FADING_FROM} ninety days ago) that lost "
+        f"{FADING_FALL} points or more since, the steepest fall first.",
+        items=[
+            AgendaItem(
+                key=f"fading-{tie.person_id}",
+                title=f"Get back in touch with {tie.name}",
+                people=[PersonRef(tie.person_id, tie.name)],
+                reason=fading_reason(tie),
+                record_id=tie.person_id,
+                draft_kind="check-in",
+                detail=tie.explanation[:1].upper() + tie.explanation[1:],
+            )
+            for tie in ties
+        ],
+        total=fading_count(network) if len(ties) == SECTION_SHOWN else len(ties),
+    )
 
 
 @dataclass(frozen=True)
