@@ -30,6 +30,7 @@ JOB_MODULES: tuple[str, ...] = (
     "kithkin.backups.schedule",
     "kithkin.sync.run",  # synced mail and calendar accounts that are due
     "kithkin.address_books.cards",  # its change consumer: CardDAV's stored ETags
+    "kithkin.services.strength",  # every network's strength again each day
 )
 
 

@@ -437,6 +437,7 @@ TEMPLATES = [
                 "webhooks": "kithkin.web.templatetags.webhooks",
                 "digest": "kithkin.web.templatetags.digest",
                 "charts": "kithkin.web.templatetags.charts",
+                "strength": "kithkin.web.templatetags.strength",
             },
         },
     }

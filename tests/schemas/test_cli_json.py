@@ -54,6 +54,7 @@ from kithkin.schemas.organizations import (
 )
 from kithkin.schemas.people import ChangedOut, PersonCardOut, PersonRowOut
 from kithkin.schemas.search import SearchOut
+from kithkin.schemas.strength import StrengthListOut, StrengthOut
 from kithkin.schemas.sync_accounts import SyncAccountOut
 from kithkin.schemas.tokens import TokenCreatedOut, TokenOut
 from kithkin.schemas.webhooks import WebhookCreatedOut, WebhookOut
@@ -201,6 +202,8 @@ CASES = [
         "people --add-tag",
     ),
     Case("triage", lambda w: ["triage"], list[TriageSuggestionOut]),
+    Case("strength", lambda w: ["strength", _p(w.ada)], StrengthOut, "strength NAME"),
+    Case("strength", lambda w: ["strength"], StrengthListOut, filled=("strongest",)),
     Case("triage", lambda w: ["triage", "--accept"], AcceptedOut, "triage --accept"),
     Case("dupes", lambda w: ["dupes"], list[DuplicatePairOut]),
     Case("merge", lambda w: ["merge", _p(w.ada), _p(w.namesake)], MergeOut, "merge (preview)"),

@@ -62,6 +62,7 @@ def test_list_pages_do_not_grow_with_the_network(owner_client, network, url):
         "/people/?page=2",
         "/people/?sort=recent",
         "/people/?sort=added",
+        "/people/?sort=strength",
         "/people/?tag=tag1",
         "/people/?status=archived",
         "/organizations/?q=org",
@@ -117,8 +118,9 @@ def test_today_and_its_plan_do_not_grow_with_the_network(owner_client, network):
 # The person page and the prep brief ------------------------------------------------------
 # On PostgreSQL every query is a round trip (~0.7 ms of CPU against ~0.3 on SQLite), so
 # these pages' counts are pinned, not only kept from growing (docs/performance.md).
-PERSON_PAGE_QUERIES = 33  # 31 before; +1 each since: whether one of your synced accounts
-# fails (the banner), and the History panel (one page of changes, with who made them)
+PERSON_PAGE_QUERIES = 34  # 31 before; +1 each since: whether one of your synced accounts
+# fails (the banner), the History panel (one page of changes, with who made them), and the
+# strength panel (one row by primary key)
 BRIEF_QUERIES = 22  # 21 before; +1 since: the synced accounts banner
 
 

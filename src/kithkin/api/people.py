@@ -19,9 +19,11 @@ from kithkin.queries.checkins import check_in_status
 from kithkin.queries.interactions import interactions_listed
 from kithkin.queries.people import TimelineEntry, person_card
 from kithkin.queries.people_list import PeopleFilter, PersonRow, matching_people
+from kithkin.queries.strength import of_person as strength_of
 from kithkin.schemas.base import Page
 from kithkin.schemas.interactions import TimelineEntryOut
 from kithkin.schemas.people import PersonCardOut, PersonChange, PersonIn, PersonRowOut
+from kithkin.schemas.strength import StrengthOut, nothing_yet
 from kithkin.services.people import add_person, archive_person, update_person
 
 router = Router(tags=["people"])
@@ -85,7 +87,7 @@ def list_people(
     rows = (
         matching_people(found.network, today, filters)
         .defer("search_text")
-        .select_related("circle")
+        .select_related("circle", "strength")
         .prefetch_related(
             # only where they are now: all a row shows (Role)
             Prefetch(
@@ -186,3 +188,21 @@ def timeline(
         for item in interactions
     ]
     return paging.page(request, response, items, following)
+
+
+@router.get(
+    "/people/{int:person_id}/strength",
+    response=reading(StrengthOut),
+    summary="A person's relationship strength, explained",
+)
+def strength(
+    request: HttpRequest, network_id: Path[int], person_id: int, response: HttpResponse
+) -> StrengthOut:
+    """Their strength from me (0-100), the score 90 days ago and the trend, the words that
+    explain it and the counts it comes from (docs/strength.md); 0 and no words when nothing
+    counts yet. ``kith strength NAME --json``."""
+    found = grant(request)
+    person = access.person_for(found.actor.user, found.network, person_id)
+    shown = strength_of(found.network, person)
+    result = StrengthOut.of(shown) if shown else nothing_yet(person.pk, person.full_name)
+    return etags.tagged(response, result)

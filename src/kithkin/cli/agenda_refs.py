@@ -56,6 +56,8 @@ def section_item(section_key: str, item: AgendaItem) -> RowAction:
     if section_key == "renewals" and record is not None:
         ref = refs.ORGANIZATION(record)
         return RowAction(ref, f"kith renew {ref} --until +1y")
+    if section_key == "fading" and person:
+        return RowAction(person, f"kith draft {person} --kind check-in")
     # a section added later without an entry here: its key, which is unique on the agenda
     return RowAction(item.key, "")
 

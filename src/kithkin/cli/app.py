@@ -32,6 +32,7 @@ from kithkin.cli import (
     photo_commands,
     serve_commands,
     setup_commands,
+    strength_commands,
     token_commands,
     triage_commands,
     two_factor_commands,
@@ -79,6 +80,7 @@ SUBJECTS = (
     milestone_commands,
     opportunity_commands,
     triage_commands,
+    strength_commands,  # `strength`: relationship strength, fading ties
     token_commands,  # `token create|list|revoke`
     feed_commands,  # `feed url|revoke`: the calendar feed
     dav_commands,  # `dav password|passwords|revoke`: CardDAV's app passwords

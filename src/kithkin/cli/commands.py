@@ -212,6 +212,11 @@ INDEX: dict[str, tuple[str, str, str]] = {
         "triage",
         "People with no circle: the circle suggested for each and the evidence for it.",
     ),
+    "strength": (
+        "strength_commands",
+        "strength",
+        "Relationship strength from me (0-100), with its words; no NAME: the strongest and the fading ties.",
+    ),
     "mcp": (
         "mcp_commands",
         "mcp",

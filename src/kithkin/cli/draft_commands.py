@@ -180,6 +180,12 @@ def _brief_lines(brief: Brief) -> list[Text | str]:
             "",
             f"Value: {brief.balance.sentence}",
         ]
+    if brief.strength:
+        lines += [
+            "",
+            f"Strength: {brief.strength.score}/100 {brief.strength.arrow} "
+            f"({brief.strength.explanation})",
+        ]
     return lines
 
 

@@ -36,6 +36,7 @@ from kithkin.models import (
     Network,
     User,
 )
+from kithkin.services import strength
 from kithkin.services.checkins import refresh_check_ins
 from kithkin.services.query_planner import refresh_statistics
 from kithkin.services.search_index import reindex_people
@@ -67,12 +68,14 @@ def _organization_count(people: int) -> int:
 
 
 def _refresh_derived_state(demo: Demo) -> None:
-    demo.report("indexing", 0, 2)
+    demo.report("indexing", 0, 3)
     refresh_statistics()
     refresh_check_ins(demo.network)
-    demo.report("indexing", 1, 2)
+    demo.report("indexing", 1, 3)
     reindex_people(demo.network)
-    demo.report("indexing", 2, 2)
+    demo.report("indexing", 2, 3)
+    strength.refresh(demo.network)
+    demo.report("indexing", 3, 3)
 
 
 def generate_network(

@@ -24,6 +24,7 @@ from kithkin.models.people import ContactPoint, Person
 from kithkin.models.photos import Photo
 from kithkin.models.quick_log import QuickLog
 from kithkin.models.relationships import Relationship
+from kithkin.models.strength import Strength, StrengthSettings
 from kithkin.models.sync_accounts import SyncAccount
 from kithkin.models.synced_events import SyncedEvent
 from kithkin.models.tags import Tag
@@ -80,6 +81,8 @@ __all__ = [
     "Relationship",
     "Role",
     "Scope",
+    "Strength",
+    "StrengthSettings",
     "SyncAccount",
     "SyncedEvent",
     "Tag",

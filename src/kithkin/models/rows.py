@@ -2,8 +2,8 @@
 
 Django's bulk_create compiles every value through the ORM; for the hundred thousand
 contact points and jobs of a large import that costs ten times the database's own work.
-Here one parameterised INSERT runs with executemany, and only date and time values go
-through the database's own adaptation, so they are stored exactly as the ORM stores them.
+Here one parameterised INSERT runs with executemany, and only date, time and JSON values
+go through the database's own adaptation, so they are stored exactly as the ORM stores them.
 Rows can be prepared (:func:`prepare_rows`) before the write transaction begins, so the
 write lock is held for the inserts only.
 """
@@ -41,13 +41,21 @@ def prepare_rows(
         for index, field in enumerate(fields)
         if field.get_internal_type() in {"DateField", "DateTimeField"}
     ]
-    if not dated or not rows:
+    as_json = [
+        (index, field.encoder)  # type: ignore[union-attr]
+        for index, field in enumerate(fields)
+        if field.get_internal_type() == "JSONField"
+    ]
+    if (not dated and not as_json) or not rows:
         return PreparedRows(model, field_names, list(rows))
     adapt_instant = connection.ops.adapt_datetimefield_value
+    adapt_json = connection.ops.adapt_json_value
     prepared = []
     last: dict[int, tuple[object, object]] = {}  # a value every row shares (``now``)
     for row in rows:
         values = list(row)
+        for index, encoder in as_json:  # as JSONField.get_db_prep_value does
+            values[index] = adapt_json(values[index], encoder)
         for index, field in dated:
             value = values[index]
             seen = last.get(index)

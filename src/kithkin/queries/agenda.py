@@ -6,7 +6,7 @@ network's daily outreach budget; the backlog beyond it is spread over the coming
 instead of one wall.
 
 The other sections (met recently, say thanks, celebrate, offer help, mentoring sessions,
-opportunities to share, renewals) each come from their subject's query module and share
+opportunities to share, renewals, fading ties) each come from their subject's query module and share
 one shape, ``kithkin.queries.agenda_items.Section``.
 """
 
@@ -22,7 +22,15 @@ from django.db.models import DateField, F, FloatField, Func, Prefetch, QuerySet,
 from django.db.models.functions import Coalesce
 
 from kithkin.models import Affiliation, FollowUp, Network, Person
-from kithkin.queries import events, ledger, memberships, mentorships, milestones, opportunities
+from kithkin.queries import (
+    events,
+    ledger,
+    memberships,
+    mentorships,
+    milestones,
+    opportunities,
+    strength,
+)
 from kithkin.queries.agenda_items import PersonRef, Section
 from kithkin.queries.checkins import CheckInStatus, check_in_status
 
@@ -49,6 +57,7 @@ SECTIONS_BEFORE_CHECK_INS: dict[str, SectionQuery] = {
 SECTIONS_AFTER_CHECK_INS: dict[str, SectionQuery] = {
     "opportunities": opportunities.opportunities_to_share,
     "renewals": memberships.renewals_due,
+    "fading": strength.fading_ties,
 }
 SECTIONS = SECTIONS_BEFORE_CHECK_INS | SECTIONS_AFTER_CHECK_INS
 

@@ -46,6 +46,7 @@ from kithkin.models import (
 from kithkin.queries.ledger import NO_BALANCE, Balance, balance_with
 from kithkin.queries.occasion_dates import next_occurrence
 from kithkin.queries.occasions import milestone_date
+from kithkin.queries.strength import PersonStrength, stored_strength
 
 SHOWN = 3
 MILESTONE_DAYS = 60
@@ -129,6 +130,7 @@ class Brief:
     events: Some[Event]
     connections: Some[Connection]
     balance: Balance  # queries.ledger's one definition
+    strength: PersonStrength | None = None  # stored (queries.strength); None: nothing counts
 
 
 def prep_brief(network: Network, person: Person, today: dt.date) -> Brief:
@@ -136,7 +138,7 @@ def prep_brief(network: Network, person: Person, today: dt.date) -> Brief:
     # Who *me* is comes with the person (a query less: on PostgreSQL each costs a round trip).
     person = (
         Person.objects.filter(network=network, pk=person.pk)
-        .select_related("circle", "introduced_by")
+        .select_related("circle", "introduced_by", "strength")
         .annotate(
             me_id=Subquery(Person.objects.filter(network=network, is_self=True).values("pk")[:1])
         )
@@ -162,6 +164,7 @@ def prep_brief(network: Network, person: Person, today: dt.date) -> Brief:
         events=_shared_events(network, person),
         connections=_connections(network, person, me_id),
         balance=balance_with(network, person, me_id) if me_id is not None else NO_BALANCE,
+        strength=stored_strength(person),
     )
 
 

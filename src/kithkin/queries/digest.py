@@ -100,6 +100,8 @@ class NetworkDigest:
     counts: list[SectionCount]
     today_url: str
     review: WeeklyReview | None = None
+    # The fading tie falling fastest (queries.strength.fading_ties), with a check-in draft.
+    fading: DigestRow | None = None
 
     @property
     def size(self) -> int:
@@ -251,6 +253,26 @@ def network_digest(
         counts=_counts(result),
         today_url=_link(reverse("today"), network, several),
         review=weekly_review(network, today) if weekly else None,
+        fading=_fading(network, result, several),
+    )
+
+
+def _fading(network: Network, result: Agenda, several: bool) -> DigestRow | None:
+    """The digest's fading-tie line: the steepest fall of Today's "Fading ties" section
+    (already read with the agenda), its page and a check-in draft."""
+    section = next((s for s in result.sections if s.key == "fading" and s.items), None)
+    if section is None:
+        return None
+    tie = section.items[0]
+    person = tie.people[0].id
+    more = f" ({section.total} fading in all)" if section.total > 1 else ""
+    draft = f"{reverse('person_draft', args=[person])}?{urlencode({'kind': str(Kind.CHECK_IN)})}"
+    return DigestRow(
+        kind="fading",
+        title=tie.title,
+        reason=tie.reason + more,
+        url=_link(reverse("person", args=[person]), network, several),
+        draft_url=_link(draft, network, several),
     )
 
 

@@ -26,6 +26,7 @@ SORTS = {
     "due": "due date",
     "recent": "last talked",
     "added": "recently added",
+    "strength": "strength",
 }
 SEARCH_LIMIT = 500
 # People are counted up to this many: an exact count of a 90,000-person network reads
@@ -114,6 +115,8 @@ _ORDER = {
     # person_recent (migration 0013), read forwards
     "recent": (F("last_interaction_at").desc(nulls_last=True), "full_name", "pk"),
     "added": ("-created_at", "-pk"),  # person_added, read backwards
+    # The stored relationship strength (models.Strength), strongest first; none last.
+    "strength": (F("strength__score").desc(nulls_last=True), "full_name", "pk"),
 }
 
 
@@ -139,7 +142,7 @@ def _details(ids: list[int]) -> list[Person]:
     found = (
         Person.objects.filter(pk__in=ids)
         .defer("search_text")
-        .select_related("circle")
+        .select_related("circle", "strength")
         .prefetch_related(
             "tags", Prefetch("affiliations", Affiliation.objects.select_related("organization"))
         )

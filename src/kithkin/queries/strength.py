@@ -1,43 +1,171 @@
-"""PLACEHOLDER, replaced on merge by the relationship-strength branch (issue 17).
-
-Only its signature is the contract the warm-intro paths build on:
-``scores(network, user, person_ids) -> {person_id: 0..100}``, people without a score
-absent. This stand-in estimates a score from recency and frequency of the interactions
-``user`` logged with each person (one aggregate over the given people only); nothing may
-depend on its numbers, and the tests of path order do not.
-"""
+"""Relationship strength as stored (``models.Strength``, computed by
+``services.strength``): one person's with its words, many people's scores, the strongest,
+and fading ties (strong relationships falling fastest). Reads indexed rows; never
+computes a score."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Count, Max
+from kithkin import access
+from kithkin import strength as formula
+from kithkin.models import Network, Person, Strength, StrengthSettings, User
+from kithkin.queries.agenda_items import AgendaItem, PersonRef, Section
 
-from kithkin import clock
-from kithkin.models import InteractionParticipant, Network, Person, User
+# A fading tie: at least this strong 90 days ago, and at least this many points weaker now.
+FADING_FROM = 40
+FADING_FALL = 10
+SHOWN = 10
+SECTION_SHOWN = 10  # Today's section shows this many, and counts the rest
+
+
+@dataclass(frozen=True)
+class PersonStrength:
+    person_id: int
+    name: str
+    score: int
+    before: int  # 90 days ago
+    trend: int  # score - before
+    words: tuple[str, ...]
+    factors: formula.Factors
+
+    @property
+    def explanation(self) -> str:
+        return "; ".join(self.words) if self.words else "no contact in the past year"
+
+    @property
+    def arrow(self) -> str:
+        """↑ rising, ↓ falling, → steady (within 2 points)."""
+        if self.trend > 2:
+            return "↑"
+        if self.trend < -2:
+            return "↓"
+        return "→"
+
+
+FIELDS = ("person_id", "person__full_name", "score", "before", "trend", "words", "factors")
+
+
+def _of(row: tuple[Any, ...]) -> PersonStrength:
+    pk, name, score, before, trend, words, factors = row
+    return PersonStrength(pk, name, score, before, trend, tuple(words), formula.Factors.of(factors))
+
+
+def stored_strength(person: Person) -> PersonStrength | None:
+    """The strength of a person loaded with ``select_related("strength")`` (no query)."""
+    try:
+        row = person.strength
+    except Strength.DoesNotExist:
+        return None
+    return PersonStrength(
+        person.pk,
+        person.full_name,
+        row.score,
+        row.before,
+        row.trend,
+        tuple(row.words),
+        formula.Factors.of(row.factors),
+    )
 
 
 def scores(network: Network, user: User, person_ids: Iterable[int]) -> dict[int, int]:
-    """How strong ``user``'s relationship with each of ``person_ids`` is, 0-100; people
-    ``user`` never logged an interaction with are absent."""
+    """The strength (0-100) of each of ``person_ids`` from me in ``network``, as ``user``
+    (a member) reads it; people without a score are absent. Strength is the network's,
+    the same for every member (docs/strength.md)."""
+    access.membership(user, network)
     ids = list(set(person_ids))
-    if not ids:
-        return {}
-    rows = (
-        InteractionParticipant.objects.filter(
-            person_id__in=Person.objects.filter(network=network, pk__in=ids).values("pk"),
-            interaction__created_by=user,
-        )
-        .values("person_id")
-        .annotate(count=Count("interaction_id"), last=Max("interaction__occurred_at"))
-        .order_by()
-    )
-    now = clock.now()
     found: dict[int, int] = {}
-    for row in rows:
-        days = max(0, (now - row["last"]) / dt.timedelta(days=1))
-        recency = 50 * 0.5 ** (days / 180)  # halves every six months
-        frequency = 50 * min(1.0, row["count"] / 20)
-        found[row["person_id"]] = max(1, min(100, round(recency + frequency)))
+    for start in range(0, len(ids), 5000):
+        found.update(
+            Strength.objects.filter(
+                network=network, person_id__in=ids[start : start + 5000]
+            ).values_list("person_id", "score")
+        )
     return found
+
+
+def of_person(network: Network, person: Person) -> PersonStrength | None:
+    """``person``'s stored strength (loaded through access.py by the caller); None when
+    nothing counts."""
+    row = Strength.objects.filter(network=network, person=person).values_list(*FIELDS).first()
+    return _of(row) if row is not None else None
+
+
+def person_panel(network: Network, person: Person, today: dt.date) -> PersonStrength | None:
+    """The person page's strength panel (partials/person_strength.html); None: nothing
+    counts, no panel."""
+    return of_person(network, person)
+
+
+def strongest(network: Network, limit: int = SHOWN) -> list[PersonStrength]:
+    rows = Strength.objects.filter(network=network, person__archived_at__isnull=True)
+    return [_of(row) for row in rows.order_by("-score", "person_id").values_list(*FIELDS)[:limit]]
+
+
+def fading(network: Network, limit: int = SHOWN) -> list[PersonStrength]:
+    """Strong relationships whose strength is falling fastest: at least ``FADING_FROM`` 90
+    days ago and ``FADING_FALL`` points weaker since, the steepest fall first."""
+    return [_of(row) for row in fading_rows(network).values_list(*FIELDS)[:limit]]
+
+
+def fading_rows(network: Network):  # type: ignore[no-untyped-def]
+    return Strength.objects.filter(
+        network=network,
+        trend__lte=-FADING_FALL,
+        before__gte=FADING_FROM,
+        person__archived_at__isnull=True,
+    ).order_by("trend", "-before", "person_id")
+
+
+def fading_count(network: Network) -> int:
+    return fading_rows(network).count()
+
+
+def fading_reason(tie: PersonStrength) -> str:
+    """Why a fading tie is on the agenda: "strength 41, down 21 from 62 in 90 days"."""
+    return f"strength {tie.score}, down {-tie.trend} from {tie.before} in 90 days"
+
+
+def fading_ties(network: Network, today: dt.date) -> Section:
+    """Today's "Fading ties": strong relationships falling fastest (:func:`fading`), each
+    with a check-in draft. Two indexed queries whatever the network's size."""
+    ties = fading(network, SECTION_SHOWN)
+    return Section(
+        key="fading",
+        title="Fading ties",
+        note=f"Strong relationships (at least {FADING_FROM} ninety days ago) that lost "
+        f"{FADING_FALL} points or more since, the steepest fall first.",
+        items=[
+            AgendaItem(
+                key=f"fading-{tie.person_id}",
+                title=f"Get back in touch with {tie.name}",
+                people=[PersonRef(tie.person_id, tie.name)],
+                reason=fading_reason(tie),
+                record_id=tie.person_id,
+                draft_kind="check-in",
+                detail=tie.explanation[:1].upper() + tie.explanation[1:],
+            )
+            for tie in ties
+        ],
+        total=fading_count(network) if len(ties) == SECTION_SHOWN else len(ties),
+    )
+
+
+@dataclass(frozen=True)
+class WeightsView:
+    weights: formula.Weights
+    preset: str | None  # the preset they equal, if any
+
+    @property
+    def rows(self) -> list[tuple[str, int]]:
+        return list(self.weights.as_dict().items())
+
+
+def weights(network: Network) -> WeightsView:
+    stored = StrengthSettings.objects.filter(network=network).values_list("weights", flat=True)
+    chosen = formula.Weights.of(next(iter(stored), {}))
+    preset = next((name for name, w in formula.PRESETS.items() if w == chosen), None)
+    return WeightsView(chosen, preset)

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Self
 
 from kithkin.schemas.base import OrganizationRef, PersonRef, Shape, SomeOut
+from kithkin.schemas.strength import StrengthOut
 
 if TYPE_CHECKING:
     from kithkin.queries.brief import Brief
@@ -76,6 +77,7 @@ class BriefOut(Shape):
     events: SomeOut[BriefEventOut]
     connections: SomeOut[ConnectionOut]
     value: BalanceOut
+    strength: StrengthOut | None = None  # none: nothing counts yet (docs/strength.md)
 
     @classmethod
     def of(cls, brief: Brief) -> Self:
@@ -134,4 +136,5 @@ class BriefOut(Shape):
                 balance=brief.balance.balance,
                 sentence=brief.balance.sentence,
             ),
+            strength=StrengthOut.of(brief.strength) if brief.strength else None,
         )

@@ -64,6 +64,7 @@ class NetworkDigestOut(Shape):
     counts: list[SectionCountOut]
     today_url: str
     review: WeeklyReviewOut | None
+    fading: DigestRowOut | None = None  # the fading tie falling fastest, with a draft
 
     @classmethod
     def of(cls, part: NetworkDigest) -> Self:
@@ -85,6 +86,15 @@ class NetworkDigestOut(Shape):
             counts=[SectionCountOut(title=c.title, count=c.count) for c in part.counts],
             today_url=part.today_url,
             review=WeeklyReviewOut.of(part.review) if part.review else None,
+            fading=DigestRowOut(
+                kind=part.fading.kind,
+                title=part.fading.title,
+                reason=part.fading.reason,
+                url=part.fading.url,
+                draft_url=part.fading.draft_url,
+            )
+            if part.fading
+            else None,
         )
 
 

@@ -4,8 +4,9 @@ adding someone takes."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, Any, Self
 
+from django.core.exceptions import ObjectDoesNotExist
 from pydantic import Field
 
 from kithkin.schemas.base import Input, Role, Shape
@@ -56,9 +57,11 @@ class PersonSummaryOut(Shape):
 
 
 class PersonRowOut(CheckInFields, PersonSummaryOut):
-    """A row of `kith people`: the summary, the circle and the check-in."""
+    """A row of `kith people`: the summary, the circle, the check-in and the relationship
+    strength (0-100; null: nothing counts yet, docs/strength.md)."""
 
     circle: str | None
+    strength: int | None = None
 
     @classmethod
     def of_row(cls, row: PersonRow) -> Self:
@@ -68,8 +71,17 @@ class PersonRowOut(CheckInFields, PersonSummaryOut):
             name=person.full_name,
             role=Role.of_person(person),
             circle=person.circle.name if person.circle else None,
+            strength=_strength_of(person),
             **CheckInOut.of(row.status).model_dump(),
         )
+
+
+def _strength_of(person: Any) -> int | None:
+    """The stored score of a person loaded with ``select_related("strength")``."""
+    try:
+        return int(person.strength.score)
+    except ObjectDoesNotExist:
+        return None
 
 
 class ContactPointOut(Shape):

@@ -25,7 +25,10 @@ The derived values (docs/architecture.md, "Derived state on Person"):
 - ``STAMP``: details held beside the person (contact points, jobs, tags) changed: their
   ``updated_at`` is stamped, as a change of their own fields stamps it;
 - ``PAIRS``: who looks alike may have changed although no document did (archiving):
-  the duplicate pairs are marked stale.
+  the duplicate pairs are marked stale;
+- ``STRENGTH``: the person's interactions or ledger changed: their relationship strength
+  is computed again (``strength.refresh``); ``WEIGHTS``: the network's strength weights
+  changed, so everyone's is (``strength.refresh_everyone``).
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ from typing import TYPE_CHECKING
 
 from kithkin import clock
 from kithkin.models import Network, Person
-from kithkin.services import duplicates, tallies
+from kithkin.services import duplicates, strength, tallies
 from kithkin.services.checkins import count_added_interactions, refresh_check_ins
 from kithkin.services.search_index import DOCUMENT_FIELDS, reindex_people
 
@@ -50,6 +53,10 @@ CADENCE = "cadence"
 SEARCH = "search"
 STAMP = "stamp"
 PAIRS = "pairs"
+STRENGTH = "strength"
+WEIGHTS = "weights"
+# An import that touched more people than this computes the whole network's strength.
+STRENGTH_EVERYONE_OVER = 5000
 
 # What each kind feeds, whatever fields it names. Kinds not listed feed nothing derived
 # (follow-ups, the ledger, events, opportunities are read as they are stored).
@@ -58,11 +65,13 @@ _FEEDS: dict[str, frozenset[str]] = {
     "person.created": frozenset({CADENCE, SEARCH}),
     "person.archived": frozenset({CADENCE, PAIRS}),
     "person.restored": frozenset({CADENCE, PAIRS}),
-    "person.merged": frozenset({CHECK_INS, SEARCH, STAMP}),
+    "person.merged": frozenset({CHECK_INS, SEARCH, STAMP, STRENGTH}),
     "person.deleted": frozenset({CHECK_INS, SEARCH}),
-    "interaction.logged": frozenset({ADDED}),
-    "interaction.deleted": frozenset({CHECK_INS}),
-    "trash.restored": frozenset({CHECK_INS, SEARCH, PAIRS}),
+    "interaction.logged": frozenset({ADDED, STRENGTH}),
+    "interaction.deleted": frozenset({CHECK_INS, STRENGTH}),
+    "trash.restored": frozenset({CHECK_INS, SEARCH, PAIRS, STRENGTH}),
+    "value.recorded": frozenset({STRENGTH}),
+    "value.deleted": frozenset({STRENGTH}),
     "circle.updated": frozenset({CADENCE}),
     "tag.added": frozenset({SEARCH, STAMP}),
     "tag.removed": frozenset({SEARCH, STAMP}),
@@ -87,11 +96,13 @@ _FIELD_FEEDS: dict[str, dict[str, frozenset[str]]] = {
     "organization.updated": {"name": frozenset({SEARCH, STAMP})},
     # When it happened and who took part feed the check-ins; what was said does not.
     "interaction.updated": {
-        "occurred_at": frozenset({CHECK_INS}),
-        "participants": frozenset({CHECK_INS}),
-        "kind": frozenset({CHECK_INS}),
-        "direction": frozenset({CHECK_INS}),
+        "occurred_at": frozenset({CHECK_INS, STRENGTH}),
+        "participants": frozenset({CHECK_INS, STRENGTH}),
+        "kind": frozenset({CHECK_INS, STRENGTH}),
+        "direction": frozenset({CHECK_INS, STRENGTH}),
+        "mentorship": frozenset({STRENGTH}),
     },
+    "network.updated": {"strength_weights": frozenset({WEIGHTS})},
 }
 
 
@@ -136,8 +147,10 @@ class Touched:
     cadence: set[int] = field(default_factory=set)
     search: set[int] = field(default_factory=set)
     stamp: set[int] = field(default_factory=set)
+    strength: set[int] = field(default_factory=set)
     added: Added = field(default_factory=Added)
     pairs: bool = False
+    weights: bool = False
     everyone: bool = False
 
     def include(self, other: Touched) -> None:
@@ -145,8 +158,10 @@ class Touched:
         self.cadence |= other.cadence
         self.search |= other.search
         self.stamp |= other.stamp
+        self.strength |= other.strength
         self.added.include(other.added)
         self.pairs = self.pairs or other.pairs
+        self.weights = self.weights or other.weights
         self.everyone = self.everyone or other.everyone
 
 
@@ -181,6 +196,8 @@ def touched(change: Change, network: Network, known: Known | None = None) -> Tou
                 found.check_ins |= people
         elif value == PAIRS:
             found.pairs = True
+        elif value == WEIGHTS:
+            found.weights = True
         else:
             getattr(found, value).update(people)
     return found
@@ -196,6 +213,8 @@ def _import_touches(found: Touched, change: Change, people: set[int], known: Kno
         return
     found.search |= set(known.updated)
     found.cadence |= set(known.updated)
+    if change.data.get("interactions") or change.data.get("values"):
+        found.strength |= people
     if change.data.get("circle_id"):
         found.cadence |= set(known.created)
     if known.added is not None:
@@ -212,6 +231,7 @@ def apply(found: Touched) -> None:
     if found.everyone:
         refresh_check_ins(network)
         reindex_people(network)
+        strength.refresh(network)
         return
     recount = found.check_ins
     if recount:
@@ -231,3 +251,9 @@ def apply(found: Touched) -> None:
         reindex_people(network, found.search)
     elif found.pairs:
         duplicates.mark_stale(network)
+    if found.weights:
+        strength.refresh_everyone(network)
+    elif len(found.strength) > STRENGTH_EVERYONE_OVER:
+        strength.refresh(network)
+    elif found.strength:
+        strength.refresh(network, found.strength)

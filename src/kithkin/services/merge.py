@@ -72,6 +72,9 @@ MERGED_RELATIONS = frozenset(
         # Derived, not moved: the kept person's tally is recounted (person.merged), the
         # other's goes with them.
         "kithkin.InteractionTally.person",
+        # Derived, not moved: the kept person's strength is computed again (person.merged
+        # feeds it), the other's goes with them.
+        "kithkin.Strength.person",
         # Derived: the stored duplicate pairs of the other go with them; the merge marks the
         # network's pairs stale (search_index), and they are computed again.
         "kithkin.DuplicateCandidate.person_a",

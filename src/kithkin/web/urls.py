@@ -130,6 +130,7 @@ urlpatterns = [
             "sync_accounts",
             "insights",
             "dav",
+            "strength",
         )
     ),
 ]

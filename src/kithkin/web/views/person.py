@@ -13,7 +13,15 @@ from kithkin.dates import parse_every
 from kithkin.errors import InvalidInput
 from kithkin.models import Circle, Person
 from kithkin.models.trash import KEEP_DAYS
-from kithkin.queries import events, history, ledger, mentorships, milestones, opportunities
+from kithkin.queries import (
+    events,
+    history,
+    ledger,
+    mentorships,
+    milestones,
+    opportunities,
+    strength,
+)
 from kithkin.queries.people import person_card
 from kithkin.services.affiliations import add_affiliation
 from kithkin.services.contact_points import add_contact_point, remove_contact_point
@@ -90,7 +98,15 @@ def person_detail(request: NetworkRequest, person_id: int) -> HttpResponse:
                 module.__name__.rsplit(".", 1)[-1]: module.person_panel(
                     request.network, card.person, day
                 )
-                for module in (ledger, milestones, mentorships, events, opportunities, history)
+                for module in (
+                    strength,
+                    ledger,
+                    milestones,
+                    mentorships,
+                    events,
+                    opportunities,
+                    history,
+                )
             },
         },
     )
