@@ -224,9 +224,12 @@ def test_me_is_not_a_target_and_archived_people_are_no_hop(network, owner, known
         paths_to(network, owner, Target(person=me_in(network)))
 
 
-def test_the_placeholder_strength_counts_only_the_members_interactions(network, owner, teammate):
+def test_a_first_hop_weighs_the_networks_strength_whichever_member_asks(network, owner, teammate):
+    """Strength is the network's (one *me*: docs/strength.md), so a path from any member
+    weighs its first hop by the same stored score."""
     ada = make_person(network, "Ada")
     log(network, ada, on=dt.date(2026, 2, 1))
 
-    assert set(strength.scores(network, owner, [ada.pk])) == {ada.pk}
-    assert strength.scores(network, teammate, [ada.pk]) == {}
+    mine = strength.scores(network, owner, [ada.pk])
+    assert set(mine) == {ada.pk} and mine[ada.pk] > 0
+    assert strength.scores(network, teammate, [ada.pk]) == mine
