@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import stat
 import subprocess
 import sys
@@ -28,6 +29,9 @@ def runner(env: dict[str, str]) -> Run:
         )
 
     return run
+
+
+MIGRATIONS = Path(__file__).resolve().parents[1] / "src" / "kithkin" / "migrations"
 
 
 @pytest.fixture
@@ -187,9 +191,21 @@ def test_restoring_an_older_backup_migrates_it(kith, tmp_path, env):
     assert kith("add", "Ada Lovelace").returncode == 0
     made = kith("backup", str(tmp_path / "old.sqlite3"))
     assert made.returncode == 0, made.stderr
-    with sqlite3.connect(tmp_path / "old.sqlite3") as old:  # as a Kithkin before backups
-        old.execute("DROP TABLE kithkin_backup")
-        old.execute("DELETE FROM django_migrations WHERE name LIKE '%_backups'")
+    # As a Kithkin one version older wrote it: the newest migration taken back by Django.
+    older = tmp_path / "older"
+    older.mkdir()
+    shutil.copy(tmp_path / "old.sqlite3", older / "kithkin.sqlite3")
+    names = sorted(p.stem for p in MIGRATIONS.glob("0*.py"))
+    subprocess.run(
+        [sys.executable, "-m", "django", "migrate", "kithkin", names[-2], "--verbosity", "0"],
+        env={**env, "KITH_DATA_DIR": str(older)},
+        check=True,
+    )
+    shutil.copy(older / "kithkin.sqlite3", tmp_path / "old.sqlite3")
+    with sqlite3.connect(tmp_path / "old.sqlite3") as old:
+        assert not old.execute(
+            "SELECT 1 FROM django_migrations WHERE name = ?", (names[-1],)
+        ).fetchall()
     restored = kith("restore", str(tmp_path / "old.sqlite3"), data=tmp_path / "new")
     assert restored.returncode == 0, restored.stderr
     assert "migrated to this version's schema" in restored.stdout
