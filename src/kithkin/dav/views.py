@@ -22,7 +22,7 @@ from django.views.decorators.csrf import csrf_exempt
 from kithkin import access
 from kithkin.address_books import cards
 from kithkin.address_books import writes as card_writes
-from kithkin.dav import xml
+from kithkin.dav import query, xml
 from kithkin.dav.xml import CARDDAV, CS, DAV, name
 from kithkin.errors import Forbidden, InvalidInput, NotFound, Throttled, WrongPassword
 from kithkin.models import Network, User
@@ -376,10 +376,30 @@ def _report(request: HttpRequest, grant: access.Grant) -> HttpResponse:
         hrefs = [node.text or "" for node in root_element.iter(name(DAV, "href"))]
         return _multiget(grant.network, path, hrefs, asked)
     if root_element.tag == name(CARDDAV, "addressbook-query"):
-        return _multistatus(xml.multistatus(_every_card(grant.network, path, asked)))
+        return _query(grant.network, path, root_element, asked)
     if root_element.tag == name(DAV, "sync-collection"):
         return _sync(grant.network, path, root_element, asked)
     return _status(403, "Unsupported report.\n")
+
+
+def _query(
+    network: Network, path: str, root_element: ET.Element, asked: xml.PropRequest
+) -> HttpResponse:
+    """The cards the REPORT's filter matches (``dav.query``), at most its limit."""
+    try:
+        wanted = query.parse_query(root_element)
+    except query.UnsupportedCollation:
+        error = xml.error(name(CARDDAV, "supported-collation"))
+        return HttpResponse(error, status=403, content_type=XML)
+    if not wanted.filters and wanted.limit is None:
+        return _multistatus(xml.multistatus(_every_card(network, path, asked)))
+    responses: list[xml.Response] = []
+    for card in cards.resources(network):
+        if wanted.limit is not None and len(responses) >= wanted.limit:
+            break
+        if wanted.matches(card.text()):
+            responses.append(_answer(path + card.href, _card_values(card, asked), asked))
+    return _multistatus(xml.multistatus(responses))
 
 
 def _names(path: str, hrefs: Iterable[str]) -> dict[str, str]:
