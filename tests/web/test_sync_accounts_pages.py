@@ -152,6 +152,22 @@ def test_triage_suggests_a_frequent_unknown_correspondent_and_adds_them_on_reque
     assert "correspondents-heading" not in owner_client.get("/triage/").content.decode()
 
 
+def test_not_now_stops_a_suggestion_and_adds_no_one(owner_client, owner, network):
+    account = _account(network, owner)
+    account.state = {"unknown": {"carol@example.net": ["Carol Curie", 4]}}
+    account.save()
+
+    owner_client.post(
+        "/triage/correspondents/", {"email": "carol@example.net", "action": "dismiss"}
+    )
+
+    assert "Carol Curie" not in owner_client.get("/triage/").content.decode()
+    assert not network.people.filter(full_name="Carol Curie").exists()
+    account.refresh_from_db()
+    assert account.state["dismissed"] == ["carol@example.net"]
+    assert account.state["unknown"]["carol@example.net"] == ["Carol Curie", 4]  # still counted
+
+
 def test_a_teammate_cannot_add_someone_only_anothers_mail_suggests(network, owner, teammate):
     account = _account(network, owner)
     account.state = {"unknown": {"carol@example.net": ["Carol Curie", 4]}}
@@ -160,6 +176,10 @@ def test_a_teammate_cannot_add_someone_only_anothers_mail_suggests(network, owne
 
     assert "Carol Curie" not in client.get("/triage/").content.decode()
     assert client.post("/triage/correspondents/", {"email": "carol@example.net"}).status_code == 404
+    dismiss = {"email": "carol@example.net", "action": "dismiss"}
+    assert client.post("/triage/correspondents/", dismiss).status_code == 404
+    account.refresh_from_db()
+    assert "dismissed" not in account.state
 
 
 def test_a_viewer_changes_nothing_and_an_outsider_adds_no_one(viewer, outsider_client, network):

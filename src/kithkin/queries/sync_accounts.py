@@ -49,10 +49,15 @@ class SuggestedCorrespondent:
 
 def suggested_correspondents(user: User, network: Network) -> list[SuggestedCorrespondent]:
     """People the user's synced mail has with someone unknown ``SUGGEST_AFTER`` times or
-    more, most first; someone added since (by that email) is no longer suggested."""
+    more, most first; someone added since (by that email), or dismissed ("Not now"), is no
+    longer suggested."""
     found: dict[str, SuggestedCorrespondent] = {}
-    for account in accounts_of(user, network).filter(kind=SyncAccount.Kind.IMAP):
+    accounts = list(accounts_of(user, network).filter(kind=SyncAccount.Kind.IMAP))
+    dismissed = {email for account in accounts for email in account.state.get("dismissed") or []}
+    for account in accounts:
         for email, (name, count) in (account.state.get("unknown") or {}).items():
+            if email in dismissed:
+                continue
             if count >= SUGGEST_AFTER and count > getattr(found.get(email), "messages", 0):
                 found[email] = SuggestedCorrespondent(email, name, count, account.name)
     if not found:

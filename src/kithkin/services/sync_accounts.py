@@ -302,6 +302,25 @@ def add_correspondent(user: User, network: Network, email: str) -> Person:
     return add_person(network, user, NewPerson(full_name=name, emails=[found.email]))
 
 
+@transaction.atomic
+def dismiss_correspondent(user: User, network: Network, email: str) -> None:
+    """No longer suggest ``email``: the user's mail accounts of the network remember it
+    (their sync goes on counting; the suggestion stays away)."""
+    from kithkin.queries.sync_accounts import suggested_correspondents
+
+    address = email.strip().lower()
+    if not any(s.email == address for s in suggested_correspondents(user, network)):
+        raise NotFound(f"{email} is not suggested by your mail in {network.name}.")
+    accounts = SyncAccount.objects.select_for_update().filter(
+        user=user, network=network, kind=SyncAccount.Kind.IMAP
+    )
+    for account in accounts:
+        dismissed = set(account.state.get("dismissed") or [])
+        if address not in dismissed:
+            account.state["dismissed"] = sorted(dismissed | {address})
+            account.save_state()
+
+
 # --- a new secret key ------------------------------------------------------------------
 
 

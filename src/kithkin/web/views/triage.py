@@ -14,7 +14,7 @@ from kithkin.queries.sync_accounts import suggested_correspondents
 from kithkin.queries.triage import circles_by_rank, standing, suggestions, untriaged
 from kithkin.services import people_bulk
 from kithkin.services.people import set_new_people_circle
-from kithkin.services.sync_accounts import add_correspondent
+from kithkin.services.sync_accounts import add_correspondent, dismiss_correspondent
 from kithkin.web.decorators import NetworkRequest, network_view
 from kithkin.web.views.common import today_of
 
@@ -57,8 +57,14 @@ def triage_page(request: NetworkRequest) -> HttpResponse:
 
 @network_view(write=True)
 def triage_correspondent(request: NetworkRequest) -> HttpResponse:
-    """Add someone the user's synced mail suggests (never added without this)."""
-    person = add_correspondent(request.user, request.network, request.POST.get("email", ""))
+    """Add someone the user's synced mail suggests (never added without this), or with
+    "Not now" stop suggesting them."""
+    email = request.POST.get("email", "")
+    if request.POST.get("action") == "dismiss":
+        dismiss_correspondent(request.user, request.network, email)
+        messages.success(request, f"{email} will not be suggested again.")
+        return redirect("triage")
+    person = add_correspondent(request.user, request.network, email)
     messages.success(request, f"Added {person.full_name}.")
     return redirect("triage")
 
