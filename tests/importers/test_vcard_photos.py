@@ -306,7 +306,7 @@ def test_real_files_photos_are_read(name):
 
 def test_one_record_through_the_write_path_carries_its_photo(network, owner):
     """CardDAV saves each card with save_contact_record: the photo goes the same way."""
-    from kithkin.services.contact_records import save_contact_record
+    from kithkin.services.contact_saving import save_contact_record
 
     parsed = parse_vcards(
         card(

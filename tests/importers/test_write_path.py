@@ -17,8 +17,8 @@ from kithkin.importers.records import ContactRecord, ImportFileError, ParseResul
 from kithkin.models import Affiliation, ContactPoint, Network, Organization, Person, Tag
 from kithkin.services import people_bulk
 from kithkin.services.accounts import create_network
-from kithkin.services.contact_records import save_contact_record
 from kithkin.services.contact_rules import has_visible, one_line
+from kithkin.services.contact_saving import save_contact_record
 from kithkin.services.organizations import create_organization
 from kithkin.services.people import NewPerson, PersonChanges, add_person, update_person
 from kithkin.web.forms import PersonForm

@@ -1,7 +1,7 @@
 """The address books' writes (docs/carddav.md): a card put by a contacts program, a card deleted.
 
 A PUT goes through the one write path for a person from outside
-(``contact_records.save_contact_record``), reading the card with the vCard importer, and
+(``contact_saving.save_contact_record``), reading the card with the vCard importer, and
 replacing: the card is the whole of what the program shows, so what it no longer says
 is withdrawn. The properties Kithkin does not model are kept on the ``DavCard`` with the
 address and UID the program chose. A DELETE archives the person (never deletes: a phone's
@@ -19,7 +19,7 @@ from kithkin.address_books import cards as dav_queries
 from kithkin.errors import InvalidInput
 from kithkin.importers.vcard import GroupRecord, group_card, parse_vcards, unmodeled_lines
 from kithkin.models import DavCard, DavGroup, Network, Person, User
-from kithkin.services import changes, contact_records
+from kithkin.services import changes, contact_saving
 from kithkin.services.people import (
     archive_person,
     get_or_create_tags,
@@ -97,7 +97,7 @@ def put_card(
     person = existing.person if existing else _person_elsewhere(network, href, uid)
     if person is not None and person.archived_at is not None:
         person = unarchive_person(network, actor, person)
-    saved = contact_records.save_contact_record(
+    saved = contact_saving.save_contact_record(
         network, actor, record, person=person, replacing=True
     )
     extra = "\n".join(unmodeled_lines(body, href))

@@ -16,16 +16,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Protocol
 
-from django.db import transaction
-
-from kithkin import access, clock
 from kithkin.errors import InvalidInput
 from kithkin.fulltext import people_indexed_in_bulk
-from kithkin.importers.planned import PlannedPoint, contact_points
-from kithkin.importers.records import ContactRecord, RecordError
+from kithkin.importers.records import ContactRecord
 from kithkin.models import (
     Affiliation,
     Circle,
@@ -33,24 +29,17 @@ from kithkin.models import (
     Network,
     Organization,
     Person,
-    Photo,
-    User,
 )
 from kithkin.models.rows import insert_rows
 from kithkin.photos import PhotoImage
 from kithkin.queries.memberships import organization_key
-from kithkin.services import changes
 from kithkin.services.contact_rules import (
-    clean_record,
-    current_fields,
-    fills,
     fitting,
     limit,
     person_name,
     split_name,
     tag_key,
 )
-from kithkin.services.people import joining_circle
 from kithkin.services.photos import write_photos
 from kithkin.services.search_index import search_document
 from kithkin.services.tags import ensure_tags
@@ -170,7 +159,7 @@ PERSON_COLUMNS = [
 ]
 
 
-def _fits(
+def fitted(
     record: ContactRecord, model: type[Person | ContactPoint | Affiliation], name: str, value: str
 ) -> str:
     """``value`` if it fits its column; else InvalidInput naming the record's file and line
@@ -199,12 +188,12 @@ def _new_person_row(
     # What every record of the person fills (later records of one file fill what the
     # first left blank, and add their notes), the first record's name.
     filled = planned.fills
-    full_name = _fits(record, Person, "full_name", record.full_name)
-    nickname = _fits(record, Person, "nickname", str(filled.get("nickname") or ""))
-    given_name = _fits(record, Person, "given_name", record.given_name) or derived_given
-    family_name = _fits(record, Person, "family_name", record.family_name) or derived_family
-    headline = _fits(record, Person, "headline", str(filled.get("headline") or ""))
-    location = _fits(record, Person, "location", str(filled.get("location") or ""))
+    full_name = fitted(record, Person, "full_name", record.full_name)
+    nickname = fitted(record, Person, "nickname", str(filled.get("nickname") or ""))
+    given_name = fitted(record, Person, "given_name", record.given_name) or derived_given
+    family_name = fitted(record, Person, "family_name", record.family_name) or derived_family
+    headline = fitted(record, Person, "headline", str(filled.get("headline") or ""))
+    location = fitted(record, Person, "location", str(filled.get("location") or ""))
     notes = str(filled.get("notes") or "")
     document = search_document(
         full_name,
@@ -281,10 +270,10 @@ def _add_points(changing: list[ContactToWrite], known_people: list[int]) -> None
                 (
                     planned.person_id,
                     point.kind,
-                    _fits(planned.record, ContactPoint, "service", point.service),
-                    _fits(planned.record, ContactPoint, "label", point.label),
-                    _fits(planned.record, ContactPoint, "value", point.value),
-                    _fits(planned.record, ContactPoint, "normalized", point.normalized),
+                    fitted(planned.record, ContactPoint, "service", point.service),
+                    fitted(planned.record, ContactPoint, "label", point.label),
+                    fitted(planned.record, ContactPoint, "value", point.value),
+                    fitted(planned.record, ContactPoint, "normalized", point.normalized),
                     primary,
                 )
             )
@@ -354,7 +343,7 @@ def _add_jobs(network: Network, changing: list[ContactToWrite], now: dt.datetime
                 c.person_id,
                 organizations[key_of[org]],
                 Affiliation.Kind.EMPLOYMENT,
-                _fits(c.record, Affiliation, "title", title),
+                fitted(c.record, Affiliation, "title", title),
                 now,
             )
             for c in changing
@@ -395,7 +384,7 @@ def _fill_fields(updating: list[ContactToWrite], now: dt.datetime) -> None:
                 person.birthday_year, person.birthday_month, person.birthday_day = value
             else:
                 if isinstance(value, str):
-                    _fits(planned.record, Person, name, value)
+                    fitted(planned.record, Person, name, value)
                 setattr(person, name, value)
         person.updated_at = now
         changed.append(person)
@@ -417,209 +406,3 @@ def _fill_fields(updating: list[ContactToWrite], now: dt.datetime) -> None:
 
 
 # One record -------------------------------------------------------------------------------
-
-
-@dataclass
-class ContactToSave:
-    """What one record adds to one person (a ContactToWrite)."""
-
-    record: ContactRecord
-    action: str  # new, update, unchanged
-    person_id: int | None = None
-    points: list[PlannedPoint] = field(default_factory=list)
-    jobs: list[tuple[str, str]] = field(default_factory=list)
-    fills: dict[str, object] = field(default_factory=dict)
-    tags: list[str] = field(default_factory=list)
-
-    @property
-    def changes(self) -> bool:
-        return bool(self.points or self.jobs or self.fills or self.tags)
-
-
-@dataclass(frozen=True)
-class SavedContact:
-    person: Person
-    created: bool
-    changed: bool  # False: the person already had everything the record says
-
-
-def _points(network: Network, record: ContactRecord) -> list[PlannedPoint]:
-    """The record's contact points, validated and normalised as every importer does
-    (importers.plan.contact_points); the first bad one refuses the record."""
-    errors: list[RecordError] = []
-    planned = contact_points(record, network.phone_region, errors)
-    _refuse(errors)
-    return planned
-
-
-def _refuse(errors: list[RecordError]) -> None:
-    if errors:
-        raise InvalidInput(errors[0].field, errors[0].message)
-
-
-@transaction.atomic
-def save_contact_record(
-    network: Network,
-    actor: User,
-    record: ContactRecord,
-    *,
-    person: Person | None = None,
-    replacing: bool = False,
-) -> SavedContact:
-    """Create a person from ``record``, or add to ``person`` what the record says and they
-    lack (see the module's docstring), in one transaction. Every value is checked by the
-    rules every importer applies before the first write; a bad one refuses the whole record
-    (InvalidInput naming the field). New people join the network's circle for new people.
-
-    ``replacing`` (CardDAV: the card is the whole truth a contacts program edited): first
-    withdraw from ``person`` what the record no longer says -- contact points, tags, the
-    current job it showed, a photo it no longer carries or carries changed -- and overwrite
-    the names, notes, headline, location and birthday with the record's; then add as
-    above."""
-    access.require_write(actor, network)
-    if person is not None:
-        access.require_in_network(network, person)
-        person = Person.objects.select_for_update().get(pk=person.pk)
-    record = replace(record)  # cleaned here; the caller's stays as it was
-    errors: list[RecordError] = []
-    clean_record(record, errors)
-    _refuse(errors)
-    points = _points(network, record)
-    withdrawn: list[str] = []
-    if person is not None and replacing:
-        withdrawn = _withdraw(person, record, points)
-    if person is None:
-        planned = ContactToSave(
-            record=record,
-            action="new",
-            points=points,
-            jobs=[(record.organization, record.title)] if record.organization else [],
-            fills=fills(record, None),
-            tags=list(record.tags),
-        )
-    else:
-        planned = _additions(person, record, points)
-    now = clock.now()
-    written = write_contacts(network, [planned], now=now, circle=joining_circle(network))
-    touched = written.created + written.updated
-    assert planned.person_id is not None
-    if written.created:
-        changes.record(
-            network,
-            "person.created",
-            actor=actor,
-            record_id=planned.person_id,
-            person_ids=[planned.person_id],
-        )
-    elif written.updated or withdrawn:
-        fields = sorted({*_fields_added(planned), *withdrawn})
-        changes.record(
-            network,
-            "person.updated",
-            actor=actor,
-            record_id=planned.person_id,
-            person_ids=[planned.person_id],
-            data={"fields": fields},
-        )
-    return SavedContact(
-        person=Person.objects.get(pk=planned.person_id),
-        created=bool(written.created),
-        changed=bool(touched or withdrawn),
-    )
-
-
-_REPLACED = ("full_name", "given_name", "family_name", "nickname", "notes", "location")
-
-
-def _withdraw(person: Person, record: ContactRecord, points: list[PlannedPoint]) -> list[str]:
-    """Make ``person`` say no more than ``record`` (``save_contact_record(replacing=True)``):
-    the fields changed, as ``person.updated`` names them."""
-    changed: list[str] = []
-    wanted = {(p.kind, p.normalized): p.label for p in points}
-    held = list(ContactPoint.objects.filter(person=person))
-    gone = [p.pk for p in held if (p.kind, p.normalized) not in wanted]
-    relabelled = [p for p in held if wanted.get((p.kind, p.normalized), p.label) != p.label]
-    for point in relabelled:
-        point.label = wanted[(point.kind, point.normalized)]
-    if gone or relabelled:
-        ContactPoint.objects.filter(pk__in=gone).delete()
-        ContactPoint.objects.bulk_update(relabelled, ["label"])
-        changed.append("contact_points")
-    tags = {tag_key(name) for name in record.tags}
-    dropped = [tag for tag in person.tags.all() if tag_key(tag.name) not in tags]
-    if dropped:
-        person.tags.remove(*dropped)
-        changed.append("tags")
-    current = (
-        Affiliation.objects.filter(person=person, end_on__isnull=True)
-        .select_related("organization")
-        .order_by("pk")
-        .first()
-    )
-    if current is not None:
-        if not record.organization or organization_key(record.organization) != organization_key(
-            current.organization.name
-        ):
-            current.end_on = max(clock.now().date(), current.start_on or dt.date.min)
-            current.save(update_fields=["end_on"])
-            changed.append("affiliations")
-        elif current.title != record.title:
-            current.title = _fits(record, Affiliation, "title", record.title)
-            current.save(update_fields=["title"])
-            changed.append("affiliations")
-    values: dict[str, object] = {name: getattr(record, name) for name in _REPLACED}
-    values["full_name"] = values["full_name"] or person.full_name
-    if not record.organization:
-        values["headline"] = record.headline
-    year, month, day = record.birthday or (None, None, None)
-    values.update(birthday_year=year, birthday_month=month, birthday_day=day)
-    for name, value in values.items():
-        if isinstance(value, str):
-            _fits(record, Person, name, value)
-        if getattr(person, name) != value:
-            setattr(person, name, value)
-            changed.append("birthday" if name.startswith("birthday_") else name)
-    if record.photo is not None and record.photo.is_photo(person.photo_digest):
-        record.photo = None  # the photo it was served, sent back: unchanged
-    elif person.photo_digest:  # another photo (given below, as to anyone without), or none
-        Photo.objects.filter(person=person).delete()
-        person.photo_digest = ""
-        changed.append("photo")
-    if changed:
-        person.updated_at = clock.now()
-        person.save()
-    return sorted(set(changed))
-
-
-def _fields_added(planned: ContactToSave) -> list[str]:
-    """The names of what a record added to someone known, as ``person.updated`` says them."""
-    fields = list(planned.fills)
-    for present, name in (
-        (planned.points, "contact_points"),
-        (planned.jobs, "affiliations"),
-        (planned.tags, "tags"),
-    ):
-        if present:
-            fields.append(name)
-    return fields
-
-
-def _additions(person: Person, record: ContactRecord, points: list[PlannedPoint]) -> ContactToSave:
-    """What ``record`` adds to ``person``: only what they lack."""
-    held = set(ContactPoint.objects.filter(person=person).values_list("kind", "normalized"))
-    orgs = {
-        organization_key(name)
-        for name in Affiliation.objects.filter(person=person).values_list(
-            "organization__name", flat=True
-        )
-    }
-    tags = {tag_key(name) for name in person.tags.values_list("name", flat=True)}
-    planned = ContactToSave(record=record, action="unchanged", person_id=person.pk)
-    planned.points = [p for p in points if (p.kind, p.normalized) not in held]
-    if record.organization and organization_key(record.organization) not in orgs:
-        planned.jobs.append((record.organization, record.title))
-    planned.fills = fills(record, current_fields(person))
-    planned.tags = [tag for tag in record.tags if tag_key(tag) not in tags]
-    if planned.changes:
-        planned.action = "update"
-    return planned
