@@ -12,6 +12,7 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import threading
 from contextlib import closing
 from pathlib import Path
 
@@ -259,6 +260,34 @@ def test_a_busy_checkpoint_is_left_for_later_without_failing(tmp_path):
         writer.execute("INSERT INTO t VALUES (2)")
         assert storage.truncate_wal(writer.cursor()) is False
         reader.execute("COMMIT")
+
+
+def test_a_checkpoint_never_waits_for_readers_holding_writers_off(tmp_path):
+    # A TRUNCATE checkpoint that waits blocks every new writer while it waits: after a
+    # large import, a backup reading for seconds refused the web's writes (503) for the
+    # whole 20 s busy timeout. The reader here lets go after 5 s: a checkpoint that waited
+    # would then succeed; one that does not wait is left for later at once.
+    path = tmp_path / "wal.sqlite3"
+    with (
+        closing(sqlite3.connect(path, isolation_level=None, timeout=20)) as writer,
+        closing(sqlite3.connect(path, isolation_level=None, check_same_thread=False)) as reader,
+    ):
+        writer.execute("PRAGMA journal_mode=WAL")
+        writer.execute("CREATE TABLE t (x)")
+        writer.execute("INSERT INTO t VALUES (1)")
+        reader.execute("BEGIN")
+        reader.execute("SELECT * FROM t").fetchall()
+        writer.execute("INSERT INTO t VALUES (2)")
+        release = threading.Timer(5, reader.execute, ["COMMIT"])
+        release.start()
+        try:
+            assert storage.truncate_wal(writer.cursor()) is False
+        finally:
+            release.cancel()
+        if reader.in_transaction:
+            reader.execute("COMMIT")
+        assert writer.execute("PRAGMA busy_timeout").fetchone() == (20000,)  # restored
+        assert storage.truncate_wal(writer.cursor()) is True  # and done once nobody reads
 
 
 def test_an_import_checkpoints_the_wal_once_committed(

@@ -237,6 +237,7 @@ def sqlite_database(data_dir: Path) -> dict[str, object]:
             "init_command": (
                 "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;"
                 "PRAGMA foreign_keys=ON;PRAGMA cache_size=-64000;PRAGMA temp_store=MEMORY;"
+                "PRAGMA journal_size_limit=67108864;"
             ),
             "timeout": 20,
             "transaction_mode": "IMMEDIATE",

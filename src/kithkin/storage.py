@@ -25,6 +25,7 @@ import logging
 import os
 import sqlite3
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -89,6 +90,37 @@ def as_kith_error(exc: BaseException) -> KithError | None:
         found = _from_code(error) or _from_message(str(error).lower())
         if found is not None:
             return found
+    return None
+
+
+RETRY_AFTER_SECONDS = 5
+
+
+@dataclass(frozen=True)
+class Unavailable:
+    """How a server answers a request the database cannot serve now: the status, one
+    sentence for the person (nothing of the server's paths) and the headers."""
+
+    status: int
+    message: str
+    headers: dict[str, str]
+
+
+def unavailable(exc: BaseException) -> Unavailable | None:
+    """503 with ``Retry-After`` for a database another process holds past the busy
+    timeout (a large import on SQLite), 507 for a full disk; None for anything else."""
+    problem = as_kith_error(exc)
+    if isinstance(problem, DatabaseLocked):
+        return Unavailable(
+            503,
+            "Kithkin is busy: another process (an import or a backup) is writing. "
+            "Nothing was saved; try again in a moment.",
+            {"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
+    if isinstance(problem, DiskFull):
+        return Unavailable(
+            507, "The server's disk is full, so nothing was saved. Tell whoever runs it.", {}
+        )
     return None
 
 
@@ -237,11 +269,23 @@ def checkpoint_wal() -> bool:
 
 def truncate_wal(cursor: Any) -> bool:
     """On a DB-API cursor of a SQLite connection: checkpoint and truncate the WAL; False
-    when busy (a connection is reading or writing)."""
+    when busy (a connection is reading or writing).
+
+    Never waits: a TRUNCATE checkpoint that waits for readers holds every new writer off
+    while it waits — up to the whole busy timeout (20 s), which refused the web's and the
+    CLI's writes while a backup read. So it runs without a busy timeout, and the WAL a
+    busy moment leaves is SQLite's own to checkpoint (and ``journal_size_limit`` to
+    shrink) later."""
+    cursor.execute("PRAGMA busy_timeout")
+    row = cursor.fetchone()
+    waited = row[0] if row else 0
     try:
+        cursor.execute("PRAGMA busy_timeout = 0")
         cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         row = cursor.fetchone()
     except sqlite3.OperationalError as exc:  # locked by a writer elsewhere
         _log.info("WAL checkpoint left for later: %s", exc)
         return False
+    finally:
+        cursor.execute(f"PRAGMA busy_timeout = {int(waited)}")
     return row is not None and row[0] == 0

@@ -13,3 +13,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path(".well-known/carddav", well_known),
     path("", include("kithkin.web.urls")),
 ]
+
+handler500 = "kithkin.web.views.errors.server_error"

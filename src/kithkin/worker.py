@@ -49,7 +49,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.db import close_old_connections, connection, connections
 
-from kithkin import clock, jobs
+from kithkin import clock, jobs, storage
 
 if TYPE_CHECKING:
     from django_tasks_db.models import DBTaskResult
@@ -269,8 +269,12 @@ class Worker:
                     let_go_of_stale_connections()
                     try:
                         report = self.run_round()
-                    except Exception:  # the database is away, say: log it, try next round
-                        log.exception("the worker's round failed; it tries again")
+                    except Exception as error:  # the database is away, say: try next round
+                        busy = storage.as_kith_error(error)
+                        if isinstance(busy, storage.DatabaseLocked):  # an import holds it
+                            log.warning("the database is busy; the worker tries next round")
+                        else:
+                            log.exception("the worker's round failed; it tries again")
                     else:
                         if on_round is not None:
                             on_round(report)

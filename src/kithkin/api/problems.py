@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from kithkin import storage
 from kithkin.errors import Ambiguous, Forbidden, InvalidInput, NotFound, Throttled
 from kithkin.schemas.api import FieldError, Problem
 
@@ -117,6 +118,10 @@ def as_problem(request: HttpRequest, exc: Any) -> HttpResponse:
         return problem(429, str(exc), headers={"Retry-After": "60"})
     if isinstance(exc, HttpError):
         return problem(exc.status_code, exc.message)
+    answer = storage.unavailable(exc)
+    if answer is not None:  # a large import holds SQLite, or the disk is full
+        logger.warning("API request refused: %s %s: %s", request.method, request.path, exc)
+        return problem(answer.status, answer.message, headers=answer.headers)
     logger.exception("API request failed: %s %s", request.method, request.path, exc_info=exc)
     return problem(500, "Something went wrong on the server; it is logged.")
 
