@@ -24,9 +24,11 @@ from kithkin.models import (
 )
 from kithkin.services.accounts import create_network
 from kithkin.services.people import delete_person
+from kithkin.services.photos import set_photo
 from tests.api.conftest import Caller, caller
 from tests.api.practices import practice_records
 from tests.factories import log, make_follow_up, make_person
+from tests.photos.images import png
 
 pytestmark = pytest.mark.django_db
 
@@ -46,6 +48,7 @@ def victim(network, owner):
     circle.name = f"circle {SECRET}"
     circle.save()
     person = make_person(network, f"Ada {SECRET}", organization=f"Org {SECRET}")
+    set_photo(network, owner, person, png())  # so reading her photo is a 200 for members
     talk = log(network, person, on=dt.date(2025, 12, 1), summary=f"about {SECRET}")
     owed = make_follow_up(network, person, f"send {SECRET}", due_on=dt.date(2026, 1, 1))
     trashed = delete_person(network, owner, make_person(network, f"Gone {SECRET}"))

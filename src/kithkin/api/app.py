@@ -31,6 +31,7 @@ from kithkin.api import (
     opportunities,
     organizations,
     people,
+    photos,
     problems,
     transfer,
     trash,
@@ -106,6 +107,7 @@ NETWORK_ROUTERS = (
     opportunities.router,
     organizations.router,
     people.router,
+    photos.router,
     transfer.router,
     trash.router,
 )

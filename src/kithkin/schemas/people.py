@@ -56,12 +56,20 @@ class PersonSummaryOut(Shape):
         return cls(id=person.pk, name=person.full_name, role=Role.of_person(person))
 
 
+def photo_path(person: Person) -> str | None:
+    """Where the API serves ``person``'s photo (``GET``; ``?size=small``), None without one."""
+    if not person.photo_digest:
+        return None
+    return f"/api/v1/networks/{person.network_id}/people/{person.pk}/photo"
+
+
 class PersonRowOut(CheckInFields, PersonSummaryOut):
-    """A row of `kith people`: the summary, the circle, the check-in and the relationship
-    strength (0-100; null: nothing counts yet, docs/strength.md)."""
+    """A row of `kith people`: the summary, the circle, the check-in, the relationship
+    strength (0-100; null: nothing counts yet, docs/strength.md) and the photo's API path."""
 
     circle: str | None
     strength: int | None = None
+    photo: str | None = None
 
     @classmethod
     def of_row(cls, row: PersonRow) -> Self:
@@ -72,6 +80,7 @@ class PersonRowOut(CheckInFields, PersonSummaryOut):
             role=Role.of_person(person),
             circle=person.circle.name if person.circle else None,
             strength=_strength_of(person),
+            photo=photo_path(person),
             **CheckInOut.of(row.status).model_dump(),
         )
 
@@ -151,6 +160,7 @@ class PersonCardOut(Shape):
     interaction_count: int
     timeline: list[TimelineEntryOut]
     follow_ups: list[FollowUpOut]
+    photo: str | None = None  # the API path of their photo (GET …/photo), null without
 
     @classmethod
     def of(cls, card: PersonCard, time_zone: str) -> Self:
@@ -177,6 +187,7 @@ class PersonCardOut(Shape):
             interaction_count=card.interaction_count,
             timeline=[TimelineEntryOut.of_entry(entry, time_zone) for entry in card.timeline],
             follow_ups=[FollowUpOut.of(item) for item in card.open_follow_ups],
+            photo=photo_path(person),
         )
 
 
