@@ -18,6 +18,7 @@ from kithkin.queries.graph import Around, Tied
 SIZE = 400
 CENTER = SIZE / 2
 NEAR, FAR = 125, 215
+STAGGER = 34  # how much further out every other person of a group on the outer ring is
 STRONG = 60  # a tie at least this strong is drawn bold
 LABEL_ROOM = 52  # half the width a name under a node may take
 
@@ -64,7 +65,9 @@ def render(graph: Around) -> SafeString:
         for j, tied in enumerate(outer):
             offset = 0.0 if len(outer) == 1 else spread * (j / (len(outer) - 1) - 0.5)
             a = angle + offset
-            x, y = CENTER + FAR * math.cos(a), CENTER + FAR * math.sin(a)
+            # every other one a step further out: neighbours' names do not run together
+            far = FAR + (STAGGER if len(outer) > 2 and j % 2 else 0)
+            x, y = CENTER + far * math.cos(a), CENTER + far * math.sin(a)
             edges.append(
                 f'<line class="edge{" strong" if tied.strength >= STRONG else ""}" '
                 f'x1="{vx:.1f}" y1="{vy:.1f}" x2="{x:.1f}" y2="{y:.1f}"/>'
