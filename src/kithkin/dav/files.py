@@ -114,6 +114,9 @@ def _get(request: HttpRequest, user: User, path: str) -> HttpResponse:
     response["Content-Length"] = str(len(body))
     response["ETag"] = row.etag
     response["Last-Modified"] = http_date(row.modified_at.timestamp())
+    # a user's file, on the web app's origin: never run as a page, never sniffed as one
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 

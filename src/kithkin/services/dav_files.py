@@ -44,6 +44,7 @@ MAX_RESOURCES = 2_000
 QUOTA_BYTES = 20_000_000
 ADDRESS_BOOK_NAME = re.compile(r"\d{1,18}")  # as dav/urls.py routes a network's id
 DEFAULT_TYPE = "application/octet-stream"
+CONTENT_TYPE = re.compile(r"[\w!#$&^.+-]+/[\w!#$&^.+-]+(\s*;[\x20-\x7e]*)?", re.ASCII)
 
 
 class FileError(KithError):
@@ -166,6 +167,15 @@ def _new_etag() -> str:
     return f'"{secrets.token_hex(16)}"'
 
 
+def _content_type(given: str) -> str:
+    """The type the client gave, served back as it is: a plain ``type/subtype`` with
+    parameters, else ``DEFAULT_TYPE``."""
+    given = given.strip()
+    if len(given) > 255 or not CONTENT_TYPE.fullmatch(given):
+        return DEFAULT_TYPE
+    return given
+
+
 def _properties_bytes(properties: dict[str, str]) -> int:
     return sum(len(tag.encode()) + len(value.encode()) for tag, value in properties.items())
 
@@ -214,7 +224,7 @@ def put_file(
         row = DavFile(owner=owner, path=path, parent=parent_of(path))
     row.content = content
     row.length = len(content)
-    row.content_type = content_type.strip()[:255] or DEFAULT_TYPE
+    row.content_type = _content_type(content_type)
     row.etag = _content_etag(content)
     row.stored_bytes = len(content) + _properties_bytes(row.properties)
     row.modified_at = clock.now()
