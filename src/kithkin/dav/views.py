@@ -2,7 +2,8 @@
 
 Addresses: ``/dav/`` (the root), ``/dav/<user>/`` (the user's principal and address-book
 home), ``/dav/<user>/<network>/`` (one address book per network the user belongs to) and
-``/dav/<user>/<network>/<name>.vcf`` (a card). Every request signs in with HTTP Basic and
+``/dav/<user>/<network>/<name>.vcf`` (a card); anything else under the home is the user's
+own plain collections and files (``files.py``). Every request signs in with HTTP Basic and
 an app password (``services.app_passwords``, throttled like signing in); another user's
 principal, and a network the user does not belong to, answer 404 as if they did not exist
 (``access.grant_for``). Viewers read; writing needs an editor's role (403).
