@@ -276,3 +276,17 @@ def test_a_file_is_served_as_its_type_but_never_as_a_page(dav, home):
     assert got["X-Content-Type-Options"] == "nosniff"
     dav.request("PUT", home + "odd.bin", b"x", content_type="not a type")
     assert dav.request("GET", home + "odd.bin")["Content-Type"] == "application/octet-stream"
+
+
+def test_names_are_case_sensitive(dav, home, owner):
+    """SQLite's LIKE folds case: a collection's members are never found by it alone."""
+    for collection in ("Dir/", "dir/"):
+        assert dav.request("MKCOL", home + collection).status_code == 201
+    put(dav, home + "Dir/x.txt", b"upper")
+    put(dav, home + "dir/x.txt", b"lower")
+    assert dav.request("COPY", home + "dir/", HTTP_DESTINATION=home + "copy/").status_code == 201
+    assert dav.request("DELETE", home + "dir/").status_code == 204
+    assert dav.request("GET", home + "Dir/x.txt").content == b"upper"
+    assert dav.request("GET", home + "copy/x.txt").content == b"lower"
+    assert dav.request("MOVE", home + "copy/", HTTP_DESTINATION=home + "moved/").status_code == 201
+    assert paths(owner) == ["Dir", "Dir/x.txt", "moved", "moved/x.txt"]

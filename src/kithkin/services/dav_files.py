@@ -135,7 +135,18 @@ def _lock(owner: User) -> None:
 
 
 def _subtree(owner: User, path: str) -> QuerySet[DavFile]:
-    return DavFile.objects.filter(owner=owner).filter(Q(path=path) | Q(path__startswith=f"{path}/"))
+    """The resource at ``path`` and everything inside it. Names are case-sensitive, and
+    SQLite's LIKE (Django's ``startswith``) is not: its matches are checked again here."""
+    prefix = f"{path}/"
+    candidates = DavFile.objects.filter(owner=owner).filter(
+        Q(path=path) | Q(path__startswith=prefix)
+    )
+    inside = [
+        pk
+        for pk, found in candidates.values_list("pk", "path")
+        if found == path or found.startswith(prefix)
+    ]
+    return DavFile.objects.filter(pk__in=inside)
 
 
 def _existing(owner: User, path: str) -> DavFile:
