@@ -19,7 +19,10 @@ from kithkin.address_books import cards as dav_queries
 from kithkin.errors import InvalidInput
 from kithkin.importers.vcard import GroupRecord, group_card, parse_vcards, unmodeled_lines
 from kithkin.models import DavCard, DavGroup, Network, Person, User
-from kithkin.services import changes, contact_saving
+from kithkin.services import changes, contact_saving, dav_files
+from kithkin.services.dav_files import Preconditions as Preconditions
+from kithkin.services.dav_files import check_preconditions
+from kithkin.services.dav_files import etags_in as etags_in
 from kithkin.services.people import (
     archive_person,
     get_or_create_tags,
@@ -47,29 +50,13 @@ class PutGroup:
     created: bool
 
 
-@dataclass(frozen=True)
-class Preconditions:
-    if_match: str | None = None  # an ETag, or "*"
-    if_none_match: str | None = None  # "*" (create only), or an ETag
-
-
 def _check(pre: Preconditions, current: str | None) -> None:
-    """``current``: the ETag of the card at the address now, None when there is none."""
-    if pre.if_none_match is not None:
-        if pre.if_none_match.strip() == "*" and current is not None:
-            raise PreconditionFailed("a card already exists at this address")
-        if current is not None and current in etags_in(pre.if_none_match):
-            raise PreconditionFailed("the card is unchanged")
-    if pre.if_match is not None:
-        if current is None:
-            raise PreconditionFailed("no card at this address")
-        if pre.if_match.strip() != "*" and current not in etags_in(pre.if_match):
-            raise PreconditionFailed("the card changed since it was read")
-
-
-def etags_in(header: str) -> set[str]:
-    """The ETags an If-Match or If-None-Match header lists (weak ones as strong)."""
-    return {tag.strip().removeprefix("W/") for tag in header.split(",")}
+    """``current``: the ETag of the card at the address now, None when there is none.
+    The one rule of If-Match and If-None-Match (``services.dav_files``), for a card."""
+    try:
+        check_preconditions(pre, current)
+    except dav_files.PreconditionFailed as exc:
+        raise PreconditionFailed(str(exc)) from exc
 
 
 @transaction.atomic

@@ -18,4 +18,6 @@ urlpatterns: list[URLPattern] = [
         name="dav_card",
     ),
     re_path(r"^(?P<user_id>\d{1,18})/(?P<network_id>\d{1,18})/(?P<rest>.+)$", views.inside),
+    # anything else in the home: the user's own plain collections and files (dav/files.py)
+    re_path(r"^(?P<user_id>\d{1,18})/(?P<path>.+)$", views.home_file, name="dav_file"),
 ]

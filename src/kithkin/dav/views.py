@@ -2,7 +2,8 @@
 
 Addresses: ``/dav/`` (the root), ``/dav/<user>/`` (the user's principal and address-book
 home), ``/dav/<user>/<network>/`` (one address book per network the user belongs to) and
-``/dav/<user>/<network>/<name>.vcf`` (a card). Every request signs in with HTTP Basic and
+``/dav/<user>/<network>/<name>.vcf`` (a card); anything else under the home is the user's
+own plain collections and files (``files.py``). Every request signs in with HTTP Basic and
 an app password (``services.app_passwords``, throttled like signing in); another user's
 principal, and a network the user does not belong to, answer 404 as if they did not exist
 (``access.grant_for``). Viewers read; writing needs an editor's role (403).
@@ -22,7 +23,7 @@ from django.views.decorators.csrf import csrf_exempt
 from kithkin import access
 from kithkin.address_books import cards
 from kithkin.address_books import writes as card_writes
-from kithkin.dav import query, xml
+from kithkin.dav import files, query, xml
 from kithkin.dav.xml import CARDDAV, CS, DAV, name
 from kithkin.errors import Forbidden, InvalidInput, NotFound, Throttled, WrongPassword
 from kithkin.models import Network, User
@@ -30,7 +31,7 @@ from kithkin.services.app_passwords import sign_in_with_app_password
 from kithkin.services.throttle import client_address
 
 ROOT = "/dav/"
-ALLOW = "OPTIONS, GET, HEAD, PUT, DELETE, PROPFIND, PROPPATCH, REPORT"
+ALLOW = "OPTIONS, GET, HEAD, PUT, DELETE, MKCOL, COPY, MOVE, PROPFIND, PROPPATCH, REPORT"
 VCARD = "text/vcard; charset=utf-8"
 XML = 'application/xml; charset="utf-8"'
 
@@ -130,19 +131,6 @@ def _book(user: User, network: Network) -> str:
 
 def _depth(request: HttpRequest) -> int:
     return 0 if request.META.get("HTTP_DEPTH", "infinity").strip() == "0" else 1
-
-
-def _answer(path: str, values: dict[str, xml.Value], asked: xml.PropRequest) -> xml.Response:
-    if asked.all or asked.names_only:
-        found = {tag: (None if asked.names_only else v) for tag, v in values.items()}
-        return xml.Response(path, found=found)
-    response = xml.Response(path)
-    for tag in asked.names:
-        if tag in values:
-            response.found[tag] = values[tag]
-        else:
-            response.missing.append(tag)
-    return response
 
 
 def _collection(*kinds: str) -> list[ET.Element]:
@@ -259,11 +247,11 @@ def _every_card(network: Network, path: str, asked: xml.PropRequest) -> list[xml
     cards' text is asked for."""
     if asked.all or name(CARDDAV, "address-data") in asked.names:
         return [
-            _answer(path + card.href, _card_values(card, asked), asked)
+            xml.answer(path + card.href, _card_values(card, asked), asked)
             for card in cards.resources(network)
         ]
     return [
-        _answer(
+        xml.answer(
             path + listed.href,
             {
                 name(DAV, "getetag"): listed.etag,
@@ -292,9 +280,9 @@ def root(request: HttpRequest, user: User) -> HttpResponse:
             else _not_allowed()
         )
     asked = xml.prop_request(xml.parse(request.body))
-    responses = [_answer(ROOT, _root_values(user), asked)]
+    responses = [xml.answer(ROOT, _root_values(user), asked)]
     if _depth(request):
-        responses.append(_answer(_home(user), _home_values(user), asked))
+        responses.append(xml.answer(_home(user), _home_values(user), asked))
     return _multistatus(xml.multistatus(responses))
 
 
@@ -309,12 +297,20 @@ def home(request: HttpRequest, user: User, user_id: str) -> HttpResponse:
     if request.method != "PROPFIND":
         return _not_allowed() if request.method not in ("GET", "HEAD") else _status(200)
     asked = xml.prop_request(xml.parse(request.body))
-    responses = [_answer(_home(user), _home_values(user), asked)]
+    responses = [xml.answer(_home(user), _home_values(user), asked)]
     if _depth(request):
         for grant in access.grants_of(user):
             values = _book_values(grant, cards.current_position(grant.network))
-            responses.append(_answer(_book(user, grant.network), values, asked))
+            responses.append(xml.answer(_book(user, grant.network), values, asked))
+        responses += files.home_members(user, asked)
     return _multistatus(xml.multistatus(responses))
+
+
+@_dav
+def home_file(request: HttpRequest, user: User, user_id: str, path: str) -> HttpResponse:
+    """A plain collection or file of the user's own, beside the address books (``files``)."""
+    _own(user, user_id)
+    return files.answer(request, user, path)
 
 
 def _grant(user: User, user_id: str, network_id: str, *, write: bool = False) -> access.Grant:
@@ -324,6 +320,9 @@ def _grant(user: User, user_id: str, network_id: str, *, write: bool = False) ->
 
 @_dav
 def address_book(request: HttpRequest, user: User, user_id: str, network_id: str) -> HttpResponse:
+    if request.method in ("MKCOL", "PUT"):  # the same answer, whether the network is yours
+        _own(user, user_id)
+        return _status(403, "Names of digits in the home are the address books'.\n")
     grant = _grant(user, user_id, network_id)
     if request.method == "PROPFIND":
         return _propfind_book(request, grant)
@@ -343,7 +342,9 @@ def address_book(request: HttpRequest, user: User, user_id: str, network_id: str
 def _propfind_book(request: HttpRequest, grant: access.Grant) -> HttpResponse:
     asked = xml.prop_request(xml.parse(request.body))
     path = _book(grant.actor.user, grant.network)
-    responses = [_answer(path, _book_values(grant, cards.current_position(grant.network)), asked)]
+    responses = [
+        xml.answer(path, _book_values(grant, cards.current_position(grant.network)), asked)
+    ]
     if _depth(request):
         responses += _every_card(grant.network, path, asked)
     return _multistatus(xml.multistatus(responses))
@@ -398,7 +399,7 @@ def _query(
         if wanted.limit is not None and len(responses) >= wanted.limit:
             break
         if wanted.matches(card.text()):
-            responses.append(_answer(path + card.href, _card_values(card, asked), asked))
+            responses.append(xml.answer(path + card.href, _card_values(card, asked), asked))
     return _multistatus(xml.multistatus(responses))
 
 
@@ -428,7 +429,7 @@ def _multiget(
         if card is None:
             responses.append(xml.Response(given.strip(), status="HTTP/1.1 404 Not Found"))
         else:
-            responses.append(_answer(path + card.href, _card_values(card, asked), asked))
+            responses.append(xml.answer(path + card.href, _card_values(card, asked), asked))
     return _multistatus(xml.multistatus(responses))
 
 
@@ -452,7 +453,7 @@ def _sync(
         if card is None:
             responses.append(xml.Response(path + href, status="HTTP/1.1 404 Not Found"))
         else:
-            responses.append(_answer(path + card.href, _card_values(card, asked), asked))
+            responses.append(xml.answer(path + card.href, _card_values(card, asked), asked))
     if position != since:  # any change may change a group's members: every group is named
         groups = {group.href: group for group in cards.group_cards(network)}
         for href in cards.group_hrefs(network):
@@ -460,7 +461,7 @@ def _sync(
             if group is None:
                 responses.append(xml.Response(path + href, status="HTTP/1.1 404 Not Found"))
             else:
-                responses.append(_answer(path + href, _card_values(group, asked), asked))
+                responses.append(xml.answer(path + href, _card_values(group, asked), asked))
     return _multistatus(xml.multistatus(responses, position.token))
 
 
@@ -503,7 +504,7 @@ def card(
             return _status(404, "No such card.\n")
         asked = xml.prop_request(xml.parse(request.body))
         path = _book(user, network) + found.href
-        return _multistatus(xml.multistatus([_answer(path, _card_values(found, asked), asked)]))
+        return _multistatus(xml.multistatus([xml.answer(path, _card_values(found, asked), asked)]))
     return _not_allowed()
 
 

@@ -61,7 +61,15 @@ def prop_request(root: ET.Element | None) -> PropRequest:
     return asked
 
 
-Value = str | ET.Element | list[ET.Element] | None
+@dataclass(frozen=True)
+class Whole:
+    """A property given whole: its own element, as a client set it (a dead property:
+    its attributes, text, children and their namespaces kept)."""
+
+    element: ET.Element
+
+
+Value = str | ET.Element | list[ET.Element] | Whole | None
 
 
 def element(tag: str, text: str | None = None, children: Iterable[ET.Element] = ()) -> ET.Element:
@@ -91,6 +99,9 @@ def _propstat(props: dict[str, Value] | list[str], status: str) -> ET.Element:
     prop = ET.Element(name(DAV, "prop"))
     items = props.items() if isinstance(props, dict) else ((tag, None) for tag in props)
     for tag, value in items:
+        if isinstance(value, Whole):
+            prop.append(value.element)
+            continue
         node = ET.SubElement(prop, tag)
         if isinstance(value, str):
             node.text = value
@@ -116,6 +127,20 @@ def multistatus(responses: Iterable[Response], sync_token: str | None = None) ->
     if sync_token is not None:
         root.append(element(name(DAV, "sync-token"), sync_token))
     return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root)
+
+
+def answer(path: str, values: dict[str, Value], asked: PropRequest) -> Response:
+    """A PROPFIND's <response> for one resource: the properties asked for, found or not."""
+    if asked.all or asked.names_only:
+        found = {tag: (None if asked.names_only else v) for tag, v in values.items()}
+        return Response(path, found=found)
+    response = Response(path)
+    for tag in asked.names:
+        if tag in values:
+            response.found[tag] = values[tag]
+        else:
+            response.missing.append(tag)
+    return response
 
 
 def error(condition: str) -> bytes:

@@ -4,6 +4,7 @@ from kithkin.models.accounts import Attempt, User
 from kithkin.models.backups import Backup
 from kithkin.models.changes import Change, ChangeCursor, ChangePerson
 from kithkin.models.dav import AppPassword, CardEtag, CardEtagsAsOf, DavCard, DavGroup
+from kithkin.models.dav_files import DavFile
 from kithkin.models.digest import DigestPreference
 from kithkin.models.duplicates import DismissedDuplicate, DuplicateCandidate, DuplicateScan
 from kithkin.models.events import Attendance, Event
@@ -51,6 +52,7 @@ __all__ = [
     "CodeFailure",
     "ContactPoint",
     "DavCard",
+    "DavFile",
     "DavGroup",
     "DigestPreference",
     "DismissedDuplicate",
