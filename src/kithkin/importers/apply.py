@@ -31,7 +31,12 @@ from kithkin.models import (
 from kithkin.models.rows import PreparedRows, insert_prepared, insert_rows, prepare_rows
 from kithkin.queries.memberships import organization_key
 from kithkin.services import changes, tallies
-from kithkin.services.contact_records import organizations_by_key, write_contacts
+from kithkin.services.contact_records import (
+    PreparedContacts,
+    organizations_by_key,
+    prepare_contacts,
+    write_contacts,
+)
 from kithkin.services.contact_rules import fitting, one_line
 from kithkin.services.derived_state import Added, Known
 from kithkin.services.people import find_circle, joining_circle
@@ -105,20 +110,35 @@ def apply_plan(
     outside = 0 if transaction.get_connection().in_atomic_block else PLANNED_OUTSIDE
     with collecting_later():
         for attempt in range(outside + 1):
-            interactions = _interaction_rows(network, actor, plan, now)
+            rows = _Rows.of(network, actor, plan, now)
             with transaction.atomic():
                 if _still_current(network, plan):
-                    return _apply(network, actor, plan, progress, circle, now, interactions)
+                    return _apply(network, actor, plan, progress, circle, now, rows)
                 if attempt == outside:  # inside the lock: the network holds still now
                     plan = _plan_again(network, plan, replanned)
                     if not plan.changes_anything:
                         return ImportSummary(plan=plan)
-                    interactions = _interaction_rows(network, actor, plan, now)
-                    return _apply(network, actor, plan, progress, circle, now, interactions)
+                    rows = _Rows.of(network, actor, plan, now)
+                    return _apply(network, actor, plan, progress, circle, now, rows)
             plan = _plan_again(network, plan, replanned)
             if not plan.changes_anything:
                 return ImportSummary(plan=plan)
     raise AssertionError("unreachable: the last attempt plans inside the transaction")
+
+
+@dataclass
+class _Rows:
+    """What the apply inserts, built before its transaction."""
+
+    contacts: PreparedContacts
+    interactions: NewInteractions
+
+    @classmethod
+    def of(cls, network: Network, actor: User, plan: ImportPlan, now: dt.datetime) -> _Rows:
+        return cls(
+            prepare_contacts(network, plan.contacts, now=now),
+            _interaction_rows(network, actor, plan, now),
+        )
 
 
 def _still_current(network: Network, plan: ImportPlan) -> bool:
@@ -148,12 +168,20 @@ def _apply(
     progress: Callable[[str], None],
     circle: str,
     now: dt.datetime,
-    interactions: NewInteractions,
+    rows: _Rows,
 ) -> ImportSummary:
     access.require_write(actor, network)
+    interactions = rows.interactions
     joining = find_circle(network, circle) if circle.strip() else joining_circle(network)
     summary = ImportSummary(plan=plan)
-    written = write_contacts(network, plan.contacts, now=now, circle=joining, progress=progress)
+    written = write_contacts(
+        network,
+        plan.contacts,
+        now=now,
+        circle=joining,
+        progress=progress,
+        prepared=rows.contacts,
+    )
     summary.created, summary.updated = written.created, written.updated
     if plan.my_jobs:
         me = Person.objects.get(network=network, is_self=True)
