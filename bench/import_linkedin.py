@@ -6,7 +6,9 @@ Each import is the whole pipeline — parse, plan, apply in one transaction — 
 SQLite database. The baseline, in the same run: the same rows inserted by Python's sqlite3
 `executemany` into one plain table (no matching, no normalisation, no indexes). Targets:
 first import <= 5 s, re-import <= 5 s, and (issue #12) the first import <= 30x the raw
-executemany. Each phase is timed as wall time and as this process's CPU time
+executemany. A second floor: the same people, contact points and jobs inserted by hand into
+Kithkin's own tables (their indexes, the full-text index), what the database alone costs.
+Each phase is timed as wall time and as this process's CPU time
 (``time.process_time``): on a shared machine the CPU ratio is the one to compare.
 """
 
@@ -81,6 +83,69 @@ def baseline(data: bytes) -> tuple[float, float]:
     return min(runs)
 
 
+def schema_floor(data: bytes, database: Path) -> tuple[float, float]:
+    """The same rows by hand into Kithkin's own tables, in a copy of the empty network's
+    database: each person (the indexes and full-text index an import maintains, the
+    index filled by one statement at the end as the import does), their profile URL and
+    email, their job at one of the organizations. No parsing, cleaning, matching or
+    search document: what the database itself costs. (wall, CPU) seconds."""
+    rows = list(csv.reader(io.StringIO(data.decode())))[4:]
+    with tempfile.TemporaryDirectory() as folder:
+        copy = Path(folder) / "floor.sqlite3"
+        source = sqlite3.connect(database)
+        source.execute("VACUUM INTO ?", [str(copy)])
+        source.close()
+        db = sqlite3.connect(copy, isolation_level=None)
+        network_id = db.execute("SELECT id FROM kithkin_network").fetchone()[0]
+        now = "2026-12-07 00:00:00"
+        start, start_cpu = time.perf_counter(), time.process_time()
+        db.execute("BEGIN IMMEDIATE")
+        first = db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM kithkin_person").fetchone()[0]
+        db.execute("INSERT INTO kithkin_person_fts_paused (since_id) VALUES (?)", [first - 1])
+        db.executemany(
+            "INSERT INTO kithkin_person (id, network_id, is_self, full_name, given_name,"
+            " family_name, nickname, pronouns, headline, location, time_zone, how_we_met,"
+            " what_matters, notes, connected_on, created_at, updated_at, search_text)"
+            " VALUES (?, ?, 0, ?, ?, ?, '', '', '', '', '', '', '', '', NULL, ?, ?, ?)",
+            (
+                (first + n, network_id, f"{r[0]} {r[1]}", r[0], r[1], now, now, f"{r[0]} {r[1]}")
+                for n, r in enumerate(rows)
+            ),
+        )
+        db.execute("DELETE FROM kithkin_person_fts_paused")
+        db.execute(
+            "INSERT INTO kithkin_person_fts(rowid, search_text) "
+            "SELECT id, search_text FROM kithkin_person WHERE id >= ?",
+            [first],
+        )
+        db.executemany(
+            "INSERT INTO kithkin_contactpoint (person_id, kind, service, label, value,"
+            " normalized, is_primary) VALUES (?, ?, ?, '', ?, ?, 1)",
+            (
+                point
+                for n, r in enumerate(rows)
+                for point in [(first + n, "social", "linkedin", r[2], r[2])]
+                + ([(first + n, "email", "", r[3], r[3])] if r[3] else [])
+            ),
+        )
+        organizations = sorted({r[4] for r in rows})
+        db.executemany(
+            "INSERT INTO kithkin_organization (network_id, name, kind, website, notes,"
+            " created_at) VALUES (?, ?, '', '', '', ?)",
+            ((network_id, name, now) for name in organizations),
+        )
+        org_id = dict(db.execute("SELECT name, id FROM kithkin_organization"))
+        db.executemany(
+            "INSERT INTO kithkin_affiliation (person_id, organization_id, kind, title,"
+            " created_at) VALUES (?, ?, 'employment', ?, ?)",
+            ((first + n, org_id[r[4]], r[5], now) for n, r in enumerate(rows)),
+        )
+        db.execute("COMMIT")
+        seconds, cpu = time.perf_counter() - start, time.process_time() - start_cpu
+        db.close()
+    return seconds, cpu
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=30_000)
@@ -126,6 +191,8 @@ def main() -> None:
         return [(b[0] - a[0], b[1] - a[1]) for a, b in itertools.pairwise(marks)], plan.summary
 
     raw, raw_cpu = baseline(data)
+    database = Path(os.environ["KITH_DATA_DIR"]) / "kithkin.sqlite3"
+    floor, floor_cpu = schema_floor(data, database)
     first = run()
     people = Person.objects.filter(network=network, is_self=False).count()
     second = run()
@@ -134,6 +201,10 @@ def main() -> None:
     )
     print(f"{'wall / CPU seconds':28}{'parse':>12}{'plan':>12}{'apply':>12}{'total':>12}  vs raw")
     print(f"{'baseline: sqlite3 executemany':28}{'':>36}{raw:5.2f}/{raw_cpu:5.2f}  1x / 1x")
+    print(
+        f"{'floor: Kithkin tables by hand':28}{'':>36}{floor:5.2f}/{floor_cpu:5.2f}  "
+        f"{floor / raw:.0f}x / {floor_cpu / raw_cpu:.0f}x"
+    )
     totals = {}
     for name, (phases, summary) in (("first import", first), ("re-import", second)):
         total = sum(wall for wall, _ in phases)

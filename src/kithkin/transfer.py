@@ -255,6 +255,35 @@ def apply_upload(
     if _as_reviewed(current) != _as_reviewed(reviewed):
         _store_plan(upload, parsed, current)
         raise StalePlan(upload, current)
+    # What is applied is checked against the network once more inside the transaction
+    # (importers.freshness): planned again there, it must still decide the same.
+    reviewed.as_of, reviewed.parsed = current.as_of, parsed
+
+    def as_reviewed(fresh: ImportPlan) -> ImportPlan:
+        if _as_reviewed(fresh) != _as_reviewed(reviewed):
+            raise _Replanned(fresh)
+        return fresh
+
+    try:
+        return _apply_reviewed(network, actor, upload, reviewed, progress, as_reviewed)
+    except _Replanned as changed:
+        _store_plan(upload, parsed, changed.plan)
+        raise StalePlan(upload, changed.plan) from None
+
+
+class _Replanned(Exception):
+    def __init__(self, plan: ImportPlan) -> None:
+        self.plan = plan
+
+
+def _apply_reviewed(
+    network: Network,
+    actor: User,
+    upload: ImportUpload,
+    reviewed: ImportPlan,
+    progress: Callable[[str], None],
+    as_reviewed: Callable[[ImportPlan], ImportPlan],
+) -> AppliedUpload:
     with transaction.atomic():
         # Claimed by one conditional UPDATE: of two applies at once, one writes.
         claimed = ImportUpload.objects.filter(
@@ -267,7 +296,9 @@ def apply_upload(
             return AppliedUpload(upload, None, already_applied=True)
         summary = None
         if reviewed.changes_anything:
-            summary = apply_plan(network, actor, reviewed, progress, circle=upload.circle)
+            summary = apply_plan(
+                network, actor, reviewed, progress, circle=upload.circle, replanned=as_reviewed
+            )
         ImportUpload.objects.filter(pk=upload.pk).update(applied=_counted(summary))
         transaction.on_commit(lambda: uploads.delete(upload.stored_name))
         transaction.on_commit(storage.checkpoint_wal)  # the disk back after a large write
@@ -415,7 +446,12 @@ def import_file(
     plan = plan_import(network, parsed, create_people=create_people)
     summary = None
     if not dry_run and plan.changes_anything:
+        # The plan was made outside the write transaction; apply_plan makes it again if
+        # the network changed meanwhile in a way that could change it.
         summary = apply_plan(network, actor, plan, progress, circle=circle)
+        plan = summary.plan or plan
+        if not plan.changes_anything:  # made again: someone else wrote it all meanwhile
+            summary = None
         transaction.on_commit(storage.checkpoint_wal)  # the disk back after a large write
     return FileImport(plan, summary)
 

@@ -434,6 +434,27 @@ def test_interactions_written_meanwhile_by_another_import_are_skipped_and_recoun
     late = plan_import(network, ParseResult(interactions=mail))
     run(network, owner, interactions=mail[:2])
     summary = apply_plan(network, owner, late)
+    assert summary.interactions == 2  # planned again: the other import is a change
+    assert summary.plan is not late and summary.plan.summary["interactions_existing"] == 2
+    assert Interaction.objects.count() == 4
+    assert all(i.participants.count() == 1 for i in Interaction.objects.all())
+    before = _derived_state(network)
+    assert refresh_check_ins(network) == 0
+    assert _derived_state(network) == before
+
+
+def test_interactions_another_import_writes_unseen_are_skipped_and_recounted(network, owner):
+    """When the other import's change is not seen by the check (PostgreSQL: both
+    transactions still open), its rows are refused by the unique index: the apply links
+    only its own, and everyone's tally stays exact."""
+    from kithkin.services.checkins import refresh_check_ins
+
+    make_person(network, "Ada Lovelace", emails=["ada@example.org"])
+    mail = [_mail(n, "ada@example.org", day=n) for n in range(1, 5)]
+    late = plan_import(network, ParseResult(interactions=mail))
+    late.as_of = None  # as if the check had seen nothing
+    run(network, owner, interactions=mail[:2])
+    summary = apply_plan(network, owner, late)
     assert summary.interactions == 4  # as planned
     assert Interaction.objects.count() == 4
     assert all(i.participants.count() == 1 for i in Interaction.objects.all())

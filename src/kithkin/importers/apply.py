@@ -15,6 +15,8 @@ from django.db import connection, transaction
 
 from kithkin import access, clock
 from kithkin.fulltext import interactions_indexed_in_bulk
+from kithkin.importers import freshness
+from kithkin.importers.plan import plan_import
 from kithkin.importers.planned import ImportPlan, PlannedContact, PlannedInteraction
 from kithkin.importers.records import collecting_later, stored_id
 from kithkin.models import (
@@ -29,7 +31,12 @@ from kithkin.models import (
 from kithkin.models.rows import PreparedRows, insert_prepared, insert_rows, prepare_rows
 from kithkin.queries.memberships import organization_key
 from kithkin.services import changes, tallies
-from kithkin.services.contact_records import organizations_by_key, write_contacts
+from kithkin.services.contact_records import (
+    PreparedContacts,
+    organizations_by_key,
+    prepare_contacts,
+    write_contacts,
+)
 from kithkin.services.contact_rules import fitting, one_line
 from kithkin.services.derived_state import Added, Known
 from kithkin.services.people import find_circle, joining_circle
@@ -44,6 +51,9 @@ class ImportSummary:
     updated: list[int] = field(default_factory=list)
     interactions: int = 0
     values: int = 0  # value received (LinkedIn endorsements and recommendations)
+    # The plan applied: the one given, or the one made again because the network changed
+    # after it was made (importers.freshness).
+    plan: ImportPlan | None = field(default=None, repr=False, compare=False)
 
 
 # The steps of an apply, in order, for a progress bar: each is reported as it starts.
@@ -58,6 +68,15 @@ APPLY_STEPS = (
     "search index",
 )
 
+# A plan found out of date in the transaction is made again outside it this many times;
+# then inside it, where nothing can change it any more.
+PLANNED_OUTSIDE = 2
+
+
+class PlanOutdated(Exception):
+    """The network changed after the plan was made, and the plan cannot be made again
+    (it does not hold the records it was made from)."""
+
 
 def _no_progress(step: str) -> None:
     return None
@@ -70,19 +89,76 @@ def apply_plan(
     progress: Callable[[str], None] = _no_progress,
     *,
     circle: str = "",
+    replanned: Callable[[ImportPlan], ImportPlan] | None = None,
 ) -> ImportSummary:
     """Write what the plan says, or nothing: the whole import is one transaction.
     ``progress`` hears the name of each of ``APPLY_STEPS`` as it starts. The people it
     creates join ``circle`` (a name), else the network's circle for new people, else none.
 
-    The rows of new interactions are built before the transaction begins: on SQLite it
-    holds the database's only write lock, which every other writer waits for."""
+    The plan was made outside the transaction (on SQLite it holds the database's only
+    write lock, which every other writer waits for), and so are the rows of the new
+    interactions. Inside it, the changes committed since the plan read the network are
+    checked (``importers.freshness``): if any could change the plan, the transaction
+    ends unwritten and the import plans again outside it; after ``PLANNED_OUTSIDE`` tries
+    (or when the caller's transaction is already open) it plans again inside, so what
+    is applied is always what planning against the network as written would give.
+    ``replanned`` hears each plan made again and answers the plan to apply (the web's
+    confirm refuses one that differs from what was reviewed). The summary's ``plan`` is
+    the plan applied."""
     access.require_write(actor, network)
     now = clock.now()
+    outside = 0 if transaction.get_connection().in_atomic_block else PLANNED_OUTSIDE
     with collecting_later():
-        interactions = _interaction_rows(network, actor, plan, now)
-        with transaction.atomic():
-            return _apply(network, actor, plan, progress, circle, now, interactions)
+        for attempt in range(outside + 1):
+            rows = _Rows.of(network, actor, plan, now)
+            with transaction.atomic():
+                if _still_current(network, plan):
+                    return _apply(network, actor, plan, progress, circle, now, rows)
+                if attempt == outside:  # inside the lock: the network holds still now
+                    plan = _plan_again(network, plan, replanned)
+                    if not plan.changes_anything:
+                        return ImportSummary(plan=plan)
+                    rows = _Rows.of(network, actor, plan, now)
+                    return _apply(network, actor, plan, progress, circle, now, rows)
+            plan = _plan_again(network, plan, replanned)
+            if not plan.changes_anything:
+                return ImportSummary(plan=plan)
+    raise AssertionError("unreachable: the last attempt plans inside the transaction")
+
+
+@dataclass
+class _Rows:
+    """What the apply inserts, built before its transaction."""
+
+    contacts: PreparedContacts
+    interactions: NewInteractions
+
+    @classmethod
+    def of(cls, network: Network, actor: User, plan: ImportPlan, now: dt.datetime) -> _Rows:
+        return cls(
+            prepare_contacts(network, plan.contacts, now=now),
+            _interaction_rows(network, actor, plan, now),
+        )
+
+
+def _still_current(network: Network, plan: ImportPlan) -> bool:
+    """In the apply's transaction: no change since the plan's mark could change it."""
+    return plan.as_of is None or not freshness.changed_since(network, plan.as_of)
+
+
+def _plan_again(
+    network: Network,
+    plan: ImportPlan,
+    replanned: Callable[[ImportPlan], ImportPlan] | None,
+) -> ImportPlan:
+    """The plan made again from the same records. The records' values were cleaned by
+    the first plan, so the errors cleaning reported then are kept."""
+    if plan.parsed is None:
+        raise PlanOutdated("the network changed since this import was planned: plan it again")
+    fresh = plan_import(network, plan.parsed, create_people=plan.create_people)
+    reported = set(plan.errors)
+    fresh.errors = plan.errors + [e for e in fresh.errors if e not in reported]
+    return replanned(fresh) if replanned is not None else fresh
 
 
 def _apply(
@@ -92,12 +168,20 @@ def _apply(
     progress: Callable[[str], None],
     circle: str,
     now: dt.datetime,
-    interactions: NewInteractions,
+    rows: _Rows,
 ) -> ImportSummary:
     access.require_write(actor, network)
+    interactions = rows.interactions
     joining = find_circle(network, circle) if circle.strip() else joining_circle(network)
-    summary = ImportSummary()
-    written = write_contacts(network, plan.contacts, now=now, circle=joining, progress=progress)
+    summary = ImportSummary(plan=plan)
+    written = write_contacts(
+        network,
+        plan.contacts,
+        now=now,
+        circle=joining,
+        progress=progress,
+        prepared=rows.contacts,
+    )
     summary.created, summary.updated = written.created, written.updated
     if plan.my_jobs:
         me = Person.objects.get(network=network, is_self=True)

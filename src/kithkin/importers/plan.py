@@ -30,6 +30,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from kithkin.fulltext import fold
+from kithkin.importers import freshness
 from kithkin.importers.plan_interactions import plan_interactions, plan_values
 from kithkin.importers.planned import (
     MAX_CONTACT_POINTS,
@@ -249,7 +250,13 @@ def _plan_import(
     network: Network, parsed: ParseResult, create_people: bool, seconds: float | None
 ) -> ImportPlan:
     budget = Budget(seconds, parsed)
-    plan = ImportPlan(errors=list(parsed.errors), skipped=list(parsed.skipped))
+    plan = ImportPlan(
+        errors=list(parsed.errors),
+        skipped=list(parsed.skipped),
+        as_of=freshness.mark(network),  # before anything is read
+        parsed=parsed,
+        create_people=create_people,
+    )
     existing = load_existing(network)
     prepared: list[tuple[ContactRecord, list[PlannedPoint]]] = []
     for record in parsed.contacts:

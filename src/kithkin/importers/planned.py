@@ -144,6 +144,11 @@ class ImportPlan:
     values: list[PlannedValue] = field(default_factory=list)
     errors: list[RecordError] = field(default_factory=list)
     skipped: list[RecordError] = field(default_factory=list)
+    # Where the network's changes stood before the plan read it (importers.freshness), and
+    # what it was made from: the apply plans again from these if the network changed since.
+    as_of: str | None = field(default=None, compare=False)
+    parsed: ParseResult | None = field(default=None, repr=False, compare=False)
+    create_people: bool = field(default=False, compare=False)
 
     def count(self, action: str) -> int:
         return sum(1 for c in self.contacts if c.action == action)

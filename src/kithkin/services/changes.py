@@ -151,6 +151,7 @@ def record(
     it (``derived_state.Known``: interactions only added, people created with their
     search document), so nothing is read back."""
     from kithkin.models import Change, ChangePerson
+    from kithkin.models.rows import insert_rows
     from kithkin.services import derived_state
 
     if kind not in KINDS:
@@ -167,9 +168,8 @@ def record(
         values=values or {},
         occurred_at=clock.now(),
     )
-    ChangePerson.objects.bulk_create(
-        [ChangePerson(change=change, person_id=pk) for pk in people], batch_size=5000
-    )
+    # One executemany, no model per row: an import names tens of thousands of people.
+    insert_rows(ChangePerson, ("change", "person_id"), [(change.pk, pk) for pk in people])
     found = derived_state.touched(change, network, known)
     pending = _collecting.get()
     if pending is None:

@@ -30,7 +30,7 @@ from kithkin.models import (
     Organization,
     Person,
 )
-from kithkin.models.rows import insert_rows
+from kithkin.models.rows import PreparedRows, insert_prepared, insert_rows, prepare_rows
 from kithkin.photos import PhotoImage
 from kithkin.queries.memberships import organization_key
 from kithkin.services.contact_rules import (
@@ -94,6 +94,33 @@ def _no_progress(step: str) -> None:
     return None
 
 
+@dataclass
+class PreparedContacts:
+    """What ``write_contacts`` inserts, built without a query so that it can be built
+    before the write transaction begins (``importers.apply``): the new people's rows,
+    dates adapted (``models.rows.prepare_rows``), their circle set when written; and each
+    contact's points, every value checked against its column."""
+
+    people: PreparedRows
+    points: dict[int, list[tuple[str, str, str, str, str]]]  # id(contact) -> points
+
+
+def prepare_contacts(
+    network: Network, contacts: Sequence[ContactToWrite], *, now: dt.datetime
+) -> PreparedContacts:
+    """The rows of ``write_contacts(network, contacts, now=now)``; InvalidInput for a value
+    that does not fit its column, as the write would."""
+    rows = [_new_person_row(network, c, now, None) for c in contacts if c.action == "new"]
+    return PreparedContacts(
+        people=prepare_rows(Person, PERSON_COLUMNS, rows),
+        points={
+            id(c): [_point_values(c.record, point) for point in c.points]
+            for c in contacts
+            if c.action in ("new", "update") and c.points
+        },
+    )
+
+
 def write_contacts(
     network: Network,
     contacts: Sequence[ContactToWrite],
@@ -101,21 +128,25 @@ def write_contacts(
     now: dt.datetime,
     circle: Circle | None,
     progress: Callable[[str], None] = _no_progress,
+    prepared: PreparedContacts | None = None,
 ) -> Written:
     """Write ``contacts`` in bulk statements: new people (joining ``circle``), then every
     contact point, job, tag and blank field. The caller holds the transaction, has checked
     access, and records the change (``services.changes``: the derived state follows).
     Values were cleaned by ``contact_rules``; one that does not fit its column is refused
-    here (InvalidInput), never cut."""
+    here (InvalidInput), never cut. ``prepared``: ``prepare_contacts`` of the same
+    contacts and ``now``, made before the transaction."""
     progress("people")
+    if prepared is None:
+        prepared = prepare_contacts(network, contacts, now=now)
     written = Written()
     creating = [c for c in contacts if c.action == "new"]
     updating = [c for c in contacts if c.action == "update"]
-    written.created = _create_people(network, creating, now, circle)
+    written.created = _create_people(network, creating, now, circle, prepared.people)
     written.updated = [c.person_id for c in updating if c.person_id is not None]
     changing = creating + updating
     progress("contact points")
-    _add_points(changing, written.updated)
+    _add_points(changing, written.updated, prepared.points)
     progress("jobs and tags")
     _add_jobs(network, changing, now)
     _add_tags(network, changing)
@@ -203,9 +234,11 @@ def _new_person_row(
         headline,
         location,
         notes,
-        *(f"{org} {title}" for org, title in planned.jobs),
+        # Each part's words are found once for every row that repeats it (an organization,
+        # a title): "org title" as two parts gives the words of the two joined by a space.
+        *(part for org, title in planned.jobs for part in (org, title)),
         *planned.tags,
-        *(f"{p.value} {p.normalized}" for p in planned.points),
+        *(part for p in planned.points for part in (p.value, p.normalized)),
     )
     return (
         network.pk,
@@ -233,16 +266,22 @@ def _new_person_row(
 
 
 def _create_people(
-    network: Network, creating: list[ContactToWrite], now: dt.datetime, circle: Circle | None
+    network: Network,
+    creating: list[ContactToWrite],
+    now: dt.datetime,
+    circle: Circle | None,
+    rows: PreparedRows,
 ) -> list[int]:
-    """Insert the new people as rows, then read their ids back in insertion order: everyone
-    this write creates shares its ``created_at`` and comes after the highest id before it,
-    inside this transaction."""
+    """Insert the new people's rows (``prepare_contacts``), then read their ids back in
+    insertion order: everyone this write creates shares its ``created_at`` and comes after
+    the highest id before it, inside this transaction."""
     if not creating:
         return []
-    rows = [_new_person_row(network, c, now, circle.pk if circle else None) for c in creating]
+    assert len(rows.rows) == len(creating)
+    if circle is not None:  # the last column
+        rows = PreparedRows(Person, PERSON_COLUMNS, [(*r[:-1], circle.pk) for r in rows.rows])
     with people_indexed_in_bulk() as before:
-        insert_rows(Person, PERSON_COLUMNS, rows)
+        insert_prepared(rows)
     ids = list(
         Person.objects.filter(network=network, created_at=now, is_self=False, pk__gt=before)
         .order_by("pk")
@@ -255,28 +294,35 @@ def _create_people(
     return ids
 
 
-def _add_points(changing: list[ContactToWrite], known_people: list[int]) -> None:
+def _point_values(record: ContactRecord, point: PointToAdd) -> tuple[str, str, str, str, str]:
+    """(kind, service, label, value, normalized), each checked against its column."""
+    return (
+        point.kind,
+        fitted(record, ContactPoint, "service", point.service),
+        fitted(record, ContactPoint, "label", point.label),
+        fitted(record, ContactPoint, "value", point.value),
+        fitted(record, ContactPoint, "normalized", point.normalized),
+    )
+
+
+def _add_points(
+    changing: list[ContactToWrite],
+    known_people: list[int],
+    prepared: dict[int, list[tuple[str, str, str, str, str]]],
+) -> None:
     """Each new contact point; the first of its kind a person has becomes the primary."""
     kinds_held: set[tuple[int, str]] = set(
         ContactPoint.objects.filter(person_id__in=known_people).values_list("person_id", "kind")
     )
     rows = []
     for planned in changing:
-        assert planned.person_id is not None
-        for point in planned.points:
-            primary = (planned.person_id, point.kind) not in kinds_held
-            kinds_held.add((planned.person_id, point.kind))
-            rows.append(
-                (
-                    planned.person_id,
-                    point.kind,
-                    fitted(planned.record, ContactPoint, "service", point.service),
-                    fitted(planned.record, ContactPoint, "label", point.label),
-                    fitted(planned.record, ContactPoint, "value", point.value),
-                    fitted(planned.record, ContactPoint, "normalized", point.normalized),
-                    primary,
-                )
-            )
+        person_id = planned.person_id
+        assert person_id is not None
+        for kind, service, label, value, normalized in prepared.get(id(planned), ()):
+            primary = (person_id, kind) not in kinds_held
+            if primary:
+                kinds_held.add((person_id, kind))
+            rows.append((person_id, kind, service, label, value, normalized, primary))
     insert_rows(
         ContactPoint,
         ["person", "kind", "service", "label", "value", "normalized", "is_primary"],

@@ -62,10 +62,11 @@ _words_cached = functools.lru_cache(maxsize=65_536)(_words)
 def search_document(*texts: str) -> str:
     """A person's search document: the distinct folded words of everything known, the
     first ``SEARCH_DOCUMENT_LIMIT`` characters of them."""
-    seen: dict[str, None] = {}
+    words: list[str] = []
     for text in texts:
-        seen.update(dict.fromkeys(_words_cached(text) if len(text) < 200 else _words(text)))
-    document = " ".join(seen)
+        if text:
+            words += _words_cached(text) if len(text) < 200 else _words(text)
+    document = " ".join(dict.fromkeys(words))
     if len(document) <= SEARCH_DOCUMENT_LIMIT:
         return document
     return document[: document.rfind(" ", 0, SEARCH_DOCUMENT_LIMIT + 1)]

@@ -18,6 +18,7 @@ from django.db.models import Count, Max, Q
 
 from kithkin.models import Interaction, InteractionTally
 from kithkin.models.interactions import MEETING_KINDS, MESSAGE_KINDS, is_invitation
+from kithkin.models.rows import insert_rows, update_rows
 
 Tally = tuple[Any, ...]  # InteractionTally.FIELDS, in order
 K = TypeVar("K")
@@ -132,36 +133,23 @@ def add(added: dict[int, Tally]) -> None:
     ids = list(added)
     for start in range(0, len(ids), 5000):
         chunk = ids[start : start + 5000]
-        InteractionTally.objects.bulk_create(
-            [InteractionTally(person_id=pk) for pk in chunk], ignore_conflicts=True
+        # Rows by executemany, no model each (an import adds to thousands under the lock).
+        insert_rows(
+            InteractionTally, ("person", *InteractionTally.FIELDS), [(pk, *EMPTY) for pk in chunk]
         )
         stored = (
             InteractionTally.objects.select_for_update()
             .filter(person_id__in=chunk)
             .values_list("person_id", *InteractionTally.FIELDS)
         )
-        changed = [
-            InteractionTally(
-                person_id=row[0],
-                **dict(
-                    zip(
-                        InteractionTally.FIELDS,
-                        combine(tuple(row[1:]), added[row[0]]),
-                        strict=True,
-                    )
-                ),
-            )
-            for row in stored
-        ]
-        if len(changed) > 3:  # an import: one upsert (bulk_update's CASE grows quadratically)
-            InteractionTally.objects.bulk_create(
-                changed,
-                batch_size=1000,
-                update_conflicts=True,
-                unique_fields=["person"],
-                update_fields=list(InteractionTally.FIELDS),
-            )
+        sums = [(row[0], combine(tuple(row[1:]), added[row[0]])) for row in stored]
+        if len(sums) > 3:  # an import: one executemany UPDATE (bulk_update's CASE is quadratic)
+            update_rows(InteractionTally, InteractionTally.FIELDS, [(pk, *t) for pk, t in sums])
             continue
+        changed = [
+            InteractionTally(person_id=pk, **dict(zip(InteractionTally.FIELDS, t, strict=True)))
+            for pk, t in sums
+        ]
         for (
             tally
         ) in changed:  # logging: a plain UPDATE compiles in a fraction of bulk_update's CASE
