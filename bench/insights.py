@@ -159,14 +159,15 @@ def raw_strength_aggregate(network: Any) -> int:
 
 
 def strength_full_figure(context: Context) -> Figure:
-    from kithkin.models import Strength
+    from kithkin.models import Person, Strength
     from kithkin.services import strength
 
     base_wall, base_cpu = cpu_timed(lambda: raw_strength_aggregate(context.network), context.runs)
     rows = raw_strength_aggregate(context.network)
 
-    def empty() -> None:
+    def empty() -> None:  # from nothing: no stored row, no score on anyone's row
         Strength.objects.filter(network=context.network).delete()
+        Person.objects.filter(network=context.network).update(strength_score=None)
 
     wall, cpu = cpu_timed(lambda: strength.refresh(context.network), context.runs, empty)
     stored = Strength.objects.filter(network=context.network).count()
