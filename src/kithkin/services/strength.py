@@ -163,7 +163,8 @@ def _day(values: list[Any]) -> Counted:
     contacts, latest, deep, inbound, months = values
     if isinstance(latest, str):
         latest = dt.datetime.fromisoformat(latest).replace(tzinfo=dt.UTC)
-    return (contacts or 0, latest, deep or 0, inbound or 0, months)
+    # int(): PostgreSQL sums its counts (bigint) as numeric
+    return (int(contacts or 0), latest, int(deep or 0), int(inbound or 0), months)
 
 
 def _participations(network: Network, window: Window, ids: list[int] | None) -> Any:
