@@ -174,3 +174,22 @@ def test_the_score_on_the_persons_row_follows_the_stored_strength(
     delete_interaction(network, owner, interaction)
     assert scores() == {"Ada Lovelace": None, "Grace Hopper": stored["Grace Hopper"]}
     assert not Strength.objects.filter(person=ada).exists()
+
+
+def test_the_doctor_finds_a_sorting_score_that_drifted_and_the_refresh_mends_it(
+    network: Network,
+) -> None:
+    from kithkin import doctor
+
+    def findings() -> list[doctor.Finding]:
+        return [f for f in doctor.run_checks() if f.check == "strength scores"]
+
+    ada, grace = make_person(network, "Ada Lovelace"), make_person(network, "Grace Hopper")
+    log(network, ada, on=days_ago(3))
+    assert [f.ok for f in findings()] == [True]
+    Person.objects.filter(pk=ada.pk).update(strength_score=1)
+    Person.objects.filter(pk=grace.pk).update(strength_score=50)
+    (found,) = findings()
+    assert not found.ok and found.detail.startswith("2 people are sorted by a strength")
+    service.refresh(network)
+    assert [f.ok for f in findings()] == [True]
