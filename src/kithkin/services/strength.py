@@ -117,8 +117,8 @@ def interaction_aggregates() -> dict[str, Any]:
 # Each person's interaction factors, today's and 90 days ago's: (contacts, latest, deep,
 # inbound, months with contact) of the twelve months counted for each day.
 Counted = tuple[int, dt.datetime | None, int, int, int]
-# What a day's window adds up over the grouped months: months 0-11 today, 3-14 then.
-_DAYS = (("now", "{m} < %s", formula.MONTHS), ("then", "{m} >= %s", TREND_MONTHS))
+# The months each day adds up, as a condition on the month: 0-11 today, 3-14 then.
+_DAYS = (("<", formula.MONTHS), (">=", TREND_MONTHS))
 
 
 def _counted(
@@ -137,8 +137,8 @@ def _counted(
     )
     inner, inner_params = months.query.sql_with_params()
     columns, params = [], []
-    for _, condition, bound in _DAYS:
-        when = condition.format(m='m."month"')
+    for operator, bound in _DAYS:
+        when = f'm."month" {operator} %s'
         columns += [
             f"SUM(CASE WHEN {when} THEN m.contacts END)",
             f"MAX(CASE WHEN {when} THEN m.latest END)",
