@@ -14,6 +14,8 @@ this worktree's bench/.cache/ rather than generating it). Figures, one function 
 - ``strength_one``: one interaction logged with the busiest person, then their strength
   computed again as the change seam does (``refresh(network, [person])``) — target <= 50 ms
   for the refresh; the note gives the whole logging write, seam included. Rolled back.
+- ``people_by_strength``: the first page of People sorted by strength — target <= 1.3x
+  the same page sorted by last talked, measured alternately in the same run.
 
 The baseline of ``strength_full`` is one hand-written SQL statement per table (the
 participants joined to their interactions, grouped by person and month; the ledger
@@ -159,18 +161,19 @@ def raw_strength_aggregate(network: Any) -> int:
 
 
 def strength_full_figure(context: Context) -> Figure:
-    from kithkin.models import Strength
+    from kithkin.models import Person, Strength
     from kithkin.services import strength
 
     base_wall, base_cpu = cpu_timed(lambda: raw_strength_aggregate(context.network), context.runs)
     rows = raw_strength_aggregate(context.network)
 
-    def empty() -> None:
+    def empty() -> None:  # from nothing: no stored row, no score on anyone's row
         Strength.objects.filter(network=context.network).delete()
+        Person.objects.filter(network=context.network).update(strength_score=None)
 
     wall, cpu = cpu_timed(lambda: strength.refresh(context.network), context.runs, empty)
     stored = Strength.objects.filter(network=context.network).count()
-    baseline = statistics.median(base_wall)
+    baseline, base_cpu_ms = statistics.median(base_wall), statistics.median(base_cpu)
     return Figure(
         "full strength refresh",
         wall,
@@ -178,8 +181,8 @@ def strength_full_figure(context: Context) -> Figure:
         10_000,
         baseline,
         3.0,
-        f"raw SQL aggregate {baseline:.0f} ms, cpu {statistics.median(base_cpu):.0f} ms "
-        f"({rows:,} rows); {stored:,} strengths stored",
+        f"raw SQL aggregate {baseline:.0f} ms, cpu {base_cpu_ms:.0f} ms ({rows:,} rows); "
+        f"by CPU {statistics.median(cpu) / base_cpu_ms:.2f}x; {stored:,} strengths stored",
     )
 
 
@@ -234,9 +237,42 @@ def strength_one_figure(context: Context) -> Figure:
     )
 
 
+def people_by_strength_figure(context: Context) -> Figure:
+    """The first page of People sorted by strength against the same page sorted by last
+    talked, measured alternately in the same run (``queries.people_list.people_page``:
+    both read a stored column's index, person_strength and person_recent)."""
+    from kithkin import clock
+    from kithkin.queries.people_list import PeopleFilter, people_page
+
+    today = clock.today_in(context.network.time_zone)
+    runs = max(context.runs * 10, 20)
+    by_strength, by_recent, cpu = [], [], []
+    for sort in ("strength", "recent") * 2:
+        people_page(context.network, today, PeopleFilter(sort=sort))  # warm
+    for _ in range(runs):
+        for sort, samples in (("strength", by_strength), ("recent", by_recent)):
+            start, start_cpu = time.perf_counter(), time.process_time()
+            page = people_page(context.network, today, PeopleFilter(sort=sort))
+            if sort == "strength":
+                cpu.append((time.process_time() - start_cpu) * 1000)
+            samples.append((time.perf_counter() - start) * 1000)
+            assert len(page.rows) == 50
+    baseline = statistics.median(by_recent)
+    return Figure(
+        "People sorted by strength, first page",
+        by_strength,
+        statistics.median(cpu),
+        100,
+        baseline,
+        1.3,
+        f"by last talked {baseline:.1f} ms ({runs} runs each, alternating)",
+    )
+
+
 FIGURES: dict[str, Callable[[Context], Figure]] = {
     "strength_full": strength_full_figure,
     "strength_one": strength_one_figure,
+    "people_by_strength": people_by_strength_figure,
 }
 
 

@@ -208,14 +208,21 @@ def test_an_empty_name_names_no_one(network):
 
 @pytest.mark.parametrize(
     ("sort", "index"),
-    [("name", "person_listed"), ("recent", "person_recent"), ("added", "person_added")],
+    [
+        ("name", "person_listed"),
+        ("recent", "person_recent"),
+        ("added", "person_added"),
+        ("strength", "person_strength"),
+    ],
 )
-def test_people_sorted_by_last_talked_or_added_are_read_in_order_from_an_index(
+def test_people_sorted_by_last_talked_added_or_strength_are_read_in_order_from_an_index(
     network, sort, index
 ):
-    """A page of People sorted by last talked or recently added walks an index in order
-    instead of sorting the whole network. PostgreSQL plans by table sizes, so there
-    scans and sorts are turned off to check that the index serves the query."""
+    """A page of People sorted by last talked, recently added or strength walks an index
+    in order instead of sorting the whole network (by strength: the score stored on each
+    person's row, 131 ms a page at 30,000 people when it was joined from their Strength
+    row). PostgreSQL plans by table sizes, so there scans and sorts are turned off to
+    check that the index serves the query. Five queries whatever the sort."""
     from django.db import transaction
 
     from kithkin.queries.people_list import PeopleFilter, people_page
@@ -231,11 +238,13 @@ def test_people_sorted_by_last_talked_or_added_are_read_in_order_from_an_index(
     names = [row.person.full_name for row in page.rows]
     if sort == "name":
         assert names == ["Ada Lovelace", "Charles Babbage", "Grace Hopper"]
-    elif sort == "recent":
+    elif sort in ("recent", "strength"):  # the latest contact is the strongest here
         assert names == ["Grace Hopper", "Ada Lovelace", "Charles Babbage"]
     else:
         assert names == ["Charles Babbage", "Grace Hopper", "Ada Lovelace"]
+    assert len(captured) == 5
     sql = next(q["sql"] for q in captured.captured_queries if "ORDER BY" in q["sql"])
+    assert "kithkin_strength" not in sql  # no join: the score is on the person's row
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SET LOCAL enable_seqscan = off")
@@ -245,6 +254,8 @@ def test_people_sorted_by_last_talked_or_added_are_read_in_order_from_an_index(
             cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
         plan = " ".join(str(row) for row in cursor.fetchall())
     assert index in plan and "TEMP B-TREE" not in plan, plan
+    if connection.vendor == "postgresql":
+        assert "Sort" not in plan.replace("Sort Key", ""), plan
 
 
 def test_the_tag_filter_finds_a_tag_by_the_rule_of_tag_identity(network):

@@ -19,6 +19,7 @@ CHECK_MODULES: tuple[str, ...] = (
     "kithkin.integrity",  # database integrity, file permissions
     "kithkin.queries.worker_status",
     "kithkin.backups.schedule",
+    "kithkin.queries.strength",  # the score People sorts by equals the stored strength
 )
 
 

@@ -60,6 +60,10 @@ class Person(models.Model):
     # The digest of their Photo ("" when none), set only by services/photos.py with it:
     # lists, Today and the brief show avatars from the row alone, no query per person.
     photo_digest = models.CharField(max_length=64, blank=True, default="", db_default="")
+    # Their stored relationship strength (models.Strength.score; None: nothing counts),
+    # written only by services/strength.py with it, so People sorted by strength walks
+    # an index (person_strength, migration 0034) instead of sorting the whole network.
+    strength_score = models.SmallIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["full_name"]
@@ -115,7 +119,7 @@ class Person(models.Model):
             # People by recently added, a page at a time, read backwards: without it every
             # person of the network is sorted for each page. (By last talked: the index
             # person_recent, made by migration 0013 because its NULLS LAST is said
-            # differently on each database.)
+            # differently on each database; by strength, person_strength, 0034 likewise.)
             models.Index(fields=["network", "created_at", "id"], name="person_added"),
             # Birthdays falling in the next days, for the agenda's Celebrate.
             models.Index(

@@ -115,8 +115,9 @@ _ORDER = {
     # person_recent (migration 0013), read forwards
     "recent": (F("last_interaction_at").desc(nulls_last=True), "full_name", "pk"),
     "added": ("-created_at", "-pk"),  # person_added, read backwards
-    # The stored relationship strength (models.Strength), strongest first; none last.
-    "strength": (F("strength__score").desc(nulls_last=True), "full_name", "pk"),
+    # The stored relationship strength, strongest first, none last: person_strength
+    # (migration 0034), read forwards.
+    "strength": (F("strength_score").desc(nulls_last=True), "full_name", "pk"),
 }
 
 

@@ -10,8 +10,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import F, Q
+
 from kithkin import access
 from kithkin import strength as formula
+from kithkin.doctor import Finding, check
 from kithkin.models import Network, Person, Strength, StrengthSettings, User
 from kithkin.queries.agenda_items import AgendaItem, PersonRef, Section
 
@@ -169,3 +172,25 @@ def weights(network: Network) -> WeightsView:
     chosen = formula.Weights.of(next(iter(stored), {}))
     preset = next((name for name, w in formula.PRESETS.items() if w == chosen), None)
     return WeightsView(chosen, preset)
+
+
+@check("strength scores")
+def scores_on_people() -> list[Finding]:
+    """People sort by the score on their own row (``Person.strength_score``): it must equal
+    their stored strength, None without one (``services.strength`` writes both)."""
+    differing = Person.objects.filter(
+        Q(strength__isnull=True, strength_score__isnull=False)
+        | Q(strength__isnull=False, strength_score__isnull=True)
+        | Q(strength_score__lt=F("strength__score"))
+        | Q(strength_score__gt=F("strength__score"))
+    ).count()
+    if differing:
+        return [
+            Finding(
+                "strength scores",
+                False,
+                f"{differing} people are sorted by a strength that is not their stored one: "
+                "the worker's daily strength refresh writes them again (`kith worker`).",
+            )
+        ]
+    return [Finding("strength scores", True, "Every stored strength is the one People sorts by.")]

@@ -2,10 +2,12 @@
 ``kithkin.strength`` counted for many people at once, scored, and stored where they
 changed.
 
-- :func:`refresh` counts the factors of some people (or everyone) in one grouped
-  aggregate over their interactions of the last 15 thirty-day months (twelve for today,
-  twelve for 90 days ago: the trend) and one over the network's ledger of that time, then
-  scores both days by the network's weights. ``services.derived_state`` calls it for the
+- :func:`refresh` counts the factors of some people (or everyone) in one statement over
+  their interactions of the last 15 thirty-day months (grouped by person and month, then
+  summed per person over twelve months for today and twelve for 90 days ago: the trend)
+  and one over the network's ledger of that time, scores both days by the network's
+  weights, and writes the rows that changed (and each score on its Person row, which
+  People sorts by) in one transaction. ``services.derived_state`` calls it for the
   people a change touched (an interaction logged, edited or deleted, value given or
   received, people merged), in the writer's transaction.
 - The ``strength`` job computes every network again once a day, in its own time zone:
@@ -112,32 +114,57 @@ def interaction_aggregates() -> dict[str, Any]:
     }
 
 
-# One person's months: month -> (contacts, latest, deep, inbound).
-Months = dict[int, tuple[int, dt.datetime, int, int]]
+# Each person's interaction factors, today's and 90 days ago's: (contacts, latest, deep,
+# inbound, months with contact) of the twelve months counted for each day.
+Counted = tuple[int, dt.datetime | None, int, int, int]
+# The months each day adds up, as a condition on the month: 0-11 today, 3-14 then.
+_DAYS = (("<", formula.MONTHS), (">=", TREND_MONTHS))
 
 
-def _months(network: Network, window: Window, ids: list[int] | None) -> dict[int, Months]:
-    """Each person's contacts by month, from one aggregate grouped by person and month."""
-    found: dict[int, Months] = {}
-    rows = (
+def _counted(
+    network: Network, window: Window, ids: list[int] | None
+) -> dict[int, tuple[Counted, Counted]]:
+    """Each person's factors from their interactions, for today and 90 days ago, in one
+    statement: the ORM's aggregate grouped by person and month, summed by SQL again per
+    person over each day's twelve months, so the database returns one row a person (not
+    one a person and month) and Python sums nothing."""
+    months = (
         _participations(network, window, ids)
         .annotate(month=month_of(window))
         .values("person_id", "month")
         .annotate(**interaction_aggregates())
         .values_list("person_id", "month", "contacts", "latest", "deep", "inbound")
     )
-    # Run as compiled, without the ORM's converters: on SQLite they parse each of the
-    # 200,000 instants of a full refresh with a regular expression (a sixth of its time);
-    # fromisoformat reads SQLite's text, PostgreSQL's driver gives instants already.
-    sql, params = rows.query.sql_with_params()
+    inner, inner_params = months.query.sql_with_params()
+    columns, params = [], []
+    for operator, bound in _DAYS:
+        when = f'm."month" {operator} %s'
+        columns += [
+            f"SUM(CASE WHEN {when} THEN m.contacts END)",
+            f"MAX(CASE WHEN {when} THEN m.latest END)",
+            f"SUM(CASE WHEN {when} THEN m.deep END)",
+            f"SUM(CASE WHEN {when} THEN m.inbound END)",
+            f"COUNT(CASE WHEN {when} THEN 1 END)",  # a (person, month) row has a contact
+        ]
+        params += [bound] * 5
+    sql = f"SELECT m.person_id, {', '.join(columns)} FROM ({inner}) m GROUP BY m.person_id"
+    found: dict[int, tuple[Counted, Counted]] = {}
+    # Run as compiled, without the ORM's converters: fromisoformat reads SQLite's text of
+    # an instant, PostgreSQL's driver gives instants already.
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, [*params, *inner_params])
         while chunk := cursor.fetchmany(5000):
-            for pk, month, contacts, latest, deep, inbound in chunk:
-                if isinstance(latest, str):
-                    latest = dt.datetime.fromisoformat(latest).replace(tzinfo=dt.UTC)
-                found.setdefault(pk, {})[month] = (contacts, latest, deep, inbound)
+            for pk, *values in chunk:
+                found[pk] = (_day(values[:5]), _day(values[5:]))
     return found
+
+
+def _day(values: list[Any]) -> Counted:
+    contacts, latest, deep, inbound, months = values
+    if isinstance(latest, str):
+        latest = dt.datetime.fromisoformat(latest).replace(tzinfo=dt.UTC)
+    # int(): PostgreSQL sums its counts (bigint) as numeric
+    return (int(contacts or 0), latest, int(deep or 0), int(inbound or 0), months)
 
 
 def _participations(network: Network, window: Window, ids: list[int] | None) -> Any:
@@ -194,27 +221,26 @@ def _ledger(
 
 
 def factors_of(
-    months: Months | None,
+    counted: Counted | None,
     given: dict[str, Any] | None,
     received: dict[str, Any] | None,
     window: Window,
     day: str,
 ) -> formula.Factors:
-    """One person's factors on ``day`` ("now" or "then": 90 days ago) from their months
-    and their ledger's aggregates."""
-    first = 0 if day == "now" else TREND_MONTHS
-    counted = [months[i] for i in range(first, first + formula.MONTHS) if months and i in months]
+    """One person's factors on ``day`` ("now" or "then": 90 days ago) from their counted
+    interactions of that day's twelve months and their ledger's aggregates."""
+    contacts, latest, deep, inbound, months = counted or (0, None, 0, 0, 0)
     g, r = given or {}, received or {}
     days = None
-    if counted:
-        latest = max(month[1] for month in counted)
+    if latest is not None:
+        first = 0 if day == "now" else TREND_MONTHS
         days = (window.day_of(first) - clock.local_date(latest, window.time_zone)).days
     return formula.Factors(
         days_since_last=days,
-        interactions=sum(month[0] for month in counted),
-        deep=sum(month[2] for month in counted),
-        months=sum(1 for month in counted if month[0]),
-        they_reached_out=sum(month[3] for month in counted),
+        interactions=contacts,
+        deep=deep,
+        months=months,
+        they_reached_out=inbound,
         given_weight=g.get(f"weight_{day}") or 0,
         given_count=g.get(f"count_{day}") or 0,
         introductions=g.get(f"introductions_{day}") or 0,
@@ -231,41 +257,52 @@ def weights_of(network: Network) -> formula.Weights:
 def refresh(
     network: Network, person_ids: Iterable[int] | None = None, *, today: dt.date | None = None
 ) -> int:
-    """Compute the strength of some people (or everyone) and store what changed; how many
-    rows were written or removed."""
+    """Compute the strength of some people (or everyone) and store what changed, in one
+    transaction; how many rows were written or removed. Everyone's is computed before the
+    transaction begins (SQLite's write lock is taken at BEGIN: writers wait for the
+    writing alone, not for the aggregate over a year of interactions)."""
     window = window_of(network, today)
     weights = weights_of(network)
     me = Person.objects.filter(network=network, is_self=True).values_list("pk", flat=True).first()
     if person_ids is None:
-        changed = _refresh(network, window, weights, me, None)
-        StrengthSettings.objects.update_or_create(
-            network=network, defaults={"refreshed_on": window.today}
-        )
+        computed = _compute(network, window, weights, me, None)
+        with transaction.atomic():
+            changed = _store(network, computed, None)
+            StrengthSettings.objects.update_or_create(
+                network=network, defaults={"refreshed_on": window.today}
+            )
         return changed
     ids = sorted(set(person_ids) - {me})
-    return sum(
-        _refresh(network, window, weights, me, ids[start : start + CHUNK])
-        for start in range(0, len(ids), CHUNK)
-    )
+    with transaction.atomic():
+        return sum(
+            _store(network, _compute(network, window, weights, me, chunk), chunk)
+            for chunk in (ids[start : start + CHUNK] for start in range(0, len(ids), CHUNK))
+        )
 
 
-def _refresh(
+# A person's stored values: score, before, trend, factors, words.
+Computed = dict[int, tuple[int, int, int, dict[str, Any], list[str]]]
+
+
+def _compute(
     network: Network,
     window: Window,
     weights: formula.Weights,
     me: int | None,
     ids: list[int] | None,
-) -> int:
-    counted = _months(network, window, ids)
+) -> Computed:
+    """The strength of ``ids`` (None: everyone) with anything that counts, now or then."""
+    counted = _counted(network, window, ids)
     given, received = _ledger(network, window, me, ids) if me is not None else ({}, {})
-    computed: dict[int, tuple[int, int, int, dict[str, Any], list[str]]] = {}
+    computed: Computed = {}
     for pk in counted.keys() | given.keys() | received.keys():
         if pk == me:
             continue
-        row, g, r = counted.get(pk), given.get(pk), received.get(pk)
-        factors = factors_of(row, g, r, window, "now")
+        now_counted, then_counted = counted.get(pk, (None, None))
+        g, r = given.get(pk), received.get(pk)
+        factors = factors_of(now_counted, g, r, window, "now")
         now = formula.score(factors, weights)
-        then = formula.score(factors_of(row, g, r, window, "then"), weights, words=False)
+        then = formula.score(factors_of(then_counted, g, r, window, "then"), weights, words=False)
         if now.value or then.value:
             computed[pk] = (
                 now.value,
@@ -274,18 +311,17 @@ def _refresh(
                 factors.as_dict(),
                 list(now.words),
             )
-    return _store(network, computed, ids)
+    return computed
 
 
 FIELDS = ("score", "before", "trend", "factors", "words")
 
 
-def _store(
-    network: Network,
-    computed: dict[int, tuple[int, int, int, dict[str, Any], list[str]]],
-    ids: list[int] | None,
-) -> int:
+def _store(network: Network, computed: Computed, ids: list[int] | None) -> int:
+    """Write what was computed for ``ids`` (None: everyone): their Strength rows and the
+    score on their Person row. How many Strength rows were written or removed."""
     now = clock.now()
+    _store_scores(network, {pk: values[0] for pk, values in computed.items()}, ids)
     if ids is None:  # everyone: nearly every row changes (recency decays), so replace them
         gone_count, _ = Strength.objects.filter(network=network).delete()
         rows = [(pk, network.pk, *values, now) for pk, values in computed.items()]
@@ -294,8 +330,8 @@ def _store(
     stored = Strength.objects.filter(network=network, person_id__in=ids)
     current = {row[0]: tuple(row[1:]) for row in stored.values_list("person_id", *FIELDS)}
     gone = [pk for pk in current if pk not in computed]
-    for start in range(0, len(gone), CHUNK):
-        Strength.objects.filter(person_id__in=gone[start : start + CHUNK]).delete()
+    if gone:
+        Strength.objects.filter(person_id__in=gone).delete()
     new, changed = [], []
     for pk, values in computed.items():
         stored_values = current.get(pk)
@@ -307,8 +343,22 @@ def _store(
     # ORM compiles value by value (two thirds of the refresh's time).
     insert_rows(Strength, ("person", "network", *FIELDS, "computed_at"), new)
     update_rows(Strength, (*FIELDS, "computed_at"), changed)
-    changed_count = len(new) + len(changed)
-    return changed_count + len(gone)
+    return len(new) + len(changed) + len(gone)
+
+
+def _store_scores(network: Network, scores: dict[int, int], ids: list[int] | None) -> None:
+    """Each person's ``strength_score`` (People's sort by strength reads it from its
+    index, person_strength) made equal to their stored score, None without one: only
+    the people whose score moved are written."""
+    people = Person.objects.filter(network=network, strength_score__isnull=False)
+    if ids is not None:
+        people = Person.objects.filter(network=network, pk__in=ids)
+    current = dict(people.values_list("pk", "strength_score"))
+    moved: list[tuple[int, int | None]] = [
+        (pk, score) for pk, score in scores.items() if current.get(pk) != score
+    ]
+    moved += [(pk, None) for pk, score in current.items() if score is not None and pk not in scores]
+    update_rows(Person, ("strength_score",), moved)
 
 
 def set_weights(
