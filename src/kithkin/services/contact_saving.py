@@ -175,21 +175,25 @@ def _withdraw(person: Person, record: ContactRecord, points: list[PlannedPoint])
         values["headline"] = record.headline
     year, month, day = record.birthday or (None, None, None)
     values.update(birthday_year=year, birthday_month=month, birthday_day=day)
+    columns: list[str] = []  # only these are written: the row's derived columns (last
+    # talked, strength, due date) may have moved since ``person`` was read
     for name, value in values.items():
         if isinstance(value, str):
             fitted(record, Person, name, value)
         if getattr(person, name) != value:
             setattr(person, name, value)
+            columns.append(name)
             changed.append("birthday" if name.startswith("birthday_") else name)
     if record.photo is not None and record.photo.is_photo(person.photo_digest):
         record.photo = None  # the photo it was served, sent back: unchanged
     elif person.photo_digest:  # another photo (given below, as to anyone without), or none
         Photo.objects.filter(person=person).delete()
         person.photo_digest = ""
+        columns.append("photo_digest")
         changed.append("photo")
     if changed:
         person.updated_at = clock.now()
-        person.save()
+        person.save(update_fields=[*columns, "updated_at"])
     return sorted(set(changed))
 
 
