@@ -10,6 +10,7 @@ from kithkin.models.events import Attendance, Event
 from kithkin.models.feeds import FeedToken
 from kithkin.models.followups import FollowUp
 from kithkin.models.imports import ImportUpload
+from kithkin.models.insights import InteractionDay, KeptSpan
 from kithkin.models.interactions import Interaction, InteractionParticipant, InteractionTally
 from kithkin.models.ledger import ValueExchange
 from kithkin.models.mentorships import Mentorship
@@ -61,9 +62,11 @@ __all__ = [
     "FollowUp",
     "ImportUpload",
     "Interaction",
+    "InteractionDay",
     "InteractionParticipant",
     "InteractionTally",
     "Invitation",
+    "KeptSpan",
     "Membership",
     "Mentorship",
     "MessageTemplate",

@@ -3,7 +3,8 @@
 ``Chart`` (its months or categories, and one series of numbers per line or bar colour);
 the web draws exactly these numbers (``web/charts.py``) with a table of them behind, and
 `kith stats` prints them. One or two aggregate queries per chart, whatever the size of
-the network; ``stats`` reads them all and keeps them ten minutes (per network and day).
+the network: the charts over a year of interactions read stored totals kept exact by
+every write (``models.insights``), so ``stats`` computes every chart fresh.
 """
 
 from __future__ import annotations
@@ -12,8 +13,19 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
-from django.db.models import Count, Exists, Max, OuterRef, Q, Sum
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    IntegerField,
+    OuterRef,
+    Q,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import TruncMonth
 
 from kithkin import clock
@@ -22,7 +34,8 @@ from kithkin.models import (
     Circle,
     FollowUp,
     Interaction,
-    InteractionParticipant,
+    InteractionDay,
+    KeptSpan,
     Network,
     Person,
     ValueExchange,
@@ -30,7 +43,6 @@ from kithkin.models import (
 from kithkin.queries.dashboard import report
 
 MONTHS = 12
-CACHE_SECONDS = 600
 
 
 @dataclass(frozen=True)
@@ -90,33 +102,84 @@ def _month_of(value: dt.date | dt.datetime) -> dt.date:
     return dt.date(value.year, value.month, 1)
 
 
-def _start(network: Network, months: list[dt.date]) -> dt.datetime:
-    return clock.local_noon(months[0], network.time_zone).replace(hour=0)
+def _midnight(day: dt.date, zone: dt.tzinfo) -> dt.datetime:
+    """The instant ``day`` begins in ``zone``, in UTC."""
+    return dt.datetime.combine(day, dt.time(0), tzinfo=zone).astimezone(dt.UTC)
 
 
 def _bounds(
     network: Network, months: list[dt.date]
 ) -> list[tuple[dt.date, dt.datetime, dt.datetime]]:
     """Each month with the instants it starts and ends at in the network's time zone."""
+    zone = clock.zone(network.time_zone)
     starts = [*months, (months[-1] + dt.timedelta(days=32)).replace(day=1)]
-    instants = [clock.local_noon(day, network.time_zone).replace(hour=0) for day in starts]
+    instants = [_midnight(day, zone) for day in starts]
     return [(months[i], instants[i], instants[i + 1]) for i in range(len(months))]
 
 
-def interactions_by_month(network: Network, today: dt.date, count: int = MONTHS) -> Chart:
-    # One query a month over the (network, occurred_at) index: grouping a year of
-    # interactions by a month computed per row cost seconds on SQLite at a million.
-    months = months_until(today, count)
+def _utc_midnight(instant: dt.datetime) -> dt.datetime:
+    """The UTC midnight nearest ``instant``."""
+    floor = instant.replace(hour=0, minute=0, second=0, microsecond=0)
+    return floor if instant - floor <= dt.timedelta(hours=12) else floor + dt.timedelta(days=1)
+
+
+def _kinds_between(network: Network, lower: dt.datetime, upper: dt.datetime) -> dict[str, int]:
+    """The network's interactions in ``[lower, upper)`` by kind, read from the rows (a
+    span of hours, by the (network, occurred_at) index)."""
+    if lower >= upper:
+        return {}
+    rows = (
+        Interaction.objects.filter(network=network, occurred_at__gte=lower, occurred_at__lt=upper)
+        .values("kind")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    return {row["kind"]: row["count"] for row in rows}
+
+
+def _interaction_counts(network: Network, months: list[dt.date]) -> dict[tuple[dt.date, str], int]:
+    """Interactions per local month and kind: each month's whole UTC days from the stored
+    totals (``InteractionDay``), corrected at each end by the rows between its local
+    midnight and the nearest UTC midnight (none in UTC, an hour or two in Paris)."""
+    bounds = _bounds(network, months)
+    edges = [bounds[0][1], *(end for _, _, end in bounds)]
+    nearest = [_utc_midnight(edge) for edge in edges]
     counts: dict[tuple[dt.date, str], int] = defaultdict(int)
-    for month, start, end in _bounds(network, months):
-        rows = (
-            Interaction.objects.filter(network=network, occurred_at__gte=start, occurred_at__lt=end)
-            .values("kind")
-            .annotate(count=Count("pk"))
-            .order_by()
+    day_month: dict[dt.date, dt.date] = {}
+    for i, month in enumerate(months):
+        day = nearest[i].date()
+        while day < nearest[i + 1].date():
+            day_month[day] = month
+            day += dt.timedelta(days=1)
+    rows = (
+        InteractionDay.objects.filter(
+            network=network, day__gte=nearest[0].date(), day__lt=nearest[-1].date()
         )
-        for row in rows:
-            counts[(month, row["kind"])] += row["count"]
+        .values_list("day", "kind", "count")
+        .order_by()
+    )
+    for day, kind, count in rows:
+        counts[(day_month[day], kind)] += count
+    # An edge between two months moves the rows between it and its UTC midnight from the
+    # month the stored day counted them in to the one they belong to.
+    for i, (edge, midnight) in enumerate(zip(edges, nearest, strict=True)):
+        before = months[i - 1] if i > 0 else None  # the month ending at this edge
+        after = months[i] if i < len(months) else None  # the month starting at it
+        if edge < midnight:  # [edge, midnight): counted in ``before``, belong to ``after``
+            moved, source, target = _kinds_between(network, edge, midnight), before, after
+        else:  # [midnight, edge): counted in ``after``, belong to ``before``
+            moved, source, target = _kinds_between(network, midnight, edge), after, before
+        for kind, count in moved.items():
+            if source is not None:
+                counts[(source, kind)] -= count
+            if target is not None:
+                counts[(target, kind)] += count
+    return counts
+
+
+def interactions_by_month(network: Network, today: dt.date, count: int = MONTHS) -> Chart:
+    months = months_until(today, count)
+    counts = _interaction_counts(network, months)
     series = [
         Series(str(label), [counts[(m, kind)] for m in months])
         for kind, label in Interaction.Kind.choices
@@ -141,48 +204,38 @@ def _month_end(month: dt.date, today: dt.date) -> dt.date:
 
 def cadence_kept(network: Network, today: dt.date, count: int = MONTHS) -> Chart:
     """For each circle with a cadence: the share of its people (as they are now) who had
-    an interaction within their cadence before each month's end."""
+    an interaction within their cadence before each month's end (today for this month):
+    the stored spans (``KeptSpan``) covering that day, one grouped read."""
     months = months_until(today, count)
+    ends = [_month_end(month, today) for month in months]
     circles = list(Circle.objects.filter(network=network, cadence_days__isnull=False))
-    people = dict(
+    members = dict(
         Person.objects.filter(
             network=network, circle__in=circles, archived_at__isnull=True, is_self=False
-        ).values_list("pk", "circle_id")
-    )
-    cadence_of = {c.pk: c.cadence_days or 0 for c in circles}
-    longest = max(cadence_of.values(), default=0)
-    since = _start(network, months) - dt.timedelta(days=longest)
-    # Each person's latest interaction in each month (and in the cadence before the first
-    # month): one grouped read a month, by the interactions' time index.
-    spans = [(months[0], since, _start(network, months))]
-    spans += [(m, a, b) for m, a, b in _bounds(network, months)]
-    contacts: dict[int, list[dt.date]] = defaultdict(list)
-    for _, lower, upper in spans:
-        rows = (
-            InteractionParticipant.objects.filter(
-                interaction__network=network,
-                interaction__occurred_at__gte=lower,
-                interaction__occurred_at__lt=upper,
-                person__circle__in=circles,
-                person__archived_at__isnull=True,
-            )
-            .values("person_id")
-            .annotate(last=Max("interaction__occurred_at"))
-            .order_by()
         )
-        for row in rows:
-            contacts[row["person_id"]].append(clock.local_date(row["last"], network.time_zone))
+        .values("circle_id")
+        .annotate(count=Count("pk"))
+        .order_by()
+        .values_list("circle_id", "count")
+    )
+    at_each_end = {
+        f"m{i}": Count("pk", filter=Q(start__lte=end, end__gt=end)) for i, end in enumerate(ends)
+    }
+    kept: dict[int, list[int]] = {
+        row[0]: list(row[1:])
+        for row in KeptSpan.objects.filter(network=network, end__gt=ends[0], start__lte=ends[-1])
+        .values("circle_id")
+        .annotate(**at_each_end)
+        .order_by()
+        .values_list("circle_id", *at_each_end)
+    }
     series = []
     for circle in circles:
-        members = [pk for pk, circle_id in people.items() if circle_id == circle.pk]
-        if not members:
+        total = members.get(circle.pk, 0)
+        if not total:
             continue
-        values: list[int] = []
-        for month in months:
-            end = _month_end(month, today)
-            window = end - dt.timedelta(days=cadence_of[circle.pk])
-            kept = sum(1 for pk in members if any(window < d <= end for d in contacts.get(pk, ())))
-            values.append(round(100 * kept / len(members)))
+        counts = kept.get(circle.pk, [0] * len(months))
+        values = [round(100 * n / total) for n in counts]
         series.append(Series(circle.name, values))
     return Chart(
         "cadence",
@@ -270,36 +323,54 @@ SOURCES = ("introduced", "met at an event", "added or imported")
 
 def new_people(network: Network, today: dt.date, count: int = MONTHS) -> Chart:
     """People new each month (connected on, else added on), by where they came from:
-    introduced by someone, met at an event, or added or imported otherwise."""
+    introduced by someone, met at an event, or added or imported otherwise. One grouped
+    query: each person's month is a CASE over the months' first days and starting
+    instants, compared in the database (no function per row)."""
     months = months_until(today, count)
-    start = _start(network, months)
-    zone = clock.zone(network.time_zone)
+    bounds = _bounds(network, months)
+    following = (months[-1] + dt.timedelta(days=32)).replace(day=1)
+    later = Q(connected_on__gte=following) | Q(
+        connected_on__isnull=True, created_at__gte=bounds[-1][2]
+    )
+    month_of = Case(
+        When(later, then=Value(-1)),
+        *(
+            When(
+                Q(connected_on__isnull=False, connected_on__gte=month)
+                | Q(connected_on__isnull=True, created_at__gte=start),
+                then=Value(i),
+            )
+            for i, (month, start, _) in reversed(list(enumerate(bounds)))
+        ),
+        default=Value(-1),
+        output_field=IntegerField(),
+    )
     rows = (
         Person.objects.filter(network=network, is_self=False)
         .filter(
-            Q(connected_on__gte=months[0]) | Q(connected_on__isnull=True, created_at__gte=start)
+            Q(connected_on__gte=months[0])
+            | Q(connected_on__isnull=True, created_at__gte=bounds[0][1])
         )
         .annotate(
-            added=TruncMonth("created_at", tzinfo=zone),
-            connected=TruncMonth("connected_on"),
+            month=month_of,
+            was_introduced=ExpressionWrapper(
+                Q(introduced_by__isnull=False), output_field=BooleanField()
+            ),
             at_event=Exists(Attendance.objects.filter(person=OuterRef("pk"))),
         )
-        .values("added", "connected", "introduced_by_id", "at_event")
+        .values("month", "was_introduced", "at_event")
         .annotate(count=Count("pk"))
         .order_by()
     )
     counts: dict[tuple[dt.date, str], int] = defaultdict(int)
     for row in rows:
-        month = _month_of(row["connected"] or row["added"])
+        if row["month"] < 0:  # connected or added after this month: not drawn
+            continue
         source = (
-            SOURCES[0]
-            if row["introduced_by_id"] is not None
-            else SOURCES[1]
-            if row["at_event"]
-            else SOURCES[2]
+            SOURCES[0] if row["was_introduced"] else SOURCES[1] if row["at_event"] else SOURCES[2]
         )
-        counts[(month, source)] += row["count"]
-    total = sum(v for (m, _), v in counts.items() if m >= months[0])
+        counts[(months[row["month"]], source)] += row["count"]
+    total = sum(counts.values())
     return Chart(
         "people",
         "New people per month",
@@ -346,12 +417,6 @@ def compute(network: Network, today: dt.date) -> Stats:
 
 
 def stats(network: Network, today: dt.date) -> Stats:
-    """Every chart, kept for ``CACHE_SECONDS`` per network and day: at a million
-    interactions computing them costs seconds of CPU on SQLite (docs/performance.md), and
-    figures by month may lag a few minutes."""
-    key = f"kithkin:stats:{network.pk}:{today}:{network.time_zone}"
-    found = cache.get(key)
-    if found is None:
-        found = compute(network, today)
-        cache.set(key, found, CACHE_SECONDS)
-    return found
+    """Every chart, computed now from the stored totals and the records: what was just
+    logged is in it."""
+    return compute(network, today)
