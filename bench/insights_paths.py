@@ -9,14 +9,14 @@ this worktree's bench/.cache/ rather than generating it). Figures:
 
 - ``path query``: ``queries.paths.paths_to`` for ``--targets`` people with the most ties
   and the organizations with the most people now, the median over targets and runs —
-  target <= 200 ms. Its first hop reads ``strength.scores`` (on this branch the
-  placeholder: one aggregate over the candidates' interactions);
-- ``charts computed``: every chart of the Dashboard from the database (``insights.compute``,
-  what the first view after a change pays);
+  target <= 200 ms. Its first hop reads the stored ``strength.scores`` (refreshed first
+  when the cache predates them);
+- ``charts computed``: every chart of the Dashboard from the database (``insights.compute``:
+  the stored monthly totals and the records, nothing kept between calls);
 - ``Dashboard p95``: GET /dashboard/ through Django as the bench user, ``--runs`` x 4
-  requests, the figures kept until the network changes — target p95 <= 100 ms;
-- ``Dashboard after a change``: the same page right after a logged interaction (the
-  figures computed again), median.
+  requests, every chart computed fresh for each — target p95 <= 100 ms;
+- ``Dashboard after a change``: the same page right after a logged interaction, median
+  (the interaction is in the charts).
 
 Wall-clock medians with the process's CPU time beside them (a shared machine: compare the
 ratio to the agenda query of the same run).

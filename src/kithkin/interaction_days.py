@@ -48,24 +48,31 @@ _SQLITE_TRIGGERS = {
 _PG_DAY = "(occurred_at AT TIME ZONE 'UTC')::date"
 
 
-def _pg_add(rows: str, sign: str) -> str:
-    """Statements adding (``sign`` +) or taking away (-) the rows of a transition table."""
-    return f"""
+def _pg_counted(*sides: tuple[str, int]) -> str:
+    """Add each transition table's rows (``+1``) or take them away (``-1``), as one grouped
+    upsert of the net change (an edit of a summary changes nothing and writes nothing),
+    then drop the days left at zero."""
+    rows = " UNION ALL ".join(
+        f"SELECT network_id, {_PG_DAY} AS day, kind, {sign} AS n FROM {table}"
+        for table, sign in sides
+    )
+    removed = [table for table, sign in sides if sign < 0]
+    statement = f"""
         INSERT INTO {TABLE} AS t (network_id, day, kind, count)
-        SELECT network_id, {_PG_DAY}, kind, {sign}COUNT(*) FROM {rows}
-        GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+        SELECT network_id, day, kind, SUM(n) FROM ({rows}) AS changed
+        GROUP BY 1, 2, 3 HAVING SUM(n) <> 0 ORDER BY 1, 2, 3
         ON CONFLICT {_KEY} DO UPDATE SET count = t.count + EXCLUDED.count;"""
+    if removed:
+        statement += f"""
+        DELETE FROM {TABLE} WHERE count <= 0 AND (network_id, day, kind) IN
+            (SELECT DISTINCT network_id, {_PG_DAY}, kind FROM {removed[0]});"""
+    return statement
 
 
 _PG_FUNCTIONS = {
-    "kithkin_interaction_day_added": _pg_add("new_rows", ""),
-    "kithkin_interaction_day_removed": _pg_add("old_rows", "-")
-    + f" DELETE FROM {TABLE} WHERE count <= 0 AND (network_id, day, kind) IN "
-    f"(SELECT DISTINCT network_id, {_PG_DAY}, kind FROM old_rows);",
-    "kithkin_interaction_day_moved": _pg_add("old_rows", "-")
-    + _pg_add("new_rows", "")
-    + f" DELETE FROM {TABLE} WHERE count <= 0 AND (network_id, day, kind) IN "
-    f"(SELECT DISTINCT network_id, {_PG_DAY}, kind FROM old_rows);",
+    "kithkin_interaction_day_added": _pg_counted(("new_rows", 1)),
+    "kithkin_interaction_day_removed": _pg_counted(("old_rows", -1)),
+    "kithkin_interaction_day_moved": _pg_counted(("new_rows", 1), ("old_rows", -1)),
 }
 
 _PG_TRIGGERS = {
@@ -73,15 +80,30 @@ _PG_TRIGGERS = {
     "AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION kithkin_interaction_day_added()",
     "kithkin_interaction_day_ad": "AFTER DELETE ON kithkin_interaction REFERENCING OLD TABLE "
     "AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION kithkin_interaction_day_removed()",
-    # Transition tables allow no column list: every UPDATE runs it (a few rows, mostly).
+    # Transition tables allow no column list: every UPDATE runs it, and writes only when
+    # a day or kind changed.
     "kithkin_interaction_day_au": "AFTER UPDATE ON kithkin_interaction REFERENCING OLD TABLE "
     "AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT "
     "EXECUTE FUNCTION kithkin_interaction_day_moved()",
 }
 
 
+def drop_triggers(connection: BaseDatabaseWrapper) -> None:
+    """Remove the triggers (the schema taken back before the table existed)."""
+    with connection.cursor() as cursor:
+        for name in _SQLITE_TRIGGERS:
+            if connection.vendor == "sqlite":
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+            else:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON kithkin_interaction")
+
+
 def ensure_schema(connection: BaseDatabaseWrapper) -> None:
-    """Create the triggers that are missing (and then count every row again). Idempotent."""
+    """Create the triggers that are missing (and then count every row again); without the
+    table (migrated back before it), make sure none is left. Idempotent."""
+    if TABLE not in connection.introspection.table_names():
+        drop_triggers(connection)
+        return
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute(

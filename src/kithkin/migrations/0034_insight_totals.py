@@ -60,7 +60,8 @@ def fill_spans(apps, schema_editor):
 
 
 def drop_triggers(apps, schema_editor):
-    # Going back: the triggers would write into a table that is gone.
+    # Going back: the triggers would write into a table that is gone. (A copy of
+    # kithkin.interaction_days.drop_triggers, which also runs after such a migrate.)
     connection = schema_editor.connection
     with connection.cursor() as cursor:
         for name in ("ai", "ad", "au"):
@@ -155,4 +156,11 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(fill_spans, drop_triggers, elidable=False),
+        migrations.AddIndex(
+            model_name="person",
+            index=models.Index(
+                fields=["network", "connected_on", "created_at", "is_self", "introduced_by"],
+                name="person_new",
+            ),
+        ),
     ]

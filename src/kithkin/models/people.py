@@ -117,6 +117,13 @@ class Person(models.Model):
             # person_recent, made by migration 0013 because its NULLS LAST is said
             # differently on each database.)
             models.Index(fields=["network", "created_at", "id"], name="person_added"),
+            # New people per month for the Dashboard (queries.insights.new_people): those
+            # connected on a date in the year, and those added in it without one, with
+            # what decides their source, read from the index alone.
+            models.Index(
+                fields=["network", "connected_on", "created_at", "is_self", "introduced_by"],
+                name="person_new",
+            ),
             # Birthdays falling in the next days, for the agenda's Celebrate.
             models.Index(
                 fields=["birthday_month", "birthday_day"],

@@ -205,7 +205,7 @@ def _month_end(month: dt.date, today: dt.date) -> dt.date:
 def cadence_kept(network: Network, today: dt.date, count: int = MONTHS) -> Chart:
     """For each circle with a cadence: the share of its people (as they are now) who had
     an interaction within their cadence before each month's end (today for this month):
-    the stored spans (``KeptSpan``) covering that day, one grouped read."""
+    the stored spans (``KeptSpan``) covering that day, from two grouped reads."""
     months = months_until(today, count)
     ends = [_month_end(month, today) for month in months]
     circles = list(Circle.objects.filter(network=network, cadence_days__isnull=False))
@@ -218,24 +218,37 @@ def cadence_kept(network: Network, today: dt.date, count: int = MONTHS) -> Chart
         .order_by()
         .values_list("circle_id", "count")
     )
-    at_each_end = {
-        f"m{i}": Count("pk", filter=Q(start__lte=end, end__gt=end)) for i, end in enumerate(ends)
-    }
-    kept: dict[int, list[int]] = {
-        row[0]: list(row[1:])
-        for row in KeptSpan.objects.filter(network=network, end__gt=ends[0], start__lte=ends[-1])
-        .values("circle_id")
-        .annotate(**at_each_end)
-        .order_by()
-        .values_list("circle_id", *at_each_end)
-    }
+
+    # Spans covering a day E: those begun by E less those ended by E (each begins before
+    # it ends); spans ended before the first E count in neither. Each day is read as the
+    # first E on or after it (a CASE: a few comparisons a row, a few rows back).
+    def first_end_from(day: str) -> Case:
+        return Case(
+            *(When(**{f"{day}__lte": end}, then=Value(i)) for i, end in enumerate(ends)),
+            output_field=IntegerField(),
+        )
+
+    spans = KeptSpan.objects.filter(network=network, end__gt=ends[0])
+    kept: dict[int, list[int]] = defaultdict(lambda: [0] * len(ends))
+    for day, sign in (("start", 1), ("end", -1)):
+        rows = (
+            spans.filter(**{f"{day}__lte": ends[-1]})
+            .annotate(first=first_end_from(day))
+            .values("circle_id", "first")
+            .annotate(count=Count("pk"))
+            .order_by()
+            .values_list("circle_id", "first", "count")
+        )
+        for circle_id, first, number in rows:
+            counts = kept[circle_id]
+            for i in range(first, len(ends)):
+                counts[i] += sign * number
     series = []
     for circle in circles:
         total = members.get(circle.pk, 0)
         if not total:
             continue
-        counts = kept.get(circle.pk, [0] * len(months))
-        values = [round(100 * n / total) for n in counts]
+        values = [round(100 * n / total) for n in kept[circle.pk]]
         series.append(Series(circle.name, values))
     return Chart(
         "cadence",
@@ -323,53 +336,53 @@ SOURCES = ("introduced", "met at an event", "added or imported")
 
 def new_people(network: Network, today: dt.date, count: int = MONTHS) -> Chart:
     """People new each month (connected on, else added on), by where they came from:
-    introduced by someone, met at an event, or added or imported otherwise. One grouped
-    query: each person's month is a CASE over the months' first days and starting
-    instants, compared in the database (no function per row)."""
+    introduced by someone, met at an event, or added or imported otherwise. Two grouped
+    queries: those connected on a date, grouped by it; the others by a CASE over the
+    instants the months start at, along the people's (network, created_at) index (no
+    function per row)."""
     months = months_until(today, count)
     bounds = _bounds(network, months)
     following = (months[-1] + dt.timedelta(days=32)).replace(day=1)
-    later = Q(connected_on__gte=following) | Q(
-        connected_on__isnull=True, created_at__gte=bounds[-1][2]
-    )
-    month_of = Case(
-        When(later, then=Value(-1)),
-        *(
-            When(
-                Q(connected_on__isnull=False, connected_on__gte=month)
-                | Q(connected_on__isnull=True, created_at__gte=start),
-                then=Value(i),
-            )
-            for i, (month, start, _) in reversed(list(enumerate(bounds)))
+    sources = {
+        "was_introduced": ExpressionWrapper(
+            Q(introduced_by__isnull=False), output_field=BooleanField()
         ),
-        default=Value(-1),
-        output_field=IntegerField(),
-    )
-    rows = (
-        Person.objects.filter(network=network, is_self=False)
-        .filter(
-            Q(connected_on__gte=months[0])
-            | Q(connected_on__isnull=True, created_at__gte=bounds[0][1])
-        )
-        .annotate(
-            month=month_of,
-            was_introduced=ExpressionWrapper(
-                Q(introduced_by__isnull=False), output_field=BooleanField()
-            ),
-            at_event=Exists(Attendance.objects.filter(person=OuterRef("pk"))),
-        )
-        .values("month", "was_introduced", "at_event")
+        "at_event": Exists(Attendance.objects.filter(person=OuterRef("pk"))),
+    }
+    people = Person.objects.filter(network=network, is_self=False)
+    connected = (
+        people.filter(connected_on__gte=months[0], connected_on__lt=following)
+        .annotate(**sources)
+        .values("connected_on", *sources)
         .annotate(count=Count("pk"))
         .order_by()
+        .values_list("connected_on", *sources, "count")
+    )
+    added_in = Case(
+        *(
+            When(created_at__gte=start, then=Value(i))
+            for i, (_, start, _) in reversed(list(enumerate(bounds)))
+        ),
+        output_field=IntegerField(),
+    )
+    added = (
+        people.filter(
+            connected_on__isnull=True,
+            created_at__gte=bounds[0][1],
+            created_at__lt=bounds[-1][2],
+        )
+        .annotate(month=added_in, **sources)
+        .values("month", *sources)
+        .annotate(count=Count("pk"))
+        .order_by()
+        .values_list("month", *sources, "count")
     )
     counts: dict[tuple[dt.date, str], int] = defaultdict(int)
-    for row in rows:
-        if row["month"] < 0:  # connected or added after this month: not drawn
-            continue
-        source = (
-            SOURCES[0] if row["was_introduced"] else SOURCES[1] if row["at_event"] else SOURCES[2]
-        )
-        counts[(months[row["month"]], source)] += row["count"]
+    rows = [(_month_of(day), *rest) for day, *rest in connected]
+    rows += [(months[i], *rest) for i, *rest in added]
+    for month, introduced, at_event, number in rows:
+        source = SOURCES[0] if introduced else SOURCES[1] if at_event else SOURCES[2]
+        counts[(month, source)] += number
     total = sum(counts.values())
     return Chart(
         "people",
