@@ -163,4 +163,10 @@ class Migration(migrations.Migration):
                 name="person_new",
             ),
         ),
+        migrations.AddIndex(
+            model_name="person",
+            index=models.Index(
+                fields=["circle", "archived_at", "is_self"], name="person_in_circle"
+            ),
+        ),
     ]

@@ -124,6 +124,8 @@ class Person(models.Model):
                 fields=["network", "connected_on", "created_at", "is_self", "introduced_by"],
                 name="person_new",
             ),
+            # How many people each circle has now (the Dashboard's circles on cadence).
+            models.Index(fields=["circle", "archived_at", "is_self"], name="person_in_circle"),
             # Birthdays falling in the next days, for the agenda's Celebrate.
             models.Index(
                 fields=["birthday_month", "birthday_day"],

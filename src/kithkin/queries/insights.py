@@ -123,18 +123,31 @@ def _utc_midnight(instant: dt.datetime) -> dt.datetime:
     return floor if instant - floor <= dt.timedelta(hours=12) else floor + dt.timedelta(days=1)
 
 
-def _kinds_between(network: Network, lower: dt.datetime, upper: dt.datetime) -> dict[str, int]:
-    """The network's interactions in ``[lower, upper)`` by kind, read from the rows (a
-    span of hours, by the (network, occurred_at) index)."""
-    if lower >= upper:
+def _kinds_between(
+    network: Network, spans: list[tuple[dt.datetime, dt.datetime]]
+) -> dict[tuple[int, str], int]:
+    """The network's interactions in each of ``spans`` (``[lower, upper)``, disjoint, in
+    order; a few hours each) by kind, read from the rows in one grouped query along the
+    (network, occurred_at) index: {(index of the span, kind): count}."""
+    wanted = [(i, lower, upper) for i, (lower, upper) in enumerate(spans) if lower < upper]
+    if not wanted:
         return {}
+    within = Q()
+    for _, lower, upper in wanted:
+        within |= Q(occurred_at__gte=lower, occurred_at__lt=upper)
+    which = Case(
+        *(When(occurred_at__lt=upper, then=Value(i)) for i, _, upper in wanted),
+        output_field=IntegerField(),
+    )
     rows = (
-        Interaction.objects.filter(network=network, occurred_at__gte=lower, occurred_at__lt=upper)
-        .values("kind")
+        Interaction.objects.filter(within, network=network)
+        .annotate(span=which)
+        .values("span", "kind")
         .annotate(count=Count("pk"))
         .order_by()
+        .values_list("span", "kind", "count")
     )
-    return {row["kind"]: row["count"] for row in rows}
+    return {(i, kind): count for i, kind, count in rows}
 
 
 def _interaction_counts(network: Network, months: list[dt.date]) -> dict[tuple[dt.date, str], int]:
@@ -144,36 +157,39 @@ def _interaction_counts(network: Network, months: list[dt.date]) -> dict[tuple[d
     bounds = _bounds(network, months)
     edges = [bounds[0][1], *(end for _, _, end in bounds)]
     nearest = [_utc_midnight(edge) for edge in edges]
-    counts: dict[tuple[dt.date, str], int] = defaultdict(int)
-    day_month: dict[dt.date, dt.date] = {}
-    for i, month in enumerate(months):
-        day = nearest[i].date()
-        while day < nearest[i + 1].date():
-            day_month[day] = month
-            day += dt.timedelta(days=1)
+    # The stored days summed per month in the database: a day belongs to the month whose
+    # nearest UTC midnights enclose it.
+    month_of = Case(
+        *(When(day__lt=nearest[i + 1].date(), then=Value(i)) for i in range(len(months))),
+        output_field=IntegerField(),
+    )
     rows = (
         InteractionDay.objects.filter(
             network=network, day__gte=nearest[0].date(), day__lt=nearest[-1].date()
         )
-        .values_list("day", "kind", "count")
+        .annotate(month=month_of)
+        .values("month", "kind")
+        .annotate(total=Sum("count"))
         .order_by()
+        .values_list("month", "kind", "total")
     )
-    for day, kind, count in rows:
-        counts[(day_month[day], kind)] += count
+    counts: dict[tuple[dt.date, str], int] = defaultdict(int)
+    for i, kind, total in rows:
+        counts[(months[i], kind)] += total
     # An edge between two months moves the rows between it and its UTC midnight from the
     # month the stored day counted them in to the one they belong to.
-    for i, (edge, midnight) in enumerate(zip(edges, nearest, strict=True)):
+    moved = _kinds_between(
+        network, [(min(e, m), max(e, m)) for e, m in zip(edges, nearest, strict=True)]
+    )
+    for (i, kind), count in moved.items():
         before = months[i - 1] if i > 0 else None  # the month ending at this edge
         after = months[i] if i < len(months) else None  # the month starting at it
-        if edge < midnight:  # [edge, midnight): counted in ``before``, belong to ``after``
-            moved, source, target = _kinds_between(network, edge, midnight), before, after
-        else:  # [midnight, edge): counted in ``after``, belong to ``before``
-            moved, source, target = _kinds_between(network, midnight, edge), after, before
-        for kind, count in moved.items():
-            if source is not None:
-                counts[(source, kind)] -= count
-            if target is not None:
-                counts[(target, kind)] += count
+        # [edge, midnight): counted in ``before``, belong to ``after``; else the reverse.
+        source, target = (before, after) if edges[i] < nearest[i] else (after, before)
+        if source is not None:
+            counts[(source, kind)] -= count
+        if target is not None:
+            counts[(target, kind)] += count
     return counts
 
 
@@ -209,10 +225,10 @@ def cadence_kept(network: Network, today: dt.date, count: int = MONTHS) -> Chart
     months = months_until(today, count)
     ends = [_month_end(month, today) for month in months]
     circles = list(Circle.objects.filter(network=network, cadence_days__isnull=False))
+    # The circles are the network's: its people in them are counted from the index
+    # person_in_circle alone.
     members = dict(
-        Person.objects.filter(
-            network=network, circle__in=circles, archived_at__isnull=True, is_self=False
-        )
+        Person.objects.filter(circle__in=circles, archived_at__isnull=True, is_self=False)
         .values("circle_id")
         .annotate(count=Count("pk"))
         .order_by()
