@@ -265,8 +265,22 @@ def apply(found: Touched) -> None:
         duplicates.mark_stale(network)
     if found.months:
         insight_totals.refresh_kept(network)
-    elif recount or added.latest or found.cadence:
-        insight_totals.refresh_kept(network, recount | set(added.latest) | found.cadence)
+    else:
+        # One interaction added (a log): its day joins the spans. Anything else: the
+        # person's spans are computed again from their interactions.
+        one = {
+            pk: at
+            for pk, at in added.latest.items()
+            if pk not in recount
+            and pk not in found.cadence
+            and pk in added.tallies
+            and tallies.is_one_interaction(added.tallies[pk])
+        }
+        if one:
+            insight_totals.add_contacts(network, one)
+        again = recount | found.cadence | (set(added.latest) - set(one))
+        if again:
+            insight_totals.refresh_kept(network, again)
     if found.weights:
         strength.refresh_everyone(network)
     elif len(found.strength) > STRENGTH_EVERYONE_OVER:
