@@ -29,6 +29,7 @@ from kithkin.models import (
 from kithkin.queries import insights
 from kithkin.services import insight_totals, people_bulk, trash
 from kithkin.services.interactions import delete_interaction, log_interaction, update_found
+from kithkin.services.merge import merge_people
 from kithkin.services.people import (
     archive_person,
     delete_person,
@@ -103,6 +104,7 @@ def test_the_kept_totals_equal_a_rebuild_after_any_mix_of_writes(network, owner,
         action = rng.choice(
             ["log"] * 6
             + ["delete", "restore", "move", "circle", "cadence", "archive", "person", "import"]
+            + ["merge"]
         )
         found = any_interaction()
         if action == "log" or found is None:
@@ -142,6 +144,10 @@ def test_the_kept_totals_equal_a_rebuild_after_any_mix_of_writes(network, owner,
                 unarchive_person(network, owner, person)
         elif action == "person":
             trashed.append(delete_person(network, owner, someone()[0]))
+        elif action == "merge":
+            pair = someone()
+            if len(pair) == 2:
+                merge_people(network, owner, pair[0], pair[1])
         elif action == "import":
             path = mbox(tmp_path / f"mail-{step}.mbox", rng, rng.randint(1, 4))
             transfer.import_file(
