@@ -166,3 +166,20 @@ def test_an_interaction_late_on_the_last_evening_of_a_month_counts_in_that_month
 def test_people_connected_after_this_month_are_not_drawn(network):
     make_person(network, "Later", connected_on=dt.date(2026, 3, 2))
     assert insights.new_people(network, TODAY).total == 0
+
+
+def test_a_follow_up_done_late_in_the_evening_of_its_due_date_is_on_time(network):
+    ada = make_person(network, "Ada")
+    evening = make_follow_up(network, ada, "a", due_on=dt.date(2026, 1, 10))
+    after_midnight = make_follow_up(network, ada, "b", due_on=dt.date(2026, 1, 10))
+    # Paris: 23:30 on the 10th is 22:30 UTC; 00:30 on the 11th is 23:30 UTC on the 10th.
+    FollowUp.objects.filter(pk=evening.pk).update(
+        done_at=dt.datetime(2026, 1, 10, 22, 30, tzinfo=dt.UTC)
+    )
+    FollowUp.objects.filter(pk=after_midnight.pk).update(
+        done_at=dt.datetime(2026, 1, 10, 23, 30, tzinfo=dt.UTC)
+    )
+
+    chart = insights.follow_ups_on_time(network, TODAY)
+
+    assert values(chart, "2026-01") == {"on time": 1, "late": 1, "not done": 0}
