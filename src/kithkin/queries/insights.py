@@ -30,7 +30,7 @@ from kithkin.models import (
     Person,
     ValueExchange,
 )
-from kithkin.queries.dashboard import report
+from kithkin.queries.dashboard import Report, report
 
 MONTHS = 12
 
@@ -399,10 +399,11 @@ def new_people(network: Network, today: dt.date, count: int = MONTHS) -> Chart:
     )
 
 
-def opportunities(network: Network) -> Chart:
+def opportunities(network: Network, found: Report | None = None) -> Chart:
     """Opportunities by outcome (status), split by source: through the network (someone
-    brought it) or found yourself: ``queries.dashboard.report``'s figures."""
-    found = report(network)
+    brought it) or found yourself: ``queries.dashboard.report``'s figures (``found``: that
+    report, when the caller has it already)."""
+    found = found or report(network)
     statuses = [s for s in found.by_status if s.total]
     return Chart(
         "opportunities",
@@ -418,7 +419,8 @@ def opportunities(network: Network) -> Chart:
     )
 
 
-def compute(network: Network, today: dt.date) -> Stats:
+def compute(network: Network, today: dt.date, found: Report | None = None) -> Stats:
+    """Every chart; ``found``: the network's ``dashboard.report``, if read already."""
     return Stats(
         network=network.name,
         today=today,
@@ -428,12 +430,12 @@ def compute(network: Network, today: dt.date) -> Stats:
             follow_ups_on_time(network, today),
             given_and_received(network, today),
             new_people(network, today),
-            opportunities(network),
+            opportunities(network, found),
         ],
     )
 
 
-def stats(network: Network, today: dt.date) -> Stats:
+def stats(network: Network, today: dt.date, found: Report | None = None) -> Stats:
     """Every chart, computed now from the stored totals and the records: what was just
     logged is in it."""
-    return compute(network, today)
+    return compute(network, today, found)
