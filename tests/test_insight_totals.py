@@ -300,3 +300,17 @@ def test_a_viewer_may_not_rebuild(network, viewer):
 
     with pytest.raises(Forbidden):
         insight_totals.rebuild_totals(network, viewer)
+
+
+def test_kith_doctor_finds_totals_that_drifted(network, owner):
+    from kithkin import interaction_days
+
+    log_interaction(
+        network, owner, kind="call", people=[make_person(network)], occurred_at=clock.now()
+    )
+    assert all(f.ok for f in interaction_days.totals_match())
+    InteractionDay.objects.filter(network=network).update(count=5)
+    (finding,) = interaction_days.totals_match()
+    assert not finding.ok and "kith stats --rebuild" in finding.detail
+    insight_totals.rebuild(network)
+    assert all(f.ok for f in interaction_days.totals_match())

@@ -19,6 +19,7 @@ CHECK_MODULES: tuple[str, ...] = (
     "kithkin.integrity",  # database integrity, file permissions
     "kithkin.queries.worker_status",
     "kithkin.backups.schedule",
+    "kithkin.interaction_days",  # the Dashboard's stored totals
 )
 
 

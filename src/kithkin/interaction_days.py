@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from django.db.backends.base.base import BaseDatabaseWrapper
 
+from kithkin.doctor import Finding, check
+
 TABLE = "kithkin_interactionday"
 _KEY = "(network_id, day, kind)"
 
@@ -146,3 +148,47 @@ def recount(connection: BaseDatabaseWrapper, network_id: int | None = None) -> N
             "GROUP BY 1, 2, 3",
             params,
         )
+
+
+CHECK = "dashboard totals"
+
+
+@check(CHECK)
+def totals_match() -> list[Finding]:
+    """The triggers are there and every network's stored counts equal its interactions
+    counted again (one grouped read of them all)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE "
+                "'kithkin_interaction_day_%'"
+            )
+        else:
+            cursor.execute(
+                "SELECT COUNT(*) FROM pg_trigger WHERE tgname LIKE 'kithkin_interaction_day_%'"
+            )
+        (triggers,) = cursor.fetchone()
+        day = "date(occurred_at)" if connection.vendor == "sqlite" else _PG_DAY
+        cursor.execute(
+            f"SELECT network_id, {day}, kind, COUNT(*) FROM kithkin_interaction GROUP BY 1, 2, 3"
+        )
+        counted = {tuple(str(v) for v in row[:3]): row[3] for row in cursor.fetchall()}
+        cursor.execute(f"SELECT network_id, day, kind, count FROM {TABLE} WHERE count <> 0")
+        stored = {tuple(str(v) for v in row[:3]): row[3] for row in cursor.fetchall()}
+    if triggers < len(_PG_TRIGGERS):
+        missing = "the triggers that count interactions are missing: `kith stats --rebuild` "
+        return [Finding(CHECK, False, missing + "makes them again and counts every row")]
+    wrong = {key for key in counted.keys() | stored.keys() if counted.get(key) != stored.get(key)}
+    if wrong:
+        networks = sorted({key[0] for key in wrong})
+        return [
+            Finding(
+                CHECK,
+                False,
+                f"{len(wrong)} day(s) of interactions counted wrongly in network(s) "
+                f"{', '.join(networks)}: run `kith stats --rebuild` in each",
+            )
+        ]
+    return [Finding(CHECK, True, f"interactions per day and kind: {len(stored)} totals match")]

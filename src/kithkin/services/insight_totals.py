@@ -115,7 +115,9 @@ def add_contacts(network: Network, contacts: dict[int, dt.datetime]) -> None:
 
 
 def rebuild(network: Network) -> None:
-    """Every stored total of ``network`` computed again from its records."""
+    """Every stored total of ``network`` computed again from its records (the triggers
+    made again first, should they be missing)."""
+    interaction_days.ensure_schema(connection)
     interaction_days.recount(connection, network.pk)
     refresh_kept(network)
 
