@@ -9,14 +9,14 @@ this worktree's bench/.cache/ rather than generating it). Figures:
 
 - ``path query``: ``queries.paths.paths_to`` for ``--targets`` people with the most ties
   and the organizations with the most people now, the median over targets and runs —
-  target <= 200 ms. Its first hop reads ``strength.scores`` (on this branch the
-  placeholder: one aggregate over the candidates' interactions);
-- ``charts computed``: every chart of the Dashboard from the database (``insights.compute``,
-  what the first view after a change pays);
+  target <= 200 ms. Its first hop reads the stored ``strength.scores`` (refreshed first
+  when the cache predates them);
+- ``charts computed``: every chart of the Dashboard from the database (``insights.compute``:
+  the stored monthly totals and the records, nothing kept between calls);
 - ``Dashboard p95``: GET /dashboard/ through Django as the bench user, ``--runs`` x 4
-  requests, the figures kept until the network changes — target p95 <= 100 ms;
-- ``Dashboard after a change``: the same page right after a logged interaction (the
-  figures computed again), median.
+  requests, every chart computed fresh for each — target p95 <= 100 ms;
+- ``Dashboard after a change``: the same page right after a logged interaction, median
+  (the interaction is in the charts).
 
 Wall-clock medians with the process's CPU time beside them (a shared machine: compare the
 ratio to the agenda query of the same run).
@@ -74,6 +74,14 @@ def main() -> None:
 
     network = Network.objects.get(name__startswith="Bench")
     user = User.objects.get(username="bench")
+    from kithkin.models import Strength
+    from kithkin.services import strength as strength_service
+
+    if not Strength.objects.filter(network=network).exists():
+        # A cache made before strength was stored: the first hop reads the real scores.
+        start = time.perf_counter()
+        strength_service.refresh(network)
+        print(f"strength refreshed first: {time.perf_counter() - start:.1f} s")
     print(
         f"network: {Person.objects.filter(network=network).count():,} people, "
         f"{Relationship.objects.filter(network=network).count():,} relationships, "
@@ -146,6 +154,10 @@ def main() -> None:
         args.runs * 4,
     )
     line("Dashboard", p95(samples), statistics.median(cpu_samples), 100, what="p95   ")
+    print(
+        f"{'':34} median {statistics.median(samples):.1f} ms; cpu p95 {p95(cpu_samples):.1f} ms; "
+        f"{len(samples)} requests, every chart computed for each"
+    )
 
     someone = Person.objects.filter(network=network, is_self=False).order_by("pk").first()
     assert someone is not None

@@ -7,23 +7,18 @@ import datetime as dt
 import json
 
 import pytest
-from django.core.cache import cache
 
 from kithkin import clock
 from kithkin.models import Circle, FollowUp, Person
 from kithkin.queries import insights
 from kithkin.schemas.insights import StatsOut
+from kithkin.services.interactions import log_interaction
 from tests.conftest import TODAY
 from tests.factories import log, make_follow_up, make_person
 from tests.factories_ledger import gave, received
 from tests.factories_opportunities import make_opportunity
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
 
 
 def values(chart: insights.Chart, label: str) -> dict[str, int]:
@@ -143,13 +138,48 @@ def test_kith_stats_as_tables(kith, network):
     assert "2026-01" in output
 
 
-def test_the_figures_are_kept_for_a_while(network, monkeypatch):
+def test_a_logged_meeting_is_in_the_charts_at_once(network):
     ada = make_person(network, "Ada")
-    computed = []
-    compute = insights.compute
-    monkeypatch.setattr(insights, "compute", lambda *a: computed.append(1) or compute(*a))
-    first = insights.stats(network, TODAY)
-    log(network, ada, on=dt.date(2026, 2, 1))
-    assert insights.stats(network, TODAY) == first and len(computed) == 1
-    cache.clear()  # as ten minutes later
-    assert insights.stats(network, TODAY).chart("interactions").total == 1
+    Person.objects.filter(pk=ada.pk).update(
+        circle=Circle.objects.get(network=network, name="close")
+    )
+    before = insights.stats(network, TODAY)
+    log(network, ada, on=dt.date(2026, 2, 1), kind="meeting")
+    after = insights.stats(network, TODAY)
+    assert before.chart("interactions").total == 0
+    assert values(after.chart("interactions"), "2026-02") == {"meeting": 1}
+    assert values(after.chart("cadence"), "2026-02")["close"] == 100
+
+
+def test_an_interaction_late_on_the_last_evening_of_a_month_counts_in_that_month(network, owner):
+    ada = make_person(network, "Ada")
+    # 23:30 in Paris on 31 January is 22:30 UTC: still January where the network lives.
+    late = dt.datetime(2026, 1, 31, 22, 30, tzinfo=dt.UTC)
+    early = dt.datetime(2026, 1, 31, 23, 30, tzinfo=dt.UTC)  # 00:30 on 1 February in Paris
+    for at in (late, early):
+        log_interaction(network, owner, kind="call", people=[ada], occurred_at=at)
+    chart = insights.interactions_by_month(network, TODAY)
+    assert values(chart, "2026-01") == {"call": 1}
+    assert values(chart, "2026-02") == {"call": 1}
+
+
+def test_people_connected_after_this_month_are_not_drawn(network):
+    make_person(network, "Later", connected_on=dt.date(2026, 3, 2))
+    assert insights.new_people(network, TODAY).total == 0
+
+
+def test_a_follow_up_done_late_in_the_evening_of_its_due_date_is_on_time(network):
+    ada = make_person(network, "Ada")
+    evening = make_follow_up(network, ada, "a", due_on=dt.date(2026, 1, 10))
+    after_midnight = make_follow_up(network, ada, "b", due_on=dt.date(2026, 1, 10))
+    # Paris: 23:30 on the 10th is 22:30 UTC; 00:30 on the 11th is 23:30 UTC on the 10th.
+    FollowUp.objects.filter(pk=evening.pk).update(
+        done_at=dt.datetime(2026, 1, 10, 22, 30, tzinfo=dt.UTC)
+    )
+    FollowUp.objects.filter(pk=after_midnight.pk).update(
+        done_at=dt.datetime(2026, 1, 10, 23, 30, tzinfo=dt.UTC)
+    )
+
+    chart = insights.follow_ups_on_time(network, TODAY)
+
+    assert values(chart, "2026-01") == {"on time": 1, "late": 1, "not done": 0}

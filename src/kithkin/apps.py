@@ -15,6 +15,8 @@ class KithkinConfig(AppConfig):
 def _ensure_fulltext(using: str = "default", **kwargs: object) -> None:
     from django.db import connections
 
+    from kithkin import interaction_days
     from kithkin.fulltext import ensure_schema
 
     ensure_schema(connections[using])
+    interaction_days.ensure_schema(connections[using])

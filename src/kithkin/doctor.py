@@ -20,6 +20,7 @@ CHECK_MODULES: tuple[str, ...] = (
     "kithkin.queries.worker_status",
     "kithkin.backups.schedule",
     "kithkin.queries.strength",  # the score People sorts by equals the stored strength
+    "kithkin.interaction_days",  # the Dashboard's stored totals
 )
 
 

@@ -87,12 +87,26 @@ def _print_stats(stats: Stats) -> None:
 
 
 @handle_errors
-def stats(as_json: JsonOption = False) -> None:
+def stats(
+    as_json: JsonOption = False,
+    rebuild: Annotated[
+        bool,
+        typer.Option(
+            "--rebuild",
+            help="First compute the stored monthly totals again from the records (a repair: "
+            "every write keeps them).",
+        ),
+    ] = False,
+) -> None:
     """How the practice is going: the Dashboard's figures (interactions, circles kept on
     cadence, follow-ups on time, given and received, new people, opportunities)."""
     from kithkin.queries.insights import stats as compute_stats
 
     ctx = session()
+    if rebuild:
+        from kithkin.services.insight_totals import rebuild_totals
+
+        rebuild_totals(ctx.network, ctx.user)
     found = compute_stats(ctx.network, ctx.today)
     if as_json:
         from kithkin.schemas.insights import StatsOut

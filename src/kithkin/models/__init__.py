@@ -11,6 +11,7 @@ from kithkin.models.events import Attendance, Event
 from kithkin.models.feeds import FeedToken
 from kithkin.models.followups import FollowUp
 from kithkin.models.imports import ImportUpload
+from kithkin.models.insights import InteractionDay, KeptSpan
 from kithkin.models.interactions import Interaction, InteractionParticipant, InteractionTally
 from kithkin.models.ledger import ValueExchange
 from kithkin.models.mentorships import Mentorship
@@ -63,9 +64,11 @@ __all__ = [
     "FollowUp",
     "ImportUpload",
     "Interaction",
+    "InteractionDay",
     "InteractionParticipant",
     "InteractionTally",
     "Invitation",
+    "KeptSpan",
     "Membership",
     "Mentorship",
     "MessageTemplate",

@@ -62,7 +62,7 @@ class Person(models.Model):
     photo_digest = models.CharField(max_length=64, blank=True, default="", db_default="")
     # Their stored relationship strength (models.Strength.score; None: nothing counts),
     # written only by services/strength.py with it, so People sorted by strength walks
-    # an index (person_strength, migration 0034) instead of sorting the whole network.
+    # an index (person_strength, migration 0035) instead of sorting the whole network.
     strength_score = models.SmallIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
@@ -119,8 +119,17 @@ class Person(models.Model):
             # People by recently added, a page at a time, read backwards: without it every
             # person of the network is sorted for each page. (By last talked: the index
             # person_recent, made by migration 0013 because its NULLS LAST is said
-            # differently on each database; by strength, person_strength, 0034 likewise.)
+            # differently on each database; by strength, person_strength, 0035 likewise.)
             models.Index(fields=["network", "created_at", "id"], name="person_added"),
+            # New people per month for the Dashboard (queries.insights.new_people): those
+            # connected on a date in the year, and those added in it without one, with
+            # what decides their source, read from the index alone.
+            models.Index(
+                fields=["network", "connected_on", "created_at", "is_self", "introduced_by"],
+                name="person_new",
+            ),
+            # How many people each circle has now (the Dashboard's circles on cadence).
+            models.Index(fields=["circle", "archived_at", "is_self"], name="person_in_circle"),
             # Birthdays falling in the next days, for the agenda's Celebrate.
             models.Index(
                 fields=["birthday_month", "birthday_day"],

@@ -3,7 +3,8 @@
 ``Chart`` (its months or categories, and one series of numbers per line or bar colour);
 the web draws exactly these numbers (``web/charts.py``) with a table of them behind, and
 `kith stats` prints them. One or two aggregate queries per chart, whatever the size of
-the network; ``stats`` reads them all and keeps them ten minutes (per network and day).
+the network: the charts over a year of interactions read stored totals kept exact by
+every write (``models.insights``), so ``stats`` computes every chart fresh.
 """
 
 from __future__ import annotations
@@ -11,26 +12,27 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.core.cache import cache
-from django.db.models import Count, Exists, Max, OuterRef, Q, Sum
+from django.db import connection
+from django.db.models import (
+    Count,
+    Q,
+    Sum,
+)
 from django.db.models.functions import TruncMonth
 
 from kithkin import clock
 from kithkin.models import (
-    Attendance,
     Circle,
-    FollowUp,
     Interaction,
-    InteractionParticipant,
     Network,
     Person,
     ValueExchange,
 )
-from kithkin.queries.dashboard import report
+from kithkin.queries.dashboard import Report, report
 
 MONTHS = 12
-CACHE_SECONDS = 600
 
 
 @dataclass(frozen=True)
@@ -90,33 +92,112 @@ def _month_of(value: dt.date | dt.datetime) -> dt.date:
     return dt.date(value.year, value.month, 1)
 
 
-def _start(network: Network, months: list[dt.date]) -> dt.datetime:
-    return clock.local_noon(months[0], network.time_zone).replace(hour=0)
+def _midnight(day: dt.date, zone: dt.tzinfo) -> dt.datetime:
+    """The instant ``day`` begins in ``zone``, in UTC."""
+    return dt.datetime.combine(day, dt.time(0), tzinfo=zone).astimezone(dt.UTC)
 
 
 def _bounds(
     network: Network, months: list[dt.date]
 ) -> list[tuple[dt.date, dt.datetime, dt.datetime]]:
     """Each month with the instants it starts and ends at in the network's time zone."""
+    zone = clock.zone(network.time_zone)
     starts = [*months, (months[-1] + dt.timedelta(days=32)).replace(day=1)]
-    instants = [clock.local_noon(day, network.time_zone).replace(hour=0) for day in starts]
+    instants = [_midnight(day, zone) for day in starts]
     return [(months[i], instants[i], instants[i + 1]) for i in range(len(months))]
 
 
-def interactions_by_month(network: Network, today: dt.date, count: int = MONTHS) -> Chart:
-    # One query a month over the (network, occurred_at) index: grouping a year of
-    # interactions by a month computed per row cost seconds on SQLite at a million.
-    months = months_until(today, count)
+def _utc_midnight(instant: dt.datetime) -> dt.datetime:
+    """The UTC midnight nearest ``instant``."""
+    floor = instant.replace(hour=0, minute=0, second=0, microsecond=0)
+    return floor if instant - floor <= dt.timedelta(hours=12) else floor + dt.timedelta(days=1)
+
+
+def _grouped(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    """The rows of one grouped statement. The charts' heaviest reads are written as plain
+    SQL both engines run alike (CASE, EXISTS, GROUP BY by position) and return only
+    numbers and text: the ORM spent more building their CASEs than the database running
+    them."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _day(value: dt.date) -> Any:
+    return connection.ops.adapt_datefield_value(value)
+
+
+def _instant(value: dt.datetime) -> Any:
+    return connection.ops.adapt_datetimefield_value(value)
+
+
+def _bucket(column: str, op: str, limits: list[Any]) -> tuple[str, list[Any]]:
+    """``CASE WHEN column <op> limits[0] THEN 0 WHEN ... THEN 1 ... END``: the index of the
+    first limit a value is within (NULL past the last)."""
+    whens = " ".join(f"WHEN {column} {op} %s THEN {i}" for i in range(len(limits)))
+    return f"CASE {whens} END", list(limits)
+
+
+def _kinds_between(
+    network: Network, spans: list[tuple[dt.datetime, dt.datetime]]
+) -> dict[tuple[int, str], int]:
+    """The network's interactions in each of ``spans`` (``[lower, upper)``, disjoint, in
+    order; a few hours each) by kind, read from the rows in one grouped query along the
+    (network, occurred_at) index: {(index of the span, kind): count}."""
+    wanted = [(i, lower, upper) for i, (lower, upper) in enumerate(spans) if lower < upper]
+    if not wanted:
+        return {}
+    which = " ".join(f"WHEN occurred_at < %s THEN {i}" for i, _, _ in wanted)
+    within = " OR ".join("(occurred_at >= %s AND occurred_at < %s)" for _ in wanted)
+    params: list[Any] = [_instant(upper) for _, _, upper in wanted]
+    params.append(network.pk)
+    params += [_instant(t) for _, lower, upper in wanted for t in (lower, upper)]
+    rows = _grouped(
+        f"SELECT CASE {which} END, kind, COUNT(*) FROM kithkin_interaction "
+        f"WHERE network_id = %s AND ({within}) GROUP BY 1, 2",
+        params,
+    )
+    return {(i, kind): count for i, kind, count in rows}
+
+
+def _interaction_counts(network: Network, months: list[dt.date]) -> dict[tuple[dt.date, str], int]:
+    """Interactions per local month and kind: each month's whole UTC days from the stored
+    totals (``InteractionDay``), corrected at each end by the rows between its local
+    midnight and the nearest UTC midnight (none in UTC, an hour or two in Paris)."""
+    bounds = _bounds(network, months)
+    edges = [bounds[0][1], *(end for _, _, end in bounds)]
+    nearest = [_utc_midnight(edge) for edge in edges]
+    # The stored days summed per month in the database: a day belongs to the month whose
+    # nearest UTC midnights enclose it.
+    month_of, params = _bucket("day", "<", [_day(m.date()) for m in nearest[1:]])
+    rows = _grouped(
+        f"SELECT {month_of}, kind, SUM(count) FROM kithkin_interactionday "
+        "WHERE network_id = %s AND day >= %s AND day < %s GROUP BY 1, 2",
+        [*params, network.pk, _day(nearest[0].date()), _day(nearest[-1].date())],
+    )
     counts: dict[tuple[dt.date, str], int] = defaultdict(int)
-    for month, start, end in _bounds(network, months):
-        rows = (
-            Interaction.objects.filter(network=network, occurred_at__gte=start, occurred_at__lt=end)
-            .values("kind")
-            .annotate(count=Count("pk"))
-            .order_by()
-        )
-        for row in rows:
-            counts[(month, row["kind"])] += row["count"]
+    for i, kind, total in rows:
+        counts[(months[i], kind)] += total
+    # An edge between two months moves the rows between it and its UTC midnight from the
+    # month the stored day counted them in to the one they belong to.
+    moved = _kinds_between(
+        network, [(min(e, m), max(e, m)) for e, m in zip(edges, nearest, strict=True)]
+    )
+    for (i, kind), count in moved.items():
+        before = months[i - 1] if i > 0 else None  # the month ending at this edge
+        after = months[i] if i < len(months) else None  # the month starting at it
+        # [edge, midnight): counted in ``before``, belong to ``after``; else the reverse.
+        source, target = (before, after) if edges[i] < nearest[i] else (after, before)
+        if source is not None:
+            counts[(source, kind)] -= count
+        if target is not None:
+            counts[(target, kind)] += count
+    return counts
+
+
+def interactions_by_month(network: Network, today: dt.date, count: int = MONTHS) -> Chart:
+    months = months_until(today, count)
+    counts = _interaction_counts(network, months)
     series = [
         Series(str(label), [counts[(m, kind)] for m in months])
         for kind, label in Interaction.Kind.choices
@@ -141,48 +222,42 @@ def _month_end(month: dt.date, today: dt.date) -> dt.date:
 
 def cadence_kept(network: Network, today: dt.date, count: int = MONTHS) -> Chart:
     """For each circle with a cadence: the share of its people (as they are now) who had
-    an interaction within their cadence before each month's end."""
+    an interaction within their cadence before each month's end (today for this month):
+    the stored spans (``KeptSpan``) covering that day, from two grouped reads."""
     months = months_until(today, count)
+    ends = [_month_end(month, today) for month in months]
     circles = list(Circle.objects.filter(network=network, cadence_days__isnull=False))
-    people = dict(
-        Person.objects.filter(
-            network=network, circle__in=circles, archived_at__isnull=True, is_self=False
-        ).values_list("pk", "circle_id")
+    # The circles are the network's: its people in them are counted from the index
+    # person_in_circle alone.
+    members = dict(
+        Person.objects.filter(circle__in=circles, archived_at__isnull=True, is_self=False)
+        .values("circle_id")
+        .annotate(count=Count("pk"))
+        .order_by()
+        .values_list("circle_id", "count")
     )
-    cadence_of = {c.pk: c.cadence_days or 0 for c in circles}
-    longest = max(cadence_of.values(), default=0)
-    since = _start(network, months) - dt.timedelta(days=longest)
-    # Each person's latest interaction in each month (and in the cadence before the first
-    # month): one grouped read a month, by the interactions' time index.
-    spans = [(months[0], since, _start(network, months))]
-    spans += [(m, a, b) for m, a, b in _bounds(network, months)]
-    contacts: dict[int, list[dt.date]] = defaultdict(list)
-    for _, lower, upper in spans:
-        rows = (
-            InteractionParticipant.objects.filter(
-                interaction__network=network,
-                interaction__occurred_at__gte=lower,
-                interaction__occurred_at__lt=upper,
-                person__circle__in=circles,
-                person__archived_at__isnull=True,
-            )
-            .values("person_id")
-            .annotate(last=Max("interaction__occurred_at"))
-            .order_by()
+
+    # Spans covering a day E: those begun by E less those ended by E (each begins before
+    # it ends); spans ended before the first E count in neither. Each day is read as the
+    # first E on or after it (a CASE: a few comparisons a row, a few rows back).
+    kept: dict[int, list[int]] = defaultdict(lambda: [0] * len(ends))
+    for column, sign in (("start", 1), ('"end"', -1)):
+        first, params = _bucket(column, "<=", [_day(end) for end in ends])
+        rows = _grouped(
+            f"SELECT circle_id, {first}, COUNT(*) FROM kithkin_keptspan "
+            f'WHERE network_id = %s AND "end" > %s AND {column} <= %s GROUP BY 1, 2',
+            [*params, network.pk, _day(ends[0]), _day(ends[-1])],
         )
-        for row in rows:
-            contacts[row["person_id"]].append(clock.local_date(row["last"], network.time_zone))
+        for circle_id, first, number in rows:
+            counts = kept[circle_id]
+            for i in range(first, len(ends)):
+                counts[i] += sign * number
     series = []
     for circle in circles:
-        members = [pk for pk, circle_id in people.items() if circle_id == circle.pk]
-        if not members:
+        total = members.get(circle.pk, 0)
+        if not total:
             continue
-        values: list[int] = []
-        for month in months:
-            end = _month_end(month, today)
-            window = end - dt.timedelta(days=cadence_of[circle.pk])
-            kept = sum(1 for pk in members if any(window < d <= end for d in contacts.get(pk, ())))
-            values.append(round(100 * kept / len(members)))
+        values = [round(100 * n / total) for n in kept[circle.pk]]
         series.append(Series(circle.name, values))
     return Chart(
         "cadence",
@@ -199,17 +274,30 @@ def cadence_kept(network: Network, today: dt.date, count: int = MONTHS) -> Chart
 def follow_ups_on_time(network: Network, today: dt.date, count: int = MONTHS) -> Chart:
     """Follow-ups due each month (up to today): done by their due date, done later, open."""
     months = months_until(today, count)
-    rows = FollowUp.objects.filter(
-        network=network, due_on__gte=months[0], due_on__lte=today
-    ).values_list("due_on", "done_at")
+    # Plain rows (dates as each engine gives them), and each due day's end computed once:
+    # the ORM's converters cost more than the comparisons.
+    rows = _grouped(
+        "SELECT due_on, done_at FROM kithkin_followup "
+        "WHERE network_id = %s AND due_on >= %s AND due_on <= %s",
+        [network.pk, _day(months[0]), _day(today)],
+    )
+    zone = clock.zone(network.time_zone)
+    ends: dict[dt.date, dt.datetime] = {}
     on_time: dict[dt.date, int] = defaultdict(int)
     late: dict[dt.date, int] = defaultdict(int)
     still_open: dict[dt.date, int] = defaultdict(int)
-    for due_on, done_at in rows:
-        month = _month_of(due_on)
-        if done_at is None:
+    for due, done in rows:
+        due_on = dt.date.fromisoformat(due) if isinstance(due, str) else due
+        month = due_on.replace(day=1)
+        if done is None:
             still_open[month] += 1
-        elif clock.local_date(done_at, network.time_zone) <= due_on:
+            continue
+        done_at = dt.datetime.fromisoformat(done) if isinstance(done, str) else done
+        if done_at.tzinfo is None:  # SQLite: UTC, stored without its offset
+            done_at = done_at.replace(tzinfo=dt.UTC)
+        if due_on not in ends:
+            ends[due_on] = _midnight(due_on + dt.timedelta(days=1), zone)
+        if done_at < ends[due_on]:  # done on or before its local due date
             on_time[month] += 1
         else:
             late[month] += 1
@@ -270,36 +358,36 @@ SOURCES = ("introduced", "met at an event", "added or imported")
 
 def new_people(network: Network, today: dt.date, count: int = MONTHS) -> Chart:
     """People new each month (connected on, else added on), by where they came from:
-    introduced by someone, met at an event, or added or imported otherwise."""
+    introduced by someone, met at an event, or added or imported otherwise. Two grouped
+    reads along the person_new index: those connected on a date in the months, and the
+    others added in them, each given its month by a CASE (no function per row)."""
     months = months_until(today, count)
-    start = _start(network, months)
-    zone = clock.zone(network.time_zone)
-    rows = (
-        Person.objects.filter(network=network, is_self=False)
-        .filter(
-            Q(connected_on__gte=months[0]) | Q(connected_on__isnull=True, created_at__gte=start)
-        )
-        .annotate(
-            added=TruncMonth("created_at", tzinfo=zone),
-            connected=TruncMonth("connected_on"),
-            at_event=Exists(Attendance.objects.filter(person=OuterRef("pk"))),
-        )
-        .values("added", "connected", "introduced_by_id", "at_event")
-        .annotate(count=Count("pk"))
-        .order_by()
+    bounds = _bounds(network, months)
+    following = (months[-1] + dt.timedelta(days=32)).replace(day=1)
+    sources = (
+        "introduced_by_id IS NOT NULL, "
+        "EXISTS (SELECT 1 FROM kithkin_attendance a WHERE a.person_id = p.id), COUNT(*)"
+    )
+    connected_in, params = _bucket(
+        "connected_on", "<", [_day((m + dt.timedelta(days=32)).replace(day=1)) for m in months]
+    )
+    rows = _grouped(
+        f"SELECT {connected_in}, {sources} FROM kithkin_person p WHERE network_id = %s "
+        "AND connected_on >= %s AND connected_on < %s AND NOT is_self GROUP BY 1, 2, 3",
+        [*params, network.pk, _day(months[0]), _day(following)],
+    )
+    added_in, params = _bucket("created_at", "<", [_instant(end) for _, _, end in bounds])
+    rows += _grouped(
+        f"SELECT {added_in}, {sources} FROM kithkin_person p WHERE network_id = %s "
+        "AND connected_on IS NULL AND created_at >= %s AND created_at < %s AND NOT is_self "
+        "GROUP BY 1, 2, 3",
+        [*params, network.pk, _instant(bounds[0][1]), _instant(bounds[-1][2])],
     )
     counts: dict[tuple[dt.date, str], int] = defaultdict(int)
-    for row in rows:
-        month = _month_of(row["connected"] or row["added"])
-        source = (
-            SOURCES[0]
-            if row["introduced_by_id"] is not None
-            else SOURCES[1]
-            if row["at_event"]
-            else SOURCES[2]
-        )
-        counts[(month, source)] += row["count"]
-    total = sum(v for (m, _), v in counts.items() if m >= months[0])
+    for i, introduced, at_event, number in rows:
+        source = SOURCES[0] if introduced else SOURCES[1] if at_event else SOURCES[2]
+        counts[(months[i], source)] += number
+    total = sum(counts.values())
     return Chart(
         "people",
         "New people per month",
@@ -311,10 +399,11 @@ def new_people(network: Network, today: dt.date, count: int = MONTHS) -> Chart:
     )
 
 
-def opportunities(network: Network) -> Chart:
+def opportunities(network: Network, found: Report | None = None) -> Chart:
     """Opportunities by outcome (status), split by source: through the network (someone
-    brought it) or found yourself: ``queries.dashboard.report``'s figures."""
-    found = report(network)
+    brought it) or found yourself: ``queries.dashboard.report``'s figures (``found``: that
+    report, when the caller has it already)."""
+    found = found or report(network)
     statuses = [s for s in found.by_status if s.total]
     return Chart(
         "opportunities",
@@ -330,7 +419,8 @@ def opportunities(network: Network) -> Chart:
     )
 
 
-def compute(network: Network, today: dt.date) -> Stats:
+def compute(network: Network, today: dt.date, found: Report | None = None) -> Stats:
+    """Every chart; ``found``: the network's ``dashboard.report``, if read already."""
     return Stats(
         network=network.name,
         today=today,
@@ -340,18 +430,12 @@ def compute(network: Network, today: dt.date) -> Stats:
             follow_ups_on_time(network, today),
             given_and_received(network, today),
             new_people(network, today),
-            opportunities(network),
+            opportunities(network, found),
         ],
     )
 
 
-def stats(network: Network, today: dt.date) -> Stats:
-    """Every chart, kept for ``CACHE_SECONDS`` per network and day: at a million
-    interactions computing them costs seconds of CPU on SQLite (docs/performance.md), and
-    figures by month may lag a few minutes."""
-    key = f"kithkin:stats:{network.pk}:{today}:{network.time_zone}"
-    found = cache.get(key)
-    if found is None:
-        found = compute(network, today)
-        cache.set(key, found, CACHE_SECONDS)
-    return found
+def stats(network: Network, today: dt.date, found: Report | None = None) -> Stats:
+    """Every chart, computed now from the stored totals and the records: what was just
+    logged is in it."""
+    return compute(network, today, found)

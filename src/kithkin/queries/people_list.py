@@ -116,7 +116,7 @@ _ORDER = {
     "recent": (F("last_interaction_at").desc(nulls_last=True), "full_name", "pk"),
     "added": ("-created_at", "-pk"),  # person_added, read backwards
     # The stored relationship strength, strongest first, none last: person_strength
-    # (migration 0034), read forwards.
+    # (migration 0035), read forwards.
     "strength": (F("strength_score").desc(nulls_last=True), "full_name", "pk"),
 }
 

@@ -28,7 +28,10 @@ The derived values (docs/architecture.md, "Derived state on Person"):
   the duplicate pairs are marked stale;
 - ``STRENGTH``: the person's interactions or ledger changed: their relationship strength
   is computed again (``strength.refresh``); ``WEIGHTS``: the network's strength weights
-  changed, so everyone's is (``strength.refresh_everyone``).
+  changed, so everyone's is (``strength.refresh_everyone``);
+- the Dashboard's circle spans (``insight_totals.refresh_kept``): for everyone whose
+  interactions or cadence inputs changed (``CHECK_INS``, ``ADDED``, ``CADENCE``), and for
+  the whole network when its time zone (``MONTHS``) changed the local date of everything.
 """
 
 from __future__ import annotations
@@ -40,7 +43,7 @@ from typing import TYPE_CHECKING
 
 from kithkin import clock
 from kithkin.models import Network, Person
-from kithkin.services import duplicates, strength, tallies
+from kithkin.services import duplicates, insight_totals, strength, tallies
 from kithkin.services.checkins import count_added_interactions, refresh_check_ins
 from kithkin.services.search_index import DOCUMENT_FIELDS, reindex_people
 
@@ -55,6 +58,7 @@ STAMP = "stamp"
 PAIRS = "pairs"
 STRENGTH = "strength"
 WEIGHTS = "weights"
+MONTHS = "months"
 # An import that touched more people than this computes the whole network's strength.
 STRENGTH_EVERYONE_OVER = 5000
 
@@ -102,7 +106,10 @@ _FIELD_FEEDS: dict[str, dict[str, frozenset[str]]] = {
         "direction": frozenset({CHECK_INS, STRENGTH}),
         "mentorship": frozenset({STRENGTH}),
     },
-    "network.updated": {"strength_weights": frozenset({WEIGHTS})},
+    "network.updated": {
+        "strength_weights": frozenset({WEIGHTS}),
+        "time_zone": frozenset({MONTHS}),
+    },
 }
 
 
@@ -151,6 +158,7 @@ class Touched:
     added: Added = field(default_factory=Added)
     pairs: bool = False
     weights: bool = False
+    months: bool = False
     everyone: bool = False
 
     def include(self, other: Touched) -> None:
@@ -162,6 +170,7 @@ class Touched:
         self.added.include(other.added)
         self.pairs = self.pairs or other.pairs
         self.weights = self.weights or other.weights
+        self.months = self.months or other.months
         self.everyone = self.everyone or other.everyone
 
 
@@ -198,6 +207,8 @@ def touched(change: Change, network: Network, known: Known | None = None) -> Tou
             found.pairs = True
         elif value == WEIGHTS:
             found.weights = True
+        elif value == MONTHS:
+            found.months = True
         else:
             getattr(found, value).update(people)
     return found
@@ -232,6 +243,7 @@ def apply(found: Touched) -> None:
         refresh_check_ins(network)
         reindex_people(network)
         strength.refresh(network)
+        insight_totals.refresh_kept(network)
         return
     recount = found.check_ins
     if recount:
@@ -251,6 +263,24 @@ def apply(found: Touched) -> None:
         reindex_people(network, found.search)
     elif found.pairs:
         duplicates.mark_stale(network)
+    if found.months:
+        insight_totals.refresh_kept(network)
+    else:
+        # One interaction added (a log): its day joins the spans. Anything else: the
+        # person's spans are computed again from their interactions.
+        one = {
+            pk: at
+            for pk, at in added.latest.items()
+            if pk not in recount
+            and pk not in found.cadence
+            and pk in added.tallies
+            and tallies.is_one_interaction(added.tallies[pk])
+        }
+        if one:
+            insight_totals.add_contacts(network, one)
+        again = recount | found.cadence | (set(added.latest) - set(one))
+        if again:
+            insight_totals.refresh_kept(network, again)
     if found.weights:
         strength.refresh_everyone(network)
     elif len(found.strength) > STRENGTH_EVERYONE_OVER:

@@ -75,6 +75,9 @@ MERGED_RELATIONS = frozenset(
         # Derived, not moved: the kept person's strength is computed again (person.merged
         # feeds it), the other's goes with them.
         "kithkin.Strength.person",
+        # Derived, not moved: the kept person's Dashboard spans are computed again
+        # (person.merged feeds them, services.insight_totals), the other's go with them.
+        "kithkin.KeptSpan.person",
         # Derived: the stored duplicate pairs of the other go with them; the merge marks the
         # network's pairs stale (search_index), and they are computed again.
         "kithkin.DuplicateCandidate.person_a",

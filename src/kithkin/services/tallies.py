@@ -120,6 +120,12 @@ def combine(a: Tally, b: Tally) -> Tally:
     )
 
 
+def is_one_interaction(tally: Tally) -> bool:
+    """Whether ``tally`` counts exactly one interaction (one talk, no invitation: an
+    invitation is a flag, so several would look like one)."""
+    return tally[0] == 1 and not tally[7] and not tally[8]
+
+
 EMPTY: Tally = tuple(
     None if name.endswith("_at") else (False if name.endswith("invited") else 0)
     for name in InteractionTally.FIELDS

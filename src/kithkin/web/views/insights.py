@@ -20,10 +20,11 @@ from kithkin.web.views.common import today_of
 @network_view()
 def dashboard(request: NetworkRequest) -> HttpResponse:
     network = request.network
+    found = report(network)
     return render(
         request,
         "kithkin/dashboard.html",
-        {"report": report(network), "stats": stats(network, today_of(request))},
+        {"report": found, "stats": stats(network, today_of(request), found)},
     )
 
 
