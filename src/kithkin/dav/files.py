@@ -232,7 +232,7 @@ def _property_changes(root: ET.Element | None) -> list[writes.PropertyChange]:
             continue
         for holder in instruction.findall(name(DAV, "prop")):
             for prop in holder:
-                text = ET.tostring(prop, encoding="unicode") if setting else None
+                text = xml.fragment(prop) if setting else None
                 changes.append(writes.PropertyChange(tag=prop.tag, xml=text))
     if not changes:
         raise xml.BadRequest("a PROPPATCH changes at least one property")
@@ -254,7 +254,7 @@ def _proppatch(request: HttpRequest, user: User, path: str) -> HttpResponse:
         ET.SubElement(propstat, name(DAV, "prop")).extend(ET.Element(tag) for tag in tags)
         phrase = HTTPStatus(code).phrase
         ET.SubElement(propstat, name(DAV, "status")).text = f"HTTP/1.1 {code} {phrase}"
-    body = b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root)
+    body = xml.document(root)
     return HttpResponse(body, status=207, content_type=XML)
 
 

@@ -364,7 +364,7 @@ def _proppatch(request: HttpRequest, path: str) -> HttpResponse:
     propstat = ET.SubElement(entry, name(DAV, "propstat"))
     ET.SubElement(propstat, name(DAV, "prop")).extend(ET.Element(tag) for tag in tags)
     ET.SubElement(propstat, name(DAV, "status")).text = "HTTP/1.1 403 Forbidden"
-    return _multistatus(b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(node))
+    return _multistatus(xml.document(node))
 
 
 def _report(request: HttpRequest, grant: access.Grant) -> HttpResponse:

@@ -5,13 +5,16 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from xml.sax.saxutils import escape, quoteattr
 
 DAV = "DAV:"
 CARDDAV = "urn:ietf:params:xml:ns:carddav"
 CS = "http://calendarserver.org/ns/"
-ET.register_namespace("d", DAV)
-ET.register_namespace("card", CARDDAV)
-ET.register_namespace("cs", CS)
+# Prefixes of our own, used by ``document``/``fragment`` alone: ElementTree's map is the
+# whole process's, and a library in it may change it (Radicale maps DAV: to the default
+# namespace, which put a client's no-namespace property into DAV: in our answers).
+XML_NS = "http://www.w3.org/XML/1998/namespace"  # xml:lang and the like: bound already
+PREFIXES = {DAV: "d", CARDDAV: "card", CS: "cs", XML_NS: "xml"}
 
 MAX_BODY = 2_000_000
 
@@ -22,6 +25,56 @@ def name(namespace: str, local: str) -> str:
 
 class BadRequest(ValueError):
     pass
+
+
+def document(root: ET.Element) -> bytes:
+    """``root`` as a UTF-8 XML document, its namespaces declared on it with our prefixes."""
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + fragment(root).encode()
+
+
+def fragment(root: ET.Element) -> str:
+    """``root`` as XML text whatever ElementTree's process-wide prefixes are: namespaced
+    names get a prefix (ours, else ns0, ns1…) declared on ``root``; a name without a
+    namespace is written bare, and no default namespace is ever declared, so it stays
+    in none."""
+    uris: dict[str, str] = {}
+    for node in root.iter():
+        for qualified in (node.tag, *node.attrib):
+            if isinstance(qualified, str) and qualified.startswith("{"):
+                uri = qualified[1:].partition("}")[0]
+                if uri and uri not in uris:
+                    uris[uri] = PREFIXES.get(uri) or f"ns{len(uris)}"
+    declared = "".join(
+        f" xmlns:{prefix}={quoteattr(uri)}" for uri, prefix in uris.items() if uri != XML_NS
+    )
+    parts: list[str] = []
+    _write(root, uris, parts, declared)
+    return "".join(parts)
+
+
+def _qualified(qualified: str, uris: dict[str, str]) -> str:
+    if not qualified.startswith("{"):
+        return qualified
+    uri, _, local = qualified[1:].partition("}")
+    return f"{uris[uri]}:{local}" if uri else local
+
+
+def _write(node: ET.Element, uris: dict[str, str], parts: list[str], declared: str = "") -> None:
+    if not isinstance(node.tag, str):  # a comment or a processing instruction: left out
+        return
+    tag = _qualified(node.tag, uris)
+    attributes = "".join(
+        f" {_qualified(key, uris)}={quoteattr(value)}" for key, value in node.attrib.items()
+    )
+    parts.append(f"<{tag}{declared}{attributes}")
+    if node.text is None and len(node) == 0:
+        parts.append(" />")
+    else:
+        parts.append(">" + escape(node.text or ""))
+        for child in node:
+            _write(child, uris, parts)
+            parts.append(escape(child.tail or ""))
+        parts.append(f"</{tag}>")
 
 
 def parse(body: bytes) -> ET.Element | None:
@@ -126,7 +179,7 @@ def multistatus(responses: Iterable[Response], sync_token: str | None = None) ->
             node.append(_propstat(found.missing, "HTTP/1.1 404 Not Found"))
     if sync_token is not None:
         root.append(element(name(DAV, "sync-token"), sync_token))
-    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root)
+    return document(root)
 
 
 def answer(path: str, values: dict[str, Value], asked: PropRequest) -> Response:
@@ -145,4 +198,4 @@ def answer(path: str, values: dict[str, Value], asked: PropRequest) -> Response:
 
 def error(condition: str) -> bytes:
     root = element(name(DAV, "error"), children=[ET.Element(condition)])
-    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root)
+    return document(root)
