@@ -349,3 +349,20 @@ def test_a_full_disk_ends_a_backup_in_one_line_and_leaves_nothing(
     )
     assert list(tmp_path.iterdir()) == []
     assert not Backup.objects.exists()
+
+
+def test_two_backups_in_one_second_get_names_of_their_own(db, settings, tmp_path, monkeypatch):
+    # Time is frozen here: both start in the same second, as two `kith backup` runs did on
+    # CI ("kithkin-….sqlite3 exists already").
+    from kithkin.backups import make
+
+    settings.BACKUP_DIR = tmp_path / "backups"
+    monkeypatch.setattr(make, "choose_method", lambda: ("json", ""))
+    first = make.make_backup()
+    second = make.make_backup(passphrase="correct horse")
+    third = make.make_backup()
+    assert first.path.name.startswith("kithkin-") and first.path.name.endswith(".json")
+    assert second.path.name == first.path.name + ".enc"  # another name already
+    assert third.path.name == first.path.name.replace(".", "-2.", 1)
+    assert len({first.path, second.path, third.path}) == 3
+    assert all(made.path.exists() for made in (first, second, third))

@@ -82,6 +82,16 @@ def default_name(method: str, encrypted: bool, at: dt.datetime) -> str:
     return f"kithkin-{stamp}{EXTENSIONS[method]}" + (ENCRYPTED_EXTENSION if encrypted else "")
 
 
+def free_name(folder: Path, name: str) -> Path:
+    """``name`` in ``folder``, or ``name`` with -2, -3… before its extensions when that is
+    taken: the default name counts seconds, and two backups can start in one."""
+    stem, dot, extensions = name.partition(".")
+    candidate, number = folder / name, 2
+    while candidate.exists():
+        candidate, number = folder / f"{stem}-{number}{dot}{extensions}", number + 1
+    return candidate
+
+
 def choose_method() -> tuple[str, str]:
     """The method this install backs up with, and why it is not pg_dump when it is not."""
     if is_sqlite():
@@ -125,7 +135,7 @@ def make_backup(
     made_at = clock.now()
     if target is None:
         private_dir(backup_dir())
-        target = backup_dir() / default_name(method, bool(passphrase), made_at)
+        target = free_name(backup_dir(), default_name(method, bool(passphrase), made_at))
     target = target.expanduser().absolute()
     if target.exists():
         raise KithError(f"{target} exists already: name a new file.")
