@@ -38,7 +38,8 @@ STATUS_OF: dict[type[writes.FileError], int] = {
 }
 
 
-def _status(code: int, text: str = "", **headers: str) -> HttpResponse:
+def status(code: int, text: str = "", **headers: str) -> HttpResponse:
+    """A plain-text answer with ``headers`` (``Retry_After`` is sent as Retry-After)."""
     response = HttpResponse(text.encode(), status=code, content_type="text/plain; charset=utf-8")
     for header, value in headers.items():
         response[header.replace("_", "-")] = value
@@ -88,11 +89,11 @@ def answer(request: HttpRequest, user: User, path: str) -> HttpResponse:
     method = request.method or "GET"
     handler = METHODS.get(method)
     if handler is None:
-        return _status(405, "Not allowed here.\n", Allow=", ".join(["OPTIONS", *METHODS]))
+        return status(405, "Not allowed here.\n", Allow=", ".join(["OPTIONS", *METHODS]))
     try:
         return handler(request, user, clean_path(path))
     except writes.FileError as exc:
-        return _status(STATUS_OF[type(exc)], f"{exc}\n")
+        return status(STATUS_OF[type(exc)], f"{exc}\n")
 
 
 def _get(request: HttpRequest, user: User, path: str) -> HttpResponse:
@@ -101,7 +102,7 @@ def _get(request: HttpRequest, user: User, path: str) -> HttpResponse:
         raise NotFound("Nothing at this address.")
     pre = _preconditions(request)
     if pre.if_none_match and writes.etag_listed(pre.if_none_match, row.etag):
-        return _status(304, ETag=row.etag)
+        return status(304, ETag=row.etag)
     writes.check_preconditions(writes.Preconditions(if_match=pre.if_match), row.etag)
     if row.is_collection:
         names = "".join(
@@ -124,17 +125,17 @@ def _put(request: HttpRequest, user: User, path: str) -> HttpResponse:
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
-        return _status(400, "Content-Length is not a number.\n")
+        return status(400, "Content-Length is not a number.\n")
     if length > writes.MAX_FILE_BYTES:  # refused before reading it
-        return _status(413, f"A file is at most {writes.MAX_FILE_BYTES:,} bytes.\n")
+        return status(413, f"A file is at most {writes.MAX_FILE_BYTES:,} bytes.\n")
     content = request.read(writes.MAX_FILE_BYTES + 1)
     put = writes.put_file(
         user, path, content, request.META.get("CONTENT_TYPE", ""), _preconditions(request)
     )
     location = f"/dav/{user.pk}/{quote(path)}"
     if put.created:
-        return _status(201, ETag=put.etag, Location=location)
-    return _status(204, ETag=put.etag)
+        return status(201, ETag=put.etag, Location=location)
+    return status(204, ETag=put.etag)
 
 
 def _mkcol(request: HttpRequest, user: User, path: str) -> HttpResponse:
@@ -145,31 +146,31 @@ def _mkcol(request: HttpRequest, user: User, path: str) -> HttpResponse:
         except xml.BadRequest:
             root = None
         if root is not None and root.tag == name(DAV, "mkcol"):
-            return _status(403, "Only plain collections are made here (no extended MKCOL).\n")
-        return _status(415, "MKCOL takes no body.\n")
+            return status(403, "Only plain collections are made here (no extended MKCOL).\n")
+        return status(415, "MKCOL takes no body.\n")
     writes.make_collection(user, path)
-    return _status(201, Location=f"/dav/{user.pk}/{quote(path)}/")
+    return status(201, Location=f"/dav/{user.pk}/{quote(path)}/")
 
 
 def _delete(request: HttpRequest, user: User, path: str) -> HttpResponse:
     if request.META.get("HTTP_DEPTH", "infinity").strip().lower() != "infinity":
-        return _status(400, "DELETE takes Depth: infinity.\n")
+        return status(400, "DELETE takes Depth: infinity.\n")
     writes.delete(user, path, _preconditions(request))
-    return _status(204)
+    return status(204)
 
 
 def _destination(request: HttpRequest, user: User) -> str | HttpResponse:
     """The Destination header as a path inside the user's home, or the refusal."""
     given = request.META.get("HTTP_DESTINATION", "").strip()
     if not given:
-        return _status(400, "COPY and MOVE need a Destination.\n")
+        return status(400, "COPY and MOVE need a Destination.\n")
     parts = urlsplit(given)
     if parts.netloc and parts.netloc.lower() != request.get_host().lower():
-        return _status(502, "The Destination is on another server.\n")
+        return status(502, "The Destination is on another server.\n")
     home = f"/dav/{user.pk}/"
     full = unquote(parts.path)
     if not full.startswith(home) or not full[len(home) :].strip("/"):
-        return _status(403, "Copies and moves stay inside your own home.\n")
+        return status(403, "Copies and moves stay inside your own home.\n")
     return full[len(home) :]
 
 
@@ -183,7 +184,7 @@ def _copy(request: HttpRequest, user: User, path: str) -> HttpResponse:
         return destination
     depth = request.META.get("HTTP_DEPTH", "infinity").strip().lower()
     if depth not in ("0", "infinity"):
-        return _status(400, "COPY takes Depth: 0 or infinity.\n")
+        return status(400, "COPY takes Depth: 0 or infinity.\n")
     created = writes.copy(
         user,
         path,
@@ -192,7 +193,7 @@ def _copy(request: HttpRequest, user: User, path: str) -> HttpResponse:
         overwrite=_overwrite(request),
         pre=_preconditions(request),
     )
-    return _status(201 if created else 204)
+    return status(201 if created else 204)
 
 
 def _move(request: HttpRequest, user: User, path: str) -> HttpResponse:
@@ -200,11 +201,11 @@ def _move(request: HttpRequest, user: User, path: str) -> HttpResponse:
     if isinstance(destination, HttpResponse):
         return destination
     if request.META.get("HTTP_DEPTH", "infinity").strip().lower() != "infinity":
-        return _status(400, "MOVE takes Depth: infinity.\n")
+        return status(400, "MOVE takes Depth: infinity.\n")
     created = writes.move(
         user, path, destination, overwrite=_overwrite(request), pre=_preconditions(request)
     )
-    return _status(201 if created else 204)
+    return status(201 if created else 204)
 
 
 def _propfind(request: HttpRequest, user: User, path: str) -> HttpResponse:
