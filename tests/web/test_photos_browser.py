@@ -35,9 +35,14 @@ def portrait(hue: tuple[int, int, int]) -> bytes:
 
 
 def avatars_loaded(tab) -> int:
+    """How many avatars show their photo, once the browser has finished with every one:
+    a visible <img> may still be loading, and one that failed is complete but empty."""
+    tab.wait_for_function(
+        "() => [...document.querySelectorAll('.avatar img')].every(img => img.complete)"
+    )
     return tab.evaluate(
         "() => [...document.querySelectorAll('.avatar img')]"
-        ".filter(img => img.complete && img.naturalWidth > 0).length"
+        ".filter(img => img.naturalWidth > 0).length"
     )
 
 
