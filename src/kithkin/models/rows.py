@@ -126,3 +126,27 @@ def update_rows(
         for start in range(0, len(prepared.rows), CHUNK):
             chunk: Any = prepared.rows[start : start + CHUNK]
             cursor.executemany(sql, chunk)
+
+
+def reserve_ids(model: type[models.Model], count: int) -> list[int]:
+    """``count`` primary keys for rows about to be inserted with :func:`insert_rows`, so a
+    batch's children can point at its rows without reading them back. Inside the write
+    transaction: on SQLite it holds the only writer (ids follow the largest there), on
+    PostgreSQL the ids come from the table's own sequence."""
+    if count <= 0:
+        return []
+    connection = connections[DEFAULT_DB_ALIAS]
+    table = model._meta.db_table
+    key = model._meta.pk
+    assert key is not None and connection.in_atomic_block
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [table, key.column, count],
+            )
+            return [row[0] for row in cursor.fetchall()]
+        column = connection.ops.quote_name(str(key.column))
+        cursor.execute(f"SELECT COALESCE(MAX({column}), 0) FROM {connection.ops.quote_name(table)}")
+        first = cursor.fetchone()[0] + 1
+        return list(range(first, first + count))
