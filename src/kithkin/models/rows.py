@@ -138,7 +138,8 @@ def reserve_ids(model: type[models.Model], count: int) -> list[int]:
     connection = connections[DEFAULT_DB_ALIAS]
     table = model._meta.db_table
     key = model._meta.pk
-    assert key is not None and connection.in_atomic_block
+    assert key is not None
+    assert connection.in_atomic_block
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
