@@ -499,9 +499,15 @@ LOG_LEVEL = env_choice("KITH_LOG_LEVEL", "WARNING", ("DEBUG", "INFO", "WARNING",
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact_secrets": {"()": "kithkin.log_redaction.RedactSecrets"}},
+    "filters": {
+        "redact_secrets": {"()": "kithkin.log_redaction.RedactSecrets"},
+        "unavailable_in_one_line": {"()": "kithkin.storage.UnavailableInOneLine"},
+    },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["redact_secrets"]},
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["unavailable_in_one_line", "redact_secrets"],
+        },
     },
     "loggers": {
         "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},

@@ -124,6 +124,27 @@ def unavailable(exc: BaseException) -> Unavailable | None:
     return None
 
 
+class UnavailableInOneLine(logging.Filter):
+    """A handler filter: a request that failed because the database was busy or the disk
+    full is logged as one line ("Service Unavailable: /today/ (database locked)"), not
+    with the traceback Django attaches to every 5xx. Those are conditions of the
+    machine, answered with 503 or 507 and a Retry-After; a traceback in the log reads as
+    a crash and buries the real ones, which keep theirs."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if error is not None and unavailable(error) is not None:
+            why = (
+                "database locked"
+                if isinstance(as_kith_error(error), DatabaseLocked)
+                else "disk full"
+            )
+            record.msg, record.args = f"{record.getMessage()} ({why})", ()
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
 def _from_code(error: BaseException) -> KithError | None:
     sqlstate = getattr(error, "sqlstate", None)
     if isinstance(sqlstate, str):

@@ -8,12 +8,14 @@ for anything else — HTML for pages, JSON for the API, nothing of the server's 
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 
 import pytest
 from django.db.utils import OperationalError
 from django.test import Client
 
+from kithkin import storage
 from kithkin.web.views import person as person_views
 from tests.web.conftest import client_for
 
@@ -84,3 +86,41 @@ def test_the_api_is_answered_in_json(owner, network, monkeypatch):
         "Kithkin is busy: another process (an import or a backup) is writing. "
         "Nothing was saved; try again in a moment."
     )
+
+
+def _logged(caplog) -> str:
+    """What the console handler writes for django.request's records: through the filters
+    settings.LOGGING puts on it, in the order it puts them."""
+    from django.conf import settings
+
+    filters = settings.LOGGING["handlers"]["console"]["filters"]
+    assert filters[0] == "unavailable_in_one_line"
+    lines = []
+    for record in caplog.records:
+        if record.name == "django.request":
+            storage.UnavailableInOneLine().filter(record)
+            lines.append(logging.Formatter().format(record))
+    return "\n".join(lines)
+
+
+def test_a_busy_database_is_one_line_in_the_log(crashing_client, monkeypatch, caplog):
+    monkeypatch.setattr(
+        person_views, "add_person", _failing(OperationalError("database is locked"))
+    )
+    crashing_client.post("/people/new/", {"full_name": "Ada Lovelace"})
+    assert _logged(caplog) == "Service Unavailable: /people/new/ (database locked)"
+
+
+def test_a_full_disk_is_one_line_in_the_log(crashing_client, monkeypatch, caplog):
+    full = OperationalError("database or disk is full")
+    monkeypatch.setattr(person_views, "add_person", _failing(full))
+    crashing_client.post("/people/new/", {"full_name": "Ada"})
+    assert _logged(caplog) == "Insufficient Storage: /people/new/ (disk full)"
+
+
+def test_a_crash_keeps_its_traceback_in_the_log(crashing_client, monkeypatch, caplog):
+    monkeypatch.setattr(person_views, "add_person", _failing(ValueError("a real bug")))
+    crashing_client.post("/people/new/", {"full_name": "Ada"})
+    logged = _logged(caplog)
+    assert logged.startswith("Internal Server Error: /people/new/")
+    assert "Traceback" in logged and "ValueError: a real bug" in logged
