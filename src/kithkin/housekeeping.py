@@ -5,7 +5,8 @@
   planner statistics are refreshed (a bounded ANALYZE: 35 ms on a 30k/1M network;
   ``services.query_planner.refresh_on_schedule``), and the task queue's finished rows are
   deleted once TASKS_KEPT old (failed ones FAILED_TASKS_KEPT: their tracebacks are what one
-  reads after a failure); what the trash has kept for 30 days is removed for good
+  reads after a failure), and so are the phone's quick-log keys once
+  ``services.quick_log.KEYS_KEPT`` old; what the trash has kept for 30 days is removed for good
   (``services.trash.purge``). Several workers sweeping the same folder is harmless: a file
   already gone is skipped.
 - ``changes`` (every CHANGES_EVERY): every consumer of the change seam gets the changes
@@ -45,7 +46,7 @@ ABANDONED_AFTER = dt.timedelta(minutes=20)
 
 @job("housekeeping", every=HOUSEKEEPING_EVERY)
 def housekeeping(now: dt.datetime) -> None:
-    from kithkin.services import trash, uploads
+    from kithkin.services import quick_log, trash, uploads
     from kithkin.services.query_planner import refresh_on_schedule
 
     deleted = uploads.sweep_abandoned(now)
@@ -57,6 +58,7 @@ def housekeeping(now: dt.datetime) -> None:
     requeue_abandoned_tasks(now)
     forget_finished_tasks(now)
     forget_done_claims(now)
+    quick_log.forget_old_keys(now)
     refresh_on_schedule()
 
 

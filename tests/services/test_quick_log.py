@@ -156,3 +156,35 @@ def test_undone_then_replayed_stays_undone(owner, network):
     replay = quick_log(network, owner, key=KEY, person=ada, kind="meeting")
     assert replay.replayed and replay.interaction is None
     assert not Interaction.objects.exists()
+
+
+def test_keys_are_forgotten_after_90_days_and_an_older_replay_is_refused(
+    owner, network, frozen_time
+):
+    ada = make_person(network, "Ada Lovelace")
+    tapped = clock.now()
+    quick_log(network, owner, key=KEY, person=ada, kind="call", occurred_at=tapped)
+    frozen_time.shift(quick_log_service.KEYS_KEPT - dt.timedelta(days=1))
+    assert quick_log_service.forget_old_keys(clock.now()) == 0
+    kept = quick_log(network, owner, key=KEY, person=ada, kind="call", occurred_at=tapped)
+    assert kept.replayed  # still answered from its key
+
+    frozen_time.shift(dt.timedelta(days=2))
+    assert quick_log_service.forget_old_keys(clock.now()) == 1
+    assert not QuickLog.objects.exists()
+    with pytest.raises(InvalidInput) as refused:
+        quick_log(network, owner, key=KEY, person=ada, kind="call", occurred_at=tapped)
+    assert refused.value.field == "logged_at"
+    assert "over 90 days ago" in str(refused.value)
+    assert Interaction.objects.count() == 1  # the replay logged nothing twice
+
+
+def test_housekeeping_forgets_old_quick_log_keys(owner, network, frozen_time):
+    from kithkin import housekeeping
+
+    ada = make_person(network, "Ada Lovelace")
+    quick_log(network, owner, key=KEY, person=ada, kind="call")
+    frozen_time.shift(quick_log_service.KEYS_KEPT + dt.timedelta(hours=1))
+    quick_log(network, owner, key=uuid.uuid4(), person=ada, kind="call")
+    housekeeping.housekeeping(clock.now())
+    assert QuickLog.objects.count() == 1

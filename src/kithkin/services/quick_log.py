@@ -21,6 +21,9 @@ from kithkin.models import Interaction, Network, Person, QuickLog, User
 from kithkin.services.interactions import log_interaction
 
 NOTE_LIMIT = 500  # one line, as a phone types it
+# How long a key is kept. A quick log made longer ago than this is refused, so a replay
+# can never arrive after its key was forgotten: exactly once holds with a bounded table.
+KEYS_KEPT = dt.timedelta(days=90)
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,12 @@ def quick_log(
     if len(line) > NOTE_LIMIT:
         raise InvalidInput("note", f"is longer than {NOTE_LIMIT} characters")
     now = clock.now()
+    if occurred_at is not None and occurred_at < now - KEYS_KEPT:
+        raise InvalidInput(
+            "logged_at",
+            f"was over {KEYS_KEPT.days} days ago, too long to tell whether it was already "
+            "logged: log it again from the person's page if it is missing",
+        )
     when = now if occurred_at is None or occurred_at > now else occurred_at
     try:
         with transaction.atomic():
@@ -76,6 +85,13 @@ def quick_log(
             raise
         return first
     return QuickLogResult(interaction=interaction, replayed=False)
+
+
+def forget_old_keys(now: dt.datetime) -> int:
+    """Delete the keys kept longer than ``KEYS_KEPT`` (the worker's housekeeping); how
+    many. A replay of one of them is refused by its age before its key is looked up."""
+    deleted, _ = QuickLog.objects.filter(created_at__lt=now - KEYS_KEPT).delete()
+    return deleted
 
 
 def _first(network: Network, actor: User, key: uuid.UUID) -> QuickLogResult | None:
