@@ -13,6 +13,9 @@ import time_machine
 os.environ.setdefault("COLUMNS", "200")  # wide Rich tables in CLI output under test
 
 from tests import factories
+from tests.live_server import install as serve_one_request_at_a_time_on_sqlite
+
+serve_one_request_at_a_time_on_sqlite()
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 
