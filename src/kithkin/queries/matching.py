@@ -361,20 +361,9 @@ def strong(matches: list[Match]) -> list[Match]:
     return [m for m in matches if m.score >= STRONG_MATCH and not m.already_shared]
 
 
-def describe(full_name: str, reasons: list[str]) -> str:
-    """'Grace Hopper (tags: rust; close circle)'."""
-    return f"{full_name} ({'; '.join(reasons)})"
-
-
-def describe_match(match: Match) -> str:
-    return describe(match.person.full_name, match.reasons)
-
-
 __all__ = [
     "STRONG_MATCH",
     "Match",
-    "describe",
-    "describe_match",
     "keywords",
     "match_people",
     "strong",

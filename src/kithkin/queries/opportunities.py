@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import F, Prefetch, Q, QuerySet
 
 from kithkin import clock
 from kithkin.models import Network, Opportunity, OpportunityShare, Person, Tag
 from kithkin.queries.agenda_items import AgendaItem, PersonRef, Section
-from kithkin.queries.matching import Match, describe, match_people, strong
+
+if TYPE_CHECKING:
+    from kithkin.queries.matching import Match
 
 # The board shows these unless asked for every status.
 ACTIVE = (
@@ -112,8 +115,16 @@ def to_share(network: Network, today: dt.date) -> QuerySet[Opportunity]:
 
 def agenda_matches(network: Network, opportunity: Opportunity) -> list[Match]:
     """The matches the agenda names for ``opportunity``: its top ``AGENDA_MATCHES``, the
-    strong ones not shared with yet (what ``services.opportunity_matches`` stores)."""
+    strong ones not shared with yet (what ``services.opportunity_matches`` stores).
+    Matching is imported here: the agenda reads stored matches and need not load it."""
+    from kithkin.queries.matching import match_people, strong
+
     return strong(match_people(network, opportunity, limit=AGENDA_MATCHES))
+
+
+def describe(full_name: str, reasons: list[str]) -> str:
+    """A match in words: 'Grace Hopper (tags: rust; close circle)'."""
+    return f"{full_name} ({'; '.join(reasons)})"
 
 
 def _named(network: Network, opportunities: list[Opportunity]) -> dict[int, list[PersonRef]]:
