@@ -44,10 +44,16 @@ def stored_form(network: Network, opportunity: Opportunity) -> list[list[object]
     return [[m.person.pk, m.score, list(m.reasons)] for m in agenda_matches(network, opportunity)]
 
 
-def _kept(network: Network, today: dt.date) -> list[Opportunity]:
+def _kept(network: Network, today: dt.date, *, lock: bool = False) -> list[Opportunity]:
     """The opportunities whose matches are stored: the first ``STORED`` to share from the
-    day before ``today`` (a user's today may be a day behind the network's zone)."""
-    return list(to_share(network, today - dt.timedelta(days=1))[:STORED])
+    day before ``today`` (a user's today may be a day behind the network's zone).
+    ``lock``: their rows are locked (PostgreSQL) until the transaction ends, so two writers
+    match them one after the other, the second seeing what the first committed: the last
+    stored is never computed from an older state than the one before it."""
+    kept = to_share(network, today - dt.timedelta(days=1))
+    if lock:
+        kept = kept.select_for_update(of=("self",))
+    return list(kept[:STORED])
 
 
 def refresh(
@@ -62,7 +68,7 @@ def refresh(
     today = clock.local_date(now or clock.now(), network.time_zone)
     written = 0
     with transaction.atomic():
-        kept = _kept(network, today)
+        kept = _kept(network, today, lock=True)
         wanted = {o.pk for o in kept}
         for opportunity in kept:
             if opportunity_ids is not None and opportunity.pk not in opportunity_ids:
