@@ -247,3 +247,58 @@ def test_kith_today_prints_the_same_from_stored_matches(kith, network, grace, jo
     assert "Grace Hopper" in stored
     Opportunity.objects.update(agenda_matches=None)
     assert kith("today").output == stored
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_writers_at_once_leave_the_matches_of_both():
+    """PostgreSQL: a second writer's refresh waits for the first to commit, then sees it;
+    without the lock it would store matches computed before the first write."""
+    import threading
+
+    from tests import factories
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has one writer at a time")
+    owner = factories.make_user("owner")
+    network = factories.network_of(owner)
+    ada = make_person(network, "Ada Lovelace")
+    bob = make_person(network, "Bob Babbage")
+    make_opportunity(network, "Rust engineer", tags=["rust"])
+    refreshed, release = threading.Event(), threading.Event()
+    failures: list[BaseException] = []
+
+    def first() -> None:
+        from django.db import connection as own
+
+        try:
+            with transaction.atomic():
+                add_tag(network, owner, Person.objects.filter(pk=ada.pk), "rust")
+                refreshed.set()
+                release.wait(10)
+        except BaseException as error:  # reported by the test
+            failures.append(error)
+        finally:
+            own.close()
+
+    def second() -> None:
+        from django.db import connection as own
+
+        try:
+            add_tag(network, owner, Person.objects.filter(pk=bob.pk), "rust")
+        except BaseException as error:
+            failures.append(error)
+        finally:
+            own.close()
+
+    one = threading.Thread(target=first)
+    one.start()
+    assert refreshed.wait(10)
+    two = threading.Thread(target=second)
+    two.start()
+    two.join(0.5)
+    assert two.is_alive()  # waiting for the first writer's opportunities
+    release.set()
+    one.join()
+    two.join()
+    assert failures == []
+    assert [names for _, names, _ in assert_current(network)] == [["Ada Lovelace", "Bob Babbage"]]
