@@ -11,7 +11,11 @@ machine do not inflate). The floors, measured in the same run:
 - ``python -c "import django; django.setup()"`` with the project's settings and the same
   KITH_DATA_DIR for `kith today` on the cached 30,000-person network (target ≤ 1.5x).
 
-The network is the cached benchmark network (bench/network.py), copied first. With
+The network is the cached benchmark network (bench/network.py), copied first; its
+opportunities' stored matches (``Opportunity.agenda_matches``) are computed first if the
+cache has none yet (as the worker's hourly job would). With ``--unstored``, `kith today`
+also runs on a second copy whose stored matches are cleared: every match computed, as
+before they were stored (the same output). With
 ``--before SRC`` (the ``src`` directory of another checkout, e.g. a `git worktree` of the
 commit before), `kith --help` and `kith today` of that code are measured in the same run.
 """
@@ -22,6 +26,7 @@ import argparse
 import os
 import resource
 import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -60,8 +65,9 @@ def before(src: str) -> list[tuple[str, list[str], str, float]]:
 
 
 def run_once(command: list[str], env: dict[str, str]) -> tuple[float, float]:
-    if command[0].startswith("PYTHONPATH="):
-        env = {**env, "PYTHONPATH": command[0].partition("=")[2]}
+    if command[0].startswith(("PYTHONPATH=", "KITH_DATA_DIR=")):
+        name, _, value = command[0].partition("=")
+        env = {**env, name: value}
         command = command[1:]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
@@ -78,15 +84,35 @@ def main() -> None:
     parser.add_argument("--interactions", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--before", default="", help="src/ of the code to compare with")
+    parser.add_argument("--unstored", action="store_true", help="also with no stored matches")
     args = parser.parse_args()
     commands = COMMANDS + (before(args.before) if args.before else [])
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
 
     source = data_dir(args.people, args.interactions)
-    code = f"import network; network.prepare({args.people}, {args.interactions})"
+    code = (
+        f"import network; network.prepare({args.people}, {args.interactions}); "
+        "from kithkin import clock; "
+        "from kithkin.services.opportunity_matches import refresh_hourly; "
+        "refresh_hourly(clock.now())"
+    )
     subprocess.run([PYTHON, "-c", code], cwd=HERE, check=True)
     with tempfile.TemporaryDirectory(prefix="kith-startup-") as temporary:
         shutil.copyfile(source / "kithkin.sqlite3", Path(temporary) / "kithkin.sqlite3")
+        if args.unstored:
+            unstored = Path(temporary) / "unstored"
+            unstored.mkdir()
+            shutil.copyfile(source / "kithkin.sqlite3", unstored / "kithkin.sqlite3")
+            with sqlite3.connect(unstored / "kithkin.sqlite3") as database:
+                database.execute("UPDATE kithkin_opportunity SET agenda_matches = NULL")
+            commands.append(
+                (
+                    "kith today (nothing stored)",
+                    [f"KITH_DATA_DIR={unstored}", KITH, "today"],
+                    "django",
+                    0,
+                )
+            )
         env = {
             **os.environ,
             "KITH_DATA_DIR": temporary,

@@ -21,6 +21,7 @@ CHECK_MODULES: tuple[str, ...] = (
     "kithkin.backups.schedule",
     "kithkin.queries.strength",  # the score People sorts by equals the stored strength
     "kithkin.interaction_days",  # the Dashboard's stored totals
+    "kithkin.services.opportunity_matches",  # Worth sharing's stored matches are current
 )
 
 

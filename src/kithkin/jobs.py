@@ -31,6 +31,7 @@ JOB_MODULES: tuple[str, ...] = (
     "kithkin.sync.run",  # synced mail and calendar accounts that are due
     "kithkin.address_books.cards",  # its change consumer: CardDAV's stored ETags
     "kithkin.services.strength",  # every network's strength again each day
+    "kithkin.services.opportunity_matches",  # Worth sharing's stored matches, hourly
 )
 
 

@@ -16,7 +16,15 @@ from kithkin.errors import KithError
 from kithkin.importers.apply import apply_plan
 from kithkin.importers.plan import plan_import
 from kithkin.importers.records import ContactRecord, InteractionRecord, ParseResult, Participant
-from kithkin.models import Change, ContactPoint, InteractionTally, Network, Person, User
+from kithkin.models import (
+    Change,
+    ContactPoint,
+    InteractionTally,
+    Network,
+    Opportunity,
+    Person,
+    User,
+)
 from kithkin.services import (
     affiliations,
     changes,
@@ -32,6 +40,7 @@ from kithkin.services import (
     message_templates,
     milestones,
     opportunities,
+    opportunity_matches,
     organizations,
     people,
     people_bulk,
@@ -335,6 +344,8 @@ def world(network, owner) -> World:
         tags=["navy"],
     )
     factories.log(network, [ada, grace], on=TODAY - dt.timedelta(days=20))
+    # Someone matches it: Worth sharing's stored matches are derived state too.
+    make_opportunity(network, "Mathematics for the Navy", kind="client", tags=["math", "navy"])
     me = Person.objects.get(network=network, is_self=True)
     return World(network, owner, ada, grace, me)
 
@@ -355,6 +366,11 @@ def _derived(network: Network) -> dict[int, tuple[object, ...]]:
     }
 
 
+def _matches(network: Network) -> dict[int, object]:
+    """Every opportunity's stored matches (services.opportunity_matches)."""
+    return dict(Opportunity.objects.filter(network=network).values_list("pk", "agenda_matches"))
+
+
 @pytest.mark.parametrize("name", list(CASES))
 def test_each_write_records_its_change_and_keeps_derived_state_current(world, name):
     act, expected = CASES[name](world)
@@ -368,9 +384,12 @@ def test_each_write_records_its_change_and_keeps_derived_state_current(world, na
     assert all(c.kind in changes.KINDS for c in recorded)
     # Right after the write, as a recount of everyone from scratch leaves it.
     current = _derived(world.network)
+    matches = _matches(world.network)
     refresh_check_ins(world.network)
     reindex_people(world.network)
     assert _derived(world.network) == current
+    opportunity_matches.refresh(world.network)
+    assert _matches(world.network) == matches
 
 
 def test_a_change_says_which_fields_changed_and_no_text(world):
@@ -494,7 +513,14 @@ def test_searching_right_after_a_contact_point_is_added_finds_it(world):
     ("kind", "fields", "fed"),
     [
         ("person.updated", ["notes"], {derived_state.SEARCH}),
-        ("person.updated", ["circle", "snoozed_until"], {derived_state.CADENCE}),
+        (
+            "person.updated",
+            ["circle", "snoozed_until"],
+            {derived_state.CADENCE, derived_state.MATCHES},  # a match names the circle
+        ),
+        ("person.updated", ["snoozed_until"], {derived_state.CADENCE}),
+        ("opportunity.shared", [], {derived_state.OPPORTUNITY}),
+        ("opportunity_share.updated", [], set()),
         ("person.updated", ["pronouns", "birthday_day"], set()),
         ("person.updated", ["tags"], {derived_state.SEARCH, derived_state.STAMP}),
         ("interaction.logged", [], {derived_state.ADDED, derived_state.STRENGTH}),

@@ -36,7 +36,7 @@ from kithkin.models import (
     Network,
     User,
 )
-from kithkin.services import strength
+from kithkin.services import opportunity_matches, strength
 from kithkin.services.checkins import refresh_check_ins
 from kithkin.services.query_planner import refresh_statistics
 from kithkin.services.search_index import reindex_people
@@ -75,6 +75,7 @@ def _refresh_derived_state(demo: Demo) -> None:
     reindex_people(demo.network)
     demo.report("indexing", 2, 3)
     strength.refresh(demo.network)
+    opportunity_matches.refresh(demo.network)  # after the documents it reads
     demo.report("indexing", 3, 3)
 
 

@@ -53,6 +53,10 @@ class Opportunity(models.Model):
     )
     created_at = models.DateTimeField(default=now)
     updated_at = models.DateTimeField(default=now)
+    # Derived (services.opportunity_matches): the strong matches "Worth sharing" names,
+    # [[person id, score, [reason, ...]], ...], best first; None while not computed (or
+    # not to share). Kept current through the change seam (services.derived_state).
+    agenda_matches = models.JSONField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]

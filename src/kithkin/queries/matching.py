@@ -361,15 +361,9 @@ def strong(matches: list[Match]) -> list[Match]:
     return [m for m in matches if m.score >= STRONG_MATCH and not m.already_shared]
 
 
-def describe_match(match: Match) -> str:
-    """'Grace Hopper (tags: rust; close circle)'."""
-    return f"{match.person.full_name} ({'; '.join(match.reasons)})"
-
-
 __all__ = [
     "STRONG_MATCH",
     "Match",
-    "describe_match",
     "keywords",
     "match_people",
     "strong",

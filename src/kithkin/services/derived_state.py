@@ -29,6 +29,10 @@ The derived values (docs/architecture.md, "Derived state on Person"):
 - ``STRENGTH``: the person's interactions or ledger changed: their relationship strength
   is computed again (``strength.refresh``); ``WEIGHTS``: the network's strength weights
   changed, so everyone's is (``strength.refresh_everyone``);
+- ``OPPORTUNITY``: an opportunity was added, changed or shared: its stored matches are
+  computed again (``opportunity_matches.refresh``); ``MATCHES``: what matching reads of
+  people changed (anything that feeds ``SEARCH`` or ``PAIRS``, a circle, an import): every
+  stored match list of the network is;
 - the Dashboard's circle spans (``insight_totals.refresh_kept``): for everyone whose
   interactions or cadence inputs changed (``CHECK_INS``, ``ADDED``, ``CADENCE``), and for
   the whole network when its time zone (``MONTHS``) changed the local date of everything.
@@ -43,7 +47,7 @@ from typing import TYPE_CHECKING
 
 from kithkin import clock
 from kithkin.models import Network, Person
-from kithkin.services import duplicates, insight_totals, strength, tallies
+from kithkin.services import duplicates, insight_totals, opportunity_matches, strength, tallies
 from kithkin.services.checkins import count_added_interactions, refresh_check_ins
 from kithkin.services.search_index import DOCUMENT_FIELDS, reindex_people
 
@@ -59,6 +63,8 @@ PAIRS = "pairs"
 STRENGTH = "strength"
 WEIGHTS = "weights"
 MONTHS = "months"
+OPPORTUNITY = "opportunity"
+MATCHES = "matches"
 # An import that touched more people than this computes the whole network's strength.
 STRENGTH_EVERYONE_OVER = 5000
 
@@ -84,11 +90,15 @@ _FEEDS: dict[str, frozenset[str]] = {
     "membership.ended": frozenset({SEARCH, STAMP}),
     "organization.merged": frozenset({SEARCH, STAMP}),
     "organization.deleted": frozenset({SEARCH, STAMP}),
+    "opportunity.created": frozenset({OPPORTUNITY}),
+    "opportunity.updated": frozenset({OPPORTUNITY}),
+    "opportunity.shared": frozenset({OPPORTUNITY}),
 }
 
 # For the kinds that name the fields they changed (``data["fields"]``): what each field feeds.
 _PERSON_FIELD_FEEDS: dict[str, frozenset[str]] = {
-    **{name: frozenset({CADENCE}) for name in ("circle", "cadence_days", "snoozed_until")},
+    "circle": frozenset({CADENCE, MATCHES}),  # a match names the circle
+    **{name: frozenset({CADENCE}) for name in ("cadence_days", "snoozed_until")},
     "connected_on": frozenset({CADENCE}),
     **{name: frozenset({SEARCH}) for name in DOCUMENT_FIELDS},
     **{name: frozenset({SEARCH, STAMP}) for name in ("contact_points", "affiliations", "tags")},
@@ -155,10 +165,12 @@ class Touched:
     search: set[int] = field(default_factory=set)
     stamp: set[int] = field(default_factory=set)
     strength: set[int] = field(default_factory=set)
+    opportunities: set[int] = field(default_factory=set)  # their stored matches
     added: Added = field(default_factory=Added)
     pairs: bool = False
     weights: bool = False
     months: bool = False
+    matches: bool = False  # every stored match list of the network
     everyone: bool = False
 
     def include(self, other: Touched) -> None:
@@ -167,10 +179,12 @@ class Touched:
         self.search |= other.search
         self.stamp |= other.stamp
         self.strength |= other.strength
+        self.opportunities |= other.opportunities
         self.added.include(other.added)
         self.pairs = self.pairs or other.pairs
         self.weights = self.weights or other.weights
         self.months = self.months or other.months
+        self.matches = self.matches or other.matches
         self.everyone = self.everyone or other.everyone
 
 
@@ -209,8 +223,16 @@ def touched(change: Change, network: Network, known: Known | None = None) -> Tou
             found.weights = True
         elif value == MONTHS:
             found.months = True
+        elif value == MATCHES:
+            found.matches = True
+        elif value == OPPORTUNITY:
+            if change.record_id is not None:
+                found.opportunities.add(change.record_id)
         else:
             getattr(found, value).update(people)
+    # Matching reads the search document (its candidates), names, archiving: MATCHES.
+    if found.search or found.pairs:
+        found.matches = True
     return found
 
 
@@ -219,6 +241,7 @@ def _import_touches(found: Touched, change: Change, people: set[int], known: Kno
     were written with theirs) and their due date computed again; its interactions are
     counted onto their people (or recounted, when someone else wrote some meanwhile);
     new people get a due date if they joined a circle."""
+    found.matches = True  # new people, tags, jobs: anyone may now match
     if known.everyone:
         found.everyone = True
         return
@@ -244,6 +267,7 @@ def apply(found: Touched) -> None:
         reindex_people(network)
         strength.refresh(network)
         insight_totals.refresh_kept(network)
+        opportunity_matches.refresh(network)
         return
     recount = found.check_ins
     if recount:
@@ -287,3 +311,8 @@ def apply(found: Touched) -> None:
         strength.refresh(network)
     elif found.strength:
         strength.refresh(network, found.strength)
+    # Last: matching reads the search documents written above.
+    if found.matches:
+        opportunity_matches.refresh(network)
+    elif found.opportunities:
+        opportunity_matches.refresh(network, found.opportunities)
