@@ -21,6 +21,7 @@ CHECK_MODULES: tuple[str, ...] = (
     "kithkin.backups.schedule",
     "kithkin.queries.strength",  # the score People sorts by equals the stored strength
     "kithkin.interaction_days",  # the Dashboard's stored totals
+    "kithkin.organization_counts",  # each organization's people, as Organizations sorts them
 )
 
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -25,15 +27,33 @@ class Organization(models.Model):
     notes = models.TextField(blank=True)
     tags = models.ManyToManyField("kithkin.Tag", blank=True, related_name="organizations")
     created_at = models.DateTimeField(default=now)
+    # The people there now (distinct, with a current tie, not archived, me left out): kept
+    # by the database's triggers (kithkin.organization_counts), never written from here.
+    people_count = models.IntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(Lower("name"), "network", name="organization_name_once"),
         ]
+        indexes = [
+            # The Organizations page: a page of them, the most people first, read in order.
+            models.Index(fields=["network", "-people_count", "name"], name="organization_people"),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """As Model.save, but an update never writes ``people_count``: the value read
+        with the row may be stale by now, and the triggers keep the stored one."""
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.attname
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.attname != "people_count"
+            ]
+        super().save(*args, **kwargs)
 
 
 class Affiliation(models.Model):
