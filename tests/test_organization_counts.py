@@ -222,8 +222,8 @@ def test_the_kept_counts_equal_them_counted_by_hand_after_any_mix_of_writes(netw
 
 
 def test_a_bulk_insert_of_two_ties_of_one_person_counts_them_once(network):
-    # PostgreSQL runs after-row triggers at the statement's end, where each new tie sees
-    # the other: the ties' triggers run before each row instead.
+    # One statement (an import's bulk insert, an update of many): on PostgreSQL one
+    # statement trigger compares each person's ties there before and after it.
     ada = make_person(network, "Ada Lovelace")
     place = Organization.objects.create(network=network, name="Analytical Engines")
     Affiliation.objects.bulk_create(

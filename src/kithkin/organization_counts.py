@@ -7,10 +7,9 @@ Triggers keep it whichever code writes (a job added, ended, moved by a merge, de
 its person or organization; a person archived, restored, deleted, put back from the trash;
 an import's bulk insert), one row at a time: a tie counts when it is the person's only
 current one there. A new organization counts its people from nothing (rows may arrive in
-any order within a transaction). SQLite: row triggers. PostgreSQL: row triggers too,
-*before* the row is written for ties, so each sees the rows the same statement wrote
-before it (after-row triggers run at the statement's end, when two new ties of one person
-would each see the other and neither count).
+any order within a transaction). SQLite: row triggers. PostgreSQL: statement triggers
+over the transition tables for ties (an import's bulk insert counts in one grouped
+statement), row triggers for people and organizations.
 
 As ``interaction_days``, the triggers are (re)ensured after every migrate, since a SQLite
 table rebuild drops them; creating them counts every organization again (:func:`recount`).
@@ -88,23 +87,51 @@ _SQLITE_TRIGGERS = {
         BEGIN UPDATE kithkin_organization SET people_count = {COUNTED} WHERE id = new.id; END""",
 }
 
+
+def _pg_ties(*sides: tuple[str, int]) -> str:
+    """PostgreSQL, once per statement over its transition tables: for each (organization,
+    person) whose current ties the statement changed, whether the person was there before
+    (their current ties now, plus those the statement removed, less those it added) and is
+    there now; the listed people's differences added to their organizations, grouped.
+    Ties whose pair and currency an update kept (a new title) change nothing."""
+    rows = " UNION ALL ".join(
+        f"SELECT organization_id, person_id, {sign} AS n FROM {table} WHERE end_on IS NULL"
+        for table, sign in sides
+    )
+    return f"""UPDATE kithkin_organization o SET people_count = o.people_count + d.n FROM (
+        SELECT pair.organization_id, SUM((pair.now > 0)::int - (pair.now + pair.n > 0)::int) AS n
+        FROM (SELECT c.organization_id, c.person_id, c.n, (SELECT COUNT(*)
+                FROM kithkin_affiliation a WHERE a.organization_id = c.organization_id
+                AND a.end_on IS NULL AND a.person_id = c.person_id) AS now
+            FROM (SELECT organization_id, person_id, SUM(n) AS n FROM ({rows}) AS changed
+                GROUP BY 1, 2 HAVING SUM(n) <> 0) AS c) AS pair
+        JOIN kithkin_person p ON p.id = pair.person_id
+            AND p.archived_at IS NULL AND NOT p.is_self
+        GROUP BY 1) AS d
+    WHERE o.id = d.organization_id AND d.n <> 0;"""
+
+
 # PostgreSQL: one function per trigger (its body, then what it returns) and the trigger.
+# Ties: statement triggers over the transition tables (an import's bulk insert counts its
+# people in one grouped statement; after-row triggers would run at the statement's end,
+# each seeing the other new ties of its person). Transition tables allow no column list
+# nor WHEN: every update of ties runs it, and writes only when a count moved.
 _PG = {
     f"{PREFIX}tie_ai": (
-        _tie("new", "+"),
-        "NEW",
-        "BEFORE INSERT ON kithkin_affiliation FOR EACH ROW",
+        _pg_ties(("new_rows", -1)),
+        "NULL",
+        "AFTER INSERT ON kithkin_affiliation REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT",
     ),
     f"{PREFIX}tie_ad": (
-        _tie("old", "-"),
-        "OLD",
-        "BEFORE DELETE ON kithkin_affiliation FOR EACH ROW",
+        _pg_ties(("old_rows", 1)),
+        "NULL",
+        "AFTER DELETE ON kithkin_affiliation REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT",
     ),
     f"{PREFIX}tie_au": (
-        _tie("old", "-") + _tie("new", "+"),
-        "NEW",
-        "BEFORE UPDATE OF person_id, organization_id, end_on ON kithkin_affiliation "
-        f"FOR EACH ROW WHEN ({_TIE_MOVED})",
+        _pg_ties(("new_rows", -1), ("old_rows", 1)),
+        "NULL",
+        "AFTER UPDATE ON kithkin_affiliation REFERENCING OLD TABLE AS old_rows "
+        "NEW TABLE AS new_rows FOR EACH STATEMENT",
     ),
     f"{PREFIX}person_ai": (
         _person("new", "+"),
