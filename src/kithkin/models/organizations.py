@@ -96,9 +96,10 @@ class Affiliation(models.Model):
                 condition=Q(end_on__isnull=True, kind="employment"),
                 name="affiliation_anniversary",
             ),
-            # Organizations by how many people are there now: each one's current ties
-            # (end_on IS NULL) are counted from this index alone. Not a partial index:
-            # one on "end_on IS NULL" tempts SQLite to scan it for any query about
+            # A person's current ties at an organization (end_on IS NULL), found from this
+            # index alone: what the triggers keeping Organization.people_count ask on each
+            # tie written, and the recount (kithkin.organization_counts). Not a partial
+            # index: one on "end_on IS NULL" tempts SQLite to scan it for any query about
             # current ties (the agenda's work anniversaries).
             models.Index(fields=["organization", "end_on", "person"], name="affiliation_current"),
         ]
