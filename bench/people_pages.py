@@ -41,7 +41,7 @@ def main() -> None:
     assert network is not None
     client = Client()
     client.force_login(user)
-    floor = measure(Client(), "/login/", args.runs)
+    floor, _cpu = measure(Client(), "/login/", args.runs)
     print(f"{'page':34} {'median':>9} {'p95':>9} {'CPU/request':>12}")
     print(f"{'baseline: login page':34} {statistics.median(floor):7.1f}ms {p95(floor):7.1f}ms")
     pages = [
@@ -54,7 +54,7 @@ def main() -> None:
     ]
     for name, url in pages:
         cpu = time.process_time()
-        samples = measure(client, url, args.runs)
+        samples, _cpu = measure(client, url, args.runs)
         per_request = (time.process_time() - cpu) / (args.runs + 3) * 1000
         print(
             f"{name:34} {statistics.median(samples):7.1f}ms {p95(samples):7.1f}ms "

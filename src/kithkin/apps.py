@@ -15,8 +15,9 @@ class KithkinConfig(AppConfig):
 def _ensure_fulltext(using: str = "default", **kwargs: object) -> None:
     from django.db import connections
 
-    from kithkin import interaction_days
+    from kithkin import interaction_days, organization_counts
     from kithkin.fulltext import ensure_schema
 
     ensure_schema(connections[using])
     interaction_days.ensure_schema(connections[using])
+    organization_counts.ensure_schema(connections[using])

@@ -22,6 +22,7 @@ CHECK_MODULES: tuple[str, ...] = (
     "kithkin.queries.strength",  # the score People sorts by equals the stored strength
     "kithkin.interaction_days",  # the Dashboard's stored totals
     "kithkin.services.opportunity_matches",  # Worth sharing's stored matches are current
+    "kithkin.organization_counts",  # each organization's people, as Organizations sorts them
 )
 
 

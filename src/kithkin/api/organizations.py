@@ -11,7 +11,7 @@ from kithkin.api import etags, paging
 from kithkin.api.auth import grant
 from kithkin.api.responses import reading, writing
 from kithkin.models import Network, Organization
-from kithkin.queries.memberships import list_organizations, organization_detail, with_people_counts
+from kithkin.queries.memberships import list_organizations, organization_detail
 from kithkin.schemas.base import Page
 from kithkin.schemas.organizations import (
     OrganizationChange,
@@ -31,8 +31,7 @@ BY_NAME = paging.Ordering("name", (paging.Key("name"),))
 
 
 def detail_of(network: Network, organization: Organization) -> OrganizationDetailOut:
-    counted = with_people_counts(network).get(pk=organization.pk)
-    return OrganizationDetailOut.of_detail(organization_detail(network, counted))
+    return OrganizationDetailOut.of_detail(organization_detail(network, organization))
 
 
 @router.get(

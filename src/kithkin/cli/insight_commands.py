@@ -93,8 +93,8 @@ def stats(
         bool,
         typer.Option(
             "--rebuild",
-            help="First compute the stored monthly totals again from the records (a repair: "
-            "every write keeps them).",
+            help="First compute the stored monthly totals and each organization's count of "
+            "its people again from the records (a repair: every write keeps them).",
         ),
     ] = False,
 ) -> None:

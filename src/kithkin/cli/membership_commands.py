@@ -153,7 +153,7 @@ def org_list(
         table.add_row(
             f"{refs.ORGANIZATION(organization.pk)} {organization.name}",
             organization.get_kind_display(),
-            str(organization.people_count),  # type: ignore[attr-defined]
+            str(organization.people_count),
         )
     out.print(table)
 

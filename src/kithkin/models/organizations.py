@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -25,15 +27,33 @@ class Organization(models.Model):
     notes = models.TextField(blank=True)
     tags = models.ManyToManyField("kithkin.Tag", blank=True, related_name="organizations")
     created_at = models.DateTimeField(default=now)
+    # The people there now (distinct, with a current tie, not archived, me left out): kept
+    # by the database's triggers (kithkin.organization_counts), never written from here.
+    people_count = models.IntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(Lower("name"), "network", name="organization_name_once"),
         ]
+        indexes = [
+            # The Organizations page: a page of them, the most people first, read in order.
+            models.Index(fields=["network", "-people_count", "name"], name="organization_people"),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """As Model.save, but an update never writes ``people_count``: the value read
+        with the row may be stale by now, and the triggers keep the stored one."""
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.attname
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.attname != "people_count"
+            ]
+        super().save(*args, **kwargs)
 
 
 class Affiliation(models.Model):
@@ -76,9 +96,10 @@ class Affiliation(models.Model):
                 condition=Q(end_on__isnull=True, kind="employment"),
                 name="affiliation_anniversary",
             ),
-            # Organizations by how many people are there now: each one's current ties
-            # (end_on IS NULL) are counted from this index alone. Not a partial index:
-            # one on "end_on IS NULL" tempts SQLite to scan it for any query about
+            # A person's current ties at an organization (end_on IS NULL), found from this
+            # index alone: what the triggers keeping Organization.people_count ask on each
+            # tie written, and the recount (kithkin.organization_counts). Not a partial
+            # index: one on "end_on IS NULL" tempts SQLite to scan it for any query about
             # current ties (the agenda's work anniversaries).
             models.Index(fields=["organization", "end_on", "person"], name="affiliation_current"),
         ]

@@ -7,13 +7,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet
 
 from kithkin import access, refs
 from kithkin.errors import Ambiguous, InvalidInput, NotFound
 from kithkin.fulltext import fold, words
-from kithkin.models import Affiliation, Network, Organization, Person, User
+from kithkin.models import Affiliation, Network, Organization, User
 from kithkin.normalize import closest
 from kithkin.queries.agenda_items import AgendaItem, Section
 
@@ -86,29 +85,6 @@ def resolve_organization(user: User, network: Network, text: str) -> Organizatio
     )
 
 
-def with_people_counts(network: Network) -> QuerySet[Organization]:
-    """The network's organizations, each with ``people_count``: the people there now
-    (current affiliations of people not archived, me left out).
-
-    Counted per organization from the index of current ties (affiliation_current), with
-    the few people left out (archived, me) read once from their own index: joining every
-    tie to its person read the whole network's people on each Organizations page."""
-    put_away = Person.objects.filter(network=network).filter(
-        Q(archived_at__isnull=False) | Q(is_self=True)
-    )
-    there_now = (
-        Affiliation.objects.filter(organization=OuterRef("pk"), end_on__isnull=True)
-        .exclude(person_id__in=put_away.values("pk"))
-        .order_by()
-        .values("organization")
-        .annotate(n=Count("person", distinct=True))
-        .values("n")
-    )
-    return Organization.objects.filter(network=network).annotate(
-        people_count=Coalesce(Subquery(there_now), 0)
-    )
-
-
 def _narrowed(
     organizations: QuerySet[Organization], kind: str | None, text: str
 ) -> QuerySet[Organization]:
@@ -126,10 +102,12 @@ def _narrowed(
 def list_organizations(
     network: Network, *, kind: str | None = None, text: str = ""
 ) -> QuerySet[Organization]:
-    """Organizations with their people counts, the most people first; ``kind`` and a
-    name fragment narrow them."""
-    found = _narrowed(with_people_counts(network), kind, text)
-    return found.order_by(F("people_count").desc(), "name")
+    """Organizations, the most people there now first (``Organization.people_count``,
+    kept by the database: kithkin.organization_counts), then by name; ``kind`` and a name
+    fragment narrow them. A page of them is read in that order from the index
+    ``organization_people``, whatever the number of ties in the network."""
+    found = _narrowed(Organization.objects.filter(network=network), kind, text)
+    return found.order_by("-people_count", "name")
 
 
 def count_organizations(network: Network, *, kind: str | None = None, text: str = "") -> int:

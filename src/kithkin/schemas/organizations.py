@@ -42,10 +42,10 @@ class OrganizationRowOut(OrganizationOut):
 
     @classmethod
     def of_counted(cls, organization: Organization) -> Self:
-        """From ``queries.memberships.with_people_counts``."""
+        """With its stored count (``Organization.people_count``)."""
         return cls(
             **OrganizationOut.of(organization).model_dump(),
-            people_count=organization.people_count,  # type: ignore[attr-defined]
+            people_count=organization.people_count,
         )
 
 

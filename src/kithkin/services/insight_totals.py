@@ -18,7 +18,7 @@ from collections.abc import Collection, Iterable
 
 from django.db import connection, transaction
 
-from kithkin import access, clock, interaction_days
+from kithkin import access, clock, interaction_days, organization_counts
 from kithkin.models import InteractionParticipant, KeptSpan, Network, Person, User
 
 CHUNK = 5000
@@ -119,6 +119,8 @@ def rebuild(network: Network) -> None:
     made again first, should they be missing)."""
     interaction_days.ensure_schema(connection)
     interaction_days.recount(connection, network.pk)
+    organization_counts.ensure_schema(connection)
+    organization_counts.recount(connection, network.pk)
     refresh_kept(network)
 
 
