@@ -319,3 +319,34 @@ def test_records_a_run_could_not_read_are_shown_with_its_counts(kith, owner, net
     assert "could not read: Work: event e0@example.com" in " ".join(listed.stdout.split())
     rows = json.loads(kith("account", "list", "--json").stdout)
     assert rows[0]["last_counts"]["problems"] == problems[:5]
+
+
+def test_a_refused_password_is_replaced_with_kith_account_password(kith, owner, network):
+    account = _imap(network, owner, name="Mail")
+    record_failure(
+        account,
+        SyncFailure("imap.fastmail.com refused the user name or password", retry=False),
+        account.next_sync_at,
+    )
+    listed = " ".join(kith("account", "list").stdout.split())
+    assert "it waits for you: `kith account password Mail`" in listed
+
+    replaced = _run_with_input(
+        kith, "app-password-2\n", "account", "password", "Mail", "--password-stdin"
+    )
+
+    assert replaced.exit_code == 0, replaced.output
+    assert "Replaced the password of 'Mail'" in replaced.stdout
+    assert "app-password-2" not in replaced.stdout
+    account.refresh_from_db()
+    assert account.password() == "app-password-2"
+    assert not account.waits_for_user and account.next_sync_at is not None
+
+
+def test_a_calendar_url_takes_password_stdin_too(kith, owner, network):
+    added = _run_with_input(
+        kith, "https://calendar.example.com/private-1/basic.ics\n",
+        "account", "add", "ics", "--password-stdin", "--name", "Google",
+    )  # fmt: skip
+    assert added.exit_code == 0, added.output
+    assert SyncAccount.objects.get().password().endswith("private-1/basic.ics")

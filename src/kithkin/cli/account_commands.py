@@ -137,7 +137,12 @@ def add_caldav(
 def add_ics(
     name: NameOption = "",
     url_stdin: Annotated[
-        bool, typer.Option("--url-stdin", help="Read the URL from standard input's first line.")
+        bool,
+        typer.Option(
+            "--url-stdin",
+            "--password-stdin",
+            help="Read the URL (the password) from standard input's first line.",
+        ),
     ] = False,
     network: NetworkOption = None,
 ) -> None:
@@ -193,7 +198,7 @@ def account_list(
         when = account.last_sync_at
         result = _counts(account.last_counts)
         if account.failures:
-            result = f"FAILING ({account.failures} in a row): {account.last_error}"
+            result = f"FAILING ({account.failures} in a row): {account.last_error}; {_then(account, zone)}"
         table.add_row(
             str(account.pk),
             account.name,
@@ -203,6 +208,16 @@ def account_list(
             result,
         )
     out.print(table)
+
+
+def _then(account: SyncAccount, zone: zoneinfo.ZoneInfo) -> str:
+    """What happens next to a failing account, and what the user can do."""
+    if account.waits_for_user or account.next_sync_at is None:
+        return (
+            f"it waits for you: `kith account password {account.name}`, "
+            f"or `kith account sync {account.name}`"
+        )
+    return f"next try {account.next_sync_at.astimezone(zone):%Y-%m-%d %H:%M}"
 
 
 def _account(name: str, network: str | None) -> SyncAccount:
@@ -227,6 +242,31 @@ def account_remove(
     account = _account(name, network)
     remove_account(account.user, account.network, account.pk)
     out.print(f"Removed account {account.name!r}.")
+
+
+@account_app.command("password")
+@handle_errors
+def account_password(
+    name: Annotated[str, typer.Argument(help="The account's name or id (`kith account list`).")],
+    password_stdin: PasswordStdin = False,
+    network: NetworkOption = None,
+) -> None:
+    """Replace the account's password (a calendar URL's secret address); it syncs again at
+    once, a refused password included."""
+    from kithkin.models import SyncAccount
+    from kithkin.services.sync_accounts import replace_secret
+
+    account = _account(name, network)
+    asked = (
+        "The calendar's new secret address (URL)"
+        if account.kind == SyncAccount.Kind.ICS
+        else f"New password (an app password) for {account.settings.get('username', '')}"
+    )
+    replace_secret(account.user, account.network, account.pk, _secret(password_stdin, asked))
+    out.print(
+        f"Replaced the password of {account.name!r}: the worker syncs it within a minute, "
+        "or run `kith account sync`."
+    )
 
 
 def _outcome_line(account: SyncAccount, outcome: SyncOutcome) -> str:
