@@ -139,6 +139,35 @@ def test_one_interaction_per_thread_and_day_without_subjects(server, network, ow
     assert list(Interaction.objects.values_list("summary", flat=True)) == ["", ""]
 
 
+def test_a_reply_read_later_joins_its_thread_and_day(server, network, owner, ada, bob):
+    """Ada writes in the morning (synced); I answer in the afternoon with Bob in Cc (in
+    Sent, read by a later run): still one interaction for the thread and day, now with Bob
+    too and both of us reaching out -- else Bob's "last talked" would miss the mail."""
+    deliver(server.maildir(), [
+        Message("Ada Lovelace <ada@example.net>", ME, _at(2, 9), "Plans", message_id="<p1@x>"),
+    ])  # fmt: skip
+    account = _account(network, owner, server.port)
+    assert run_account(account).logged == 1
+    deliver(server.maildir(folder="Sent"), [
+        Message(ME, "ada@example.net", _at(2, 15), "Re: Plans", message_id="<p2@x>",
+                cc="Bob <bob@example.net>", extra=["In-Reply-To: <p1@x>", "References: <p1@x>"]),
+    ])  # fmt: skip
+    account.refresh_from_db()
+
+    outcome = run_account(account)
+
+    assert (outcome.logged, outcome.updated, outcome.skipped) == (0, 1, 0)
+    assert _emails(network) == [("2026-02-02", "mutual", "Ada Lovelace, Bob Babbage")]
+    [interaction] = Interaction.objects.filter(network=network)
+    assert interaction.occurred_at == _at(2, 9)  # the thread's first message of the day
+    account.refresh_from_db()
+    account.state["folders"] = {}  # read everything again: nothing changes any more
+    account.save_state()
+    again = run_account(account)
+    assert (again.logged, again.updated, again.skipped) == (0, 0, 2)
+    assert _emails(network) == [("2026-02-02", "mutual", "Ada Lovelace, Bob Babbage")]
+
+
 def test_bulk_and_automated_mail_is_skipped(server, network, owner, ada):
     deliver(server.maildir(), [
         Message("ada@example.net", ME, _at(2), "News", extra=["List-Id: <news.example.net>"]),

@@ -15,7 +15,9 @@
   and the next run resumes after the last batch written.
 - One interaction per thread and day (``mail_rules.thread_day_id``), which knows its
   messages' Message-IDs as aliases: mail imported from an mbox file and synced as well is
-  logged once, whichever came first (``importers.plan_interactions``).
+  logged once, whichever came first (``importers.plan_interactions``). A message of a
+  thread and day logged already (read later, or in the other folder) joins it: its people
+  are added, and both directions make it mutual (``_join_threads``).
 - Someone unknown who writes or is written to often is counted in ``state["unknown"]``
   (address -> name, messages); from ``SUGGEST_AFTER`` messages they are *suggested*
   (``queries/sync_accounts.suggested_correspondents``, shown in triage), never created.
@@ -41,9 +43,11 @@ from kithkin import clock
 from kithkin.importers import mail_rules
 from kithkin.importers.apply import apply_plan
 from kithkin.importers.plan import plan_import
-from kithkin.importers.records import InteractionRecord, ParseResult
-from kithkin.models import ContactPoint
+from kithkin.importers.plan_interactions import known_people, participant_keys
+from kithkin.importers.records import InteractionRecord, ParseResult, stored_id
+from kithkin.models import ContactPoint, Interaction
 from kithkin.queries.sync_accounts import SUGGEST_AFTER
+from kithkin.services.interactions import update_found
 from kithkin.sync.outcome import SyncFailure, SyncOutcome, SyncSource
 
 BATCH = 2000
@@ -270,11 +274,57 @@ def _write(
     with transaction.atomic():
         plan = plan_import(source.network, ParseResult(interactions=records))
         summary = apply_plan(source.network, source.user, plan)
+        stored = [p.record for p in plan.interactions if p.action == "exists"]
+        joined = _join_threads(source, stored)
         outcome.logged += summary.interactions
-        outcome.skipped += skipped + (len(records) - summary.interactions)
+        outcome.updated += joined
+        outcome.skipped += skipped + (len(records) - summary.interactions - joined)
         outcome.suggested += _count_unknown(source, records)
         source.state.setdefault("folders", {})[folder] = state
         source.save_state()
+
+
+def _join_threads(source: SyncSource, records: list[InteractionRecord]) -> int:
+    """Mail of a thread and day already logged (by an earlier batch, folder or run) whose
+    people or direction it changes -- a reply in Sent with someone new in Cc, an answer to
+    a message received -- joins that interaction: its people are added (never removed),
+    its direction becomes mutual when both reached out. Mail already stored as an mbox
+    import's own message (an alias) is left as it is. How many changed."""
+    if not records:
+        return 0
+    by_id = {stored_id(r.external_id): r for r in records}
+    found = Interaction.objects.filter(
+        network=source.network, source="email", external_id__in=list(by_id)
+    ).prefetch_related("participants")
+    stored = {i.external_id: i for i in found}
+    keys = {key for r in records for p in r.participants for key in participant_keys(p)}
+    people = known_people(source.network, keys)
+    joined = 0
+    for external_id, interaction in stored.items():
+        record = by_id[str(external_id)]
+        had = {person.pk for person in interaction.participants.all()}
+        now = set(had)
+        for participant in record.participants:
+            match = next((people[k] for k in participant_keys(participant) if k in people), None)
+            if match is not None:
+                now.add(match)
+        direction = interaction.direction
+        if record.direction != direction:
+            direction = "mutual"
+        if now == had and direction == interaction.direction:
+            continue
+        update_found(
+            source.network,
+            source.user,
+            interaction,
+            kind=interaction.kind,
+            people=sorted(now),
+            occurred_at=interaction.occurred_at,
+            summary=interaction.summary,
+            direction=direction,
+        )
+        joined += 1
+    return joined
 
 
 def _count_unknown(source: SyncSource, records: list[InteractionRecord]) -> int:
