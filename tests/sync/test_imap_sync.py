@@ -227,6 +227,26 @@ def test_a_renumbered_folder_is_read_again_without_duplicates(server, network, o
     assert len(_emails(network)) == 3
 
 
+def test_mail_read_again_is_not_counted_again_towards_a_suggestion(server, network, owner):
+    from kithkin.queries.sync_accounts import suggested_correspondents
+
+    inbox = server.maildir()
+    deliver(inbox, [Message("carol@example.net", ME, _at(day), f"Note {day}") for day in (2, 3)])
+    account = _account(network, owner, server.port)
+    run_account(account)
+    server.stop()  # a new UIDVALIDITY: both messages are read again
+    for index in [*inbox.glob("dovecot*"), *(server.root / "home").rglob("dovecot*")]:
+        if index.is_file():
+            index.unlink()
+    server.start()
+    account.refresh_from_db()
+
+    assert run_account(account).suggested == 0
+    assert suggested_correspondents(owner, network) == []  # two messages, not four
+    account.refresh_from_db()
+    assert account.state["unknown"]["carol@example.net"][1] == 2
+
+
 def test_a_connection_dropped_midway_keeps_whole_batches_and_resumes(
     server, network, owner, monkeypatch
 ):

@@ -19,7 +19,8 @@
   thread and day logged already (read later, or in the other folder) joins it: its people
   are added, and both directions make it mutual (``_join_threads``).
 - Someone unknown who writes or is written to often is counted in ``state["unknown"]``
-  (address -> name, messages); from ``SUGGEST_AFTER`` messages they are *suggested*
+  (address -> name, messages; a renumbered folder read again does not count what it
+  counted before); from ``SUGGEST_AFTER`` messages they are *suggested*
   (``queries/sync_accounts.suggested_correspondents``, shown in triage), never created.
 - Failures are ``SyncFailure`` lines: a refused password waits for the user
   (``retry=False``); no connection, a TLS failure, a dropped connection are tried again.
@@ -186,7 +187,14 @@ def _sync_folder(
     folders: dict[str, Any] = source.state.setdefault("folders", {})
     state = folders.get(folder)
     if state is None or state.get("uidvalidity") != validity:
+        # Renumbered: read again from the start; what was counted towards a suggestion
+        # (up to the latest message read) is not counted twice.
+        counted = max(
+            (state or {}).get("counted_until", ""), (state or {}).get("recount_after", "")
+        )
         state = {"uidvalidity": validity, "last_uid": 0}
+        if counted:
+            state["recount_after"] = counted
     unchanged = state.get("modseq") == modseq != 0 and state.get("uidnext") == uidnext
     if state.get("done") and unchanged:
         return  # CONDSTORE: nothing happened in the folder since the last run
@@ -208,11 +216,17 @@ def _sync_folder(
             following = batches[index + 1] if index + 1 < len(batches) else None
             pending = fetcher.submit(client.fetch, following, [FETCH]) if following else None
             records, skipped = _records(fetched, batch, folder, source, me)
-            state = {**state, "last_uid": batch[-1], "done": False}
+            latest = max((_utc(r.occurred_at) for r in records), default="")
+            counted = max(str(state.get("counted_until", "")), latest)
+            state = {**state, "last_uid": batch[-1], "done": False, "counted_until": counted}
             _write(source, folder, state, records, skipped, outcome)
     state = {**state, "uidnext": uidnext, "modseq": modseq, "done": True}
     folders[folder] = state
     source.save_state()
+
+
+def _utc(when: dt.datetime) -> str:
+    return when.astimezone(dt.UTC).isoformat()
 
 
 def _batches(uids: list[int]) -> Iterator[list[int]]:
@@ -279,7 +293,10 @@ def _write(
         outcome.logged += summary.interactions
         outcome.updated += joined
         outcome.skipped += skipped + (len(records) - summary.interactions - joined)
-        outcome.suggested += _count_unknown(source, records)
+        recount_after = str(state.get("recount_after", ""))
+        outcome.suggested += _count_unknown(
+            source, [r for r in records if _utc(r.occurred_at) > recount_after]
+        )
         source.state.setdefault("folders", {})[folder] = state
         source.save_state()
 
