@@ -418,3 +418,39 @@ def test_resource_names_with_at_signs_and_spaces_are_found_again(
 
     calendars.client.delete(url)
     assert sync_caldav(source).removed == 1
+
+
+def test_an_account_added_as_a_user_does_syncs_and_never_logs_its_password(
+    kith, network, owner, ada, calendars, radicale, caplog
+):
+    import base64
+    import logging
+
+    from kithkin.models import SyncAccount
+    from kithkin.services.sync_accounts import add_caldav_account
+    from kithkin.sync.run import run_account
+
+    caplog.set_level(logging.DEBUG)  # everything caldav, niquests and kithkin log
+    work = calendars.make()
+    calendars.put(work, "coffee", vevent("coffee", YESTERDAY))
+    account = add_caldav_account(
+        network, owner, url=radicale.url, username="alice", password="secret",
+        calendars=["Work"],
+    )  # fmt: skip
+    wrong = add_caldav_account(
+        network, owner, url=radicale.url, username="alice", password="wrong-pass-5",
+        name="Wrong",
+    )  # fmt: skip
+
+    assert run_account(account).logged == 1
+    with pytest.raises(SyncFailure, match="refused the user name or password"):
+        run_account(wrong)
+
+    assert "PROPFIND" in caplog.text or "REPORT" in caplog.text  # requests were logged
+    shown = kith("account", "list").stdout + kith("account", "list", "--json").stdout
+    for password in ("secret", "wrong-pass-5"):
+        basic = base64.b64encode(f"alice:{password}".encode()).decode()
+        for where in (caplog.text, shown):
+            assert f":{password}" not in where and basic not in where
+            assert "wrong-pass-5" not in where
+        assert not SyncAccount.objects.filter(last_error__contains=password).exists()

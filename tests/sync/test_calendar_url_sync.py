@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import http.server
 import json
+import logging
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -311,3 +312,22 @@ def test_a_calendar_url_added_with_kith_account_add_ics_syncs(kith, network, own
     assert feed.not_modified == 1  # the second run asked whether it changed: 304
     listed = kith("account", "list", "--json").stdout
     assert "private-8f3a" not in listed and json.loads(listed)[0]["where"] == "127.0.0.1"
+
+
+def test_the_secret_address_is_never_logged_nor_shown(kith, network, owner, ada, feed, caplog):
+    from kithkin.services.sync_accounts import add_calendar_url
+    from kithkin.sync.run import run_account
+
+    caplog.set_level(logging.DEBUG)
+    feed.body = calendar(vevent("lunch", YESTERDAY)).encode()
+    account = add_calendar_url(network, owner, url=feed.url, name="Google")
+    assert run_account(account).logged == 1
+    feed.status = 404
+    feed.body = b"gone"
+    with pytest.raises(SyncFailure, match="has no calendar at this address any more"):
+        run_account(account)
+
+    shown = kith("account", "list").stdout + kith("account", "list", "--json").stdout
+    account.refresh_from_db()
+    for where in (caplog.text, shown, account.last_error, json.dumps(account.state)):
+        assert "private-8f3a" not in where

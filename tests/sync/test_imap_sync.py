@@ -5,6 +5,7 @@ an untrusted certificate, bulk mail, and unknown correspondents suggested, never
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -378,3 +379,21 @@ def test_mail_imported_from_an_mbox_and_synced_is_logged_once(
         ("2026-02-02", "inbound", "Ada Lovelace"),
         ("2026-02-03", "inbound", "Bob Babbage"),
     ]
+
+
+def test_the_password_is_never_logged_nor_shown(server, network, owner, ada, kith, caplog):
+    caplog.set_level(logging.DEBUG)  # everything imapclient and kithkin log
+    deliver(server.maildir(), [Message("ada@example.net", ME, _at(2), "One")])
+    good = _account(network, owner, server.port, name="Good")
+    wrong = _account(network, owner, server.port, name="Wrong", password="wrong-app-password-7")
+
+    assert run_account(good).logged == 1
+    with pytest.raises(SyncFailure):
+        run_account(wrong)
+
+    assert "LOGIN" in caplog.text  # the commands were logged, the password left out
+    shown = kith("account", "list").stdout + kith("account", "list", "--json").stdout
+    for secret in (dovecot.PASSWORD, "wrong-app-password-7"):
+        assert secret not in caplog.text
+        assert secret not in shown
+        assert not SyncAccount.objects.filter(last_error__contains=secret).exists()
