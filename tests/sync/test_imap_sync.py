@@ -397,3 +397,65 @@ def test_the_password_is_never_logged_nor_shown(server, network, owner, ada, kit
         assert secret not in caplog.text
         assert secret not in shown
         assert not SyncAccount.objects.filter(last_error__contains=secret).exists()
+
+
+def test_the_sent_folder_is_found_by_its_special_use_flag(tmp_path, network, owner, ada, bob):
+    with dovecot.running(tmp_path / "de", sent="Gesendete Objekte") as server:
+        deliver(server.maildir(), [Message("ada@example.net", ME, _at(2), "Hallo")])
+        deliver(server.maildir(folder="Gesendete Objekte"), [
+            Message(ME, "bob@example.net", _at(3), "Antwort"),
+        ])  # fmt: skip
+        account = _account(network, owner, server.port)
+
+        assert run_account(account).logged == 2
+
+    assert _emails(network) == [
+        ("2026-02-02", "inbound", "Ada Lovelace"),
+        ("2026-02-03", "outbound", "Bob Babbage"),
+    ]
+    assert set(account.state["folders"]) == {"INBOX", "Gesendete Objekte"}
+
+
+def test_only_the_folders_chosen_are_read_and_a_missing_one_is_named(
+    server, network, owner, ada, bob
+):
+    deliver(server.maildir(), [Message("ada@example.net", ME, _at(2), "Inbox")])
+    deliver(server.maildir(folder="Sent"), [Message(ME, "bob@example.net", _at(3), "Sent")])
+    account = _account(network, owner, server.port, folders=["Archive", "Sent"])
+
+    outcome = run_account(account)
+
+    assert outcome.logged == 1
+    assert _emails(network) == [("2026-02-03", "outbound", "Bob Babbage")]
+    assert outcome.problems == [
+        "folder 'Archive' could not be read (Mailbox doesn't exist: Archive): not synced"
+    ]
+    account.refresh_from_db()
+    assert account.failures == 0 and account.last_counts["problems"] == outcome.problems
+
+
+def test_only_headers_are_fetched_and_nothing_is_marked_read(
+    server, network, owner, ada, monkeypatch
+):
+    from imapclient import IMAPClient
+
+    deliver(server.maildir(), [Message("ada@example.net", ME, _at(2), "Private")])
+    asked: list[object] = []
+    fetch = IMAPClient.fetch
+
+    def spying(self, messages, data, modifiers=None):
+        asked.extend(data)
+        return fetch(self, messages, data, modifiers)
+
+    monkeypatch.setattr(IMAPClient, "fetch", spying)
+    assert run_account(_account(network, owner, server.port)).logged == 1
+
+    assert asked and all(
+        item.startswith(b"BODY.PEEK[HEADER.FIELDS (FROM TO CC DATE ") for item in asked
+    )
+    monkeypatch.setattr(IMAPClient, "fetch", fetch)
+    with IMAPClient("127.0.0.1", port=server.port, ssl=False) as client:
+        client.login(ME, dovecot.PASSWORD)
+        client.select_folder("INBOX", readonly=True)
+        flags = client.get_flags(client.search(["ALL"]))
+    assert flags and all(b"\\Seen" not in f for f in flags.values())

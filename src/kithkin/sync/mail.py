@@ -22,6 +22,8 @@
   (address -> name, messages; a renumbered folder read again does not count what it
   counted before); from ``SUGGEST_AFTER`` messages they are *suggested*
   (``queries/sync_accounts.suggested_correspondents``, shown in triage), never created.
+- A chosen folder the server does not have (any more) is one of the run's ``problems``,
+  named; the other folders sync.
 - Failures are ``SyncFailure`` lines: a refused password waits for the user
   (``retry=False``); no connection, a TLS failure, a dropped connection are tried again.
 """
@@ -31,6 +33,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import imaplib
+import re
 import ssl
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -138,6 +141,12 @@ def _text(exc: BaseException) -> str:
     return text.strip() or "no reason given"
 
 
+def _answer(exc: BaseException) -> str:
+    """The server's answer without imaplib's prefix or Dovecot's timings."""
+    text = _text(exc).removeprefix("select failed: ")
+    return re.sub(r"\s*\([\d.+ ]+secs\)\.?$", "", text).strip() or "no reason given"
+
+
 def _close(client: IMAPClient) -> None:
     try:
         client.logout()
@@ -180,7 +189,13 @@ def _sync_folder(
     me: frozenset[str],
     outcome: SyncOutcome,
 ) -> None:
-    selected = client.select_folder(folder, readonly=True)
+    try:
+        selected = client.select_folder(folder, readonly=True)
+    except imaplib.IMAP4.abort:
+        raise
+    except IMAPClientError as exc:  # a chosen folder gone or renamed: the others go on
+        outcome.problems.append(f"folder {folder!r} could not be read ({_answer(exc)}): not synced")
+        return
     validity = int(selected[b"UIDVALIDITY"])
     uidnext = int(selected.get(b"UIDNEXT", 0))
     modseq = int(selected.get(b"HIGHESTMODSEQ", 0))
