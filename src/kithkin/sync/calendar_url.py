@@ -112,8 +112,10 @@ def _fetch(url: str, host: str, headers: dict[str, str]) -> outbound.Fetched:
         raise SyncFailure(str(exc), retry=False) from exc
     except outbound.TooLarge as exc:
         raise SyncFailure(f"the calendar is too large: {exc}", retry=False) from exc
-    except ssl.SSLCertVerificationError as exc:
-        raise SyncFailure(f"TLS: the certificate of {host} is not trusted", retry=False) from exc
+    except ssl.SSLCertVerificationError as exc:  # tried again: it may be renewed
+        raise SyncFailure(
+            f"TLS: the certificate of {host} is not trusted ({exc.verify_message})"
+        ) from exc
     except ssl.SSLError as exc:
         raise SyncFailure(f"TLS: could not talk securely with {host}", retry=True) from exc
     except (OSError, http.client.HTTPException) as exc:
