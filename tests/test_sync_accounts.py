@@ -350,3 +350,18 @@ def test_a_calendar_url_takes_password_stdin_too(kith, owner, network):
     )  # fmt: skip
     assert added.exit_code == 0, added.output
     assert SyncAccount.objects.get().password().endswith("private-1/basic.ics")
+
+
+def test_calendar_accounts_can_leave_titles_out_too(kith, owner, network):
+    for args, text in (
+        (["caldav", "https://dav.example.com/", "ada", "--name", "Dav"], "pw\n"),
+        (["ics", "--name", "Feed"], "https://cal.example.com/private-1/basic.ics\n"),
+    ):
+        added = _run_with_input(
+            kith, text, "account", "add", *args, "--no-subjects", "--password-stdin"
+        )
+        assert added.exit_code == 0, added.output
+    assert [a.settings["subjects"] for a in SyncAccount.objects.order_by("name")] == [
+        False,
+        False,
+    ]

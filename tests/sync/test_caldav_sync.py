@@ -459,3 +459,15 @@ def test_an_account_added_as_a_user_does_syncs_and_never_logs_its_password(
             assert f":{password}" not in where and basic not in where
             assert "wrong-pass-5" not in where
         assert not SyncAccount.objects.filter(last_error__contains=password).exists()
+
+
+def test_event_titles_can_be_left_out(network, owner, ada, calendars, radicale):
+    work = calendars.make()
+    calendars.put(work, "review", vevent("review", YESTERDAY, summary="Salary review"))
+    source = source_for(network, owner, radicale.url, work)
+    source.settings["subjects"] = False
+
+    assert sync_caldav(source).logged == 1
+
+    [meeting] = synced(network)
+    assert (meeting.summary, list(meeting.participants.all())) == ("", [ada])

@@ -32,6 +32,9 @@ PasswordStdin = Annotated[
     typer.Option("--password-stdin", help="Read the password from standard input's first line."),
 ]
 NameOption = Annotated[str, typer.Option("--name", help="What to call it (default: user at host).")]
+NoSubjects = Annotated[
+    bool, typer.Option("--no-subjects", help="Log no subject or title, only who and when.")
+]
 
 
 def _secret(from_stdin: bool, prompt: str) -> str:
@@ -69,9 +72,7 @@ def add_imap(
     months: Annotated[
         int, typer.Option("--months", help="How far back the first sync reads.")
     ] = 12,
-    no_subjects: Annotated[
-        bool, typer.Option("--no-subjects", help="Log no subject, only who and when.")
-    ] = False,
+    no_subjects: NoSubjects = False,
     name: NameOption = "",
     password_stdin: PasswordStdin = False,
     network: NetworkOption = None,
@@ -109,6 +110,7 @@ def add_caldav(
         list[str] | None,
         typer.Option("--calendar", help="A calendar to read (repeat it); default: every one."),
     ] = None,
+    no_subjects: NoSubjects = False,
     name: NameOption = "",
     password_stdin: PasswordStdin = False,
     network: NetworkOption = None,
@@ -128,6 +130,7 @@ def add_caldav(
             password=password,
             name=name,
             calendars=calendar,
+            subjects=not no_subjects,
         )
     )
 
@@ -135,6 +138,7 @@ def add_caldav(
 @add_app.command("ics")
 @handle_errors
 def add_ics(
+    no_subjects: NoSubjects = False,
     name: NameOption = "",
     url_stdin: Annotated[
         bool,
@@ -153,7 +157,7 @@ def add_ics(
     ctx = session()
     target = chosen_network(ctx, network)
     url = _secret(url_stdin, "The calendar's secret address (URL)")
-    _added(add_calendar_url(target, ctx.user, url=url, name=name))
+    _added(add_calendar_url(target, ctx.user, url=url, name=name, subjects=not no_subjects))
 
 
 def _counts(counts: dict[str, Any]) -> str:

@@ -154,9 +154,11 @@ def add_caldav_account(
     password: str,
     name: str = "",
     calendars: list[str] | None = None,
+    subjects: bool = True,
 ) -> SyncAccount:
     """A CalDAV server (the URL of the server or of its principal: the calendars are
-    discovered); ``calendars`` by name, none named: every calendar."""
+    discovered); ``calendars`` by name, none named: every calendar; ``subjects=False``
+    logs no event title."""
     url = _http_url(url, "url")
     username = username.strip()
     if not username:
@@ -165,16 +167,19 @@ def add_caldav_account(
         "url": url,
         "username": username,
         "calendars": [c.strip() for c in calendars or [] if c.strip()],
+        "subjects": subjects,
     }
     label = _name(network, user, name, f"{username} at {urlsplit(url).hostname}")
     return _create(network, user, SyncAccount.Kind.CALDAV, label, settings, password)
 
 
-def add_calendar_url(network: Network, user: User, *, url: str, name: str = "") -> SyncAccount:
+def add_calendar_url(
+    network: Network, user: User, *, url: str, name: str = "", subjects: bool = True
+) -> SyncAccount:
     """A calendar's secret iCal address: the URL is the secret, stored encrypted and never
-    shown again (only its host)."""
+    shown again (only its host); ``subjects=False`` logs no event title."""
     url = _http_url(url, "url")
-    settings = {"host": urlsplit(url).hostname or ""}
+    settings = {"host": urlsplit(url).hostname or "", "subjects": subjects}
     label = _name(network, user, name, f"calendar at {settings['host']}")
     return _create(network, user, SyncAccount.Kind.ICS, label, settings, url)
 

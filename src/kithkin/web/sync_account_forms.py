@@ -64,6 +64,7 @@ class CaldavAccountForm(forms.Form):
         label="App password", widget=forms.PasswordInput(render_value=False), max_length=1000
     )
     calendars = forms.CharField(required=False, help_text="Comma-separated. Empty: every one.")
+    subjects = forms.BooleanField(label="Log event titles", required=False, initial=True)
     name = forms.CharField(required=False, max_length=MAX_NAME)
 
     def calendar_names(self) -> list[str]:
@@ -78,6 +79,7 @@ class CalendarUrlForm(forms.Form):
         max_length=2000,
         help_text="Such as Google's secret address in iCal format: it is a password.",
     )
+    subjects = forms.BooleanField(label="Log event titles", required=False, initial=True)
     name = forms.CharField(required=False, max_length=MAX_NAME)
 
 
