@@ -329,7 +329,7 @@ def test_a_refused_password_is_replaced_with_kith_account_password(kith, owner, 
         account.next_sync_at,
     )
     listed = " ".join(kith("account", "list").stdout.split())
-    assert "it waits for you: `kith account password Mail`" in listed
+    assert f"it waits for you: `kith account password {account.pk}`" in listed
 
     replaced = _run_with_input(
         kith, "app-password-2\n", "account", "password", "Mail", "--password-stdin"

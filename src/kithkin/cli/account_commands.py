@@ -217,9 +217,9 @@ def account_list(
 def _then(account: SyncAccount, zone: zoneinfo.ZoneInfo) -> str:
     """What happens next to a failing account, and what the user can do."""
     if account.waits_for_user or account.next_sync_at is None:
-        return (
-            f"it waits for you: `kith account password {account.name}`, "
-            f"or `kith account sync {account.name}`"
+        return (  # by id: a name has spaces ("ada@example.com at imap.example.com")
+            f"it waits for you: `kith account password {account.pk}`, "
+            f"or `kith account sync {account.pk}`"
         )
     return f"next try {account.next_sync_at.astimezone(zone):%Y-%m-%d %H:%M}"
 
