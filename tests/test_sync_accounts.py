@@ -365,3 +365,50 @@ def test_calendar_accounts_can_leave_titles_out_too(kith, owner, network):
         False,
         False,
     ]
+
+
+def _crashing_sync(source):
+    raise RuntimeError("the parser tripped")
+
+
+def test_an_unexpected_error_is_recorded_and_tried_again_never_silent(
+    network, owner, monkeypatch, caplog
+):
+    account = _imap(network, owner, name="Mail")
+    monkeypatch.setitem(run.SYNC_FUNCTIONS, "imap", f"{__name__}._crashing_sync")
+
+    assert run.sync_due_accounts(account.next_sync_at) == 1  # the worker's round goes on
+
+    account.refresh_from_db()
+    assert account.last_error == "unexpected error: RuntimeError: the parser tripped"
+    assert account.failures == 1 and not account.waits_for_user
+    assert account.next_sync_at is not None and account.syncing_since is None
+    assert "sync of account" in caplog.text  # logged with its traceback for the admin
+    assert failing_accounts(owner) == [account]
+
+
+def test_kith_account_suggested_lists_adds_and_dismisses(kith, owner, network):
+    from kithkin.models import Person
+
+    account = _imap(network, owner, name="Mail")
+    account.state = {
+        "unknown": {
+            "carol@example.net": ["Carol Curie", 4],
+            "dave@example.net": ["", 3],
+            "once@example.net": ["Once", 1],
+        }
+    }
+    account.save_state()
+
+    listed = " ".join(kith("account", "suggested").stdout.split())
+    assert "carol@example.net Carol Curie 4 Mail" in listed
+    assert "dave@example.net" in listed and "once@example.net" not in listed
+
+    added = kith("account", "suggested", "--add", "carol@example.net")
+    assert added.exit_code == 0, added.output
+    assert Person.objects.filter(network=network, full_name="Carol Curie").exists()
+    assert kith("account", "suggested", "--dismiss", "dave@example.net").exit_code == 0
+    assert "No one to suggest" in kith("account", "suggested").stdout
+    assert not Person.objects.filter(
+        network=network, contact_points__normalized="dave@example.net"
+    ).exists()

@@ -331,3 +331,40 @@ def test_the_secret_address_is_never_logged_nor_shown(kith, network, owner, ada,
     account.refresh_from_db()
     for where in (caplog.text, shown, account.last_error, json.dumps(account.state)):
         assert "private-8f3a" not in where
+
+
+def test_an_untrusted_certificate_is_a_clear_tls_failure(network, owner, tmp_path, settings):
+    import ssl
+
+    from tests.webhooks.test_tls import certificate
+
+    settings.WEBHOOKS_ALLOW_PRIVATE = True
+    cert_file, key_file = certificate(tmp_path, "127.0.0.1")
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, format: str, *args: object) -> None:
+            return None
+
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert_file, key_file)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"https://127.0.0.1:{server.server_address[1]}/private-8f3a/basic.ics"
+    try:
+        with pytest.raises(SyncFailure) as failure:
+            sync_calendar_url(
+                Source(network=network, user=owner, kind="ics", settings={}, secret=url)
+            )
+    finally:
+        server.shutdown()
+        server.server_close()
+
+    assert str(failure.value) == (
+        "TLS: the certificate of 127.0.0.1 is not trusted (self-signed certificate)"
+    )
+    assert failure.value.retry is True  # as for mail and CalDAV: it may be renewed

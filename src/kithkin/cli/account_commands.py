@@ -312,6 +312,49 @@ def account_sync(
         raise typer.Exit(1)
 
 
+@account_app.command("suggested")
+@handle_errors
+def account_suggested(
+    add: Annotated[
+        str, typer.Option("--add", help="Add the person who writes from this address.")
+    ] = "",
+    dismiss: Annotated[
+        str, typer.Option("--dismiss", help="Not now: stop suggesting this address.")
+    ] = "",
+    network: NetworkOption = None,
+) -> None:
+    """People your synced mail has often who are not in the network: suggested, never added
+    by themselves (the web's Triage shows them too)."""
+    from kithkin import refs
+    from kithkin.queries.sync_accounts import suggested_correspondents
+    from kithkin.services.sync_accounts import add_correspondent, dismiss_correspondent
+
+    ctx = session()
+    target = chosen_network(ctx, network)
+    if add:
+        person = add_correspondent(ctx.user, target, add)
+        out.print(f"Added {person.full_name} ({refs.PERSON(person.pk)}).")
+    if dismiss:
+        dismiss_correspondent(ctx.user, target, dismiss)
+        out.print(f"{dismiss} is no longer suggested.")
+    if add or dismiss:
+        return
+    found = suggested_correspondents(ctx.user, target)
+    if not found:
+        out.print("No one to suggest: nobody unknown writes to you or from you often.")
+        return
+    from rich.table import Table
+
+    table = Table(box=None, padding=(0, 1))
+    for column in ("email", "name", "messages", "account"):
+        table.add_column(column)
+    for suggestion in found:
+        table.add_row(
+            suggestion.email, suggestion.name, str(suggestion.messages), suggestion.account
+        )
+    out.print(table)
+
+
 @account_app.command("rekey")
 @handle_errors
 def account_rekey(
