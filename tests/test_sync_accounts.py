@@ -412,3 +412,16 @@ def test_kith_account_suggested_lists_adds_and_dismisses(kith, owner, network):
     assert not Person.objects.filter(
         network=network, contact_points__normalized="dave@example.net"
     ).exists()
+
+
+def test_a_webcal_address_is_taken_as_https(network, owner):
+    """iCloud publishes a calendar as webcal://... (docs/calendars.md)."""
+    account = add_calendar_url(
+        network, owner, url="webcal://p42-caldav.icloud.com/published/2/MTIzNDU2Nzg5"
+    )
+
+    assert account.password() == "https://p42-caldav.icloud.com/published/2/MTIzNDU2Nzg5"
+    assert account.where == "p42-caldav.icloud.com"
+    sync_accounts.replace_secret(owner, network, account.pk, "WEBCAL://p42-caldav.icloud.com/x")
+    account.refresh_from_db()
+    assert account.password() == "https://p42-caldav.icloud.com/x"

@@ -212,3 +212,13 @@ def test_calendar_titles_are_logged_unless_left_out(owner_client, owner):
     )
     kinds = dict(SyncAccount.objects.values_list("kind", "settings"))
     assert (kinds["ics"]["subjects"], kinds["caldav"]["subjects"]) == (True, False)
+
+
+def test_a_calendar_url_offers_to_replace_its_address_not_a_password(owner_client, owner):
+    owner_client.post(
+        "/settings/accounts/ics/", {"ics-url": "webcal://p42-caldav.icloud.com/published/2/abc"}
+    )
+    page = owner_client.get("/settings/").content.decode()
+    assert "Replace the secret address" in page and "The new secret address" in page
+    assert "Secret address set" in page
+    assert "published/2/abc" not in page

@@ -76,6 +76,15 @@ def _http_url(url: str, field: str) -> str:
     return url
 
 
+def _calendar_url(url: str) -> str:
+    """A calendar's address: ``webcal://`` (how iCloud and others publish one) is read as
+    ``https://``."""
+    url = url.strip()
+    if url[:9].lower() == "webcal://":
+        url = "https://" + url[9:]
+    return _http_url(url, "url")
+
+
 def _create(
     network: Network, user: User, kind: str, name: str, settings: dict[str, Any], secret: str
 ) -> SyncAccount:
@@ -178,7 +187,7 @@ def add_calendar_url(
 ) -> SyncAccount:
     """A calendar's secret iCal address: the URL is the secret, stored encrypted and never
     shown again (only its host); ``subjects=False`` logs no event title."""
-    url = _http_url(url, "url")
+    url = _calendar_url(url)
     settings = {"host": urlsplit(url).hostname or "", "subjects": subjects}
     label = _name(network, user, name, f"calendar at {settings['host']}")
     return _create(network, user, SyncAccount.Kind.ICS, label, settings, url)
@@ -209,7 +218,7 @@ def replace_secret(user: User, network: Network, account_id: int, secret: str) -
     account = account_for(user, network, account_id)
     access.require_write(user, network)
     if account.kind == SyncAccount.Kind.ICS:
-        secret = _http_url(secret, "url")
+        secret = _calendar_url(secret)
     if not secret:
         raise InvalidInput("password", "required")
     account.secret_encrypted = secret_box.encrypt(secret, secret_box.ACCOUNT_SECRETS)
