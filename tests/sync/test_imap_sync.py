@@ -459,3 +459,36 @@ def test_only_headers_are_fetched_and_nothing_is_marked_read(
         client.select_folder("INBOX", readonly=True)
         flags = client.get_flags(client.search(["ALL"]))
     assert flags and all(b"\\Seen" not in f for f in flags.values())
+
+
+def test_someone_added_from_a_suggestion_has_their_mail_logged(server, network, owner):
+    """The suggestion said "3 messages": adding them logs those messages on the next run
+    (only theirs are searched for and read again), not only mail still to come."""
+    from kithkin.services.sync_accounts import add_correspondent
+
+    deliver(server.maildir(), [
+        Message("Carol Curie <carol@example.net>", ME, _at(day), f"Note {day}")
+        for day in (2, 3)
+    ])  # fmt: skip
+    deliver(server.maildir(folder="Sent"), [
+        Message(ME, "carol@example.net", _at(4), "Re: Note 3"),
+        Message(ME, "dave@example.net", _at(4), "Unrelated"),
+    ])  # fmt: skip
+    account = _account(network, owner, server.port)
+    assert run_account(account).logged == 0
+
+    carol = add_correspondent(owner, network, "carol@example.net")
+    account.refresh_from_db()
+    outcome = run_account(account)
+
+    assert outcome.logged == 3
+    assert _emails(network) == [
+        ("2026-02-02", "inbound", "Carol Curie"),
+        ("2026-02-03", "inbound", "Carol Curie"),
+        ("2026-02-04", "outbound", "Carol Curie"),
+    ]
+    assert carol.full_name == "Carol Curie"
+    account.refresh_from_db()
+    assert "backfill" not in account.state
+    assert account.state["unknown"]["dave@example.net"][1] == 1  # not counted again
+    assert run_account(account).logged == 0

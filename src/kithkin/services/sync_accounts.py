@@ -300,9 +300,12 @@ def record_failure(account: SyncAccount, failure: SyncFailure, now: dt.datetime)
 # --- someone your mail suggests -------------------------------------------------------
 
 
+@transaction.atomic
 def add_correspondent(user: User, network: Network, email: str) -> Person:
     """Add someone the user's synced mail suggests (``queries.sync_accounts.
-    suggested_correspondents``), named as their mail names them, else by their address."""
+    suggested_correspondents``), named as their mail names them, else by their address;
+    the mail accounts that counted them read their mail again on their next run (the
+    mail that made the suggestion is logged, not only what comes after)."""
     from kithkin.queries.sync_accounts import suggested_correspondents
     from kithkin.services.people import NewPerson, add_person
 
@@ -313,7 +316,17 @@ def add_correspondent(user: User, network: Network, email: str) -> Person:
     if found is None:
         raise NotFound(f"{email} is not suggested by your mail in {network.name}.")
     name = found.name or found.email.split("@", 1)[0]
-    return add_person(network, user, NewPerson(full_name=name, emails=[found.email]))
+    person = add_person(network, user, NewPerson(full_name=name, emails=[found.email]))
+    accounts = SyncAccount.objects.select_for_update().filter(
+        user=user, network=network, kind=SyncAccount.Kind.IMAP
+    )
+    for account in accounts:
+        if found.email in (account.state.get("unknown") or {}):
+            account.state["backfill"] = sorted({*account.state.get("backfill", []), found.email})
+            account.save_state()
+            if not account.waits_for_user:
+                SyncAccount.objects.filter(pk=account.pk).update(next_sync_at=clock.now())
+    return person
 
 
 @transaction.atomic

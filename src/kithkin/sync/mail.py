@@ -21,7 +21,9 @@
 - Someone unknown who writes or is written to often is counted in ``state["unknown"]``
   (address -> name, messages; a renumbered folder read again does not count what it
   counted before); from ``SUGGEST_AFTER`` messages they are *suggested*
-  (``queries/sync_accounts.suggested_correspondents``, shown in triage), never created.
+  (``queries/sync_accounts.suggested_correspondents``, shown in triage), never created;
+  once the user adds one, the next run searches each folder for their mail and logs it
+  (``_backfill``).
 - A chosen folder the server does not have (any more) is one of the run's ``problems``,
   named; the other folders sync.
 - Failures are ``SyncFailure`` lines: a refused password waits for the user
@@ -73,8 +75,11 @@ def sync_mailbox(source: SyncSource) -> SyncOutcome:
         capabilities = client.capabilities()
         if b"CONDSTORE" in capabilities and b"ENABLE" in capabilities:
             client.enable("CONDSTORE")  # SELECT then reports HIGHESTMODSEQ
-        for folder in _folders(client, source):
+        folders = _folders(client, source)
+        for folder in folders:
             _sync_folder(client, source, folder, me, outcome)
+        folder = ""
+        _backfill(client, source, folders, me, outcome)
     except (imaplib.IMAP4.abort, OSError, ssl.SSLError) as exc:
         raise SyncFailure(
             f"the connection to {host} was lost while reading {folder or 'the folders'} "
@@ -217,8 +222,7 @@ def _sync_folder(
     if last_uid:
         uids = [u for u in client.search(["UID", f"{last_uid + 1}:*"]) if u > last_uid]
     else:
-        since = clock.now() - dt.timedelta(days=31 * int(source.settings.get("months", 12)))
-        uids = client.search(["SINCE", since.date()])
+        uids = client.search(["SINCE", _since(source)])
     batches = list(_batches(sorted(uids)))
     # The next batch is fetched while this one is written: the server's time and ours
     # overlap. Only that one thread uses the connection meanwhile; a fetch that fails is
@@ -242,6 +246,42 @@ def _sync_folder(
 
 def _utc(when: dt.datetime) -> str:
     return when.astimezone(dt.UTC).isoformat()
+
+
+def _since(source: SyncSource) -> dt.date:
+    """The first sync reads back the account's ``months``."""
+    months = int(source.settings.get("months", 12))
+    return (clock.now() - dt.timedelta(days=31 * months)).date()
+
+
+def _backfill(
+    client: IMAPClient,
+    source: SyncSource,
+    folders: list[str],
+    me: frozenset[str],
+    outcome: SyncOutcome,
+) -> None:
+    """Mail with someone added since it was read (a suggestion the user took,
+    ``state["backfill"]``): searched for in each folder up to where its sync got, read
+    again and logged (the thread-and-day ids log nothing twice), then forgotten."""
+    wanted = sorted({str(email) for email in source.state.get("backfill") or []})
+    if not wanted:
+        return
+    keys = [[key, email] for email in wanted for key in ("FROM", "TO", "CC")]
+    anyone = keys[-1]
+    for key in reversed(keys[:-1]):
+        anyone = ["OR", *key, *anyone]
+    for folder in folders:
+        state = (source.state.get("folders") or {}).get(folder)
+        if not state or not state.get("last_uid"):
+            continue  # never read (a missing folder): its first sync reads everything
+        client.select_folder(folder, readonly=True)
+        found = client.search(["SINCE", _since(source), *anyone])
+        for batch in _batches(sorted(u for u in found if u <= int(state["last_uid"]))):
+            records, skipped = _records(client.fetch(batch, [FETCH]), batch, folder, source, me)
+            _write(source, folder, state, records, skipped, outcome, count_unknown=False)
+    source.state.pop("backfill", None)
+    source.save_state()
 
 
 def _batches(uids: list[int]) -> Iterator[list[int]]:
@@ -297,9 +337,11 @@ def _write(
     records: list[InteractionRecord],
     skipped: int,
     outcome: SyncOutcome,
+    *,
+    count_unknown: bool = True,
 ) -> None:
-    """One batch: its interactions, the unknown correspondents counted, and the folder's
-    state, in one transaction."""
+    """One batch: its interactions, the unknown correspondents counted (not for mail read
+    again), and the folder's state, in one transaction."""
     with transaction.atomic():
         plan = plan_import(source.network, ParseResult(interactions=records))
         summary = apply_plan(source.network, source.user, plan)
@@ -309,9 +351,10 @@ def _write(
         outcome.updated += joined
         outcome.skipped += skipped + (len(records) - summary.interactions - joined)
         recount_after = str(state.get("recount_after", ""))
-        outcome.suggested += _count_unknown(
-            source, [r for r in records if _utc(r.occurred_at) > recount_after]
-        )
+        if count_unknown:
+            outcome.suggested += _count_unknown(
+                source, [r for r in records if _utc(r.occurred_at) > recount_after]
+            )
         source.state.setdefault("folders", {})[folder] = state
         source.save_state()
 
