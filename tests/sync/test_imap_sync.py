@@ -492,3 +492,21 @@ def test_someone_added_from_a_suggestion_has_their_mail_logged(server, network, 
     assert "backfill" not in account.state
     assert account.state["unknown"]["dave@example.net"][1] == 1  # not counted again
     assert run_account(account).logged == 0
+
+
+def test_someone_added_later_has_the_mail_skipped_before_logged(server, network, owner):
+    """Dave wrote once before he was in the network (skipped: a stranger); adding him by
+    hand logs that mail on the next run, once the worker has handed on the change."""
+    from kithkin.services import changes
+
+    deliver(server.maildir(), [Message("dave@example.net", ME, _at(2), "Hello")])
+    account = _account(network, owner, server.port)
+    assert run_account(account).logged == 0
+
+    factories.make_person(network, "Dave Dee", emails=["dave@example.net"])
+    changes.dispatch()
+    account.refresh_from_db()
+
+    assert account.state["backfill"] == ["dave@example.net"]
+    assert run_account(account).logged == 1
+    assert _emails(network) == [("2026-02-02", "inbound", "Dave Dee")]

@@ -317,16 +317,30 @@ def add_correspondent(user: User, network: Network, email: str) -> Person:
         raise NotFound(f"{email} is not suggested by your mail in {network.name}.")
     name = found.name or found.email.split("@", 1)[0]
     person = add_person(network, user, NewPerson(full_name=name, emails=[found.email]))
+    read_mail_again(network, {found.email})
+    return person
+
+
+@transaction.atomic
+def read_mail_again(network: Network, emails: set[str]) -> int:
+    """Addresses that became someone's in ``network`` (a suggestion taken, a person added
+    or given an email): each mail account of the network that skipped mail with them
+    (counted them as unknown) searches for it and logs it on its next run, which comes at
+    once. How many accounts will."""
+    marked = 0
     accounts = SyncAccount.objects.select_for_update().filter(
-        user=user, network=network, kind=SyncAccount.Kind.IMAP
+        network=network, kind=SyncAccount.Kind.IMAP
     )
     for account in accounts:
-        if found.email in (account.state.get("unknown") or {}):
-            account.state["backfill"] = sorted({*account.state.get("backfill", []), found.email})
-            account.save_state()
-            if not account.waits_for_user:
-                SyncAccount.objects.filter(pk=account.pk).update(next_sync_at=clock.now())
-    return person
+        seen = emails & set(account.state.get("unknown") or {})
+        if not seen:
+            continue
+        account.state["backfill"] = sorted({*account.state.get("backfill", []), *seen})
+        account.save_state()
+        if not account.waits_for_user:
+            SyncAccount.objects.filter(pk=account.pk).update(next_sync_at=clock.now())
+        marked += 1
+    return marked
 
 
 @transaction.atomic
