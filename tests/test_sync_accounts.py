@@ -319,3 +319,109 @@ def test_records_a_run_could_not_read_are_shown_with_its_counts(kith, owner, net
     assert "could not read: Work: event e0@example.com" in " ".join(listed.stdout.split())
     rows = json.loads(kith("account", "list", "--json").stdout)
     assert rows[0]["last_counts"]["problems"] == problems[:5]
+
+
+def test_a_refused_password_is_replaced_with_kith_account_password(kith, owner, network):
+    account = _imap(network, owner, name="Mail")
+    record_failure(
+        account,
+        SyncFailure("imap.fastmail.com refused the user name or password", retry=False),
+        account.next_sync_at,
+    )
+    listed = " ".join(kith("account", "list").stdout.split())
+    assert f"it waits for you: `kith account password {account.pk}`" in listed
+
+    replaced = _run_with_input(
+        kith, "app-password-2\n", "account", "password", "Mail", "--password-stdin"
+    )
+
+    assert replaced.exit_code == 0, replaced.output
+    assert "Replaced the password of 'Mail'" in replaced.stdout
+    assert "app-password-2" not in replaced.stdout
+    account.refresh_from_db()
+    assert account.password() == "app-password-2"
+    assert not account.waits_for_user and account.next_sync_at is not None
+
+
+def test_a_calendar_url_takes_password_stdin_too(kith, owner, network):
+    added = _run_with_input(
+        kith, "https://calendar.example.com/private-1/basic.ics\n",
+        "account", "add", "ics", "--password-stdin", "--name", "Google",
+    )  # fmt: skip
+    assert added.exit_code == 0, added.output
+    assert SyncAccount.objects.get().password().endswith("private-1/basic.ics")
+
+
+def test_calendar_accounts_can_leave_titles_out_too(kith, owner, network):
+    for args, text in (
+        (["caldav", "https://dav.example.com/", "ada", "--name", "Dav"], "pw\n"),
+        (["ics", "--name", "Feed"], "https://cal.example.com/private-1/basic.ics\n"),
+    ):
+        added = _run_with_input(
+            kith, text, "account", "add", *args, "--no-subjects", "--password-stdin"
+        )
+        assert added.exit_code == 0, added.output
+    assert [a.settings["subjects"] for a in SyncAccount.objects.order_by("name")] == [
+        False,
+        False,
+    ]
+
+
+def _crashing_sync(source):
+    raise RuntimeError("the parser tripped")
+
+
+def test_an_unexpected_error_is_recorded_and_tried_again_never_silent(
+    network, owner, monkeypatch, caplog
+):
+    account = _imap(network, owner, name="Mail")
+    monkeypatch.setitem(run.SYNC_FUNCTIONS, "imap", f"{__name__}._crashing_sync")
+
+    assert run.sync_due_accounts(account.next_sync_at) == 1  # the worker's round goes on
+
+    account.refresh_from_db()
+    assert account.last_error == "unexpected error: RuntimeError: the parser tripped"
+    assert account.failures == 1 and not account.waits_for_user
+    assert account.next_sync_at is not None and account.syncing_since is None
+    assert "sync of account" in caplog.text  # logged with its traceback for the admin
+    assert failing_accounts(owner) == [account]
+
+
+def test_kith_account_suggested_lists_adds_and_dismisses(kith, owner, network):
+    from kithkin.models import Person
+
+    account = _imap(network, owner, name="Mail")
+    account.state = {
+        "unknown": {
+            "carol@example.net": ["Carol Curie", 4],
+            "dave@example.net": ["", 3],
+            "once@example.net": ["Once", 1],
+        }
+    }
+    account.save_state()
+
+    listed = " ".join(kith("account", "suggested").stdout.split())
+    assert "carol@example.net Carol Curie 4 Mail" in listed
+    assert "dave@example.net" in listed and "once@example.net" not in listed
+
+    added = kith("account", "suggested", "--add", "carol@example.net")
+    assert added.exit_code == 0, added.output
+    assert Person.objects.filter(network=network, full_name="Carol Curie").exists()
+    assert kith("account", "suggested", "--dismiss", "dave@example.net").exit_code == 0
+    assert "No one to suggest" in kith("account", "suggested").stdout
+    assert not Person.objects.filter(
+        network=network, contact_points__normalized="dave@example.net"
+    ).exists()
+
+
+def test_a_webcal_address_is_taken_as_https(network, owner):
+    """iCloud publishes a calendar as webcal://... (docs/calendars.md)."""
+    account = add_calendar_url(
+        network, owner, url="webcal://p42-caldav.icloud.com/published/2/MTIzNDU2Nzg5"
+    )
+
+    assert account.password() == "https://p42-caldav.icloud.com/published/2/MTIzNDU2Nzg5"
+    assert account.where == "p42-caldav.icloud.com"
+    sync_accounts.replace_secret(owner, network, account.pk, "WEBCAL://p42-caldav.icloud.com/x")
+    account.refresh_from_db()
+    assert account.password() == "https://p42-caldav.icloud.com/x"

@@ -46,6 +46,7 @@ class Dovecot:
     root: Path
     port: int = 0
     tls: bool = False
+    sent: str = "Sent"  # the folder flagged \\Sent (SPECIAL-USE)
     process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -110,7 +111,7 @@ first_valid_uid = 1
 namespace inbox {{
   inbox = yes
   separator = /
-  mailbox Sent {{
+  mailbox "{self.sent}" {{
     special_use = \\Sent
   }}
 }}
@@ -179,7 +180,7 @@ service anvil {{
 
 
 @contextmanager
-def running(root: Path, *, tls: bool = False) -> Iterator[Dovecot]:
+def running(root: Path, *, tls: bool = False, sent: str = "Sent") -> Iterator[Dovecot]:
     """A started server; as root, in a folder of /tmp (pytest's are private to root, and
     Dovecot reads the mail as its own user)."""
     require_dovecot()
@@ -187,7 +188,7 @@ def running(root: Path, *, tls: bool = False) -> Iterator[Dovecot]:
     if own:
         root = Path(tempfile.mkdtemp(prefix="kithkin-dovecot-"))
         os.chmod(root, 0o755)
-    server = Dovecot(root, tls=tls)
+    server = Dovecot(root, tls=tls, sent=sent)
     server.start()
     try:
         yield server

@@ -374,8 +374,13 @@ def test_an_untrusted_certificate_is_a_clear_tls_failure(network, owner, tmp_pat
             sync_caldav(source)
     finally:
         server.stop()
-    assert str(failure.value) == "TLS: the certificate of 127.0.0.1 is not trusted"
-    assert failure.value.retry is False
+    assert (
+        str(failure.value)
+        == "TLS: the certificate of 127.0.0.1 is not trusted (self-signed certificate)"
+    )
+    # One rule with mail: tried again later (a server's certificate gets renewed), not
+    # waiting for a new password that would change nothing.
+    assert failure.value.retry is True
 
 
 def test_an_unreachable_server_is_tried_again_later(network, owner):
@@ -418,3 +423,51 @@ def test_resource_names_with_at_signs_and_spaces_are_found_again(
 
     calendars.client.delete(url)
     assert sync_caldav(source).removed == 1
+
+
+def test_an_account_added_as_a_user_does_syncs_and_never_logs_its_password(
+    kith, network, owner, ada, calendars, radicale, caplog
+):
+    import base64
+    import logging
+
+    from kithkin.models import SyncAccount
+    from kithkin.services.sync_accounts import add_caldav_account
+    from kithkin.sync.run import run_account
+
+    caplog.set_level(logging.DEBUG)  # everything caldav, niquests and kithkin log
+    work = calendars.make()
+    calendars.put(work, "coffee", vevent("coffee", YESTERDAY))
+    account = add_caldav_account(
+        network, owner, url=radicale.url, username="alice", password="secret",
+        calendars=[str(work.url)],
+    )  # fmt: skip
+    wrong = add_caldav_account(
+        network, owner, url=radicale.url, username="alice", password="wrong-pass-5",
+        name="Wrong",
+    )  # fmt: skip
+
+    assert run_account(account).logged == 1
+    with pytest.raises(SyncFailure, match="refused the user name or password"):
+        run_account(wrong)
+
+    assert "PROPFIND" in caplog.text or "REPORT" in caplog.text  # requests were logged
+    shown = kith("account", "list").stdout + kith("account", "list", "--json").stdout
+    for password in ("secret", "wrong-pass-5"):
+        basic = base64.b64encode(f"alice:{password}".encode()).decode()
+        for where in (caplog.text, shown):
+            assert f":{password}" not in where and basic not in where
+            assert "wrong-pass-5" not in where
+        assert not SyncAccount.objects.filter(last_error__contains=password).exists()
+
+
+def test_event_titles_can_be_left_out(network, owner, ada, calendars, radicale):
+    work = calendars.make()
+    calendars.put(work, "review", vevent("review", YESTERDAY, summary="Salary review"))
+    source = source_for(network, owner, radicale.url, work)
+    source.settings["subjects"] = False
+
+    assert sync_caldav(source).logged == 1
+
+    [meeting] = synced(network)
+    assert (meeting.summary, list(meeting.participants.all())) == ("", [ada])

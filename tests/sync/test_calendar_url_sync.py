@@ -2,8 +2,9 @@
 which serves an .ics with an ETag and a Last-Modified, answers conditional requests with
 304 and counts them.
 
-The account model arrives with another branch: these tests pass ``calendar_servers.Source``,
-a small dataclass implementing ``SyncSource``. ``KITH_WEBHOOKS_ALLOW_PRIVATE`` lets
+Most tests pass ``calendar_servers.Source`` (a small dataclass implementing ``SyncSource``,
+the address as its secret, as an account keeps it); the last goes through the account a user
+adds with `kith account add ics`. ``KITH_WEBHOOKS_ALLOW_PRIVATE`` lets
 ``kithkin.outbound`` reach 127.0.0.1, as in the webhook tests."""
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import http.server
+import json
+import logging
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -94,7 +97,7 @@ def ada(network):
 
 
 def source_for(network, owner, feed: Feed) -> Source:
-    return Source(network=network, user=owner, kind="ics", settings={"url": feed.url})
+    return Source(network=network, user=owner, kind="ics", settings={}, secret=feed.url)
 
 
 def synced(network) -> list[Interaction]:
@@ -254,11 +257,12 @@ def test_a_viewer_s_account_syncs_nothing(network, feed):
     [
         ({"days_back": "a year"}, "days_back must be a number of days, not 'a year'"),
         ({"days_ahead": 0}, "days_ahead must be between 1 and 3660 days, not 0"),
-        ({"url": ""}, "no calendar address set for this account"),
+        ({"secret": ""}, "no calendar address set for this account"),
     ],
 )
 def test_unusable_settings_are_one_line(network, owner, feed, settings_given, message):
     source = source_for(network, owner, feed)
+    source.secret = settings_given.pop("secret", source.secret)
     source.settings.update(settings_given)
     with pytest.raises(SyncFailure) as failure:
         sync_calendar_url(source)
@@ -278,3 +282,89 @@ def test_a_file_that_is_no_calendar_any_more_removes_nothing(network, owner, ada
     assert outcome.problems == ["127.0.0.1: not an iCalendar file (no BEGIN:VCALENDAR)"]
     assert outcome.removed == 0
     assert len(synced(network)) == 1
+
+
+# --- through the account a user adds --------------------------------------------------
+
+
+def test_a_calendar_url_added_with_kith_account_add_ics_syncs(kith, network, owner, ada, feed):
+    """The address is the account's secret (stored encrypted, never in its settings): the
+    sync reads it from there, as `kith account add ics` and Settings store it."""
+    from typer.testing import CliRunner
+
+    from kithkin.cli.app import app
+    from kithkin.models import SyncAccount
+
+    feed.body = calendar(vevent("lunch", YESTERDAY, summary="Lunch with Ada")).encode()
+    added = CliRunner().invoke(
+        app, ["account", "add", "ics", "--url-stdin", "--name", "Google"], input=feed.url + "\n"
+    )
+    assert added.exit_code == 0, added.output
+    assert feed.url not in json.dumps(SyncAccount.objects.get().settings)
+
+    synced_now = kith("account", "sync", "Google")
+
+    assert synced_now.exit_code == 0, synced_now.output
+    assert "Google: 1 logged, 0 updated, 0 removed, 0 skipped, 0 suggested." in synced_now.stdout
+    assert [i.summary for i in synced(network)] == ["Lunch with Ada"]
+    again = kith("account", "sync", "Google")
+    assert "Google: 0 logged" in again.stdout
+    assert feed.not_modified == 1  # the second run asked whether it changed: 304
+    listed = kith("account", "list", "--json").stdout
+    assert "private-8f3a" not in listed and json.loads(listed)[0]["where"] == "127.0.0.1"
+
+
+def test_the_secret_address_is_never_logged_nor_shown(kith, network, owner, ada, feed, caplog):
+    from kithkin.services.sync_accounts import add_calendar_url
+    from kithkin.sync.run import run_account
+
+    caplog.set_level(logging.DEBUG)
+    feed.body = calendar(vevent("lunch", YESTERDAY)).encode()
+    account = add_calendar_url(network, owner, url=feed.url, name="Google")
+    assert run_account(account).logged == 1
+    feed.status = 404
+    feed.body = b"gone"
+    with pytest.raises(SyncFailure, match="has no calendar at this address any more"):
+        run_account(account)
+
+    shown = kith("account", "list").stdout + kith("account", "list", "--json").stdout
+    account.refresh_from_db()
+    for where in (caplog.text, shown, account.last_error, json.dumps(account.state)):
+        assert "private-8f3a" not in where
+
+
+def test_an_untrusted_certificate_is_a_clear_tls_failure(network, owner, tmp_path, settings):
+    import ssl
+
+    from tests.webhooks.test_tls import certificate
+
+    settings.WEBHOOKS_ALLOW_PRIVATE = True
+    cert_file, key_file = certificate(tmp_path, "127.0.0.1")
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, format: str, *args: object) -> None:
+            return None
+
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert_file, key_file)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"https://127.0.0.1:{server.server_address[1]}/private-8f3a/basic.ics"
+    try:
+        with pytest.raises(SyncFailure) as failure:
+            sync_calendar_url(
+                Source(network=network, user=owner, kind="ics", settings={}, secret=url)
+            )
+    finally:
+        server.shutdown()
+        server.server_close()
+
+    assert str(failure.value) == (
+        "TLS: the certificate of 127.0.0.1 is not trusted (self-signed certificate)"
+    )
+    assert failure.value.retry is True  # as for mail and CalDAV: it may be renewed

@@ -5,6 +5,7 @@ an untrusted certificate, bulk mail, and unknown correspondents suggested, never
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -139,6 +140,35 @@ def test_one_interaction_per_thread_and_day_without_subjects(server, network, ow
     assert list(Interaction.objects.values_list("summary", flat=True)) == ["", ""]
 
 
+def test_a_reply_read_later_joins_its_thread_and_day(server, network, owner, ada, bob):
+    """Ada writes in the morning (synced); I answer in the afternoon with Bob in Cc (in
+    Sent, read by a later run): still one interaction for the thread and day, now with Bob
+    too and both of us reaching out -- else Bob's "last talked" would miss the mail."""
+    deliver(server.maildir(), [
+        Message("Ada Lovelace <ada@example.net>", ME, _at(2, 9), "Plans", message_id="<p1@x>"),
+    ])  # fmt: skip
+    account = _account(network, owner, server.port)
+    assert run_account(account).logged == 1
+    deliver(server.maildir(folder="Sent"), [
+        Message(ME, "ada@example.net", _at(2, 15), "Re: Plans", message_id="<p2@x>",
+                cc="Bob <bob@example.net>", extra=["In-Reply-To: <p1@x>", "References: <p1@x>"]),
+    ])  # fmt: skip
+    account.refresh_from_db()
+
+    outcome = run_account(account)
+
+    assert (outcome.logged, outcome.updated, outcome.skipped) == (0, 1, 0)
+    assert _emails(network) == [("2026-02-02", "mutual", "Ada Lovelace, Bob Babbage")]
+    [interaction] = Interaction.objects.filter(network=network)
+    assert interaction.occurred_at == _at(2, 9)  # the thread's first message of the day
+    account.refresh_from_db()
+    account.state["folders"] = {}  # read everything again: nothing changes any more
+    account.save_state()
+    again = run_account(account)
+    assert (again.logged, again.updated, again.skipped) == (0, 0, 2)
+    assert _emails(network) == [("2026-02-02", "mutual", "Ada Lovelace, Bob Babbage")]
+
+
 def test_bulk_and_automated_mail_is_skipped(server, network, owner, ada):
     deliver(server.maildir(), [
         Message("ada@example.net", ME, _at(2), "News", extra=["List-Id: <news.example.net>"]),
@@ -196,6 +226,26 @@ def test_a_renumbered_folder_is_read_again_without_duplicates(server, network, o
     assert account.state["folders"]["INBOX"]["uidvalidity"] != first_validity
     assert (outcome.logged, outcome.skipped) == (1, 2)
     assert len(_emails(network)) == 3
+
+
+def test_mail_read_again_is_not_counted_again_towards_a_suggestion(server, network, owner):
+    from kithkin.queries.sync_accounts import suggested_correspondents
+
+    inbox = server.maildir()
+    deliver(inbox, [Message("carol@example.net", ME, _at(day), f"Note {day}") for day in (2, 3)])
+    account = _account(network, owner, server.port)
+    run_account(account)
+    server.stop()  # a new UIDVALIDITY: both messages are read again
+    for index in [*inbox.glob("dovecot*"), *(server.root / "home").rglob("dovecot*")]:
+        if index.is_file():
+            index.unlink()
+    server.start()
+    account.refresh_from_db()
+
+    assert run_account(account).suggested == 0
+    assert suggested_correspondents(owner, network) == []  # two messages, not four
+    account.refresh_from_db()
+    assert account.state["unknown"]["carol@example.net"][1] == 2
 
 
 def test_a_connection_dropped_midway_keeps_whole_batches_and_resumes(
@@ -329,3 +379,134 @@ def test_mail_imported_from_an_mbox_and_synced_is_logged_once(
         ("2026-02-02", "inbound", "Ada Lovelace"),
         ("2026-02-03", "inbound", "Bob Babbage"),
     ]
+
+
+def test_the_password_is_never_logged_nor_shown(server, network, owner, ada, kith, caplog):
+    caplog.set_level(logging.DEBUG)  # everything imapclient and kithkin log
+    deliver(server.maildir(), [Message("ada@example.net", ME, _at(2), "One")])
+    good = _account(network, owner, server.port, name="Good")
+    wrong = _account(network, owner, server.port, name="Wrong", password="wrong-app-password-7")
+
+    assert run_account(good).logged == 1
+    with pytest.raises(SyncFailure):
+        run_account(wrong)
+
+    assert "LOGIN" in caplog.text  # the commands were logged, the password left out
+    shown = kith("account", "list").stdout + kith("account", "list", "--json").stdout
+    for secret in (dovecot.PASSWORD, "wrong-app-password-7"):
+        assert secret not in caplog.text
+        assert secret not in shown
+        assert not SyncAccount.objects.filter(last_error__contains=secret).exists()
+
+
+def test_the_sent_folder_is_found_by_its_special_use_flag(tmp_path, network, owner, ada, bob):
+    with dovecot.running(tmp_path / "de", sent="Gesendete Objekte") as server:
+        deliver(server.maildir(), [Message("ada@example.net", ME, _at(2), "Hallo")])
+        deliver(server.maildir(folder="Gesendete Objekte"), [
+            Message(ME, "bob@example.net", _at(3), "Antwort"),
+        ])  # fmt: skip
+        account = _account(network, owner, server.port)
+
+        assert run_account(account).logged == 2
+
+    assert _emails(network) == [
+        ("2026-02-02", "inbound", "Ada Lovelace"),
+        ("2026-02-03", "outbound", "Bob Babbage"),
+    ]
+    assert set(account.state["folders"]) == {"INBOX", "Gesendete Objekte"}
+
+
+def test_only_the_folders_chosen_are_read_and_a_missing_one_is_named(
+    server, network, owner, ada, bob
+):
+    deliver(server.maildir(), [Message("ada@example.net", ME, _at(2), "Inbox")])
+    deliver(server.maildir(folder="Sent"), [Message(ME, "bob@example.net", _at(3), "Sent")])
+    account = _account(network, owner, server.port, folders=["Archive", "Sent"])
+
+    outcome = run_account(account)
+
+    assert outcome.logged == 1
+    assert _emails(network) == [("2026-02-03", "outbound", "Bob Babbage")]
+    assert outcome.problems == [
+        "folder 'Archive' could not be read (Mailbox doesn't exist: Archive): not synced"
+    ]
+    account.refresh_from_db()
+    assert account.failures == 0 and account.last_counts["problems"] == outcome.problems
+
+
+def test_only_headers_are_fetched_and_nothing_is_marked_read(
+    server, network, owner, ada, monkeypatch
+):
+    from imapclient import IMAPClient
+
+    deliver(server.maildir(), [Message("ada@example.net", ME, _at(2), "Private")])
+    asked: list[object] = []
+    fetch = IMAPClient.fetch
+
+    def spying(self, messages, data, modifiers=None):
+        asked.extend(data)
+        return fetch(self, messages, data, modifiers)
+
+    monkeypatch.setattr(IMAPClient, "fetch", spying)
+    assert run_account(_account(network, owner, server.port)).logged == 1
+
+    assert asked and all(
+        item.startswith(b"BODY.PEEK[HEADER.FIELDS (FROM TO CC DATE ") for item in asked
+    )
+    monkeypatch.setattr(IMAPClient, "fetch", fetch)
+    with IMAPClient("127.0.0.1", port=server.port, ssl=False) as client:
+        client.login(ME, dovecot.PASSWORD)
+        client.select_folder("INBOX", readonly=True)
+        flags = client.get_flags(client.search(["ALL"]))
+    assert flags and all(b"\\Seen" not in f for f in flags.values())
+
+
+def test_someone_added_from_a_suggestion_has_their_mail_logged(server, network, owner):
+    """The suggestion said "3 messages": adding them logs those messages on the next run
+    (only theirs are searched for and read again), not only mail still to come."""
+    from kithkin.services.sync_accounts import add_correspondent
+
+    deliver(server.maildir(), [
+        Message("Carol Curie <carol@example.net>", ME, _at(day), f"Note {day}")
+        for day in (2, 3)
+    ])  # fmt: skip
+    deliver(server.maildir(folder="Sent"), [
+        Message(ME, "carol@example.net", _at(4), "Re: Note 3"),
+        Message(ME, "dave@example.net", _at(4), "Unrelated"),
+    ])  # fmt: skip
+    account = _account(network, owner, server.port)
+    assert run_account(account).logged == 0
+
+    carol = add_correspondent(owner, network, "carol@example.net")
+    account.refresh_from_db()
+    outcome = run_account(account)
+
+    assert outcome.logged == 3
+    assert _emails(network) == [
+        ("2026-02-02", "inbound", "Carol Curie"),
+        ("2026-02-03", "inbound", "Carol Curie"),
+        ("2026-02-04", "outbound", "Carol Curie"),
+    ]
+    assert carol.full_name == "Carol Curie"
+    account.refresh_from_db()
+    assert "backfill" not in account.state
+    assert account.state["unknown"]["dave@example.net"][1] == 1  # not counted again
+    assert run_account(account).logged == 0
+
+
+def test_someone_added_later_has_the_mail_skipped_before_logged(server, network, owner):
+    """Dave wrote once before he was in the network (skipped: a stranger); adding him by
+    hand logs that mail on the next run, once the worker has handed on the change."""
+    from kithkin.services import changes
+
+    deliver(server.maildir(), [Message("dave@example.net", ME, _at(2), "Hello")])
+    account = _account(network, owner, server.port)
+    assert run_account(account).logged == 0
+
+    factories.make_person(network, "Dave Dee", emails=["dave@example.net"])
+    changes.dispatch()
+    account.refresh_from_db()
+
+    assert account.state["backfill"] == ["dave@example.net"]
+    assert run_account(account).logged == 1
+    assert _emails(network) == [("2026-02-02", "inbound", "Dave Dee")]

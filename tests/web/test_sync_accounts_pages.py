@@ -193,3 +193,32 @@ def test_a_viewer_changes_nothing_and_an_outsider_adds_no_one(viewer, outsider_c
     )
     assert not SyncAccount.objects.exists()
     assert not network.people.filter(contact_points__value="carol@example.net").exists()
+
+
+def test_calendar_titles_are_logged_unless_left_out(owner_client, owner):
+    page = owner_client.get("/settings/").content.decode()
+    assert 'name="caldav-subjects"' in page and 'name="ics-subjects"' in page
+    owner_client.post(
+        "/settings/accounts/ics/",
+        {"ics-url": "https://cal.example.com/private-xyz/basic.ics", "ics-subjects": "on"},
+    )
+    owner_client.post(
+        "/settings/accounts/caldav/",
+        {
+            "caldav-url": "https://dav.example.com/",
+            "caldav-username": "ada",
+            "caldav-password": "pw",
+        },
+    )
+    kinds = dict(SyncAccount.objects.values_list("kind", "settings"))
+    assert (kinds["ics"]["subjects"], kinds["caldav"]["subjects"]) == (True, False)
+
+
+def test_a_calendar_url_offers_to_replace_its_address_not_a_password(owner_client, owner):
+    owner_client.post(
+        "/settings/accounts/ics/", {"ics-url": "webcal://p42-caldav.icloud.com/published/2/abc"}
+    )
+    page = owner_client.get("/settings/").content.decode()
+    assert "Replace the secret address" in page and "The new secret address" in page
+    assert "Secret address set" in page
+    assert "published/2/abc" not in page

@@ -32,6 +32,9 @@ PasswordStdin = Annotated[
     typer.Option("--password-stdin", help="Read the password from standard input's first line."),
 ]
 NameOption = Annotated[str, typer.Option("--name", help="What to call it (default: user at host).")]
+NoSubjects = Annotated[
+    bool, typer.Option("--no-subjects", help="Log no subject or title, only who and when.")
+]
 
 
 def _secret(from_stdin: bool, prompt: str) -> str:
@@ -69,9 +72,7 @@ def add_imap(
     months: Annotated[
         int, typer.Option("--months", help="How far back the first sync reads.")
     ] = 12,
-    no_subjects: Annotated[
-        bool, typer.Option("--no-subjects", help="Log no subject, only who and when.")
-    ] = False,
+    no_subjects: NoSubjects = False,
     name: NameOption = "",
     password_stdin: PasswordStdin = False,
     network: NetworkOption = None,
@@ -109,6 +110,7 @@ def add_caldav(
         list[str] | None,
         typer.Option("--calendar", help="A calendar to read (repeat it); default: every one."),
     ] = None,
+    no_subjects: NoSubjects = False,
     name: NameOption = "",
     password_stdin: PasswordStdin = False,
     network: NetworkOption = None,
@@ -128,6 +130,7 @@ def add_caldav(
             password=password,
             name=name,
             calendars=calendar,
+            subjects=not no_subjects,
         )
     )
 
@@ -135,9 +138,15 @@ def add_caldav(
 @add_app.command("ics")
 @handle_errors
 def add_ics(
+    no_subjects: NoSubjects = False,
     name: NameOption = "",
     url_stdin: Annotated[
-        bool, typer.Option("--url-stdin", help="Read the URL from standard input's first line.")
+        bool,
+        typer.Option(
+            "--url-stdin",
+            "--password-stdin",
+            help="Read the URL (the password) from standard input's first line.",
+        ),
     ] = False,
     network: NetworkOption = None,
 ) -> None:
@@ -148,7 +157,7 @@ def add_ics(
     ctx = session()
     target = chosen_network(ctx, network)
     url = _secret(url_stdin, "The calendar's secret address (URL)")
-    _added(add_calendar_url(target, ctx.user, url=url, name=name))
+    _added(add_calendar_url(target, ctx.user, url=url, name=name, subjects=not no_subjects))
 
 
 def _counts(counts: dict[str, Any]) -> str:
@@ -193,7 +202,7 @@ def account_list(
         when = account.last_sync_at
         result = _counts(account.last_counts)
         if account.failures:
-            result = f"FAILING ({account.failures} in a row): {account.last_error}"
+            result = f"FAILING ({account.failures} in a row): {account.last_error}; {_then(account, zone)}"
         table.add_row(
             str(account.pk),
             account.name,
@@ -203,6 +212,16 @@ def account_list(
             result,
         )
     out.print(table)
+
+
+def _then(account: SyncAccount, zone: zoneinfo.ZoneInfo) -> str:
+    """What happens next to a failing account, and what the user can do."""
+    if account.waits_for_user or account.next_sync_at is None:
+        return (  # by id: a name has spaces ("ada@example.com at imap.example.com")
+            f"it waits for you: `kith account password {account.pk}`, "
+            f"or `kith account sync {account.pk}`"
+        )
+    return f"next try {account.next_sync_at.astimezone(zone):%Y-%m-%d %H:%M}"
 
 
 def _account(name: str, network: str | None) -> SyncAccount:
@@ -227,6 +246,31 @@ def account_remove(
     account = _account(name, network)
     remove_account(account.user, account.network, account.pk)
     out.print(f"Removed account {account.name!r}.")
+
+
+@account_app.command("password")
+@handle_errors
+def account_password(
+    name: Annotated[str, typer.Argument(help="The account's name or id (`kith account list`).")],
+    password_stdin: PasswordStdin = False,
+    network: NetworkOption = None,
+) -> None:
+    """Replace the account's password (a calendar URL's secret address); it syncs again at
+    once, a refused password included."""
+    from kithkin.models import SyncAccount
+    from kithkin.services.sync_accounts import replace_secret
+
+    account = _account(name, network)
+    asked = (
+        "The calendar's new secret address (URL)"
+        if account.kind == SyncAccount.Kind.ICS
+        else f"New password (an app password) for {account.settings.get('username', '')}"
+    )
+    replace_secret(account.user, account.network, account.pk, _secret(password_stdin, asked))
+    out.print(
+        f"Replaced the password of {account.name!r}: the worker syncs it within a minute, "
+        "or run `kith account sync`."
+    )
 
 
 def _outcome_line(account: SyncAccount, outcome: SyncOutcome) -> str:
@@ -266,6 +310,49 @@ def account_sync(
             err.print(f"{account.name}: failed: {exc}")
     if failed:
         raise typer.Exit(1)
+
+
+@account_app.command("suggested")
+@handle_errors
+def account_suggested(
+    add: Annotated[
+        str, typer.Option("--add", help="Add the person who writes from this address.")
+    ] = "",
+    dismiss: Annotated[
+        str, typer.Option("--dismiss", help="Not now: stop suggesting this address.")
+    ] = "",
+    network: NetworkOption = None,
+) -> None:
+    """People your synced mail has often who are not in the network: suggested, never added
+    by themselves (the web's Triage shows them too)."""
+    from kithkin import refs
+    from kithkin.queries.sync_accounts import suggested_correspondents
+    from kithkin.services.sync_accounts import add_correspondent, dismiss_correspondent
+
+    ctx = session()
+    target = chosen_network(ctx, network)
+    if add:
+        person = add_correspondent(ctx.user, target, add)
+        out.print(f"Added {person.full_name} ({refs.PERSON(person.pk)}).")
+    if dismiss:
+        dismiss_correspondent(ctx.user, target, dismiss)
+        out.print(f"{dismiss} is no longer suggested.")
+    if add or dismiss:
+        return
+    found = suggested_correspondents(ctx.user, target)
+    if not found:
+        out.print("No one to suggest: nobody unknown writes to you or from you often.")
+        return
+    from rich.table import Table
+
+    table = Table(box=None, padding=(0, 1))
+    for column in ("email", "name", "messages", "account"):
+        table.add_column(column)
+    for suggestion in found:
+        table.add_row(
+            suggestion.email, suggestion.name, str(suggestion.messages), suggestion.account
+        )
+    out.print(table)
 
 
 @account_app.command("rekey")

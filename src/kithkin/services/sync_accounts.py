@@ -76,6 +76,15 @@ def _http_url(url: str, field: str) -> str:
     return url
 
 
+def _calendar_url(url: str) -> str:
+    """A calendar's address: ``webcal://`` (how iCloud and others publish one) is read as
+    ``https://``."""
+    url = url.strip()
+    if url[:9].lower() == "webcal://":
+        url = "https://" + url[9:]
+    return _http_url(url, "url")
+
+
 def _create(
     network: Network, user: User, kind: str, name: str, settings: dict[str, Any], secret: str
 ) -> SyncAccount:
@@ -154,9 +163,11 @@ def add_caldav_account(
     password: str,
     name: str = "",
     calendars: list[str] | None = None,
+    subjects: bool = True,
 ) -> SyncAccount:
     """A CalDAV server (the URL of the server or of its principal: the calendars are
-    discovered); ``calendars`` by name, none named: every calendar."""
+    discovered); ``calendars`` by name, none named: every calendar; ``subjects=False``
+    logs no event title."""
     url = _http_url(url, "url")
     username = username.strip()
     if not username:
@@ -165,16 +176,19 @@ def add_caldav_account(
         "url": url,
         "username": username,
         "calendars": [c.strip() for c in calendars or [] if c.strip()],
+        "subjects": subjects,
     }
     label = _name(network, user, name, f"{username} at {urlsplit(url).hostname}")
     return _create(network, user, SyncAccount.Kind.CALDAV, label, settings, password)
 
 
-def add_calendar_url(network: Network, user: User, *, url: str, name: str = "") -> SyncAccount:
+def add_calendar_url(
+    network: Network, user: User, *, url: str, name: str = "", subjects: bool = True
+) -> SyncAccount:
     """A calendar's secret iCal address: the URL is the secret, stored encrypted and never
-    shown again (only its host)."""
-    url = _http_url(url, "url")
-    settings = {"host": urlsplit(url).hostname or ""}
+    shown again (only its host); ``subjects=False`` logs no event title."""
+    url = _calendar_url(url)
+    settings = {"host": urlsplit(url).hostname or "", "subjects": subjects}
     label = _name(network, user, name, f"calendar at {settings['host']}")
     return _create(network, user, SyncAccount.Kind.ICS, label, settings, url)
 
@@ -204,7 +218,7 @@ def replace_secret(user: User, network: Network, account_id: int, secret: str) -
     account = account_for(user, network, account_id)
     access.require_write(user, network)
     if account.kind == SyncAccount.Kind.ICS:
-        secret = _http_url(secret, "url")
+        secret = _calendar_url(secret)
     if not secret:
         raise InvalidInput("password", "required")
     account.secret_encrypted = secret_box.encrypt(secret, secret_box.ACCOUNT_SECRETS)
@@ -286,9 +300,12 @@ def record_failure(account: SyncAccount, failure: SyncFailure, now: dt.datetime)
 # --- someone your mail suggests -------------------------------------------------------
 
 
+@transaction.atomic
 def add_correspondent(user: User, network: Network, email: str) -> Person:
     """Add someone the user's synced mail suggests (``queries.sync_accounts.
-    suggested_correspondents``), named as their mail names them, else by their address."""
+    suggested_correspondents``), named as their mail names them, else by their address;
+    the mail accounts that counted them read their mail again on their next run (the
+    mail that made the suggestion is logged, not only what comes after)."""
     from kithkin.queries.sync_accounts import suggested_correspondents
     from kithkin.services.people import NewPerson, add_person
 
@@ -299,7 +316,31 @@ def add_correspondent(user: User, network: Network, email: str) -> Person:
     if found is None:
         raise NotFound(f"{email} is not suggested by your mail in {network.name}.")
     name = found.name or found.email.split("@", 1)[0]
-    return add_person(network, user, NewPerson(full_name=name, emails=[found.email]))
+    person = add_person(network, user, NewPerson(full_name=name, emails=[found.email]))
+    read_mail_again(network, {found.email})
+    return person
+
+
+@transaction.atomic
+def read_mail_again(network: Network, emails: set[str]) -> int:
+    """Addresses that became someone's in ``network`` (a suggestion taken, a person added
+    or given an email): each mail account of the network that skipped mail with them
+    (counted them as unknown) searches for it and logs it on its next run, which comes at
+    once. How many accounts will."""
+    marked = 0
+    accounts = SyncAccount.objects.select_for_update().filter(
+        network=network, kind=SyncAccount.Kind.IMAP
+    )
+    for account in accounts:
+        seen = emails & set(account.state.get("unknown") or {})
+        if not seen:
+            continue
+        account.state["backfill"] = sorted({*account.state.get("backfill", []), *seen})
+        account.save_state()
+        if not account.waits_for_user:
+            SyncAccount.objects.filter(pk=account.pk).update(next_sync_at=clock.now())
+        marked += 1
+    return marked
 
 
 @transaction.atomic

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import re
 import ssl
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -87,10 +88,9 @@ def _failures(host: str) -> Iterator[None]:
     except error.DAVError as exc:
         raise SyncFailure(f"{host} answered an error: {exc.reason}", retry=True) from exc
     except OSError as exc:  # niquests' errors are OSErrors
-        if _untrusted(exc):
-            raise SyncFailure(
-                f"TLS: the certificate of {host} is not trusted", retry=False
-            ) from exc
+        untrusted = _untrusted(exc)
+        if untrusted is not None:  # tried again: the server's certificate may be renewed
+            raise SyncFailure(f"TLS: the certificate of {host} is not trusted{untrusted}") from exc
         if _is_tls(exc):
             raise SyncFailure(f"TLS: could not talk securely with {host}", retry=True) from exc
         raise SyncFailure(
@@ -113,11 +113,19 @@ def _causes(exc: BaseException) -> Iterator[BaseException]:
         stack += list(getattr(current, "args", ()))
 
 
-def _untrusted(exc: BaseException) -> bool:
-    return any(
-        isinstance(cause, ssl.SSLCertVerificationError) or "CERTIFICATE_VERIFY_FAILED" in str(cause)
-        for cause in _causes(exc)
-    )
+def _untrusted(exc: BaseException) -> str | None:
+    """None when the certificate is not what failed; else why it is not trusted, as
+    " (self-signed certificate)" (or "" when the library does not say)."""
+    found = None
+    for cause in _causes(exc):
+        if isinstance(cause, ssl.SSLCertVerificationError) and cause.verify_message:
+            return f" ({cause.verify_message})"
+        if isinstance(cause, ssl.SSLCertVerificationError) or "CERTIFICATE_VERIFY_FAILED" in str(
+            cause
+        ):
+            said = re.search(r"certificate verify failed: ([^()]+?)\s*\(", str(cause))
+            found = found or (f" ({said.group(1)})" if said else "")
+    return found
 
 
 def _is_tls(exc: BaseException) -> bool:

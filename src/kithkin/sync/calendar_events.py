@@ -17,8 +17,9 @@ with the account's state.
   as unmatched too).
 - *Writing.* ``services.synced_events.write_meetings`` logs, updates and removes; the
   account's state is saved in the same transaction (``write``).
-- *Privacy.* Only the title (SUMMARY) is kept, as the importer keeps it; DESCRIPTION,
-  LOCATION and URL are read only to tell a video call from a meeting, and never stored.
+- *Privacy.* Only the title (SUMMARY) is kept, as the importer keeps it, and not even
+  that when the account says ``subjects: false``; DESCRIPTION, LOCATION and URL are read
+  only to tell a video call from a meeting, and never stored.
 """
 
 from __future__ import annotations
@@ -180,6 +181,7 @@ def meetings_of(source: SyncSource, read: Read) -> tuple[list[Meeting], int]:
         for key in participant_keys(p)
     }
     found = known_people(source.network, keys)
+    titles = bool(source.settings.get("subjects", True))  # False: who and when, no title
     meetings: dict[str, Meeting] = {}
     nobody = 0
     for href, record in read.records:
@@ -200,7 +202,7 @@ def meetings_of(source: SyncSource, read: Read) -> tuple[list[Meeting], int]:
             kind=record.kind,
             occurred_at=record.occurred_at,
             direction=record.direction,
-            summary=record.summary,
+            summary=record.summary if titles else "",
             people=tuple(people),
         )
     return list(meetings.values()), nobody

@@ -1,6 +1,8 @@
 """Calendar URLs: a calendar's secret iCal address (Google's "secret address in iCal
 format", iCloud's public calendar link, any .ics a server publishes), fetched whole.
 
+- *The address is the secret*: the account keeps it encrypted (``source.password()``),
+  its settings only the host, its state only a digest of it.
 - *Conditional requests.* The ETag and Last-Modified of the last answer are sent back
   (If-None-Match, If-Modified-Since); a 304 is a run that did nothing. They are forgotten
   when the address changes (the state keeps a digest of it, never the secret address).
@@ -43,7 +45,7 @@ TIMEOUT = 30.0
 def sync_calendar_url(source: SyncSource) -> SyncOutcome:
     """Fetch the account's calendar URL and reconcile its meetings; ``SyncFailure`` when
     it cannot be fetched (nothing written then)."""
-    url = str(source.settings.get("url") or "").strip()
+    url = source.password().strip()  # the address is the secret: never in the settings
     if url.lower().startswith("webcal://"):
         url = "https://" + url[len("webcal://") :]
     if not url:
@@ -110,8 +112,10 @@ def _fetch(url: str, host: str, headers: dict[str, str]) -> outbound.Fetched:
         raise SyncFailure(str(exc), retry=False) from exc
     except outbound.TooLarge as exc:
         raise SyncFailure(f"the calendar is too large: {exc}", retry=False) from exc
-    except ssl.SSLCertVerificationError as exc:
-        raise SyncFailure(f"TLS: the certificate of {host} is not trusted", retry=False) from exc
+    except ssl.SSLCertVerificationError as exc:  # tried again: it may be renewed
+        raise SyncFailure(
+            f"TLS: the certificate of {host} is not trusted ({exc.verify_message})"
+        ) from exc
     except ssl.SSLError as exc:
         raise SyncFailure(f"TLS: could not talk securely with {host}", retry=True) from exc
     except (OSError, http.client.HTTPException) as exc:

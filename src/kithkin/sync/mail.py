@@ -15,10 +15,17 @@
   and the next run resumes after the last batch written.
 - One interaction per thread and day (``mail_rules.thread_day_id``), which knows its
   messages' Message-IDs as aliases: mail imported from an mbox file and synced as well is
-  logged once, whichever came first (``importers.plan_interactions``).
+  logged once, whichever came first (``importers.plan_interactions``). A message of a
+  thread and day logged already (read later, or in the other folder) joins it: its people
+  are added, and both directions make it mutual (``_join_threads``).
 - Someone unknown who writes or is written to often is counted in ``state["unknown"]``
-  (address -> name, messages); from ``SUGGEST_AFTER`` messages they are *suggested*
-  (``queries/sync_accounts.suggested_correspondents``, shown in triage), never created.
+  (address -> name, messages; a renumbered folder read again does not count what it
+  counted before); from ``SUGGEST_AFTER`` messages they are *suggested*
+  (``queries/sync_accounts.suggested_correspondents``, shown in triage), never created;
+  once the user adds one, the next run searches each folder for their mail and logs it
+  (``_backfill``).
+- A chosen folder the server does not have (any more) is one of the run's ``problems``,
+  named; the other folders sync.
 - Failures are ``SyncFailure`` lines: a refused password waits for the user
   (``retry=False``); no connection, a TLS failure, a dropped connection are tried again.
 """
@@ -28,6 +35,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import imaplib
+import re
 import ssl
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -41,9 +49,11 @@ from kithkin import clock
 from kithkin.importers import mail_rules
 from kithkin.importers.apply import apply_plan
 from kithkin.importers.plan import plan_import
-from kithkin.importers.records import InteractionRecord, ParseResult
-from kithkin.models import ContactPoint
+from kithkin.importers.plan_interactions import known_people, participant_keys
+from kithkin.importers.records import InteractionRecord, ParseResult, stored_id
+from kithkin.models import ContactPoint, Interaction
 from kithkin.queries.sync_accounts import SUGGEST_AFTER
+from kithkin.services.interactions import update_found
 from kithkin.sync.outcome import SyncFailure, SyncOutcome, SyncSource
 
 BATCH = 2000
@@ -65,8 +75,11 @@ def sync_mailbox(source: SyncSource) -> SyncOutcome:
         capabilities = client.capabilities()
         if b"CONDSTORE" in capabilities and b"ENABLE" in capabilities:
             client.enable("CONDSTORE")  # SELECT then reports HIGHESTMODSEQ
-        for folder in _folders(client, source):
+        folders = _folders(client, source)
+        for folder in folders:
             _sync_folder(client, source, folder, me, outcome)
+        folder = ""
+        _backfill(client, source, folders, me, outcome)
     except (imaplib.IMAP4.abort, OSError, ssl.SSLError) as exc:
         raise SyncFailure(
             f"the connection to {host} was lost while reading {folder or 'the folders'} "
@@ -133,6 +146,12 @@ def _text(exc: BaseException) -> str:
     return text.strip() or "no reason given"
 
 
+def _answer(exc: BaseException) -> str:
+    """The server's answer without imaplib's prefix or Dovecot's timings."""
+    text = _text(exc).removeprefix("select failed: ")
+    return re.sub(r"\s*\([\d.+ ]+secs\)\.?$", "", text).strip() or "no reason given"
+
+
 def _close(client: IMAPClient) -> None:
     try:
         client.logout()
@@ -175,14 +194,27 @@ def _sync_folder(
     me: frozenset[str],
     outcome: SyncOutcome,
 ) -> None:
-    selected = client.select_folder(folder, readonly=True)
+    try:
+        selected = client.select_folder(folder, readonly=True)
+    except imaplib.IMAP4.abort:
+        raise
+    except IMAPClientError as exc:  # a chosen folder gone or renamed: the others go on
+        outcome.problems.append(f"folder {folder!r} could not be read ({_answer(exc)}): not synced")
+        return
     validity = int(selected[b"UIDVALIDITY"])
     uidnext = int(selected.get(b"UIDNEXT", 0))
     modseq = int(selected.get(b"HIGHESTMODSEQ", 0))
     folders: dict[str, Any] = source.state.setdefault("folders", {})
     state = folders.get(folder)
     if state is None or state.get("uidvalidity") != validity:
+        # Renumbered: read again from the start; what was counted towards a suggestion
+        # (up to the latest message read) is not counted twice.
+        counted = max(
+            (state or {}).get("counted_until", ""), (state or {}).get("recount_after", "")
+        )
         state = {"uidvalidity": validity, "last_uid": 0}
+        if counted:
+            state["recount_after"] = counted
     unchanged = state.get("modseq") == modseq != 0 and state.get("uidnext") == uidnext
     if state.get("done") and unchanged:
         return  # CONDSTORE: nothing happened in the folder since the last run
@@ -190,8 +222,7 @@ def _sync_folder(
     if last_uid:
         uids = [u for u in client.search(["UID", f"{last_uid + 1}:*"]) if u > last_uid]
     else:
-        since = clock.now() - dt.timedelta(days=31 * int(source.settings.get("months", 12)))
-        uids = client.search(["SINCE", since.date()])
+        uids = client.search(["SINCE", _since(source)])
     batches = list(_batches(sorted(uids)))
     # The next batch is fetched while this one is written: the server's time and ours
     # overlap. Only that one thread uses the connection meanwhile; a fetch that fails is
@@ -204,10 +235,52 @@ def _sync_folder(
             following = batches[index + 1] if index + 1 < len(batches) else None
             pending = fetcher.submit(client.fetch, following, [FETCH]) if following else None
             records, skipped = _records(fetched, batch, folder, source, me)
-            state = {**state, "last_uid": batch[-1], "done": False}
+            latest = max((_utc(r.occurred_at) for r in records), default="")
+            counted = max(str(state.get("counted_until", "")), latest)
+            state = {**state, "last_uid": batch[-1], "done": False, "counted_until": counted}
             _write(source, folder, state, records, skipped, outcome)
     state = {**state, "uidnext": uidnext, "modseq": modseq, "done": True}
     folders[folder] = state
+    source.save_state()
+
+
+def _utc(when: dt.datetime) -> str:
+    return when.astimezone(dt.UTC).isoformat()
+
+
+def _since(source: SyncSource) -> dt.date:
+    """The first sync reads back the account's ``months``."""
+    months = int(source.settings.get("months", 12))
+    return (clock.now() - dt.timedelta(days=31 * months)).date()
+
+
+def _backfill(
+    client: IMAPClient,
+    source: SyncSource,
+    folders: list[str],
+    me: frozenset[str],
+    outcome: SyncOutcome,
+) -> None:
+    """Mail with someone added since it was read (a suggestion the user took,
+    ``state["backfill"]``): searched for in each folder up to where its sync got, read
+    again and logged (the thread-and-day ids log nothing twice), then forgotten."""
+    wanted = sorted({str(email) for email in source.state.get("backfill") or []})
+    if not wanted:
+        return
+    keys = [[key, email] for email in wanted for key in ("FROM", "TO", "CC")]
+    anyone = keys[-1]
+    for key in reversed(keys[:-1]):
+        anyone = ["OR", *key, *anyone]
+    for folder in folders:
+        state = (source.state.get("folders") or {}).get(folder)
+        if not state or not state.get("last_uid"):
+            continue  # never read (a missing folder): its first sync reads everything
+        client.select_folder(folder, readonly=True)
+        found = client.search(["SINCE", _since(source), *anyone])
+        for batch in _batches(sorted(u for u in found if u <= int(state["last_uid"]))):
+            records, skipped = _records(client.fetch(batch, [FETCH]), batch, folder, source, me)
+            _write(source, folder, state, records, skipped, outcome, count_unknown=False)
+    source.state.pop("backfill", None)
     source.save_state()
 
 
@@ -264,17 +337,69 @@ def _write(
     records: list[InteractionRecord],
     skipped: int,
     outcome: SyncOutcome,
+    *,
+    count_unknown: bool = True,
 ) -> None:
-    """One batch: its interactions, the unknown correspondents counted, and the folder's
-    state, in one transaction."""
+    """One batch: its interactions, the unknown correspondents counted (not for mail read
+    again), and the folder's state, in one transaction."""
     with transaction.atomic():
         plan = plan_import(source.network, ParseResult(interactions=records))
         summary = apply_plan(source.network, source.user, plan)
+        stored = [p.record for p in plan.interactions if p.action == "exists"]
+        joined = _join_threads(source, stored)
         outcome.logged += summary.interactions
-        outcome.skipped += skipped + (len(records) - summary.interactions)
-        outcome.suggested += _count_unknown(source, records)
+        outcome.updated += joined
+        outcome.skipped += skipped + (len(records) - summary.interactions - joined)
+        recount_after = str(state.get("recount_after", ""))
+        if count_unknown:
+            outcome.suggested += _count_unknown(
+                source, [r for r in records if _utc(r.occurred_at) > recount_after]
+            )
         source.state.setdefault("folders", {})[folder] = state
         source.save_state()
+
+
+def _join_threads(source: SyncSource, records: list[InteractionRecord]) -> int:
+    """Mail of a thread and day already logged (by an earlier batch, folder or run) whose
+    people or direction it changes -- a reply in Sent with someone new in Cc, an answer to
+    a message received -- joins that interaction: its people are added (never removed),
+    its direction becomes mutual when both reached out. Mail already stored as an mbox
+    import's own message (an alias) is left as it is. How many changed."""
+    if not records:
+        return 0
+    by_id = {stored_id(r.external_id): r for r in records}
+    found = Interaction.objects.filter(
+        network=source.network, source="email", external_id__in=list(by_id)
+    ).prefetch_related("participants")
+    stored = {i.external_id: i for i in found}
+    keys = {key for r in records for p in r.participants for key in participant_keys(p)}
+    people = known_people(source.network, keys)
+    joined = 0
+    for external_id, interaction in stored.items():
+        record = by_id[str(external_id)]
+        had = {person.pk for person in interaction.participants.all()}
+        now = set(had)
+        for participant in record.participants:
+            match = next((people[k] for k in participant_keys(participant) if k in people), None)
+            if match is not None:
+                now.add(match)
+        direction = interaction.direction
+        if record.direction != direction:
+            direction = "mutual"
+        if now == had and direction == interaction.direction:
+            continue
+        update_found(
+            source.network,
+            source.user,
+            interaction,
+            kind=interaction.kind,
+            people=sorted(now),
+            occurred_at=interaction.occurred_at,
+            summary=interaction.summary,
+            direction=direction,
+        )
+        joined += 1
+    return joined
 
 
 def _count_unknown(source: SyncSource, records: list[InteractionRecord]) -> int:

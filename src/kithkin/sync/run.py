@@ -12,14 +12,15 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from django.db.models import Q
 
 from kithkin import clock, jobs, secret_box
 from kithkin.errors import KithError
-from kithkin.models import SyncAccount
-from kithkin.services.sync_accounts import record_failure, record_success
+from kithkin.models import Change, ContactPoint, Network, SyncAccount
+from kithkin.services import changes
+from kithkin.services.sync_accounts import read_mail_again, record_failure, record_success
 from kithkin.sync.outcome import SyncFailure, SyncOutcome, SyncSource
 
 logger = logging.getLogger(__name__)
@@ -95,6 +96,35 @@ def due_accounts(now: dt.datetime) -> list[SyncAccount]:
         .select_related("network", "user")
         .order_by("next_sync_at", "pk")[:DUE_PER_ROUND]
     )
+
+
+# People who may have gained an email (their mail skipped before, as from someone unknown).
+NEW_ADDRESSES = {"person.created", "person.updated", "person.restored", "person.merged"}
+NEW_ADDRESSES |= {"import.applied"}
+
+
+@changes.consumer("mail_read_again")
+def read_mail_of_new_people(batch: Sequence[Change]) -> None:
+    """Someone added (or given an email) whose mail a sync skipped as a stranger's: the
+    accounts that counted them log that mail on their next run (``_backfill`` in
+    ``sync.mail``)."""
+    people: dict[int, set[int]] = {}
+    for change in batch:
+        if change.kind in NEW_ADDRESSES and change.person_ids:
+            people.setdefault(change.network_id, set()).update(change.person_ids)
+    for network_id, ids in people.items():
+        if not SyncAccount.objects.filter(network_id=network_id, kind="imap").exists():
+            continue
+        ordered = sorted(ids)
+        emails: set[str] = set()
+        for start in range(0, len(ordered), 500):
+            emails |= set(
+                ContactPoint.objects.filter(
+                    person_id__in=ordered[start : start + 500], kind=ContactPoint.Kind.EMAIL
+                ).values_list("normalized", flat=True)
+            )
+        network = Network.objects.get(pk=network_id)
+        read_mail_again(network, emails)
 
 
 @jobs.job("sync_accounts", every=dt.timedelta(minutes=1))

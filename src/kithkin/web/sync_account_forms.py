@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from django import forms
 
+from kithkin.models import SyncAccount
 from kithkin.services.sync_accounts import IMAP_PRESETS, MAX_MONTHS, MAX_NAME, TLS_MODES
 
 if TYPE_CHECKING:
@@ -64,6 +65,7 @@ class CaldavAccountForm(forms.Form):
         label="App password", widget=forms.PasswordInput(render_value=False), max_length=1000
     )
     calendars = forms.CharField(required=False, help_text="Comma-separated. Empty: every one.")
+    subjects = forms.BooleanField(label="Log event titles", required=False, initial=True)
     name = forms.CharField(required=False, max_length=MAX_NAME)
 
     def calendar_names(self) -> list[str]:
@@ -78,6 +80,7 @@ class CalendarUrlForm(forms.Form):
         max_length=2000,
         help_text="Such as Google's secret address in iCal format: it is a password.",
     )
+    subjects = forms.BooleanField(label="Log event titles", required=False, initial=True)
     name = forms.CharField(required=False, max_length=MAX_NAME)
 
 
@@ -89,6 +92,14 @@ class SecretForm(forms.Form):
     )
 
 
+def secret_form(account: SyncAccount) -> SecretForm:
+    """The form replacing an account's secret: a calendar URL's is its address."""
+    form = SecretForm(prefix=f"account-{account.pk}")
+    if account.kind == SyncAccount.Kind.ICS:
+        form.fields["secret"].label = "The new secret address"
+    return form
+
+
 def sync_accounts_context(request: NetworkRequest) -> dict[str, object]:
     """What the settings page's accounts section shows: the user's own accounts in the
     current network, each with its password form, and the three forms to add one."""
@@ -96,7 +107,7 @@ def sync_accounts_context(request: NetworkRequest) -> dict[str, object]:
 
     return {
         "sync_accounts": [
-            (account, SecretForm(prefix=f"account-{account.pk}"))
+            (account, secret_form(account))
             for account in accounts_of(request.user, request.network)
         ],
         "imap_form": ImapAccountForm(),

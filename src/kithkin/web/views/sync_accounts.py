@@ -84,6 +84,7 @@ def account_add_caldav(request: NetworkRequest) -> HttpResponse:
             password=form.cleaned_data["password"],
             name=form.cleaned_data["name"],
             calendars=form.calendar_names(),
+            subjects=form.cleaned_data["subjects"],
         ),
     )
 
@@ -101,6 +102,7 @@ def account_add_ics(request: NetworkRequest) -> HttpResponse:
             request.user,
             url=form.cleaned_data["url"],
             name=form.cleaned_data["name"],
+            subjects=form.cleaned_data["subjects"],
         ),
     )
 
