@@ -121,6 +121,15 @@ Counted = tuple[int, dt.datetime | None, int, int, int]
 _DAYS = (("<", formula.MONTHS), (">=", TREND_MONTHS))
 
 
+# Some people's participations join their interactions in that order on SQLite: CROSS
+# JOIN is SQLite's documented way to fix the order of a join. Left to itself, with the
+# window's range on occurred_at and a few hundred people in the IN list, it walks every
+# interaction of the window (or of the table) and probes each against every person: a
+# mail sync's batch touching 500 people took 3.7 s, from the people 0.04 s.
+_JOIN = 'FROM "kithkin_interactionparticipant" INNER JOIN "kithkin_interaction" ON'
+_PEOPLE_FIRST = 'FROM "kithkin_interactionparticipant" CROSS JOIN "kithkin_interaction" ON'
+
+
 def _counted(
     network: Network, window: Window, ids: list[int] | None
 ) -> dict[int, tuple[Counted, Counted]]:
@@ -136,6 +145,9 @@ def _counted(
         .values_list("person_id", "month", "contacts", "latest", "deep", "inbound")
     )
     inner, inner_params = months.query.sql_with_params()
+    if ids is not None and connection.vendor == "sqlite":
+        assert _JOIN in inner, "the ORM's join changed: see _PEOPLE_FIRST"
+        inner = inner.replace(_JOIN, _PEOPLE_FIRST, 1)
     columns, params = [], []
     for operator, bound in _DAYS:
         when = f'm."month" {operator} %s'
@@ -175,7 +187,7 @@ def _participations(network: Network, window: Window, ids: list[int] | None) -> 
     if ids is None:
         return rows.filter(interaction__network=network)
     # By person only (as refresh_check_ins): with the network's condition too, SQLite walks
-    # every interaction of the network.
+    # every interaction of the network (and see _PEOPLE_FIRST).
     return rows.filter(person_id__in=ids)
 
 
