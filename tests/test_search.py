@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 
 import pytest
@@ -202,3 +203,31 @@ def test_imported_conversations_are_searchable_and_later_ones_too(network, owner
                 "WHERE term IN ('analytical', 'bernoulli') GROUP BY term ORDER BY term"
             )
             assert cursor.fetchall() == [("analytical", 3), ("bernoulli", 1)]
+
+
+@pytest.mark.parametrize("caught_inside", [False, True])
+def test_a_bulk_insert_that_fails_leaves_the_people_indexed_as_they_are_added(
+    network, caught_inside
+):
+    """The bulk insert sets the row-by-row index aside (SQLite drops its trigger inside
+    the transaction): a failure, rolled back or caught within the transaction, puts it
+    back."""
+    from django.db import transaction
+
+    from kithkin.fulltext import people_indexed_in_bulk
+
+    with transaction.atomic():
+        with (
+            contextlib.suppress(RuntimeError),
+            transaction.atomic(),
+            people_indexed_in_bulk(),
+        ):
+            make_person(network, "Charles Babbage")
+            raise RuntimeError("the import failed")
+        if caught_inside:
+            with people_indexed_in_bulk():
+                make_person(network, "Mary Somerville")
+    make_person(network, "Ada Lovelace")
+    assert found(network, "lovelace") == ["Ada Lovelace"]
+    assert found(network, "babbage") == []
+    assert found(network, "somerville") == (["Mary Somerville"] if caught_inside else [])
