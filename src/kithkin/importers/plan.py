@@ -266,12 +266,20 @@ def _plan_import(
         prepared.append((record, contact_points(record, network.phone_region, plan.errors)))
     identities = _Identities(existing, _names_by_key(prepared))
     file = _Planned()
+    # A network with no one to match by (a first import): every record's answer is no one.
+    matchable = bool(
+        existing.by_key or existing.by_name_org or existing.by_name_key or existing.by_name_only
+    )
     for record, points in prepared:
         budget.tick()
         name = name_key(record.full_name)
         identifying = [p for p in points if identities.identify(p.key)]
         profiles = _profiles(p.key for p in points)
-        person_id, matched_by = _match_existing(record, points, identifying, existing, profiles)
+        person_id, matched_by = (
+            _match_existing(record, points, identifying, existing, profiles)
+            if matchable
+            else (None, "")
+        )
         earlier_plan = file.by_person.get(person_id) if person_id is not None else None
         if earlier_plan is not None and name_key(earlier_plan.record.full_name) != name:
             person_id, matched_by = None, ""  # two names in one file: two people
