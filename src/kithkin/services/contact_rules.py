@@ -318,6 +318,17 @@ def fills(record: ContactRecord, current: Mapping[str, object] | None) -> dict[s
     """The fields a record fills: all it has for someone new, only the blank ones of
     someone known (``current``: their ``CURRENT_FIELDS``). The one rule for every
     importer and for the single-record service."""
+    if current is None:  # someone new (most of an import): everything the record has
+        found: dict[str, object] = {}
+        for name in FILLABLE:
+            value = getattr(record, name)
+            if value:
+                found[name] = value
+        if record.birthday:
+            found["birthday"] = record.birthday
+        if record.photo:
+            found["photo"] = record.photo
+        return found
     wanted: dict[str, object] = {name: getattr(record, name) for name in FILLABLE}
     if record.birthday and (current is None or not current.get("birthday_month")):
         wanted["birthday"] = record.birthday
