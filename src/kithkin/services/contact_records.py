@@ -251,20 +251,15 @@ def _new_person_row(
     given_name = given_name or derived_given
     family_name = family_name or derived_family
     notes = str(filled.get("notes") or "")
-    document = search_document(
-        full_name,
-        given_name,
-        family_name,
-        nickname,
-        headline,
-        location,
-        notes,
-        # Each part's words are found once for every row that repeats it (an organization,
-        # a title): "org title" as two parts gives the words of the two joined by a space.
-        *(part for org, title in planned.jobs for part in (org, title)),
-        *planned.tags,
-        *(part for p in planned.points for part in (p.value, p.normalized)),
-    )
+    parts = [full_name, given_name, family_name, nickname, headline, location, notes]
+    # Each part's words are found once for every row that repeats it (an organization,
+    # a title): "org title" as two parts gives the words of the two joined by a space.
+    for organization, title in planned.jobs:
+        parts += (organization, title)
+    parts += planned.tags
+    for point in planned.points:
+        parts += (point.value, point.normalized)
+    document = search_document(*parts)
     return (
         network.pk,
         False,
