@@ -119,8 +119,9 @@ def _indexed_in_bulk(table: str, trigger: str, index: str, columns: str) -> Iter
         cursor.execute(
             "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = %s", [trigger]
         )
-        [(created,)] = cursor.fetchall()
-        cursor.execute(f"DROP TRIGGER {trigger}")
+        stored = cursor.fetchone()  # None: no trigger (ensure_schema has not run)
+        if stored is not None:
+            cursor.execute(f"DROP TRIGGER {trigger}")
     try:
         yield since
         with connection.cursor() as cursor:
@@ -130,8 +131,9 @@ def _indexed_in_bulk(table: str, trigger: str, index: str, columns: str) -> Iter
                 [since],
             )
     finally:
-        with connection.cursor() as cursor:
-            cursor.execute(created)
+        if stored is not None:
+            with connection.cursor() as cursor:
+                cursor.execute(stored[0])
 
 
 @contextmanager
