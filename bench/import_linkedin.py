@@ -101,7 +101,13 @@ def schema_floor(data: bytes, database: Path) -> tuple[float, float]:
         start, start_cpu = time.perf_counter(), time.process_time()
         db.execute("BEGIN IMMEDIATE")
         first = db.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM kithkin_person").fetchone()[0]
-        db.execute("INSERT INTO kithkin_person_fts_paused (since_id) VALUES (?)", [first - 1])
+        # As the import does (fulltext.people_indexed_in_bulk): the row-by-row trigger
+        # set aside inside the transaction, the index filled by one statement.
+        (trigger,) = db.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+            ["kithkin_person_fts_ai"],
+        ).fetchone()
+        db.execute("DROP TRIGGER kithkin_person_fts_ai")
         db.executemany(
             "INSERT INTO kithkin_person (id, network_id, is_self, full_name, given_name,"
             " family_name, nickname, pronouns, headline, location, time_zone, how_we_met,"
@@ -112,7 +118,7 @@ def schema_floor(data: bytes, database: Path) -> tuple[float, float]:
                 for n, r in enumerate(rows)
             ),
         )
-        db.execute("DELETE FROM kithkin_person_fts_paused")
+        db.execute(trigger)
         db.execute(
             "INSERT INTO kithkin_person_fts(rowid, search_text) "
             "SELECT id, search_text FROM kithkin_person WHERE id >= ?",

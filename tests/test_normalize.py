@@ -99,3 +99,64 @@ def test_normalizers_never_raise_anything_but_invalid_input(text):
 def test_a_web_address_is_http_or_https_only(value):
     with pytest.raises(InvalidInput, match="is not a web address"):
         normalize.url(value)
+
+
+_EMAIL_SAMPLES = [
+    "Ada.Lovelace@Example.ORG",
+    "a+tag@gmail.com",
+    "POSTMASTER@example.com",
+    "Info@Example.com",
+    "a..b@example.com",
+    ".a@example.com",
+    "a.@example.com",
+    "a" * 64 + "@example.com",
+    "a" * 65 + "@example.com",
+    "a@b--c.com",
+    "a@ab--cd.com",
+    "a@foo.test",
+    "a@b.invalid",
+    "a@1.2.3.4",
+    "a@localhost",
+    "a@xn--bcher-kva.ch",
+    "a@-a.com",
+    "a@a..com",
+    "a@" + "d" * 64 + ".com",
+    "o'brien@example.ie",
+    "x@[192.0.2.1]",
+    '"quoted"@example.com',
+    "josé@example.com",
+    "a@b@c.com",
+]
+
+
+@pytest.mark.parametrize("typed", _EMAIL_SAMPLES)
+def test_plain_addresses_read_as_the_validator_reads_them(typed):
+    """Plain ASCII addresses skip the validator once their domain is known: the display,
+    the key and every refusal are what the validator alone gives."""
+
+    def outcome(read):
+        try:
+            return read()
+        except InvalidInput as exc:
+            return exc.message
+
+    assert outcome(lambda: normalize.email(typed)) == outcome(
+        lambda: normalize._validated_email(typed, "email")
+    )
+
+
+@given(
+    st.from_regex(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{0,70}", fullmatch=True),
+    st.sampled_from(["example.com", "Example.COM", "b--c.org", "ab--cd.org", "a.test", "b.1"]),
+)
+def test_plain_addresses_match_the_validator(local, domain):
+    typed = f"{local}@{domain}"
+    try:
+        expected: object = normalize._validated_email(typed, "email")
+    except InvalidInput as exc:
+        expected = exc.message
+    try:
+        found: object = normalize.email(typed)
+    except InvalidInput as exc:
+        found = exc.message
+    assert found == expected

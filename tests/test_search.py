@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 
 import pytest
@@ -202,3 +203,36 @@ def test_imported_conversations_are_searchable_and_later_ones_too(network, owner
                 "WHERE term IN ('analytical', 'bernoulli') GROUP BY term ORDER BY term"
             )
             assert cursor.fetchall() == [("analytical", 3), ("bernoulli", 1)]
+
+
+@pytest.mark.django_db(transaction=True)  # the import's own transaction is the outermost
+@pytest.mark.parametrize("how", ["written", "failed", "caught inside"])
+def test_a_bulk_insert_sets_the_people_index_aside_and_puts_it_back(network, how):
+    """In its own transaction a bulk insert drops the row-by-row index trigger (SQLite)
+    and indexes its people in one statement; written, failed or caught within the
+    transaction, people added afterwards are indexed as they are added."""
+    from django.db import transaction
+
+    from kithkin.fulltext import people_indexed_in_bulk
+
+    if how == "written":
+        with transaction.atomic(), people_indexed_in_bulk():
+            make_person(network, "Charles Babbage")
+    elif how == "failed":
+
+        def failing_import() -> None:
+            with transaction.atomic(), people_indexed_in_bulk():
+                make_person(network, "Charles Babbage")
+                raise RuntimeError("the import failed")
+
+        with pytest.raises(RuntimeError):
+            failing_import()
+    else:
+        with transaction.atomic():
+            with contextlib.suppress(RuntimeError), people_indexed_in_bulk():
+                raise RuntimeError("the import failed")
+            make_person(network, "Mary Somerville")
+    make_person(network, "Ada Lovelace")
+    assert found(network, "lovelace") == ["Ada Lovelace"]
+    assert found(network, "babbage") == (["Charles Babbage"] if how == "written" else [])
+    assert found(network, "somerville") == (["Mary Somerville"] if how == "caught inside" else [])

@@ -95,13 +95,23 @@ _POSTGRES_SCHEMA = [
 ]
 
 
-def _indexed_in_bulk(table: str, paused: str, index: str, columns: str) -> Iterator[int]:
+def _indexed_in_bulk(
+    table: str, trigger: str, paused: str, index: str, columns: str
+) -> Iterator[int]:
     """Inside a transaction: the rows of ``table`` inserted within are indexed in one
-    statement at the end instead of a trigger per row (SQLite; the trigger skips rows
-    above the id in ``paused``). The pause is a row of the same transaction, so no other
-    connection ever writes while it holds. PostgreSQL's generated column needs nothing.
-    Yields the newest id before the inserts: every row above it is new (the write lock is
-    held)."""
+    statement at the end instead of by ``trigger`` row by row (SQLite). PostgreSQL's
+    generated column needs nothing. Yields the newest id before the inserts: every row
+    above it is new (the write lock is held).
+
+    In the outermost transaction (``kith import``, the web's confirm) the trigger is
+    dropped for the inserts and created again, from its own stored SQL, before the
+    transaction ends: a trigger on the table, even one that does nothing for the row,
+    costs SQLite ~15 us an insert (half of 30,000 people's). Schema changes are part of
+    the transaction, so no other connection ever sees the table without its trigger,
+    and a rollback brings it back. Under a savepoint the trigger is paused instead, by a
+    row of ``paused`` that its WHEN clause reads: with a schema change in the
+    transaction, SQLite answers a full disk by rolling back the whole transaction, and
+    the savepoint its caller would roll back to would be gone."""
     from django.db import connection
 
     with connection.cursor() as cursor:
@@ -111,11 +121,28 @@ def _indexed_in_bulk(table: str, paused: str, index: str, columns: str) -> Itera
         yield since
         return
     assert connection.in_atomic_block, "the pause must end with its transaction"
+    stored = None
     with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {paused} (since_id) VALUES (%s)", [since])
-    yield since
+        if connection.savepoint_ids:
+            cursor.execute(f"INSERT INTO {paused} (since_id) VALUES (%s)", [since])
+        else:
+            cursor.execute(
+                "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = %s", [trigger]
+            )
+            stored = cursor.fetchone()  # None: no trigger (ensure_schema has not run)
+            if stored is not None:
+                cursor.execute(f"DROP TRIGGER {trigger}")
+    try:
+        yield since
+    except BaseException:
+        if stored is not None:
+            _put_back(trigger, stored[0])
+        raise
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {paused}")
+        if stored is not None:
+            cursor.execute(stored[0])
+        else:
+            cursor.execute(f"DELETE FROM {paused}")
         cursor.execute(
             f"INSERT INTO {index}(rowid, {columns}) SELECT id, {columns} FROM {table} "
             "WHERE id > %s",
@@ -123,11 +150,30 @@ def _indexed_in_bulk(table: str, paused: str, index: str, columns: str) -> Itera
         )
 
 
+def _put_back(trigger: str, created: str) -> None:
+    """After a failure inside ``_indexed_in_bulk``: the trigger again, for a caller that
+    goes on in the same transaction. Best effort: when the failure broke the transaction
+    (SQLite rolls it back itself on a full disk), its rollback has brought the trigger
+    back."""
+    from django.db import DatabaseError, connection
+
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = %s", [trigger]
+            )
+            if cursor.fetchone() is None:
+                cursor.execute(created)
+    except DatabaseError:
+        pass
+
+
 @contextmanager
 def interactions_indexed_in_bulk() -> Iterator[int]:
     """The interactions inserted within are indexed at the end (``_indexed_in_bulk``)."""
     yield from _indexed_in_bulk(
         "kithkin_interaction",
+        "kithkin_interaction_fts_ai",
         "kithkin_fts_paused",
         "kithkin_interaction_fts",
         "summary, learned, next_questions",
@@ -139,7 +185,11 @@ def people_indexed_in_bulk() -> Iterator[int]:
     """The people inserted within are indexed at the end (``_indexed_in_bulk``). Change no
     one's ``search_text`` within: only the new rows are indexed at the end."""
     yield from _indexed_in_bulk(
-        "kithkin_person", "kithkin_person_fts_paused", "kithkin_person_fts", "search_text"
+        "kithkin_person",
+        "kithkin_person_fts_ai",
+        "kithkin_person_fts_paused",
+        "kithkin_person_fts",
+        "search_text",
     )
 
 

@@ -38,6 +38,16 @@ def email(value: str, field: str = "email") -> tuple[str, str]:
         text = named.group(1)
     if text[:7].lower() == "mailto:":
         text = text[7:].strip()
+    plain = _PLAIN_ADDRESS.fullmatch(text)
+    if plain and len(plain[1]) <= 64 and plain[1].lower() not in _mailbox_names():
+        domain = _email_domain(plain[2])
+        if domain is not None:  # what email_validator gives it, its domain checked once
+            shown = f"{plain[1]}@{domain}"
+            return shown, shown.lower()
+    return _validated_email(text, field)
+
+
+def _validated_email(text: str, field: str) -> tuple[str, str]:
     # Imported on first use, like phonenumbers below: reading the agenda never checks an
     # address, and the two cost ~100 ms of every `kith` command's start (bench/cli_startup.py).
     from email_validator import EmailNotValidError, validate_email
@@ -47,6 +57,36 @@ def email(value: str, field: str = "email") -> tuple[str, str]:
     except EmailNotValidError as exc:
         raise InvalidInput(field, f"{text!r} is not a valid email address ({exc})") from exc
     return result.normalized, result.normalized.lower()
+
+
+# Most addresses are plain ASCII (RFC 5322's dot-atom before the @, a host name after):
+# such an address is valid when its domain is, and email_validator keeps its mailbox as
+# written and gives the domain in lower case. Checking the domain is most of the
+# validator's time (~0.1 ms an address) and an import's addresses share a few domains,
+# so each domain is checked once (by the validator itself) and the rest is this pattern.
+# Anything else -- quoted or non-ASCII mailboxes, mailbox names the validator lowers
+# (postmaster...), addresses near the length limits -- takes the validator's whole way.
+_ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_PLAIN_ADDRESS = re.compile(rf"({_ATEXT}(?:\.{_ATEXT}){{0,31}})@([A-Za-z0-9.-]{{1,60}})")
+
+
+@functools.cache
+def _mailbox_names() -> frozenset[str]:
+    """The mailboxes email_validator writes in lower case (postmaster, info...)."""
+    from email_validator.rfc_constants import CASE_INSENSITIVE_MAILBOX_NAMES
+
+    return frozenset(CASE_INSENSITIVE_MAILBOX_NAMES)
+
+
+@functools.lru_cache(maxsize=4096)
+def _email_domain(domain: str) -> str | None:
+    """The domain as email_validator writes a valid address's, None if it refuses it."""
+    if len(domain) > 60:
+        return None
+    try:
+        return _validated_email(f"x@{domain}", "email")[0].partition("@")[2]
+    except InvalidInput:
+        return None
 
 
 def phone(value: str, region: str = "", field: str = "phone") -> tuple[str, str]:

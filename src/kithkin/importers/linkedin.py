@@ -103,18 +103,26 @@ def parse_connections(data: bytes, path: str) -> ParseResult:
         return result
 
 
+_connected_on = functools.lru_cache(maxsize=65_536)(csv_text.parse_date)  # dates repeat
+
+
 class _Cells:
-    """``Table.get`` for Connections.csv's columns, each column's place found once."""
+    """Connections.csv's columns, each column's place found once."""
 
     def __init__(self, table: Table) -> None:
         names = (_FIRST, _LAST, _URL, _EMAIL, _COMPANY, _POSITION, _CONNECTED)
-        self.index = {name: table.columns.get(csv_text.header_key(name)) for name in names}
+        # Each column's place, -1 when the file has no such column.
+        places = [table.columns.get(csv_text.header_key(name)) for name in names]
+        self.places = tuple(-1 if place is None else place for place in places)
+        self.width = max(self.places) + 1  # a row this wide has every column
 
-    def get(self, cells: list[str], name: str) -> str:
-        index = self.index[name]
-        if index is None or index >= len(cells):
-            return ""
-        return cells[index].strip()
+    def values(self, cells: list[str]) -> list[str]:
+        """The row's first name, last name, URL, email, company, position and date, each
+        trimmed ("" when missing): ``get`` of each column."""
+        if len(cells) >= self.width and -1 not in self.places:
+            return [cells[i].strip() for i in self.places]
+        size = len(cells)
+        return [cells[i].strip() if 0 <= i < size else "" for i in self.places]
 
 
 def _connections_table(rows: Rows) -> Table:
@@ -171,8 +179,9 @@ def _looks_like_connection(cells: list[str], layout: tuple[str, ...]) -> bool:
 
 
 def _connection(path: str, table: _Cells, line: int, cells: list[str], result: ParseResult) -> None:
-    given = _real(table.get(cells, _FIRST).strip(" ,"))
-    family = _real(table.get(cells, _LAST).strip(" ,"))
+    first, last, url, email, company, position, connected = table.values(cells)
+    given = _real(first.strip(" ,"))
+    family = _real(last.strip(" ,"))
     headline = ""
     parts = _HEADLINE_SEPARATOR.split(family, maxsplit=1)
     if len(parts) == 2 and parts[0]:  # a headline typed into the last name
@@ -193,22 +202,19 @@ def _connection(path: str, table: _Cells, line: int, cells: list[str], result: P
         given_name=given,
         family_name=family,
         headline=headline,
-        organization=_text(table.get(cells, _COMPANY)),
-        title=_text(table.get(cells, _POSITION)),
+        organization=_text(company),
+        title=_text(position),
     )
     if contact.title and not contact.organization and not contact.headline:
         contact.headline, contact.title = contact.title, ""  # a position alone
-    email = table.get(cells, _EMAIL)
     if email and not csv_text.placeholder(email):
         contact.emails.append((email, ""))
-    url = table.get(cells, _URL)
     if url:
         contact.urls.append(url)
         contact.external_id = profile_key(url)
-    connected = table.get(cells, _CONNECTED)
     if connected:
         try:
-            contact.connected_on = csv_text.parse_date(connected)
+            contact.connected_on = _connected_on(connected)
         except ValueError:
             message = f"{connected!r} is not a date (expected like '12 Jan 2024')"
             result.errors.append(

@@ -25,7 +25,6 @@ twice changes nothing.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -100,14 +99,16 @@ def _what(point: PlannedPoint) -> str:
     return f"{point.service or point.kind} {point.normalized}"
 
 
-def _names_by_key(prepared: list[tuple[ContactRecord, list[PlannedPoint]]]) -> dict[Key, set[str]]:
-    """For each key of the file, the names of the records that carry it."""
-    names: dict[Key, set[str]] = defaultdict(set)
+def _shared_in_file(prepared: list[tuple[ContactRecord, list[PlannedPoint]]]) -> set[Key]:
+    """The keys of the file that records with different names carry."""
+    first: dict[Key, str] = {}  # the name of the first record carrying each key
+    shared: set[Key] = set()
     for record, points in prepared:
         name = name_key(record.full_name)
         for point in points:
-            names[point.key].add(name)
-    return names
+            if first.setdefault(point.key, name) != name:
+                shared.add(point.key)
+    return shared
 
 
 @dataclass
@@ -115,13 +116,13 @@ class _Identities:
     """Which keys of this import identify one person on their own (see the module's doc)."""
 
     existing: Existing
-    names_in_file: dict[Key, set[str]]
+    shared_in_file: set[Key]  # given to records with different names
 
     def identify(self, key: Key) -> bool:
         kind, normalized = key
         if kind not in IDENTITY_KINDS:
             return False
-        if len(self.names_in_file.get(key, ())) > 1 or self.existing.holders.get(key, 0) > 1:
+        if key in self.shared_in_file or self.existing.holders.get(key, 0) > 1:
             return False
         return not (
             kind == ContactPoint.Kind.EMAIL and normalized.rsplit("@", 1)[0] in ROLE_MAILBOXES
@@ -264,14 +265,22 @@ def _plan_import(
         if not clean_record(record, plan.errors):  # services.contact_rules: refused
             continue
         prepared.append((record, contact_points(record, network.phone_region, plan.errors)))
-    identities = _Identities(existing, _names_by_key(prepared))
+    identities = _Identities(existing, _shared_in_file(prepared))
     file = _Planned()
+    # A network with no one to match by (a first import): every record's answer is no one.
+    matchable = bool(
+        existing.by_key or existing.by_name_org or existing.by_name_key or existing.by_name_only
+    )
     for record, points in prepared:
         budget.tick()
         name = name_key(record.full_name)
         identifying = [p for p in points if identities.identify(p.key)]
         profiles = _profiles(p.key for p in points)
-        person_id, matched_by = _match_existing(record, points, identifying, existing, profiles)
+        person_id, matched_by = (
+            _match_existing(record, points, identifying, existing, profiles)
+            if matchable
+            else (None, "")
+        )
         earlier_plan = file.by_person.get(person_id) if person_id is not None else None
         if earlier_plan is not None and name_key(earlier_plan.record.full_name) != name:
             person_id, matched_by = None, ""  # two names in one file: two people

@@ -52,6 +52,8 @@ def prepare_rows(
     adapt_json = connection.ops.adapt_json_value
     prepared = []
     last: dict[int, tuple[object, object]] = {}  # a value every row shares (``now``)
+    # Each distinct date of a column adapted once (a date, not a datetime: it has no zone).
+    days: dict[int, dict[dt.date, object]] = {index: {} for index, _ in dated}
     for row in rows:
         values = list(row)
         for index, encoder in as_json:  # as JSONField.get_db_prep_value does
@@ -61,6 +63,12 @@ def prepare_rows(
             seen = last.get(index)
             if seen is not None and seen[0] is value:
                 values[index] = seen[1]
+                continue
+            if type(value) is dt.date:
+                adapted = days[index].get(value)
+                if adapted is None:
+                    adapted = days[index][value] = field.get_db_prep_save(value, connection)  # type: ignore[union-attr]
+                values[index] = adapted
                 continue
             if isinstance(value, dt.datetime) and value.tzinfo is not None:
                 # What DateTimeField.get_db_prep_save does with an aware instant, without

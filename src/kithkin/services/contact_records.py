@@ -15,9 +15,10 @@ removed or overwritten, so saving the same record twice changes nothing.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, cast
 
 from kithkin.errors import InvalidInput
 from kithkin.fulltext import people_indexed_in_bulk
@@ -209,6 +210,17 @@ def fitted(
         raise InvalidInput(f"{record.path}:{record.line}: {exc.field}", exc.message) from None
 
 
+_PERSON_LIMITED = ("nickname", "given_name", "family_name", "headline", "location")
+
+
+@functools.cache
+def _person_limits() -> tuple[int, ...]:
+    """The lengths of the Person columns in ``_PERSON_LIMITED``."""
+    found = [limit(Person, name) for name in _PERSON_LIMITED]
+    assert None not in found
+    return cast(tuple[int, ...], tuple(found))
+
+
 def _new_person_row(
     network: Network, planned: ContactToWrite, now: dt.datetime, circle_id: int | None
 ) -> tuple[object, ...]:
@@ -220,26 +232,34 @@ def _new_person_row(
     # first left blank, and add their notes), the first record's name.
     filled = planned.fills
     full_name = fitted(record, Person, "full_name", record.full_name)
-    nickname = fitted(record, Person, "nickname", str(filled.get("nickname") or ""))
-    given_name = fitted(record, Person, "given_name", record.given_name) or derived_given
-    family_name = fitted(record, Person, "family_name", record.family_name) or derived_family
-    headline = fitted(record, Person, "headline", str(filled.get("headline") or ""))
-    location = fitted(record, Person, "location", str(filled.get("location") or ""))
+    nickname = str(filled.get("nickname") or "")
+    headline = str(filled.get("headline") or "")
+    location = str(filled.get("location") or "")
+    given_name, family_name = record.given_name, record.family_name
+    most = _person_limits()
+    if not (  # every row of a file but a broken one: what fitted checks, in one test
+        len(nickname) <= most[0]
+        and len(given_name) <= most[1]
+        and len(family_name) <= most[2]
+        and len(headline) <= most[3]
+        and len(location) <= most[4]
+    ):  # the first value too long is refused, in this order
+        for name, value in zip(
+            _PERSON_LIMITED, (nickname, given_name, family_name, headline, location), strict=True
+        ):
+            fitted(record, Person, name, value)
+    given_name = given_name or derived_given
+    family_name = family_name or derived_family
     notes = str(filled.get("notes") or "")
-    document = search_document(
-        full_name,
-        given_name,
-        family_name,
-        nickname,
-        headline,
-        location,
-        notes,
-        # Each part's words are found once for every row that repeats it (an organization,
-        # a title): "org title" as two parts gives the words of the two joined by a space.
-        *(part for org, title in planned.jobs for part in (org, title)),
-        *planned.tags,
-        *(part for p in planned.points for part in (p.value, p.normalized)),
-    )
+    parts = [full_name, given_name, family_name, nickname, headline, location, notes]
+    # Each part's words are found once for every row that repeats it (an organization,
+    # a title): "org title" as two parts gives the words of the two joined by a space.
+    for organization, title in planned.jobs:
+        parts += (organization, title)
+    parts += planned.tags
+    for point in planned.points:
+        parts += (point.value, point.normalized)
+    document = search_document(*parts)
     return (
         network.pk,
         False,
@@ -294,8 +314,25 @@ def _create_people(
     return ids
 
 
+@functools.cache
+def _point_limits() -> tuple[int, int, int, int]:
+    """The lengths of ContactPoint's service, label, value and normalized columns."""
+    found = [limit(ContactPoint, name) for name in ("service", "label", "value", "normalized")]
+    assert None not in found
+    return cast(tuple[int, int, int, int], tuple(found))
+
+
 def _point_values(record: ContactRecord, point: PointToAdd) -> tuple[str, str, str, str, str]:
     """(kind, service, label, value, normalized), each checked against its column."""
+    service, label, value, normalized = point.service, point.label, point.value, point.normalized
+    most_service, most_label, most_value, most_normalized = _point_limits()
+    if (  # every point of a file but a broken one: what fitted checks, in one test
+        len(service) <= most_service
+        and len(label) <= most_label
+        and len(value) <= most_value
+        and len(normalized) <= most_normalized
+    ):
+        return (point.kind, service, label, value, normalized)
     return (
         point.kind,
         fitted(record, ContactPoint, "service", point.service),

@@ -247,34 +247,42 @@ def clean_record(record: ContactRecord, errors: list[RecordError]) -> bool:
         elif fold(record.title) not in fold(record.headline):
             record.notes = "\n\n".join(filter(None, [record.notes, f"Title: {record.title}"]))
         record.title = ""
-    record.notes = multi_line(record.notes)
-    tags: dict[str, str] = {}
-    for raw in record.tags:
-        if not raw.strip().lstrip("#"):
-            continue  # an empty label in a list ("a,,b") is no tag
-        try:
-            name = tag_name(raw, "tags")
-        except InvalidInput as exc:
-            report(exc)
-            continue
-        tags.setdefault(tag_key(name), name)
-    record.tags = list(tags.values())
-    record.emails = _labelled(record.emails, "email", report)
-    record.phones = _labelled(record.phones, "phone", report)
-    record.addresses = _labelled(record.addresses, "address", report)
-    chats = []
-    for handle, service, label in record.chats:
-        try:
-            chats.append(
-                (
-                    fitting(ContactPoint, "value", handle.strip(), "chat"),
-                    text(ContactPoint, "service", service, "chat"),
-                    text(ContactPoint, "label", label, "label"),
+    # Below, what a record does not have (most have no tags, phones, addresses or chats)
+    # is left as it is: an empty value cleans to itself.
+    if record.notes:
+        record.notes = multi_line(record.notes)
+    if record.tags:
+        tags: dict[str, str] = {}
+        for raw in record.tags:
+            if not raw.strip().lstrip("#"):
+                continue  # an empty label in a list ("a,,b") is no tag
+            try:
+                name = tag_name(raw, "tags")
+            except InvalidInput as exc:
+                report(exc)
+                continue
+            tags.setdefault(tag_key(name), name)
+        record.tags = list(tags.values())
+    if record.emails:
+        record.emails = _labelled(record.emails, "email", report)
+    if record.phones:
+        record.phones = _labelled(record.phones, "phone", report)
+    if record.addresses:
+        record.addresses = _labelled(record.addresses, "address", report)
+    if record.chats:
+        chats = []
+        for handle, service, label in record.chats:
+            try:
+                chats.append(
+                    (
+                        fitting(ContactPoint, "value", handle.strip(), "chat"),
+                        text(ContactPoint, "service", service, "chat"),
+                        text(ContactPoint, "label", label, "label"),
+                    )
                 )
-            )
-        except InvalidInput as exc:
-            report(exc)
-    record.chats = chats
+            except InvalidInput as exc:
+                report(exc)
+        record.chats = chats
     return True
 
 
@@ -310,6 +318,17 @@ def fills(record: ContactRecord, current: Mapping[str, object] | None) -> dict[s
     """The fields a record fills: all it has for someone new, only the blank ones of
     someone known (``current``: their ``CURRENT_FIELDS``). The one rule for every
     importer and for the single-record service."""
+    if current is None:  # someone new (most of an import): everything the record has
+        found: dict[str, object] = {}
+        for name in FILLABLE:
+            value = getattr(record, name)
+            if value:
+                found[name] = value
+        if record.birthday:
+            found["birthday"] = record.birthday
+        if record.photo:
+            found["photo"] = record.photo
+        return found
     wanted: dict[str, object] = {name: getattr(record, name) for name in FILLABLE}
     if record.birthday and (current is None or not current.get("birthday_month")):
         wanted["birthday"] = record.birthday
