@@ -193,3 +193,31 @@ def test_the_doctor_finds_a_sorting_score_that_drifted_and_the_refresh_mends_it(
     assert not found.ok and found.detail.startswith("2 people are sorted by a strength")
     service.refresh(network)
     assert [f.ok for f in findings()] == [True]
+
+
+def test_a_refresh_of_some_people_reads_from_their_participations_on_sqlite(network, owner):
+    """The plan that made a mail sync quadratic: with the window's range on occurred_at
+    and the network's people in the IN list, SQLite walked every interaction of the window
+    and probed each against each person. A refresh of some people starts from them."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if connection.vendor != "sqlite":
+        pytest.skip(
+            "the join order is fixed for SQLite's planner; PostgreSQL plans by its statistics"
+        )
+    people = [make_person(network, f"Person {n}") for n in range(30)]
+    for day in range(200):
+        log(network, [people[day % 30], people[(day * 7 + 1) % 30]], on=days_ago(day))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # as migrate, import and the worker keep them
+    with CaptureQueriesContext(connection) as captured:
+        service.refresh(network, [p.pk for p in people])
+    (sql,) = [
+        q["sql"] for q in captured.captured_queries if "kithkin_interactionparticipant" in q["sql"]
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+        steps = [row[3] for row in cursor.fetchall() if row[3].startswith(("SCAN", "SEARCH"))]
+    assert steps[0].startswith("SEARCH kithkin_interactionparticipant"), steps
+    assert "kithkin_interaction " in steps[1] and "PRIMARY KEY" in steps[1], steps
