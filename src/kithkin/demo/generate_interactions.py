@@ -16,6 +16,7 @@ import random
 
 from kithkin.demo import data
 from kithkin.demo.plan import Demo, PersonPlan
+from kithkin.importers.apply import INTERACTION_COLUMNS
 from kithkin.models import Interaction, InteractionParticipant
 from kithkin.models.rows import insert_rows, reserve_ids
 
@@ -174,26 +175,11 @@ def _texts(
     return summary, learned, questions
 
 
-# The columns a generated interaction fills, in the order _draw_interaction gives them.
-_COLUMNS = (
-    "id",
-    "network",
-    "kind",
-    "occurred_at",
-    "direction",
-    "summary",
-    "learned",
-    "next_questions",
-    "occasion",
-    "source",
-    "created_by",
-    "created_at",
-)
-
-
 def _draw_interaction(
     demo: Demo, companions: Companions, index: int, day: int, pk: int
 ) -> tuple[tuple[object, ...], list[int]]:
+    """One interaction as a row in INTERACTION_COLUMNS' order (the importers' own), and
+    the indexes of its people."""
     rng, plan = demo.rng, companions.plans[index]
     kind = rng.choices(_KINDS, cum_weights=_KIND_WEIGHTS)[0]
     direction = rng.choices(
@@ -216,6 +202,7 @@ def _draw_interaction(
         questions,
         "",
         str(Interaction.Source.DEMO),
+        None,  # external_id
         demo.actor.pk,
         occurred_at,
     )
@@ -239,7 +226,7 @@ def create_interactions(demo: Demo, plans: list[PersonPlan], count: int) -> int:
             row, indexes = _draw_interaction(demo, companions, index, day, pk)
             rows.append(row)
             participants.extend((pk, plans[person].pk) for person in indexes)
-        insert_rows(Interaction, _COLUMNS, rows)
+        insert_rows(Interaction, INTERACTION_COLUMNS, rows)
         insert_rows(InteractionParticipant, ("interaction", "person"), participants)
         demo.report("interactions", start + len(rows), count)
     return count

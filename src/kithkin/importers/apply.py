@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db import connection, transaction
+from django.db import transaction
 
 from kithkin import access, clock
 from kithkin.fulltext import interactions_indexed_in_bulk
@@ -28,7 +28,13 @@ from kithkin.models import (
     User,
     ValueExchange,
 )
-from kithkin.models.rows import PreparedRows, insert_prepared, insert_rows, prepare_rows
+from kithkin.models.rows import (
+    PreparedRows,
+    insert_prepared,
+    insert_rows,
+    prepare_rows,
+    reserve_ids,
+)
 from kithkin.queries.memberships import organization_key
 from kithkin.services import changes, tallies
 from kithkin.services.contact_records import (
@@ -346,24 +352,6 @@ def _interaction_rows(
     )
 
 
-def _reserve_ids(count: int, newest_before: int) -> list[int]:
-    """``count`` ids no interaction has had or will get: on SQLite, above the table's
-    AUTOINCREMENT high-water mark (the write lock is held); on PostgreSQL, from its
-    sequence."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence('kithkin_interaction', 'id')) "
-                "FROM generate_series(1, %s)",
-                [count],
-            )
-            return [row[0] for row in cursor.fetchall()]
-        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = 'kithkin_interaction'")
-        found = cursor.fetchone()
-        first = max(found[0] if found else 0, newest_before) + 1
-        return list(range(first, first + count))
-
-
 def _create_interactions(
     network: Network, new: NewInteractions, newest_before: int
 ) -> Counted | None:
@@ -372,7 +360,7 @@ def _create_interactions(
     someone else's import wrote them meanwhile (then their people must be recounted)."""
     if not new.planned:
         return Counted({}, {})
-    ids = _reserve_ids(len(new.planned), newest_before)
+    ids = reserve_ids(Interaction, len(new.planned), above=newest_before)
     rows = [(pk, *row[1:]) for pk, row in zip(ids, new.rows.rows, strict=True)]
     inserted = insert_prepared(PreparedRows(Interaction, INTERACTION_COLUMNS, rows))
     complete = inserted == len(rows)

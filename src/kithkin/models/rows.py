@@ -136,11 +136,12 @@ def update_rows(
             cursor.executemany(sql, chunk)
 
 
-def reserve_ids(model: type[models.Model], count: int) -> list[int]:
-    """``count`` primary keys for rows about to be inserted with :func:`insert_rows`, so a
-    batch's children can point at its rows without reading them back. Inside the write
-    transaction: on SQLite it holds the only writer (ids follow the largest there), on
-    PostgreSQL the ids come from the table's own sequence."""
+def reserve_ids(model: type[models.Model], count: int, *, above: int = 0) -> list[int]:
+    """``count`` primary keys no row of ``model`` has had or will get, for rows about to be
+    inserted with :func:`insert_rows`, so children can point at them without reading
+    them back; all above ``above``. Inside the write transaction: on SQLite above the
+    table's AUTOINCREMENT high-water mark (the write lock is held), on PostgreSQL from the
+    table's own sequence."""
     if count <= 0:
         return []
     connection = connections[DEFAULT_DB_ALIAS]
@@ -155,7 +156,7 @@ def reserve_ids(model: type[models.Model], count: int) -> list[int]:
                 [table, key.column, count],
             )
             return [row[0] for row in cursor.fetchall()]
-        column = connection.ops.quote_name(str(key.column))
-        cursor.execute(f"SELECT COALESCE(MAX({column}), 0) FROM {connection.ops.quote_name(table)}")
-        first = cursor.fetchone()[0] + 1
+        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+        found = cursor.fetchone()
+        first = max(found[0] if found else 0, above) + 1
         return list(range(first, first + count))
