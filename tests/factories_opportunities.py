@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from kithkin.models import Network, Opportunity, OpportunityShare, Person, User
 from kithkin.services.opportunities import NewOpportunity, add_opportunity, share_opportunity
-from tests.factories import owner_of
+from tests.factories import make_person, owner_of
 
 
 def make_opportunity(
@@ -60,3 +60,18 @@ def make_share(
         OpportunityShare.objects.filter(pk=share.pk).update(outcome=outcome)
         share.refresh_from_db()
     return share
+
+
+def make_compiler_engineer(network: Network) -> Person:
+    """Grace Hopper, a close tie who is a strong match for a compiler job: rust and
+    compilers in her tags, a staff engineer's title, and moving into compilers is what
+    matters to her."""
+    return make_person(
+        network,
+        "Grace Hopper",
+        organization="Navy",
+        title="Staff Engineer",
+        tags=["rust", "compilers"],
+        circle="close",
+        what_matters="Wants to move into compilers",
+    )

@@ -24,22 +24,14 @@ from kithkin.services.opportunities import (
 )
 from tests.conftest import TODAY
 from tests.factories import make_person, network_of
-from tests.factories_opportunities import make_opportunity, make_share
+from tests.factories_opportunities import make_compiler_engineer, make_opportunity, make_share
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def grace(network):
-    return make_person(
-        network,
-        "Grace Hopper",
-        organization="Navy",
-        title="Staff Engineer",
-        tags=["rust", "compilers"],
-        circle="close",
-        what_matters="Wants to move into compilers",
-    )
+    return make_compiler_engineer(network)
 
 
 @pytest.fixture

@@ -38,7 +38,7 @@ from kithkin.services.people_bulk import add_tag
 from kithkin.services.trash import restore
 from tests.conftest import TODAY
 from tests.factories import make_person
-from tests.factories_opportunities import make_opportunity, make_share
+from tests.factories_opportunities import make_compiler_engineer, make_opportunity, make_share
 
 pytestmark = pytest.mark.django_db
 
@@ -71,15 +71,7 @@ def assert_current(network) -> list[tuple[int | None, list[str], str]]:
 
 @pytest.fixture
 def grace(network):
-    return make_person(
-        network,
-        "Grace Hopper",
-        organization="Navy",
-        title="Staff Engineer",
-        tags=["rust", "compilers"],
-        circle="close",
-        what_matters="Wants to move into compilers",
-    )
+    return make_compiler_engineer(network)
 
 
 @pytest.fixture
