@@ -388,13 +388,14 @@ def _forget_logged_calls(person_id: int) -> None:
     from django.db import connection
 
     from kithkin.models import Interaction, Person
-    from kithkin.services.derived_state import refresh
+    from kithkin.services.derived_state import Touched, apply
 
     connection.close()
     logged = Interaction.objects.filter(summary__regex=r"^load \d+$", participants__pk=person_id)
     network = Person.objects.get(pk=person_id).network
     deleted = logged.delete()[0]
-    refresh(network, [person_id])
+    # their check-ins, strength and kept spans, as the seam brings them up to date
+    apply(Touched(network, check_ins={person_id}, strength={person_id}))
     print(f"\nremoved the {deleted} rows the writes added")
 
 
