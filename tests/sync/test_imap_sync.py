@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from django.db import transaction
 
-from kithkin.models import Interaction, Person, SyncAccount
+from kithkin.models import Interaction, Person, Strength, SyncAccount
+from kithkin.services import strength
 from kithkin.services.sync_accounts import add_imap_account
 from kithkin.sync import mail
 from kithkin.sync.outcome import SyncFailure
@@ -283,6 +284,9 @@ def test_a_connection_dropped_midway_keeps_whole_batches_and_resumes(
     assert Interaction.objects.filter(network=network).count() == saved
     assert account.failures == 1 and account.next_sync_at is not None
     assert account.last_error == str(failure.value)
+    # What was saved is settled although the run failed: strength computed once, at its end
+    assert _strengths(network) == _strengths_from_scratch(network)
+    assert Strength.objects.filter(person__network=network, score__gt=0).count() == saved
 
     account.settings["port"] = server.port
     account.save()
@@ -295,6 +299,19 @@ def test_a_connection_dropped_midway_keeps_whole_batches_and_resumes(
     )
     account.refresh_from_db()
     assert (account.failures, account.last_error) == (0, "")
+
+
+def _strengths(network) -> list[tuple[object, ...]]:
+    return sorted(
+        Strength.objects.filter(person__network=network).values_list(
+            "person_id", "score", "factors"
+        )
+    )
+
+
+def _strengths_from_scratch(network) -> list[tuple[object, ...]]:
+    strength.refresh(network)
+    return _strengths(network)
 
 
 class _Undo(Exception):

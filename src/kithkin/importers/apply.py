@@ -96,6 +96,7 @@ def apply_plan(
     *,
     circle: str = "",
     replanned: Callable[[ImportPlan], ImportPlan] | None = None,
+    savepoint: bool = True,
 ) -> ImportSummary:
     """Write what the plan says, or nothing: the whole import is one transaction.
     ``progress`` hears the name of each of ``APPLY_STEPS`` as it starts. The people it
@@ -110,14 +111,17 @@ def apply_plan(
     is applied is always what planning against the network as written would give.
     ``replanned`` hears each plan made again and answers the plan to apply (the web's
     confirm refuses one that differs from what was reviewed). The summary's ``plan`` is
-    the plan applied."""
+    the plan applied. ``savepoint=False``: inside the caller's transaction, which a
+    failure ends (it does not go on after one: a mail sync's batch), the apply takes no
+    savepoint of its own, so SQLite's full-text triggers are set aside for the inserts
+    rather than paused (``fulltext._indexed_in_bulk``: 1.3 s less for 37,000 emails)."""
     access.require_write(actor, network)
     now = clock.now()
     outside = 0 if transaction.get_connection().in_atomic_block else PLANNED_OUTSIDE
     with collecting_later():
         for attempt in range(outside + 1):
             rows = _Rows.of(network, actor, plan, now)
-            with transaction.atomic():
+            with transaction.atomic(savepoint=savepoint):
                 if _still_current(network, plan):
                     return _apply(network, actor, plan, progress, circle, now, rows)
                 if attempt == outside:  # inside the lock: the network holds still now

@@ -10,6 +10,14 @@ from: an mbox archive (``importers.mbox``) or a mail box synced over IMAP
 - Headers are bytes: decoded as latin-1 (lossless) for the email package, then every text
   taken from them is turned back into bytes and read as UTF-8, falling back to latin-1;
   RFC 2047 encoded words are decoded in the charset they name.
+- Fields are split as the email package's ``compat32`` parser splits them (``Headers``):
+  a block of well-formed fields is split by its own rule (``header_source_parse``), and
+  anything else (a leading From line, a line that is no field, a stray continuation) goes
+  through ``HeaderParser`` itself. An address field of plain mailboxes (``Name
+  <local@domain>``, ``"Last, First" <local@domain>``, ``local@domain``, comma-separated)
+  is read by a pattern; anything else by ``getaddresses``; each distinct field value is
+  read once per process (``_mailboxes``): a mail box names the same people again and
+  again. Both shortcuts give what the library gives (tests/importers/test_mail_rules.py).
 - Pipermail archives write addresses as "user at example.com (Name)": " at " becomes "@".
 - external_id: the Message-ID; for a message without one, a hash of From, Date and Subject.
 - The thread a message belongs to (``thread_of``): the first Message-ID its References
@@ -22,12 +30,12 @@ from __future__ import annotations
 import datetime as dt
 import email.errors
 import email.policy
+import functools
 import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from email.header import decode_header
-from email.message import Message
 from email.parser import HeaderParser
 from email.utils import getaddresses, parsedate_to_datetime
 
@@ -55,26 +63,69 @@ FETCHED_HEADERS = (
     "PRECEDENCE",
 )
 HEADERS = HeaderParser(policy=email.policy.compat32)
+# A field: its name (as the email package's parser knows one), the blanks after its
+# colon, its value with any folded lines, and its line end (CRLF, CR or LF).
+_FIELD = re.compile(
+    r"([\041-\071\073-\176]+):[ \t]*([^\r\n]*(?:(?:\r\n|\r|\n)[ \t][^\r\n]*)*)(?:\r\n|\r|\n|\Z)"
+)
 
 
-def parse_headers(block: bytes) -> Message:
-    return HEADERS.parsestr(block.decode("latin-1"))
+class Headers:
+    """A message's header fields, read as ``email.message.Message`` reads compat32's:
+    ``get`` the first value of a name (any case), ``get_all`` every one, in order."""
+
+    __slots__ = ("_values",)
+
+    def __init__(self, fields: list[tuple[str, str]]) -> None:
+        self._values: dict[str, list[str]] = {}
+        for name, value in fields:
+            self._values.setdefault(name.lower(), []).append(value)
+
+    def get(self, name: str, default: str | None = None) -> str | None:
+        values = self._values.get(name.lower())
+        return values[0] if values else default
+
+    def get_all(self, name: str) -> list[str] | None:
+        values = self._values.get(name.lower())
+        return list(values) if values else None
+
+
+def parse_headers(block: bytes) -> Headers:
+    text = block.decode("latin-1")
+    fields = _plain_fields(text)
+    if fields is None:  # not only well-formed fields: the email package's own way
+        fields = [(name, str(value)) for name, value in HEADERS.parsestr(text).items()]
+    return Headers(fields)
+
+
+def _plain_fields(text: str) -> list[tuple[str, str]] | None:
+    """The fields of a block made of nothing but well-formed fields up to its first blank
+    line, split by compat32's own rule (the value after the colon and its blanks, with
+    its folded lines and their line ends, less the last line end); None for anything
+    else."""
+    fields: list[tuple[str, str]] = []
+    at, end = 0, len(text)
+    while at < end:
+        field = _FIELD.match(text, at)
+        if field is None:
+            return fields if text.startswith(("\r\n", "\n", "\r"), at) else None
+        fields.append((field.group(1), field.group(2)))
+        at = field.end()
+    return fields
 
 
 @dataclass
 class MailReading:
-    """What one message became: an interaction (``record``, its ``fingerprint`` for
-    telling two messages with one Message-ID apart), or a reason it became none:
+    """What one message became: an interaction (``record``), or a reason it became none:
     ``skipped`` (bulk, no one else in it) or ``error`` (an unreadable date)."""
 
     record: InteractionRecord | None = None
-    fingerprint: str = ""
     skipped: RecordError | None = None
     error: RecordError | None = None
 
 
 def read_message(
-    headers: Message,
+    headers: Headers,
     me: frozenset[str],
     *,
     source: str,
@@ -119,8 +170,7 @@ def read_message(
         return (
             skip("To", "no other participants") if outbound else skip("From", "no sender address")
         )
-    fingerprint = fingerprint_of(headers)
-    external_id = message_id(str(headers.get("Message-ID") or "")) or fingerprint
+    external_id = message_id(str(headers.get("Message-ID") or "")) or fingerprint_of(headers)
     return MailReading(
         record=InteractionRecord(
             source=source,
@@ -133,11 +183,10 @@ def read_message(
             summary=text(str(headers.get("Subject") or "")) if subjects else "",
             participants=people,
         ),
-        fingerprint=fingerprint,
     )
 
 
-def bulk_reason(headers: Message, sender: str) -> tuple[str, str] | None:
+def bulk_reason(headers: Headers, sender: str) -> tuple[str, str] | None:
     """Why this message is bulk or automated mail, as (header, reason); None if it is not."""
     for name in ("List-Id", "List-Unsubscribe"):
         if headers.get(name) is not None:
@@ -154,18 +203,62 @@ def bulk_reason(headers: Message, sender: str) -> tuple[str, str] | None:
 
 
 def addresses(values: list[str]) -> list[Participant]:
-    values = [str(v) if "@" in str(v) else OBFUSCATED.sub(r"\1@\2", str(v)) for v in values]
+    """The people an address field names (each of ``values`` a field's value)."""
+    return [
+        Participant(email=address, name=name)
+        for value in values
+        for address, name in _mailboxes(value)
+    ]
+
+
+@functools.lru_cache(maxsize=8192)
+def _mailboxes(value: str) -> tuple[tuple[str, str], ...]:
+    """(address, name) of each mailbox of one field's value: addresses lower-cased, names
+    decoded, a name that only repeats the address left out."""
+    if "@" not in value:
+        value = OBFUSCATED.sub(r"\1@\2", value)
     found = []
-    for name, address in getaddresses(values):
+    for name, address in _plain_mailboxes(value) or getaddresses([value]):
         address = text(address).lower()
         if "@" in address:
             name = text(name)
-            found.append(Participant(email=address, name="" if name.lower() == address else name))
+            found.append((address, "" if name.lower() == address else name))
+    return tuple(found)
+
+
+# An address of dot-atoms, and a name of atoms (no specials, no dot), as RFC 5322 writes
+# them and getaddresses reads them; anything else is left to getaddresses.
+_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_ADDRESS = rf"{_ATOM}(?:\.{_ATOM})*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
+_WORD = r"[^\x00-\x20\x7f-\xa0()<>@,:;.\"\[\]\\]+"  # an atom of a name: no specials, no dot
+_SPACE = r"[ \t\r\n]*"
+_PLAIN = re.compile(rf"{_SPACE}(?:({_ADDRESS})|({_WORD}(?: +{_WORD})*)? *<({_ADDRESS})>){_SPACE}")
+_QUOTED = re.compile(rf"{_SPACE}\"([^\"\\\r\n]*)\" *<({_ADDRESS})>{_SPACE}")
+
+
+def _plain_mailboxes(value: str) -> list[tuple[str, str]] | None:
+    """(name, address) of a value made only of plain mailboxes, as getaddresses gives
+    them; None for anything else."""
+    if '"' in value:
+        quoted = _QUOTED.fullmatch(value)
+        return [(quoted.group(1), quoted.group(2))] if quoted else None
+    found = []
+    for part in value.split(","):
+        plain = _PLAIN.fullmatch(part)
+        if plain is None:
+            return None
+        if plain.group(1):
+            found.append(("", plain.group(1)))
+        else:
+            name = plain.group(2) or ""  # its words joined by one space, as getaddresses does
+            found.append((" ".join(word for word in name.split(" ") if word), plain.group(3)))
     return found
 
 
 def text(value: str) -> str:
     """A header value as text: encoded words decoded, 8-bit bytes as UTF-8 or latin-1."""
+    if value.isascii() and "=?" not in value:  # what decoding would give: nothing to decode
+        return " ".join(value.split())
     try:
         chunks = decode_header(value)
     except (email.errors.HeaderParseError, ValueError):
@@ -206,7 +299,7 @@ def message_id(value: str) -> str:
     return found.group() if found else "".join(value.split())
 
 
-def fingerprint_of(headers: Message) -> str:
+def fingerprint_of(headers: Headers) -> str:
     parts = (str(headers.get(name) or "").strip() for name in ("From", "Date", "Subject"))
     return hashed("\0".join(parts))
 
@@ -215,7 +308,7 @@ def hashed(value: str) -> str:
     return "sha256:" + hashlib.sha256(value.encode("latin-1", "replace")).hexdigest()
 
 
-def thread_of(headers: Message, fallback: str) -> str:
+def thread_of(headers: Headers, fallback: str) -> str:
     """The thread's first message: the first id References names, else In-Reply-To, else
     the message itself (``fallback``: its external id)."""
     references = re.findall(r"<[^<>\s]+>", str(headers.get("References") or ""))

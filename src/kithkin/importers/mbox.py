@@ -213,7 +213,7 @@ def _read_message(
     if read.error is not None or read.record is None:
         result.errors.extend([read.error] if read.error else [])
         return
-    record, fingerprint = read.record, read.fingerprint
+    record, fingerprint = read.record, mail_rules.fingerprint_of(headers)
     external_id = record.external_id
     # Synced over IMAP first, the message is part of its thread's interaction of that day.
     thread = mail_rules.thread_of(headers, external_id)

@@ -30,6 +30,7 @@ from kithkin.importers.records import (
     stored_id,
 )
 from kithkin.models import ContactPoint, Interaction, Network, ValueExchange
+from kithkin.models.rows import one_of
 from kithkin.services.contact_rules import person_name
 
 
@@ -93,11 +94,10 @@ def known_people(network: Network, keys: set[Key]) -> dict[Key, int]:
 
 
 # Up to this many records, the ids already stored are looked up by the records' own ids
-# (the unique index of network, source and external id), in chunks; beyond, every id of
+# (the unique index of network, source and external id, one parameter); beyond, every id of
 # the network is read in one scan. A synced mail box plans a batch at a time against a
 # network that may hold a million imported interactions.
 LOOKED_UP_AT_MOST = 5000
-LOOKUP_CHUNK = 500
 
 
 def _known(network: Network, records: list[InteractionRecord]) -> set[tuple[str, str]]:
@@ -115,16 +115,12 @@ def _known(network: Network, records: list[InteractionRecord]) -> set[tuple[str,
         by_source[record.source].update(stored_id(alias) for alias in record.aliases)
     known: set[tuple[str, str]] = set()
     for source, ids in by_source.items():
-        ordered = sorted(ids)
-        for start in range(0, len(ordered), LOOKUP_CHUNK):
-            known.update(
-                (source, str(external_id))
-                for external_id in Interaction.objects.filter(
-                    network=network,
-                    source=source,
-                    external_id__in=ordered[start : start + LOOKUP_CHUNK],
-                ).values_list("external_id", flat=True)
-            )
+        known.update(
+            (source, str(external_id))
+            for external_id in Interaction.objects.filter(
+                network=network, source=source, external_id__in=one_of(ids, text=True)
+            ).values_list("external_id", flat=True)
+        )
     return known
 
 

@@ -40,18 +40,17 @@ A score of ``STRONG_MATCH`` or more is a strong match (the agenda's bar).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from django.db import connection
 from django.db.models import Count, Q
-from django.db.models.expressions import RawSQL
 
 from kithkin import clock, fulltext
 from kithkin.fulltext import words
 from kithkin.models import Affiliation, Network, Opportunity, OpportunityShare, Person
+from kithkin.models.rows import one_of
 
 TAG_POINTS = 3.0
 TITLE_POINTS = 1.5
@@ -214,20 +213,12 @@ class _Candidate:
     at_organization: str = ""  # "current", "former" or ""
 
 
-def _id_in(ids: list[int]) -> RawSQL:
-    """``ids`` as one parameter (a JSON array on SQLite, an array on PostgreSQL): hundreds
-    of ids cost Django a millisecond per query to bind one by one."""
-    if connection.vendor == "postgresql":
-        return RawSQL("SELECT unnest(%s::bigint[])", [ids])
-    return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(ids)])
-
-
 def _candidates(
     network: Network, opportunity: Opportunity, ids: list[int], tag_ids: list[int]
 ) -> list[_Candidate]:
     rows = (
         Person.objects.filter(
-            pk__in=_id_in(ids), network=network, archived_at__isnull=True, is_self=False
+            pk__in=one_of(ids), network=network, archived_at__isnull=True, is_self=False
         )
         .exclude(pk=opportunity.source_id or 0)
         .values_list(
@@ -244,10 +235,10 @@ def _candidates(
     found = {row[0]: _Candidate(*row) for row in rows}
     if tag_ids:
         for person_id, tag_id in Person.tags.through.objects.filter(
-            person_id__in=_id_in(list(found)), tag_id__in=tag_ids
+            person_id__in=one_of(list(found)), tag_id__in=tag_ids
         ).values_list("person_id", "tag_id"):
             found[person_id].tag_ids.add(tag_id)
-    affiliations = Affiliation.objects.filter(person_id__in=_id_in(list(found)))
+    affiliations = Affiliation.objects.filter(person_id__in=one_of(list(found)))
     if opportunity.organization_id:
         affiliations = affiliations.filter(
             Q(end_on__isnull=True) | Q(organization_id=opportunity.organization_id)

@@ -5,7 +5,9 @@ so a change is recorded if and only if it happened. ``record`` also keeps the de
 state the change feeds current in that same transaction (``services.derived_state``
 decides what that is, from the kind and the fields changed): no service refreshes
 derived state itself. Inside ``collected()`` the refresh waits for the end of the block
-and runs once for the union of its changes (undo, many steps at once).
+and runs once for the union of its changes (undo, many steps at once); inside
+``settled_later()`` the costly part of it waits for the end of a run of transactions (a
+mail sync).
 
 Consumers register with ``@consumer(name)`` and receive the changes after their cursor,
 in order, in batches; the worker's ``changes`` job drives them (``dispatch``). A consumer
@@ -232,6 +234,44 @@ def collected() -> Iterator[None]:
         _collecting.reset(token)
     for found in pending.values():
         derived_state.apply(found)
+
+
+@contextmanager
+def settled_later() -> Iterator[None]:
+    """For a long run of writes in transactions of their own (a mail box's first sync,
+    batch after batch): each write still keeps what pages read first current -- check-ins,
+    due dates, search documents -- while the values computed from everything a person has
+    (relationship strength, the Dashboard's spans, the stored "Worth sharing" matches) are
+    computed once at the end of the block, for everyone its writes touched, in a
+    transaction of their own. So too when the block raises: what it committed is settled
+    (and a settling that fails then is logged, the block's own error raised). Nested, the
+    outermost settles."""
+    from kithkin.services import derived_state
+
+    if derived_state.LATER.get() is not None:
+        yield
+        return
+    waiting: dict[int, Touched] = {}
+    token = derived_state.LATER.set(waiting)
+    try:
+        yield
+    except BaseException:
+        derived_state.LATER.reset(token)
+        try:
+            _settle(waiting)
+        except Exception:
+            log.exception("the derived state put off by a failed run was not settled")
+        raise
+    derived_state.LATER.reset(token)
+    _settle(waiting)
+
+
+def _settle(waiting: dict[int, Touched]) -> None:
+    from kithkin.services import derived_state
+
+    for found in waiting.values():
+        with transaction.atomic():
+            derived_state.apply(found)
 
 
 def consumer(name: str) -> Callable[[Handler], Handler]:

@@ -36,12 +36,20 @@ The derived values (docs/architecture.md, "Derived state on Person"):
 - the Dashboard's circle spans (``insight_totals.refresh_kept``): for everyone whose
   interactions or cadence inputs changed (``CHECK_INS``, ``ADDED``, ``CADENCE``), and for
   the whole network when its time zone (``MONTHS``) changed the local date of everything.
+
+Inside ``changes.settled_later()`` (a long run of writes in many transactions, such as a
+mail box's first sync) the values computed from everything a person has -- strength, the
+spans, the stored matches -- are put off (:func:`put_off`) and computed once at the end
+for everyone the block touched; check-ins, due dates, search documents and stamps are
+still kept current by each write.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Collection
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -172,6 +180,8 @@ class Touched:
     months: bool = False
     matches: bool = False  # every stored match list of the network
     everyone: bool = False
+    kept: set[int] = field(default_factory=set)  # whose spans are computed again, besides
+    spans: bool = True  # False: the spans are put off (``put_off``)
 
     def include(self, other: Touched) -> None:
         self.check_ins |= other.check_ins
@@ -186,6 +196,8 @@ class Touched:
         self.months = self.months or other.months
         self.matches = self.matches or other.matches
         self.everyone = self.everyone or other.everyone
+        self.kept |= other.kept
+        self.spans = self.spans or other.spans
 
 
 def feeds(kind: str, data: dict[str, object] | None = None) -> frozenset[str]:
@@ -257,8 +269,43 @@ def _import_touches(found: Touched, change: Change, people: set[int], known: Kno
         found.check_ins |= people
 
 
+# What the writes of the current ``changes.settled_later()`` block put off, by network.
+LATER: ContextVar[dict[int, Touched] | None] = ContextVar("kithkin_derived_later", default=None)
+
+
+def put_off(found: Touched, later: dict[int, Touched]) -> Touched:
+    """Split ``found`` in two: what is done now (returned: check-ins, due dates, search
+    documents, stamps, duplicate pairs) and what waits in ``later`` for the end of the
+    block (strength, the spans of everyone whose interactions or cadence changed, stored
+    matches). Everything at once (a restore) is not split."""
+    if found.everyone:
+        return found
+    waiting = later.setdefault(found.network.pk, Touched(found.network))
+    waiting.strength |= found.strength
+    waiting.opportunities |= found.opportunities
+    waiting.weights = waiting.weights or found.weights
+    waiting.months = waiting.months or found.months
+    waiting.matches = waiting.matches or found.matches
+    if found.spans:
+        waiting.kept |= found.check_ins | found.cadence | set(found.added.latest) | found.kept
+    return dataclasses.replace(
+        found,
+        strength=set(),
+        opportunities=set(),
+        weights=False,
+        months=False,
+        matches=False,
+        kept=set(),
+        spans=False,
+    )
+
+
 def apply(found: Touched) -> None:
-    """Bring the derived values ``found`` names up to date, in the caller's transaction."""
+    """Bring the derived values ``found`` names up to date, in the caller's transaction
+    (inside ``changes.settled_later()``, what is cheap to: see ``put_off``)."""
+    later = LATER.get()
+    if later is not None:
+        found = put_off(found, later)
     network = found.network
     if found.stamp:
         Person.objects.filter(network=network, pk__in=found.stamp).update(updated_at=clock.now())
@@ -289,7 +336,7 @@ def apply(found: Touched) -> None:
         duplicates.mark_stale(network)
     if found.months:
         insight_totals.refresh_kept(network)
-    else:
+    elif found.spans:
         # One interaction added (a log): its day joins the spans. Anything else: the
         # person's spans are computed again from their interactions.
         one = {
@@ -302,7 +349,7 @@ def apply(found: Touched) -> None:
         }
         if one:
             insight_totals.add_contacts(network, one)
-        again = recount | found.cadence | (set(added.latest) - set(one))
+        again = recount | found.cadence | (set(added.latest) - set(one)) | found.kept
         if again:
             insight_totals.refresh_kept(network, again)
     if found.weights:

@@ -12,7 +12,9 @@
   each batch is planned and applied as an import is (``importers.plan``/``apply``: people
   matched by email, bulk mail skipped by ``importers.mail_rules``) and the folder's state
   saved in the same transaction: a connection lost midway loses at most the batch in hand,
-  and the next run resumes after the last batch written.
+  and the next run resumes after the last batch written. Each batch keeps its people's
+  check-ins current; their strength, spans and stored matches are computed once at the end
+  of the run, lost connection or not (``changes.settled_later``).
 - One interaction per thread and day (``mail_rules.thread_day_id``), which knows its
   messages' Message-IDs as aliases: mail imported from an mbox file and synced as well is
   logged once, whichever came first (``importers.plan_interactions``). A message of a
@@ -52,7 +54,9 @@ from kithkin.importers.plan import plan_import
 from kithkin.importers.plan_interactions import known_people, participant_keys
 from kithkin.importers.records import InteractionRecord, ParseResult, stored_id
 from kithkin.models import ContactPoint, Interaction
+from kithkin.models.rows import one_of
 from kithkin.queries.sync_accounts import SUGGEST_AFTER
+from kithkin.services import changes
 from kithkin.services.interactions import update_found
 from kithkin.sync.outcome import SyncFailure, SyncOutcome, SyncSource
 
@@ -76,10 +80,12 @@ def sync_mailbox(source: SyncSource) -> SyncOutcome:
         if b"CONDSTORE" in capabilities and b"ENABLE" in capabilities:
             client.enable("CONDSTORE")  # SELECT then reports HIGHESTMODSEQ
         folders = _folders(client, source)
-        for folder in folders:
-            _sync_folder(client, source, folder, me, outcome)
-        folder = ""
-        _backfill(client, source, folders, me, outcome)
+        # Strength, the Dashboard's spans and stored matches once for the run, not per batch
+        with changes.settled_later():
+            for folder in folders:
+                _sync_folder(client, source, folder, me, outcome)
+            folder = ""
+            _backfill(client, source, folders, me, outcome)
     except (imaplib.IMAP4.abort, OSError, ssl.SSLError) as exc:
         raise SyncFailure(
             f"the connection to {host} was lost while reading {folder or 'the folders'} "
@@ -344,7 +350,7 @@ def _write(
     again), and the folder's state, in one transaction."""
     with transaction.atomic():
         plan = plan_import(source.network, ParseResult(interactions=records))
-        summary = apply_plan(source.network, source.user, plan)
+        summary = apply_plan(source.network, source.user, plan, savepoint=False)
         stored = [p.record for p in plan.interactions if p.action == "exists"]
         joined = _join_threads(source, stored)
         outcome.logged += summary.interactions
@@ -412,7 +418,7 @@ def _count_unknown(source: SyncSource, records: list[InteractionRecord]) -> int:
         ContactPoint.objects.filter(
             person__network=source.network,
             kind=ContactPoint.Kind.EMAIL,
-            normalized__in=emails,
+            normalized__in=one_of(emails, text=True),
         ).values_list("normalized", flat=True)
     )
     unknown: dict[str, list[Any]] = source.state.setdefault("unknown", {})
