@@ -7,8 +7,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
 
-from kithkin import clock, normalize
+from kithkin import clock, normalize, storage
 from kithkin.demo import DemoStats, generate_network
 from kithkin.demo.generate_contact_points import _DRAMA_RANGES
 from kithkin.errors import Forbidden, InvalidInput
@@ -236,3 +237,38 @@ def test_sizes_must_make_sense(owner, network):
 
     assert (empty.people, empty.organizations, empty.interactions, empty.follow_ups) == (0, 0, 0, 0)
     assert Person.objects.filter(network=network).count() == 1  # only me
+
+
+def test_every_generated_interaction_is_in_the_search_index(owner, network):
+    """The interactions are indexed for search in one statement after their inserts."""
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL's search vector is a generated column: nothing to index")
+    generate(network, owner)
+    with connection.cursor() as cursor:
+        # FTS5 compares its index with the interactions' rows; raises if one is missing
+        cursor.execute(
+            "INSERT INTO kithkin_interaction_fts(kithkin_interaction_fts, rank) "
+            "VALUES ('integrity-check', 1)"
+        )
+        cursor.execute(
+            "SELECT count(*) FROM kithkin_interaction_fts WHERE kithkin_interaction_fts "
+            "MATCH 'coffee OR call OR lunch OR intro OR chat'"
+        )
+        assert cursor.fetchone()[0] > 0
+
+
+def test_a_large_write_keeps_its_pages_in_memory_and_restores_the_settings():
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's page cache")
+
+    def pragmas() -> tuple[int, int]:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size")
+            (size,) = cursor.fetchone()
+            cursor.execute("PRAGMA cache_spill")
+            return size, cursor.fetchone()[0]
+
+    before = pragmas()
+    with storage.written_in_memory():
+        assert pragmas() == (-storage.LARGE_WRITE_CACHE_KIB, 0)
+    assert pragmas() == before
