@@ -11,9 +11,9 @@ from: an mbox archive (``importers.mbox``) or a mail box synced over IMAP
   taken from them is turned back into bytes and read as UTF-8, falling back to latin-1;
   RFC 2047 encoded words are decoded in the charset they name.
 - Fields are split as the email package's ``compat32`` parser splits them (``Headers``):
-  a block of well-formed fields is split by its own rule (``header_source_parse``), and
-  anything else (a leading From line, a line that is no field, a stray continuation) goes
-  through ``HeaderParser`` itself. An address field of plain mailboxes (``Name
+  a block of well-formed fields by one pattern that gives what its rule
+  (``header_source_parse``) gives, anything else (a leading From line, a line that is no
+  field, a stray continuation) by ``HeaderParser`` itself. An address field of plain mailboxes (``Name
   <local@domain>``, ``"Last, First" <local@domain>``, ``local@domain``, comma-separated)
   is read by a pattern; anything else by ``getaddresses``; each distinct field value is
   read once per process (``_mailboxes``): a mail box names the same people again and
