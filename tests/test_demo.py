@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 from django.db import connection
 
-from kithkin import clock, normalize, storage
+from kithkin import clock, normalize
 from kithkin.demo import DemoStats, generate_network
 from kithkin.demo.generate_contact_points import _DRAMA_RANGES
 from kithkin.errors import Forbidden, InvalidInput
@@ -255,20 +255,3 @@ def test_every_generated_interaction_is_in_the_search_index(owner, network):
             "MATCH 'coffee OR call OR lunch OR intro OR chat'"
         )
         assert cursor.fetchone()[0] > 0
-
-
-def test_a_large_write_keeps_its_pages_in_memory_and_restores_the_settings():
-    if connection.vendor != "sqlite":
-        pytest.skip("SQLite's page cache")
-
-    def pragmas() -> tuple[int, int]:
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA cache_size")
-            (size,) = cursor.fetchone()
-            cursor.execute("PRAGMA cache_spill")
-            return size, cursor.fetchone()[0]
-
-    before = pragmas()
-    with storage.written_in_memory():
-        assert pragmas() == (-storage.LARGE_WRITE_CACHE_KIB, 0)
-    assert pragmas() == before

@@ -25,7 +25,6 @@ import logging
 import os
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -267,42 +266,6 @@ def unknown_migrations() -> list[str]:
         cursor.execute("SELECT app, name FROM django_migrations ORDER BY id")
         rows = cursor.fetchall()
     return [f"{app}.{name}" for app, name in rows if app in known and name not in known[app]]
-
-
-# A very large write ---------------------------------------------------------------------
-
-# The page cache a very large transaction may use (KiB): a 100,000-person, 3,000,000-
-# interaction demo network is about 1.2 GB.
-LARGE_WRITE_CACHE_KIB = 4_000_000
-
-
-@contextmanager
-def written_in_memory() -> Iterator[None]:
-    """Around one very large transaction (the demo generator's millions of rows): SQLite
-    keeps the pages it changes in its cache until the commit (``cache_spill`` off, the
-    cache up to ``LARGE_WRITE_CACHE_KIB``) instead of spilling them to the WAL midway.
-    Spilled pages make every later cache miss search the WAL's index backwards through
-    each block of 4,096 frames, so each row costs more than the one before: 300,000
-    interactions took 411 s at the start of a 3,000,000 run and 2,677 s at the middle.
-    The settings are restored after. Nothing on PostgreSQL."""
-    from django.db import connection
-
-    if connection.vendor != "sqlite":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        (size,) = cursor.fetchone()
-        cursor.execute("PRAGMA cache_spill")
-        (spill,) = cursor.fetchone()
-        cursor.execute(f"PRAGMA cache_size = -{LARGE_WRITE_CACHE_KIB}")
-        cursor.execute("PRAGMA cache_spill = OFF")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {int(size)}")
-            cursor.execute(f"PRAGMA cache_spill = {int(spill)}")
 
 
 # After a large write ------------------------------------------------------------------

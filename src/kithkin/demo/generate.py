@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from kithkin import access, clock, storage
+from kithkin import access, clock
 from kithkin.demo.generate_events import create_events
 from kithkin.demo.generate_follow_ups import create_follow_ups
 from kithkin.demo.generate_interactions import create_interactions
@@ -103,7 +103,7 @@ def generate_network(
     if progress is not None:
         demo.progress = progress
     follow_ups_before = FollowUp.objects.filter(network=network).count()
-    with storage.written_in_memory(), transaction.atomic():
+    with transaction.atomic():
         organizations = create_organizations(demo, _organization_count(people))
         plans = create_people(demo, organizations, people)
         introduce_people(demo, plans)
