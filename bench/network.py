@@ -4,8 +4,8 @@
 
 generates (or brings up to date) one network ahead of the benchmarks that use it, printing
 each generator stage as it goes, the time it took and the SQLite file's size. Generating
-100,000 people / 3,000,000 interactions takes about half an hour of one core; run it
-niced (`nice -n 19`) on a shared machine.
+100,000 people / 3,000,000 interactions takes about four minutes of one core on SQLite
+(252 s, 1.07 GB, measured 2026-12-07).
 """
 
 from __future__ import annotations
