@@ -10,7 +10,12 @@ benchmark network (bench/network.py; SQLite, or PostgreSQL with --database-url),
 
 - login: GET /login/, no database work: the floor of the framework and the server;
 - today, people, search (/people/?q=), person (one person's page), and log (POST a
-  logged call with a person: a write through the service, redirect not followed).
+  logged call with a person: a write through the service, redirect not followed). With
+  ``--log-with one`` (the default) every write logs a call with the same person, the one
+  whose page is read: sixteen writers then also wait for each other on that person's
+  rows (PostgreSQL); ``--log-with many`` spreads the writes over 64 people, as a team
+  logging its own calls does, so what is left is the database's own writer lock
+  (SQLite: one writer at a time).
 
 Printed per page and level: requests per second, p50/p95/p99 latency, errors (any
 status but 200/302, or a dropped connection) and the server's CPU per request. The
@@ -32,6 +37,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import itertools
 import os
 import signal
 import socket
@@ -51,6 +57,7 @@ from network import TODAY, prepare
 KITH = str(Path(sys.executable).parent / "kith")
 PASSWORD = "load-bench-password-1"
 MAX_REQUESTS_PER_CLIENT = 100_000  # a bound besides time
+LOG_WITH_MANY = 64  # the people --log-with many spreads its writes over
 
 
 @dataclass
@@ -104,8 +111,9 @@ class Client:
             raise SystemExit(f"could not log in as {username} (HTTP {status})")
 
 
-def _users(count: int) -> tuple[list[str], int, str]:
-    """Editors of the benchmark network with a known password; a person to visit."""
+def _users(count: int) -> tuple[list[str], list[int], str]:
+    """Editors of the benchmark network with a known password; people to visit and log
+    with (the first is the one visited)."""
     from kithkin.models import Membership, Person, User
     from kithkin.services.sharing import accept_invitation, invite
 
@@ -129,14 +137,13 @@ def _users(count: int) -> tuple[list[str], int, str]:
         user.set_password(PASSWORD)
         user.save()
         names.append(username)
-    person = (
+    people = list(
         Person.objects.filter(network=network, is_self=False, archived_at__isnull=True)
         .order_by("-last_interaction_at")
-        .values_list("pk", "family_name")
-        .first()
+        .values_list("pk", "family_name")[:LOG_WITH_MANY]
     )
-    assert person is not None
-    return names, person[0], person[1] or "a"
+    assert people
+    return names, [pk for pk, _name in people], people[0][1] or "a"
 
 
 def _load_average() -> str:
@@ -273,13 +280,21 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=4)
     parser.add_argument("--levels", default="1,4,16")
     parser.add_argument("--only", default="", help="Only the pages whose name contains this.")
+    parser.add_argument(
+        "--log-with",
+        choices=("one", "many"),
+        default="one",
+        help="Log every write with one person, or spread them over 64 people.",
+    )
     parser.add_argument("--workers", type=int, help="Passed to `kith serve` (default: its own).")
     parser.add_argument("--threads", type=int, help="Passed to `kith serve` (default: its own).")
     args = parser.parse_args()
     levels = [int(level) for level in args.levels.split(",")]
 
     directory = prepare(args.people, args.interactions, database_url=args.database_url or None)
-    usernames, person_id, last_name = _users(args.users)
+    usernames, people, last_name = _users(args.users)
+    person_id = people[0]
+    logged_with = people if args.log_with == "many" else [person_id]
     from django.conf import settings
     from django.db import connections
 
@@ -310,6 +325,8 @@ def main() -> None:
             client.log_in(username)
         day = TODAY.isoformat()
 
+        turns = itertools.count()  # shared by the clients' threads (atomic under the GIL)
+
         def log(client: Client, n: int) -> int:
             form = urllib.parse.urlencode(
                 {
@@ -320,7 +337,8 @@ def main() -> None:
                     "direction": "mutual",
                 }
             )
-            return client.request("POST", f"/people/{person_id}/log/", form)[0]
+            with_whom = logged_with[next(turns) % len(logged_with)]  # each in turn
+            return client.request("POST", f"/people/{with_whom}/log/", form)[0]
 
         query = urllib.parse.quote(last_name[:4].lower())
         pages: dict[str, Callable[[Client, int], int]] = {
@@ -380,7 +398,8 @@ def main() -> None:
             server.wait(timeout=30)
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
-        _forget_logged_calls(person_id)
+        for pk in logged_with:
+            _forget_logged_calls(pk)
 
 
 def _forget_logged_calls(person_id: int) -> None:
