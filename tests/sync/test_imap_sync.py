@@ -324,6 +324,26 @@ def _run_and_undo(account: SyncAccount) -> None:
         raise _Undo
 
 
+def test_someone_added_while_a_batch_is_planned_is_in_its_interaction(
+    server, network, owner, monkeypatch
+):
+    """A batch is planned before its transaction; a change meanwhile that could change
+    the plan has it planned again inside, so nothing is lost or stale."""
+    deliver(server.maildir(), [Message("Nia <nia@example.net>", ME, _at(2), "Hello")])
+    planned = mail.plan_import
+
+    def plan_then_add_nia(*args, **kwargs):
+        plan = planned(*args, **kwargs)  # Nia is no one yet: her mail would be skipped
+        factories.make_person(network, "Nia Example", emails=["nia@example.net"])
+        return plan
+
+    monkeypatch.setattr(mail, "plan_import", plan_then_add_nia)
+    outcome = run_account(_account(network, owner, server.port))
+
+    assert outcome.logged == 1
+    assert _emails(network) == [("2026-02-02", "inbound", "Nia Example")]
+
+
 def test_a_wrong_password_waits_for_the_user(server, network, owner):
     account = _account(network, owner, server.port, password="wrong")
 

@@ -347,11 +347,14 @@ def _write(
     count_unknown: bool = True,
 ) -> None:
     """One batch: its interactions, the unknown correspondents counted (not for mail read
-    again), and the folder's state, in one transaction."""
+    again), and the folder's state, in one transaction. Planned before it, so SQLite's
+    write lock is held for the writes only (the apply plans again inside if anything the
+    plan read changed meanwhile)."""
+    plan = plan_import(source.network, ParseResult(interactions=records))
     with transaction.atomic():
-        plan = plan_import(source.network, ParseResult(interactions=records))
         summary = apply_plan(source.network, source.user, plan, savepoint=False)
-        stored = [p.record for p in plan.interactions if p.action == "exists"]
+        applied = summary.plan or plan  # made again inside if the network changed
+        stored = [p.record for p in applied.interactions if p.action == "exists"]
         joined = _join_threads(source, stored)
         outcome.logged += summary.interactions
         outcome.updated += joined
