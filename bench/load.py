@@ -398,11 +398,11 @@ def main() -> None:
             server.wait(timeout=30)
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
-        for pk in logged_with:
-            _forget_logged_calls(pk)
+        removed = sum(_forget_logged_calls(pk) for pk in logged_with)
+        print(f"\nremoved the {removed} rows the writes added")
 
 
-def _forget_logged_calls(person_id: int) -> None:
+def _forget_logged_calls(person_id: int) -> int:
     """The benchmark's writes are removed so the cached network stays as generated."""
     from django.db import connection
 
@@ -415,7 +415,7 @@ def _forget_logged_calls(person_id: int) -> None:
     deleted = logged.delete()[0]
     # their check-ins, strength and kept spans, as the seam brings them up to date
     apply(Touched(network, check_ins={person_id}, strength={person_id}))
-    print(f"\nremoved the {deleted} rows the writes added")
+    return deleted
 
 
 if __name__ == "__main__":
