@@ -292,17 +292,9 @@ def test_the_today_rows_link_their_drafts_to_the_occasion(owner_client, network)
 
 
 def test_the_opportunity_row_on_today_opens_a_share_draft(owner_client, network):
-    from tests.factories_opportunities import make_opportunity
+    from tests.factories_opportunities import make_compiler_engineer, make_opportunity
 
-    grace = make_person(
-        network,
-        "Grace Hopper",
-        organization="Navy",
-        title="Staff Engineer",
-        tags=["rust", "compilers"],
-        circle="close",
-        what_matters="Wants to move into compilers",  # not a phrase: left out
-    )
+    grace = make_compiler_engineer(network)  # what matters to her is no phrase: left out
     job = make_opportunity(
         network,
         "Staff engineer at Babbage",

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from kithkin.models import Interaction, Opportunity, OpportunityShare
 from tests.factories import make_person
+from tests.factories_opportunities import make_compiler_engineer
 from tests.web.test_browser import browser, log_in, page, with_password
 
 __all__ = ["browser", "page"]  # the fixtures, shared with test_browser
@@ -24,15 +25,7 @@ def frozen_time():
 
 
 def test_add_an_opportunity_see_matches_and_share_with_the_top_one(page, owner, network):
-    make_person(
-        network,
-        "Grace Hopper",
-        organization="Navy",
-        title="Staff Engineer",
-        tags=["rust", "compilers"],
-        circle="close",
-        what_matters="Wants to move into compilers",
-    )
+    make_compiler_engineer(network)
     make_person(network, "Ada Lovelace", tags=["rust"])
     make_person(network, "Pat Python", tags=["python"])
     log_in(page, with_password(owner).username)
