@@ -65,7 +65,8 @@ def mail(count: int, people: int, seed: int = 16) -> list[Message]:
 def raw_fetch(port: int) -> int:
     from imapclient import IMAPClient
 
-    from kithkin.sync.mail import BATCH, FETCH
+    from kithkin.sync.imap import FETCH
+    from kithkin.sync.mail import BATCH
 
     client = IMAPClient("127.0.0.1", port=port, ssl=False)
     client.login(ME, dovecot.PASSWORD)
@@ -121,7 +122,6 @@ def main() -> None:
     from kithkin.sync.run import run_account
 
     writing = Stopwatch(sync_mail, "_write")  # plan, apply and state, per batch
-    parsing = Stopwatch(sync_mail, "_records")  # headers parsed by the mbox rules
 
     migrate()
     with dovecot.running(folder / "dovecot") as server:
@@ -153,14 +153,11 @@ def main() -> None:
                 password=dovecot.PASSWORD, folders=["INBOX"],
             )  # fmt: skip
             cpu, started = time.process_time(), time.perf_counter()
-            writing.wall = writing.cpu = parsing.wall = parsing.cpu = 0.0
+            writing.wall = writing.cpu = 0.0
             outcome = run_account(account)
             first.append(time.perf_counter() - started)
             first_cpu.append(time.process_time() - cpu)
-            print(
-                f"  of which parsing {parsing.wall:.2f} s (CPU {parsing.cpu:.2f} s), "
-                f"writing {writing.wall:.2f} s (CPU {writing.cpu:.2f} s)"
-            )
+            print(f"  of which writing {writing.wall:.2f} s (CPU {writing.cpu:.2f} s)")
             logged = Interaction.objects.filter(network=network).count()
             print(
                 f"run {run + 1}: fetched {fetched:,}; first sync logged {outcome.logged:,} "

@@ -8,7 +8,9 @@
   UIDVALIDITY (the server renumbered the folder) reads it again from the start: nothing is
   logged twice, since each interaction's external id is its thread and day.
 - The first read of a folder goes back the account's ``months`` (SEARCH SINCE).
-- Messages are fetched in batches of ``BATCH`` (the next one while the last is written) (BODY.PEEK of ``mail_rules.FETCHED_HEADERS``);
+- Messages are fetched in batches of ``BATCH`` (BODY.PEEK of
+  ``mail_rules.FETCHED_HEADERS``), from two batches on by a second process on a
+  connection of its own, reading ahead while this one writes (``sync.mail_headers``);
   each batch is planned and applied as an import is (``importers.plan``/``apply``: people
   matched by email, bulk mail skipped by ``importers.mail_rules``) and the folder's state
   saved in the same transaction: a connection lost midway loses at most the batch in hand,
@@ -37,18 +39,15 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import imaplib
-import re
 import ssl
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from django.db import transaction
 from imapclient import IMAPClient
-from imapclient.exceptions import IMAPClientError, LoginError
+from imapclient.exceptions import IMAPClientError
 
 from kithkin import clock
-from kithkin.importers import mail_rules
 from kithkin.importers.apply import apply_plan
 from kithkin.importers.plan import plan_import
 from kithkin.importers.plan_interactions import known_people, participant_keys
@@ -58,21 +57,20 @@ from kithkin.models.rows import one_of
 from kithkin.queries.sync_accounts import SUGGEST_AFTER
 from kithkin.services import changes
 from kithkin.services.interactions import update_found
+from kithkin.sync import imap, mail_headers
 from kithkin.sync.outcome import SyncFailure, SyncOutcome, SyncSource
 
 BATCH = 2000
 MAX_UNKNOWN = 5000  # addresses counted per account
 SENT_NAMES = ("Sent", "Sent Items", "Sent Messages", "Sent Mail", "[Gmail]/Sent Mail", "INBOX.Sent")
-TIMEOUT = 60
-FETCH = ("BODY.PEEK[HEADER.FIELDS (" + " ".join(mail_rules.FETCHED_HEADERS) + ")]").encode()
-FETCHED = b"BODY[HEADER.FIELDS (" + " ".join(mail_rules.FETCHED_HEADERS).encode() + b")]"
 
 
 def sync_mailbox(source: SyncSource) -> SyncOutcome:
     """Read the account's new mail into interactions; see the module docstring."""
     outcome = SyncOutcome()
-    host = str(source.settings.get("host", ""))
-    client = _connect(source)
+    login = imap.Login.of(source)
+    host = login.host
+    client = imap.connect(login)
     folder = ""
     try:
         me = _my_addresses(source)
@@ -83,87 +81,19 @@ def sync_mailbox(source: SyncSource) -> SyncOutcome:
         # Strength, the Dashboard's spans and stored matches once for the run, not per batch
         with changes.settled_later():
             for folder in folders:
-                _sync_folder(client, source, folder, me, outcome)
+                _sync_folder(client, login, source, folder, me, outcome)
             folder = ""
             _backfill(client, source, folders, me, outcome)
     except (imaplib.IMAP4.abort, OSError, ssl.SSLError) as exc:
         raise SyncFailure(
             f"the connection to {host} was lost while reading {folder or 'the folders'} "
-            f"({_reason(exc)}); the next run resumes after the last message saved"
+            f"({imap.reason(exc)}); the next run resumes after the last message saved"
         ) from exc
     except IMAPClientError as exc:
         raise SyncFailure(f"{host} answered an error while reading {folder}: {exc}") from exc
     finally:
-        _close(client)
+        imap.close(client)
     return outcome
-
-
-def _reason(exc: BaseException) -> str:
-    return str(exc) or type(exc).__name__
-
-
-def _connect(source: SyncSource) -> IMAPClient:
-    settings = source.settings
-    host, port, tls = str(settings["host"]), int(settings["port"]), str(settings["tls"])
-    where = f"{host}:{port}"
-    try:
-        client = IMAPClient(
-            host,
-            port=port,
-            ssl=tls == "tls",
-            ssl_context=ssl.create_default_context(),
-            timeout=TIMEOUT,
-        )
-    except ssl.SSLCertVerificationError as exc:
-        raise SyncFailure(
-            f"TLS: the certificate of {host} is not trusted ({exc.verify_message})"
-        ) from exc
-    except ssl.SSLError as exc:
-        raise SyncFailure(f"TLS with {where} failed ({exc.reason or exc})") from exc
-    except (OSError, imaplib.IMAP4.error) as exc:
-        raise SyncFailure(f"cannot reach {where} ({_reason(exc)})") from exc
-    try:
-        if tls == "starttls":
-            client.starttls(ssl.create_default_context())
-        client.login(str(settings["username"]), source.password())
-    except ssl.SSLCertVerificationError as exc:
-        _close(client)
-        raise SyncFailure(
-            f"TLS: the certificate of {host} is not trusted ({exc.verify_message})"
-        ) from exc
-    except LoginError as exc:
-        _close(client)
-        raise SyncFailure(
-            f"{host} refused the user name or password of {settings['username']} "
-            f"({_text(exc)}): enter the password again (an app password for Gmail, "
-            "iCloud, Fastmail and Outlook.com)",
-            retry=False,
-        ) from exc
-    except (OSError, imaplib.IMAP4.error, IMAPClientError) as exc:
-        _close(client)
-        raise SyncFailure(f"{where} failed while signing in ({_reason(exc)})") from exc
-    return client
-
-
-def _text(exc: BaseException) -> str:
-    text = str(exc)
-    if text.startswith("b'") or text.startswith('b"'):
-        text = text[2:-1]
-    return text.strip() or "no reason given"
-
-
-def _answer(exc: BaseException) -> str:
-    """The server's answer without imaplib's prefix or Dovecot's timings."""
-    text = _text(exc).removeprefix("select failed: ")
-    return re.sub(r"\s*\([\d.+ ]+secs\)\.?$", "", text).strip() or "no reason given"
-
-
-def _close(client: IMAPClient) -> None:
-    try:
-        client.logout()
-    except Exception:
-        with contextlib.suppress(Exception):
-            client.shutdown()
 
 
 def _folders(client: IMAPClient, source: SyncSource) -> list[str]:
@@ -195,6 +125,7 @@ def _my_addresses(source: SyncSource) -> frozenset[str]:
 
 def _sync_folder(
     client: IMAPClient,
+    login: imap.Login,
     source: SyncSource,
     folder: str,
     me: frozenset[str],
@@ -205,7 +136,9 @@ def _sync_folder(
     except imaplib.IMAP4.abort:
         raise
     except IMAPClientError as exc:  # a chosen folder gone or renamed: the others go on
-        outcome.problems.append(f"folder {folder!r} could not be read ({_answer(exc)}): not synced")
+        outcome.problems.append(
+            f"folder {folder!r} could not be read ({imap.answer(exc)}): not synced"
+        )
         return
     validity = int(selected[b"UIDVALIDITY"])
     uidnext = int(selected.get(b"UIDNEXT", 0))
@@ -229,18 +162,11 @@ def _sync_folder(
         uids = [u for u in client.search(["UID", f"{last_uid + 1}:*"]) if u > last_uid]
     else:
         uids = client.search(["SINCE", _since(source)])
+    subjects = bool(source.settings.get("subjects", True))
     batches = list(_batches(sorted(uids)))
-    # The next batch is fetched while this one is written: the server's time and ours
-    # overlap. Only that one thread uses the connection meanwhile; a fetch that fails is
-    # raised here after the batch before it is written, so that one is kept.
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="imap-fetch") as fetcher:
-        pending = fetcher.submit(client.fetch, batches[0], [FETCH]) if batches else None
-        for index, batch in enumerate(batches):
-            assert pending is not None
-            fetched = pending.result()
-            following = batches[index + 1] if index + 1 < len(batches) else None
-            pending = fetcher.submit(client.fetch, following, [FETCH]) if following else None
-            records, skipped = _records(fetched, batch, folder, source, me)
+    reading = mail_headers.Reading(login, folder, validity, me, subjects)
+    with contextlib.closing(reading.batches(client, batches)) as read:  # its process ends
+        for batch, (records, skipped) in read:
             latest = max((_utc(r.occurred_at) for r in records), default="")
             counted = max(str(state.get("counted_until", "")), latest)
             state = {**state, "last_uid": batch[-1], "done": False, "counted_until": counted}
@@ -283,8 +209,10 @@ def _backfill(
             continue  # never read (a missing folder): its first sync reads everything
         client.select_folder(folder, readonly=True)
         found = client.search(["SINCE", _since(source), *anyone])
+        subjects = bool(source.settings.get("subjects", True))
         for batch in _batches(sorted(u for u in found if u <= int(state["last_uid"]))):
-            records, skipped = _records(client.fetch(batch, [FETCH]), batch, folder, source, me)
+            blocks = mail_headers.blocks_of(client.fetch(batch, [imap.FETCH]), batch)
+            records, skipped = mail_headers.read_batch(blocks, batch, folder, me, subjects)
             _write(source, folder, state, records, skipped, outcome, count_unknown=False)
     source.state.pop("backfill", None)
     source.save_state()
@@ -293,47 +221,6 @@ def _backfill(
 def _batches(uids: list[int]) -> Iterator[list[int]]:
     for start in range(0, len(uids), BATCH):
         yield uids[start : start + BATCH]
-
-
-def _records(
-    fetched: dict[int, dict[bytes, Any]],
-    batch: list[int],
-    folder: str,
-    source: SyncSource,
-    me: frozenset[str],
-) -> tuple[list[InteractionRecord], int]:
-    subjects = bool(source.settings.get("subjects", True))
-    records: dict[str, InteractionRecord] = {}
-    skipped = 0
-    for uid in batch:
-        item = fetched.get(uid)
-        block = next((v for k, v in (item or {}).items() if k.startswith(b"BODY[")), None)
-        if not isinstance(block, bytes):
-            skipped += 1  # expunged between SEARCH and FETCH
-            continue
-        headers = mail_rules.parse_headers(block)
-        read = mail_rules.read_message(
-            headers, me, source="email", path=folder, line=uid, subjects=subjects
-        )
-        if read.record is None:
-            skipped += 1
-            continue
-        record = read.record
-        message = record.external_id  # an mbox import stores the message under this id
-        thread = mail_rules.thread_of(headers, message)
-        record.external_id = mail_rules.thread_day_id(thread, record.occurred_at)
-        record.aliases = (message,)
-        earlier = records.get(record.external_id)
-        if earlier is None:
-            records[record.external_id] = record
-        else:  # one interaction per thread and day: everyone in it, the first message's time
-            skipped += 1
-            earlier.aliases += (message,)
-            emails = {p.email for p in earlier.participants}
-            earlier.participants += [p for p in record.participants if p.email not in emails]
-            if record.direction != earlier.direction:
-                earlier.direction = "mutual"
-    return list(records.values()), skipped
 
 
 def _write(
