@@ -189,6 +189,8 @@ def test_restoring_an_older_backup_migrates_it(kith, tmp_path, env):
     import sqlite3
 
     assert kith("add", "Ada Lovelace").returncode == 0
+    assert kith("log", "call", "Ada", "--on", "-3d").returncode == 0
+    assert kith("log", "meeting", "Ada", "--on", "-2d").returncode == 0
     made = kith("backup", str(tmp_path / "old.sqlite3"))
     assert made.returncode == 0, made.stderr
     # As a Kithkin one version older wrote it: the newest migration taken back by Django.
@@ -210,6 +212,9 @@ def test_restoring_an_older_backup_migrates_it(kith, tmp_path, env):
     assert restored.returncode == 0, restored.stderr
     assert "migrated to this version's schema" in restored.stdout
     assert kith("backup", data=tmp_path / "new").returncode == 0
+    # Derived totals the newer schema keeps differently are counted again (0039: shards)
+    doctor = kith("doctor", data=tmp_path / "new")
+    assert "✓ dashboard totals: interactions per day and kind: 2 totals match" in doctor.stdout
 
 
 def test_a_backup_from_a_newer_kithkin_is_refused(kith, tmp_path):

@@ -48,7 +48,7 @@ def stored(network: Network) -> tuple[list, list]:
     days = InteractionDay.objects.filter(network=network).exclude(count=0)
     spans = KeptSpan.objects.filter(network=network)
     return (
-        sorted(days.values_list("day", "kind", "count")),
+        sorted(days.values_list("day", "kind", "shard", "count")),
         sorted(spans.values_list("person_id", "circle_id", "start", "end")),
     )
 
@@ -174,6 +174,38 @@ def test_a_network_s_totals_are_its_own(network, owner):
     )
     assert not InteractionDay.objects.filter(network=other).exists()
     assert InteractionDay.objects.get(network=network).count == 1
+
+
+def test_a_day_s_count_is_spread_over_shards_by_interaction_id(network, owner):
+    """Concurrent writers of one day update different rows (PostgreSQL holds each row's
+    lock until the commit is flushed); each row counts its ids, readers sum them."""
+    ada = make_person(network, "Ada")
+    logged = [
+        log_interaction(network, owner, kind="call", people=[ada], occurred_at=clock.now())
+        for _ in range(20)
+    ]
+    shards = InteractionDay.SHARDS
+    expected = {s: sum(1 for i in logged if i.pk % shards == s) for s in range(shards)}
+
+    rows = InteractionDay.objects.filter(network=network, kind="call")
+    assert dict(rows.values_list("shard", "count")) == {s: n for s, n in expected.items() if n}
+    assert len(expected) > 1 and sum(expected.values()) == 20
+    deleted, moved = logged[0].pk, logged[1]
+    delete_interaction(network, owner, logged[0])
+    update_found(
+        network, owner, moved, kind="meeting", people=[ada.pk], occurred_at=moved.occurred_at,
+        summary=moved.summary, direction=moved.direction,
+    )  # fmt: skip
+    expected[deleted % shards] -= 1
+    expected[moved.pk % shards] -= 1
+    assert dict(rows.exclude(count=0).values_list("shard", "count")) == {
+        s: n for s, n in expected.items() if n
+    }
+    assert InteractionDay.objects.get(network=network, kind="meeting").shard == moved.pk % shards
+    assert stored(network) == rebuilt(network)
+    chart = insights.interactions_by_month(network, TODAY)
+    this_month = {series.name: series.values[-1] for series in chart.series}
+    assert (this_month["call"], this_month["meeting"]) == (18, 1)
 
 
 # --- Every chart equals its records counted one by one --------------------------------

@@ -1,5 +1,7 @@
-"""Each network's interactions counted per UTC day and kind (``InteractionDay``), kept by
-the database itself: triggers on ``kithkin_interaction`` add and take away as rows are
+"""Each network's interactions counted per UTC day and kind (``InteractionDay``, each
+count spread over ``SHARDS`` rows by the interaction's id: sixteen people logging calls at
+once would otherwise all wait on the day's one row, whose lock PostgreSQL holds until each
+commit is flushed), kept by the database itself: triggers on ``kithkin_interaction`` add and take away as rows are
 inserted, deleted or moved, whichever code writes them (a log, an import's bulk insert, a
 delete to the trash, a restore, a merge). SQLite: one row trigger each (an upsert of one
 small row). PostgreSQL: statement triggers over the transition tables, so an import's bulk
@@ -15,34 +17,36 @@ from __future__ import annotations
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from kithkin.doctor import Finding, check
+from kithkin.models.insights import InteractionDay
 
 TABLE = "kithkin_interactionday"
-_KEY = "(network_id, day, kind)"
+SHARDS = InteractionDay.SHARDS
+_KEY = "(network_id, day, kind, shard)"
 
 _SQLITE_TRIGGERS = {
     "kithkin_interaction_day_ai": f"""CREATE TRIGGER kithkin_interaction_day_ai
         AFTER INSERT ON kithkin_interaction BEGIN
-        INSERT INTO {TABLE} (network_id, day, kind, count)
-        VALUES (new.network_id, date(new.occurred_at), new.kind, 1)
+        INSERT INTO {TABLE} (network_id, day, kind, shard, count)
+        VALUES (new.network_id, date(new.occurred_at), new.kind, new.id % {SHARDS}, 1)
         ON CONFLICT {_KEY} DO UPDATE SET count = count + 1;
     END""",
     "kithkin_interaction_day_ad": f"""CREATE TRIGGER kithkin_interaction_day_ad
         AFTER DELETE ON kithkin_interaction BEGIN
         UPDATE {TABLE} SET count = count - 1 WHERE network_id = old.network_id
-            AND day = date(old.occurred_at) AND kind = old.kind;
-        DELETE FROM {TABLE} WHERE network_id = old.network_id
-            AND day = date(old.occurred_at) AND kind = old.kind AND count <= 0;
+            AND day = date(old.occurred_at) AND kind = old.kind AND shard = old.id % {SHARDS};
+        DELETE FROM {TABLE} WHERE network_id = old.network_id AND day = date(old.occurred_at)
+            AND kind = old.kind AND shard = old.id % {SHARDS} AND count <= 0;
     END""",
     "kithkin_interaction_day_au": f"""CREATE TRIGGER kithkin_interaction_day_au
         AFTER UPDATE OF occurred_at, kind, network_id ON kithkin_interaction
         WHEN date(old.occurred_at) IS NOT date(new.occurred_at) OR old.kind <> new.kind
             OR old.network_id <> new.network_id BEGIN
         UPDATE {TABLE} SET count = count - 1 WHERE network_id = old.network_id
-            AND day = date(old.occurred_at) AND kind = old.kind;
-        DELETE FROM {TABLE} WHERE network_id = old.network_id
-            AND day = date(old.occurred_at) AND kind = old.kind AND count <= 0;
-        INSERT INTO {TABLE} (network_id, day, kind, count)
-        VALUES (new.network_id, date(new.occurred_at), new.kind, 1)
+            AND day = date(old.occurred_at) AND kind = old.kind AND shard = old.id % {SHARDS};
+        DELETE FROM {TABLE} WHERE network_id = old.network_id AND day = date(old.occurred_at)
+            AND kind = old.kind AND shard = old.id % {SHARDS} AND count <= 0;
+        INSERT INTO {TABLE} (network_id, day, kind, shard, count)
+        VALUES (new.network_id, date(new.occurred_at), new.kind, new.id % {SHARDS}, 1)
         ON CONFLICT {_KEY} DO UPDATE SET count = count + 1;
     END""",
 }
@@ -55,19 +59,20 @@ def _pg_counted(*sides: tuple[str, int]) -> str:
     upsert of the net change (an edit of a summary changes nothing and writes nothing),
     then drop the days left at zero."""
     rows = " UNION ALL ".join(
-        f"SELECT network_id, {_PG_DAY} AS day, kind, {sign} AS n FROM {table}"
+        f"SELECT network_id, {_PG_DAY} AS day, kind, id % {SHARDS} AS shard, {sign} AS n "
+        f"FROM {table}"
         for table, sign in sides
     )
     removed = [table for table, sign in sides if sign < 0]
     statement = f"""
-        INSERT INTO {TABLE} AS t (network_id, day, kind, count)
-        SELECT network_id, day, kind, SUM(n) FROM ({rows}) AS changed
-        GROUP BY 1, 2, 3 HAVING SUM(n) <> 0 ORDER BY 1, 2, 3
+        INSERT INTO {TABLE} AS t (network_id, day, kind, shard, count)
+        SELECT network_id, day, kind, shard, SUM(n) FROM ({rows}) AS changed
+        GROUP BY 1, 2, 3, 4 HAVING SUM(n) <> 0 ORDER BY 1, 2, 3, 4
         ON CONFLICT {_KEY} DO UPDATE SET count = t.count + EXCLUDED.count;"""
     if removed:
         statement += f"""
-        DELETE FROM {TABLE} WHERE count <= 0 AND (network_id, day, kind) IN
-            (SELECT DISTINCT network_id, {_PG_DAY}, kind FROM {removed[0]});"""
+        DELETE FROM {TABLE} WHERE count <= 0 AND (network_id, day, kind, shard) IN
+            (SELECT DISTINCT network_id, {_PG_DAY}, kind, id % {SHARDS} FROM {removed[0]});"""
     return statement
 
 
@@ -102,8 +107,9 @@ def drop_triggers(connection: BaseDatabaseWrapper) -> None:
 
 def ensure_schema(connection: BaseDatabaseWrapper) -> None:
     """Create the triggers that are missing (and then count every row again); without the
-    table (migrated back before it), make sure none is left. Idempotent."""
-    if TABLE not in connection.introspection.table_names():
+    table, or with a table migrated back before its shards, make sure none is left.
+    Idempotent."""
+    if TABLE not in connection.introspection.table_names() or "shard" not in _columns(connection):
         drop_triggers(connection)
         return
     with connection.cursor() as cursor:
@@ -135,17 +141,22 @@ def ensure_schema(connection: BaseDatabaseWrapper) -> None:
         recount(connection)
 
 
+def _columns(connection: BaseDatabaseWrapper) -> set[str]:
+    with connection.cursor() as cursor:
+        return {c.name for c in connection.introspection.get_table_description(cursor, TABLE)}
+
+
 def recount(connection: BaseDatabaseWrapper, network_id: int | None = None) -> None:
-    """Count ``network_id``'s interactions (or everyone's) per day and kind from nothing:
-    what the triggers keep, as one grouped statement."""
+    """Count ``network_id``'s interactions (or everyone's) per day, kind and shard from
+    nothing: what the triggers keep, as one grouped statement."""
     day = "date(occurred_at)" if connection.vendor == "sqlite" else _PG_DAY
     where, params = ("WHERE network_id = %s", [network_id]) if network_id is not None else ("", [])
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {TABLE} {where}", params)
         cursor.execute(
-            f"INSERT INTO {TABLE} (network_id, day, kind, count) "
-            f"SELECT network_id, {day}, kind, COUNT(*) FROM kithkin_interaction {where} "
-            "GROUP BY 1, 2, 3",
+            f"INSERT INTO {TABLE} (network_id, day, kind, shard, count) "
+            f"SELECT network_id, {day}, kind, id %% {SHARDS}, COUNT(*) "  # params: %% is %
+            f"FROM kithkin_interaction {where} GROUP BY 1, 2, 3, 4",
             params,
         )
 
@@ -156,7 +167,7 @@ CHECK = "dashboard totals"
 @check(CHECK)
 def totals_match() -> list[Finding]:
     """The triggers are there and every network's stored counts equal its interactions
-    counted again (one grouped read of them all)."""
+    counted again, shard by shard (one grouped read of them all)."""
     from django.db import connection
 
     with connection.cursor() as cursor:
@@ -172,15 +183,18 @@ def totals_match() -> list[Finding]:
         (triggers,) = cursor.fetchone()
         day = "date(occurred_at)" if connection.vendor == "sqlite" else _PG_DAY
         cursor.execute(
-            f"SELECT network_id, {day}, kind, COUNT(*) FROM kithkin_interaction GROUP BY 1, 2, 3"
+            f"SELECT network_id, {day}, kind, id % {SHARDS}, COUNT(*) FROM kithkin_interaction "
+            "GROUP BY 1, 2, 3, 4"
         )
-        counted = {tuple(str(v) for v in row[:3]): row[3] for row in cursor.fetchall()}
-        cursor.execute(f"SELECT network_id, day, kind, count FROM {TABLE} WHERE count <> 0")
-        stored = {tuple(str(v) for v in row[:3]): row[3] for row in cursor.fetchall()}
+        counted = {tuple(str(v) for v in row[:4]): row[4] for row in cursor.fetchall()}
+        cursor.execute(f"SELECT network_id, day, kind, shard, count FROM {TABLE} WHERE count <> 0")
+        stored = {tuple(str(v) for v in row[:4]): row[4] for row in cursor.fetchall()}
     if triggers < len(_PG_TRIGGERS):
         missing = "the triggers that count interactions are missing: `kith stats --rebuild` "
         return [Finding(CHECK, False, missing + "makes them again and counts every row")]
-    wrong = {key for key in counted.keys() | stored.keys() if counted.get(key) != stored.get(key)}
+    wrong = {
+        key[:3] for key in counted.keys() | stored.keys() if counted.get(key) != stored.get(key)
+    }
     if wrong:
         networks = sorted({key[0] for key in wrong})
         return [

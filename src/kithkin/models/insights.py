@@ -1,7 +1,8 @@
 """Totals the Dashboard's charts read instead of a year of interactions (queries/insights.py).
 
-- ``InteractionDay``: how many interactions of each kind a network has on each UTC day.
-  Kept by database triggers on ``kithkin_interaction`` (``kithkin.interaction_days``), so
+- ``InteractionDay``: how many interactions of each kind a network has on each UTC day,
+  spread over ``SHARDS`` rows (the interaction's id modulo it; readers sum them), so
+  concurrent writers of one day seldom wait on one row's lock. Kept by database triggers on ``kithkin_interaction`` (``kithkin.interaction_days``), so
   every write counts, whichever code makes it (a log, an import's bulk insert, a delete,
   a restore from the trash). A month in the network's time zone is its whole UTC days
   plus or minus the hours between its first local midnight and the nearest UTC midnight.
@@ -18,17 +19,20 @@ from django.db import models
 
 
 class InteractionDay(models.Model):
+    SHARDS = 8
+
     network = models.ForeignKey(
         "kithkin.Network", on_delete=models.CASCADE, related_name="+", db_index=False
     )
     day = models.DateField()  # UTC
     kind = models.CharField(max_length=10)
+    shard = models.SmallIntegerField(default=0)  # the interactions' id % SHARDS
     count = models.IntegerField(default=0)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["network", "day", "kind"], name="interaction_day_unique"
+                fields=["network", "day", "kind", "shard"], name="interaction_day_unique"
             )
         ]
 
