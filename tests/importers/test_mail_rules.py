@@ -115,7 +115,9 @@ def test_every_header_block_of_the_real_archives_is_split_as_the_email_package_s
 
 
 ATOMS = st.text(alphabet=st.sampled_from(list("aZ09!#$%&'*+/=?^_`{|}~-")), min_size=1, max_size=6)
-ADDRESSES = st.builds(lambda local, host: f"{local}@{host}.org", ATOMS, ATOMS.filter(str.isalnum))
+HOSTS = st.text(alphabet=st.sampled_from(list("aZ09")), min_size=1, max_size=6)  # no filter:
+# one that rejected 19 draws in 20 made this test take 100 s
+ADDRESSES = st.builds(lambda local, host: f"{local}@{host}.org", ATOMS, HOSTS)
 NAME_TEXT = st.text(
     alphabet=st.sampled_from(list("ab Z.,\"'()<>@:;[]\\=?\t\r\n\xe9\xa0\x85\x01")), max_size=12
 )
