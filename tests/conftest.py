@@ -75,9 +75,11 @@ def kith(owner: factories.User):
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
-    """A suite marked `once` tests a protocol against a real server, not the database under
-    it: CI runs the suite on SQLite and again on PostgreSQL, and the second pass skips it."""
+    """A suite marked `once` tests something the database under the suite does not change:
+    a protocol against a real server, or `kith` processes on a data directory of their own
+    (SQLite, whatever the pass). CI runs the suite on SQLite and again on PostgreSQL, and
+    the second pass skips it."""
     from django.conf import settings
 
     if item.get_closest_marker("once") and "postgresql" in settings.DATABASES["default"]["ENGINE"]:
-        pytest.skip("runs once, on the SQLite pass: it tests a protocol, not the database")
+        pytest.skip("runs once, on the SQLite pass: the database under the suite changes nothing")

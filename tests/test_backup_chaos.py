@@ -34,7 +34,7 @@ import pytest
 from tests.test_backup_cli import KITH, Writer
 from tests.test_serve import Server, _free_port
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.once]  # its processes run on SQLite
 
 PASSWORD = "correct horse battery staple"
 SET_PASSWORD = f"""

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.once]  # its processes run on SQLite
 
 KITH = str(Path(sys.executable).parent / "kith")
 WRITER = str(Path(__file__).parent / "backup_writer.py")

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.once  # its processes run on their own SQLite data directory
+
 KITH = str(Path(sys.executable).parent / "kith")
 
 

@@ -16,6 +16,8 @@ import pytest
 
 from kithkin import files
 
+pytestmark = pytest.mark.once  # its processes run on their own SQLite data directory
+
 KITH = str(Path(sys.executable).parent / "kith")
 
 

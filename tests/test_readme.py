@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.once  # its processes run on their own SQLite data directory
+
 ROOT = Path(__file__).resolve().parent.parent
 KITH = str(Path(sys.executable).parent / "kith")
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"

@@ -13,7 +13,7 @@ from pathlib import Path
 import anyio
 import pytest
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.once]  # its processes run on SQLite
 
 KITH = str(Path(sys.executable).parent / "kith")
 EVERY_TOOL = {
