@@ -162,11 +162,28 @@ def _read_in_process(
                 )
             for batch in batches:
                 blocks = blocks_of(client.fetch(batch, [imap.FETCH]), batch)
-                found.put(read_batch(blocks, batch, reading.folder, reading.me, reading.subjects))
+                _hand_over(
+                    found, read_batch(blocks, batch, reading.folder, reading.me, reading.subjects)
+                )
         finally:
             imap.close(client)
     except BaseException as exc:  # handed over, raised by the sync
-        found.put(_picklable(exc))
+        _hand_over(found, _picklable(exc))
+
+
+def _hand_over(
+    found: multiprocessing.queues.Queue[Read | BaseException], item: Read | BaseException
+) -> None:
+    """Put ``item`` in the queue once there is room; if the sync is gone (killed outright:
+    no one will ever take it), end instead of waiting forever."""
+    parent = multiprocessing.parent_process()
+    while True:
+        try:
+            found.put(item, timeout=1.0)
+            return
+        except queue.Full:
+            if parent is not None and not parent.is_alive():
+                raise SystemExit(0) from None
 
 
 def _picklable(exc: BaseException) -> BaseException:
