@@ -83,7 +83,7 @@ def sync_mailbox(source: SyncSource) -> SyncOutcome:
             for folder in folders:
                 _sync_folder(client, login, source, folder, me, outcome)
             folder = ""
-            _backfill(client, source, folders, me, outcome)
+            _backfill(client, login, source, folders, me, outcome)
     except (imaplib.IMAP4.abort, OSError, ssl.SSLError) as exc:
         raise SyncFailure(
             f"the connection to {host} was lost while reading {folder or 'the folders'} "
@@ -162,9 +162,8 @@ def _sync_folder(
         uids = [u for u in client.search(["UID", f"{last_uid + 1}:*"]) if u > last_uid]
     else:
         uids = client.search(["SINCE", _since(source)])
-    subjects = bool(source.settings.get("subjects", True))
     batches = list(_batches(sorted(uids)))
-    reading = mail_headers.Reading(login, folder, validity, me, subjects)
+    reading = _reading(login, source, folder, validity, me)
     with contextlib.closing(reading.batches(client, batches)) as read:  # its process ends
         for batch, (records, skipped) in read:
             latest = max((_utc(r.occurred_at) for r in records), default="")
@@ -188,6 +187,7 @@ def _since(source: SyncSource) -> dt.date:
 
 def _backfill(
     client: IMAPClient,
+    login: imap.Login,
     source: SyncSource,
     folders: list[str],
     me: frozenset[str],
@@ -207,15 +207,21 @@ def _backfill(
         state = (source.state.get("folders") or {}).get(folder)
         if not state or not state.get("last_uid"):
             continue  # never read (a missing folder): its first sync reads everything
-        client.select_folder(folder, readonly=True)
+        selected = client.select_folder(folder, readonly=True)
+        reading = _reading(login, source, folder, int(selected[b"UIDVALIDITY"]), me)
         found = client.search(["SINCE", _since(source), *anyone])
-        subjects = bool(source.settings.get("subjects", True))
         for batch in _batches(sorted(u for u in found if u <= int(state["last_uid"]))):
-            blocks = mail_headers.blocks_of(client.fetch(batch, [imap.FETCH]), batch)
-            records, skipped = mail_headers.read_batch(blocks, batch, folder, me, subjects)
+            records, skipped = reading.read(client, batch)
             _write(source, folder, state, records, skipped, outcome, count_unknown=False)
     source.state.pop("backfill", None)
     source.save_state()
+
+
+def _reading(
+    login: imap.Login, source: SyncSource, folder: str, validity: int, me: frozenset[str]
+) -> mail_headers.Reading:
+    subjects = bool(source.settings.get("subjects", True))  # the user may leave them out
+    return mail_headers.Reading(login, folder, validity, me, subjects)
 
 
 def _batches(uids: list[int]) -> Iterator[list[int]]:

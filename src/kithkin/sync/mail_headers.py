@@ -105,8 +105,7 @@ class Reading:
         after the batches before it, so the caller keeps those."""
         if len(batches) < 2:
             for batch in batches:
-                blocks = blocks_of(client.fetch(batch, [imap.FETCH]), batch)
-                yield batch, read_batch(blocks, batch, self.folder, self.me, self.subjects)
+                yield batch, self.read(client, batch)
             return
         context = multiprocessing.get_context("spawn")  # nothing of this process inherited
         found: multiprocessing.queues.Queue[Read | BaseException] = context.Queue(maxsize=2)
@@ -125,6 +124,11 @@ class Reading:
                 process.kill()
             process.join()
             found.close()
+
+    def read(self, client: IMAPClient, batch: list[int]) -> Read:
+        """One batch fetched on ``client`` (the folder selected there) and read."""
+        blocks = blocks_of(client.fetch(batch, [imap.FETCH]), batch)
+        return read_batch(blocks, batch, self.folder, self.me, self.subjects)
 
     def _next(
         self, found: multiprocessing.queues.Queue[Read | BaseException], process: BaseProcess
@@ -161,10 +165,7 @@ def _read_in_process(
                     "(a new UIDVALIDITY); the next run reads it again"
                 )
             for batch in batches:
-                blocks = blocks_of(client.fetch(batch, [imap.FETCH]), batch)
-                _hand_over(
-                    found, read_batch(blocks, batch, reading.folder, reading.me, reading.subjects)
-                )
+                _hand_over(found, reading.read(client, batch))
         finally:
             imap.close(client)
     except BaseException as exc:  # handed over, raised by the sync
